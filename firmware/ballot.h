@@ -1,0 +1,71 @@
+/* ballot.h - the canonical, versioned, signed binary encoding of a ballot.
+ *
+ * The layout (docs/formats.md, "Ballot") is fixed-width, big-endian:
+ *
+ *   OFFSET  SIZE  FIELD
+ *   0       4     magic "BRNB"
+ *   4       1     format version (1)
+ *   5       1     kind (1 = budget vote)
+ *   6       2     n, number of chosen projects (0..BALLOT_MAX_CHOICES)
+ *   8       4     day: days since 1970-01-01 (day.h); no time of day
+ *   12      16    ballot id, random (CTR_DRBG)
+ *   28      32    kiosk key id (SHA-256 of its public key, key.h)
+ *   60      16    campaign id, ASCII, NUL-padded
+ *   76      16    territory id, ASCII, NUL-padded
+ *   92      16*n  chosen project ids, ASCII, NUL-padded, sorted, distinct
+ *   92+16n  64    ECDSA P-256 signature r || s over SHA-256(bytes 0..92+16n)
+ *
+ * A decoder accepts exactly one byte string per ballot: any other padding,
+ * order, length or character is BN_EFORMAT. */
+#ifndef BALLOT_H
+#define BALLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "key.h"
+#include "pkg.h"
+#include "rng.h"
+
+#define BALLOT_MAGIC "BRNB"
+#define BALLOT_VERSION 1
+#define BALLOT_KIND_BUDGET 1
+#define BALLOT_ID_LEN 16
+#define BALLOT_TOKEN_LEN 16       /* campaign, territory and project ids */
+#define BALLOT_MAX_CHOICES 64
+#define BALLOT_HEADER_LEN 92
+#define BALLOT_MAX_LEN (BALLOT_HEADER_LEN + BALLOT_TOKEN_LEN * BALLOT_MAX_CHOICES + KEY_SIG_LEN)
+
+typedef struct ballot_s {
+    uint8_t kind;
+    uint32_t day;
+    uint8_t id[BALLOT_ID_LEN];
+    uint8_t kiosk[KEY_ID_LEN];
+    char campaign[BALLOT_TOKEN_LEN + 1];
+    char territory[BALLOT_TOKEN_LEN + 1];
+    int n;
+    char choices[BALLOT_MAX_CHOICES][BALLOT_TOKEN_LEN + 1]; /* sorted by bytes */
+    uint8_t sig[KEY_SIG_LEN];
+} ballot_t;
+
+/* Fills a ballot for `p`, `territory` and the selection `sel` (indexes into
+ * p->projects): random id from `rng`, day `day`, choices sorted. Does not
+ * check the ballot rule (rules.h does). BN_EINVAL, BN_ERANGE, BN_ERNG. */
+int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int n,
+                uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng);
+
+/* Encodes and signs: writes the whole signed ballot to out (cap bytes, at
+ * least BALLOT_MAX_LEN is always enough), sets *len, and copies the signature
+ * into b->sig. */
+int ballot_seal(ballot_t *b, const signer_t *s, uint8_t *out, size_t cap, size_t *len);
+
+/* Decodes a signed ballot strictly (does not verify the signature).
+ * BN_EFORMAT with the offset and reason in `why`. */
+int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size_t whylen);
+
+/* Verifies the signature of an encoded ballot with the kiosk's public key
+ * (and that the kiosk key id in the ballot is that key's id: BN_EWRONGKEY).
+ * 0 or BN_EBADSIG / BN_EFORMAT. */
+int ballot_verify(const uint8_t *buf, size_t len, const key_pub_t *kiosk);
+
+#endif

@@ -1,0 +1,142 @@
+/* pkg.h - campaign packages: strict parsing, canonical bytes, authority signature.
+ *
+ * A campaign package defines one budget vote or one petition: its dates,
+ * eligibility, texts in each language, territories and their envelopes,
+ * projects, the commune -> canton -> territory table, the ballot rule and
+ * the counting rule. The format is documented in docs/formats.md.
+ *
+ * A signed package file is the campaign's canonical JSON text followed by a
+ * fixed-size signature trailer (docs/formats.md, "Signed package file"). The
+ * signature covers exactly the JSON bytes, which must be canonical: one
+ * campaign, one byte string, one digest. */
+#ifndef PKG_H
+#define PKG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "key.h"
+
+#define PKG_ID_MAX 16     /* ids: [a-z0-9][a-z0-9-]*, 1..16 bytes */
+#define PKG_LANG_MAX 4    /* languages a package may carry */
+#define PKG_MAX_BYTES (8u << 20) /* largest package file accepted */
+
+typedef enum { PKG_BUDGET = 1, PKG_PETITION = 2 } pkg_kind_t;
+
+typedef enum {
+    PKG_COUNT_GREEDY = 1,   /* "greedy" */
+    PKG_COUNT_MES = 2,      /* "equalshares" */
+    PKG_COUNT_MES_ADD1 = 3  /* "equalshares/add1" */
+} pkg_counting_t;
+
+/* A text in every language of the package, in the order of pkg_t.langs. */
+typedef struct pkg_text_s {
+    char *s[PKG_LANG_MAX];
+} pkg_text_t;
+
+typedef struct pkg_territory_s {
+    char id[PKG_ID_MAX + 1];
+    pkg_text_t name;
+    int64_t envelope;           /* euros; 0 in a petition */
+} pkg_territory_t;
+
+typedef struct pkg_canton_s {
+    char id[PKG_ID_MAX + 1];
+    char *name;
+    int territory;              /* index into pkg_t.territories */
+} pkg_canton_t;
+
+typedef struct pkg_commune_s {
+    char insee[6];              /* INSEE code, 5 characters */
+    char *name;
+    int canton;                 /* index into pkg_t.cantons */
+} pkg_commune_t;
+
+typedef struct pkg_project_s {
+    char id[PKG_ID_MAX + 1];
+    int territory;              /* index into pkg_t.territories */
+    int64_t cost;               /* euros, > 0 */
+    pkg_text_t title, summary, description;
+    char *image;                /* file name relative to the package, or NULL */
+    uint8_t image_sha256[32];   /* valid when image != NULL */
+} pkg_project_t;
+
+typedef struct pkg_s {
+    char id[PKG_ID_MAX + 1];
+    pkg_kind_t kind;
+    char departement[4];        /* "35", "2A", "971" */
+    int n_langs;
+    char langs[PKG_LANG_MAX][3];/* ISO 639-1, first is the default */
+    pkg_text_t title, description;
+    uint32_t valid_from, valid_until; /* days (day.h), inclusive: package validity */
+    uint32_t opens, closes;           /* days, inclusive: polls */
+    int min_age;
+    struct {
+        int min, max;           /* number of projects on a ballot */
+        int knapsack;           /* total cost within the territory's envelope */
+        int min_spend_percent;  /* 0..100 of the envelope, 0 = none */
+    } rule;
+    pkg_counting_t counting;
+    struct {
+        int threshold;          /* signatures */
+        int min_cantons;        /* distinct cantons */
+    } petition;
+    int n_territories;
+    pkg_territory_t *territories;
+    int n_cantons;
+    pkg_canton_t *cantons;
+    int n_communes;
+    pkg_commune_t *communes;    /* sorted by INSEE code */
+    int n_projects;
+    pkg_project_t *projects;    /* in the package's order */
+    uint8_t digest[32];         /* SHA-256 of the canonical campaign bytes */
+} pkg_t;
+
+/* Parses a campaign JSON text strictly: valid UTF-8, known keys only, no
+ * duplicate keys or ids, right types, integers where numbers are expected,
+ * every reference resolved, every text in every language, rule and dates
+ * consistent. Does not require canonical form nor check any signature.
+ * On error returns BN_EFORMAT / BN_ERANGE / BN_ETOOBIG / BN_ENOMEM with the
+ * field and value in `why`, e.g. "projects[3].cost: -5 is negative". */
+int pkg_parse(const char *json, size_t len, pkg_t **out, char *why, size_t whylen);
+
+/* Frees a package; NULL is accepted. */
+void pkg_free(pkg_t *p);
+
+/* The canonical bytes of a campaign JSON text (see docs/formats.md): parses
+ * strictly, then writes it back with sorted keys, two-space indentation, LF
+ * line ends and a final LF. *out is malloc'd, owned by the caller. */
+int pkg_canonical(const char *json, size_t len, char **out, size_t *outlen,
+                  char *why, size_t whylen);
+
+/* Builds a signed package file from a campaign JSON text: canonicalises it
+ * and appends the trailer signed by `authority`. *out is malloc'd. */
+int pkg_sign(const char *json, size_t len, const signer_t *authority,
+             char **out, size_t *outlen, char *why, size_t whylen);
+
+/* Opens a signed package file: checks the trailer (BN_EUNSIGNED if absent or
+ * malformed), the key id (BN_EWRONGKEY if not `authority`), the signature
+ * (BN_EBADSIG: tampered), canonical form and strict parse (BN_EFORMAT...),
+ * the departement (BN_EDEPT unless it equals `departement`; NULL skips the
+ * check) and `today` against the validity window (BN_EEXPIRED, BN_ENOTYET).
+ * The reason, in words, goes to `why`. */
+int pkg_open(const uint8_t *file, size_t len, const key_pub_t *authority,
+             const char *departement, uint32_t today, pkg_t **out,
+             char *why, size_t whylen);
+
+/* Reads a whole file (at most PKG_MAX_BYTES) into a malloc'd buffer with a
+ * NUL after its end. BN_EIO / BN_ETOOBIG with the path in `why`. */
+int pkg_read_file(const char *path, uint8_t **out, size_t *len, char *why, size_t whylen);
+
+/* Lookups: the index, or -1. */
+int pkg_find_territory(const pkg_t *p, const char *id);
+int pkg_find_project(const pkg_t *p, const char *id);
+int pkg_find_commune(const pkg_t *p, const char *insee); /* binary search */
+
+/* The territory index of a commune index. */
+int pkg_commune_territory(const pkg_t *p, int commune);
+
+/* The index of language `lang` in p->langs, or 0 (the default language). */
+int pkg_lang(const pkg_t *p, const char *lang);
+
+#endif

@@ -1,0 +1,111 @@
+/* store.h - the kiosk's durable store (SQLite): campaigns, the register, the
+ * ballot box, the outbox of what is not yet synced, and the audit log.
+ *
+ * Durability: synchronous=FULL with a TRUNCATE rollback journal, one
+ * transaction per cast: when store_cast() returns 0 the ballot survives a
+ * crash or a power cut at any later instant; when it fails nothing of it was
+ * written. Secrecy: see the numbered invariants in store.c. */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pseud.h"
+
+#define STORE_SCHEMA_VERSION 1
+
+typedef struct store_s store_t;
+
+/* Opens (creating if needed) the store at `path` and migrates its schema to
+ * STORE_SCHEMA_VERSION. BN_ESCHEMA for a newer schema, BN_ECORRUPT for a file
+ * that is not a sound store, BN_EIO; `why` says which and where. */
+int store_open(const char *path, store_t **out, char *why, size_t whylen);
+
+/* Closes the store; NULL is accepted. */
+void store_close(store_t *s);
+
+/* --- campaigns --------------------------------------------------------- */
+
+/* Records a campaign's signed package file and its secret (insert or
+ * replace, one transaction). */
+int store_put_campaign(store_t *s, const char *campaign, const uint8_t *package, size_t len,
+                       const uint8_t secret[32]);
+
+/* Reads them back; *package is malloc'd. BN_ENOTFOUND. */
+int store_get_campaign(store_t *s, const char *campaign, uint8_t **package, size_t *len,
+                       uint8_t secret[32]);
+
+/* --- small settings (poll state, kiosk configuration) ------------------- */
+
+int store_meta_set(store_t *s, const char *key, const char *value);
+/* Copies the value into out (cap bytes with the NUL); BN_ENOTFOUND. */
+int store_meta_get(store_t *s, const char *key, char *out, size_t cap);
+
+/* --- casting ----------------------------------------------------------- */
+
+typedef struct store_cast_s {
+    const char *campaign;
+    uint8_t pseudonym[PSEUD_LEN];
+    uint32_t day;                /* the day of the cast, nothing finer */
+    int offline;                 /* 1 when the server could not be asked */
+    const uint8_t *ballot_id;    /* 16 bytes */
+    const uint8_t *ballot;       /* signed encoding (ballot.h) */
+    size_t ballot_len;
+} store_cast_t;
+
+/* Casts in one transaction: the register entry, the ballot, and both in the
+ * outbox; all of it or nothing. BN_EALREADY if the pseudonym is already in
+ * the register for this campaign (nothing written), BN_EEXISTS for a ballot
+ * id already in the box, BN_EFULL (disk full), BN_EIO, BN_ECORRUPT. */
+int store_cast(store_t *s, const store_cast_t *c);
+
+/* 1 if the pseudonym is in the register of the campaign, 0 if not, or a
+ * negative BN_E* code. */
+int store_has_voted(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN]);
+
+/* Register entries and ballots of a campaign. */
+int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t *ballots);
+
+/* Calls fn for each ballot of the campaign (NULL: all campaigns), in storage
+ * order, which is the order of the random ballot ids. A non-zero return from
+ * fn stops the walk and is returned. */
+typedef int (*store_ballot_fn)(void *arg, const uint8_t *ballot, size_t len);
+int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void *arg);
+
+/* One ballot by id; *out is malloc'd. BN_ENOTFOUND. */
+int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
+
+/* --- outbox ------------------------------------------------------------ */
+
+typedef enum { STORE_ITEM_BALLOT = 1, STORE_ITEM_REGISTER = 2 } store_item_t;
+
+/* Calls fn for each item not yet synced, in key order (random ids and
+ * pseudonyms, never the cast order): key is the ballot id or the pseudonym. */
+typedef int (*store_outbox_fn)(void *arg, store_item_t kind, const char *campaign,
+                               const uint8_t *key, size_t keylen);
+int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg);
+
+/* Marks an item synced (removes it from the outbox). */
+int store_outbox_done(store_t *s, store_item_t kind, const uint8_t *key, size_t keylen);
+
+int store_outbox_count(store_t *s, int64_t *n);
+
+/* --- audit log (store_audit.c) ------------------------------------------ */
+
+#define STORE_AUDIT_HASH_LEN 32
+
+/* Appends an event ("polls-opened", "package-loaded", ...) with a detail
+ * text; never a choice, never a per-ballot event. The log is hash-chained:
+ * hash = SHA-256(prev hash || seq || time || event || detail). */
+int store_audit_append(store_t *s, const char *event, const char *detail);
+
+/* Recomputes the chain; BN_ECORRUPT with the first bad entry in `why`.
+ * Gives the head hash and the number of entries. */
+int store_audit_verify(store_t *s, uint8_t head[STORE_AUDIT_HASH_LEN], int64_t *n,
+                       char *why, size_t whylen);
+
+/* The raw SQLite handle, for tests and the store's own modules only. */
+struct sqlite3 *store__db(store_t *s);
+
+#endif
