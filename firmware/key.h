@@ -33,30 +33,30 @@ typedef struct signer_s {
 } signer_t;
 
 /* A private key held in memory. */
-typedef struct key_s key_t;
+typedef struct key_pair_s key_pair_t;
 
 /* Generates a new P-256 key pair. BN_ERNG, BN_ENOMEM, BN_ECRYPTO. */
-int key_generate(rng_t *rng, key_t **out);
+int key_generate(rng_t *rng, key_pair_t **out);
 
 /* Writes the private key as PEM ("EC PRIVATE KEY") to path: created with
  * mode 0600 through a temporary file, fsync and rename, so that a crash
  * leaves either the old file or the new one. BN_EIO. */
-int key_save(const key_t *k, const char *path);
+int key_save(const key_pair_t *k, const char *path);
 
 /* Loads a private key written by key_save. Refuses (BN_EPERM) a file that
  * group or others can read or write; BN_EKEY for a file that is not a P-256
  * private key; BN_EIO if it cannot be read. `why` (may be NULL) names the
  * file and the reason. */
-int key_load(const char *path, rng_t *rng, key_t **out, char *why, size_t whylen);
+int key_load(const char *path, rng_t *rng, key_pair_t **out, char *why, size_t whylen);
 
 /* Frees and wipes the key; NULL is accepted. */
-void key_free(key_t *k);
+void key_free(key_pair_t *k);
 
 /* Fills `out` with a signer backed by `k` (which must outlive it). */
-void key_signer(key_t *k, signer_t *out);
+void key_signer(key_pair_t *k, signer_t *out);
 
 /* The public half of `k`. */
-void key_public(const key_t *k, key_pub_t *out);
+void key_public(const key_pair_t *k, key_pub_t *out);
 
 /* Public key from PEM text: either a public key ("PUBLIC KEY") or an X.509
  * certificate whose key is P-256. BN_EKEY with the reason in `why`. */
