@@ -1,0 +1,253 @@
+/* bench.c - borne-bench: the project's own measurements, one figure a line
+ * as "name value unit". Built by CI, never run by it (docs/benchmarks.md).
+ *
+ *   cast_median_ms, cast_p99_ms     cast_budget(): rule + pseudonym + ballot +
+ *                                    ECDSA sign + SQLite commit with fsync,
+ *                                    over --casts casts into a file on disk
+ *   verify_per_s_1core               ballot_verify() on one thread
+ *   verify_per_s_allcores            ballot_verify() on one thread per core
+ *   openssl_verify_per_s_allcores    `openssl speed -multi N ecdsap256`, same run */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ballot.h"
+#include "bn_err.h"
+#include "cast.h"
+#include "day.h"
+#include "key.h"
+#include "pkg.h"
+#include "rng.h"
+#include "rules.h"
+#include "store.h"
+
+#ifndef BORNE_ASSETS
+#define BORNE_ASSETS "assets"
+#endif
+
+static double now_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+typedef struct ballots_s {
+    uint8_t (*buf)[BALLOT_MAX_LEN];
+    size_t *len;
+    int n, cap;
+} ballots_t;
+
+static int collect(void *arg, const uint8_t *b, size_t len)
+{
+    ballots_t *bs = arg;
+
+    if (bs->n < bs->cap && len <= BALLOT_MAX_LEN) {
+        memcpy(bs->buf[bs->n], b, len);
+        bs->len[bs->n++] = len;
+    }
+    return 0;
+}
+
+typedef struct worker_s {
+    const ballots_t *bs;
+    const key_pub_t *pub;
+    double seconds;
+    long done;
+    int failed;
+} worker_t;
+
+static void *verify_loop(void *arg)
+{
+    worker_t *w = arg;
+    double t0 = now_s();
+    int i = 0;
+
+    do {
+        if (ballot_verify(w->bs->buf[i], w->bs->len[i], w->pub) != 0)
+            w->failed++;
+        w->done++;
+        i = (i + 1) % w->bs->n;
+    } while ((w->done & 15) != 0 || now_s() - t0 < w->seconds);
+    w->seconds = now_s() - t0;
+    return NULL;
+}
+
+static double verify_rate(const ballots_t *bs, const key_pub_t *pub, int threads, double secs)
+{
+    pthread_t th[256];
+    worker_t w[256];
+    double rate = 0;
+    int i;
+
+    for (i = 0; i < threads; i++) {
+        w[i].bs = bs;
+        w[i].pub = pub;
+        w[i].seconds = secs;
+        w[i].done = 0;
+        w[i].failed = 0;
+        pthread_create(&th[i], NULL, verify_loop, &w[i]);
+    }
+    for (i = 0; i < threads; i++) {
+        pthread_join(th[i], NULL);
+        if (w[i].failed)
+            fprintf(stderr, "borne-bench: %d ballots failed to verify\n", w[i].failed);
+        rate += (double)w[i].done / w[i].seconds;
+    }
+    return rate;
+}
+
+static double openssl_verify(int cores, int secs)
+{
+    char cmd[256], line[512];
+    double sign = 0, verify = -1;
+    FILE *p;
+
+    snprintf(cmd, sizeof cmd, "openssl speed -mr -multi %d -seconds %d ecdsap256 2>/dev/null",
+             cores, secs);
+    p = popen(cmd, "r");
+    if (p == NULL)
+        return -1;
+    /* The summed figures: "+F4:<n>:256:<sign/s>:<verify/s>" (no " from "). */
+    while (fgets(line, sizeof line, p) != NULL)
+        if (strncmp(line, "+F4:", 4) == 0 && strstr(line, "from") == NULL)
+            sscanf(line, "+F4:%*d:%*d:%lf:%lf", &sign, &verify);
+    pclose(p);
+    return verify;
+}
+
+int main(int argc, char **argv)
+{
+    const char *dir = NULL, *assets = BORNE_ASSETS;
+    int casts = 2000, cores = (int)sysconf(_SC_NPROCESSORS_ONLN), i, rc, opt;
+    double secs = 3.0, *ms, t0;
+    char path[4096], tmpl[4096], why[512], last[32];
+    rng_t *rng = NULL;
+    key_pair_t *auth = NULL, *kiosk = NULL;
+    signer_t as, ks;
+    uint8_t *src = NULL, secret[32];
+    char *signed_pkg = NULL;
+    size_t srclen, signedlen;
+    pkg_t *draft = NULL, *p = NULL;
+    store_t *st = NULL;
+    cast_ctx_t ctx;
+    cast_receipt_t rec;
+    ballots_t bs = {0};
+    int sel[BALLOT_MAX_CHOICES], n, status = 1;
+
+    while ((opt = getopt(argc, argv, "n:d:a:s:h")) != -1) {
+        switch (opt) {
+        case 'n': casts = atoi(optarg); break;
+        case 'd': dir = optarg; break;
+        case 'a': assets = optarg; break;
+        case 's': secs = atof(optarg); break;
+        default:
+            fprintf(stderr, "usage: borne-bench [-n CASTS] [-d DIR] [-a ASSETS] [-s SECONDS]\n"
+                            "Casts go to a store in DIR (default: a new directory in $TMPDIR or /tmp).\n");
+            return 2;
+        }
+    }
+    if (casts < 100 || cores < 1 || cores > 256) {
+        fprintf(stderr, "borne-bench: -n must be at least 100\n");
+        return 2;
+    }
+    if (dir == NULL) {
+        snprintf(tmpl, sizeof tmpl, "%s/borne-bench-XXXXXX",
+                 getenv("TMPDIR") != NULL ? getenv("TMPDIR") : "/tmp");
+        dir = mkdtemp(tmpl);
+        if (dir == NULL) {
+            perror("borne-bench: mkdtemp");
+            return 1;
+        }
+    }
+    ms = calloc((size_t)casts, sizeof *ms);
+    bs.buf = calloc((size_t)casts, sizeof *bs.buf);
+    bs.len = calloc((size_t)casts, sizeof *bs.len);
+    bs.cap = casts;
+    if (ms == NULL || bs.buf == NULL || bs.len == NULL)
+        goto out;
+
+    snprintf(path, sizeof path, "%s/campaigns/demo-budget.json", assets);
+    if ((rc = rng_open(&rng)) != 0 || (rc = key_generate(rng, &auth)) != 0 ||
+        (rc = key_generate(rng, &kiosk)) != 0 ||
+        (rc = pkg_read_file(path, &src, &srclen, why, sizeof why)) != 0 ||
+        (rc = pkg_parse((char *)src, srclen, &draft, why, sizeof why)) != 0)
+        goto fail;
+    key_signer(auth, &as);
+    key_signer(kiosk, &ks);
+    if ((rc = pkg_sign((char *)src, srclen, &as, &signed_pkg, &signedlen, why, sizeof why)) != 0 ||
+        (rc = pkg_open((uint8_t *)signed_pkg, signedlen, &as.pub, "35", draft->opens, &p, why,
+                       sizeof why)) != 0)
+        goto fail;
+    snprintf(path, sizeof path, "%s/bench.db", dir);
+    (void)unlink(path);
+    if ((rc = store_open(path, &st, why, sizeof why)) != 0 ||
+        (rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
+        (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0)
+        goto fail;
+
+    ctx.store = st;
+    ctx.pkg = p;
+    memcpy(ctx.secret, secret, sizeof secret);
+    ctx.signer = &ks;
+    ctx.rng = rng;
+    for (i = 0; i < casts; i++) {
+        int cm = i % p->n_communes, t = pkg_commune_territory(p, cm), k;
+        cast_identity_t who = {last, "Bench", "1980-01-01", p->communes[cm].insee};
+
+        snprintf(last, sizeof last, "voter %d", i);
+        n = 0;
+        for (k = 0; k < p->n_projects && n < p->rule.max; k++) {
+            int j = (k + i) % p->n_projects;
+            if (p->projects[j].territory == t && rules_can_add(p, t, sel, n, j, NULL) == 0)
+                sel[n++] = j;
+        }
+        t0 = now_s();
+        rc = cast_budget(&ctx, &who, sel, n, p->opens, &rec, why, sizeof why);
+        ms[i] = (now_s() - t0) * 1e3;
+        if (rc != 0)
+            goto fail;
+    }
+    qsort(ms, (size_t)casts, sizeof *ms, cmp_double);
+    printf("cast_median_ms %.3f ms\n", ms[casts / 2]);
+    printf("cast_p99_ms %.3f ms\n", ms[(int)(casts * 0.99)]);
+    printf("cast_max_ms %.3f ms\n", ms[casts - 1]);
+    fflush(stdout);
+
+    if ((rc = store_each_ballot(st, p->id, collect, &bs)) != 0)
+        goto fail;
+    printf("verify_per_s_1core %.0f ballots/s\n", verify_rate(&bs, &ks.pub, 1, secs));
+    fflush(stdout);
+    printf("verify_per_s_allcores %.0f ballots/s\n", verify_rate(&bs, &ks.pub, cores, secs));
+    fflush(stdout);
+    printf("openssl_verify_per_s_allcores %.0f verifies/s\n", openssl_verify(cores, (int)secs));
+    printf("cores %d cores\n", cores);
+    status = 0;
+    goto out;
+fail:
+    fprintf(stderr, "borne-bench: %s%s%s\n", bn_strerror(rc), *why ? ": " : "", why);
+out:
+    store_close(st);
+    pkg_free(p);
+    pkg_free(draft);
+    free(src);
+    free(signed_pkg);
+    key_free(auth);
+    key_free(kiosk);
+    rng_close(rng);
+    free(ms);
+    free(bs.buf);
+    free(bs.len);
+    return status;
+}

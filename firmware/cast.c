@@ -1,0 +1,153 @@
+/* cast.c - the cast path: a confirmed selection becomes a signed, durable
+ * ballot and a tracking code, or nothing at all.
+ *
+ * Order of the steps, and why:
+ *   (C1) Everything that can refuse without writing (kind, polls, commune,
+ *        age, ballot rule) runs first, so a refusal writes nothing.
+ *   (C2) The ballot is signed before the transaction: store_cast() writes
+ *        the register entry and the signed ballot in one transaction, so a
+ *        stored ballot always verifies (durability invariants in store.c).
+ *   (C3) The tracking code is derived after the commit returned 0: a receipt
+ *        is never computed for a ballot that is not on disk.
+ *   (C4) Secrecy invariant 3: the choices live only in this stack frame and
+ *        the caller's selection; the ballot_t and its encoding are wiped
+ *        before returning, on every path. */
+#include "cast.h"
+
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "bn_err.h"
+#include "day.h"
+#include "pseud.h"
+#include "rules.h"
+
+/* Words for the first problem of a verdict, for agents' logs and tests (the
+ * kiosk phrases the verdict itself from its catalog). */
+static int rule_why(const pkg_t *p, const rules_verdict_t *v, char *why, size_t whylen)
+{
+    const rules_problem_t *pb = &v->problems[0];
+    const char *id = pb->project >= 0 && pb->project < p->n_projects ? p->projects[pb->project].id : "?";
+
+    switch (pb->kind) {
+    case RULES_TOO_FEW:
+        return bn_fail(why, whylen, BN_ERULE, "%lld more project(s) needed", (long long)pb->amount);
+    case RULES_TOO_MANY:
+        return bn_fail(why, whylen, BN_ERULE, "%lld project(s) too many", (long long)pb->amount);
+    case RULES_OVER_BUDGET:
+        return bn_fail(why, whylen, BN_ERULE, "%lld EUR over the envelope", (long long)pb->amount);
+    case RULES_UNDER_MIN_SPEND:
+        return bn_fail(why, whylen, BN_ERULE, "%lld EUR short of the minimum spend",
+                       (long long)pb->amount);
+    case RULES_WRONG_TERRITORY:
+        return bn_fail(why, whylen, BN_ERULE, "project '%s' is not of the voter's territory", id);
+    case RULES_UNKNOWN_PROJECT:
+        return bn_fail(why, whylen, BN_ERULE, "unknown project index %d", pb->project);
+    case RULES_DUPLICATE:
+        return bn_fail(why, whylen, BN_ERULE, "project '%s' chosen twice", id);
+    }
+    return bn_fail(why, whylen, BN_ERULE, "selection breaks the ballot rule");
+}
+
+int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *sel, int n,
+                uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    rules_verdict_t verdict;
+    store_cast_t sc;
+    ballot_t b;
+    uint8_t enc[BALLOT_MAX_LEN], tkey[32];
+    size_t len = 0;
+    int commune, territory, y, m, d, age, rc;
+
+    memset(&b, 0, sizeof b);
+    memset(out, 0, sizeof *out);
+
+    /* (C1) refusals that write nothing */
+    if (p->kind != PKG_BUDGET) {
+        rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a budget vote", p->id);
+        goto out;
+    }
+    if (day < p->opens || day > p->closes) {
+        char o[DAY_TEXT_LEN + 1], c[DAY_TEXT_LEN + 1];
+        day_format(p->opens, o);
+        day_format(p->closes, c);
+        rc = bn_fail(why, whylen, BN_ECLOSED, "polls of '%s' are open from %s to %s", p->id, o, c);
+        goto out;
+    }
+    commune = who->commune != NULL ? pkg_find_commune(p, who->commune) : -1;
+    if (commune < 0) {
+        rc = bn_fail(why, whylen, BN_ENOTFOUND, "commune '%s' does not take part in '%s'",
+                     who->commune != NULL ? who->commune : "", p->id);
+        goto out;
+    }
+    rc = day_parse_ymd(who->birth, &y, &m, &d);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "birth date '%s' is not a valid YYYY-MM-DD date",
+                     who->birth != NULL ? who->birth : "");
+        goto out;
+    }
+    age = day_age(y, m, d, day);
+    if (age < p->min_age) {
+        rc = bn_fail(why, whylen, BN_ERANGE, "voters must be %d or older", p->min_age);
+        goto out;
+    }
+    territory = pkg_commune_territory(p, commune);
+    rc = rules_check(p, territory, sel, n, &verdict);
+    if (rc == BN_ERULE) {
+        rc = rule_why(p, &verdict, why, whylen);
+        goto out;
+    }
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "ballot rule cannot be checked: %s", bn_strerror(rc));
+        goto out;
+    }
+
+    memset(&sc, 0, sizeof sc);
+    rc = pseud_compute(ctx->secret, p->id, who->last_name, who->first_names, who->birth,
+                       sc.pseudonym);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "identity is incomplete or not valid text");
+        goto out;
+    }
+
+    /* (C2) sign, then one transaction */
+    rc = ballot_make(&b, p, territory, sel, n, day, ctx->signer->pub.id, ctx->rng);
+    if (rc == 0)
+        rc = ballot_seal(&b, ctx->signer, enc, sizeof enc, &len);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "ballot could not be made: %s", bn_strerror(rc));
+        goto out;
+    }
+    sc.campaign = p->id;
+    sc.day = day;
+    sc.offline = 1; /* no server yet: every entry is an offline one */
+    sc.ballot_id = b.id;
+    sc.ballot = enc;
+    sc.ballot_len = len;
+    rc = store_cast(ctx->store, &sc);
+    if (rc == BN_EALREADY) {
+        rc = bn_fail(why, whylen, rc, "%s", bn_strerror(rc)); /* nothing more (invariant 4) */
+        goto out;
+    }
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "ballot not stored: %s", bn_strerror(rc));
+        goto out;
+    }
+
+    /* (C3) the receipt, now that the ballot is durable */
+    memcpy(out->ballot_id, b.id, sizeof out->ballot_id);
+    rc = track_key(ctx->secret, tkey);
+    if (rc == 0)
+        rc = track_code(tkey, b.id, out->tracking);
+    if (rc != 0)
+        rc = bn_fail(why, whylen, rc, "tracking code: %s", bn_strerror(rc));
+out:
+    /* (C4) */
+    mbedtls_platform_zeroize(&b, sizeof b);
+    mbedtls_platform_zeroize(enc, sizeof enc);
+    mbedtls_platform_zeroize(&verdict, sizeof verdict);
+    mbedtls_platform_zeroize(tkey, sizeof tkey);
+    return rc;
+}
