@@ -132,7 +132,7 @@ int main(int argc, char **argv)
     const char *dir = NULL, *assets = BORNE_ASSETS;
     int casts = 2000, cores = (int)sysconf(_SC_NPROCESSORS_ONLN), i, rc, opt;
     double secs = 3.0, *ms, t0;
-    char path[4096], tmpl[4096], why[512], last[32];
+    char path[4096], tmpl[4096], why[512] = "", last[32];
     rng_t *rng = NULL;
     key_pair_t *auth = NULL, *kiosk = NULL;
     signer_t as, ks;

@@ -99,7 +99,7 @@ int main(int argc, char **argv)
         {NULL, 0, NULL, 0},
     };
     const char *dir = "demo-out", *assets = BORNE_ASSETS;
-    char path[4096], why[512], idhex[2 * KEY_ID_LEN + 1], dig[65];
+    char path[4096], why[512] = "", idhex[2 * KEY_ID_LEN + 1], dig[65];
     rng_t *rng = NULL;
     key_pair_t *authority = NULL, *kiosk = NULL;
     signer_t auth_signer, kiosk_signer;
