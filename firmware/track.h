@@ -7,8 +7,9 @@
  * the tally hold and the public does not, so nobody else can compute a
  * ballot's code from the published ballot, and a receipt proves nothing
  * about the choices to anyone who could buy or force a vote. The check
- * character (Luhn mod 32) catches any single mistyped character and any
- * swap of two adjacent ones. */
+ * character (Luhn mod 32) catches any single mistyped character and every
+ * swap of two adjacent characters except 0 <-> Z (99.8 % of them; measured
+ * in tests/unit/test_track.c). */
 #ifndef TRACK_H
 #define TRACK_H
 

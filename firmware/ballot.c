@@ -1,0 +1,317 @@
+/* ballot.c - the canonical, versioned, signed binary encoding of a ballot.
+ *
+ * One ballot, one byte string: the encoder writes exactly what the decoder
+ * accepts, and the decoder refuses every other spelling (padding, order,
+ * length, characters), so that a signature covers one meaning only and two
+ * observers who decode the same ballot see the same fields. The layout is
+ * the OFFSET/SIZE table of ballot.h (docs/formats.md, "Ballot"). */
+#include "ballot.h"
+
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "bn_err.h"
+
+/* Offsets of the fixed header (ballot.h). */
+#define OFF_MAGIC 0
+#define OFF_VERSION 4
+#define OFF_KIND 5
+#define OFF_N 6
+#define OFF_DAY 8
+#define OFF_ID 12
+#define OFF_KIOSK 28
+#define OFF_CAMPAIGN 60
+#define OFF_TERRITORY 76
+#define OFF_CHOICES BALLOT_HEADER_LEN
+
+/* Length of a ballot with n choices, signature included. */
+static size_t ballot_len(int n)
+{
+    return BALLOT_HEADER_LEN + (size_t)BALLOT_TOKEN_LEN * (size_t)n + KEY_SIG_LEN;
+}
+
+static int token_first(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
+static int token_next(unsigned char c)
+{
+    return token_first(c) || c == '-';
+}
+
+/* Checks that s can be written as a token: 1..16 bytes of [a-z0-9-],
+ * starting with [a-z0-9]. 0, BN_ERANGE (longer than 16 bytes, or not
+ * NUL-terminated within 17) or BN_EFORMAT (empty, other characters). */
+static int token_check(const char *s)
+{
+    size_t i, len = strnlen(s, BALLOT_TOKEN_LEN + 1);
+
+    if (len > BALLOT_TOKEN_LEN)
+        return BN_ERANGE;
+    if (len == 0 || !token_first((unsigned char)s[0]))
+        return BN_EFORMAT;
+    for (i = 1; i < len; i++)
+        if (!token_next((unsigned char)s[i]))
+            return BN_EFORMAT;
+    return 0;
+}
+
+/* Writes a valid token into its 16-byte field, NUL-padded. */
+static void token_put(uint8_t *field, const char *s)
+{
+    size_t len = strlen(s);
+
+    memset(field, 0, BALLOT_TOKEN_LEN);
+    memcpy(field, s, len);
+}
+
+/* Reads a 16-byte token field strictly: a valid token, then NUL bytes only.
+ * Returns 0 or a static reason. */
+static const char *token_get(const uint8_t *field, char out[BALLOT_TOKEN_LEN + 1])
+{
+    size_t i, len = 0;
+
+    while (len < BALLOT_TOKEN_LEN && field[len] != 0)
+        len++;
+    if (len == 0)
+        return "empty token";
+    if (!token_first(field[0]))
+        return "token does not start with [a-z0-9]";
+    for (i = 1; i < len; i++)
+        if (!token_next(field[i]))
+            return "character outside [a-z0-9-]";
+    for (i = len; i < BALLOT_TOKEN_LEN; i++)
+        if (field[i] != 0)
+            return "non-NUL byte after NUL padding";
+    memcpy(out, field, len);
+    out[len] = '\0';
+    return NULL;
+}
+
+static void put_u16(uint8_t *p, unsigned v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static unsigned get_u16(const uint8_t *p)
+{
+    return (unsigned)p[0] << 8 | p[1];
+}
+
+static uint32_t get_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int n,
+                uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng)
+{
+    char tmp[BALLOT_TOKEN_LEN + 1];
+    int i, j, k, rc;
+
+    if (b == NULL || p == NULL || kiosk == NULL || rng == NULL || (sel == NULL && n > 0))
+        return BN_EINVAL;
+    memset(b, 0, sizeof *b);
+    if (n < 0 || n > BALLOT_MAX_CHOICES)
+        return BN_ERANGE;
+    if (p->kind != PKG_BUDGET || day == 0)
+        return BN_EINVAL;
+    if (territory < 0 || territory >= p->n_territories)
+        return BN_EINVAL;
+    if ((rc = token_check(p->id)) != 0 || (rc = token_check(p->territories[territory].id)) != 0)
+        return rc;
+    b->kind = BALLOT_KIND_BUDGET;
+    b->day = day;
+    memcpy(b->kiosk, kiosk, KEY_ID_LEN);
+    strcpy(b->campaign, p->id);
+    strcpy(b->territory, p->territories[territory].id);
+    for (i = 0; i < n; i++) {
+        k = sel[i];
+        if (k < 0 || k >= p->n_projects || p->projects[k].territory != territory) {
+            rc = BN_EINVAL;
+            goto fail;
+        }
+        if ((rc = token_check(p->projects[k].id)) != 0)
+            goto fail;
+        /* Insertion sort by bytes (strcmp orders as the NUL-padded fields do). */
+        strcpy(tmp, p->projects[k].id);
+        for (j = i; j > 0 && strcmp(b->choices[j - 1], tmp) > 0; j--)
+            memcpy(b->choices[j], b->choices[j - 1], sizeof b->choices[j]);
+        if (j > 0 && strcmp(b->choices[j - 1], tmp) == 0) {
+            rc = BN_EINVAL; /* the same project twice */
+            goto fail;
+        }
+        memcpy(b->choices[j], tmp, sizeof tmp);
+    }
+    b->n = n;
+    rc = rng_bytes(rng, b->id, BALLOT_ID_LEN);
+    if (rc != 0)
+        goto fail;
+    return 0;
+fail:
+    memset(b, 0, sizeof *b); /* (S3) no choice left behind on failure */
+    return rc;
+}
+
+/* Encodes the signed part of b (everything but the signature) into out,
+ * which has room for ballot_len(b->n). BN_EINVAL for a ballot that the
+ * decoder would refuse: only canonical bytes are ever signed. */
+static int encode_body(const ballot_t *b, uint8_t *out)
+{
+    int i;
+
+    if (b->kind != BALLOT_KIND_BUDGET || b->day == 0 || token_check(b->campaign) != 0 ||
+        token_check(b->territory) != 0)
+        return BN_EINVAL;
+    memcpy(out + OFF_MAGIC, BALLOT_MAGIC, 4);
+    out[OFF_VERSION] = BALLOT_VERSION;
+    out[OFF_KIND] = b->kind;
+    put_u16(out + OFF_N, (unsigned)b->n);
+    put_u32(out + OFF_DAY, b->day);
+    memcpy(out + OFF_ID, b->id, BALLOT_ID_LEN);
+    memcpy(out + OFF_KIOSK, b->kiosk, KEY_ID_LEN);
+    token_put(out + OFF_CAMPAIGN, b->campaign);
+    token_put(out + OFF_TERRITORY, b->territory);
+    for (i = 0; i < b->n; i++) {
+        if (token_check(b->choices[i]) != 0)
+            return BN_EINVAL;
+        if (i > 0 && strcmp(b->choices[i - 1], b->choices[i]) >= 0)
+            return BN_EINVAL; /* unsorted or duplicate */
+        token_put(out + OFF_CHOICES + BALLOT_TOKEN_LEN * i, b->choices[i]);
+    }
+    return 0;
+}
+
+int ballot_seal(ballot_t *b, const signer_t *s, uint8_t *out, size_t cap, size_t *len)
+{
+    size_t body, total;
+    int rc;
+
+    if (b == NULL || s == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    if (b->n < 0 || b->n > BALLOT_MAX_CHOICES)
+        return BN_ERANGE;
+    total = ballot_len(b->n);
+    body = total - KEY_SIG_LEN;
+    if (cap < total)
+        return BN_ETOOBIG;
+    rc = encode_body(b, out);
+    if (rc == 0)
+        rc = key_sign_msg(s, out, body, out + body);
+    if (rc != 0) {
+        memset(out, 0, total); /* (S3) no half-written ballot with choices */
+        return rc;
+    }
+    memcpy(b->sig, out + body, KEY_SIG_LEN);
+    *len = total;
+    return 0;
+}
+
+int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size_t whylen)
+{
+    const char *bad;
+    unsigned n;
+    size_t want, off;
+    int i, rc;
+
+    if (buf == NULL || out == NULL)
+        return BN_EINVAL;
+    memset(out, 0, sizeof *out);
+    if (len < ballot_len(0)) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "length %zu: shorter than the %zu bytes of an "
+                     "empty ballot", len, ballot_len(0));
+        goto fail;
+    }
+    if (memcmp(buf + OFF_MAGIC, BALLOT_MAGIC, 4) != 0) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 0: magic is not \"BRNB\"");
+        goto fail;
+    }
+    if (buf[OFF_VERSION] != BALLOT_VERSION) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 4: version %u, this firmware reads 1",
+                     buf[OFF_VERSION]);
+        goto fail;
+    }
+    if (buf[OFF_KIND] != BALLOT_KIND_BUDGET) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 5: kind %u is not 1 (budget vote)",
+                     buf[OFF_KIND]);
+        goto fail;
+    }
+    n = get_u16(buf + OFF_N);
+    if (n > BALLOT_MAX_CHOICES) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 6: %u choices, at most %d", n,
+                     BALLOT_MAX_CHOICES);
+        goto fail;
+    }
+    want = ballot_len((int)n);
+    if (len != want) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "length %zu: %u choices need exactly %zu bytes",
+                     len, n, want);
+        goto fail;
+    }
+    out->kind = buf[OFF_KIND];
+    out->day = get_u32(buf + OFF_DAY);
+    if (out->day == 0) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 8: day is 0");
+        goto fail;
+    }
+    memcpy(out->id, buf + OFF_ID, BALLOT_ID_LEN);
+    memcpy(out->kiosk, buf + OFF_KIOSK, KEY_ID_LEN);
+    if ((bad = token_get(buf + OFF_CAMPAIGN, out->campaign)) != NULL) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset %d: campaign: %s", OFF_CAMPAIGN, bad);
+        goto fail;
+    }
+    if ((bad = token_get(buf + OFF_TERRITORY, out->territory)) != NULL) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset %d: territory: %s", OFF_TERRITORY, bad);
+        goto fail;
+    }
+    for (i = 0; i < (int)n; i++) {
+        off = OFF_CHOICES + (size_t)BALLOT_TOKEN_LEN * (size_t)i;
+        if ((bad = token_get(buf + off, out->choices[i])) != NULL) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d]: %s", off, i, bad);
+            goto fail;
+        }
+        /* Strictly increasing, as the padded 16-byte fields: sorted and distinct. */
+        if (i > 0 && memcmp(buf + off - BALLOT_TOKEN_LEN, buf + off, BALLOT_TOKEN_LEN) >= 0) {
+            /* (S3) the reason names offsets, never a chosen project. */
+            rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d] %s", off, i,
+                         strcmp(out->choices[i - 1], out->choices[i]) == 0
+                             ? "is a duplicate" : "is out of order");
+            goto fail;
+        }
+    }
+    out->n = (int)n;
+    memcpy(out->sig, buf + len - KEY_SIG_LEN, KEY_SIG_LEN);
+    return 0;
+fail:
+    memset(out, 0, sizeof *out);
+    return rc;
+}
+
+int ballot_verify(const uint8_t *buf, size_t len, const key_pub_t *kiosk)
+{
+    ballot_t b;
+    int rc;
+
+    if (kiosk == NULL)
+        return BN_EINVAL;
+    rc = ballot_decode(buf, len, &b, NULL, 0);
+    if (rc != 0)
+        return rc;
+    if (memcmp(b.kiosk, kiosk->id, KEY_ID_LEN) != 0)
+        rc = BN_EWRONGKEY;
+    else
+        rc = key_verify_msg(kiosk, buf, len - KEY_SIG_LEN, buf + len - KEY_SIG_LEN);
+    mbedtls_platform_zeroize(&b, sizeof b); /* (S3) the choices do not outlive the check */
+    return rc;
+}
