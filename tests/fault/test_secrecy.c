@@ -1,0 +1,556 @@
+/* test_secrecy.c - secrecy invariants 1 and 2 of DESIGN.md, measured on a real store.
+ *
+ * 1,000 known voters cast, in a known order, signed ballots into a fresh
+ * store. Then nothing readable from the store may follow that order:
+ * Kendall's tau between the cast order and each order an observer can see
+ * must be near 0 (|tau| < 0.1; for 1,000 random items its standard deviation
+ * is about 0.021). The orders (store.c invariants in brackets):
+ *   (a) ballots as store_each_ballot() gives them            (S2)
+ *   (b) the outbox, ballot items and register items apart      (S5)
+ *   (c) ballot ids in the raw bytes of the database file, and of the
+ *       journal if it is not empty                             (S2)
+ *       plus, inside each b-tree page, the order of the cells' offsets
+ *       (SQLite's in-page cell placement), measured and reported
+ *   (d) register rows as SELECT pseudonym FROM register gives them (S2)
+ * and nothing links a register row to a box row (S1): the only columns they
+ * share are the campaign and the day, both one value for all 1,000 rows, and
+ * no register value occurs in the bytes of a box row, nor the reverse. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "ballot.h"
+#include "bn_err.h"
+#include "day.h"
+#include "key.h"
+#include "pkg.h"
+#include "pseud.h"
+#include "rng.h"
+#include "store.h"
+#include "testutil.h"
+
+#define N_VOTERS 1000
+#define CAMPAIGN "bp-2026"
+#define DAY 20785u
+#define TAU_MAX 0.1
+
+typedef struct voter_s {
+    uint8_t pseudonym[PSEUD_LEN];
+    uint8_t id[BALLOT_ID_LEN];
+    uint8_t ballot[BALLOT_MAX_LEN];
+    size_t len;
+} voter_t;
+
+static voter_t voters[N_VOTERS];
+
+/* A budget campaign with one territory and six projects, built by hand. */
+static pkg_territory_t territory = {.id = "rennes"};
+static pkg_project_t projects[6] = {
+    {.id = "p-bus"}, {.id = "p-parc"}, {.id = "p-velo"},
+    {.id = "p-ecole"}, {.id = "p-jardin"}, {.id = "p-bib"},
+};
+static pkg_t campaign = {
+    .id = CAMPAIGN, .kind = PKG_BUDGET, .n_territories = 1, .territories = &territory,
+    .n_projects = 6, .projects = projects,
+};
+
+/* Kendall's tau-a between the identity order and seq[0..n) (distinct ranks). */
+static double kendall_tau(const int *seq, int n)
+{
+    long long conc = 0, disc = 0;
+    int i, j;
+
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n; j++) {
+            if (seq[i] < seq[j])
+                conc++;
+            else
+                disc++;
+        }
+    return n < 2 ? 0.0 : (double)(conc - disc) / (double)(conc + disc);
+}
+
+static int voter_of_id(const uint8_t *id)
+{
+    int i;
+
+    for (i = 0; i < N_VOTERS; i++)
+        if (memcmp(voters[i].id, id, BALLOT_ID_LEN) == 0)
+            return i;
+    return -1;
+}
+
+static int voter_of_pseudonym(const uint8_t *p)
+{
+    int i;
+
+    for (i = 0; i < N_VOTERS; i++)
+        if (memcmp(voters[i].pseudonym, p, PSEUD_LEN) == 0)
+            return i;
+    return -1;
+}
+
+static void check_tau(const char *what, const int *seq, int n)
+{
+    double tau = kendall_tau(seq, n);
+
+    printf("  %-58s n=%4d  tau = %+.4f\n", what, n, tau);
+    if (n != N_VOTERS)
+        fail_msg("%s: %d items, expected %d", what, n, N_VOTERS);
+    if (tau > TAU_MAX || tau < -TAU_MAX)
+        fail_msg("%s: |tau| = %.4f >= %.2f: storage follows the cast order", what,
+                 tau < 0 ? -tau : tau, TAU_MAX);
+}
+
+typedef struct order_s {
+    int seq[N_VOTERS];
+    int n;
+    int nreg;
+    int reg[N_VOTERS];
+} order_t;
+
+static int on_ballot(void *arg, const uint8_t *ballot, size_t len)
+{
+    order_t *o = arg;
+    int v;
+
+    assert_true(len > BALLOT_HEADER_LEN);
+    v = voter_of_id(ballot + 12);
+    assert_true(v >= 0 && o->n < N_VOTERS);
+    o->seq[o->n++] = v;
+    return 0;
+}
+
+static int on_outbox(void *arg, store_item_t kind, const char *camp, const uint8_t *key,
+                     size_t keylen)
+{
+    order_t *o = arg;
+    int v;
+
+    (void)camp;
+    if (kind == STORE_ITEM_BALLOT) {
+        assert_int_equal(keylen, BALLOT_ID_LEN);
+        v = voter_of_id(key);
+        assert_true(v >= 0 && o->n < N_VOTERS);
+        o->seq[o->n++] = v;
+    } else {
+        assert_int_equal(keylen, PSEUD_LEN);
+        v = voter_of_pseudonym(key);
+        assert_true(v >= 0 && o->nreg < N_VOTERS);
+        o->reg[o->nreg++] = v;
+    }
+    return 0;
+}
+
+static const uint8_t *find(const uint8_t *hay, size_t len, const uint8_t *needle, size_t n,
+                           size_t from)
+{
+    size_t i;
+
+    for (i = from; i + n <= len; i++)
+        if (hay[i] == needle[0] && memcmp(hay + i, needle, n) == 0)
+            return hay + i;
+    return NULL;
+}
+
+typedef struct place_s {
+    size_t off;
+    int voter;
+} place_t;
+
+static int by_offset(const void *a, const void *b)
+{
+    const place_t *x = a, *y = b;
+
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Tau-a over the pairs of ballots whose bodies lie in the same page: the
+ * in-page placement of cells. Also counts the pages (with 2 cells or more)
+ * whose lowest-offset cell is their latest cast (SQLite fills a page's free
+ * gap downwards), and how many such pages chance alone would give. Returns
+ * the number of pairs. pl is sorted by offset. */
+static long long in_page_tau(const place_t *pl, int n, size_t page, double *tau, int *latest,
+                             int *pages, double *expect)
+{
+    long long conc = 0, disc = 0;
+    int i, j, end, last;
+
+    *latest = 0;
+    *pages = 0;
+    *expect = 0.0;
+    for (i = 0; i < n; i = end) {
+        for (end = i + 1; end < n && pl[end].off / page == pl[i].off / page; end++)
+            ;
+        if (end - i < 2)
+            continue;
+        last = i;
+        for (j = i; j < end; j++)
+            if (pl[j].voter > pl[last].voter)
+                last = j;
+        (*pages)++;
+        *latest += last == i;
+        *expect += 1.0 / (end - i);
+    }
+    for (i = 0; i < n; i++)
+        for (j = i + 1; j < n && pl[j].off / page == pl[i].off / page; j++) {
+            if (pl[i].voter < pl[j].voter)
+                conc++;
+            else
+                disc++;
+        }
+    *tau = conc + disc > 0 ? (double)(conc - disc) / (double)(conc + disc) : 0.0;
+    return conc + disc;
+}
+
+/* (c) The order of ballot ids in the bytes of a file. Every ballot's first
+ * occurrence, and separately the first occurrence of each ballot body (the
+ * "BRNB" record holding the id at offset 12: the box's own cells). */
+static void file_order(const char *path, const char *label, int required, size_t page, int tail)
+{
+    uint8_t *file;
+    size_t len = 0;
+    place_t *pl = calloc(N_VOTERS, sizeof *pl);
+    int seq[N_VOTERS], i, n = 0;
+    char what[128];
+    double tau, expect;
+    long long pairs;
+    int latest, pages;
+
+    assert_non_null(pl);
+    file = tu_read(path, &len);
+    if (file == NULL || len == 0) {
+        printf("  %s: %s is empty\n", label, path);
+        assert_false(required);
+        free(file);
+        free(pl);
+        return;
+    }
+    /* first occurrence of each 16-byte id anywhere in the file */
+    for (i = 0; i < N_VOTERS; i++) {
+        const uint8_t *at = find(file, len, voters[i].id, BALLOT_ID_LEN, 0);
+
+        if (at == NULL)
+            continue;
+        pl[n].off = (size_t)(at - file);
+        pl[n].voter = i;
+        n++;
+    }
+    if (n == 0 && !required) {
+        printf("  %s: no ballot id in %s (%zu bytes)\n", label, path, len);
+        goto out;
+    }
+    qsort(pl, (size_t)n, sizeof *pl, by_offset);
+    for (i = 0; i < n; i++)
+        seq[i] = pl[i].voter;
+    snprintf(what, sizeof what, "(S2) (c) %s: ballot ids, first occurrence", label);
+    check_tau(what, seq, n);
+
+    /* each ballot body: the box's cells (the body holds its id at 12); with
+     * `tail`, where its signature (last 64 bytes) is: an overflow page */
+    n = 0;
+    for (i = 0; i < N_VOTERS; i++) {
+        const uint8_t *at = tail ? find(file, len, voters[i].ballot + voters[i].len - KEY_SIG_LEN,
+                                        KEY_SIG_LEN, 0)
+                                 : find(file, len, voters[i].ballot, 28, 0);
+
+        if (at == NULL)
+            fail_msg("(S2) (c) ballot %d not found in %s", i, path);
+        pl[n].off = (size_t)(at - file);
+        pl[n].voter = i;
+        n++;
+    }
+    qsort(pl, (size_t)n, sizeof *pl, by_offset);
+    for (i = 0; i < n; i++)
+        seq[i] = pl[i].voter;
+    snprintf(what, sizeof what, "(S2) (c) %s: ballot %s", label,
+             tail ? "signatures (row tails)" : "bodies (box cells)");
+    check_tau(what, seq, n);
+    pairs = in_page_tau(pl, n, page, &tau, &latest, &pages, &expect);
+    printf("  %-58s pairs=%lld  tau = %+.4f  (measured, store.c (S6))\n",
+           "(S2) (c) ... within each page only", pairs, tau);
+    printf("  %-58s %d of %d pages (%.0f%%; by chance %.0f%%)\n",
+           "(S2) (c) ... pages whose lowest cell is their latest cast", latest, pages,
+           pages ? 100.0 * latest / pages : 0.0, pages ? 100.0 * expect / pages : 0.0);
+out:
+    free(file);
+    free(pl);
+}
+
+/* 64 projects, for ballots of the largest size (BALLOT_MAX_LEN) */
+static pkg_project_t projects64[BALLOT_MAX_CHOICES];
+static pkg_t campaign64 = {
+    .id = CAMPAIGN, .kind = PKG_BUDGET, .n_territories = 1, .territories = &territory,
+    .n_projects = BALLOT_MAX_CHOICES, .projects = projects64,
+};
+
+/* 1,000 known voters cast, in this order: small ballots (one or two of six
+ * projects), or (all64) ballots choosing all 64 projects of campaign64. */
+static void cast_voters(store_t *s, const uint8_t secret[32], const signer_t *signer,
+                        rng_t *rng, int all64)
+{
+    char name[32], first[32], birth[DAY_TEXT_LEN + 1];
+    int i, k, sel[BALLOT_MAX_CHOICES];
+
+    for (k = 0; k < BALLOT_MAX_CHOICES; k++)
+        snprintf(projects64[k].id, sizeof projects64[k].id, "p%02d", k);
+    for (i = 0; i < N_VOTERS; i++) {
+        voter_t *v = &voters[i];
+        ballot_t b;
+        store_cast_t c;
+        int n;
+
+        if (all64) {
+            for (k = 0; k < BALLOT_MAX_CHOICES; k++)
+                sel[k] = k;
+            n = BALLOT_MAX_CHOICES;
+        } else {
+            sel[0] = i % 6;
+            sel[1] = (i / 6) % 6;
+            n = sel[1] != sel[0] ? 2 : 1;
+        }
+        snprintf(name, sizeof name, "Électeur-%04d", i);
+        snprintf(first, sizeof first, "Prénom %d", i % 97);
+        day_format((uint32_t)(3650 + i * 7), birth);
+        assert_int_equal(pseud_compute(secret, CAMPAIGN, name, first, birth, v->pseudonym), 0);
+        assert_int_equal(ballot_make(&b, all64 ? &campaign64 : &campaign, 0, sel, n, DAY,
+                                     signer->pub.id, rng), 0);
+        assert_int_equal(ballot_seal(&b, signer, v->ballot, sizeof v->ballot, &v->len), 0);
+        memcpy(v->id, b.id, BALLOT_ID_LEN);
+        memset(&c, 0, sizeof c);
+        c.campaign = CAMPAIGN;
+        memcpy(c.pseudonym, v->pseudonym, PSEUD_LEN);
+        c.day = DAY;
+        c.offline = 1;
+        c.ballot_id = v->id;
+        c.ballot = v->ballot;
+        c.ballot_len = v->len;
+        assert_int_equal(store_cast(s, &c), 0);
+    }
+}
+
+static void test_cast_order_is_not_stored(void **state)
+{
+    static const uint8_t seed[] = "test_secrecy: 1,000 known voters";
+    char *dir = tu_tmpdir("secrecy"), *path, *journal, why[256] = "";
+    uint8_t secret[32];
+    rng_t *rng = NULL;
+    key_pair_t *key = NULL;
+    signer_t signer;
+    store_t *s = NULL;
+    static order_t o;
+    sqlite3_stmt *st;
+    struct stat sb;
+    int64_t page = 0;
+    int i, j;
+
+    (void)state;
+    assert_non_null(dir);
+    path = tu_path(dir, "kiosk.db");
+    journal = tu_path(dir, "kiosk.db-journal");
+    assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed - 1), 0);
+    assert_int_equal(key_generate(rng, &key), 0);
+    key_signer(key, &signer);
+    assert_int_equal(rng_bytes(rng, secret, sizeof secret), 0);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
+
+    cast_voters(s, secret, &signer, rng, 0);
+    printf("Kendall tau between the cast order of %d voters and what is stored (|tau| < %.2f):\n",
+           N_VOTERS, TAU_MAX);
+
+    /* (a) (S2) */
+    memset(&o, 0, sizeof o);
+    assert_int_equal(store_each_ballot(s, CAMPAIGN, on_ballot, &o), 0);
+    check_tau("(S2) (a) store_each_ballot order", o.seq, o.n);
+
+    /* (b) (S5) */
+    memset(&o, 0, sizeof o);
+    assert_int_equal(store_outbox_each(s, on_outbox, &o), 0);
+    check_tau("(S5) (b) outbox order, ballot items", o.seq, o.n);
+    check_tau("(S5) (b) outbox order, register items", o.reg, o.nreg);
+
+    /* (d) (S2) */
+    memset(&o, 0, sizeof o);
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT pseudonym FROM register", -1, &st,
+                                        NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int v = voter_of_pseudonym(sqlite3_column_blob(st, 0));
+
+        assert_true(v >= 0 && o.n < N_VOTERS);
+        o.seq[o.n++] = v;
+    }
+    sqlite3_finalize(st);
+    check_tau("(S2) (d) SELECT pseudonym FROM register", o.seq, o.n);
+
+    /* (S1) the only columns register and box share are campaign and day,
+     * and each holds one value for all 1,000 rows: they link nothing */
+    assert_int_equal(sqlite3_prepare_v2(store__db(s),
+                                        "SELECT count(*) FROM pragma_table_info('register') r "
+                                        "JOIN pragma_table_info('box') b ON r.name = b.name "
+                                        "WHERE r.name NOT IN ('campaign', 'day')", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    if (sqlite3_column_int(st, 0) != 0)
+        fail_msg("(S1) register and box share a column other than campaign and day");
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(store__db(s),
+                                        "SELECT (SELECT count(DISTINCT campaign) FROM register), "
+                                        "(SELECT count(DISTINCT day) FROM register), "
+                                        "(SELECT count(DISTINCT campaign) FROM box), "
+                                        "(SELECT count(*) FROM register), "
+                                        "(SELECT count(*) FROM box)", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    if (sqlite3_column_int(st, 0) != 1 || sqlite3_column_int(st, 1) != 1 ||
+        sqlite3_column_int(st, 2) != 1)
+        fail_msg("(S1) (S3) campaign or day differ between rows: they could link rows");
+    assert_int_equal(sqlite3_column_int(st, 3), N_VOTERS);
+    assert_int_equal(sqlite3_column_int(st, 4), N_VOTERS);
+    sqlite3_finalize(st);
+
+    /* (S1) no register value inside any box row, no box value inside any
+     * register row (the rows as SQLite stores them: all their columns) */
+    {
+        static uint8_t reg_rows[N_VOTERS][64], box_rows[N_VOTERS][BALLOT_MAX_LEN + 64];
+        static size_t reg_len[N_VOTERS], box_len[N_VOTERS];
+        int nr = 0, nb = 0;
+
+        assert_int_equal(sqlite3_prepare_v2(store__db(s),
+                                            "SELECT pseudonym FROM register", -1, &st, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            memcpy(reg_rows[nr], sqlite3_column_blob(st, 0), PSEUD_LEN);
+            reg_len[nr] = PSEUD_LEN;
+            nr++;
+        }
+        sqlite3_finalize(st);
+        assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT ballot_id, ballot FROM box",
+                                            -1, &st, NULL), SQLITE_OK);
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            size_t bl = (size_t)sqlite3_column_bytes(st, 1);
+
+            memcpy(box_rows[nb], sqlite3_column_blob(st, 0), BALLOT_ID_LEN);
+            memcpy(box_rows[nb] + BALLOT_ID_LEN, sqlite3_column_blob(st, 1), bl);
+            box_len[nb] = BALLOT_ID_LEN + bl;
+            nb++;
+        }
+        sqlite3_finalize(st);
+        assert_int_equal(nr, N_VOTERS);
+        assert_int_equal(nb, N_VOTERS);
+        for (i = 0; i < nr; i++)
+            for (j = 0; j < nb; j++) {
+                /* the pseudonym, or any 8 bytes of it, inside a box row */
+                int k;
+
+                for (k = 0; k + 8 <= (int)reg_len[i]; k += 8)
+                    if (find(box_rows[j], box_len[j], reg_rows[i] + k, 8, 0) != NULL)
+                        fail_msg("(S1) bytes %d..%d of register row %d occur in box row %d",
+                                 k, k + 7, i, j);
+                /* the ballot id inside a register row */
+                if (find(reg_rows[i], reg_len[i], box_rows[j], BALLOT_ID_LEN, 0) != NULL)
+                    fail_msg("(S1) the id of box row %d occurs in register row %d", j, i);
+            }
+        printf("  (S1) no register value in any box row, no box id in any register row "
+               "(%d x %d rows)\n", nr, nb);
+    }
+
+    /* (S4) the casts left no trace in the audit log */
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT count(*) FROM audit", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    if (sqlite3_column_int(st, 0) != 0)
+        fail_msg("(S4) casting wrote the audit log");
+    sqlite3_finalize(st);
+
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "PRAGMA page_size", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    page = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    store_close(s);
+
+    /* (c) (S2) the raw bytes */
+    file_order(path, "database file", 1, (size_t)page, 0);
+    if (stat(journal, &sb) == 0 && sb.st_size > 0)
+        file_order(journal, "journal file", 0, (size_t)page, 0);
+    else
+        printf("  (S2) (c) journal file: empty or absent after close\n");
+
+    key_free(key);
+    rng_close(rng);
+    tu_rmtree(dir);
+    free(journal);
+    free(path);
+    free(dir);
+}
+
+/* (S7) Ballots of the largest size (64 choices, BALLOT_MAX_LEN bytes) stay
+ * in their b-tree pages: were their tails in overflow pages, allocated at the
+ * end of the file as the casts come, the file order would be the cast order
+ * (tau = +1.0 measured with 4096-byte pages). */
+static void test_large_ballots_keep_no_order(void **state)
+{
+    static const uint8_t seed[] = "test_secrecy: 1,000 large ballots";
+    char *dir = tu_tmpdir("secrecy64"), *path, why[256] = "";
+    uint8_t secret[32];
+    rng_t *rng = NULL;
+    key_pair_t *key = NULL;
+    signer_t signer;
+    store_t *s = NULL;
+    sqlite3_stmt *st;
+    int64_t page = 0;
+    int overflow;
+
+    (void)state;
+    assert_non_null(dir);
+    path = tu_path(dir, "kiosk.db");
+    assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed - 1), 0);
+    assert_int_equal(key_generate(rng, &key), 0);
+    key_signer(key, &signer);
+    assert_int_equal(rng_bytes(rng, secret, sizeof secret), 0);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
+    cast_voters(s, secret, &signer, rng, 1);
+    assert_int_equal(voters[0].len, BALLOT_MAX_LEN);
+    printf("Kendall tau, %d ballots of %d bytes (64 choices):\n", N_VOTERS, BALLOT_MAX_LEN);
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT count(*) FROM dbstat "
+                                        "WHERE pagetype = 'overflow'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    overflow = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "PRAGMA page_size", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    page = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    store_close(s);
+    printf("  (S7) overflow pages: %d\n", overflow);
+    file_order(path, "database file", 1, (size_t)page, 1);
+    if (overflow != 0)
+        fail_msg("(S7) %d overflow pages: ballots spill out of their b-tree pages", overflow);
+
+    key_free(key);
+    rng_close(rng);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cast_order_is_not_stored),
+        cmocka_unit_test(test_large_ballots_keep_no_order),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
