@@ -41,7 +41,9 @@
  *      random keys (|tau| < 0.01), but within pages it shows: with 1,000
  *      casts, tau = -0.06 over the pairs of cells sharing a page, and in
  *      9 of 31 pages the lowest cell is that page's latest cast (3% by
- *      chance). A VACUUM rewrites every page in key order and removes it.
+ *      chance). store_compact() (VACUUM) rewrites every page in key order
+ *      and removes it (tested); the kiosk runs it at start-up and when the
+ *      polls open and close, so the trace covers at most one session.
  * (S7) No ballot spills into overflow pages: SQLite stores the part of a
  *      row beyond ((page size - 12) * 64 / 255 - 23) bytes in overflow pages
  *      allocated at the end of the file, i.e. in cast order (measured: a
@@ -302,17 +304,9 @@ fail:
     return rc;
 }
 
-/* (D4) store_check: its declaration belongs in store.h, which is not this
- * module's author's file: declared here until it moves there.
- *
- * Runs SQLite's PRAGMA quick_check over the whole file: 0, or BN_ECORRUPT
- * with SQLite's first complaint in `why`. Its cost grows with the file:
- * measured here (warm cache) about 10 ms for 10,000 ballots and 70-80 ms for
- * 100,000 (43 MB), above the 50 ms allowed at open, so store_open() does not
- * run it: the kiosk calls it when the polls open and before the closing
- * report. */
-int store_check(store_t *s, char *why, size_t whylen);
-
+/* (D4) PRAGMA quick_check: measured here (warm cache) about 10 ms for 10,000
+ * ballots and 70-80 ms for 100,000 (43 MB), above the 50 ms allowed at
+ * open, so store_open() does not run it. */
 int store_check(store_t *s, char *why, size_t whylen)
 {
     sqlite3_stmt *st = NULL;
@@ -339,6 +333,20 @@ int store_check(store_t *s, char *why, size_t whylen)
 out:
     sqlite3_finalize(st);
     return rc;
+}
+
+/* (S6) VACUUM copies the tables into a fresh file in b-tree (key) order
+ * and writes it back through the journal: one transaction. */
+int store_compact(store_t *s, char *why, size_t whylen)
+{
+    int rc;
+
+    if (s == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return bn_fail(why, whylen, store_rc(rc), "store: compacting: %s", sqlite3_errmsg(s->db));
+    return 0;
 }
 
 /* (D4) Syncs the directory holding path, after the file was created. */

@@ -237,6 +237,7 @@ int main(int argc, char **argv)
     if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
         (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0 ||
         (rc = store_audit_append(st, "package-loaded", p->id)) != 0 ||
+        (rc = store_compact(st, why, sizeof why)) != 0 ||
         (rc = store_audit_append(st, "polls-opened", p->id)) != 0) {
         status = die("store", rc, NULL);
         goto out;
@@ -299,13 +300,16 @@ int main(int argc, char **argv)
     }
 
     /* 7. What the store holds. */
-    if ((rc = store_counts(st, p->id, &reg, &box)) != 0 ||
+    if ((rc = store_audit_append(st, "polls-closed", p->id)) != 0 ||
+        (rc = store_compact(st, why, sizeof why)) != 0 ||
+        (rc = store_check(st, why, sizeof why)) != 0 ||
+        (rc = store_counts(st, p->id, &reg, &box)) != 0 ||
         (rc = store_audit_verify(st, head, &nlog, why, sizeof why)) != 0) {
         status = die("store check", rc, why);
         goto out;
     }
     hex_encode(head, 32, dig);
-    printf("\n7. store: %lld in the register, %lld ballots in the box "
+    printf("\n7. polls closed; store compacted and checked: %lld in the register, %lld ballots in the box "
            "(no link between the two); audit log %lld events, head %.16s...\n",
            (long long)reg, (long long)box, (long long)nlog, dig);
     printf("   files: %s/{authority.key,authority.pub.pem,kiosk.key,kiosk.pub.pem,"

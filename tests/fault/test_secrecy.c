@@ -42,6 +42,7 @@
 #define CAMPAIGN "bp-2026"
 #define DAY 20785u
 #define TAU_MAX 0.1
+#define IN_PAGE_TAU_MAX 0.03 /* measured -0.06 before store_compact() */
 
 typedef struct voter_s {
     uint8_t pseudonym[PSEUD_LEN];
@@ -215,7 +216,13 @@ static long long in_page_tau(const place_t *pl, int n, size_t page, double *tau,
 /* (c) The order of ballot ids in the bytes of a file. Every ballot's first
  * occurrence, and separately the first occurrence of each ballot body (the
  * "BRNB" record holding the id at offset 12: the box's own cells). */
-static void file_order(const char *path, const char *label, int required, size_t page, int tail)
+typedef struct in_page_s {
+    double tau, expect;
+    int latest, pages;
+} in_page_t;
+
+static void file_order(const char *path, const char *label, int required, size_t page, int tail,
+                       in_page_t *ip)
 {
     uint8_t *file;
     size_t len = 0;
@@ -276,6 +283,12 @@ static void file_order(const char *path, const char *label, int required, size_t
              tail ? "signatures (row tails)" : "bodies (box cells)");
     check_tau(what, seq, n);
     pairs = in_page_tau(pl, n, page, &tau, &latest, &pages, &expect);
+    if (ip != NULL) {
+        ip->tau = tau;
+        ip->latest = latest;
+        ip->pages = pages;
+        ip->expect = expect;
+    }
     printf("  %-58s pairs=%lld  tau = %+.4f  (measured, store.c (S6))\n",
            "(S2) (c) ... within each page only", pairs, tau);
     printf("  %-58s %d of %d pages (%.0f%%; by chance %.0f%%)\n",
@@ -348,6 +361,7 @@ static void test_cast_order_is_not_stored(void **state)
     signer_t signer;
     store_t *s = NULL;
     static order_t o;
+    in_page_t before, after;
     sqlite3_stmt *st;
     struct stat sb;
     int64_t page = 0;
@@ -479,11 +493,27 @@ static void test_cast_order_is_not_stored(void **state)
     store_close(s);
 
     /* (c) (S2) the raw bytes */
-    file_order(path, "database file", 1, (size_t)page, 0);
+    file_order(path, "database file", 1, (size_t)page, 0, &before);
     if (stat(journal, &sb) == 0 && sb.st_size > 0)
-        file_order(journal, "journal file", 0, (size_t)page, 0);
+        file_order(journal, "journal file", 0, (size_t)page, 0, NULL);
     else
         printf("  (S2) (c) journal file: empty or absent after close\n");
+
+    /* (S6) store_compact() erases the in-page trace: cells in key order */
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_compact(s, why, sizeof why), 0);
+    assert_int_equal(store_check(s, why, sizeof why), 0);
+    store_close(s);
+    printf("after store_compact():\n");
+    file_order(path, "database file, compacted", 1, (size_t)page, 0, &after);
+    if (after.tau > IN_PAGE_TAU_MAX || after.tau < -IN_PAGE_TAU_MAX)
+        fail_msg("(S6) after store_compact, in-page tau = %+.4f (|tau| >= %.2f)", after.tau,
+                 IN_PAGE_TAU_MAX);
+    if (after.latest > 2 * after.expect + 2)
+        fail_msg("(S6) after store_compact, %d of %d pages have their latest cast lowest "
+                 "(chance: %.1f)", after.latest, after.pages, after.expect);
+    printf("  (S6) in-page trace: tau %+.4f -> %+.4f, latest-cast-lowest pages %d -> %d\n",
+           before.tau, after.tau, before.latest, after.latest);
 
     key_free(key);
     rng_close(rng);
@@ -534,7 +564,7 @@ static void test_large_ballots_keep_no_order(void **state)
     sqlite3_finalize(st);
     store_close(s);
     printf("  (S7) overflow pages: %d\n", overflow);
-    file_order(path, "database file", 1, (size_t)page, 1);
+    file_order(path, "database file", 1, (size_t)page, 1, NULL);
     if (overflow != 0)
         fail_msg("(S7) %d overflow pages: ballots spill out of their b-tree pages", overflow);
 

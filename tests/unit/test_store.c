@@ -18,9 +18,6 @@
 #include "store.h"
 #include "testutil.h"
 
-/* Proposed for store.h (defined in store.c); remove once store.h has it. */
-int store_check(store_t *s, char *why, size_t whylen);
-
 #define CAMPAIGN "bp-2026"
 #define DAY 20785u
 
