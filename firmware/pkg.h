@@ -20,6 +20,7 @@
 #define PKG_ID_MAX 16     /* ids: [a-z0-9][a-z0-9-]*, 1..16 bytes */
 #define PKG_LANG_MAX 4    /* languages a package may carry */
 #define PKG_MAX_BYTES (8u << 20) /* largest package file accepted */
+#define PKG_TRAILER_LEN 275 /* bytes of the signature trailer of a signed file */
 
 typedef enum { PKG_BUDGET = 1, PKG_PETITION = 2 } pkg_kind_t;
 
