@@ -24,6 +24,11 @@
 #include "rules.h"
 #include "store.h"
 
+#ifdef BORNE_BENCH_TALLY
+/* bench_tally.c: counting benchmarks (greedy_seconds, mes_add1_seconds). */
+int bench_tally(void);
+#endif
+
 #ifndef BORNE_ASSETS
 #define BORNE_ASSETS "assets"
 #endif
@@ -233,6 +238,11 @@ int main(int argc, char **argv)
     fflush(stdout);
     printf("openssl_verify_per_s_allcores %.0f verifies/s\n", openssl_verify(cores, (int)secs));
     printf("cores %d cores\n", cores);
+    fflush(stdout);
+#ifdef BORNE_BENCH_TALLY
+    if (bench_tally() != 0)
+        goto out;
+#endif
     status = 0;
     goto out;
 fail:
