@@ -1,0 +1,266 @@
+/* test_cast.c - the cast path: what is refused writes nothing; what is cast
+ * is signed, stored, and has the receipt's tracking code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ballot.h"
+#include "bn_err.h"
+#include "cast.h"
+#include "day.h"
+#include "key.h"
+#include "pkg.h"
+#include "rng.h"
+#include "store.h"
+#include "testutil.h"
+#include "track.h"
+
+typedef struct fx_s {
+    char *dir;
+    rng_t *rng;
+    key_pair_t *kiosk;
+    signer_t signer;
+    pkg_t *pkg;
+    store_t *store;
+    cast_ctx_t ctx;
+    uint32_t day;              /* a day within the demo's polls */
+} fx_t;
+
+static int setup(void **state)
+{
+    static const uint8_t seed[] = "test_cast";
+    fx_t *f = calloc(1, sizeof *f);
+    char *path, *db, why[256] = "";
+    uint8_t *json;
+    size_t len;
+
+    assert_non_null(f);
+    f->dir = tu_tmpdir("cast");
+    assert_int_equal(rng_open_fixed(&f->rng, seed, sizeof seed - 1), 0);
+    assert_int_equal(key_generate(f->rng, &f->kiosk), 0);
+    key_signer(f->kiosk, &f->signer);
+    path = tu_asset("campaigns/demo-budget.json");
+    json = tu_read(path, &len);
+    assert_non_null(json);
+    if (pkg_parse((char *)json, len, &f->pkg, why, sizeof why) != 0)
+        fail_msg("demo-budget.json: %s", why);
+    db = tu_path(f->dir, "kiosk.db");
+    assert_int_equal(store_open(db, &f->store, why, sizeof why), 0);
+    f->ctx.store = f->store;
+    f->ctx.pkg = f->pkg;
+    assert_int_equal(rng_bytes(f->rng, f->ctx.secret, 32), 0);
+    f->ctx.signer = &f->signer;
+    f->ctx.rng = f->rng;
+    assert_int_equal(store_put_campaign(f->store, f->pkg->id, (const uint8_t *)"pkg", 3,
+                                        f->ctx.secret), 0);
+    assert_int_equal(day_parse("2026-11-28", &f->day), 0);
+    free(json);
+    free(path);
+    free(db);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx_t *f = *state;
+
+    store_close(f->store);
+    pkg_free(f->pkg);
+    key_free(f->kiosk);
+    rng_close(f->rng);
+    tu_rmtree(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+static int proj(const fx_t *f, const char *id)
+{
+    int i = pkg_find_project(f->pkg, id);
+
+    if (i < 0)
+        fail_msg("demo package has no project '%s'", id);
+    return i;
+}
+
+/* Register, box and outbox sizes: a refusal must leave all three as they were. */
+static void counts(const fx_t *f, int64_t *reg, int64_t *box, int64_t *out)
+{
+    assert_int_equal(store_counts(f->store, f->pkg->id, reg, box), 0);
+    assert_int_equal(store_outbox_count(f->store, out), 0);
+}
+
+static void expect_refused(fx_t *f, const cast_identity_t *who, const int *sel, int n,
+                           uint32_t day, int code, const char *words)
+{
+    int64_t r0, b0, o0, r1, b1, o1;
+    cast_receipt_t rec;
+    char why[256] = "";
+    int rc;
+
+    counts(f, &r0, &b0, &o0);
+    rc = cast_budget(&f->ctx, who, sel, n, day, &rec, why, sizeof why);
+    if (rc != code)
+        fail_msg("expected %s, got %s (%s)", bn_strerror(code), bn_strerror(rc), why);
+    if (words != NULL && strstr(why, words) == NULL)
+        fail_msg("reason \"%s\" lacks \"%s\"", why, words);
+    counts(f, &r1, &b1, &o1);
+    assert_int_equal(r0, r1);
+    assert_int_equal(b0, b1);
+    assert_int_equal(o0, o1);
+    assert_string_equal(rec.tracking, ""); /* no receipt */
+}
+
+static void test_cast_stores_a_signed_ballot(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Le Gall", "Éloïse", "1987-04-12", "35238"};
+    int sel[2] = {proj(f, "ren-velo"), proj(f, "ren-jardin")};
+    cast_receipt_t rec;
+    char why[256] = "", typed[32], code[TRACK_TEXT_LEN + 1], again[TRACK_TEXT_LEN + 1];
+    uint8_t *enc = NULL, tkey[32];
+    size_t len = 0;
+    ballot_t b;
+    int64_t reg, box, out;
+
+    assert_int_equal(cast_budget(&f->ctx, &who, sel, 2, f->day, &rec, why, sizeof why), 0);
+    /* the ballot is in the box, signed by the kiosk, with the selection sorted */
+    assert_int_equal(store_get_ballot(f->store, rec.ballot_id, &enc, &len), 0);
+    assert_int_equal(ballot_verify(enc, len, &f->signer.pub), 0);
+    assert_int_equal(ballot_decode(enc, len, &b, why, sizeof why), 0);
+    assert_string_equal(b.campaign, "bp35-demo");
+    assert_string_equal(b.territory, "rennes");
+    assert_int_equal(b.n, 2);
+    assert_string_equal(b.choices[0], "ren-jardin");
+    assert_string_equal(b.choices[1], "ren-velo");
+    assert_int_equal(b.day, f->day);
+    free(enc);
+    counts(f, &reg, &box, &out);
+    assert_int_equal(reg, 1);
+    assert_int_equal(box, 1);
+    assert_int_equal(out, 2);
+    /* the receipt's code is the ballot's, and reads back when typed sloppily */
+    assert_int_equal(track_key(f->ctx.secret, tkey), 0);
+    assert_int_equal(track_code(tkey, rec.ballot_id, code), 0);
+    assert_string_equal(rec.tracking, code);
+    snprintf(typed, sizeof typed, " %.4s %.4s %.4s ", code, code + 5, code + 10);
+    for (char *c = typed; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    assert_int_equal(track_parse(typed, again), 0);
+    assert_string_equal(again, code);
+}
+
+static void test_second_vote_refused_saying_nothing_more(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Le Gall", "Éloïse", "1987-04-12", "35238"};
+    cast_identity_t same = {"LE-GALL", "eloise", "1987-04-12", "35238"};
+    cast_identity_t moved = {"Le Gall", "Eloise", "1987-04-12", "35288"}; /* other commune */
+    cast_identity_t twin = {"Le Gall", "Éloïse", "1987-04-13", "35238"};  /* other person */
+    int sel[1] = {proj(f, "ren-jardin")}, sel2[1] = {proj(f, "stm-dune")};
+    cast_receipt_t rec;
+    char why[256] = "";
+
+    assert_int_equal(cast_budget(&f->ctx, &who, sel, 1, f->day, &rec, why, sizeof why), 0);
+    expect_refused(f, &same, sel, 1, f->day, BN_EALREADY, NULL);
+    expect_refused(f, &moved, sel2, 1, f->day, BN_EALREADY, NULL);
+    /* the reason is the bare fact: no day, no kiosk, no choice */
+    assert_int_equal(cast_budget(&f->ctx, &same, sel, 1, f->day, &rec, why, sizeof why),
+                     BN_EALREADY);
+    assert_string_equal(why, bn_strerror(BN_EALREADY));
+    assert_int_equal(cast_budget(&f->ctx, &twin, sel, 1, f->day, &rec, why, sizeof why), 0);
+}
+
+static void test_eligibility(void **state)
+{
+    fx_t *f = *state;
+    int sel[1] = {proj(f, "ren-jardin")};
+    uint32_t before, after;
+    cast_identity_t young = {"Hamon", "Lou", "2010-11-29", "35238"};   /* 16 tomorrow */
+    cast_identity_t sixteen = {"Hamon", "Léa", "2010-11-28", "35238"}; /* 16 today */
+    cast_identity_t away = {"Martin", "Paul", "1980-01-01", "22278"};
+    cast_identity_t nodate = {"Martin", "Paul", "1980-02-30", "35238"};
+    cast_identity_t noname = {"  -- ", "Paul", "1980-02-03", "35238"};
+    cast_identity_t ok = {"Martin", "Paul", "1980-02-03", "35238"};
+    cast_receipt_t rec;
+    char why[256];
+
+    expect_refused(f, &young, sel, 1, f->day, BN_ERANGE, "16 or older");
+    assert_int_equal(cast_budget(&f->ctx, &sixteen, sel, 1, f->day, &rec, why, sizeof why), 0);
+    expect_refused(f, &away, sel, 1, f->day, BN_ENOTFOUND, "22278");
+    expect_refused(f, &nodate, sel, 1, f->day, BN_ERANGE, "1980-02-30");
+    expect_refused(f, &noname, sel, 1, f->day, BN_EFORMAT, "identity");
+    before = f->pkg->opens - 1;
+    after = f->pkg->closes + 1;
+    expect_refused(f, &ok, sel, 1, before, BN_ECLOSED, "open from 2026-11-01 to 2028-12-31");
+    expect_refused(f, &ok, sel, 1, after, BN_ECLOSED, NULL);
+    assert_int_equal(cast_budget(&f->ctx, &ok, sel, 1, f->pkg->closes, &rec, why, sizeof why), 0);
+}
+
+static void test_ballot_rule(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Perrin", "Lucie", "1990-02-02", "35238"};
+    int over[3] = {proj(f, "ren-velo"), proj(f, "ren-aire-jeux"), proj(f, "ren-arbres-ecole")};
+    int other[1] = {proj(f, "stm-dune")};
+    int twice[2] = {proj(f, "ren-jardin"), proj(f, "ren-jardin")};
+    int bad[1] = {999};
+
+    /* 148000 + 95000 + 82000 = 325000 fits 333333; add 36000: 27667 over */
+    int five[4] = {over[0], over[1], over[2], proj(f, "ren-reparation")};
+
+    expect_refused(f, &who, five, 4, f->day, BN_ERULE, "27667 EUR over the envelope");
+    expect_refused(f, &who, NULL, 0, f->day, BN_ERULE, "1 more project");
+    expect_refused(f, &who, other, 1, f->day, BN_ERULE, "stm-dune");
+    expect_refused(f, &who, twice, 2, f->day, BN_ERULE, "twice");
+    expect_refused(f, &who, bad, 1, f->day, BN_ERULE, "unknown");
+}
+
+static void test_wrong_kind_and_unknown_campaign(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Perrin", "Lucie", "1990-02-02", "35238"};
+    int sel[1] = {proj(f, "ren-jardin")};
+    store_t *other = NULL;
+    char *db = tu_path(f->dir, "other.db"), why[256];
+
+    f->pkg->kind = PKG_PETITION;
+    expect_refused(f, &who, sel, 1, f->day, BN_EKIND, "not a budget vote");
+    f->pkg->kind = PKG_BUDGET;
+    /* a store that never received the campaign: the cast is refused whole */
+    assert_int_equal(store_open(db, &other, why, sizeof why), 0);
+    f->ctx.store = other;
+    {
+        cast_receipt_t rec;
+        int64_t reg = -1, box = -1;
+
+        assert_int_not_equal(cast_budget(&f->ctx, &who, sel, 1, f->day, &rec, why, sizeof why), 0);
+        assert_int_equal(store_counts(other, f->pkg->id, &reg, &box), 0);
+        assert_int_equal(reg, 0);
+        assert_int_equal(box, 0);
+        assert_string_equal(rec.tracking, "");
+    }
+    f->ctx.store = f->store;
+    store_close(other);
+    free(db);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_cast_stores_a_signed_ballot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_second_vote_refused_saying_nothing_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_eligibility, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ballot_rule, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_kind_and_unknown_campaign, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
