@@ -1,0 +1,20 @@
+#!/bin/sh
+# make.sh - regenerates the screenshots of docs/screens/ (960 px wide) with
+# the kiosk's scripted mode. Usage: sh docs/screens/make.sh BUILD_DIR
+# Never edit the PNGs by hand: change the screens or tour.txt, run this.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+borne=${1:-build}/ui/borne
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+export SDL_VIDEODRIVER=offscreen
+"$borne" --init-demo "$tmp/state" >/dev/null
+"$borne" --headless --state "$tmp/state" --script "$here/tour.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null
+# out of service: the polls are not open in this store
+"$borne" --init-demo "$tmp/closed" >/dev/null
+rm "$tmp/closed/kiosk.db"
+echo "shot outofservice-fr" >"$tmp/oos.txt"
+"$borne" --headless --state "$tmp/closed" --script "$tmp/oos.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null 2>&1
+ls "$here"/*.png

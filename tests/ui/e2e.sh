@@ -1,0 +1,30 @@
+#!/bin/sh
+# e2e.sh - one end-to-end kiosk test: a fresh demo state directory, a script
+# replayed headless, then the store checked and the receipt's QR decoded.
+# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr]
+#   qr: the script saves a shot named "receipt"; its QR code must decode
+#   (zbarimg) to the tracking code borne printed ("receipt CODE" on stdout).
+set -eu
+borne=$1 script=$2 work=$3 expected=$4 qr=${5:-}
+rm -rf "$work"
+mkdir -p "$work/shots"
+"$borne" --init-demo "$work/state" >/dev/null
+"$borne" --headless --state "$work/state" --script "$script" --shots "$work/shots" \
+    --today 2027-03-15 --warn-ms 60000 --reset-ms 90000 >"$work/stdout"
+cat "$work/stdout"
+"$borne" --check-state "$work/state" >"$work/check"
+cat "$work/check"
+grep -q "^campaign bp35-demo registered $expected ballots $expected\$" "$work/check" || {
+    echo "FAIL: expected $expected ballot(s) and register entries" >&2
+    exit 1
+}
+if [ "$qr" = qr ]; then
+    code=$(sed -n 's/^receipt //p' "$work/stdout" | tail -n 1)
+    [ -n "$code" ] || { echo "FAIL: no receipt printed" >&2; exit 1; }
+    decoded=$(zbarimg --raw -q "$work/shots/receipt.png")
+    [ "$decoded" = "$code" ] || {
+        echo "FAIL: QR code says '$decoded', receipt says '$code'" >&2
+        exit 1
+    }
+    echo "QR code matches the tracking code $code"
+fi

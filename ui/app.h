@@ -1,0 +1,199 @@
+/* app.h - the kiosk application as logic: state, events, screens, drawing
+ * into a command list. No SDL here: ui/main.c feeds events and replays the
+ * list with ui/render_sdl.c; tests drive it directly.
+ *
+ * Screens and their edges (function of each edge in brackets):
+ *
+ *   OUTOFSERVICE (no package, store failure, polls not open, clock wrong)
+ *   WELCOME --start--> IDENTITY (steps: last name, first names, birth date,
+ *     commune) --checks [identity_check]--> PROJECTS <--> DETAIL
+ *     \--> MESSAGE (already taken part, too young)
+ *   PROJECTS --see my choice--> REVIEW --confirm [review_confirm:
+ *     cast_budget]--> RECEIPT --finish or timeout--> WELCOME
+ *   any screen but WELCOME/OUTOFSERVICE --60 s idle--> warning overlay
+ *     --90 s idle [app_reset_session]--> WELCOME
+ *
+ * Secrecy (DESIGN.md invariant 3): the session (identity, choices) lives in
+ * app_t.s only; app_reset_session() wipes it, the draw list's arena and asks
+ * the renderer to drop its text cache (session_epoch). */
+#ifndef APP_H
+#define APP_H
+
+#include <stdint.h>
+
+#include "ballot.h"
+#include "cast.h"
+#include "draw.h"
+#include "i18n.h"
+#include "pkg.h"
+#include "store.h"
+
+typedef enum {
+    SCR_WELCOME = 0,
+    SCR_IDENTITY,
+    SCR_PROJECTS,
+    SCR_DETAIL,
+    SCR_REVIEW,
+    SCR_RECEIPT,
+    SCR_MESSAGE,
+    SCR_OUTOFSERVICE,
+    SCR__COUNT
+} scr_t;
+
+/* Actions carried by controls. */
+enum {
+    ACT_NONE = 0,
+    ACT_LANG = 10,        /* + language index */
+    ACT_START = 20,
+    ACT_BACK,
+    ACT_NEXT,
+    ACT_FINISH,
+    ACT_STAY,             /* "I am still here" on the inactivity warning */
+    ACT_FIELD,            /* identity: erase the field */
+    ACT_PAGE_PREV,
+    ACT_PAGE_NEXT,
+    ACT_REVIEW,
+    ACT_CONFIRM,
+    ACT_CHANGE,
+    ACT_BACKSPACE,
+    ACT_KEY = 1000,       /* + index into the on-screen keyboard's keys */
+    ACT_SUGGEST = 2000,   /* + commune index */
+    ACT_OPEN = 3000,      /* + project index: detail view */
+    ACT_TOGGLE = 4000     /* + project index: choose / remove */
+};
+
+/* Physical keys the app understands. */
+typedef enum {
+    KEY_TAB = 1, KEY_SHIFT_TAB, KEY_ENTER, KEY_ESCAPE, KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN,
+    KEY_SPACE, KEY_BACKSPACE
+} app_key_t;
+
+/* Identity steps. */
+enum { ID_LAST = 0, ID_FIRST, ID_BIRTH, ID_COMMUNE, ID__COUNT };
+
+/* Refusals of a choice, phrased at draw time in the current language. */
+enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER };
+
+/* Messages of SCR_MESSAGE. */
+enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED };
+
+#define APP_MAX_LANGS 4
+#define APP_NAME_MAX 96
+#define APP_SUGGEST 3
+
+/* Colours and sizes: one place, so that a high-contrast theme and the
+ * three text sizes (later) are a change of this struct. */
+typedef struct ui_theme_s {
+    ui_color_t bg, surface, text, muted, accent, on_accent, border, chosen_bg, warn_bg,
+        warn_border, focus, dim, disabled;
+    int scale;            /* text size, percent */
+} ui_theme_t;
+
+/* Everything one citizen's session holds; wiped at its end. */
+typedef struct app_session_s {
+    int step;                         /* identity step */
+    char field[ID__COUNT][APP_NAME_MAX]; /* birth: up to 8 digits DDMMYYYY */
+    int commune;                      /* index into pkg->communes, -1 */
+    int territory;
+    const char *field_err;            /* catalog key of the step's problem, or NULL */
+    int sel[BALLOT_MAX_CHOICES];
+    int nsel;
+    int page;
+    int detail;                       /* project shown in SCR_DETAIL */
+    int notice;                       /* why the last choice was refused (NOTICE_*) */
+    int notice_project;               /* ... which project */
+    int msg;
+    char tracking[TRACK_TEXT_LEN + 1];
+} app_session_t;
+
+typedef struct app_s {
+    /* configuration */
+    int w, h;
+    uint32_t warn_ms, reset_ms;
+    int n_langs, lang;
+    char lang_code[APP_MAX_LANGS][3];
+    i18n_t *cat[APP_MAX_LANGS];
+    ui_theme_t theme;
+    int print_receipts;               /* headless: print "receipt CODE" */
+
+    /* the campaign (owned) */
+    pkg_t *pkg;
+    store_t *store;
+    key_pair_t *kiosk;
+    signer_t signer;
+    rng_t *rng;
+    uint8_t secret[32];
+    uint32_t today;
+    char **commune_norm;              /* normalised names, for type-ahead */
+    int *commune_order;               /* communes sorted by normalised name */
+    char oos_reason[400];             /* for agents */
+
+    /* state */
+    scr_t scr;
+    int focus;                        /* control index, -1: none */
+    uint32_t now, last_input;
+    int warning;                      /* the inactivity warning is shown */
+    uint32_t warning_shown_s;         /* seconds left in the warning on screen */
+    int dirty;
+    unsigned session_epoch;
+    app_session_t s;
+    int missing_keys;                 /* catalog misses (a test failure) */
+    char last_missing[64];
+
+    ui_dl_t dl;
+} app_t;
+
+/* Sets up an app with no campaign (out of service until kiosk_open). Loads
+ * the catalogs "fr" and "en" from assets/i18n. BN_E* with `why`. */
+int app_init(app_t *a, const char *assets, const ui_measure_t *m, int w, int h,
+             char *why, size_t whylen);
+void app_free(app_t *a);
+
+/* Puts the kiosk out of service with a reason for agents. */
+void app_out_of_service(app_t *a, const char *reason);
+
+/* Events. `now` is the kiosk clock in ms (simulated in headless mode). */
+void app_tap(app_t *a, int x, int y);
+void app_key(app_t *a, app_key_t k);
+void app_char(app_t *a, const char *utf8); /* a typed character */
+void app_action(app_t *a, int action);
+void app_tick(app_t *a, uint32_t now);
+
+/* Redraws into a->dl if dirty (returns 1 if it drew). */
+int app_draw(app_t *a);
+
+/* Ends the session: wipes it and returns to the welcome screen. */
+void app_reset_session(app_t *a);
+
+/* The screen's name for scripts and docs ("welcome", "identity" ...). */
+const char *app_screen_name(scr_t s);
+
+/* The current language's text for key; "[key]" and a counted miss if absent. */
+const char *tr(app_t *a, const char *key);
+/* tr() then i18n_format into buf. */
+const char *trf(app_t *a, char *buf, size_t cap, const char *key, const char *const *kv);
+
+/* Package text in the current language. */
+const char *app_ptext(const app_t *a, const pkg_text_t *t);
+
+/* Goes to a screen (resets focus, marks dirty). */
+void app_go(app_t *a, scr_t s);
+
+/* --- helpers shared by the screens (app.c) -------------------------------- */
+int app_sz(const app_t *a, int px);       /* a text size scaled by the theme */
+/* The bar at the top of every screen (campaign title, languages); returns
+ * the y where the screen's content starts. */
+int app_top_bar(app_t *a);
+typedef enum { BTN_PRIMARY = 0, BTN_SECONDARY, BTN_CHOSEN, BTN_KEY } btn_style_t;
+void app_button(app_t *a, ui_rect_t r, const char *label, const char *name, int action,
+                btn_style_t style, int enabled);
+/* Heading and paragraph helpers; return the height used. */
+int app_heading(app_t *a, int x, int y, int w, const char *s);
+int app_para(app_t *a, int x, int y, int w, const char *s);
+/* A notice box (problem explained in words, "!" mark, not colour alone). */
+int app_notice(app_t *a, int x, int y, int w, const char *s);
+
+/* The margin of the screen edges. */
+#define APP_MARGIN 64
+
+#endif

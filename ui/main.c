@@ -1,0 +1,319 @@
+/* main.c - borne, the kiosk: window, event loop, headless scripted runs,
+ * and the small state-directory commands (--init-demo, --check-state). */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <SDL.h>
+#include <SDL_image.h>
+#include <SDL_ttf.h>
+
+#include "app.h"
+#include "bn_err.h"
+#include "day.h"
+#include "kiosk.h"
+#include "pkg.h"
+#include "render_sdl.h"
+#include "script.h"
+
+#ifndef BORNE_ASSETS
+#define BORNE_ASSETS "assets"
+#endif
+#define FONT_DIR "/usr/share/fonts/truetype/dejavu"
+
+typedef struct shots_s {
+    const char *dir;
+    int width;
+    unsigned epoch;
+    render_t *r;
+    SDL_Surface *canvas;
+} shots_t;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: borne --state DIR [--window] [--size WxH] [--today YYYY-MM-DD]\n"
+            "       borne --headless --state DIR --script FILE --shots DIR [--size WxH]\n"
+            "             [--shot-width W] [--today YYYY-MM-DD] [--warn-ms MS] [--reset-ms MS]\n"
+            "       borne --init-demo DIR\n"
+            "       borne --check-state DIR\n"
+            "Options: --assets DIR (default %s), --fonts DIR (default %s).\n"
+            "Headless runs print \"receipt CODE\" on stdout for every receipt shown.\n",
+            BORNE_ASSETS, FONT_DIR);
+}
+
+static int shot(void *arg, app_t *a, const char *name)
+{
+    shots_t *s = arg;
+    char path[1200];
+
+    if (s->dir == NULL)
+        return 0;
+    if (a->session_epoch != s->epoch) {
+        render_forget(s->r); /* the cached texts of a finished session */
+        s->epoch = a->session_epoch;
+    }
+    render_draw(s->r, &a->dl, s->canvas);
+    snprintf(path, sizeof path, "%s/%s.png", s->dir, name);
+    return render_save_png(s->canvas, path, s->width);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long n;
+
+    if (f == NULL)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)n + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    if (buf != NULL)
+        buf[n] = '\0';
+    return buf;
+}
+
+static int key_of(const SDL_Keysym *k, app_key_t *out, char *ch)
+{
+    *ch = 0;
+    switch (k->sym) {
+    case SDLK_TAB: *out = (k->mod & KMOD_SHIFT) ? KEY_SHIFT_TAB : KEY_TAB; return 1;
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: *out = KEY_ENTER; return 1;
+    case SDLK_ESCAPE: *out = KEY_ESCAPE; return 1;
+    case SDLK_LEFT: *out = KEY_LEFT; return 1;
+    case SDLK_RIGHT: *out = KEY_RIGHT; return 1;
+    case SDLK_UP: *out = KEY_UP; return 1;
+    case SDLK_DOWN: *out = KEY_DOWN; return 1;
+    case SDLK_SPACE: *out = KEY_SPACE; return 1;
+    case SDLK_BACKSPACE: *out = KEY_BACKSPACE; return 1;
+    default: break;
+    }
+    if ((k->sym >= SDLK_a && k->sym <= SDLK_z) || (k->sym >= SDLK_0 && k->sym <= SDLK_9) ||
+        k->sym == SDLK_MINUS || k->sym == SDLK_QUOTE) {
+        *ch = (char)k->sym;
+        return 2;
+    }
+    return 0;
+}
+
+/* The interactive loop: redraw only when something changed, wait for events. */
+static int run_window(app_t *a, render_t *r, SDL_Window *win, SDL_Surface *canvas)
+{
+    unsigned epoch = a->session_epoch;
+
+    for (;;) {
+        SDL_Event ev;
+        int got;
+
+        app_tick(a, SDL_GetTicks());
+        if (a->session_epoch != epoch) {
+            render_forget(r);
+            epoch = a->session_epoch;
+        }
+        if (app_draw(a)) {
+            SDL_Surface *ws = SDL_GetWindowSurface(win);
+            render_draw(r, &a->dl, canvas);
+            if (ws != NULL) {
+                if (ws->w == canvas->w && ws->h == canvas->h)
+                    SDL_BlitSurface(canvas, NULL, ws, NULL);
+                else
+                    SDL_BlitScaled(canvas, NULL, ws, NULL);
+                SDL_UpdateWindowSurface(win);
+            }
+        }
+        got = SDL_WaitEventTimeout(&ev, a->warning ? 250 : 1000);
+        while (got) {
+            SDL_Surface *ws = SDL_GetWindowSurface(win);
+            int ww = ws != NULL ? ws->w : canvas->w, wh = ws != NULL ? ws->h : canvas->h;
+            app_key_t k;
+            char ch[2] = {0, 0};
+
+            a->now = SDL_GetTicks();
+            switch (ev.type) {
+            case SDL_QUIT:
+                return 0;
+            case SDL_FINGERDOWN:
+                app_tap(a, (int)(ev.tfinger.x * canvas->w), (int)(ev.tfinger.y * canvas->h));
+                break;
+            case SDL_MOUSEBUTTONDOWN:
+                if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT)
+                    app_tap(a, ev.button.x * canvas->w / ww, ev.button.y * canvas->h / wh);
+                break;
+            case SDL_KEYDOWN:
+                switch (key_of(&ev.key.keysym, &k, &ch[0])) {
+                case 1: app_key(a, k); break;
+                case 2: app_char(a, ch); break;
+                }
+                break;
+            case SDL_WINDOWEVENT:
+                a->dirty = 1;
+                break;
+            }
+            got = SDL_PollEvent(&ev);
+        }
+    }
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"headless", no_argument, NULL, 'H'},   {"state", required_argument, NULL, 's'},
+        {"script", required_argument, NULL, 'S'}, {"shots", required_argument, NULL, 'o'},
+        {"size", required_argument, NULL, 'z'}, {"shot-width", required_argument, NULL, 'W'},
+        {"today", required_argument, NULL, 't'}, {"warn-ms", required_argument, NULL, 'w'},
+        {"reset-ms", required_argument, NULL, 'r'}, {"init-demo", required_argument, NULL, 'I'},
+        {"check-state", required_argument, NULL, 'C'}, {"assets", required_argument, NULL, 'a'},
+        {"fonts", required_argument, NULL, 'f'}, {"window", no_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
+    };
+    const char *state = NULL, *script_path = NULL, *assets = BORNE_ASSETS, *fonts = FONT_DIR;
+    const char *env = getenv("BORNE_ASSETS");
+    shots_t shots = {NULL, 0, 0, NULL, NULL};
+    int headless = 0, windowed = 0, w = 1920, h = 1080, c, rc, status = 1, sized = 0;
+    long warn_ms = 60000, reset_ms = 90000;
+    uint32_t today = day_today();
+    char why[8192] = "";
+    render_t *r = NULL;
+    SDL_Window *win = NULL;
+    app_t app;
+    script_t sc = {NULL, 0};
+    char *text = NULL;
+
+    if (env != NULL && *env)
+        assets = env;
+    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'H': headless = 1; break;
+        case 's': state = optarg; break;
+        case 'S': script_path = optarg; break;
+        case 'o': shots.dir = optarg; break;
+        case 'z':
+            if (sscanf(optarg, "%dx%d", &w, &h) != 2 || w < 640 || h < 480 || w > 8192 ||
+                h > 8192) {
+                fprintf(stderr, "borne: --size: expected WxH, e.g. 1920x1080\n");
+                return 2;
+            }
+            sized = 1;
+            break;
+        case 'W': shots.width = atoi(optarg); break;
+        case 't':
+            if (day_parse(optarg, &today) != 0) {
+                fprintf(stderr, "borne: --today: expected YYYY-MM-DD\n");
+                return 2;
+            }
+            break;
+        case 'w': warn_ms = atol(optarg); break;
+        case 'r': reset_ms = atol(optarg); break;
+        case 'a': assets = optarg; break;
+        case 'f': fonts = optarg; break;
+        case 'n': windowed = 1; break;
+        case 'I':
+            if ((rc = kiosk_init_demo(optarg, assets, why, sizeof why)) != 0) {
+                fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
+                return 1;
+            }
+            printf("demo state directory ready: %s\n", optarg);
+            return 0;
+        case 'C':
+            if ((rc = kiosk_check_state(optarg, why, sizeof why)) != 0) {
+                fprintf(stderr, "borne: --check-state: %s: %s\n", bn_strerror(rc), why);
+                return 1;
+            }
+            return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    if (optind != argc || state == NULL || (headless && script_path == NULL) ||
+        warn_ms <= 0 || reset_ms <= warn_ms) {
+        usage(stderr);
+        return 2;
+    }
+    if (headless) {
+        if ((text = slurp(script_path)) == NULL) {
+            fprintf(stderr, "borne: cannot read %s\n", script_path);
+            return 1;
+        }
+        if ((rc = script_parse(text, &sc, why, sizeof why)) != 0) {
+            fprintf(stderr, "borne: %s: %s\n", script_path, why);
+            free(text);
+            return 1;
+        }
+        free(text);
+    }
+
+    /* Software rendering only: no OpenGL, no accelerated framebuffer. */
+    SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
+    SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0 ||
+        (IMG_Init(IMG_INIT_PNG) & IMG_INIT_PNG) == 0) {
+        fprintf(stderr, "borne: SDL: %s\n", SDL_GetError());
+        return 1;
+    }
+    if (!headless) {
+        Uint32 flags = windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
+        win = SDL_CreateWindow("borne", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                               flags);
+        if (win == NULL) {
+            fprintf(stderr, "borne: window: %s\n", SDL_GetError());
+            goto out;
+        }
+        if (!sized && !windowed)
+            SDL_GetWindowSize(win, &w, &h);
+        SDL_ShowCursor(SDL_DISABLE);
+    } else {
+        /* the offscreen driver: a window exists, nothing is shown */
+        win = SDL_CreateWindow("borne", 0, 0, w, h, SDL_WINDOW_HIDDEN);
+    }
+    shots.canvas = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (shots.canvas == NULL) {
+        fprintf(stderr, "borne: canvas: %s\n", SDL_GetError());
+        goto out;
+    }
+    if ((rc = render_open(&r, fonts, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne: %s\n", why);
+        goto out;
+    }
+    shots.r = r;
+    if ((rc = app_init(&app, assets, render_measure(r), w, h, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne: %s: %s\n", bn_strerror(rc), why);
+        goto out;
+    }
+    app.warn_ms = (uint32_t)warn_ms;
+    app.reset_ms = (uint32_t)reset_ms;
+    app.print_receipts = headless;
+    app.now = headless ? 0 : SDL_GetTicks();
+    if ((rc = kiosk_open(&app, state, today, why, sizeof why)) != 0)
+        fprintf(stderr, "borne: out of service: %s\n", why);
+
+    if (headless) {
+        why[0] = '\0';
+        rc = script_run(&sc, &app, shot, &shots, why, sizeof why);
+        if (rc != 0)
+            fprintf(stderr, "borne: %s:%s\n", script_path, why);
+        status = rc != 0;
+    } else {
+        status = run_window(&app, r, win, shots.canvas);
+    }
+    app_free(&app);
+out:
+    script_free(&sc);
+    render_close(r);
+    SDL_FreeSurface(shots.canvas);
+    if (win != NULL)
+        SDL_DestroyWindow(win);
+    IMG_Quit();
+    TTF_Quit();
+    SDL_Quit();
+    return status;
+}

@@ -1,0 +1,38 @@
+/* message.c - kind refusals: already taken part, too young, not stored.
+ * Each says what it must and nothing more (DESIGN.md, invariant 4). */
+#include <stdio.h>
+
+#include "screens.h"
+
+void scr_message_draw(app_t *a)
+{
+    int top = app_top_bar(a), w = 1200, x = (a->w - w) / 2, y = top + (a->h - top) / 6;
+    const char *title = "msg.already.title", *body = "msg.already.body";
+    char buf[512], age[16];
+    const char *kv[] = {"age", age, NULL};
+
+    snprintf(age, sizeof age, "%d", a->pkg != NULL ? a->pkg->min_age : 0);
+    if (a->s.msg == MSG_TOO_YOUNG) {
+        title = "msg.young.title";
+        body = "msg.young.body";
+    } else if (a->s.msg == MSG_NOT_STORED) {
+        title = "msg.failed.title";
+        body = "msg.failed.body";
+    }
+    y += app_heading(a, x, y, w, trf(a, buf, sizeof buf, title, kv)) + 32;
+    y += app_para(a, x, y, w, trf(a, buf, sizeof buf, body, kv)) + 80;
+    app_button(a, (ui_rect_t){x, y, 640, 110}, tr(a, "btn.home"), NULL, ACT_FINISH, BTN_PRIMARY, 1);
+}
+
+void scr_message_act(app_t *a, int act)
+{
+    if (act != ACT_FINISH && act != ACT_BACK)
+        return;
+    if (a->s.msg == MSG_NOT_STORED) {
+        char reason[sizeof a->oos_reason];
+        snprintf(reason, sizeof reason, "%s", a->oos_reason);
+        app_out_of_service(a, reason);
+        return;
+    }
+    app_reset_session(a);
+}

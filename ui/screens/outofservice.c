@@ -1,0 +1,25 @@
+/* outofservice.c - a calm screen for citizens, the reason for agents. */
+#include <stdio.h>
+
+#include "screens.h"
+
+void scr_outofservice_draw(app_t *a)
+{
+    int top = app_top_bar(a), w = a->w - 2 * APP_MARGIN - 400, x = APP_MARGIN + 200;
+    int y = top + (a->h - top) / 5;
+    char buf[512];
+    const char *kv[] = {"reason", a->oos_reason, NULL};
+
+    y += ui_text(&a->dl, x, y, w, tr(a, "oos.title"), app_sz(a, 60), 1, a->theme.text,
+                 AL_CENTER, 0) + 40;
+    y += ui_text(&a->dl, x, y, w, tr(a, "oos.body"), app_sz(a, 36), 0, a->theme.text, AL_CENTER,
+                 0) + 120;
+    ui_text(&a->dl, x, y, w, trf(a, buf, sizeof buf, "oos.agents", kv), app_sz(a, 26), 0,
+            a->theme.muted, AL_CENTER, 0);
+}
+
+void scr_outofservice_act(app_t *a, int act)
+{
+    (void)a;
+    (void)act;
+}

@@ -1,0 +1,40 @@
+/* screens.h - one draw function and one action function per screen
+ * (ui/screens/NAME.c). draw fills a->dl; act applies a control's action
+ * (or ACT_BACK for Escape) and moves to the next state. */
+#ifndef SCREENS_H
+#define SCREENS_H
+
+#include "app.h"
+
+void scr_welcome_draw(app_t *a);
+void scr_welcome_act(app_t *a, int act);
+void scr_identity_draw(app_t *a);
+void scr_identity_act(app_t *a, int act);
+void scr_identity_char(app_t *a, const char *utf8);
+void scr_projects_draw(app_t *a);
+void scr_projects_act(app_t *a, int act);
+void scr_detail_draw(app_t *a);
+void scr_detail_act(app_t *a, int act);
+void scr_review_draw(app_t *a);
+void scr_review_act(app_t *a, int act);
+void scr_receipt_draw(app_t *a);
+void scr_receipt_act(app_t *a, int act);
+void scr_message_draw(app_t *a);
+void scr_message_act(app_t *a, int act);
+void scr_outofservice_draw(app_t *a);
+void scr_outofservice_act(app_t *a, int act);
+
+/* projects.c, shared with detail.c and review.c: */
+/* Toggles a project in the selection, or explains in s.notice why not. */
+void projects_toggle(app_t *a, int project);
+/* Why the last choice was refused, in the current language, or NULL. */
+const char *projects_notice(app_t *a, char *buf, size_t cap);
+/* 1 if project is in the selection. */
+int projects_chosen(const app_t *a, int project);
+/* The live meter in words: the money left ("Il reste 333 333 € sur ...")
+ * and the count ("Projets choisis : 2 sur 5 au maximum"), cap bytes each. */
+void projects_meter(app_t *a, char *left, char *count, size_t cap);
+/* The rule's first problem for the current selection in words, or NULL. */
+const char *projects_problem(app_t *a, char *buf, size_t cap);
+
+#endif

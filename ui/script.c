@@ -1,0 +1,395 @@
+/* script.c - scripted sessions: parser and replay (no SDL: shots go
+ * through a callback). */
+#include "script.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bn_err.h"
+
+static const struct {
+    const char *name;
+    int key;
+} keys[] = {
+    {"Tab", KEY_TAB},     {"Shift+Tab", KEY_SHIFT_TAB}, {"Enter", KEY_ENTER},
+    {"Escape", KEY_ESCAPE}, {"Left", KEY_LEFT},       {"Right", KEY_RIGHT},
+    {"Up", KEY_UP},       {"Down", KEY_DOWN},           {"Space", KEY_SPACE},
+    {"Backspace", KEY_BACKSPACE},
+};
+
+/* Reads a "quoted" argument (\" and \\ escapes) at p; returns the end or NULL. */
+static const char *quoted(const char *p, char *out, size_t cap)
+{
+    size_t n = 0;
+
+    if (*p != '"')
+        return NULL;
+    for (p++; *p && *p != '"'; p++) {
+        if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+            p++;
+        if (n + 1 >= cap)
+            return NULL;
+        out[n++] = *p;
+    }
+    if (*p != '"')
+        return NULL;
+    out[n] = '\0';
+    return p + 1;
+}
+
+static const char *skip(const char *p)
+{
+    while (*p == ' ' || *p == '\t')
+        p++;
+    return p;
+}
+
+static int word(const char **pp, const char *w)
+{
+    size_t n = strlen(w);
+
+    if (strncmp(*pp, w, n) == 0 && ((*pp)[n] == ' ' || (*pp)[n] == '\t' || (*pp)[n] == '\0')) {
+        *pp = skip(*pp + n);
+        return 1;
+    }
+    return 0;
+}
+
+static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
+{
+    const char *e;
+    char *end;
+
+    if (word(&p, "tap")) {
+        if (*p == '"') {
+            c->kind = SC_TAP_LABEL;
+            if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+                return snprintf(err, errlen, "tap: unterminated or too long label"), -1;
+        } else {
+            c->kind = SC_TAP_XY;
+            c->x = (int)strtol(p, &end, 10);
+            if (end == p)
+                return snprintf(err, errlen, "tap: expected \"LABEL\" or X Y"), -1;
+            p = skip(end);
+            c->y = (int)strtol(p, &end, 10);
+            if (end == p)
+                return snprintf(err, errlen, "tap: expected Y after X"), -1;
+            e = end;
+        }
+    } else if (word(&p, "key")) {
+        size_t i, n = strcspn(p, " \t");
+        c->kind = SC_KEY;
+        if (n == 0 || n >= sizeof c->arg)
+            return snprintf(err, errlen, "key: expected a key name"), -1;
+        memcpy(c->arg, p, n);
+        c->arg[n] = '\0';
+        e = p + n;
+        for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+            if (strcmp(c->arg, keys[i].name) == 0)
+                c->key = keys[i].key;
+        if (c->key == 0 && !(n == 1 && isalnum((unsigned char)c->arg[0])))
+            return snprintf(err, errlen, "key: unknown key '%s'", c->arg), -1;
+    } else if (word(&p, "type")) {
+        c->kind = SC_TYPE;
+        if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+            return snprintf(err, errlen, "type: expected \"TEXT\""), -1;
+    } else if (word(&p, "wait")) {
+        c->kind = SC_WAIT;
+        c->ms = strtol(p, &end, 10);
+        if (end == p || c->ms < 0)
+            return snprintf(err, errlen, "wait: expected milliseconds"), -1;
+        e = end;
+    } else if (word(&p, "shot")) {
+        size_t n = strcspn(p, " \t");
+        c->kind = SC_SHOT;
+        if (n == 0 || n >= 128 || strchr(p, '/') != NULL)
+            return snprintf(err, errlen, "shot: expected a file name without '/'"), -1;
+        memcpy(c->arg, p, n);
+        c->arg[n] = '\0';
+        e = p + n;
+    } else if (word(&p, "expect")) {
+        if (word(&p, "screen")) {
+            size_t n = strcspn(p, " \t");
+            c->kind = SC_EXPECT_SCREEN;
+            if (n == 0 || n >= sizeof c->arg)
+                return snprintf(err, errlen, "expect screen: expected a screen name"), -1;
+            memcpy(c->arg, p, n);
+            c->arg[n] = '\0';
+            e = p + n;
+        } else if (word(&p, "no")) {
+            c->kind = SC_EXPECT_NO_TEXT;
+            if (!word(&p, "text") || (e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+                return snprintf(err, errlen, "expect no text: expected \"TEXT\""), -1;
+        } else if (word(&p, "text")) {
+            c->kind = SC_EXPECT_TEXT;
+            if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+                return snprintf(err, errlen, "expect text: expected \"TEXT\""), -1;
+        } else {
+            return snprintf(err, errlen, "expect: expected 'screen NAME', 'text \"TEXT\"' or 'no text \"TEXT\"'"), -1;
+        }
+    } else {
+        return snprintf(err, errlen, "unknown command '%.20s'", p), -1;
+    }
+    e = skip(e);
+    if (*e != '\0' && *e != '#')
+        return snprintf(err, errlen, "unexpected '%.20s' at the end", e), -1;
+    return 0;
+}
+
+int script_parse(const char *text, script_t *out, char *why, size_t whylen)
+{
+    const char *p = text;
+    int line = 0, cap = 0;
+
+    memset(out, 0, sizeof *out);
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl != NULL ? (size_t)(nl - p) : strlen(p);
+        char buf[1024], err[160];
+        const char *q;
+        sc_cmd_t c;
+
+        line++;
+        if (n >= sizeof buf) {
+            script_free(out);
+            return bn_fail(why, whylen, BN_EFORMAT, "line %d: too long", line);
+        }
+        memcpy(buf, p, n);
+        buf[n] = '\0';
+        if (n > 0 && buf[n - 1] == '\r')
+            buf[n - 1] = '\0';
+        p += n + (nl != NULL);
+        q = skip(buf);
+        if (*q == '\0' || *q == '#')
+            continue;
+        memset(&c, 0, sizeof c);
+        c.line = line;
+        if (parse_line(q, &c, err, sizeof err) != 0) {
+            script_free(out);
+            return bn_fail(why, whylen, BN_EFORMAT, "line %d: %s", line, err);
+        }
+        if (out->n == cap) {
+            sc_cmd_t *nc;
+            cap = cap ? cap * 2 : 32;
+            nc = realloc(out->cmds, (size_t)cap * sizeof *nc);
+            if (nc == NULL) {
+                script_free(out);
+                return BN_ENOMEM;
+            }
+            out->cmds = nc;
+        }
+        out->cmds[out->n++] = c;
+    }
+    return 0;
+}
+
+void script_free(script_t *s)
+{
+    free(s->cmds);
+    memset(s, 0, sizeof *s);
+}
+
+/* What is on screen, for a failing line. */
+static void describe(const app_t *a, char *out, size_t cap)
+{
+    size_t at;
+    int i;
+
+    at = (size_t)snprintf(out, cap, "  screen: %s\n  texts:", app_screen_name(a->scr));
+    for (i = 0; i < a->dl.ntext && at < cap; i++)
+        at += (size_t)snprintf(out + at, cap - at, " \"%s\"", a->dl.texts[i]);
+    if (at < cap)
+        at += (size_t)snprintf(out + at, cap - at, "\n  controls:");
+    for (i = 0; i < a->dl.nctl && at < cap; i++)
+        if (a->dl.ctls[i].label[0] != '\0')
+            at += (size_t)snprintf(out + at, cap - at, " [%s]", a->dl.ctls[i].label);
+}
+
+/* Upper case of a Latin-1 letter in UTF-8 (é -> É, œ -> Œ), ASCII too. */
+static void upper_utf8(const char *in, char *out)
+{
+    unsigned char c0 = (unsigned char)in[0], c1 = (unsigned char)in[1];
+
+    strcpy(out, in);
+    if (c0 >= 'a' && c0 <= 'z')
+        out[0] = (char)(c0 - 32);
+    else if (c0 == 0xc3 && c1 >= 0xa0 && c1 <= 0xbe && c1 != 0xb7)
+        out[1] = (char)(c1 - 0x20);
+    else if (c0 == 0xc5 && c1 == 0x93)
+        out[1] = (char)0x92;
+}
+
+/* A copy of s with no-break spaces (U+00A0, U+202F) as plain spaces, so
+ * that scripts write "28 500 €" with ordinary spaces. */
+static void plain_spaces(const char *s, char *out, size_t cap)
+{
+    size_t o = 0;
+
+    while (*s && o + 1 < cap) {
+        if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0) {
+            out[o++] = ' ';
+            s += 2;
+        } else if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 &&
+                   (unsigned char)s[2] == 0xaf) {
+            out[o++] = ' ';
+            s += 3;
+        } else {
+            out[o++] = *s++;
+        }
+    }
+    out[o] = '\0';
+}
+
+static int same(const char *shown, const char *wanted)
+{
+    char a[1024], b[1024];
+
+    plain_spaces(shown, a, sizeof a);
+    plain_spaces(wanted, b, sizeof b);
+    return strcmp(a, b) == 0;
+}
+
+static int has_text(const app_t *a, const char *wanted)
+{
+    char t[4096], w[1024];
+    int i;
+
+    plain_spaces(wanted, w, sizeof w);
+    for (i = 0; i < a->dl.ntext; i++) {
+        plain_spaces(a->dl.texts[i], t, sizeof t);
+        if (strstr(t, w) != NULL)
+            return 1;
+    }
+    return 0;
+}
+
+static int find_label(const app_t *a, const char *label, int *found)
+{
+    int i, n = 0;
+
+    for (i = 0; i < a->dl.nctl; i++) {
+        const ui_ctl_t *c = &a->dl.ctls[i];
+        if (same(c->label, label) || (c->name != NULL && same(c->name, label))) {
+            if (n == 0)
+                *found = i;
+            n++;
+        }
+    }
+    return n;
+}
+
+static void tap_ctl(app_t *a, int i)
+{
+    ui_rect_t r = a->dl.ctls[i].r;
+
+    app_tap(a, r.x + r.w / 2, r.y + r.h / 2);
+}
+
+int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char *why,
+               size_t whylen)
+{
+    char err[512], scr[6000];
+    int k;
+
+    for (k = 0; k < s->n; k++) {
+        const sc_cmd_t *c = &s->cmds[k];
+        int i = -1, n;
+
+        err[0] = '\0';
+        app_draw(a);
+        switch (c->kind) {
+        case SC_TAP_LABEL:
+            n = find_label(a, c->arg, &i);
+            if (n == 0)
+                snprintf(err, sizeof err, "no visible control labelled \"%s\"", c->arg);
+            else if (n > 1)
+                snprintf(err, sizeof err, "%d controls labelled \"%s\"", n, c->arg);
+            else if (!a->dl.ctls[i].enabled)
+                snprintf(err, sizeof err, "the control \"%s\" is disabled", c->arg);
+            else
+                tap_ctl(a, i);
+            break;
+        case SC_TAP_XY:
+            app_tap(a, c->x, c->y);
+            break;
+        case SC_KEY:
+            if (c->key != 0) {
+                app_key(a, (app_key_t)c->key);
+            } else {
+                char ch[2] = {c->arg[0], 0};
+                app_char(a, ch);
+            }
+            break;
+        case SC_TYPE: {
+            const char *p = c->arg;
+            while (*p && err[0] == '\0') {
+                char one[8], up[8];
+                size_t len = 1;
+                int j;
+                while (((unsigned char)p[len] & 0xc0) == 0x80)
+                    len++;
+                if (len >= sizeof one)
+                    len = sizeof one - 1;
+                memcpy(one, p, len);
+                one[len] = '\0';
+                upper_utf8(one, up);
+                app_draw(a);
+                i = -1;
+                for (j = 0; j < a->dl.nctl; j++)
+                    if (a->dl.ctls[j].ch != NULL && strcmp(a->dl.ctls[j].ch, up) == 0)
+                        i = j;
+                if (i < 0)
+                    snprintf(err, sizeof err, "no on-screen key for '%s'", one);
+                else
+                    tap_ctl(a, i);
+                p += len;
+            }
+            break;
+        }
+        case SC_WAIT: {
+            long left = c->ms;
+            while (left > 0) {
+                long step = left < 100 ? left : 100;
+                app_tick(a, a->now + (uint32_t)step);
+                app_draw(a);
+                left -= step;
+            }
+            break;
+        }
+        case SC_SHOT:
+            app_draw(a);
+            if (shot != NULL && shot(arg, a, c->arg) != 0)
+                snprintf(err, sizeof err, "could not save %s.png", c->arg);
+            break;
+        case SC_EXPECT_SCREEN:
+            if (strcmp(app_screen_name(a->scr), c->arg) != 0)
+                snprintf(err, sizeof err, "expected screen %s", c->arg);
+            break;
+        case SC_EXPECT_NO_TEXT:
+            if (has_text(a, c->arg))
+                snprintf(err, sizeof err, "did not expect text \"%s\"", c->arg);
+            break;
+        case SC_EXPECT_TEXT:
+            if (!has_text(a, c->arg))
+                snprintf(err, sizeof err, "expected text \"%s\"", c->arg);
+            break;
+        }
+        app_draw(a);
+        if (err[0] != '\0') {
+            describe(a, scr, sizeof scr);
+            return bn_fail(why, whylen, BN_EINVAL, "line %d: %s\n%s", c->line, err, scr);
+        }
+        for (i = 0; i < a->dl.ntext; i++) {
+            const char *open = strchr(a->dl.texts[i], '{');
+            if (open != NULL && strchr(open, '}') != NULL)
+                return bn_fail(why, whylen, BN_EINVAL, "line %d: unfilled placeholder in \"%s\"",
+                               c->line, a->dl.texts[i]);
+        }
+        if (a->missing_keys > 0)
+            return bn_fail(why, whylen, BN_EINVAL, "line %d: catalog key '%s' is missing",
+                           c->line, a->last_missing);
+    }
+    return 0;
+}
