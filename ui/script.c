@@ -90,7 +90,7 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
             if (strcmp(c->arg, keys[i].name) == 0)
                 c->key = keys[i].key;
         if (c->key == 0 && !(n == 1 && isalnum((unsigned char)c->arg[0])))
-            return snprintf(err, errlen, "key: unknown key '%s'", c->arg), -1;
+            return snprintf(err, errlen, "key: unknown key '%.40s'", c->arg), -1;
     } else if (word(&p, "type")) {
         c->kind = SC_TYPE;
         if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
