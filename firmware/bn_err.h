@@ -36,7 +36,8 @@
     X(CHECK,     -24, "check character does not match")                      \
     X(DEPT,      -25, "package is for another departement")                  \
     X(KIND,      -26, "wrong campaign kind")                                 \
-    X(CLOSED,    -27, "polls are not open")
+    X(CLOSED,    -27, "polls are not open")                                 \
+    X(REVOKED,   -28, "kiosk has been revoked")
 
 enum {
 #define BN__ENUM(name, code, text) BN_E##name = code,

@@ -268,6 +268,11 @@ out:
     return rc;
 }
 
+struct mbedtls_pk_context *key__pk(key_pair_t *k)
+{
+    return &k->pk;
+}
+
 void key_public(const key_pair_t *k, key_pub_t *out)
 {
     *out = k->pub;

@@ -1,0 +1,646 @@
+/* bundle.c - signed bundles: builder, strict decoder, verification, outbox export. */
+#include "bundle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "ballot.h"
+#include "bn_err.h"
+#include "hex.h"
+#include "report.h"
+
+#define BALLOT_MIN_LEN (BALLOT_HEADER_LEN + KEY_SIG_LEN) /* 156: no choice */
+#define TOKEN_LEN 16
+
+typedef struct item_s {
+    uint8_t *p;
+    size_t len;
+} item_t;
+
+struct bundle_builder_s {
+    char campaign[TOKEN_LEN + 1];
+    uint64_t seq;
+    uint8_t cert[CERT_DER_MAX];
+    size_t cert_len;
+    item_t *ballots;
+    size_t nb, capb;
+    uint8_t *regs;              /* BUNDLE_REGISTER_LEN each */
+    size_t nr, capr;
+    uint8_t *reports;           /* REPORT_LEN each */
+    size_t np, capp;
+    size_t bytes;               /* encoded size of the items so far */
+};
+
+static void put_be(uint8_t *p, uint64_t v, int n)
+{
+    int i;
+
+    for (i = n - 1; i >= 0; i--) {
+        p[i] = (uint8_t)v;
+        v >>= 8;
+    }
+}
+
+static uint64_t get_be(const uint8_t *p, int n)
+{
+    uint64_t v = 0;
+    int i;
+
+    for (i = 0; i < n; i++)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static int tok_char(unsigned char c, int first)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && c == '-');
+}
+
+/* A 16-byte token field: [a-z0-9][a-z0-9-]* then NUL bytes only. */
+static int token_read(const uint8_t *f, char out[TOKEN_LEN + 1])
+{
+    size_t i, n = 0;
+
+    while (n < TOKEN_LEN && f[n] != 0)
+        n++;
+    if (n == 0)
+        return -1;
+    for (i = 0; i < n; i++)
+        if (!tok_char(f[i], i == 0))
+            return -1;
+    for (i = n; i < TOKEN_LEN; i++)
+        if (f[i] != 0)
+            return -1;
+    memcpy(out, f, n);
+    out[n] = 0;
+    return 0;
+}
+
+/* --- decoding --------------------------------------------------------------- */
+
+int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size_t whylen)
+{
+    bundle_t b;
+    ballot_t bal;
+    report_t rep;
+    char inner[160];
+    const uint8_t *prev = NULL;
+    size_t pos, end, c, i;
+    uint64_t items;
+
+    memset(&b, 0, sizeof b);
+    if (buf == NULL || len < BUNDLE_HEADER_LEN + 1 + KEY_SIG_LEN)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: %zu bytes, shorter than a bundle", len);
+    if (len > BUNDLE_MAX_LEN)
+        return bn_fail(why, whylen, BN_ETOOBIG, "bundle: %zu bytes, more than %u", len,
+                       BUNDLE_MAX_LEN);
+    if (memcmp(buf, BUNDLE_MAGIC, 4) != 0)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 0: magic is not BRNU");
+    if (buf[4] != BUNDLE_VERSION)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version %u is not 1", buf[4]);
+    if (token_read(buf + 5, b.campaign) != 0)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 5: campaign is not a token");
+    b.seq = get_be(buf + 21, 8);
+    c = (size_t)get_be(buf + 29, 2);
+    b.n_ballots = (uint32_t)get_be(buf + 31, 4);
+    b.n_register = (uint32_t)get_be(buf + 35, 4);
+    b.n_reports = (uint32_t)get_be(buf + 39, 4);
+    if (c == 0 || c > CERT_DER_MAX)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 29: certificate length %zu "
+                       "not in 1..%d", c, CERT_DER_MAX);
+    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports;
+    if (items > BUNDLE_MAX_ITEMS || b.n_reports > BUNDLE_MAX_REPORTS)
+        return bn_fail(why, whylen, BN_ETOOBIG, "bundle: offset 31: %llu items (%u reports), "
+                       "more than %d (%d)", (unsigned long long)items, b.n_reports,
+                       BUNDLE_MAX_ITEMS, BUNDLE_MAX_REPORTS);
+    end = len - KEY_SIG_LEN; /* items end here */
+    pos = BUNDLE_HEADER_LEN;
+    if (c > end - pos)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: truncated certificate", pos);
+    b.cert = buf + pos;
+    b.cert_len = c;
+    pos += c;
+
+    b.ballots = buf + pos;
+    for (i = 0; i < b.n_ballots; i++) {
+        size_t l;
+
+        if (end - pos < 2)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu truncated",
+                           pos, i);
+        l = (size_t)get_be(buf + pos, 2);
+        if (l < BALLOT_MIN_LEN || l > BALLOT_MAX_LEN)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu length %zu "
+                           "not in %d..%d", pos, i, l, BALLOT_MIN_LEN, BALLOT_MAX_LEN);
+        pos += 2;
+        if (end - pos < l)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu truncated",
+                           pos, i);
+        if (ballot_decode(buf + pos, l, &bal, inner, sizeof inner) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu: %s", pos,
+                           i, inner);
+        if (strcmp(bal.campaign, b.campaign) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu is of "
+                           "campaign %s, not %s", pos, i, bal.campaign, b.campaign);
+        /* (B1) strictly increasing ballot ids */
+        if (prev != NULL && memcmp(prev, buf + pos + 12, BALLOT_ID_LEN) >= 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu: id not "
+                           "above the previous one (unsorted or duplicate)", pos, i);
+        prev = buf + pos + 12;
+        pos += l;
+    }
+
+    b.registers = buf + pos;
+    if ((end - pos) / BUNDLE_REGISTER_LEN < b.n_register)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entries "
+                       "truncated", pos);
+    for (i = 0; i < b.n_register; i++, pos += BUNDLE_REGISTER_LEN) {
+        const uint8_t *e = buf + pos;
+
+        if (get_be(e + 32, 4) == 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entry %zu: "
+                           "day is 0", pos + 32, i);
+        if (e[36] > 1)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entry %zu: "
+                           "offline flag %u is not 0 or 1", pos + 36, i, e[36]);
+        /* (B1) strictly increasing pseudonyms */
+        if (i > 0 && memcmp(e - BUNDLE_REGISTER_LEN, e, 32) >= 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entry %zu: "
+                           "pseudonym not above the previous one (unsorted or duplicate)", pos,
+                           i);
+    }
+
+    b.reports = buf + pos;
+    if ((end - pos) / REPORT_LEN < b.n_reports)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: reports truncated", pos);
+    for (i = 0; i < b.n_reports; i++, pos += REPORT_LEN) {
+        if (report_decode(buf + pos, REPORT_LEN, &rep, inner, sizeof inner) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu: %s", pos,
+                           i, inner);
+        if (strcmp(rep.campaign, b.campaign) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu is of "
+                           "campaign %s, not %s", pos, i, rep.campaign, b.campaign);
+        if (i > 0 && memcmp(buf + pos - REPORT_LEN, buf + pos, REPORT_LEN) >= 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu not above "
+                           "the previous one (unsorted or duplicate)", pos, i);
+    }
+    if (pos != end)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %zu bytes between the "
+                       "last item and the signature", pos, end - pos);
+    b.sig = buf + end;
+    b.signed_len = end;
+    if (out != NULL)
+        *out = b;
+    return 0;
+}
+
+int bundle_next_ballot(const bundle_t *b, size_t *pos, const uint8_t **ballot, size_t *len)
+{
+    size_t l;
+
+    if (b->ballots + *pos >= b->registers)
+        return 0;
+    l = (size_t)get_be(b->ballots + *pos, 2);
+    *ballot = b->ballots + *pos + 2;
+    *len = l;
+    *pos += 2 + l;
+    return 1;
+}
+
+void bundle_register_at(const bundle_t *b, uint32_t i, bundle_reg_t *out)
+{
+    const uint8_t *e = b->registers + (size_t)i * BUNDLE_REGISTER_LEN;
+
+    out->pseudonym = e;
+    out->day = (uint32_t)get_be(e + 32, 4);
+    out->offline = e[36];
+}
+
+const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i)
+{
+    return b->reports + (size_t)i * REPORT_LEN;
+}
+
+int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t ca_len,
+                  const cert_revoked_t *revoked, uint32_t today, bundle_t *out,
+                  cert_info_t *kiosk, char *why, size_t whylen)
+{
+    bundle_t b;
+    cert_info_t ci;
+    char inner[200], kid[2 * KEY_ID_LEN + 1], bid[2 * BALLOT_ID_LEN + 1];
+    const uint8_t *ballot;
+    size_t pos = 0, blen;
+    uint32_t i;
+    int rc;
+
+    rc = bundle_decode(buf, len, &b, why, whylen);
+    if (rc != 0)
+        return rc;
+    rc = cert_verify(b.cert, b.cert_len, ca_der, ca_len, today, CERT_KIOSK, NULL, &ci, inner,
+                     sizeof inner);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "bundle: kiosk %s", inner);
+    hex_encode(ci.pub.id, 8, kid);
+    if (revoked != NULL) {
+        key_pub_t ca_key;
+
+        if (cert_key(ca_der, ca_len, &ca_key) != 0 ||
+            memcmp(revoked->authority, ca_key.id, KEY_ID_LEN) != 0)
+            return bn_fail(why, whylen, BN_EINVAL, "bundle: the revocation list is not the "
+                           "authority's");
+    }
+    if (revoked != NULL && cert_is_revoked(revoked, ci.pub.id))
+        return bn_fail(why, whylen, BN_EREVOKED, "bundle: kiosk %s (key %s...) is revoked",
+                       ci.name, kid);
+    if (key_verify_msg(&ci.pub, buf, b.signed_len, b.sig) != 0)
+        return bn_fail(why, whylen, BN_EBADSIG, "bundle: kiosk %s: bundle signature does not "
+                       "match", ci.name);
+    for (i = 0; bundle_next_ballot(&b, &pos, &ballot, &blen); i++) {
+        rc = ballot_verify(ballot, blen, &ci.pub);
+        if (rc != 0) {
+            hex_encode(ballot + 12, BALLOT_ID_LEN, bid);
+            return bn_fail(why, whylen, rc, "bundle: kiosk %s: ballot %u (id %s): %s", ci.name,
+                           i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
+                                                      : "signature does not match");
+        }
+    }
+    for (i = 0; i < b.n_reports; i++) {
+        rc = report_verify(bundle_report_at(&b, i), REPORT_LEN, &ci.pub, inner, sizeof inner);
+        if (rc != 0)
+            return bn_fail(why, whylen, rc, "bundle: kiosk %s: report %u: %s", ci.name, i,
+                           inner);
+    }
+    if (out != NULL)
+        *out = b;
+    if (kiosk != NULL)
+        *kiosk = ci;
+    return 0;
+}
+
+/* --- building --------------------------------------------------------------- */
+
+int bundle_new(const char *campaign, uint64_t seq, const uint8_t *cert, size_t cert_len,
+               bundle_builder_t **out)
+{
+    bundle_builder_t *b;
+    uint8_t f[TOKEN_LEN];
+    size_t n;
+
+    if (out == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    if (campaign == NULL || cert == NULL || cert_len == 0 || cert_len > CERT_DER_MAX)
+        return BN_EINVAL;
+    n = strnlen(campaign, TOKEN_LEN + 1);
+    if (n > TOKEN_LEN)
+        return BN_EINVAL;
+    b = calloc(1, sizeof *b);
+    if (b == NULL)
+        return BN_ENOMEM;
+    memset(f, 0, sizeof f);
+    memcpy(f, campaign, n);
+    if (token_read(f, b->campaign) != 0) {
+        free(b);
+        return BN_EINVAL;
+    }
+    b->seq = seq;
+    memcpy(b->cert, cert, cert_len);
+    b->cert_len = cert_len;
+    *out = b;
+    return 0;
+}
+
+static size_t n_items(const bundle_builder_t *b)
+{
+    return b->nb + b->nr + b->np;
+}
+
+/* Grows *arr (of `size`-byte elements) to hold one more. */
+static int grow(void *arr, size_t *cap, size_t n, size_t size)
+{
+    void **a = arr, *g;
+    size_t nc;
+
+    if (n < *cap)
+        return 0;
+    nc = *cap ? *cap * 2 : 64;
+    g = realloc(*a, nc * size);
+    if (g == NULL)
+        return BN_ENOMEM;
+    *a = g;
+    *cap = nc;
+    return 0;
+}
+
+static int room(const bundle_builder_t *b, size_t more)
+{
+    if (n_items(b) + 1 > BUNDLE_MAX_ITEMS ||
+        BUNDLE_HEADER_LEN + b->cert_len + b->bytes + more + KEY_SIG_LEN > BUNDLE_MAX_LEN)
+        return BN_ETOOBIG;
+    return 0;
+}
+
+int bundle_add_ballot(bundle_builder_t *b, const uint8_t *ballot, size_t len)
+{
+    ballot_t dec;
+    uint8_t *copy;
+    int rc;
+
+    if (b == NULL || ballot == NULL)
+        return BN_EINVAL;
+    if (ballot_decode(ballot, len, &dec, NULL, 0) != 0)
+        return BN_EFORMAT;
+    if (strcmp(dec.campaign, b->campaign) != 0)
+        return BN_EINVAL;
+    rc = room(b, 2 + len);
+    if (rc == 0)
+        rc = grow(&b->ballots, &b->capb, b->nb, sizeof *b->ballots);
+    if (rc != 0)
+        return rc;
+    copy = malloc(len);
+    if (copy == NULL)
+        return BN_ENOMEM;
+    memcpy(copy, ballot, len);
+    b->ballots[b->nb].p = copy;
+    b->ballots[b->nb].len = len;
+    b->nb++;
+    b->bytes += 2 + len;
+    return 0;
+}
+
+int bundle_add_register(bundle_builder_t *b, const uint8_t pseudonym[32], uint32_t day,
+                        int offline)
+{
+    uint8_t *e;
+    int rc;
+
+    if (b == NULL || pseudonym == NULL || day == 0 || (offline != 0 && offline != 1))
+        return BN_EINVAL;
+    rc = room(b, BUNDLE_REGISTER_LEN);
+    if (rc == 0)
+        rc = grow(&b->regs, &b->capr, b->nr, BUNDLE_REGISTER_LEN);
+    if (rc != 0)
+        return rc;
+    e = b->regs + b->nr * BUNDLE_REGISTER_LEN;
+    memcpy(e, pseudonym, 32);
+    put_be(e + 32, day, 4);
+    e[36] = (uint8_t)offline;
+    b->nr++;
+    b->bytes += BUNDLE_REGISTER_LEN;
+    return 0;
+}
+
+int bundle_add_report(bundle_builder_t *b, const uint8_t *report, size_t len)
+{
+    report_t r;
+    int rc;
+
+    if (b == NULL || report == NULL)
+        return BN_EINVAL;
+    if (report_decode(report, len, &r, NULL, 0) != 0)
+        return BN_EFORMAT;
+    if (strcmp(r.campaign, b->campaign) != 0)
+        return BN_EINVAL;
+    if (b->np >= BUNDLE_MAX_REPORTS)
+        return BN_ETOOBIG;
+    rc = room(b, REPORT_LEN);
+    if (rc == 0)
+        rc = grow(&b->reports, &b->capp, b->np, REPORT_LEN);
+    if (rc != 0)
+        return rc;
+    memcpy(b->reports + b->np * REPORT_LEN, report, REPORT_LEN);
+    b->np++;
+    b->bytes += REPORT_LEN;
+    return 0;
+}
+
+static int by_ballot_id(const void *x, const void *y)
+{
+    const item_t *a = x, *b = y;
+
+    return memcmp(a->p + 12, b->p + 12, BALLOT_ID_LEN);
+}
+
+static int by_pseudonym(const void *a, const void *b)
+{
+    return memcmp(a, b, 32);
+}
+
+static int by_report(const void *a, const void *b)
+{
+    return memcmp(a, b, REPORT_LEN);
+}
+
+int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t *len)
+{
+    key_pub_t ck;
+    uint8_t *buf, *p;
+    size_t total, i;
+    int rc;
+
+    if (b == NULL || s == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    if (cert_key(b->cert, b->cert_len, &ck) != 0)
+        return BN_EFORMAT;
+    if (memcmp(ck.id, s->pub.id, KEY_ID_LEN) != 0)
+        return BN_EWRONGKEY;
+    /* (B1) each kind in the order of its random key, never the order added */
+    if (b->nb > 1)
+        qsort(b->ballots, b->nb, sizeof *b->ballots, by_ballot_id);
+    if (b->nr > 1)
+        qsort(b->regs, b->nr, BUNDLE_REGISTER_LEN, by_pseudonym);
+    if (b->np > 1)
+        qsort(b->reports, b->np, REPORT_LEN, by_report);
+    for (i = 1; i < b->nb; i++)
+        if (by_ballot_id(&b->ballots[i - 1], &b->ballots[i]) == 0)
+            return BN_EEXISTS;
+    for (i = 1; i < b->nr; i++)
+        if (by_pseudonym(b->regs + (i - 1) * BUNDLE_REGISTER_LEN,
+                         b->regs + i * BUNDLE_REGISTER_LEN) == 0)
+            return BN_EEXISTS;
+    for (i = 1; i < b->np; i++)
+        if (by_report(b->reports + (i - 1) * REPORT_LEN, b->reports + i * REPORT_LEN) == 0)
+            return BN_EEXISTS;
+    total = BUNDLE_HEADER_LEN + b->cert_len + b->bytes + KEY_SIG_LEN;
+    buf = malloc(total);
+    if (buf == NULL)
+        return BN_ENOMEM;
+    memcpy(buf, BUNDLE_MAGIC, 4);
+    buf[4] = BUNDLE_VERSION;
+    memset(buf + 5, 0, TOKEN_LEN);
+    memcpy(buf + 5, b->campaign, strlen(b->campaign));
+    put_be(buf + 21, b->seq, 8);
+    put_be(buf + 29, b->cert_len, 2);
+    put_be(buf + 31, b->nb, 4);
+    put_be(buf + 35, b->nr, 4);
+    put_be(buf + 39, b->np, 4);
+    p = buf + BUNDLE_HEADER_LEN;
+    memcpy(p, b->cert, b->cert_len);
+    p += b->cert_len;
+    for (i = 0; i < b->nb; i++) {
+        put_be(p, b->ballots[i].len, 2);
+        memcpy(p + 2, b->ballots[i].p, b->ballots[i].len);
+        p += 2 + b->ballots[i].len;
+    }
+    if (b->nr > 0)
+        memcpy(p, b->regs, b->nr * BUNDLE_REGISTER_LEN);
+    p += b->nr * BUNDLE_REGISTER_LEN;
+    if (b->np > 0)
+        memcpy(p, b->reports, b->np * REPORT_LEN);
+    p += b->np * REPORT_LEN;
+    rc = key_sign_msg(s, buf, (size_t)(p - buf), p);
+    if (rc != 0) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = total;
+    return 0;
+}
+
+void bundle_free(bundle_builder_t *b)
+{
+    size_t i;
+
+    if (b == NULL)
+        return;
+    for (i = 0; i < b->nb; i++)
+        free(b->ballots[i].p);
+    free(b->ballots);
+    free(b->regs);
+    free(b->reports);
+    free(b);
+}
+
+/* --- the kiosk's outbox ------------------------------------------------------ */
+
+typedef struct outbox_walk_s {
+    store_t *s;
+    const char *campaign;
+    bundle_builder_t *b;
+    size_t max, n;
+    sqlite3_stmt *reg;
+} outbox_walk_t;
+
+#define WALK_FULL 1 /* stops store_outbox_each: max_items reached */
+
+/* The register row of a pseudonym: day and offline flag (store.h has no
+ * reader for it; the `register` table is documented in docs/formats.md). */
+static int register_row(outbox_walk_t *w, const uint8_t *pseudonym, uint32_t *day,
+                        int *offline)
+{
+    int rc;
+
+    sqlite3_bind_text(w->reg, 1, w->campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(w->reg, 2, pseudonym, 32, SQLITE_STATIC);
+    rc = sqlite3_step(w->reg);
+    if (rc == SQLITE_ROW) {
+        sqlite3_int64 d = sqlite3_column_int64(w->reg, 0), o = sqlite3_column_int64(w->reg, 1);
+
+        rc = d > 0 && d <= UINT32_MAX && (o == 0 || o == 1) ? 0 : BN_ECORRUPT;
+        *day = (uint32_t)d;
+        *offline = (int)o;
+    } else {
+        rc = rc == SQLITE_DONE ? BN_ECORRUPT : BN_ESTORE;
+    }
+    sqlite3_reset(w->reg);
+    sqlite3_clear_bindings(w->reg);
+    return rc;
+}
+
+static int on_item(void *arg, store_item_t kind, const char *campaign, const uint8_t *key,
+                   size_t keylen)
+{
+    outbox_walk_t *w = arg;
+    uint8_t *ballot = NULL;
+    size_t len = 0;
+    uint32_t day = 0;
+    int offline = 0, rc;
+
+    if (strcmp(campaign, w->campaign) != 0)
+        return 0;
+    if (w->n >= w->max)
+        return WALK_FULL;
+    if (kind == STORE_ITEM_BALLOT && keylen == BALLOT_ID_LEN) {
+        rc = store_get_ballot(w->s, key, &ballot, &len);
+        if (rc == BN_ENOTFOUND)
+            rc = BN_ECORRUPT;
+        if (rc == 0)
+            rc = bundle_add_ballot(w->b, ballot, len);
+        free(ballot);
+    } else if (kind == STORE_ITEM_REGISTER && keylen == 32) {
+        rc = register_row(w, key, &day, &offline);
+        if (rc == 0)
+            rc = bundle_add_register(w->b, key, day, offline);
+    } else {
+        rc = BN_ECORRUPT;
+    }
+    if (rc == BN_ETOOBIG)
+        return WALK_FULL;
+    if (rc == 0)
+        w->n++;
+    return rc;
+}
+
+int bundle_from_outbox(store_t *s, const char *campaign, uint64_t seq, const uint8_t *cert,
+                       size_t cert_len, const signer_t *signer, size_t max_items,
+                       uint8_t **out, size_t *len, size_t *n_items_out)
+{
+    outbox_walk_t w;
+    int rc;
+
+    if (s == NULL || signer == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    memset(&w, 0, sizeof w);
+    w.s = s;
+    w.campaign = campaign;
+    w.max = max_items < BUNDLE_MAX_ITEMS ? max_items : BUNDLE_MAX_ITEMS;
+    rc = bundle_new(campaign, seq, cert, cert_len, &w.b);
+    if (rc != 0)
+        return rc;
+    if (sqlite3_prepare_v2(store__db(s), "SELECT day, offline FROM register "
+                           "WHERE campaign = ?1 AND pseudonym = ?2", -1, &w.reg, NULL) != SQLITE_OK) {
+        rc = BN_ESTORE;
+        goto out;
+    }
+    rc = store_outbox_each(s, on_item, &w);
+    if (rc == WALK_FULL)
+        rc = 0;
+    if (rc != 0)
+        goto out;
+    rc = bundle_finish(w.b, signer, out, len);
+    if (rc == 0 && n_items_out != NULL)
+        *n_items_out = w.n;
+out:
+    sqlite3_finalize(w.reg);
+    bundle_free(w.b);
+    return rc;
+}
+
+int bundle_outbox_done(store_t *s, const bundle_t *b)
+{
+    const uint8_t *ballot;
+    size_t pos = 0, len;
+    uint32_t i;
+    int rc;
+
+    if (s == NULL || b == NULL)
+        return BN_EINVAL;
+    while (bundle_next_ballot(b, &pos, &ballot, &len)) {
+        rc = store_outbox_done(s, STORE_ITEM_BALLOT, ballot + 12, BALLOT_ID_LEN);
+        if (rc != 0)
+            return rc;
+    }
+    for (i = 0; i < b->n_register; i++) {
+        rc = store_outbox_done(s, STORE_ITEM_REGISTER, b->registers + (size_t)i *
+                               BUNDLE_REGISTER_LEN, 32);
+        if (rc != 0)
+            return rc;
+    }
+    return 0;
+}
