@@ -29,6 +29,11 @@
 int bench_tally(void);
 #endif
 
+#ifdef BORNE_BENCH_KIOSK
+/* bench_kiosk.c: kiosk benchmarks (frames, first frame, memory, idle CPU). */
+int bench_kiosk(void);
+#endif
+
 #ifndef BORNE_ASSETS
 #define BORNE_ASSETS "assets"
 #endif
@@ -241,6 +246,10 @@ int main(int argc, char **argv)
     fflush(stdout);
 #ifdef BORNE_BENCH_TALLY
     if (bench_tally() != 0)
+        goto out;
+#endif
+#ifdef BORNE_BENCH_KIOSK
+    if (bench_kiosk() != 0)
         goto out;
 #endif
     status = 0;
