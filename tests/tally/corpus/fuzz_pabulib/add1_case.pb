@@ -1,0 +1,12 @@
+META
+key;value
+budget;10
+PROJECTS
+project_id;cost
+0;6
+1;4
+VOTES
+voter_id;vote
+0;0
+1;1
+2;

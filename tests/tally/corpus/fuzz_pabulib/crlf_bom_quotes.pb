@@ -1,0 +1,14 @@
+﻿META
+key;value
+budget;1000.0
+min_length;1
+max_length;2
+PROJECTS
+name;project_id;cost;selected
+"a;b";p1;300;1
+"multi
+line";p2;"700";0
+VOTES
+voter_id;age;vote
+v1;20;"p1,p2"
+v2;30;p2

@@ -1,0 +1,14 @@
+META
+key;value
+budget;100
+vote_type;approval
+rule;greedy
+PROJECTS
+project_id;cost;votes
+1;60;2
+2;50;1
+3;40;1
+VOTES
+voter_id;vote
+a;1,2
+b;1,3
