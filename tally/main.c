@@ -1,24 +1,56 @@
-/* main.c - borne-tally: counts participatory-budget votes.
+/* main.c - borne-tally: verifies, counts and publishes participatory-budget votes.
  *
+ *   borne-tally verify  --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]
+ *                       [--revocations FILE] [--provisional] BUNDLE_DIR
+ *   borne-tally publish (the same options) -o DIR BUNDLE_DIR
+ *   borne-tally check   DIR
  *   borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]
  *
- * prints the winning project ids on stdout, one a line, sorted (numerically
- * when every project id of the file is an integer, else bytewise), and
- * nothing else; statistics go to stderr. Exit: 0 done, 1 bad file or failed
- * count, 2 usage error. */
+ * pabulib prints the winning project ids on stdout, one a line, sorted
+ * (numerically when every project id of the file is an integer, else
+ * bytewise), and nothing else; statistics go to stderr. Exit: 0 done, 1 bad
+ * file or failed count (verify, publish: problems found and not
+ * --provisional; check: a figure disagrees), 2 usage error. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "bn_err.h"
+#include "cert.h"
 #include "count.h"
+#include "hex.h"
 #include "pabulib.h"
+#include "pkg.h"
+#include "publish.h"
+#include "verify.h"
 
 static void usage(FILE *f)
 {
-    fputs("usage: borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]\n"
+    fputs("usage: borne-tally verify --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]\n"
+          "                          [--revocations FILE] [--provisional] [--threads N] [--mbedtls]\n"
+          "                          BUNDLE_DIR\n"
+          "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR\n"
+          "       borne-tally check DIR\n"
+          "       borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]\n"
           "       borne-tally --help\n"
+          "\n"
+          "verify   checks every bundle file of BUNDLE_DIR: certificate chain to the authority,\n"
+          "         revocation list, bundle and ballot and report signatures, each ballot\n"
+          "         against the campaign package and its ballot rule, duplicate ballot ids,\n"
+          "         each kiosk's closing report against the ballots received from it, and\n"
+          "         pseudonyms registered by several kiosks (offline duplicates). Prints the\n"
+          "         verification report; any problem refuses certification (exit 1) unless\n"
+          "         --provisional, which marks everything produced provisional.\n"
+          "         --threads N: N threads (default: one per core); --mbedtls: verify the\n"
+          "         signatures with the firmware's mbedTLS code instead of libcrypto.\n"
+          "publish  verifies, counts each territory by the campaign's counting rule and\n"
+          "         writes into DIR: results.json, results-TERRITORY.csv,\n"
+          "         ballots-TERRITORY.pb (anonymised, shuffled), tracking-codes.txt (needs\n"
+          "         --secret: 64 hex digits, or a file of 32 bytes or 64 hex digits),\n"
+          "         verification.txt, index.html (docs/results.md).\n"
+          "check    recomputes every figure of a published DIR from its .pb files and\n"
+          "         results.json alone; exit 0 when all agree, 1 when one does not.\n"
           "\n"
           "pabulib  reads an approval-ballot Pabulib file (pabulib.org/format) and prints\n"
           "         the winning project ids on stdout, one per line, sorted (numerically\n"
@@ -148,6 +180,258 @@ out:
     return status;
 }
 
+/* --- verify, publish, check ------------------------------------------------- */
+
+typedef struct inputs_s {
+    uint8_t *ca_file, *pkg_file, *rev_file, *secret_file;
+    uint8_t ca[CERT_DER_MAX];
+    size_t ca_len;
+    key_pub_t authority;
+    pkg_t *pkg;
+    cert_revoked_t revoked;
+    int have_revoked;
+    uint8_t secret[32];
+    int have_secret;
+} inputs_t;
+
+static void inputs_free(inputs_t *in)
+{
+    free(in->ca_file);
+    free(in->pkg_file);
+    free(in->rev_file);
+    free(in->secret_file);
+    pkg_free(in->pkg);
+    memset(in->secret, 0, sizeof in->secret);
+}
+
+/* The secret: 64 hex digits on the command line, or a file holding 32 raw
+ * bytes or 64 hex digits (and an optional line end). */
+static int load_secret(inputs_t *in, const char *arg)
+{
+    char why[256] = "";
+    size_t len = strlen(arg);
+
+    if (len == 64 && hex_decode(arg, 64, in->secret, 32) == 0)
+        return 0;
+    if (pkg_read_file(arg, &in->secret_file, &len, why, sizeof why) != 0) {
+        fprintf(stderr, "borne-tally: --secret: neither 64 hex digits nor a readable file: %s\n", why);
+        return -1;
+    }
+    if (len == 32) {
+        memcpy(in->secret, in->secret_file, 32);
+        return 0;
+    }
+    while (len > 0 && (in->secret_file[len - 1] == '\n' || in->secret_file[len - 1] == '\r'))
+        len--;
+    if (len == 64 && hex_decode((const char *)in->secret_file, 64, in->secret, 32) == 0)
+        return 0;
+    fprintf(stderr, "borne-tally: --secret %s: not 32 bytes nor 64 lowercase hex digits\n", arg);
+    return -1;
+}
+
+static int load_inputs(inputs_t *in, const char *ca, const char *pkgf, const char *rev,
+                       const char *secret)
+{
+    char why[512] = "";
+    size_t len;
+    int rc;
+
+    if ((rc = pkg_read_file(ca, &in->ca_file, &len, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: --authority: %s\n", why);
+        return -1;
+    }
+    if (len >= 10 && memcmp(in->ca_file, "-----BEGIN", 10) == 0) {
+        if (cert_from_pem((const char *)in->ca_file, len, in->ca, sizeof in->ca, &in->ca_len) != 0) {
+            fprintf(stderr, "borne-tally: --authority %s: not a PEM certificate\n", ca);
+            return -1;
+        }
+    } else if (len <= sizeof in->ca) {
+        memcpy(in->ca, in->ca_file, len);
+        in->ca_len = len;
+    }
+    if (cert_key(in->ca, in->ca_len, &in->authority) != 0) {
+        fprintf(stderr, "borne-tally: --authority %s: not a P-256 certificate\n", ca);
+        return -1;
+    }
+    if ((rc = pkg_read_file(pkgf, &in->pkg_file, &len, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: --package: %s\n", why);
+        return -1;
+    }
+    /* Every check of pkg_open but the validity window: the tally runs after
+     * it, on any day. Day 0 is before every package, so BN_ENOTYET is the
+     * answer for an authentic, well-formed package, and nothing else is. */
+    rc = pkg_open(in->pkg_file, len, &in->authority, NULL, 0, &in->pkg, why, sizeof why);
+    if (rc != BN_ENOTYET) {
+        fprintf(stderr, "borne-tally: --package %s: %s%s%s\n", pkgf, bn_strerror(rc == 0 ? BN_EINVAL : rc),
+                why[0] ? ": " : "", why);
+        return -1;
+    }
+    pkg_free(in->pkg);
+    in->pkg = NULL;
+    if ((rc = pkg_parse((const char *)in->pkg_file, len - PKG_TRAILER_LEN, &in->pkg, why,
+                        sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: --package %s: %s\n", pkgf, why);
+        return -1;
+    }
+    if (in->pkg->kind != PKG_BUDGET) {
+        fprintf(stderr, "borne-tally: --package %s: not a budget vote (petitions are not tallied yet)\n",
+                pkgf);
+        return -1;
+    }
+    if ((rc = cert_verify(in->ca, in->ca_len, in->ca, in->ca_len, in->pkg->closes, CERT_AUTHORITY,
+                          NULL, NULL, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: --authority %s: %s: %s\n", ca, bn_strerror(rc), why);
+        return -1;
+    }
+    if (rev != NULL) {
+        if ((rc = pkg_read_file(rev, &in->rev_file, &len, why, sizeof why)) != 0 ||
+            (rc = cert_revoke_open(in->rev_file, len, &in->authority, &in->revoked, why,
+                                   sizeof why)) != 0) {
+            fprintf(stderr, "borne-tally: --revocations %s: %s: %s\n", rev, bn_strerror(rc), why);
+            return -1;
+        }
+        in->have_revoked = 1;
+    }
+    if (secret != NULL) {
+        if (load_secret(in, secret) != 0)
+            return -1;
+        in->have_secret = 1;
+    }
+    return 0;
+}
+
+/* verify (out == NULL) and publish (out: the directory). */
+static int cmd_verify(int argc, char **argv, int publish)
+{
+    const char *ca = NULL, *pkgf = NULL, *rev = NULL, *secret = NULL, *dir = NULL, *out = NULL;
+    const char *threads = NULL;
+    int provisional = 0, reference = 0, i, status = 1, rc;
+    char why[512] = "";
+    inputs_t in;
+    verify_input_t vi;
+    verify_t *v = NULL;
+    tally_count_t cnt;
+    publish_opts_t po;
+
+    memset(&in, 0, sizeof in);
+    memset(&cnt, 0, sizeof cnt);
+    for (i = 0; i < argc; i++) {
+        const char **opt = NULL;
+
+        if (strcmp(argv[i], "--authority") == 0)
+            opt = &ca;
+        else if (strcmp(argv[i], "--package") == 0)
+            opt = &pkgf;
+        else if (strcmp(argv[i], "--revocations") == 0)
+            opt = &rev;
+        else if (strcmp(argv[i], "--secret") == 0)
+            opt = &secret;
+        else if (publish && strcmp(argv[i], "-o") == 0)
+            opt = &out;
+        else if (strcmp(argv[i], "--threads") == 0)
+            opt = &threads;
+        else if (strcmp(argv[i], "--mbedtls") == 0 && !reference) {
+            reference = 1;
+            continue;
+        }
+        else if (strcmp(argv[i], "--provisional") == 0 && !provisional) {
+            provisional = 1;
+            continue;
+        } else if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (argv[i][0] == '-' || dir != NULL) {
+            fprintf(stderr, "borne-tally: unknown or repeated argument '%s'\n", argv[i]);
+            usage(stderr);
+            return 2;
+        } else {
+            dir = argv[i];
+            continue;
+        }
+        if (*opt != NULL || i + 1 >= argc) {
+            fprintf(stderr, "borne-tally: %s needs one value, once\n", argv[i]);
+            return 2;
+        }
+        *opt = argv[++i];
+    }
+    if (ca == NULL || pkgf == NULL || dir == NULL || (publish && out == NULL)) {
+        fprintf(stderr, "borne-tally: %s needs --authority, --package%s and BUNDLE_DIR\n",
+                publish ? "publish" : "verify", publish ? ", -o DIR" : "");
+        usage(stderr);
+        return 2;
+    }
+    if (threads != NULL && (atoi(threads) < 1 || atoi(threads) > 1024)) {
+        fprintf(stderr, "borne-tally: --threads %s: 1 to 1024\n", threads);
+        return 2;
+    }
+    if (load_inputs(&in, ca, pkgf, rev, secret) != 0)
+        goto out;
+    vi.ca_der = in.ca;
+    vi.ca_len = in.ca_len;
+    vi.revoked = in.have_revoked ? &in.revoked : NULL;
+    vi.pkg = in.pkg;
+    vi.day = in.pkg->closes;
+    vi.threads = threads != NULL ? atoi(threads) : 0;
+    vi.reference = reference;
+    if ((rc = verify_dir(&vi, dir, &v, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: %s: %s\n", bn_strerror(rc), why);
+        goto out;
+    }
+    if (v->n_problems > 0 && !provisional) {
+        fputs(v->log, stderr);
+        fprintf(stderr, "borne-tally: %d problem%s: NOT CERTIFIED%s (--provisional publishes "
+                "results marked provisional)\n", v->n_problems, v->n_problems > 1 ? "s" : "",
+                publish ? ", nothing published" : "");
+        goto out;
+    }
+    if (!publish) {
+        fputs(v->log, stdout);
+        printf("%s\n", provisional ? "PROVISIONAL: not certified" : "certified: no problem found");
+        status = 0;
+        goto out;
+    }
+    if ((rc = tally_count(v, &cnt, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: count: %s: %s\n", bn_strerror(rc), why);
+        goto out;
+    }
+    po.provisional = provisional;
+    po.secret = in.have_secret ? in.secret : NULL;
+    po.package_file = pkgf;
+    if ((rc = publish_write(v, &cnt, &po, out, why, sizeof why)) != 0) {
+        fprintf(stderr, "borne-tally: publish: %s: %s\n", bn_strerror(rc), why);
+        goto out;
+    }
+    if (!in.have_secret)
+        fputs("borne-tally: note: no --secret, so no tracking-codes.txt\n", stderr);
+    fputs(v->log, stderr);
+    printf("%s: %lld ballots counted, results in %s\n", provisional ? "PROVISIONAL" : "certified",
+           (long long)cnt.ballots, out);
+    status = 0;
+out:
+    tally_count_free(&cnt);
+    verify_free(v);
+    inputs_free(&in);
+    return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    char why[512] = "";
+    int rc;
+
+    if (argc != 1 || argv[0][0] == '-') {
+        fputs("borne-tally: check needs one DIR\n", stderr);
+        usage(stderr);
+        return 2;
+    }
+    rc = publish_check(argv[0], stdout, why, sizeof why);
+    if (rc < 0) {
+        fprintf(stderr, "borne-tally: check %s: %s: %s\n", argv[0], bn_strerror(rc), why);
+        return 1;
+    }
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
@@ -157,6 +441,12 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "pabulib") == 0)
         return cmd_pabulib(argc - 2, argv + 2);
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+        return cmd_verify(argc - 2, argv + 2, 0);
+    if (argc >= 2 && strcmp(argv[1], "publish") == 0)
+        return cmd_verify(argc - 2, argv + 2, 1);
+    if (argc >= 2 && strcmp(argv[1], "check") == 0)
+        return cmd_check(argc - 2, argv + 2);
     if (argc < 2)
         fputs("borne-tally: a command is needed\n", stderr);
     else

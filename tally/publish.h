@@ -1,0 +1,70 @@
+/* publish.h - borne-tally publish and check: the count per territory of the
+ * verified ballots, the published files (docs/results.md), and the
+ * recomputation of every figure from those files alone.
+ *
+ * Files written into the output directory:
+ *   results.json              every figure (schema: docs/results.md)
+ *   results-TERRITORY.csv     one per territory: projects, cost, votes, selected
+ *   ballots-TERRITORY.pb      one per territory: the counted ballots, anonymised
+ *                             (no ballot id, no kiosk, no day) in a random order,
+ *                             a valid approval-ballot Pabulib file
+ *   tracking-codes.txt        the tracking codes of the counted ballots, sorted
+ *                             (only with the campaign secret)
+ *   verification.txt          the verification report
+ *   index.html                the results page, French and English, no script
+ * (P1) Secrecy invariants 1 and 2: a published ballot carries its territory
+ *      and choices only, in an order drawn from the system's random
+ *      generator; the tracking codes are sorted, so nothing pairs a code with
+ *      a ballot; turnout is given per territory only (ballots carry no
+ *      commune). */
+#ifndef TALLY_PUBLISH_H
+#define TALLY_PUBLISH_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "count.h"
+#include "verify.h"
+
+/* The count of one territory. */
+typedef struct tally_terr_s {
+    int territory;            /* index into pkg->territories */
+    int n_projects;
+    int *projects;            /* pkg project indexes, in id order (count.h ranks) */
+    int64_t *votes;           /* per local project */
+    int *selected;            /* per local project: 1 if funded */
+    int n_ballots;
+    count_result_t res;       /* winners as local indexes */
+} tally_terr_t;
+
+typedef struct tally_count_s {
+    count_rule_t rule;
+    int n_terr;
+    tally_terr_t *terr;       /* in the package's territory order */
+    int64_t ballots;
+} tally_count_t;
+
+/* Counts the valid ballots of `v` per territory with the package's counting
+ * rule and the territory envelope as budget. BN_ENOMEM, count_run errors. */
+int tally_count(const verify_t *v, tally_count_t *out, char *why, size_t whylen);
+void tally_count_free(tally_count_t *c);
+
+typedef struct publish_opts_s {
+    int provisional;          /* mark everything provisional */
+    const uint8_t *secret;    /* 32 bytes, or NULL: no tracking codes */
+    const char *package_file; /* for the report */
+} publish_opts_t;
+
+/* Writes the files above into `dir` (created if absent). BN_EIO with the
+ * file in why, BN_ENOMEM, BN_ERNG. */
+int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_t *o,
+                  const char *dir, char *why, size_t whylen);
+
+/* Recomputes every figure of `dir` from its .pb files and results.json;
+ * prints one line per check to `log` ("ok ..." or "DISAGREE ..."). Returns 0
+ * when all agree, 1 when one does not, a negative BN_E* when the files
+ * cannot be read (why). */
+int publish_check(const char *dir, FILE *log, char *why, size_t whylen);
+
+#endif

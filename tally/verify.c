@@ -1,0 +1,865 @@
+/* verify.c - borne-tally verify: bundles checked, ballots de-duplicated,
+ * closing reports reconciled, offline duplicate participations found. */
+#include "verify.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bn_err.h"
+#include "bundle.h"
+#include "day.h"
+#include "hex.h"
+#include "report.h"
+#include "rules.h"
+#include "sigcheck.h"
+
+/* A ballot as received (one per bundle it was in). */
+typedef struct raw_ballot_s {
+    const uint8_t *bytes;     /* into the bundle's buffer */
+    size_t len;
+    int kiosk, bundle;
+} raw_ballot_t;
+
+typedef struct raw_reg_s {
+    uint8_t pseudonym[32];
+    int kiosk, bundle;
+} raw_reg_t;
+
+typedef struct raw_report_s {
+    const uint8_t *bytes;
+    int kiosk, bundle;
+} raw_report_t;
+
+typedef struct ctx_s {
+    verify_t *v;
+    const verify_input_t *in;
+    const char *const *names;
+    raw_ballot_t *rb;
+    size_t n_rb, cap_rb;
+    raw_reg_t *rr;
+    size_t n_rr, cap_rr;
+    raw_report_t *rp;
+    size_t n_rp, cap_rp;
+    int oom;
+} ctx_t;
+
+void verify_logf(verify_t *v, const char *fmt, ...)
+{
+    va_list ap;
+    int n;
+
+    if (v->log == NULL && v->log_cap == (size_t)-1)
+        return;
+    for (;;) {
+        size_t room = v->log_cap - v->log_len;
+
+        va_start(ap, fmt);
+        n = v->log == NULL ? -1 : vsnprintf(v->log + v->log_len, room, fmt, ap);
+        va_end(ap);
+        if (n >= 0 && (size_t)n + 1 < room) {
+            v->log_len += (size_t)n;
+            v->log[v->log_len++] = '\n';
+            v->log[v->log_len] = '\0';
+            return;
+        }
+        {
+            size_t cap = v->log_cap * 2 + (n > 0 ? (size_t)n : 0) + 1024;
+            char *p = realloc(v->log, cap);
+
+            if (p == NULL) {  /* out of memory: the report stops growing */
+                free(v->log);
+                v->log = NULL;
+                v->log_cap = (size_t)-1;
+                return;
+            }
+            v->log = p;
+            v->log_cap = cap;
+            v->log[v->log_len] = '\0';
+        }
+    }
+}
+
+void verify_free(verify_t *v)
+{
+    if (v == NULL)
+        return;
+    free(v->ballots);
+    free(v->kiosks);
+    if (v->log_cap != (size_t)-1)
+        free(v->log);
+    free(v);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static int grow(void **p, size_t *cap, size_t n, size_t size)
+{
+    void *q;
+    size_t c;
+
+    if (n < *cap)
+        return 0;
+    c = *cap ? *cap * 2 : 64;
+    if ((q = realloc(*p, c * size)) == NULL)
+        return BN_ENOMEM;
+    *p = q;
+    *cap = c;
+    return 0;
+}
+
+static const char *kname(const verify_t *v, int k)
+{
+    return k >= 0 ? v->kiosks[k].name : "?";
+}
+
+static void problem(ctx_t *c, const char *kiosk, int bundle, const char *item, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* One line of the report: "PROBLEM kiosk NAME, FILE, ITEM: reason". */
+static void problem(ctx_t *c, const char *kiosk, int bundle, const char *item, const char *fmt, ...)
+{
+    char reason[768];
+    va_list ap;
+
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    c->v->n_problems++;
+    verify_logf(c->v, "PROBLEM kiosk %s, %s, %s: %s", kiosk, bundle >= 0 ? c->names[bundle] : "-",
+                item, reason);
+}
+
+static int kiosk_index(ctx_t *c, const cert_info_t *ci)
+{
+    verify_t *v = c->v;
+    verify_kiosk_t *k;
+    int i;
+
+    for (i = 0; i < v->n_kiosks; i++)
+        if (memcmp(v->kiosks[i].key_id, ci->pub.id, KEY_ID_LEN) == 0)
+            return i;
+    if ((k = realloc(v->kiosks, ((size_t)v->n_kiosks + 1) * sizeof *k)) == NULL)
+        return BN_ENOMEM;
+    v->kiosks = k;
+    k = &v->kiosks[v->n_kiosks];
+    memset(k, 0, sizeof *k);
+    snprintf(k->name, sizeof k->name, "%s", ci->name);
+    memcpy(k->key_id, ci->pub.id, KEY_ID_LEN);
+    return v->n_kiosks++;
+}
+
+/* The result of checking one bundle (V1), computed in a worker thread. */
+typedef struct bcheck_s {
+    int rc;
+    char why[512];
+    bundle_t b;
+    cert_info_t ci;
+} bcheck_t;
+
+/* A ballot's signature with the key of a bundle, by the configured path. */
+static int ballot_ok(const verify_input_t *in, const sigcheck_key_t *sk, const key_pub_t *pub,
+                     const uint8_t *ballot, size_t len)
+{
+    return in->reference || sk == NULL ? ballot_verify(ballot, len, pub)
+                                       : sigcheck_ballot(sk, ballot, len);
+}
+
+/* (V1) bundle_verify's checks, in its order and with its messages, but the
+ * signatures by libcrypto. */
+static int check_fast(const verify_input_t *in, const key_pub_t *ca_key, const uint8_t *buf,
+                      size_t len, bcheck_t *r)
+{
+    char inner[200], kid[2 * KEY_ID_LEN + 1], bid[2 * BALLOT_ID_LEN + 1];
+    sigcheck_key_t *sk = NULL;
+    const uint8_t *ballot;
+    size_t pos = 0, blen;
+    uint32_t i;
+    int rc;
+
+    if ((rc = bundle_decode(buf, len, &r->b, r->why, sizeof r->why)) != 0)
+        return rc;
+    if ((rc = cert_verify(r->b.cert, r->b.cert_len, in->ca_der, in->ca_len, in->day, CERT_KIOSK,
+                          NULL, &r->ci, inner, sizeof inner)) != 0)
+        return bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s", inner);
+    hex_encode(r->ci.pub.id, 8, kid);
+    if (in->revoked != NULL && memcmp(in->revoked->authority, ca_key->id, KEY_ID_LEN) != 0)
+        return bn_fail(r->why, sizeof r->why, BN_EINVAL, "bundle: the revocation list is not the "
+                       "authority's");
+    if (in->revoked != NULL && cert_is_revoked(in->revoked, r->ci.pub.id))
+        return bn_fail(r->why, sizeof r->why, BN_EREVOKED, "bundle: kiosk %s (key %s...) is revoked",
+                       r->ci.name, kid);
+    if ((rc = sigcheck_key(&r->ci.pub, &sk)) != 0)
+        return bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: unusable key", r->ci.name);
+    if (sigcheck_msg(sk, buf, r->b.signed_len, r->b.sig) != 0) {
+        rc = bn_fail(r->why, sizeof r->why, BN_EBADSIG, "bundle: kiosk %s: bundle signature does "
+                     "not match", r->ci.name);
+        goto out;
+    }
+    for (i = 0; bundle_next_ballot(&r->b, &pos, &ballot, &blen); i++) {
+        if ((rc = sigcheck_ballot(sk, ballot, blen)) != 0) {
+            hex_encode(ballot + 12, BALLOT_ID_LEN, bid);
+            rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: ballot %u (id %s): %s",
+                         r->ci.name, i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
+                                                                : "signature does not match");
+            goto out;
+        }
+    }
+    for (i = 0; i < r->b.n_reports; i++) {
+        if ((rc = report_verify(bundle_report_at(&r->b, i), REPORT_LEN, &r->ci.pub, inner,
+                                sizeof inner)) != 0) {
+            rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: report %u: %s", r->ci.name,
+                         i, inner);
+            goto out;
+        }
+    }
+    rc = 0;
+out:
+    sigcheck_key_free(sk);
+    return rc;
+}
+
+typedef struct pool_s {
+    const verify_input_t *in;
+    key_pub_t ca_key;
+    const uint8_t *const *bufs;
+    const size_t *lens;
+    bcheck_t *res;
+    int n, next;
+    pthread_mutex_t lock;
+} pool_t;
+
+static void *worker(void *arg)
+{
+    pool_t *p = arg;
+    int i;
+
+    for (;;) {
+        pthread_mutex_lock(&p->lock);
+        i = p->next++;
+        pthread_mutex_unlock(&p->lock);
+        if (i >= p->n)
+            return NULL;
+        if (p->in->reference)
+            p->res[i].rc = bundle_verify(p->bufs[i], p->lens[i], p->in->ca_der, p->in->ca_len,
+                                         p->in->revoked, p->in->day, &p->res[i].b, &p->res[i].ci,
+                                         p->res[i].why, sizeof p->res[i].why);
+        else
+            p->res[i].rc = check_fast(p->in, &p->ca_key, p->bufs[i], p->lens[i], &p->res[i]);
+    }
+}
+
+/* Checks the n bundles on every core; res[i] for bundle i. */
+static int check_all(const verify_input_t *in, int n, const uint8_t *const *bufs,
+                     const size_t *lens, bcheck_t *res)
+{
+    pool_t p;
+    pthread_t *th;
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int t, nt = in->threads > 0 ? in->threads : cores > 0 ? (int)cores : 1, started = 0;
+
+    memset(&p, 0, sizeof p);
+    p.in = in;
+    p.bufs = bufs;
+    p.lens = lens;
+    p.res = res;
+    p.n = n;
+    if (cert_key(in->ca_der, in->ca_len, &p.ca_key) != 0)
+        memset(&p.ca_key, 0, sizeof p.ca_key);
+    if (nt > n)
+        nt = n > 0 ? n : 1;
+    if (pthread_mutex_init(&p.lock, NULL) != 0)
+        return BN_ENOMEM;
+    if ((th = calloc((size_t)nt, sizeof *th)) != NULL)
+        for (t = 0; t < nt; t++) {
+            if (pthread_create(&th[t], NULL, worker, &p) != 0)
+                break;
+            started++;
+        }
+    if (started == 0)
+        worker(&p);  /* no thread: this one does the work */
+    for (t = 0; t < started; t++)
+        pthread_join(th[t], NULL);
+    free(th);
+    pthread_mutex_destroy(&p.lock);
+    return 0;
+}
+
+/* (V1) A refused bundle: find what in it is wrong, so that the report names
+ * the item, not only the bundle. */
+static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, const char *why)
+{
+    const verify_input_t *in = c->in;
+    char name[CERT_NAME_MAX + 40] = "?", item[64], hex[2 * KEY_ID_LEN + 1];
+    sigcheck_key_t *sk = NULL;
+    cert_info_t ci;
+    key_pub_t pub;
+    bundle_t b;
+    size_t pos = 0, blen;
+    const uint8_t *ballot;
+    int have_key = 0;
+    uint32_t i;
+
+    if (bundle_decode(buf, len, &b, NULL, 0) != 0) {
+        problem(c, "?", bi, "bundle", "refused (%s): %s", bn_strerror(rc), why);
+        return;
+    }
+    if (cert_verify(b.cert, b.cert_len, in->ca_der, in->ca_len, in->day, CERT_KIOSK, NULL, &ci,
+                    NULL, 0) == 0) {
+        snprintf(name, sizeof name, "%s", ci.name);
+        pub = ci.pub;
+        have_key = 1;
+    } else if (cert_key(b.cert, b.cert_len, &pub) == 0) {
+        hex_encode(pub.id, 8, hex);
+        snprintf(name, sizeof name, "with key id %s... (certificate refused)", hex);
+        have_key = 1;
+    }
+    problem(c, name, bi, "bundle", "refused (%s): %s; its %u ballots, %u register entries and %u "
+            "reports are not counted", bn_strerror(rc), why, (unsigned)b.n_ballots,
+            (unsigned)b.n_register, (unsigned)b.n_reports);
+    if (!have_key || rc == BN_EREVOKED)
+        return;
+    if (!in->reference && sigcheck_key(&pub, &sk) != 0)
+        sk = NULL;
+    while (bundle_next_ballot(&b, &pos, &ballot, &blen)) {
+        int r = ballot_ok(in, sk, &pub, ballot, blen);
+
+        if (r != 0) {
+            hex_encode(ballot + 12, BALLOT_ID_LEN, hex);
+            snprintf(item, sizeof item, "ballot %.32s", hex);
+            problem(c, name, bi, item, "%s", bn_strerror(r));
+        }
+    }
+    sigcheck_key_free(sk);
+    for (i = 0; i < b.n_reports; i++) {
+        char w[200] = "";
+        int r = report_verify(bundle_report_at(&b, i), REPORT_LEN, &pub, w, sizeof w);
+
+        if (r != 0) {
+            snprintf(item, sizeof item, "closing report %u", (unsigned)i + 1);
+            problem(c, name, bi, item, "%s%s%s", bn_strerror(r), w[0] ? ": " : "", w);
+        }
+    }
+}
+
+static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck_t *r)
+{
+    const verify_input_t *in = c->in;
+    const bundle_t *bp = &r->b;
+    size_t pos = 0, blen;
+    const uint8_t *ballot;
+    uint32_t i;
+    int k;
+
+    c->v->n_bundles++;
+    if (r->rc != 0) {
+        c->v->n_bundles_refused++;
+        diagnose(c, bi, buf, len, r->rc, r->why);
+        return;
+    }
+    if (strcmp(bp->campaign, in->pkg->id) != 0) {
+        c->v->n_bundles_refused++;
+        problem(c, r->ci.name, bi, "bundle", "of campaign '%s', not '%s'; not counted", bp->campaign,
+                in->pkg->id);
+        return;
+    }
+    if ((k = kiosk_index(c, &r->ci)) < 0) {
+        c->oom = 1;
+        return;
+    }
+    c->v->kiosks[k].bundles++;
+    while (bundle_next_ballot(bp, &pos, &ballot, &blen)) {
+        if (grow((void **)&c->rb, &c->cap_rb, c->n_rb, sizeof *c->rb) != 0) {
+            c->oom = 1;
+            return;
+        }
+        c->rb[c->n_rb].bytes = ballot;
+        c->rb[c->n_rb].len = blen;
+        c->rb[c->n_rb].kiosk = k;
+        c->rb[c->n_rb++].bundle = bi;
+    }
+    for (i = 0; i < bp->n_register; i++) {
+        bundle_reg_t e;
+
+        if (grow((void **)&c->rr, &c->cap_rr, c->n_rr, sizeof *c->rr) != 0) {
+            c->oom = 1;
+            return;
+        }
+        bundle_register_at(bp, i, &e);
+        memcpy(c->rr[c->n_rr].pseudonym, e.pseudonym, 32);
+        c->rr[c->n_rr].kiosk = k;
+        c->rr[c->n_rr++].bundle = bi;
+    }
+    for (i = 0; i < bp->n_reports; i++) {
+        if (grow((void **)&c->rp, &c->cap_rp, c->n_rp, sizeof *c->rp) != 0) {
+            c->oom = 1;
+            return;
+        }
+        c->rp[c->n_rp].bytes = bundle_report_at(bp, i);
+        c->rp[c->n_rp].kiosk = k;
+        c->rp[c->n_rp++].bundle = bi;
+    }
+}
+
+static int cmp_rb(const void *a, const void *b)
+{
+    const raw_ballot_t *x = a, *y = b;
+    int r = memcmp(x->bytes + 12, y->bytes + 12, BALLOT_ID_LEN);
+
+    if (r != 0)
+        return r;
+    return x->bundle - y->bundle;
+}
+
+static int cmp_rr(const void *a, const void *b)
+{
+    const raw_reg_t *x = a, *y = b;
+    int r = memcmp(x->pseudonym, y->pseudonym, 32);
+
+    if (r != 0)
+        return r;
+    if (x->kiosk != y->kiosk)
+        return x->kiosk - y->kiosk;
+    return x->bundle - y->bundle;
+}
+
+static const char *rules_words(const pkg_t *p, const rules_verdict_t *vd, char *out, size_t cap)
+{
+    const rules_problem_t *q = &vd->problems[0];
+
+    if (vd->n_problems == 0)
+        snprintf(out, cap, "breaks the ballot rule");
+    else if (q->kind == RULES_TOO_FEW)
+        snprintf(out, cap, "%d projects, fewer than the minimum %d", vd->chosen, vd->min);
+    else if (q->kind == RULES_TOO_MANY)
+        snprintf(out, cap, "%d projects, more than the maximum %d", vd->chosen, vd->max);
+    else if (q->kind == RULES_OVER_BUDGET)
+        snprintf(out, cap, "costs %lld EUR, over the envelope %lld EUR", (long long)vd->total,
+                 (long long)vd->envelope);
+    else if (q->kind == RULES_UNDER_MIN_SPEND)
+        snprintf(out, cap, "costs %lld EUR, under the minimum spend %lld EUR",
+                 (long long)vd->total, (long long)vd->min_spend);
+    else
+        snprintf(out, cap, "project '%s' breaks the ballot rule",
+                 q->project >= 0 && q->project < p->n_projects ? p->projects[q->project].id : "?");
+    return out;
+}
+
+/* (V2) The ballot against the package; fills territory and sel. */
+static int check_ballot(ctx_t *c, const raw_ballot_t *r, verify_ballot_t *vb, const char *item)
+{
+    const pkg_t *p = c->in->pkg;
+    const char *kn = kname(c->v, r->kiosk);
+    char why[256] = "", d1[11], d2[11], d3[11];
+    rules_verdict_t vd;
+    ballot_t b;
+    int i, j;
+
+    if (ballot_decode(r->bytes, r->len, &b, why, sizeof why) != 0) {
+        problem(c, kn, r->bundle, item, "malformed: %s", why);
+        return -1;
+    }
+    if (strcmp(b.campaign, p->id) != 0) {
+        problem(c, kn, r->bundle, item, "of campaign '%s', not '%s'", b.campaign, p->id);
+        return -1;
+    }
+    if (b.kind != BALLOT_KIND_BUDGET || p->kind != PKG_BUDGET) {
+        problem(c, kn, r->bundle, item, "not a budget vote");
+        return -1;
+    }
+    if ((vb->territory = pkg_find_territory(p, b.territory)) < 0) {
+        problem(c, kn, r->bundle, item, "territory '%s' is not in the package", b.territory);
+        return -1;
+    }
+    if (b.day < p->opens || b.day > p->closes) {
+        day_format(b.day, d1);
+        day_format(p->opens, d2);
+        day_format(p->closes, d3);
+        problem(c, kn, r->bundle, item, "cast on %s, outside the polls (%s to %s)", d1, d2, d3);
+        return -1;
+    }
+    vb->n = b.n;
+    for (i = 0; i < b.n; i++) {
+        if ((j = pkg_find_project(p, b.choices[i])) < 0) {
+            problem(c, kn, r->bundle, item, "project '%s' is not in the package", b.choices[i]);
+            return -1;
+        }
+        if (p->projects[j].territory != vb->territory) {
+            problem(c, kn, r->bundle, item, "project '%s' is of territory '%s', not '%s'",
+                    b.choices[i], p->territories[p->projects[j].territory].id, b.territory);
+            return -1;
+        }
+        vb->sel[i] = j;
+    }
+    if (rules_check(p, vb->territory, vb->sel, vb->n, &vd) != 0) {
+        problem(c, kn, r->bundle, item, "%s", rules_words(p, &vd, why, sizeof why));
+        return -1;
+    }
+    return 0;
+}
+
+/* (V3) Distinct ballots, (V2) checked. */
+static int collect_ballots(ctx_t *c)
+{
+    verify_t *v = c->v;
+    size_t i = 0, j;
+    char item[64], hex[2 * BALLOT_ID_LEN + 1];
+
+    if (c->n_rb > 0)
+        qsort(c->rb, c->n_rb, sizeof *c->rb, cmp_rb);
+    if ((v->ballots = calloc(c->n_rb + 1, sizeof *v->ballots)) == NULL)
+        return BN_ENOMEM;
+    while (i < c->n_rb) {
+        const raw_ballot_t *r = &c->rb[i];
+        verify_ballot_t *vb = &v->ballots[v->n_ballots++];
+        int same = 1;
+
+        hex_encode(r->bytes + 12, BALLOT_ID_LEN, hex);
+        snprintf(item, sizeof item, "ballot %s", hex);
+        for (j = i + 1; j < c->n_rb && memcmp(c->rb[j].bytes + 12, r->bytes + 12, BALLOT_ID_LEN) == 0;
+             j++) {
+            const raw_ballot_t *o = &c->rb[j];
+
+            if (o->len != r->len || memcmp(o->bytes, r->bytes, r->len) != 0) {
+                problem(c, kname(v, o->kiosk), o->bundle, item,
+                        "same ballot id as in kiosk %s, %s, with different bytes; neither is counted",
+                        kname(v, r->kiosk), c->names[r->bundle]);
+                same = 0;
+            }
+        }
+        memcpy(vb->id, r->bytes + 12, BALLOT_ID_LEN);
+        vb->kiosk = r->kiosk;
+        key_sha256(r->bytes, r->len, vb->hash);
+        vb->valid = same && check_ballot(c, r, vb, item) == 0;
+        i = j;
+    }
+    return 0;
+}
+
+typedef struct kh_s {
+    int kiosk;
+    uint8_t hash[32];
+} kh_t;
+
+static int cmp_kh(const void *a, const void *b)
+{
+    const kh_t *x = a, *y = b;
+
+    if (x->kiosk != y->kiosk)
+        return x->kiosk - y->kiosk;
+    return memcmp(x->hash, y->hash, 32);
+}
+
+/* (V4) Each kiosk's report against what was received from it: the distinct
+ * signed ballots (by their bytes) that came in its accepted bundles. */
+static int reconcile(ctx_t *c)
+{
+    verify_t *v = c->v;
+    uint8_t *hashes = NULL, digest[32];
+    kh_t *kh = NULL;
+    size_t i, n, at = 0, n_kh = 0;
+    int k, rc = 0;
+
+    hashes = malloc((c->n_rb + 1) * 32);
+    kh = malloc((c->n_rb + 1) * sizeof *kh);
+    if (hashes == NULL || kh == NULL) {
+        free(hashes);
+        free(kh);
+        return BN_ENOMEM;
+    }
+    for (i = 0; i < c->n_rb; i++) {
+        kh[i].kiosk = c->rb[i].kiosk;
+        key_sha256(c->rb[i].bytes, c->rb[i].len, kh[i].hash);
+    }
+    qsort(kh, c->n_rb, sizeof *kh, cmp_kh);
+    for (i = 0; i < c->n_rb; i++)  /* the same bytes twice (a re-sent bundle) count once */
+        if (n_kh == 0 || cmp_kh(&kh[i], &kh[n_kh - 1]) != 0)
+            kh[n_kh++] = kh[i];
+    for (i = 0; i < c->n_rr; i++)  /* distinct (pseudonym, kiosk) entries */
+        if (i == 0 || memcmp(c->rr[i].pseudonym, c->rr[i - 1].pseudonym, 32) != 0 ||
+            c->rr[i].kiosk != c->rr[i - 1].kiosk)
+            v->kiosks[c->rr[i].kiosk].registered++;
+    for (k = 0; k < v->n_kiosks; k++) {
+        verify_kiosk_t *ks = &v->kiosks[k];
+        const raw_report_t *first = NULL;
+        report_t rep;
+        char item[40];
+
+        n = 0;
+        for (; at < n_kh && kh[at].kiosk == k; at++)
+            memcpy(hashes + 32 * n++, kh[at].hash, 32);
+        ks->ballots = (int64_t)n;
+        for (i = 0; i < c->n_rp; i++) {
+            if (c->rp[i].kiosk != k)
+                continue;
+            if (first == NULL)
+                first = &c->rp[i];
+            else if (memcmp(first->bytes, c->rp[i].bytes, REPORT_LEN) != 0)
+                problem(c, ks->name, c->rp[i].bundle, "closing report",
+                        "differs from the one in %s; the kiosk closed twice?", c->names[first->bundle]);
+        }
+        if (first == NULL) {
+            problem(c, ks->name, -1, "closing report", "none received: its %lld ballots and %lld "
+                    "register entries cannot be reconciled", (long long)ks->ballots,
+                    (long long)ks->registered);
+            continue;
+        }
+        snprintf(item, sizeof item, "closing report");
+        if (report_decode(first->bytes, REPORT_LEN, &rep, NULL, 0) != 0) {
+            problem(c, ks->name, first->bundle, item, "malformed");
+            continue;
+        }
+        ks->has_report = 1;
+        ks->rep_ballots = (int64_t)rep.ballots;
+        ks->rep_registered = (int64_t)rep.registered;
+        report_set_digest(hashes, n, digest);
+        ks->reconciled = 1;
+        if ((int64_t)rep.ballots > ks->ballots) {
+            problem(c, ks->name, first->bundle, item, "reports %llu ballots, the bundles hold %lld: "
+                    "%lld missing", (unsigned long long)rep.ballots, (long long)ks->ballots,
+                    (long long)rep.ballots - ks->ballots);
+            ks->reconciled = 0;
+        } else if ((int64_t)rep.ballots < ks->ballots) {
+            problem(c, ks->name, first->bundle, item, "reports %llu ballots, the bundles hold %lld: "
+                    "%lld extra", (unsigned long long)rep.ballots, (long long)ks->ballots,
+                    ks->ballots - (long long)rep.ballots);
+            ks->reconciled = 0;
+        } else if (memcmp(digest, rep.ballot_set, 32) != 0) {
+            problem(c, ks->name, first->bundle, item, "reports %llu ballots and the bundles hold as "
+                    "many, but not the same ones (ballot-set digest differs)",
+                    (unsigned long long)rep.ballots);
+            ks->reconciled = 0;
+        }
+        if ((int64_t)rep.registered != ks->registered) {
+            problem(c, ks->name, first->bundle, item, "reports %llu register entries, the bundles "
+                    "hold %lld", (unsigned long long)rep.registered, (long long)ks->registered);
+            ks->reconciled = 0;
+        }
+    }
+    free(hashes);
+    free(kh);
+    return rc;
+}
+
+/* (V5) Pseudonyms registered by several kiosks. */
+static void duplicates(ctx_t *c)
+{
+    verify_t *v = c->v;
+    size_t i = 0, j, a, b;
+    char hex[17];
+
+    while (i < c->n_rr) {
+        for (j = i + 1; j < c->n_rr && memcmp(c->rr[j].pseudonym, c->rr[i].pseudonym, 32) == 0; j++)
+            ;
+        for (a = i; a < j; a++) {
+            if (a > i && c->rr[a].kiosk == c->rr[a - 1].kiosk)
+                continue;
+            for (b = a + 1; b < j; b++) {
+                if (c->rr[b].kiosk == c->rr[b - 1].kiosk)
+                    continue;
+                hex_encode(c->rr[i].pseudonym, 8, hex);
+                v->n_warnings++;
+                verify_logf(v, "DUPLICATE participation %s...: kiosk %s (%s) and kiosk %s (%s)", hex,
+                            kname(v, c->rr[a].kiosk), c->names[c->rr[a].bundle],
+                            kname(v, c->rr[b].kiosk), c->names[c->rr[b].bundle]);
+            }
+        }
+        i = j;
+    }
+}
+
+int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
+                   const size_t *lens, const char *const *names, verify_t **out, char *why,
+                   size_t whylen)
+{
+    ctx_t c;
+    verify_t *v;
+    bcheck_t *res = NULL;
+    double t0;
+    int i, rc = BN_ENOMEM, k, valid = 0;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    if ((v = calloc(1, sizeof *v)) == NULL)
+        return bn_fail(why, whylen, BN_ENOMEM, "out of memory");
+    v->pkg = in->pkg;
+    c.v = v;
+    c.in = in;
+    c.names = names;
+    t0 = now_s();
+    if ((res = calloc((size_t)n + 1, sizeof *res)) == NULL || check_all(in, n, bufs, lens, res) != 0)
+        goto out;
+    v->seconds_parallel = now_s() - t0;
+    t0 = now_s();
+    for (i = 0; i < n && !c.oom; i++)
+        take_bundle(&c, i, bufs[i], lens[i], &res[i]);
+    if (n == 0)
+        problem(&c, "-", -1, "bundles", "none found: there is nothing to certify");
+    if (c.oom)
+        goto out;
+    if (c.n_rr > 0)
+        qsort(c.rr, c.n_rr, sizeof *c.rr, cmp_rr);
+    if (collect_ballots(&c) != 0 || reconcile(&c) != 0)
+        goto out;
+    duplicates(&c);
+    for (i = 0; i < v->n_ballots; i++)
+        valid += v->ballots[i].valid;
+    verify_logf(v, "bundles %d, refused %d", v->n_bundles, v->n_bundles_refused);
+    for (k = 0; k < v->n_kiosks; k++) {
+        char hex[2 * KEY_ID_LEN + 1];
+
+        hex_encode(v->kiosks[k].key_id, KEY_ID_LEN, hex);
+        verify_logf(v, "kiosk %s (key id %s): %d bundles, %lld ballots, %lld register entries; "
+                    "closing report: %s", v->kiosks[k].name, hex, v->kiosks[k].bundles,
+                    (long long)v->kiosks[k].ballots, (long long)v->kiosks[k].registered,
+                    !v->kiosks[k].has_report ? "none" : v->kiosks[k].reconciled ? "agrees" : "DISAGREES");
+    }
+    verify_logf(v, "ballots %d distinct, %d counted", v->n_ballots, valid);
+    verify_logf(v, "duplicate participations %d", v->n_warnings);
+    verify_logf(v, "problems %d", v->n_problems);
+    if (v->log == NULL)
+        goto out;
+    v->seconds_serial = now_s() - t0;
+    rc = 0;
+out:
+    free(res);
+    free(c.rb);
+    free(c.rr);
+    free(c.rp);
+    if (rc != 0) {
+        verify_free(v);
+        return bn_fail(why, whylen, rc, "out of memory");
+    }
+    *out = v;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int read_all(const char *path, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    size_t cap = 0, n = 0, r;
+
+    if (f == NULL)
+        return BN_EIO;
+    for (;;) {
+        if (n == cap) {
+            uint8_t *p;
+
+            if (cap >= BUNDLE_MAX_LEN + 1) {
+                fclose(f);
+                free(buf);
+                return BN_ETOOBIG;
+            }
+            cap = cap ? cap * 2 : 65536;
+            if ((p = realloc(buf, cap)) == NULL) {
+                fclose(f);
+                free(buf);
+                return BN_ENOMEM;
+            }
+            buf = p;
+        }
+        r = fread(buf + n, 1, cap - n, f);
+        n += r;
+        if (r == 0)
+            break;
+    }
+    if (ferror(f)) {
+        fclose(f);
+        free(buf);
+        return BN_EIO;
+    }
+    fclose(f);
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int verify_dir(const verify_input_t *in, const char *dir, verify_t **out, char *why, size_t whylen)
+{
+    DIR *d = NULL;
+    struct dirent *e;
+    char **names = NULL, *path = NULL;
+    uint8_t **bufs = NULL;
+    size_t *lens = NULL, n = 0, cap = 0, i;
+    int rc = 0;
+
+    *out = NULL;
+    if ((d = opendir(dir)) == NULL)
+        return bn_fail(why, whylen, BN_EIO, "%s: %s", dir, strerror(errno));
+    while ((e = readdir(d)) != NULL) {
+        struct stat st;
+
+        if (e->d_name[0] == '.')
+            continue;
+        free(path);
+        if ((path = malloc(strlen(dir) + strlen(e->d_name) + 2)) == NULL) {
+            rc = BN_ENOMEM;
+            goto out;
+        }
+        sprintf(path, "%s/%s", dir, e->d_name);
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (grow((void **)&names, &cap, n, sizeof *names) != 0 ||
+            (names[n] = strdup(e->d_name)) == NULL) {
+            rc = BN_ENOMEM;
+            goto out;
+        }
+        n++;
+    }
+    if (names != NULL)
+        qsort(names, n, sizeof *names, cmp_str);
+    bufs = calloc(n + 1, sizeof *bufs);
+    lens = calloc(n + 1, sizeof *lens);
+    if (bufs == NULL || lens == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        free(path);
+        if ((path = malloc(strlen(dir) + strlen(names[i]) + 2)) == NULL) {
+            rc = BN_ENOMEM;
+            goto out;
+        }
+        sprintf(path, "%s/%s", dir, names[i]);
+        if ((rc = read_all(path, &bufs[i], &lens[i])) != 0) {
+            rc = bn_fail(why, whylen, rc, "%s: %s", path, bn_strerror(rc));
+            goto out;
+        }
+    }
+    rc = verify_bundles(in, (int)n, (const uint8_t *const *)bufs, lens,
+                        (const char *const *)names, out, why, whylen);
+out:
+    if (rc == BN_ENOMEM)
+        bn_fail(why, whylen, rc, "out of memory");
+    if (d != NULL)
+        closedir(d);
+    for (i = 0; i < n; i++) {
+        free(names[i]);
+        if (bufs != NULL)
+            free(bufs[i]);
+    }
+    free(names);
+    free(bufs);
+    free(lens);
+    free(path);
+    return rc;
+}

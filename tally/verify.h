@@ -1,0 +1,109 @@
+/* verify.h - borne-tally verify: every bundle of a campaign checked, the
+ * ballots de-duplicated and reconciled with each kiosk's closing report.
+ *
+ * Input: the authority's CA certificate, the signed campaign package, an
+ * optional signed revocation list, and a directory of bundle files (the
+ * USB-export case: every regular file whose name does not start with '.').
+ * Checks, for each bundle (docs/counting.md, "Verification"):
+ *   (V1) the checks of bundle_verify, in its order: strict decoding,
+ *        certificate chain to the authority, revocation, bundle signature,
+ *        each ballot's and report's signature (a budget-vote bundle holding
+ *        petition signatures is refused); when it fails, each item is checked
+ *        on its own so that the bad one is named; a bundle that fails
+ *        contributes nothing to the count. Bundles are checked in parallel,
+ *        one thread per core; signatures with OpenSSL's libcrypto
+ *        (sigcheck.h), or with bundle_verify itself (mbedTLS) when
+ *        `reference` is set
+ *   (V2) campaign: the bundle's and every ballot's campaign is the package's,
+ *        the territory exists, every project exists and is of that territory,
+ *        the selection keeps the ballot rule (rules_check), the day is within
+ *        the polls
+ *   (V3) a ballot id met twice with identical bytes counts once; with
+ *        different bytes it is a problem naming both places
+ *   (V4) each kiosk that sent ballots or entries has a closing report; the
+ *        report's ballot count and ballot-set digest (report_set_digest) are
+ *        those of the distinct ballots received from it, its register count
+ *        that of the distinct entries
+ *   (V5) a pseudonym in the register of two kiosks (a duplicate participation
+ *        made offline) is reported as a pair; it is a warning, not a problem
+ *        (the ballots cannot be told apart, by design: invariant 1)
+ * Every problem is one line: "kiosk NAME, FILE, ITEM: reason". */
+#ifndef TALLY_VERIFY_H
+#define TALLY_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ballot.h"
+#include "cert.h"
+#include "pkg.h"
+
+/* A verified ballot, kept for the count and the publication. */
+typedef struct verify_ballot_s {
+    uint8_t id[BALLOT_ID_LEN];
+    int kiosk;                /* index into verify_t.kiosks */
+    int territory;            /* index into pkg->territories */
+    int n;                    /* chosen projects */
+    int sel[BALLOT_MAX_CHOICES]; /* indexes into pkg->projects, sorted by id */
+    uint8_t hash[32];         /* SHA-256 of the signed encoding */
+    int valid;                /* 1: counted; 0: refused (a problem names it) */
+} verify_ballot_t;
+
+typedef struct verify_kiosk_s {
+    char name[CERT_NAME_MAX + 1];
+    uint8_t key_id[KEY_ID_LEN];
+    int bundles;              /* bundles accepted from it */
+    int64_t ballots;          /* distinct ballots received */
+    int64_t registered;       /* distinct register entries received */
+    int has_report;
+    int64_t rep_ballots, rep_registered;
+    int reconciled;           /* 1 when the report agrees with what was received */
+} verify_kiosk_t;
+
+typedef struct verify_s {
+    const pkg_t *pkg;         /* not owned */
+    int n_bundles, n_bundles_refused;
+    int n_ballots;            /* distinct ballot ids, valid or not */
+    verify_ballot_t *ballots; /* sorted by id */
+    int n_kiosks;
+    verify_kiosk_t *kiosks;
+    int n_problems;           /* refuse to certify when > 0 */
+    int n_warnings;           /* duplicate participations */
+    double seconds_parallel;  /* wall time of the bundle checks (every core) */
+    double seconds_serial;    /* wall time of the rest (one thread) */
+    char *log;                /* the verification report, text, NUL-terminated */
+    size_t log_len, log_cap;
+} verify_t;
+
+/* What to verify against. */
+typedef struct verify_input_s {
+    const uint8_t *ca_der;
+    size_t ca_len;
+    const cert_revoked_t *revoked; /* may be NULL */
+    const pkg_t *pkg;
+    uint32_t day;                  /* certificates must be valid on it (the polls' close) */
+    int threads;                   /* 0: one per online core */
+    int reference;                 /* 1: bundle_verify (mbedTLS) instead of libcrypto */
+} verify_input_t;
+
+/* Verifies every bundle file in `dir` (sorted by name). Returns 0 when the
+ * verification ran (even with problems: see v->n_problems), or BN_EIO /
+ * BN_ENOMEM when it could not (why says which file). *out: verify_free. */
+int verify_dir(const verify_input_t *in, const char *dir, verify_t **out, char *why,
+               size_t whylen);
+
+/* Verifies bundles given as bytes (names are used in messages). */
+int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
+                   const size_t *lens, const char *const *names, verify_t **out, char *why,
+                   size_t whylen);
+
+/* Appends a line to the report (printf format). */
+void verify_logf(verify_t *v, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+void verify_free(verify_t *v);
+
+#endif

@@ -1,0 +1,739 @@
+/* test_verify.c - borne-tally verify, publish and check on a small election
+ * built here: an authority, three kiosks with certificates, ballots cast in
+ * real stores, closing reports made from them, bundles written to a folder.
+ * Then each failure the issue names (a tampered ballot, a missing ballot, a
+ * revoked kiosk) and a few more must refuse certification, naming the kiosk
+ * and the item; --provisional marks every output; check agrees on the
+ * published folder and disagrees once a figure is edited. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "ballot.h"
+#include "bn_err.h"
+#include "bundle.h"
+#include "cert.h"
+#include "count.h"
+#include "hex.h"
+#include "key.h"
+#include "pabulib.h"
+#include "pkg.h"
+#include "publish.h"
+#include "report.h"
+#include "rng.h"
+#include "store.h"
+#include "testutil.h"
+#include "track.h"
+#include "verify.h"
+
+#define CAMPAIGN "bp-test"
+#define FROM 20454u  /* 2026-01-01 */
+#define UNTIL 22279u /* 2030-12-31 */
+#define TODAY 20785u /* 2026-11-28 */
+#define N_KIOSKS 3
+#define MAX_VOTERS 16
+
+static const char campaign_json[] =
+    "{\"format\": \"borne-campaign/1\", \"id\": \"" CAMPAIGN "\", \"kind\": \"budget\","
+    " \"departement\": \"35\", \"languages\": [\"fr\", \"en\"],"
+    " \"title\": {\"fr\": \"Budget test\", \"en\": \"Test budget\"},"
+    " \"description\": {\"fr\": \"Essai\", \"en\": \"Trial\"},"
+    " \"valid\": {\"from\": \"2026-01-01\", \"until\": \"2027-12-31\"},"
+    " \"polls\": {\"opens\": \"2026-11-01\", \"closes\": \"2026-12-31\"},"
+    " \"eligibility\": {\"min_age\": 16},"
+    " \"territories\": [{\"id\": \"rennes\", \"name\": {\"fr\": \"Pays de Rennes\", \"en\": \"Rennes area\"}, \"envelope\": 300000},"
+    "   {\"id\": \"vitre\", \"name\": {\"fr\": \"Pays de Vitr\xc3\xa9\", \"en\": \"Vitr\xc3\xa9 area\"}, \"envelope\": 200000}],"
+    " \"cantons\": [{\"id\": \"rennes-1\", \"name\": \"Rennes 1\", \"territory\": \"rennes\"},"
+    "   {\"id\": \"vitre\", \"name\": \"Vitr\xc3\xa9\", \"territory\": \"vitre\"}],"
+    " \"communes\": [{\"insee\": \"35238\", \"name\": \"Rennes\", \"canton\": \"rennes-1\"},"
+    "   {\"insee\": \"35360\", \"name\": \"Vitr\xc3\xa9\", \"canton\": \"vitre\"}],"
+    " \"rule\": {\"min\": 1, \"max\": 3, \"knapsack\": true, \"min_spend_percent\": 0},"
+    " \"counting\": \"greedy\","
+    " \"projects\": ["
+    "  {\"id\": \"r-bus\", \"territory\": \"rennes\", \"cost\": 100000, \"title\": {\"fr\": \"Bus & <navette>\", \"en\": \"Shuttle bus\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}},"
+    "  {\"id\": \"r-parc\", \"territory\": \"rennes\", \"cost\": 150000, \"title\": {\"fr\": \"Parc \\\"vert\\\"; ombrag\xc3\xa9\", \"en\": \"Park\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}},"
+    "  {\"id\": \"r-velo\", \"territory\": \"rennes\", \"cost\": 80000, \"title\": {\"fr\": \"Pistes cyclables\", \"en\": \"Cycle lanes\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}},"
+    "  {\"id\": \"r-ecole\", \"territory\": \"rennes\", \"cost\": 200000, \"title\": {\"fr\": \"\xc3\x89\x63ole\", \"en\": \"School\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}},"
+    "  {\"id\": \"v-jardin\", \"territory\": \"vitre\", \"cost\": 50000, \"title\": {\"fr\": \"Jardin\", \"en\": \"Garden\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}},"
+    "  {\"id\": \"v-salle\", \"territory\": \"vitre\", \"cost\": 120000, \"title\": {\"fr\": \"Salle\", \"en\": \"Hall\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}},"
+    "  {\"id\": \"v-pont\", \"territory\": \"vitre\", \"cost\": 90000, \"title\": {\"fr\": \"Passerelle\", \"en\": \"Footbridge\"}, \"summary\": {\"fr\": \"s\", \"en\": \"s\"}, \"description\": {\"fr\": \"d\", \"en\": \"d\"}}"
+    " ]}";
+
+typedef struct voter_s {
+    uint8_t pseudonym[32];
+    uint8_t id[BALLOT_ID_LEN];
+    uint8_t ballot[BALLOT_MAX_LEN];
+    size_t len;
+} voter_t;
+
+typedef struct kiosk_s {
+    const char *name;
+    key_pair_t *key;
+    signer_t signer;
+    uint8_t cert[CERT_DER_MAX];
+    size_t cert_len;
+    int n;
+    voter_t voters[MAX_VOTERS];
+    uint8_t report[REPORT_LEN];
+} kiosk_t;
+
+static rng_t *rng;
+static key_pair_t *auth;
+static signer_t auth_signer;
+static uint8_t ca[CERT_DER_MAX];
+static size_t ca_len;
+static pkg_t *pkg;
+static char *pkg_file;
+static size_t pkg_len;
+static uint8_t secret[32];
+static kiosk_t kiosks[N_KIOSKS] = {{.name = "kiosk-35238-01", .n = 12},
+                                   {.name = "kiosk-35238-02", .n = 10},
+                                   {.name = "kiosk-35360-01", .n = 8}};
+static char *work;  /* a temporary folder: CA.pem, campaign.bpkg, secret.hex */
+
+/* Selections, as project indexes of the package (0-3 Rennes, 4-6 Vitre),
+ * each within the ballot rule. */
+static const int rennes_sel[][3] = {{0, 2, -1}, {1, 2, -1}, {0, -1, -1}, {3, 2, -1}, {0, 1, -1},
+                                    {2, -1, -1}, {1, -1, -1}};
+static const int vitre_sel[][3] = {{4, 6, -1}, {5, -1, -1}, {4, 5, -1}, {6, -1, -1}, {4, -1, -1}};
+
+static void cast_all(kiosk_t *k, int ki, const char *dir)
+{
+    char *path, why[256] = "", name[32];
+    store_t *s = NULL;
+    int i;
+
+    snprintf(name, sizeof name, "store-%d.db", ki);
+    path = tu_path(dir, name);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)pkg_file, pkg_len, secret), 0);
+    for (i = 0; i < k->n; i++) {
+        voter_t *v = &k->voters[i];
+        int vitre = ki == 2 || (ki == 1 && i % 3 == 0);
+        const int *row = vitre ? vitre_sel[(i + ki) % 5] : rennes_sel[(i + ki) % 7];
+        int sel[3], n = 0;
+        store_cast_t c;
+        ballot_t b;
+
+        while (n < 3 && row[n] >= 0) {
+            sel[n] = row[n];
+            n++;
+        }
+        assert_int_equal(ballot_make(&b, pkg, vitre ? 1 : 0, sel, n, TODAY, k->signer.pub.id, rng), 0);
+        assert_int_equal(ballot_seal(&b, &k->signer, v->ballot, sizeof v->ballot, &v->len), 0);
+        memcpy(v->id, b.id, BALLOT_ID_LEN);
+        if (ki == 2 && i == 0)  /* (V5) the same person voted offline at kiosk 0 too */
+            memcpy(v->pseudonym, kiosks[0].voters[3].pseudonym, 32);
+        else
+            assert_int_equal(rng_bytes(rng, v->pseudonym, 32), 0);
+        memset(&c, 0, sizeof c);
+        c.campaign = CAMPAIGN;
+        memcpy(c.pseudonym, v->pseudonym, 32);
+        c.day = TODAY;
+        c.offline = 1;
+        c.ballot_id = v->id;
+        c.ballot = v->ballot;
+        c.ballot_len = v->len;
+        assert_int_equal(store_cast(s, &c), 0);
+    }
+    assert_int_equal(report_make(s, CAMPAIGN, TODAY - 27, TODAY, &k->signer, k->report, NULL, why,
+                                 sizeof why), 0);
+    store_close(s);
+    free(path);
+}
+
+static int setup(void **state)
+{
+    static const uint8_t seed[] = "test_verify";
+    char why[256] = "", pem[CERT_PEM_MAX], hex[65], *path;
+    size_t pem_len;
+    int i;
+
+    (void)state;
+    work = tu_tmpdir("tally");
+    assert_non_null(work);
+    assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed - 1), 0);
+    assert_int_equal(key_generate(rng, &auth), 0);
+    key_signer(auth, &auth_signer);
+    assert_int_equal(cert_make_authority(auth, rng, "Autorite-35", FROM, UNTIL, ca, sizeof ca,
+                                         &ca_len, NULL, 0), 0);
+    assert_int_equal(pkg_sign(campaign_json, strlen(campaign_json), &auth_signer, &pkg_file,
+                              &pkg_len, why, sizeof why), 0);
+    assert_int_equal(pkg_parse(pkg_file, pkg_len - PKG_TRAILER_LEN, &pkg, why, sizeof why), 0);
+    assert_int_equal(rng_bytes(rng, secret, 32), 0);
+    for (i = 0; i < N_KIOSKS; i++) {
+        kiosk_t *k = &kiosks[i];
+        key_pub_t pub;
+
+        assert_int_equal(key_generate(rng, &k->key), 0);
+        key_signer(k->key, &k->signer);
+        key_public(k->key, &pub);
+        assert_int_equal(cert_issue(auth, rng, ca, ca_len, &pub, CERT_KIOSK, k->name, FROM, UNTIL,
+                                    k->cert, sizeof k->cert, &k->cert_len, why, sizeof why), 0);
+        cast_all(k, i, work);
+    }
+    assert_int_equal(cert_to_pem(ca, ca_len, pem, sizeof pem, &pem_len), 0);
+    path = tu_path(work, "CA.pem");
+    assert_int_equal(tu_write(path, pem, pem_len), 0);
+    free(path);
+    path = tu_path(work, "campaign.bpkg");
+    assert_int_equal(tu_write(path, pkg_file, pkg_len), 0);
+    free(path);
+    hex_encode(secret, 32, hex);
+    hex[64] = '\n';
+    path = tu_path(work, "secret.hex");
+    assert_int_equal(tu_write(path, hex, 65), 0);
+    free(path);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    int i;
+
+    (void)state;
+    for (i = 0; i < N_KIOSKS; i++)
+        key_free(kiosks[i].key);
+    key_free(auth);
+    pkg_free(pkg);
+    free(pkg_file);
+    rng_close(rng);
+    tu_rmtree(work);
+    free(work);
+    return 0;
+}
+
+/* A bundle of kiosk k's voters [from, to), its register entries [from, to),
+ * and its report when with_report. */
+static uint8_t *bundle_of(int k, int from, int to, int with_report, uint64_t seq, size_t *len)
+{
+    kiosk_t *ks = &kiosks[k];
+    bundle_builder_t *b = NULL;
+    uint8_t *out = NULL;
+    int i;
+
+    assert_int_equal(bundle_new(CAMPAIGN, seq, ks->cert, ks->cert_len, &b), 0);
+    for (i = from; i < to; i++) {
+        assert_int_equal(bundle_add_ballot(b, ks->voters[i].ballot, ks->voters[i].len), 0);
+        assert_int_equal(bundle_add_register(b, ks->voters[i].pseudonym, TODAY, 1), 0);
+    }
+    if (with_report)
+        assert_int_equal(bundle_add_report(b, ks->report, REPORT_LEN), 0);
+    assert_int_equal(bundle_finish(b, &ks->signer, &out, len), 0);
+    bundle_free(b);
+    return out;
+}
+
+static void put(const char *dir, const char *name, uint8_t *buf, size_t len)
+{
+    char *path = tu_path(dir, name);
+
+    assert_int_equal(tu_write(path, buf, len), 0);
+    free(path);
+    free(buf);
+}
+
+enum { F_TAMPER = 1, F_MISSING = 2, F_DUPBYTES = 4, F_BADRULE = 8, F_NOREPORT = 16, F_JUNK = 32 };
+
+/* A folder of bundles: kiosk 0 in one bundle; kiosk 1 in two, the first
+ * sent twice (a USB re-export); kiosk 2 in one. Flags spoil it. */
+static char *election_dir(const char *tag, int flags)
+{
+    char *dir = tu_tmpdir(tag);
+    size_t len;
+    uint8_t *buf;
+
+    assert_non_null(dir);
+    buf = bundle_of(0, 0, kiosks[0].n, 1, 1, &len);
+    put(dir, "k0-1.bnu", buf, len);
+    buf = bundle_of(1, 0, 5, 0, 1, &len);
+    if (flags & F_TAMPER) {
+        /* one bit of the first ballot's signature: the bundle signature
+         * fails, and the ballot is named */
+        bundle_t b;
+        size_t pos = 0, bl;
+        const uint8_t *ballot;
+
+        assert_int_equal(bundle_decode(buf, len, &b, NULL, 0), 0);
+        assert_true(bundle_next_ballot(&b, &pos, &ballot, &bl));
+        buf[(size_t)(ballot - buf) + bl - 10] ^= 0x04;
+    }
+    {
+        uint8_t *copy = malloc(len);
+
+        memcpy(copy, buf, len);
+        put(dir, "k1-1-again.bnu", copy, len);
+    }
+    put(dir, "k1-1.bnu", buf, len);
+    if (!(flags & F_NOREPORT)) {  /* F_NOREPORT: kiosk 1's second bundle never arrives */
+        buf = bundle_of(1, 5, kiosks[1].n, 1, 2, &len);
+        put(dir, "k1-2.bnu", buf, len);
+    }
+    if (flags & F_JUNK) {
+        char *path = tu_path(dir, "notes.txt");
+
+        assert_int_equal(tu_write(path, "not a bundle\n", 13), 0);
+        free(path);
+    }
+    /* F_MISSING: the last ballot of kiosk 2 never arrives */
+    buf = bundle_of(2, 0, kiosks[2].n - ((flags & F_MISSING) ? 1 : 0), 1, 1, &len);
+    put(dir, "k2-1.bnu", buf, len);
+    if (flags & (F_DUPBYTES | F_BADRULE)) {
+        /* kiosk 2 signs, in a later bundle, a ballot with the id of one of
+         * kiosk 0 (F_DUPBYTES), or one of 4 projects (F_BADRULE) */
+        kiosk_t *k = &kiosks[2];
+        bundle_builder_t *bb = NULL;
+        uint8_t out[BALLOT_MAX_LEN];
+        int sel[4] = {0, 1, 2, 3};
+        ballot_t b;
+        size_t ol;
+
+        assert_int_equal(ballot_make(&b, pkg, 0, sel, (flags & F_BADRULE) ? 4 : 1, TODAY,
+                                     k->signer.pub.id, rng), 0);
+        if (flags & F_DUPBYTES)
+            memcpy(b.id, kiosks[0].voters[0].id, BALLOT_ID_LEN);
+        assert_int_equal(ballot_seal(&b, &k->signer, out, sizeof out, &ol), 0);
+        assert_int_equal(bundle_new(CAMPAIGN, 9, k->cert, k->cert_len, &bb), 0);
+        assert_int_equal(bundle_add_ballot(bb, out, ol), 0);
+        assert_int_equal(bundle_finish(bb, &k->signer, &buf, &len), 0);
+        bundle_free(bb);
+        put(dir, "k2-9.bnu", buf, len);
+    }
+    return dir;
+}
+
+/* Verifies with libcrypto on 3 threads, and with bundle_verify (mbedTLS) on
+ * one: both must write the same report, word for word. */
+static verify_t *run_verify(const char *dir, const cert_revoked_t *rev)
+{
+    verify_input_t in = {ca, ca_len, rev, pkg, 0, 3, 0};
+    verify_t *v = NULL, *ref = NULL;
+    char why[256] = "";
+
+    in.day = pkg->closes;
+    assert_int_equal(verify_dir(&in, dir, &v, why, sizeof why), 0);
+    in.threads = 1;
+    in.reference = 1;
+    assert_int_equal(verify_dir(&in, dir, &ref, why, sizeof why), 0);
+    assert_string_equal(v->log, ref->log);
+    assert_int_equal(v->n_problems, ref->n_problems);
+    verify_free(ref);
+    return v;
+}
+
+static int has(const char *hay, const char *needle)
+{
+    if (strstr(hay, needle) == NULL) {
+        print_error("'%s' not found in:\n%s\n", needle, hay);
+        return 0;
+    }
+    return 1;
+}
+
+/* A line of the report that holds all of a, b and c. */
+static int line_with(const char *log, const char *a, const char *b, const char *c)
+{
+    const char *s = log;
+
+    while (s != NULL && *s) {
+        const char *e = strchr(s, '\n');
+        size_t n = e ? (size_t)(e - s) : strlen(s);
+        char line[2048];
+
+        snprintf(line, sizeof line, "%.*s", (int)n, s);
+        if (strstr(line, a) && strstr(line, b) && (c == NULL || strstr(line, c)))
+            return 1;
+        s = e ? e + 1 : NULL;
+    }
+    print_error("no line with '%s', '%s', '%s' in:\n%s\n", a, b, c ? c : "", log);
+    return 0;
+}
+
+static void test_clean(void **state)
+{
+    char *dir = election_dir("clean", 0);
+    verify_t *v = run_verify(dir, NULL);
+    int i, counted = 0;
+
+    (void)state;
+    assert_int_equal(v->n_problems, 0);
+    assert_int_equal(v->n_bundles, 5);
+    assert_int_equal(v->n_kiosks, 3);
+    /* (V3) the re-sent bundle counts once */
+    assert_int_equal(v->n_ballots, 12 + 10 + 8);
+    for (i = 0; i < v->n_ballots; i++)
+        counted += v->ballots[i].valid;
+    assert_int_equal(counted, 30);
+    for (i = 0; i < 3; i++)
+        assert_true(v->kiosks[i].reconciled);
+    /* (V5) the offline duplicate, as a pair naming both kiosks */
+    assert_int_equal(v->n_warnings, 1);
+    assert_true(line_with(v->log, "DUPLICATE", "kiosk-35238-01", "kiosk-35360-01"));
+    verify_free(v);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_tampered(void **state)
+{
+    char *dir = election_dir("tamper", F_TAMPER), hex[33];
+    verify_t *v = run_verify(dir, NULL);
+    bundle_t b;
+    size_t len, pos = 0, bl;
+    const uint8_t *ballot;
+    uint8_t *buf;
+    char *path = tu_path(dir, "k1-1.bnu");
+
+    (void)state;
+    buf = tu_read(path, &len);
+    assert_int_equal(bundle_decode(buf, len, &b, NULL, 0), 0);
+    assert_true(bundle_next_ballot(&b, &pos, &ballot, &bl));
+    hex_encode(ballot + 12, 16, hex);
+    assert_true(v->n_problems > 0);
+    /* the kiosk, the file and the ballot */
+    assert_true(line_with(v->log, "kiosk-35238-02", "k1-1.bnu", hex));
+    assert_true(line_with(v->log, "kiosk-35238-02", "k1-1-again.bnu", hex));
+    assert_true(line_with(v->log, "k1-1.bnu", "bundle", "signature does not verify"));
+    /* and so its closing report no longer agrees */
+    assert_true(line_with(v->log, "kiosk-35238-02", "closing report", "missing"));
+    free(buf);
+    free(path);
+    verify_free(v);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_missing(void **state)
+{
+    char *dir = election_dir("missing", F_MISSING);
+    verify_t *v = run_verify(dir, NULL);
+
+    (void)state;
+    assert_int_equal(v->n_problems, 2);  /* ballots and register entries */
+    assert_true(line_with(v->log, "kiosk kiosk-35360-01, k2-1.bnu, closing report",
+                          "reports 8 ballots, the bundles hold 7: 1 missing", NULL));
+    assert_true(line_with(v->log, "kiosk-35360-01", "reports 8 register entries", "hold 7"));
+    assert_false(v->kiosks[2].reconciled);
+    verify_free(v);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_revoked(void **state)
+{
+    char *dir = election_dir("revoked", 0);
+    uint8_t *list = NULL;
+    size_t len;
+    cert_revoked_t rev;
+    verify_t *v;
+
+    (void)state;
+    assert_int_equal(cert_revoke_sign(&auth_signer, TODAY, 1, kiosks[1].signer.pub.id, 1, &list,
+                                      &len), 0);
+    assert_int_equal(cert_revoke_open(list, len, &auth_signer.pub, &rev, NULL, 0), 0);
+    v = run_verify(dir, &rev);
+    assert_int_equal(v->n_problems, 3);  /* its three bundles */
+    assert_true(line_with(v->log, "kiosk kiosk-35238-02, k1-2.bnu, bundle", "revoked",
+                          "5 ballots"));
+    assert_true(line_with(v->log, "kiosk-35238-02", "k1-1.bnu", "revoked"));
+    assert_int_equal(v->n_kiosks, 2);  /* none of its ballots counted */
+    assert_int_equal(v->n_ballots, 20);
+    verify_free(v);
+    free(list);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+static void test_dup_and_rule(void **state)
+{
+    char *dir = election_dir("dup", F_DUPBYTES), *dir2 = election_dir("rule", F_BADRULE), hex[33];
+    verify_t *v = run_verify(dir, NULL), *v2 = run_verify(dir2, NULL);
+
+    (void)state;
+    hex_encode(kiosks[0].voters[0].id, 16, hex);
+    assert_true(line_with(v->log, "kiosk kiosk-35360-01, k2-9.bnu", hex,
+                          "same ballot id as in kiosk kiosk-35238-01, k0-1.bnu"));
+    assert_true(line_with(v->log, "kiosk-35360-01", "closing report", "1 extra"));
+    assert_true(line_with(v2->log, "kiosk kiosk-35360-01, k2-9.bnu, ballot",
+                          "4 projects, more than the maximum 3", NULL));
+    verify_free(v);
+    verify_free(v2);
+    tu_rmtree(dir);
+    tu_rmtree(dir2);
+    free(dir);
+    free(dir2);
+}
+
+/* No closing report from a kiosk, a file that is not a bundle, an empty
+ * folder: each is a problem. */
+static void test_noreport_junk_empty(void **state)
+{
+    char *dir = election_dir("norep", F_NOREPORT | F_JUNK), *empty = tu_tmpdir("empty");
+    verify_t *v = run_verify(dir, NULL), *e = run_verify(empty, NULL);
+
+    (void)state;
+    assert_true(line_with(v->log, "PROBLEM kiosk kiosk-35238-02, -, closing report",
+                          "none received: its 5 ballots", NULL));
+    assert_true(line_with(v->log, "PROBLEM kiosk ?, notes.txt, bundle", "malformed data", NULL));
+    assert_int_equal(v->n_problems, 2);
+    assert_int_equal(e->n_problems, 1);
+    assert_true(line_with(e->log, "PROBLEM", "bundles", "none found"));
+    verify_free(v);
+    verify_free(e);
+    tu_rmtree(dir);
+    tu_rmtree(empty);
+    free(dir);
+    free(empty);
+}
+
+/* The published .pb files read back with our own reader give the same
+ * votes and winners as the count. */
+static void test_publish_pb_round_trip(void **state)
+{
+    char *dir = election_dir("pub", 0), *out = tu_path(dir, "out"), why[256] = "", name[64];
+    verify_t *v = run_verify(dir, NULL);
+    tally_count_t c;
+    publish_opts_t po = {0, secret, "campaign.bpkg"};
+    int t, i, j;
+
+    (void)state;
+    assert_int_equal(tally_count(v, &c, why, sizeof why), 0);
+    assert_int_equal(c.ballots, 30);
+    assert_int_equal(publish_write(v, &c, &po, out, why, sizeof why), 0);
+    for (t = 0; t < c.n_terr; t++) {
+        tally_terr_t *tt = &c.terr[t];
+        pb_t *pb = NULL;
+        char *path;
+        int64_t cost[16];
+        int rank[16], sel[16] = {0};
+        count_profile_t prof;
+        count_result_t res;
+
+        snprintf(name, sizeof name, "ballots-%s.pb", pkg->territories[tt->territory].id);
+        path = tu_path(out, name);
+        assert_int_equal(pb_load(path, &pb, why, sizeof why), 0);
+        free(path);
+        assert_int_equal(pb->n_voters, tt->n_ballots);
+        assert_int_equal(pb->budget, pkg->territories[tt->territory].envelope);
+        assert_string_equal(pb->rule, "greedy");
+        assert_int_equal(pb->n_projects, tt->n_projects);
+        for (i = 0; i < pb->n_projects; i++)
+            cost[i] = pb->projects[i].cost;
+        pb_id_ranks(pb, rank);
+        prof = (count_profile_t){pb->n_projects, cost, rank, pb->n_voters, pb->vote_off,
+                                 pb->vote_items, pb->budget};
+        assert_int_equal(count_run(&prof, COUNT_GREEDY, &res, why, sizeof why), 0);
+        for (i = 0; i < res.n_winners; i++)
+            sel[res.winners[i]] = 1;
+        assert_int_equal(res.n_winners, tt->res.n_winners);
+        assert_true(res.n_winners > 0);
+        for (i = 0; i < tt->n_projects; i++) {
+            j = pb_find(pb, pkg->projects[tt->projects[i]].id);
+            assert_true(j >= 0);
+            assert_int_equal(pb->projects[j].votes, tt->votes[i]);
+            assert_int_equal(sel[j], tt->selected[i]);
+        }
+        count_result_free(&res);
+        pb_free(pb);
+    }
+    /* the expected figures, by hand: Rennes, 12 + 7 ballots */
+    assert_string_equal(pkg->territories[c.terr[0].territory].id, "rennes");
+    assert_int_equal(c.terr[0].n_ballots, 12 + 6);
+    assert_int_equal(c.terr[1].n_ballots, 4 + 8);
+    /* every counted ballot's tracking code is in the sorted list */
+    {
+        uint8_t key[32];
+        char code[TRACK_TEXT_LEN + 1], *path = tu_path(out, "tracking-codes.txt");
+        char *codes = (char *)tu_read(path, NULL);
+        int k;
+
+        assert_non_null(codes);
+        assert_int_equal(track_key(secret, key), 0);
+        for (k = 0; k < N_KIOSKS; k++)
+            for (i = 0; i < kiosks[k].n; i++) {
+                assert_int_equal(track_code(key, kiosks[k].voters[i].id, code), 0);
+                assert_true(has(codes, code));
+            }
+        free(codes);
+        free(path);
+    }
+    assert_int_equal(publish_check(out, stderr, why, sizeof why), 0);
+    tally_count_free(&c);
+    verify_free(v);
+    free(out);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* --- the command line ----------------------------------------------------- */
+
+static int run(const char *args, const char *outfile)
+{
+    char cmd[4096];
+    int st;
+
+    snprintf(cmd, sizeof cmd, "'%s' %s >'%s' 2>&1", BORNE_TALLY, args, outfile);
+    st = system(cmd);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
+static char *cli_args(char *buf, size_t cap, const char *cmd, const char *extra, const char *dir)
+{
+    snprintf(buf, cap, "%s --authority '%s/CA.pem' --package '%s/campaign.bpkg' %s '%s'", cmd,
+             work, work, extra, dir);
+    return buf;
+}
+
+static char *slurp(const char *path)
+{
+    char *s = (char *)tu_read(path, NULL);
+
+    assert_non_null(s);
+    return s;
+}
+
+static void edit(const char *path, const char *from, const char *to)
+{
+    char *s = slurp(path), *p = strstr(s, from), *t;
+    size_t n;
+
+    assert_non_null(p);
+    n = strlen(s) - strlen(from) + strlen(to);
+    t = malloc(n + 1);
+    sprintf(t, "%.*s%s%s", (int)(p - s), s, to, p + strlen(from));
+    assert_int_equal(tu_write(path, t, n), 0);
+    free(s);
+    free(t);
+}
+
+static void test_cli(void **state)
+{
+    char *dir = election_dir("cli", 0), *bad = election_dir("clibad", F_MISSING);
+    char *log = tu_path(work, "log.txt"), *out = tu_path(dir, "pub"), *pout = tu_path(bad, "pub");
+    char args[4096], extra[1024], *s, *json;
+
+    (void)state;
+    assert_int_equal(run(cli_args(args, sizeof args, "verify", "", dir), log), 0);
+    s = slurp(log);
+    assert_true(has(s, "certified: no problem found"));
+    free(s);
+    assert_int_equal(run(cli_args(args, sizeof args, "verify", "--mbedtls --threads 1", dir), log), 0);
+    s = slurp(log);
+    assert_true(has(s, "certified: no problem found"));
+    free(s);
+    snprintf(extra, sizeof extra, "--secret '%s/secret.hex' -o '%s'", work, out);
+    assert_int_equal(run(cli_args(args, sizeof args, "publish", extra, dir), log), 0);
+    snprintf(args, sizeof args, "check '%s'", out);
+    assert_int_equal(run(args, log), 0);
+    s = slurp(log);
+    assert_true(has(s, "every published figure agrees"));
+    free(s);
+    json = tu_path(out, "results.json");
+    s = slurp(json);
+    assert_true(has(s, "\"status\":\t\"certified\""));
+    assert_true(has(s, "\"votes\":\t"));
+    free(s);
+    if (getenv("BORNE_TALLY_KEEP") != NULL) {  /* the certified folder, before the edit below */
+        snprintf(args, sizeof args, "cp -r '%s' '%s/certified'", out, getenv("BORNE_TALLY_KEEP"));
+        assert_int_equal(system(args), 0);
+    }
+    /* a figure edited in results.json: check disagrees */
+    edit(json, "\"votes\":\t", "\"votes\":\t1");
+    snprintf(args, sizeof args, "check '%s'", out);
+    assert_int_equal(run(args, log), 1);
+    s = slurp(log);
+    assert_true(has(s, "DISAGREE"));
+    free(s);
+    free(json);
+
+    /* a missing ballot: verify and publish refuse, naming kiosk and item */
+    assert_int_equal(run(cli_args(args, sizeof args, "verify", "", bad), log), 1);
+    s = slurp(log);
+    assert_true(has(s, "PROBLEM kiosk kiosk-35360-01, k2-1.bnu, closing report: reports 8 ballots"));
+    assert_true(has(s, "NOT CERTIFIED"));
+    free(s);
+    snprintf(extra, sizeof extra, "-o '%s'", pout);
+    assert_int_equal(run(cli_args(args, sizeof args, "publish", extra, bad), log), 1);
+    /* --provisional: published, marked provisional everywhere */
+    snprintf(extra, sizeof extra, "--provisional --secret '%s/secret.hex' -o '%s'", work, pout);
+    assert_int_equal(run(cli_args(args, sizeof args, "publish", extra, bad), log), 0);
+    {
+        static const char *const files[][2] = {
+            {"results.json", "\"provisional\":\ttrue"}, {"results-rennes.csv", "provisional,rennes"},
+            {"ballots-vitre.pb", "status;provisional"}, {"tracking-codes.txt", "# PROVISIONAL"},
+            {"verification.txt", "PROVISIONAL"}, {"index.html", "PROVISOIRES"},
+            {"index.html", "PROVISIONAL RESULTS"}};
+        size_t i;
+
+        for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+            char *p = tu_path(pout, files[i][0]);
+
+            s = slurp(p);
+            assert_true(has(s, files[i][1]));
+            free(s);
+            free(p);
+        }
+    }
+    snprintf(args, sizeof args, "check '%s'", pout);
+    assert_int_equal(run(args, log), 0);
+    /* the page: no script, no external resource, both languages, charts */
+    {
+        char *p = tu_path(out, "index.html");
+
+        s = slurp(p);
+        assert_null(strstr(s, "<script"));
+        assert_null(strstr(s, "src="));
+        assert_null(strstr(s, "http://") != NULL && strstr(s, "http://www.w3.org/2000/svg") == NULL
+                        ? s : NULL);
+        assert_null(strstr(s, "https://"));
+        assert_true(has(s, "<svg"));
+        assert_true(has(s, "lang=\"en\""));
+        assert_true(has(s, "Bus &amp; &lt;navette&gt;"));
+        assert_true(has(s, "Turnout per territory"));
+        assert_true(has(s, "par commune n'est pas publiée"));
+        free(s);
+        free(p);
+    }
+    /* BORNE_TALLY_KEEP=DIR keeps the published folders (to look at the page) */
+    if (getenv("BORNE_TALLY_KEEP") != NULL) {
+        snprintf(args, sizeof args, "cp -r '%s' '%s/provisional' && "
+                 "cp -r '%s' '%s/bundles' && cp '%s/CA.pem' '%s/campaign.bpkg' '%s/secret.hex' '%s'",
+                 pout, getenv("BORNE_TALLY_KEEP"), bad, getenv("BORNE_TALLY_KEEP"), work, work, work,
+                 getenv("BORNE_TALLY_KEEP"));
+        assert_int_equal(system(args), 0);
+    }
+    /* usage errors */
+    assert_int_equal(run("verify", log), 2);
+    assert_int_equal(run("check", log), 2);
+    free(log);
+    free(out);
+    free(pout);
+    tu_rmtree(dir);
+    tu_rmtree(bad);
+    free(dir);
+    free(bad);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean),
+        cmocka_unit_test(test_tampered),
+        cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_revoked),
+        cmocka_unit_test(test_dup_and_rule),
+        cmocka_unit_test(test_noreport_junk_empty),
+        cmocka_unit_test(test_publish_pb_round_trip),
+        cmocka_unit_test(test_cli),
+    };
+
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
