@@ -30,22 +30,73 @@ static const screen_t screens[SCR__COUNT] = {
     [SCR_OUTOFSERVICE] = {"outofservice", scr_outofservice_draw, scr_outofservice_act},
 };
 
-static const ui_theme_t theme_default = {
-    .bg = {0xf4, 0xf2, 0xed, 255},
-    .surface = {0xff, 0xff, 0xff, 255},
-    .text = {0x1a, 0x1a, 0x1a, 255},
-    .muted = {0x3d, 0x3d, 0x3d, 255},
-    .accent = {0x0a, 0x4f, 0x99, 255},
-    .on_accent = {0xff, 0xff, 0xff, 255},
-    .border = {0x6b, 0x6b, 0x6b, 255},
-    .chosen_bg = {0xe3, 0xee, 0xfa, 255},
-    .warn_bg = {0xff, 0xf1, 0xdc, 255},
-    .warn_border = {0xa8, 0x52, 0x00, 255},
-    .focus = {0x00, 0x00, 0x00, 255},
-    .dim = {0x1a, 0x1a, 0x1a, 170},
-    .disabled = {0xd6, 0xd3, 0xcc, 255},
-    .scale = 100,
+const int app_size_pct[APP_SIZE__COUNT] = {100, 125, 150};
+
+const ui_theme_t app_themes[APP_THEME__COUNT] = {
+    [APP_THEME_NORMAL] = {
+        .bg = {0xf4, 0xf2, 0xed, 255},
+        .surface = {0xff, 0xff, 0xff, 255},
+        .text = {0x1a, 0x1a, 0x1a, 255},
+        .muted = {0x3d, 0x3d, 0x3d, 255},
+        .accent = {0x0a, 0x4f, 0x99, 255},
+        .on_accent = {0xff, 0xff, 0xff, 255},
+        .border = {0x6b, 0x6b, 0x6b, 255},
+        .chosen_bg = {0xe3, 0xee, 0xfa, 255},
+        .warn_bg = {0xff, 0xf1, 0xdc, 255},
+        .warn_border = {0x7a, 0x3b, 0x00, 255}, /* white "!" on it: 8.6:1 */
+        .focus = {0x00, 0x00, 0x00, 255},
+        .dim = {0x1a, 0x1a, 0x1a, 170},
+        .disabled = {0xd6, 0xd3, 0xcc, 255},
+        .scale = 100,
+    },
+    /* white and yellow on black; the focus ring cyan */
+    [APP_THEME_CONTRAST] = {
+        .bg = {0x00, 0x00, 0x00, 255},
+        .surface = {0x14, 0x14, 0x14, 255},
+        .text = {0xff, 0xff, 0xff, 255},
+        .muted = {0xe6, 0xe6, 0xe6, 255},
+        .accent = {0xff, 0xe0, 0x00, 255},
+        .on_accent = {0x00, 0x00, 0x00, 255},
+        .border = {0xff, 0xff, 0xff, 255},
+        .chosen_bg = {0x00, 0x24, 0x5a, 255},
+        .warn_bg = {0x2a, 0x18, 0x00, 255},
+        .warn_border = {0xff, 0xb0, 0x00, 255},
+        .focus = {0x00, 0xff, 0xff, 255},
+        .dim = {0x00, 0x00, 0x00, 200},
+        .disabled = {0x40, 0x40, 0x40, 255},
+        .scale = 100,
+    },
 };
+
+int app_theme_pairs(const ui_theme_t *t, ui_color_t (*pairs)[2], int max)
+{
+    const ui_color_t p[][2] = {
+        {t->text, t->bg},          {t->text, t->surface},      {t->muted, t->bg},
+        {t->muted, t->surface},    {t->on_accent, t->accent},  {t->text, t->chosen_bg},
+        {t->muted, t->chosen_bg},  {t->text, t->warn_bg},      {t->on_accent, t->warn_border},
+        {t->muted, t->disabled},
+    };
+    int n = (int)(sizeof p / sizeof p[0]), i;
+
+    for (i = 0; i < n && i < max; i++) {
+        pairs[i][0] = p[i][0];
+        pairs[i][1] = p[i][1];
+    }
+    return n;
+}
+
+void app_set_display(app_t *a, int text_size, int contrast)
+{
+    if (text_size < 0 || text_size >= APP_SIZE__COUNT)
+        text_size = APP_SIZE_NORMAL;
+    if (contrast < 0 || contrast >= APP_THEME__COUNT)
+        contrast = APP_THEME_NORMAL;
+    a->text_size = text_size;
+    a->contrast = contrast;
+    a->theme = app_themes[contrast];
+    a->theme.scale = app_size_pct[text_size];
+    a->dirty = 1;
+}
 
 const char *app_screen_name(scr_t s)
 {
@@ -65,8 +116,10 @@ int app_init(app_t *a, const char *assets, const ui_measure_t *m, int w, int h, 
     a->h = h;
     a->warn_ms = 60000;
     a->reset_ms = 90000;
-    a->theme = theme_default;
+    app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
     a->focus = -1;
+    a->sw_next = KEY_F1;
+    a->sw_select = KEY_F2;
     a->dirty = 1;
     a->s.commune = -1;
     a->s.territory = -1;
@@ -165,6 +218,8 @@ void app_go(app_t *a, scr_t s)
 {
     a->scr = s;
     a->focus = -1;
+    a->focus_group = 0;
+    a->scan_group = 0;
     a->dirty = 1;
     a->last_input = a->now;
     a->warning = 0;
@@ -180,12 +235,15 @@ void app_reset_session(app_t *a)
         dl_wipe(&a->dl);
     a->session_epoch++;
     a->lang = 0;
+    /* the next citizen starts with the default display too */
+    a->display_open = 0;
+    app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
     app_go(a, a->pkg != NULL && a->scr != SCR_OUTOFSERVICE ? SCR_WELCOME : a->scr);
 }
 
 /* --- input ------------------------------------------------------------------ */
 
-static void touched(app_t *a)
+void app__touched(app_t *a)
 {
     a->last_input = a->now;
     if (a->warning) {
@@ -206,6 +264,30 @@ void app_action(app_t *a, int act)
         a->dirty = 1;
         return;
     }
+    if (act == ACT_DISPLAY || act == ACT_DISPLAY_CLOSE) {
+        a->display_open = act == ACT_DISPLAY;
+        a->focus = -1;
+        a->focus_group = 0;
+        a->scan_group = 0;
+        a->dirty = 1;
+        return;
+    }
+    if (act >= ACT_SIZE && act < ACT_SIZE + APP_SIZE__COUNT) {
+        app_set_display(a, act - ACT_SIZE, a->contrast);
+        return;
+    }
+    if (act >= ACT_CONTRAST && act < ACT_CONTRAST + APP_THEME__COUNT) {
+        app_set_display(a, a->text_size, act - ACT_CONTRAST);
+        return;
+    }
+    if (a->display_open) {
+        if (act == ACT_BACK) {
+            a->display_open = 0;
+            a->focus = -1;
+            a->dirty = 1;
+        }
+        return;
+    }
     screens[a->scr].act(a, act);
     a->dirty = 1;
 }
@@ -216,87 +298,20 @@ void app_tap(app_t *a, int x, int y)
 
     app_draw(a);
     i = dl_hit(&a->dl, x, y);
-    touched(a);
+    app__touched(a);
     if (was_warning && i < 0)
         return; /* a tap anywhere dismisses the warning, and does nothing else */
     if (i >= 0) {
         a->focus = -1;
+        a->focus_group = 0;
+        a->scan_group = 0;
         app_action(a, a->dl.ctls[i].action);
-    }
-}
-
-static int focusable(const ui_ctl_t *c)
-{
-    return c->enabled && c->label[0] != '\0';
-}
-
-static void move_focus(app_t *a, int dir)
-{
-    int n = a->dl.nctl, i, k;
-
-    if (n == 0)
-        return;
-    i = a->focus;
-    for (k = 0; k < n; k++) {
-        if (i < 0)
-            i = dir > 0 ? 0 : n - 1;
-        else
-            i = (i + dir + n) % n;
-        if (focusable(&a->dl.ctls[i])) {
-            a->focus = i;
-            a->dirty = 1;
-            return;
-        }
-    }
-}
-
-void app_key(app_t *a, app_key_t k)
-{
-    int i;
-
-    app_draw(a);
-    touched(a);
-    switch (k) {
-    case KEY_TAB:
-    case KEY_DOWN:
-    case KEY_RIGHT:
-        move_focus(a, 1);
-        break;
-    case KEY_SHIFT_TAB:
-    case KEY_UP:
-    case KEY_LEFT:
-        move_focus(a, -1);
-        break;
-    case KEY_SPACE:
-        if (a->focus < 0 && a->scr == SCR_IDENTITY) {
-            scr_identity_char(a, " ");
-            a->dirty = 1;
-            break;
-        }
-        /* fall through */
-    case KEY_ENTER:
-        if (a->focus >= 0 && a->focus < a->dl.nctl && a->dl.ctls[a->focus].enabled) {
-            app_action(a, a->dl.ctls[a->focus].action);
-            break;
-        }
-        for (i = 0; i < a->dl.nctl; i++)
-            if (a->dl.ctls[i].primary && a->dl.ctls[i].enabled) {
-                app_action(a, a->dl.ctls[i].action);
-                break;
-            }
-        break;
-    case KEY_ESCAPE:
-        app_action(a, ACT_BACK);
-        break;
-    case KEY_BACKSPACE:
-        app_action(a, ACT_BACKSPACE);
-        break;
     }
 }
 
 void app_char(app_t *a, const char *utf8)
 {
-    touched(a);
+    app__touched(a);
     if (a->scr == SCR_IDENTITY) {
         scr_identity_char(a, utf8);
         a->dirty = 1;
@@ -335,12 +350,36 @@ int app_sz(const app_t *a, int px)
     return px * a->theme.scale / 100;
 }
 
+int app_sz_big(const app_t *a, int px)
+{
+    return px * (100 + (a->theme.scale - 100) / 2) / 100;
+}
+
+static int btn_size(const app_t *a, btn_style_t style)
+{
+    return app_sz(a, style == BTN_KEY ? 40 : 34);
+}
+
+int app_button_h(app_t *a, const char *label, int w, btn_style_t style, int min_h)
+{
+    int h = ui_text_h(&a->dl, label, btn_size(a, style), 1, w - 24, 0) + 16;
+
+    return h > min_h ? h : min_h;
+}
+
+int app_button_w(app_t *a, const char *label, btn_style_t style, int min_w)
+{
+    int w = ui_text_w(&a->dl, label, btn_size(a, style), 1) + 48;
+
+    return w > min_w ? w : min_w;
+}
+
 void app_button(app_t *a, ui_rect_t r, const char *label, const char *name, int action,
                 btn_style_t style, int enabled)
 {
     const ui_theme_t *t = &a->theme;
     ui_color_t fill = t->surface, fg = t->text;
-    int size = app_sz(a, style == BTN_KEY ? 40 : 34), th, radius = 14;
+    int size = btn_size(a, style), th, radius = 14, pad;
 
     switch (style) {
     case BTN_PRIMARY:
@@ -360,16 +399,20 @@ void app_button(app_t *a, ui_rect_t r, const char *label, const char *name, int 
         fg = t->muted;
     }
     dl_rrect(&a->dl, r, radius, fill);
-    if (style == BTN_SECONDARY || style == BTN_KEY)
+    if (style == BTN_SECONDARY || style == BTN_KEY || a->contrast)
         dl_ring(&a->dl, r, radius, 3, t->border);
-    th = ui_text_h(&a->dl, label, size, 1, r.w - 24, 2);
-    ui_text(&a->dl, r.x + 12, r.y + (r.h - th) / 2, r.w - 24, label, size, 1, fg, AL_CENTER, 2);
+    pad = style == BTN_KEY ? 4 : 12; /* a key's letter may use its whole width */
+    th = ui_text_h(&a->dl, label, size, 1, r.w - 2 * pad, 0);
+    if (th > r.h)
+        dl_cut(&a->dl, label); /* the label does not fit its button */
+    ui_text(&a->dl, r.x + pad, r.y + (r.h - th) / 2, r.w - 2 * pad, label, size, 1, fg,
+            AL_CENTER, 0);
     dl_control(&a->dl, r, action, label, name, NULL, enabled, style == BTN_PRIMARY);
 }
 
 int app_heading(app_t *a, int x, int y, int w, const char *s)
 {
-    return ui_text(&a->dl, x, y, w, s, app_sz(a, 52), 1, a->theme.text, AL_LEFT, 0);
+    return ui_text(&a->dl, x, y, w, s, app_sz_big(a, 52), 1, a->theme.text, AL_LEFT, 0);
 }
 
 int app_para(app_t *a, int x, int y, int w, const char *s)
@@ -377,45 +420,181 @@ int app_para(app_t *a, int x, int y, int w, const char *s)
     return ui_text(&a->dl, x, y, w, s, app_sz(a, 34), 0, a->theme.text, AL_LEFT, 0);
 }
 
+/* The "!" mark's diameter, and the text's width in a notice w wide. */
+static int notice_mark(const app_t *a)
+{
+    return ui_line_h(app_sz(a, 30)) + 4;
+}
+
+int app_notice_h(app_t *a, int w, const char *s)
+{
+    int pad = 20, mark = notice_mark(a) + 16;
+
+    return ui_text_h(&a->dl, s, app_sz(a, 32), 0, w - 2 * pad - mark, 0) + 2 * pad;
+}
+
 int app_notice(app_t *a, int x, int y, int w, const char *s)
 {
-    int size = app_sz(a, 32), pad = 20, mark = 56;
-    int th = ui_text_h(&a->dl, s, size, 0, w - 2 * pad - mark, 0), h = th + 2 * pad;
+    int size = app_sz(a, 32), pad = 20, d = notice_mark(a), mark = d + 16;
+    int h = app_notice_h(a, w, s);
     ui_rect_t r = {x, y, w, h};
 
     dl_rrect(&a->dl, r, 12, a->theme.warn_bg);
     dl_ring(&a->dl, r, 12, 4, a->theme.warn_border);
-    dl_rrect(&a->dl, (ui_rect_t){x + pad, y + (h - 40) / 2, 40, 40}, 20, a->theme.warn_border);
-    ui_text(&a->dl, x + pad, y + (h - 40) / 2 + 2, 40, "!", app_sz(a, 30), 1,
-            a->theme.on_accent, AL_CENTER, 1);
+    dl_rrect(&a->dl, (ui_rect_t){x + pad, y + pad, d, d}, d / 2, a->theme.warn_border);
+    ui_text(&a->dl, x + pad, y + pad + (d - ui_line_h(app_sz(a, 30))) / 2, d, "!", app_sz(a, 30),
+            1, a->theme.on_accent, AL_CENTER, 1);
     ui_text(&a->dl, x + pad + mark, y + pad, w - 2 * pad - mark, s, size, 0, a->theme.text,
             AL_LEFT, 0);
     return h;
 }
 
+/* The buttons of the top bar: display options, then the languages (the
+ * current one says so with a check mark, not by its colour alone: its
+ * label is written into current, its plain name stays in names). */
+static int top_buttons(app_t *a, int *bw, const char **labels, const char **names,
+                       char *current, size_t cap)
+{
+    int i, n = 0, total = 0;
+
+    names[n] = NULL;
+    labels[n++] = tr(a, "display.open");
+    for (i = 0; i < a->n_langs; i++) {
+        const char *name = i18n_get(a->cat[i], "lang.name");
+        names[n] = name != NULL ? name : "?";
+        if (i == a->lang) {
+            snprintf(current, cap, "\xe2\x9c\x93 %s", names[n]);
+            labels[n++] = current;
+        } else {
+            labels[n] = names[n];
+            n++;
+        }
+    }
+    for (i = 0; i < n; i++) {
+        bw[i] = app_button_w(a, labels[i], BTN_SECONDARY, 200);
+        total += bw[i] + (i > 0 ? 16 : 0);
+    }
+    return total;
+}
+
 int app_top_bar(app_t *a)
 {
     const ui_theme_t *t = &a->theme;
-    int bh = 112, bw = 230, i, x;
+    const char *labels[APP_MAX_LANGS + 1], *names[APP_MAX_LANGS + 1];
+    char current[64];
+    int bw[APP_MAX_LANGS + 1], nb = a->n_langs + 1, bh = 112, i, x, by = 12;
+    int ts = app_sz_big(a, 30);
+    int total = top_buttons(a, bw, labels, names, current, sizeof current);
+    int room = a->w - 2 * APP_MARGIN - total - 32, th;
     const char *title = a->pkg != NULL ? app_ptext(a, &a->pkg->title) : "borne";
 
-    dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, bh}, t->surface);
+    th = room > 200 ? ui_text_h(&a->dl, title, ts, 1, room, 0) : 1 << 20;
+    if (th <= 3 * ui_line_h(ts)) {
+        /* the title beside the buttons, on up to three lines */
+        if (th + 24 > bh)
+            bh = th + 24;
+        by = (bh - 88) / 2;
+        dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, bh}, t->surface);
+        ui_text(&a->dl, APP_MARGIN, (bh - th) / 2, room, title, ts, 1, t->text, AL_LEFT, 0);
+    } else {
+        /* too narrow for both: the title on its own lines, the buttons below */
+        th = ui_text_h(&a->dl, title, ts, 1, a->w - 2 * APP_MARGIN, 0);
+        by = 12 + th + 8;
+        bh = by + 88 + 12;
+        dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, bh}, t->surface);
+        ui_text(&a->dl, APP_MARGIN, 12, a->w - 2 * APP_MARGIN, title, ts, 1, t->text, AL_LEFT, 0);
+    }
     dl_rect(&a->dl, (ui_rect_t){0, bh - 3, a->w, 3}, t->border);
-    x = a->w - APP_MARGIN - a->n_langs * (bw + 16) + 16;
-    ui_text(&a->dl, APP_MARGIN, (bh - ui_line_h(app_sz(a, 30))) / 2, x - APP_MARGIN - 32, title,
-            app_sz(a, 30), 1, t->text, AL_LEFT, 1);
-    for (i = 0; i < a->n_langs; i++) {
-        const char *name = i18n_get(a->cat[i], "lang.name");
-        app_button(a, (ui_rect_t){x + i * (bw + 16), 12, bw, 88}, name != NULL ? name : "?", NULL,
-                   ACT_LANG + i, i == a->lang ? BTN_CHOSEN : BTN_SECONDARY, 1);
+    x = a->w - APP_MARGIN - total;
+    for (i = 0; i < nb; i++) {
+        if (i == 0)
+            app_button(a, (ui_rect_t){x, by, bw[i], 88}, labels[i], NULL, ACT_DISPLAY,
+                       BTN_SECONDARY, 1);
+        else
+            app_button(a, (ui_rect_t){x, by, bw[i], 88}, labels[i], names[i], ACT_LANG + i - 1,
+                       i - 1 == a->lang ? BTN_CHOSEN : BTN_SECONDARY, 1);
+        x += bw[i] + 16;
     }
     return bh;
+}
+
+/* A row of n option buttons (the chosen one says so with a check mark, not
+ * by its colour alone); returns its height. draw = 0 only measures. */
+static int option_row(app_t *a, int x, int y, int w, const char *const *keys, int n, int chosen,
+                      int act, int draw)
+{
+    char label[128];
+    int i, bw = (w - (n - 1) * 16) / n, h = 88;
+
+    for (i = 0; i < n; i++) {
+        snprintf(label, sizeof label, "%s%s", i == chosen ? "\xe2\x9c\x93 " : "", tr(a, keys[i]));
+        h = app_button_h(a, label, bw, BTN_SECONDARY, h);
+    }
+    for (i = 0; draw && i < n; i++) {
+        const char *plain = tr(a, keys[i]);
+        snprintf(label, sizeof label, "%s%s", i == chosen ? "\xe2\x9c\x93 " : "", plain);
+        app_button(a, (ui_rect_t){x + i * (bw + 16), y, bw, h}, label, plain, act + i,
+                   i == chosen ? BTN_CHOSEN : BTN_SECONDARY, 1);
+    }
+    return h;
+}
+
+/* The display options, over the current screen: text size and contrast,
+ * applied at once. */
+static void draw_display(app_t *a)
+{
+    static const char *const sizes[] = {"display.size.0", "display.size.1", "display.size.2"};
+    static const char *const themes[] = {"display.contrast.0", "display.contrast.1"};
+    const ui_theme_t *t = &a->theme;
+    int w = a->w - 64 < 1300 ? a->w - 64 : 1300, x = (a->w - w) / 2, pad = 48, iw = w - 2 * pad;
+    int lh = app_sz(a, 34), hh, h, y, pass;
+
+    dl_clear_controls(&a->dl);
+    dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, t->dim);
+    for (pass = 0; pass < 2; pass++) {
+        int draw = pass == 1;
+        if (draw) {
+            y = (a->h - h) / 2;
+            if (y < 8)
+                y = 8;
+            dl_rrect(&a->dl, (ui_rect_t){x, y, w, h}, 24, t->surface);
+            if (a->contrast)
+                dl_ring(&a->dl, (ui_rect_t){x, y, w, h}, 24, 3, t->border);
+        } else {
+            y = 0;
+        }
+        h = y;
+        y += pad - 8;
+        hh = draw ? app_heading(a, x + pad, y, iw, tr(a, "display.title"))
+                  : ui_text_h(&a->dl, tr(a, "display.title"), app_sz_big(a, 52), 1, iw, 0);
+        y += hh + 12;
+        y += (draw ? app_para(a, x + pad, y, iw, tr(a, "display.size"))
+                   : ui_text_h(&a->dl, tr(a, "display.size"), lh, 0, iw, 0)) + 8;
+        y += option_row(a, x + pad, y, iw, sizes, APP_SIZE__COUNT, a->text_size, ACT_SIZE, draw) +
+             24;
+        y += (draw ? app_para(a, x + pad, y, iw, tr(a, "display.contrast"))
+                   : ui_text_h(&a->dl, tr(a, "display.contrast"), lh, 0, iw, 0)) + 8;
+        y += option_row(a, x + pad, y, iw, themes, APP_THEME__COUNT, a->contrast, ACT_CONTRAST,
+                        draw) + 32;
+        {
+            const char *close = tr(a, "display.close");
+            int cw = app_button_w(a, close, BTN_PRIMARY, 360), ch;
+            if (cw > iw)
+                cw = iw;
+            ch = app_button_h(a, close, cw, BTN_PRIMARY, 96);
+            if (draw)
+                app_button(a, (ui_rect_t){x + w - pad - cw, y, cw, ch}, close, NULL,
+                           ACT_DISPLAY_CLOSE, BTN_PRIMARY, 1);
+            y += ch + pad - 8;
+        }
+        h = y - h;
+    }
 }
 
 static void draw_warning(app_t *a)
 {
     const ui_theme_t *t = &a->theme;
-    int w = 1100, h, x = (a->w - w) / 2, y, th;
+    int w = a->w - 64 < 1100 ? a->w - 64 : 1100, h, x = (a->w - w) / 2, y, th, pad = 56, bh;
     char buf[256], n[16];
     uint32_t idle = a->now - a->last_input;
     uint32_t left = idle < a->reset_ms ? (a->reset_ms - idle + 999) / 1000 : 0;
@@ -425,14 +604,18 @@ static void draw_warning(app_t *a)
     dl_clear_controls(&a->dl);
     dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, t->dim);
     trf(a, buf, sizeof buf, "idle.body", kv);
-    th = ui_text_h(&a->dl, buf, app_sz(a, 34), 0, w - 128, 0);
-    h = 64 + ui_line_h(app_sz(a, 52)) + 24 + th + 40 + 104 + 56;
+    th = ui_text_h(&a->dl, buf, app_sz(a, 34), 0, w - 2 * pad, 0);
+    bh = app_button_h(a, tr(a, "idle.stay"), w - 2 * pad, BTN_PRIMARY, 104);
+    h = pad + ui_text_h(&a->dl, tr(a, "idle.title"), app_sz_big(a, 52), 1, w - 2 * pad, 0) + 24 + th +
+        40 + bh + pad;
     y = (a->h - h) / 2;
     dl_rrect(&a->dl, (ui_rect_t){x, y, w, h}, 24, t->surface);
-    y += 64;
-    y += app_heading(a, x + 64, y, w - 128, tr(a, "idle.title")) + 24;
-    y += app_para(a, x + 64, y, w - 128, buf) + 40;
-    app_button(a, (ui_rect_t){x + 64, y, w - 128, 104}, tr(a, "idle.stay"), NULL, ACT_STAY,
+    if (a->contrast)
+        dl_ring(&a->dl, (ui_rect_t){x, y, w, h}, 24, 3, t->border);
+    y += pad;
+    y += app_heading(a, x + pad, y, w - 2 * pad, tr(a, "idle.title")) + 24;
+    y += app_para(a, x + pad, y, w - 2 * pad, buf) + 40;
+    app_button(a, (ui_rect_t){x + pad, y, w - 2 * pad, bh}, tr(a, "idle.stay"), NULL, ACT_STAY,
                BTN_PRIMARY, 1);
 }
 
@@ -443,11 +626,30 @@ int app_draw(app_t *a)
     dl_reset(&a->dl);
     dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, a->theme.bg);
     screens[a->scr].draw(a);
+    if (a->display_open)
+        draw_display(a);
     if (a->warning)
         draw_warning(a);
     if (a->focus >= a->dl.nctl)
         a->focus = -1;
-    if (a->focus >= 0) {
+    if (a->focus < 0)
+        a->focus_group = a->scan_group = 0;
+    if (a->focus_group > 0) {
+        /* the ring around a whole row of keys */
+        int i, x0 = a->w, y0 = a->h, x1 = 0, y1 = 0;
+        for (i = 0; i < a->dl.nctl; i++) {
+            ui_rect_t r = a->dl.ctls[i].r;
+            if (a->dl.ctls[i].group != a->focus_group)
+                continue;
+            x0 = r.x < x0 ? r.x : x0;
+            y0 = r.y < y0 ? r.y : y0;
+            x1 = r.x + r.w > x1 ? r.x + r.w : x1;
+            y1 = r.y + r.h > y1 ? r.y + r.h : y1;
+        }
+        if (x1 > x0)
+            dl_ring(&a->dl, (ui_rect_t){x0 - 8, y0 - 8, x1 - x0 + 16, y1 - y0 + 16}, 20, 6,
+                    a->theme.focus);
+    } else if (a->focus >= 0) {
         ui_rect_t r = a->dl.ctls[a->focus].r;
         dl_ring(&a->dl, (ui_rect_t){r.x - 10, r.y - 10, r.w + 20, r.h + 20}, 22, 6,
                 a->theme.focus);

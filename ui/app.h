@@ -1,6 +1,8 @@
 /* app.h - the kiosk application as logic: state, events, screens, drawing
  * into a command list. No SDL here: ui/main.c feeds events and replays the
- * list with ui/render_sdl.c; tests drive it directly.
+ * list with ui/render_sdl.c; tests drive it directly. app.c holds the state
+ * machine, the chrome (top bar, display options dialog, inactivity
+ * warning) and the themes; app_input.c the keys (focus, two switches).
  *
  * Screens and their edges (function of each edge in brackets):
  *
@@ -56,6 +58,12 @@ enum {
     ACT_CONFIRM,
     ACT_CHANGE,
     ACT_BACKSPACE,
+    ACT_DISPLAY,          /* the display options dialog: open */
+    ACT_DISPLAY_CLOSE,    /* ... and close */
+    ACT_TEXT_MORE,        /* detail: the next page of the text */
+    ACT_TEXT_PREV,        /* ... the previous one */
+    ACT_SIZE = 50,        /* + text size (APP_SIZE_*) */
+    ACT_CONTRAST = 55,    /* + 0: normal, 1: high contrast */
     ACT_KEY = 1000,       /* + index into the on-screen keyboard's keys */
     ACT_SUGGEST = 2000,   /* + commune index */
     ACT_OPEN = 3000,      /* + project index: detail view */
@@ -65,8 +73,15 @@ enum {
 /* Physical keys the app understands. */
 typedef enum {
     KEY_TAB = 1, KEY_SHIFT_TAB, KEY_ENTER, KEY_ESCAPE, KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN,
-    KEY_SPACE, KEY_BACKSPACE
+    KEY_SPACE, KEY_BACKSPACE,
+    KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6, KEY_F7, KEY_F8, KEY_F9, KEY_F10, KEY_F11,
+    KEY_F12
 } app_key_t;
+
+/* A key's name as scripts and --switch-keys write it ("Tab", "Enter",
+ * "Space", "F1" ...; "Return" is "Enter"), or 0. */
+app_key_t app_key_named(const char *name);
+
 
 /* Identity steps. */
 enum { ID_LAST = 0, ID_FIRST, ID_BIRTH, ID_COMMUNE, ID__COUNT };
@@ -81,13 +96,24 @@ enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED };
 #define APP_NAME_MAX 96
 #define APP_SUGGEST 3
 
-/* Colours and sizes: one place, so that a high-contrast theme and the
- * three text sizes (later) are a change of this struct. */
+/* Colours and sizes: one place. Two themes (normal, high contrast) and
+ * three text sizes; every text colour pair they use has a contrast ratio
+ * of at least 7:1 (WCAG AAA), tested in test_ui_screens. */
 typedef struct ui_theme_s {
     ui_color_t bg, surface, text, muted, accent, on_accent, border, chosen_bg, warn_bg,
         warn_border, focus, dim, disabled;
     int scale;            /* text size, percent */
 } ui_theme_t;
+
+/* Text sizes (percent: 100, 125, 150) and themes. */
+enum { APP_SIZE_NORMAL = 0, APP_SIZE_LARGE, APP_SIZE_LARGEST, APP_SIZE__COUNT };
+enum { APP_THEME_NORMAL = 0, APP_THEME_CONTRAST, APP_THEME__COUNT };
+extern const int app_size_pct[APP_SIZE__COUNT];
+extern const ui_theme_t app_themes[APP_THEME__COUNT];
+
+/* The text/background pairs a theme uses ({text, background} each); returns
+ * how many (at most max). For the contrast test. */
+int app_theme_pairs(const ui_theme_t *t, ui_color_t (*pairs)[2], int max);
 
 /* Everything one citizen's session holds; wiped at its end. */
 typedef struct app_session_s {
@@ -100,6 +126,7 @@ typedef struct app_session_s {
     int nsel;
     int page;
     int detail;                       /* project shown in SCR_DETAIL */
+    int detail_page;                  /* ... which page of its text */
     int notice;                       /* why the last choice was refused (NOTICE_*) */
     int notice_project;               /* ... which project */
     int msg;
@@ -114,6 +141,8 @@ typedef struct app_s {
     char lang_code[APP_MAX_LANGS][3];
     i18n_t *cat[APP_MAX_LANGS];
     ui_theme_t theme;
+    int text_size, contrast;          /* APP_SIZE_*, APP_THEME_* (per session) */
+    int display_open;                 /* the display options dialog is shown */
     int print_receipts;               /* headless: print "receipt CODE" */
 
     /* the campaign (owned) */
@@ -131,6 +160,9 @@ typedef struct app_s {
     /* state */
     scr_t scr;
     int focus;                        /* control index, -1: none */
+    int focus_group;                  /* > 0: scanning has the focus on this whole group */
+    int scan_group;                   /* > 0: scanning goes through this group's keys */
+    app_key_t sw_next, sw_select;     /* the two switches */
     uint32_t now, last_input;
     int warning;                      /* the inactivity warning is shown */
     uint32_t warning_shown_s;         /* seconds left in the warning on screen */
@@ -154,7 +186,13 @@ void app_out_of_service(app_t *a, const char *reason);
 
 /* Events. `now` is the kiosk clock in ms (simulated in headless mode). */
 void app_tap(app_t *a, int x, int y);
+/* A key press. The two switch keys scan (app_set_switch_keys); the other
+ * keys act as a keyboard's (docs/scripting.md). */
 void app_key(app_t *a, app_key_t k);
+/* Two-switch scanning: the switch keys, "NEXT,SELECT" (default "F1,F2").
+ * BN_EINVAL with why for an unknown key, the same key twice, or Tab,
+ * Shift+Tab or Escape. */
+int app_set_switch_keys(app_t *a, const char *spec, char *why, size_t whylen);
 void app_char(app_t *a, const char *utf8); /* a typed character */
 void app_action(app_t *a, int action);
 void app_tick(app_t *a, uint32_t now);
@@ -176,22 +214,38 @@ const char *trf(app_t *a, char *buf, size_t cap, const char *key, const char *co
 /* Package text in the current language. */
 const char *app_ptext(const app_t *a, const pkg_text_t *t);
 
+/* Applies a text size and a theme at once (redraws). */
+void app_set_display(app_t *a, int text_size, int contrast);
+
 /* Goes to a screen (resets focus, marks dirty). */
 void app_go(app_t *a, scr_t s);
 
 /* --- helpers shared by the screens (app.c) -------------------------------- */
 int app_sz(const app_t *a, int px);       /* a text size scaled by the theme */
-/* The bar at the top of every screen (campaign title, languages); returns
+/* A heading's size: grows half as much as body text (150 % -> 125 %). */
+int app_sz_big(const app_t *a, int px);
+/* The bar at the top of every screen (campaign title, "Affichage", the
+ * languages; the title on its own lines when the screen is narrow); returns
  * the y where the screen's content starts. */
 int app_top_bar(app_t *a);
 typedef enum { BTN_PRIMARY = 0, BTN_SECONDARY, BTN_CHOSEN, BTN_KEY } btn_style_t;
 void app_button(app_t *a, ui_rect_t r, const char *label, const char *name, int action,
                 btn_style_t style, int enabled);
+/* The height a button of width w needs for its label (at least min_h). */
+int app_button_h(app_t *a, const char *label, int w, btn_style_t style, int min_h);
+/* The width a button needs for its label on one line (at least min_w). */
+int app_button_w(app_t *a, const char *label, btn_style_t style, int min_w);
 /* Heading and paragraph helpers; return the height used. */
 int app_heading(app_t *a, int x, int y, int w, const char *s);
 int app_para(app_t *a, int x, int y, int w, const char *s);
 /* A notice box (problem explained in words, "!" mark, not colour alone). */
 int app_notice(app_t *a, int x, int y, int w, const char *s);
+/* The height app_notice would use. */
+int app_notice_h(app_t *a, int w, const char *s);
+
+/* Internal to app.c and app_input.c: an input happened (the inactivity
+ * clock restarts, the warning goes). */
+void app__touched(app_t *a);
 
 /* The margin of the screen edges. */
 #define APP_MARGIN 64

@@ -1,6 +1,7 @@
 /* draw.c - the draw command list, the control list and text layout. */
 #include "draw.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +49,15 @@ void dl_reset(ui_dl_t *dl)
     dl->n = dl->nctl = dl->ntext = 0;
     dl->used = 0;
     dl->overflow = 0;
+    dl->ncut = 0;
+    dl->cut[0] = '\0';
+    dl->layer = 0;
+}
+
+void dl_cut(ui_dl_t *dl, const char *s)
+{
+    if (dl->ncut++ == 0)
+        snprintf(dl->cut, sizeof dl->cut, "%s", s);
 }
 
 void dl_wipe(ui_dl_t *dl)
@@ -64,6 +74,7 @@ void dl_wipe(ui_dl_t *dl)
 void dl_clear_controls(ui_dl_t *dl)
 {
     dl->nctl = 0;
+    dl->layer = dl->n;
 }
 
 const char *dl_str(ui_dl_t *dl, const char *s)
@@ -156,6 +167,7 @@ int dl_control(ui_dl_t *dl, ui_rect_t r, int action, const char *label, const ch
     c->ch = ch != NULL ? dl_str(dl, ch) : NULL;
     c->enabled = enabled;
     c->primary = primary;
+    c->group = 0;
     return dl->nctl++;
 }
 
@@ -177,8 +189,21 @@ static size_t utf8_next(const char *s, size_t i)
     return i;
 }
 
-int ui_wrap(const ui_dl_t *dl, const char *s, int size, int bold, int w, size_t *starts,
-            size_t *lens, int max)
+/* French typography: no line break at the space before : ; ! ? » or after «
+ * (texts often have a plain space where a no-break space belongs). */
+static int glued(const char *s, size_t i, size_t start)
+{
+    const unsigned char *u = (const unsigned char *)s;
+
+    if (u[i + 1] == ':' || u[i + 1] == ';' || u[i + 1] == '!' || u[i + 1] == '?')
+        return 1;
+    if (u[i + 1] == 0xc2 && u[i + 2] == 0xbb) /* » */
+        return 1;
+    return i >= start + 2 && u[i - 2] == 0xc2 && u[i - 1] == 0xab; /* « */
+}
+
+static int wrap(const ui_dl_t *dl, const char *s, int size, int bold, int w, size_t *starts,
+                size_t *lens, int max, int *broken)
 {
     size_t len = strlen(s), start = 0;
     int n = 0;
@@ -194,7 +219,8 @@ int ui_wrap(const ui_dl_t *dl, const char *s, int size, int bold, int w, size_t 
         /* the longest prefix ending at a space (or the end) that fits */
         for (i = start; i <= limit; i = (i < limit ? utf8_next(s, i) : limit + 1)) {
             /* a line may end before a space, or after a hyphen ("Saint-Aubin-") */
-            if (i == limit || s[i] == ' ' || (i > start + 1 && s[i - 1] == '-')) {
+            if (i == limit || (s[i] == ' ' && !glued(s, i, start)) ||
+                (i > start + 1 && s[i - 1] == '-')) {
                 if (dl->m->text_w(dl->m->ctx, s + start, i - start, size, bold) <= w) {
                     best = i;
                     found = 1;
@@ -207,6 +233,7 @@ int ui_wrap(const ui_dl_t *dl, const char *s, int size, int bold, int w, size_t 
             end = best;
         } else {
             /* one word wider than the line: cut it between characters */
+            *broken = 1;
             end = utf8_next(s, start);
             while (end < limit) {
                 size_t nx = utf8_next(s, end);
@@ -229,6 +256,14 @@ int ui_wrap(const ui_dl_t *dl, const char *s, int size, int bold, int w, size_t 
     return n;
 }
 
+int ui_wrap(const ui_dl_t *dl, const char *s, int size, int bold, int w, size_t *starts,
+            size_t *lens, int max)
+{
+    int broken = 0;
+
+    return wrap(dl, s, size, bold, w, starts, lens, max, &broken);
+}
+
 #define WRAP_MAX 64
 
 int ui_text_h(const ui_dl_t *dl, const char *s, int size, int bold, int w, int max_lines)
@@ -245,11 +280,13 @@ int ui_text(ui_dl_t *dl, int x, int y, int w, const char *s, int size, int bold,
             ui_color_t c, ui_align_t al, int max_lines)
 {
     size_t st[WRAP_MAX], ln[WRAP_MAX];
-    int n = ui_wrap(dl, s, size, bold, w, st, ln, WRAP_MAX), i, lh = ui_line_h(size);
-    int shown = n > WRAP_MAX ? WRAP_MAX : n;
+    int broken = 0, n = wrap(dl, s, size, bold, w, st, ln, WRAP_MAX, &broken), i;
+    int lh = ui_line_h(size), shown = n > WRAP_MAX ? WRAP_MAX : n;
 
     if (max_lines > 0 && shown > max_lines)
         shown = max_lines;
+    if (broken || shown < n)
+        dl_cut(dl, s);
     if (dl->ntext < dl->captext)
         dl->texts[dl->ntext++] = dl_str(dl, s);
     else
@@ -288,6 +325,34 @@ int ui_text(ui_dl_t *dl, int x, int y, int w, const char *s, int size, int bold,
     return shown * lh;
 }
 
+/* Reading order: a before b (< 0), after (> 0). */
+static int reading_cmp(const ui_ctl_t *a, const ui_ctl_t *b)
+{
+    int ca = a->r.y + a->r.h / 2, cb = b->r.y + b->r.h / 2;
+    int h = a->r.h < b->r.h ? a->r.h : b->r.h, d = ca - cb;
+
+    if (2 * (d < 0 ? -d : d) < h)
+        return a->r.x - b->r.x; /* one row */
+    return d;
+}
+
+int dl_reading_order(const ui_dl_t *dl, int *order)
+{
+    int i, j, n = 0;
+
+    for (i = 0; i < dl->nctl; i++) {
+        const ui_ctl_t *c = &dl->ctls[i];
+        if (!c->enabled || c->label[0] == '\0')
+            continue;
+        /* insertion sort: stable, and the lists are short */
+        for (j = n; j > 0 && reading_cmp(&dl->ctls[order[j - 1]], c) > 0; j--)
+            order[j] = order[j - 1];
+        order[j] = i;
+        n++;
+    }
+    return n;
+}
+
 int ui_in(ui_rect_t r, int x, int y)
 {
     return x >= r.x && x < r.x + r.w && y >= r.y && y < r.y + r.h;
@@ -310,5 +375,68 @@ int dl_has_text(const ui_dl_t *dl, const char *s)
     for (i = 0; i < dl->ntext; i++)
         if (strstr(dl->texts[i], s) != NULL)
             return 1;
+    return 0;
+}
+
+static int overlap(ui_rect_t a, ui_rect_t b)
+{
+    return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+}
+
+static int inside(ui_rect_t in, ui_rect_t out)
+{
+    return in.x >= out.x && in.y >= out.y && in.x + in.w <= out.x + out.w &&
+           in.y + in.h <= out.y + out.h;
+}
+
+static int off_canvas(const ui_dl_t *dl, ui_rect_t r)
+{
+    return r.x < 0 || r.y < 0 || r.x + r.w > dl->w || r.y + r.h > dl->h;
+}
+
+int dl_check(const ui_dl_t *dl, int min_h, char *why, size_t whylen)
+{
+    int i, j;
+
+    if (dl->overflow)
+        return snprintf(why, whylen, "draw list overflow"), -1;
+    if (dl->ncut > 0)
+        return snprintf(why, whylen, "%d text(s) cut, the first: '%s'", dl->ncut, dl->cut), -1;
+    for (i = 0; i < dl->nctl; i++) {
+        const ui_ctl_t *c = &dl->ctls[i];
+        if (c->label[0] == '\0')
+            continue; /* a tap-anywhere area */
+        if (c->r.h < min_h)
+            return snprintf(why, whylen, "control '%s' is %d px high (< %d)", c->label, c->r.h,
+                            min_h), -1;
+        if (off_canvas(dl, c->r))
+            return snprintf(why, whylen, "control '%s' leaves the screen", c->label), -1;
+        for (j = i + 1; j < dl->nctl; j++)
+            if (dl->ctls[j].label[0] != '\0' && overlap(c->r, dl->ctls[j].r))
+                return snprintf(why, whylen, "controls '%s' (%d,%d %dx%d) and '%s' (%d,%d %dx%d) overlap",
+                                c->label, c->r.x, c->r.y, c->r.w, c->r.h, dl->ctls[j].label,
+                                dl->ctls[j].r.x, dl->ctls[j].r.y, dl->ctls[j].r.w,
+                                dl->ctls[j].r.h), -1;
+    }
+    for (i = dl->layer; i < dl->n; i++) {
+        const dcmd_t *d = &dl->cmds[i];
+        if (d->kind != DC_TEXT || d->text[0] == '\0')
+            continue;
+        if (off_canvas(dl, d->r))
+            return snprintf(why, whylen, "text '%s' leaves the screen", d->text), -1;
+        for (j = i + 1; j < dl->n; j++) {
+            const dcmd_t *e = &dl->cmds[j];
+            if (e->kind == DC_TEXT && e->text[0] != '\0' && overlap(d->r, e->r) &&
+                !(d->r.x == e->r.x && d->r.y == e->r.y))
+                return snprintf(why, whylen, "texts '%s' and '%s' overlap", d->text, e->text),
+                       -1;
+        }
+        for (j = 0; j < dl->nctl; j++) {
+            const ui_ctl_t *c = &dl->ctls[j];
+            if (c->label[0] != '\0' && overlap(d->r, c->r) && !inside(d->r, c->r))
+                return snprintf(why, whylen, "text '%s' crosses the edge of control '%s'",
+                                d->text, c->label), -1;
+        }
+    }
     return 0;
 }

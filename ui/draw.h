@@ -56,6 +56,7 @@ typedef struct ui_ctl_s {
     const char *label, *name;
     const char *ch;   /* on-screen keyboard key: the text it types, else NULL */
     int enabled, primary;
+    int group;        /* > 0: a row of keys that switch scanning enters as one item */
 } ui_ctl_t;
 
 typedef struct ui_dl_s {
@@ -68,6 +69,9 @@ typedef struct ui_dl_s {
     char *arena;
     size_t used, arenacap;
     int overflow;
+    int ncut;           /* texts cut (ellipsis, a word broken, a label taller than its box) */
+    char cut[96];       /* the first one, for messages */
+    int layer;          /* first command of the top layer (a modal dialog) */
     const ui_measure_t *m;
     int w, h;           /* canvas size */
 } ui_dl_t;
@@ -78,8 +82,19 @@ void dl_free(ui_dl_t *dl);
 void dl_reset(ui_dl_t *dl);
 /* Zeroes the arena (texts of a finished session), then resets. */
 void dl_wipe(ui_dl_t *dl);
-/* Forgets the controls registered so far (a modal dialog covers them). */
+/* Forgets the controls registered so far (a modal dialog covers them);
+ * the commands after this one are the top layer that dl_check checks. */
 void dl_clear_controls(ui_dl_t *dl);
+/* Counts s as a cut text (dl_check reports it). */
+void dl_cut(ui_dl_t *dl, const char *s);
+
+/* Layout rules of a frame: no overflow, no cut text, every labelled
+ * control at least min_h px high and inside the canvas, no two labelled
+ * controls overlapping, every text line inside the canvas, not overlapping
+ * another text line (an overlay drawn at the same origin excepted), and
+ * either inside a control or clear of all controls. Returns 0, or -1 with
+ * the first problem in why. */
+int dl_check(const ui_dl_t *dl, int min_h, char *why, size_t whylen);
 
 /* A copy of s in the arena ("" on overflow). */
 const char *dl_str(ui_dl_t *dl, const char *s);
@@ -119,6 +134,13 @@ int ui_text(ui_dl_t *dl, int x, int y, int w, const char *s, int size, int bold,
 
 /* Centre of a rectangle; whether a point is in it. */
 int ui_in(ui_rect_t r, int x, int y);
+
+/* The focusable controls (enabled, labelled) in reading order: by rows
+ * from top to bottom (two controls whose vertical centres are less than
+ * half the lower one's height apart share a row), left to right in a row.
+ * Writes their indices to order (dl->nctl entries at most), returns how
+ * many. */
+int dl_reading_order(const ui_dl_t *dl, int *order);
 
 /* The topmost enabled control at (x, y), or -1. */
 int dl_hit(const ui_dl_t *dl, int x, int y);

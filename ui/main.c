@@ -1,6 +1,7 @@
 /* main.c - borne, the kiosk: window, event loop, headless scripted runs,
  * and the small state-directory commands (--init-demo, --check-state). */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 
 typedef struct shots_s {
     const char *dir;
+    const char *refs;   /* compare each shot with refs/NAME.png */
+    int update_refs;    /* ... or write it there */
     int width;
     unsigned epoch;
     render_t *r;
@@ -36,6 +39,10 @@ static void usage(FILE *f)
             "usage: borne --state DIR [--window] [--size WxH] [--today YYYY-MM-DD]\n"
             "       borne --headless --state DIR --script FILE --shots DIR [--size WxH]\n"
             "             [--shot-width W] [--today YYYY-MM-DD] [--warn-ms MS] [--reset-ms MS]\n"
+            "             [--refs DIR [--update-refs]]  compare shots with DIR/NAME.png\n"
+            "             (BORNE_UPDATE_REFS=1 also rewrites the references)\n"
+            "       (both) [--switch-keys NEXT,SELECT]  two-switch scanning, default F1,F2\n"
+            "              (or the first line of STATE/switch-keys)\n"
             "       borne --init-demo DIR\n"
             "       borne --check-state DIR\n"
             "Options: --assets DIR (default %s), --fonts DIR (default %s).\n"
@@ -43,10 +50,18 @@ static void usage(FILE *f)
             BORNE_ASSETS, FONT_DIR);
 }
 
+/* Reference screenshots: a shot matches its reference when the mean
+ * absolute difference is under 1 % and under 0.5 % of the pixels are off
+ * by more than 32 (font rendering differs a little between machines). */
+#define REF_MAX_MAD 0.01
+#define REF_MAX_OFF 0.005
+
 static int shot(void *arg, app_t *a, const char *name)
 {
     shots_t *s = arg;
-    char path[1200];
+    char path[1200], ref[1200], err[1300];
+    double mad, off;
+    int rc;
 
     if (s->dir == NULL)
         return 0;
@@ -56,7 +71,30 @@ static int shot(void *arg, app_t *a, const char *name)
     }
     render_draw(s->r, &a->dl, s->canvas);
     snprintf(path, sizeof path, "%s/%s.png", s->dir, name);
-    return render_save_png(s->canvas, path, s->width);
+    if ((rc = render_save_png(s->canvas, path, s->width)) != 0 || s->refs == NULL)
+        return rc;
+    snprintf(ref, sizeof ref, "%s/%s.png", s->refs, name);
+    if (s->update_refs) {
+        rc = render_save_png(s->canvas, ref, s->width);
+        if (rc == 0)
+            fprintf(stderr, "borne: reference %s written\n", ref);
+        return rc;
+    }
+    rc = render_compare_png(path, ref, &mad, &off);
+    if (rc == 0 && mad < REF_MAX_MAD && off < REF_MAX_OFF)
+        return 0;
+    /* the screen as it is, beside the reference, for a look */
+    snprintf(err, sizeof err, "%s/%s_err.png", s->dir, name);
+    (void)render_save_png(s->canvas, err, s->width);
+    if (rc != 0)
+        fprintf(stderr, "borne: shot %s: reference %s: %s\n", name, ref,
+                rc == BN_EINVAL ? "size differs" : "cannot be read");
+    else
+        fprintf(stderr,
+                "borne: shot %s differs from %s: mean difference %.2f %% (max 1 %%), "
+                "%.2f %% of pixels off by more than 32 (max 0.5 %%); see %s\n",
+                name, ref, 100 * mad, 100 * off, err);
+    return BN_EINVAL;
 }
 
 static char *slurp(const char *path)
@@ -98,12 +136,38 @@ static int key_of(const SDL_Keysym *k, app_key_t *out, char *ch)
     case SDLK_BACKSPACE: *out = KEY_BACKSPACE; return 1;
     default: break;
     }
+    if (k->sym >= SDLK_F1 && k->sym <= SDLK_F12) {
+        *out = (app_key_t)(KEY_F1 + (k->sym - SDLK_F1));
+        return 1;
+    }
     if ((k->sym >= SDLK_a && k->sym <= SDLK_z) || (k->sym >= SDLK_0 && k->sym <= SDLK_9) ||
         k->sym == SDLK_MINUS || k->sym == SDLK_QUOTE) {
         *ch = (char)k->sym;
         return 2;
     }
     return 0;
+}
+
+/* Waits up to timeout_ms for an event. SDL_WaitEventTimeout blocks on
+ * X11 and Wayland, but on drivers that cannot (offscreen, kmsdrm) it wakes
+ * every millisecond: there, poll every 10 ms for a second after the last
+ * input and every 40 ms when idle (idle_cpu_percent, docs/benchmarks.md). */
+static int wait_event(SDL_Event *ev, uint32_t timeout_ms, uint32_t idle_ms)
+{
+    const char *drv = SDL_GetCurrentVideoDriver();
+    uint32_t start = SDL_GetTicks();
+
+    if (drv != NULL && (strcmp(drv, "x11") == 0 || strcmp(drv, "wayland") == 0))
+        return SDL_WaitEventTimeout(ev, (int)timeout_ms);
+    for (;;) {
+        uint32_t waited;
+        if (SDL_PollEvent(ev))
+            return 1;
+        waited = SDL_GetTicks() - start;
+        if (waited >= timeout_ms)
+            return 0;
+        SDL_Delay(idle_ms + waited < 1000 ? 10 : 40);
+    }
 }
 
 /* The interactive loop: redraw only when something changed, wait for events. */
@@ -131,7 +195,7 @@ static int run_window(app_t *a, render_t *r, SDL_Window *win, SDL_Surface *canva
                 SDL_UpdateWindowSurface(win);
             }
         }
-        got = SDL_WaitEventTimeout(&ev, a->warning ? 250 : 1000);
+        got = wait_event(&ev, a->warning ? 250 : 1000, SDL_GetTicks() - a->last_input);
         while (got) {
             SDL_Surface *ws = SDL_GetWindowSurface(win);
             int ww = ws != NULL ? ws->w : canvas->w, wh = ws != NULL ? ws->h : canvas->h;
@@ -143,11 +207,11 @@ static int run_window(app_t *a, render_t *r, SDL_Window *win, SDL_Surface *canva
             case SDL_QUIT:
                 return 0;
             case SDL_FINGERDOWN:
-                app_tap(a, (int)(ev.tfinger.x * canvas->w), (int)(ev.tfinger.y * canvas->h));
+                app_tap(a, (int)(ev.tfinger.x * a->w), (int)(ev.tfinger.y * a->h));
                 break;
             case SDL_MOUSEBUTTONDOWN:
                 if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT)
-                    app_tap(a, ev.button.x * canvas->w / ww, ev.button.y * canvas->h / wh);
+                    app_tap(a, ev.button.x * a->w / ww, ev.button.y * a->h / wh);
                 break;
             case SDL_KEYDOWN:
                 switch (key_of(&ev.key.keysym, &k, &ch[0])) {
@@ -174,12 +238,17 @@ int main(int argc, char **argv)
         {"reset-ms", required_argument, NULL, 'r'}, {"init-demo", required_argument, NULL, 'I'},
         {"check-state", required_argument, NULL, 'C'}, {"assets", required_argument, NULL, 'a'},
         {"fonts", required_argument, NULL, 'f'}, {"window", no_argument, NULL, 'n'},
+        {"switch-keys", required_argument, NULL, 'k'},
+        {"refs", required_argument, NULL, 'R'}, {"update-refs", no_argument, NULL, 'U'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     const char *state = NULL, *script_path = NULL, *assets = BORNE_ASSETS, *fonts = FONT_DIR;
+    const char *switch_keys = NULL;
+    char switch_file[64] = "";
     const char *env = getenv("BORNE_ASSETS");
-    shots_t shots = {NULL, 0, 0, NULL, NULL};
-    int headless = 0, windowed = 0, w = 1920, h = 1080, c, rc, status = 1, sized = 0;
+    shots_t shots = {NULL, NULL, 0, 0, 0, NULL, NULL};
+    const char *update_env = getenv("BORNE_UPDATE_REFS");
+    int headless = 0, windowed = 0, w = 1920, h = 1080, c, rc, status = 1, sized = 0, lw, lh;
     long warn_ms = 60000, reset_ms = 90000;
     uint32_t today = day_today();
     char why[8192] = "";
@@ -191,6 +260,8 @@ int main(int argc, char **argv)
 
     if (env != NULL && *env)
         assets = env;
+    if (update_env != NULL && strcmp(update_env, "1") == 0)
+        shots.update_refs = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'H': headless = 1; break;
@@ -217,6 +288,9 @@ int main(int argc, char **argv)
         case 'a': assets = optarg; break;
         case 'f': fonts = optarg; break;
         case 'n': windowed = 1; break;
+        case 'k': switch_keys = optarg; break;
+        case 'R': shots.refs = optarg; break;
+        case 'U': shots.update_refs = 1; break;
         case 'I':
             if ((rc = kiosk_init_demo(optarg, assets, why, sizeof why)) != 0) {
                 fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
@@ -285,8 +359,36 @@ int main(int argc, char **argv)
         goto out;
     }
     shots.r = r;
-    if ((rc = app_init(&app, assets, render_measure(r), w, h, why, sizeof why)) != 0) {
+    /* Screens lay out for a canvas whose shorter side is 1080 px (the size
+     * the touch targets are set for); other screens scale that layout:
+     * 1280x800 is laid out as 1728x1080 and drawn at 74 %. */
+    {
+        double zoom = (w < h ? w : h) / 1080.0;
+        render_set_zoom(r, zoom);
+        lw = (int)lround(w / zoom);
+        lh = (int)lround(h / zoom);
+    }
+    if ((rc = app_init(&app, assets, render_measure(r), lw, lh, why, sizeof why)) != 0) {
         fprintf(stderr, "borne: %s: %s\n", bn_strerror(rc), why);
+        goto out;
+    }
+    /* the two switches: --switch-keys, else STATE/switch-keys, else F1,F2 */
+    if (switch_keys == NULL) {
+        char path[1200];
+        FILE *f;
+        snprintf(path, sizeof path, "%s/switch-keys", state);
+        if ((f = fopen(path, "r")) != NULL) {
+            if (fgets(switch_file, sizeof switch_file, f) != NULL) {
+                switch_file[strcspn(switch_file, " \t\r\n")] = '\0';
+                switch_keys = switch_file;
+            }
+            fclose(f);
+        }
+    }
+    if (switch_keys != NULL && app_set_switch_keys(&app, switch_keys, why, sizeof why) != 0) {
+        fprintf(stderr, "borne: %s\n", why);
+        status = 2;
+        app_free(&app);
         goto out;
     }
     app.warn_ms = (uint32_t)warn_ms;

@@ -9,16 +9,6 @@
 
 #include "bn_err.h"
 
-static const struct {
-    const char *name;
-    int key;
-} keys[] = {
-    {"Tab", KEY_TAB},     {"Shift+Tab", KEY_SHIFT_TAB}, {"Enter", KEY_ENTER},
-    {"Escape", KEY_ESCAPE}, {"Left", KEY_LEFT},       {"Right", KEY_RIGHT},
-    {"Up", KEY_UP},       {"Down", KEY_DOWN},           {"Space", KEY_SPACE},
-    {"Backspace", KEY_BACKSPACE},
-};
-
 /* Reads a "quoted" argument (\" and \\ escapes) at p; returns the end or NULL. */
 static const char *quoted(const char *p, char *out, size_t cap)
 {
@@ -79,16 +69,14 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
             e = end;
         }
     } else if (word(&p, "key")) {
-        size_t i, n = strcspn(p, " \t");
+        size_t n = strcspn(p, " \t");
         c->kind = SC_KEY;
         if (n == 0 || n >= sizeof c->arg)
             return snprintf(err, errlen, "key: expected a key name"), -1;
         memcpy(c->arg, p, n);
         c->arg[n] = '\0';
         e = p + n;
-        for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
-            if (strcmp(c->arg, keys[i].name) == 0)
-                c->key = keys[i].key;
+        c->key = (int)app_key_named(c->arg);
         if (c->key == 0 && !(n == 1 && isalnum((unsigned char)c->arg[0])))
             return snprintf(err, errlen, "key: unknown key '%.40s'", c->arg), -1;
     } else if (word(&p, "type")) {
@@ -122,12 +110,16 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
             c->kind = SC_EXPECT_NO_TEXT;
             if (!word(&p, "text") || (e = quoted(p, c->arg, sizeof c->arg)) == NULL)
                 return snprintf(err, errlen, "expect no text: expected \"TEXT\""), -1;
+        } else if (word(&p, "focus")) {
+            c->kind = SC_EXPECT_FOCUS;
+            if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+                return snprintf(err, errlen, "expect focus: expected \"LABEL\""), -1;
         } else if (word(&p, "text")) {
             c->kind = SC_EXPECT_TEXT;
             if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
                 return snprintf(err, errlen, "expect text: expected \"TEXT\""), -1;
         } else {
-            return snprintf(err, errlen, "expect: expected 'screen NAME', 'text \"TEXT\"' or 'no text \"TEXT\"'"), -1;
+            return snprintf(err, errlen, "expect: expected 'screen NAME', 'text \"TEXT\"', 'no text \"TEXT\"' or 'focus \"LABEL\"'"), -1;
         }
     } else {
         return snprintf(err, errlen, "unknown command '%.20s'", p), -1;
@@ -200,6 +192,9 @@ static void describe(const app_t *a, char *out, size_t cap)
     at = (size_t)snprintf(out, cap, "  screen: %s\n  texts:", app_screen_name(a->scr));
     for (i = 0; i < a->dl.ntext && at < cap; i++)
         at += (size_t)snprintf(out + at, cap - at, " \"%s\"", a->dl.texts[i]);
+    if (at < cap && a->focus >= 0 && a->focus < a->dl.nctl)
+        at += (size_t)snprintf(out + at, cap - at, "\n  focus: [%s]%s", a->dl.ctls[a->focus].label,
+                               a->focus_group > 0 ? " (its row)" : "");
     if (at < cap)
         at += (size_t)snprintf(out + at, cap - at, "\n  controls:");
     for (i = 0; i < a->dl.nctl && at < cap; i++)
@@ -361,7 +356,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         case SC_SHOT:
             app_draw(a);
             if (shot != NULL && shot(arg, a, c->arg) != 0)
-                snprintf(err, sizeof err, "could not save %s.png", c->arg);
+                snprintf(err, sizeof err, "shot %s: not saved, or unlike its reference", c->arg);
             break;
         case SC_EXPECT_SCREEN:
             if (strcmp(app_screen_name(a->scr), c->arg) != 0)
@@ -370,6 +365,12 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         case SC_EXPECT_NO_TEXT:
             if (has_text(a, c->arg))
                 snprintf(err, sizeof err, "did not expect text \"%s\"", c->arg);
+            break;
+        case SC_EXPECT_FOCUS:
+            if (a->focus < 0 || a->focus >= a->dl.nctl ||
+                !(same(a->dl.ctls[a->focus].label, c->arg) ||
+                  (a->dl.ctls[a->focus].name != NULL && same(a->dl.ctls[a->focus].name, c->arg))))
+                snprintf(err, sizeof err, "expected the focus on \"%s\"", c->arg);
             break;
         case SC_EXPECT_TEXT:
             if (!has_text(a, c->arg))
@@ -390,6 +391,11 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         if (a->missing_keys > 0)
             return bn_fail(why, whylen, BN_EINVAL, "line %d: catalog key '%s' is missing",
                            c->line, a->last_missing);
+        /* layout rules of every frame (cut or overlapping texts, controls) */
+        if (dl_check(&a->dl, 88, err, sizeof err) != 0) {
+            describe(a, scr, sizeof scr);
+            return bn_fail(why, whylen, BN_EINVAL, "line %d: layout: %s\n%s", c->line, err, scr);
+        }
     }
     return 0;
 }

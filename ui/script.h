@@ -2,7 +2,8 @@
  *
  * One command a line, `#` comments (format in docs/scripting.md):
  *   tap "LABEL" | tap X Y | key NAME | type "TEXT" | wait MS | shot NAME |
- *   expect screen NAME | expect text "TEXT" | expect no text "TEXT" */
+ *   expect screen NAME | expect text "TEXT" | expect no text "TEXT" |
+ *   expect focus "LABEL" */
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
@@ -12,7 +13,7 @@
 
 typedef enum {
     SC_TAP_LABEL = 1, SC_TAP_XY, SC_KEY, SC_TYPE, SC_WAIT, SC_SHOT, SC_EXPECT_SCREEN,
-    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT
+    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS
 } sc_kind_t;
 
 typedef struct sc_cmd_s {

@@ -11,6 +11,19 @@ export SDL_VIDEODRIVER=offscreen
 "$borne" --init-demo "$tmp/state" >/dev/null
 "$borne" --headless --state "$tmp/state" --script "$here/tour.txt" --shots "$here" \
     --shot-width 960 --today 2027-03-15 >/dev/null
+# high contrast and the largest text size; two-switch scanning
+"$borne" --init-demo "$tmp/contrast" >/dev/null
+"$borne" --headless --state "$tmp/contrast" --script "$here/tour-contrast.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null
+"$borne" --headless --state "$tmp/contrast" --script "$here/tour-switch.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null
+# other screen sizes, scaled by half
+for size in 1280x800 1080x1920; do
+    "$borne" --init-demo "$tmp/$size" >/dev/null
+    sed "s/SIZE/$size/" "$here/tour-sizes.txt" >"$tmp/tour-$size.txt"
+    "$borne" --headless --state "$tmp/$size" --script "$tmp/tour-$size.txt" --shots "$here" \
+        --size "$size" --shot-width $((${size%x*} / 2)) --today 2027-03-15 >/dev/null
+done
 # out of service: the polls are not open in this store
 "$borne" --init-demo "$tmp/closed" >/dev/null
 rm "$tmp/closed/kiosk.db"

@@ -1,16 +1,17 @@
 #!/bin/sh
 # e2e.sh - one end-to-end kiosk test: a fresh demo state directory, a script
 # replayed headless, then the store checked and the receipt's QR decoded.
-# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr]
+# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|-] [WxH]
 #   qr: the script saves a shot named "receipt"; its QR code must decode
 #   (zbarimg) to the tracking code borne printed ("receipt CODE" on stdout).
+#   WxH: the screen size (default 1920x1080).
 set -eu
-borne=$1 script=$2 work=$3 expected=$4 qr=${5:-}
+borne=$1 script=$2 work=$3 expected=$4 qr=${5:-} size=${6:-1920x1080}
 rm -rf "$work"
 mkdir -p "$work/shots"
 "$borne" --init-demo "$work/state" >/dev/null
 "$borne" --headless --state "$work/state" --script "$script" --shots "$work/shots" \
-    --today 2027-03-15 --warn-ms 60000 --reset-ms 90000 >"$work/stdout"
+    --today 2027-03-15 --warn-ms 60000 --reset-ms 90000 --size "$size" >"$work/stdout"
 cat "$work/stdout"
 "$borne" --check-state "$work/state" >"$work/check"
 cat "$work/check"

@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -92,27 +93,55 @@ static void run(app_t *a, const char *text)
     script_free(&s);
 }
 
-/* Layout rules of the frame on screen. */
-static void check_frame(app_t *a)
+/* WCAG 2 relative luminance and contrast ratio. */
+static double lum(ui_color_t c)
 {
+    double v[3] = {c.r / 255.0, c.g / 255.0, c.b / 255.0};
     int i;
 
+    for (i = 0; i < 3; i++)
+        v[i] = v[i] <= 0.04045 ? v[i] / 12.92 : pow((v[i] + 0.055) / 1.055, 2.4);
+    return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2];
+}
+
+static double contrast(ui_color_t a, ui_color_t b)
+{
+    double la = lum(a), lb = lum(b);
+
+    return la > lb ? (la + 0.05) / (lb + 0.05) : (lb + 0.05) / (la + 0.05);
+}
+
+/* Layout rules of the frame on screen: dl_check (controls >= 88 px high,
+ * on screen, not overlapping; texts on screen, not cut, not overlapping),
+ * no placeholder left, and every text line at least 7:1 against the
+ * opaque fill under it. */
+static void check_frame(app_t *a)
+{
+    char why[512];
+    int i, j;
+
     app_draw(a);
-    assert_int_equal(a->dl.overflow, 0);
     assert_int_equal(a->missing_keys, 0);
-    for (i = 0; i < a->dl.nctl; i++) {
-        const ui_ctl_t *c = &a->dl.ctls[i];
-        if (c->r.h < 88)
-            fail_msg("%s: control '%s' is %d px high (< 88)", app_screen_name(a->scr), c->label,
-                     c->r.h);
-        if (c->r.x < 0 || c->r.y < 0 || c->r.x + c->r.w > a->w || c->r.y + c->r.h > a->h)
-            fail_msg("%s: control '%s' leaves the screen", app_screen_name(a->scr), c->label);
-    }
-    for (i = 0; i < a->dl.n; i++) {
+    if (dl_check(&a->dl, 88, why, sizeof why) != 0)
+        fail_msg("%s (%dx%d, size %d, theme %d, %s): %s", app_screen_name(a->scr), a->w, a->h,
+                 a->text_size, a->contrast, a->lang_code[a->lang], why);
+    for (i = a->dl.layer; i < a->dl.n; i++) {
         const dcmd_t *d = &a->dl.cmds[i];
-        if (d->kind == DC_TEXT && (d->r.x < 0 || d->r.x + d->r.w > a->w || d->r.y < 0 ||
-                                   d->r.y + d->r.h > a->h))
-            fail_msg("%s: text '%s' leaves the screen", app_screen_name(a->scr), d->text);
+        int cx = d->r.x + d->r.w / 2, cy = d->r.y + d->r.h / 2;
+        if (d->kind != DC_TEXT || d->text[0] == '\0')
+            continue;
+        for (j = i - 1; j >= 0; j--) {
+            const dcmd_t *e = &a->dl.cmds[j];
+            if ((e->kind == DC_RECT || e->kind == DC_RRECT) && e->c.a == 255 &&
+                ui_in(e->r, cx, cy)) {
+                double cr = contrast(d->c, e->c);
+                if (cr < 7.0)
+                    fail_msg("%s (theme %d): text '%s' has a contrast of %.2f:1 (< 7:1)",
+                             app_screen_name(a->scr), a->contrast, d->text, cr);
+                break;
+            }
+        }
+        assert_true(j >= 0); /* every text is on some fill */
     }
     for (i = 0; i < a->dl.ntext; i++)
         if (strchr(a->dl.texts[i], '{') != NULL)
@@ -196,7 +225,14 @@ static void test_session_wiped(void **state)
     run(a, identity_fr);
     run(a, "tap \"Choisir : Jardin partagé du Blosne\"\n");
     assert_int_equal(a->s.nsel, 1);
+    app_action(a, ACT_SIZE + APP_SIZE_LARGEST);
+    app_action(a, ACT_CONTRAST + APP_THEME_CONTRAST);
+    assert_int_equal(a->theme.scale, 150);
     app_reset_session(a);
+    /* the next citizen gets the usual display */
+    assert_int_equal(a->text_size, APP_SIZE_NORMAL);
+    assert_int_equal(a->contrast, APP_THEME_NORMAL);
+    assert_int_equal(a->theme.scale, 100);
     memset(&empty, 0, sizeof empty);
     empty.commune = -1;
     empty.territory = -1;
@@ -335,7 +371,11 @@ static void test_keyboard_focus(void **state)
     app_draw(a);
     assert_int_equal(a->focus, -1);
     app_key(a, KEY_TAB);
-    assert_string_equal(a->dl.ctls[a->focus].label, "Français");
+    assert_string_equal(a->dl.ctls[a->focus].label, "Affichage");
+    app_key(a, KEY_TAB);
+    /* the current language: a check mark, not only a colour */
+    assert_string_equal(a->dl.ctls[a->focus].label, "\xe2\x9c\x93 Français");
+    assert_string_equal(a->dl.ctls[a->focus].name, "Français");
     app_key(a, KEY_TAB);
     app_key(a, KEY_ENTER); /* English */
     assert_int_equal(a->lang, 1);
@@ -343,7 +383,7 @@ static void test_keyboard_focus(void **state)
     app_key(a, KEY_TAB);   /* skips the unlabelled whole-screen control */
     assert_string_equal(a->dl.ctls[a->focus].label, "Touch the screen to start");
     app_key(a, KEY_SHIFT_TAB);
-    assert_string_equal(a->dl.ctls[a->focus].label, "English");
+    assert_string_equal(a->dl.ctls[a->focus].label, "\xe2\x9c\x93 English");
     app_key(a, KEY_ESCAPE); /* nothing to go back to */
     assert_int_equal(a->scr, SCR_WELCOME);
     app_key(a, KEY_TAB);
@@ -428,6 +468,231 @@ static void test_out_of_service(void **state)
     free(assets);
 }
 
+/* Two-switch scanning: the keys, rows of keys entered and left. */
+static void test_switch_scanning(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    char why[256];
+    int i;
+
+    assert_int_equal(app_set_switch_keys(a, "Space", why, sizeof why), BN_EINVAL);
+    assert_int_equal(app_set_switch_keys(a, "F1,F1", why, sizeof why), BN_EINVAL);
+    assert_int_equal(app_set_switch_keys(a, "Tab,Enter", why, sizeof why), BN_EINVAL);
+    assert_int_equal(app_set_switch_keys(a, "F1,Nope", why, sizeof why), BN_EINVAL);
+    assert_non_null(strstr(why, "Nope"));
+    assert_int_equal(app_set_switch_keys(a, "Space,Return", why, sizeof why), 0);
+    assert_int_equal(a->sw_next, KEY_SPACE);
+    assert_int_equal(a->sw_select, KEY_ENTER);
+    /* welcome: Affichage, Français, English, start; wrapping */
+    for (i = 0; i < 4; i++)
+        app_key(a, KEY_SPACE);
+    assert_string_equal(a->dl.ctls[a->focus].label, "Touchez l'écran pour commencer");
+    app_key(a, KEY_SPACE);
+    app_draw(a);
+    assert_string_equal(a->dl.ctls[a->focus].label, "Affichage");
+    for (i = 0; i < 3; i++)
+        app_key(a, KEY_SPACE);
+    app_key(a, KEY_ENTER);
+    assert_int_equal(a->scr, SCR_IDENTITY);
+    /* the first row of keys is one item; entering it, then leaving it */
+    for (i = 0; i < 4; i++)
+        app_key(a, KEY_SPACE);
+    assert_int_equal(a->focus_group, 1);
+    check_frame(a); /* the ring around the row */
+    app_key(a, KEY_ENTER);
+    assert_int_equal(a->scan_group, 1);
+    assert_string_equal(a->dl.ctls[a->focus].label, "A");
+    app_key(a, KEY_SPACE);
+    app_key(a, KEY_ENTER); /* Z typed, back to the first row */
+    assert_string_equal(a->s.field[ID_LAST], "Z");
+    assert_int_equal(a->focus_group, 1);
+    assert_int_equal(a->scan_group, 0);
+    app_key(a, KEY_ENTER);
+    for (i = 0; i < 12; i++)
+        app_key(a, KEY_SPACE); /* past the last key: back to the row */
+    assert_int_equal(a->scan_group, 0);
+    assert_int_equal(a->focus_group, 1);
+    app_key(a, KEY_SPACE);
+    assert_int_equal(a->focus_group, 2);
+    /* Tab still moves key by key */
+    app_key(a, KEY_TAB);
+    assert_int_equal(a->focus_group, 0);
+}
+
+/* Both themes: every text/background pair of the theme is at least 7:1. */
+static void test_theme_contrast(void **state)
+{
+    ui_color_t pairs[32][2];
+    int t, i, n;
+
+    (void)state;
+    for (t = 0; t < APP_THEME__COUNT; t++) {
+        n = app_theme_pairs(&app_themes[t], pairs, 32);
+        assert_true(n > 5 && n <= 32);
+        for (i = 0; i < n; i++) {
+            double cr = contrast(pairs[i][0], pairs[i][1]);
+            if (cr < 7.0)
+                fail_msg("theme %d, pair %d: %.2f:1 (< 7:1)", t, i, cr);
+        }
+    }
+}
+
+/* Reopens a fresh kiosk at w x h (the fixture's state directory). */
+static void reopen(fixture_t *f, int w, int h)
+{
+    char why[512] = "", *assets = tu_asset("");
+
+    app_free(&f->app);
+    if (app_init(&f->app, assets, &fake, w, h, why, sizeof why) != 0)
+        fail_msg("app_init: %s", why);
+    if (kiosk_open(&f->app, f->dir, today(), why, sizeof why) != 0)
+        fail_msg("kiosk_open: %s", why);
+    free(assets);
+}
+
+static void display(app_t *a, int size, int theme)
+{
+    app_set_display(a, size, theme);
+    check_frame(a);
+}
+
+/* Every screen, in both languages where the text differs most, checked
+ * with check_frame at one screen size, text size and theme. `n` makes the
+ * voter unique (birth day). */
+static void tour(app_t *a, int size, int theme, int n)
+{
+    char buf[512];
+    int lang;
+
+    display(a, size, theme);
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+        app_action(a, ACT_DISPLAY); /* the display options dialog */
+        check_frame(a);
+        app_action(a, ACT_DISPLAY_CLOSE);
+    }
+    run(a, "tap \"Touchez l'écran pour commencer\"\n");
+    check_frame(a);
+    app_action(a, ACT_NEXT); /* an empty name is explained */
+    check_frame(a);
+    run(a, "type \"Le Gall-Kerhervé de la Villemarqué\"\n");
+    check_frame(a);
+    app_action(a, ACT_LANG + 1);
+    check_frame(a);
+    app_action(a, ACT_LANG + 0);
+    run(a, "tap \"Suivant\"\n type \"Éloïse Marie-Thérèse\"\n");
+    check_frame(a);
+    snprintf(buf, sizeof buf, "tap \"Suivant\"\n type \"%02d04\"\n", n);
+    run(a, buf);
+    check_frame(a);
+    app_action(a, ACT_NEXT); /* incomplete date explained */
+    check_frame(a);
+    run(a, "type \"1987\"\n tap \"Suivant\"\n type \"saint\"\n");
+    check_frame(a);                 /* suggestions and "n communes" */
+    app_action(a, ACT_NEXT);        /* no commune picked: explained */
+    check_frame(a);
+    run(a, "type \"zzz\"\n");
+    check_frame(a);                 /* none */
+    app_action(a, ACT_LANG + 1);
+    check_frame(a);
+    app_action(a, ACT_LANG + 0);
+    run(a, "key Backspace\n key Backspace\n key Backspace\n key Backspace\n key Backspace\n"
+           "key Backspace\n key Backspace\n key Backspace\n type \"noyal-ch\"\n");
+    check_frame(a);
+    run(a, "tap \"Noyal-Châtillon-sur-Seiche\"\n");
+    check_frame(a);                 /* chosen */
+    run(a, "tap \"Continuer\"\n expect screen projects\n");
+    check_frame(a);
+    /* choose until a choice is refused, then the detail and the review */
+    {
+        int i, refused = -1;
+        for (i = 0; i < a->pkg->n_projects && refused < 0; i++)
+            if (a->pkg->projects[i].territory == a->s.territory) {
+                app_action(a, ACT_TOGGLE + i);
+                if (a->s.notice != NOTICE_NONE)
+                    refused = i;
+                check_frame(a);
+            }
+        assert_true(refused >= 0);
+        /* a chosen card says so in words and with a check mark, not by
+         * its colour alone */
+        run(a, "expect text \"\xe2\x9c\x93 Choisi\"\n");
+        for (lang = 1; lang >= 0; lang--) {
+            app_action(a, ACT_LANG + lang);
+            check_frame(a);
+        }
+        app_action(a, ACT_PAGE_NEXT);
+        check_frame(a);
+        app_action(a, ACT_PAGE_PREV);
+        app_action(a, ACT_OPEN + refused);
+        check_frame(a);
+        app_action(a, ACT_TOGGLE + refused); /* refused again, in the detail */
+        check_frame(a);
+        app_action(a, ACT_OPEN + a->s.sel[0]);
+        app_action(a, ACT_BACK);
+        app_action(a, ACT_OPEN + a->s.sel[0]);
+        check_frame(a);                      /* a chosen project */
+        run(a, "expect text \"\xe2\x9c\x93 Vous avez choisi ce projet.\"\n");
+        app_action(a, ACT_BACK);
+    }
+    app_action(a, ACT_REVIEW);
+    check_frame(a);
+    app_action(a, ACT_LANG + 1);
+    check_frame(a);
+    app_action(a, ACT_LANG + 0);
+    /* the focus ring on the last control */
+    app_key(a, KEY_SHIFT_TAB);
+    check_frame(a);
+    app_tick(a, a->now + a->warn_ms);     /* the inactivity warning */
+    check_frame(a);
+    app_action(a, ACT_STAY);
+    app_action(a, ACT_CONFIRM);
+    assert_int_equal(a->scr, SCR_RECEIPT);
+    display(a, size, theme);
+    check_frame(a);
+    app_action(a, ACT_FINISH);
+    /* already taken part, too young */
+    display(a, size, theme);
+    snprintf(buf, sizeof buf,
+             "tap \"Touchez l'écran pour commencer\"\n type \"le gall-kerherve de la villemarque\"\n"
+             "tap \"Suivant\"\n type \"eloise marie-therese\"\n tap \"Suivant\"\n"
+             "type \"%02d041987\"\n tap \"Suivant\"\n type \"noyal-chatillon-sur-seiche\"\n"
+             "tap \"Continuer\"\n expect screen message\n", n);
+    run(a, buf);
+    check_frame(a);
+    app_action(a, ACT_FINISH);
+    display(a, size, theme);
+    run(a, "tap \"Touchez l'écran pour commencer\"\n type \"Hamon\"\n tap \"Suivant\"\n"
+           "type \"Lou\"\n tap \"Suivant\"\n type \"01052014\"\n tap \"Suivant\"\n"
+           "type \"rennes\"\n tap \"Continuer\"\n expect screen message\n");
+    check_frame(a);
+    app_action(a, ACT_LANG + 1);
+    check_frame(a);
+    app_action(a, ACT_FINISH);
+    /* out of service, with a long reason for agents */
+    app_out_of_service(a, "polls of 'bp35-demo' are not open in the store of this kiosk");
+    display(a, size, theme);
+}
+
+/* Every screen at every text size and in both themes, on the three
+ * screens: 1920x1080, 1280x800 (laid out as 1728x1080, drawn at 74 %:
+ * ui/main.c) and portrait 1080x1920. */
+static void test_every_size(void **state)
+{
+    static const int sizes[][2] = {{1920, 1080}, {1728, 1080}, {1080, 1920}};
+    fixture_t *f = *state;
+    int k, size, theme, n = 1;
+
+    for (k = 0; k < 3; k++)
+        for (size = 0; size < APP_SIZE__COUNT; size++)
+            for (theme = 0; theme < APP_THEME__COUNT; theme++) {
+                reopen(f, sizes[k][0], sizes[k][1]);
+                tour(&f->app, size, theme, n++);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -439,6 +704,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyboard_focus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cast_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_service, setup, teardown),
+        cmocka_unit_test(test_theme_contrast),
+        cmocka_unit_test_setup_teardown(test_switch_scanning, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_every_size, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

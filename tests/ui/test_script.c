@@ -87,6 +87,26 @@ static void test_errors(void **state)
     bad("expect no thing\n", "line 1: expect no text");
     bad("tap \"A\" extra\n", "line 1: unexpected 'extra' at the end");
     bad("wait 100 200\n", "line 1: unexpected '200'");
+    bad("expect focus Suivant\n", "line 1: expect focus: expected \"LABEL\"");
+    bad("key F13\n", "line 1: key: unknown key 'F13'");
+}
+
+/* The switch keys and the scanning check. */
+static void test_switch_commands(void **state)
+{
+    script_t s;
+    char why[256] = "";
+
+    (void)state;
+    assert_int_equal(script_parse("key F1\nkey F12\nkey Return\nexpect focus \"Suivant\"\n", &s,
+                                  why, sizeof why), 0);
+    assert_int_equal(s.n, 4);
+    assert_int_equal(s.cmds[0].key, KEY_F1);
+    assert_int_equal(s.cmds[1].key, KEY_F12);
+    assert_int_equal(s.cmds[2].key, KEY_ENTER);
+    assert_int_equal(s.cmds[3].kind, SC_EXPECT_FOCUS);
+    assert_string_equal(s.cmds[3].arg, "Suivant");
+    script_free(&s);
 }
 
 int main(void)
@@ -94,6 +114,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_all),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_switch_commands),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

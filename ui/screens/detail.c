@@ -4,51 +4,133 @@
 
 #include "screens.h"
 
-void scr_detail_draw(app_t *a)
+/* The panel: meter, the large toggle, what happened, back. Returns its
+ * height; draws it when draw. */
+static int panel(app_t *a, int px, int py, int pw, int min_h, int draw)
 {
     const ui_theme_t *t = &a->theme;
+    int chosen = projects_chosen(a, a->s.detail), y = py + 24, th, bh, ms = app_sz(a, 32);
+    char buf[512], left[256], count[256];
+    const char *toggle = tr(a, chosen ? "detail.remove" : "detail.choose");
+    const char *back = tr(a, "detail.back");
+
+    projects_meter(a, left, count, sizeof left);
+    if (draw)
+        dl_rrect(&a->dl, (ui_rect_t){px, py, pw, min_h}, 20, t->surface);
+    px += 32;
+    pw -= 64;
+    /* the meter, unless a refused choice is explained (the notice says
+     * what is left) and the text is large */
+    if (a->s.notice == NOTICE_NONE || a->theme.scale == 100) {
+        y += (draw ? ui_text(&a->dl, px, y, pw, left, ms, 1, t->text, AL_LEFT, 0)
+                   : ui_text_h(&a->dl, left, ms, 1, pw, 0)) + 12;
+        y += (draw ? ui_text(&a->dl, px, y, pw, count, ms, 0, t->text, AL_LEFT, 0)
+                   : ui_text_h(&a->dl, count, ms, 0, pw, 0)) + 32;
+    }
+    th = app_button_h(a, toggle, pw, BTN_PRIMARY, 120);
+    if (draw)
+        app_button(a, (ui_rect_t){px, y, pw, th}, toggle, NULL, ACT_TOGGLE + a->s.detail,
+                   chosen ? BTN_SECONDARY : BTN_PRIMARY, 1);
+    y += th + 24;
+    if (chosen)
+        y += (draw ? ui_text(&a->dl, px, y, pw, tr(a, "detail.is_chosen"), ms, 1, t->text,
+                             AL_LEFT, 0)
+                   : ui_text_h(&a->dl, tr(a, "detail.is_chosen"), ms, 1, pw, 0)) + 24;
+    if (projects_notice(a, buf, sizeof buf) != NULL) {
+        if (draw)
+            y += app_notice(a, px, y, pw, buf) + 24;
+        else
+            y += app_notice_h(a, pw, buf) + 24;
+    }
+    bh = app_button_h(a, back, pw, BTN_SECONDARY, 96);
+    if (y < py + min_h - 32 - bh)
+        y = py + min_h - 32 - bh; /* at the bottom when there is room */
+    if (draw)
+        app_button(a, (ui_rect_t){px, y, pw, bh}, back, NULL, ACT_BACK, BTN_SECONDARY, 1);
+    return y + bh + 32 - py;
+}
+
+/* The text of the project in blocks (title, cost, summary, description),
+ * split into pages that fit between y0 and y1 when it is too long (the
+ * largest text sizes): "Suite du texte" and "Début du texte" then turn
+ * them. */
+static void text_column(app_t *a, int x, int y0, int y1, int cw)
+{
     const pkg_project_t *p = &a->pkg->projects[a->s.detail];
-    int top = app_top_bar(a), x = APP_MARGIN, y = top + 32, cw = a->w - 2 * APP_MARGIN - 720;
-    int px = a->w - APP_MARGIN - 620, pw = 620, py = top + 32, chosen = projects_chosen(a, a->s.detail);
+    const ui_theme_t *t = &a->theme;
     char buf[512], cost[48];
     const char *kv[] = {"cost", cost, NULL};
-    ui_rect_t panel;
+    const char *text[4];
+    int size[4] = {app_sz_big(a, 52), app_sz(a, 36), app_sz(a, 34), app_sz(a, 34)};
+    int bold[4] = {1, 1, 1, 0}, gap[4] = {16, 28, 24, 24}, h[4], page[4], i, y, pages = 1;
+    int bh = 0, room;
 
     fmt_money(p->cost, cost, sizeof cost);
-    y += app_heading(a, x, y, cw, app_ptext(a, &p->title)) + 16;
-    y += ui_text(&a->dl, x, y, cw, trf(a, buf, sizeof buf, "detail.cost", kv), app_sz(a, 36), 1,
-                 t->text, AL_LEFT, 0) + 28;
-    y += ui_text(&a->dl, x, y, cw, app_ptext(a, &p->summary), app_sz(a, 34), 1, t->text, AL_LEFT,
-                 0) + 24;
-    ui_text(&a->dl, x, y, cw, app_ptext(a, &p->description), app_sz(a, 34), 0, t->text, AL_LEFT,
-            0);
-
-    /* the panel: meter, toggle, what happened, back */
-    panel = (ui_rect_t){px - 32, py - 16, pw + 64, a->h - py - 24};
-    dl_rrect(&a->dl, panel, 20, t->surface);
-    py += 16;
-    {
-        char left[256], count[256];
-        projects_meter(a, left, count, sizeof left);
-        py += ui_text(&a->dl, px, py, pw, left, app_sz(a, 32), 1, t->text, AL_LEFT, 0) + 12;
-        py += ui_text(&a->dl, px, py, pw, count, app_sz(a, 32), 0, t->text, AL_LEFT, 0) + 32;
+    text[0] = app_ptext(a, &p->title);
+    text[1] = trf(a, buf, sizeof buf, "detail.cost", kv);
+    text[2] = app_ptext(a, &p->summary);
+    text[3] = app_ptext(a, &p->description);
+    for (i = 0; i < 4; i++)
+        h[i] = ui_text_h(&a->dl, text[i], size[i], bold[i], cw, 0) + gap[i];
+    if (h[0] + h[1] + h[2] + h[3] > y1 - y0) {
+        const char *more = tr(a, "detail.more"), *prev = tr(a, "detail.prev");
+        int bw = (cw - 24) / 2;
+        bh = app_button_h(a, more, bw, BTN_SECONDARY, 96);
+        bh = app_button_h(a, prev, bw, BTN_SECONDARY, bh);
     }
-    app_button(a, (ui_rect_t){px, py, pw, 120}, tr(a, chosen ? "detail.remove" : "detail.choose"),
-               NULL, ACT_TOGGLE + a->s.detail, chosen ? BTN_SECONDARY : BTN_PRIMARY, 1);
-    py += 120 + 24;
-    if (chosen)
-        py += ui_text(&a->dl, px, py, pw, tr(a, "detail.is_chosen"), app_sz(a, 32), 1, t->text,
-                      AL_LEFT, 0) + 24;
-    if (projects_notice(a, buf, sizeof buf) != NULL)
-        app_notice(a, px, py, pw, buf);
-    app_button(a, (ui_rect_t){px, a->h - 24 - 32 - 96, pw, 96}, tr(a, "detail.back"), NULL,
-               ACT_BACK, BTN_SECONDARY, 1);
+    /* the title on every page, the other blocks page by page */
+    room = y1 - y0 - h[0] - (bh > 0 ? bh + 24 : 0);
+    page[0] = 0;
+    for (i = 1, y = 0; i < 4; i++) {
+        if (y > 0 && y + h[i] > room) {
+            pages++;
+            y = 0;
+        }
+        page[i] = pages - 1;
+        y += h[i];
+    }
+    if (a->s.detail_page >= pages)
+        a->s.detail_page = pages - 1;
+    for (i = 0, y = y0; i < 4; i++)
+        if (i == 0 || page[i] == a->s.detail_page)
+            y += ui_text(&a->dl, x, y, cw, text[i], size[i], bold[i], t->text, AL_LEFT, 0) +
+                 gap[i];
+    if (pages > 1) {
+        int bw = (cw - 24) / 2;
+        app_button(a, (ui_rect_t){x, y1 - bh, bw, bh}, tr(a, "detail.prev"), NULL,
+                   ACT_TEXT_PREV, BTN_SECONDARY, a->s.detail_page > 0);
+        app_button(a, (ui_rect_t){x + bw + 24, y1 - bh, bw, bh}, tr(a, "detail.more"), NULL,
+                   ACT_TEXT_MORE, BTN_SECONDARY, a->s.detail_page < pages - 1);
+    }
+}
+
+void scr_detail_draw(app_t *a)
+{
+    int top = app_top_bar(a), x = APP_MARGIN, w = a->w - 2 * APP_MARGIN;
+    int pw = a->theme.scale > 100 ? w * 45 / 100 : 620, two = a->w >= 1600, ph, y;
+
+    if (two) {
+        /* two columns: the text, the panel */
+        text_column(a, x, top + 32, a->h - 24, w - pw - 48);
+        panel(a, a->w - APP_MARGIN - pw, top + 16, pw, a->h - top - 16 - 24, 1);
+    } else {
+        /* the panel below the text */
+        ph = panel(a, x, 0, w, 0, 0);
+        y = a->h - 24 - ph;
+        text_column(a, x, top + 32, y - 24, w);
+        panel(a, x, y, w, ph, 1);
+    }
 }
 
 void scr_detail_act(app_t *a, int act)
 {
     if (act == ACT_TOGGLE + a->s.detail) {
         projects_toggle(a, a->s.detail);
+    } else if (act == ACT_TEXT_MORE) {
+        a->s.detail_page++;
+    } else if (act == ACT_TEXT_PREV) {
+        if (a->s.detail_page > 0)
+            a->s.detail_page--;
     } else if (act == ACT_BACK) {
         a->s.notice = NOTICE_NONE;
         app_go(a, SCR_PROJECTS);

@@ -3,6 +3,7 @@
  * apostrophe), a digit pad for the date and type-ahead for the commune;
  * then the checks: age, commune -> territory, already taken part. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
@@ -14,16 +15,19 @@
 
 #define KEY_SPACE_IDX 99
 #define KEY_DIGIT_IDX 100
-#define KB_COLS 11
-#define KB_ROWS 5
+#define KB_COLS 12
+#define KB_ROWS 4
 
-/* The AZERTY keyboard, upper case; NULL ends a row. */
+/* The AZERTY keyboard, upper case, 12 columns by 4 rows (so that it fits
+ * 1080 px high screens at the largest text size): the letters where AZERTY
+ * has them, the apostrophe, the hyphen and the accented capitals at the
+ * ends of the rows, then space and backspace (3 columns each) on the last
+ * row. NULL ends a row. */
 static const char *const kb[KB_ROWS][KB_COLS + 1] = {
-    {"A", "Z", "E", "R", "T", "Y", "U", "I", "O", "P", NULL},
-    {"Q", "S", "D", "F", "G", "H", "J", "K", "L", "M", NULL},
-    {"W", "X", "C", "V", "B", "N", "'", "-", NULL},
-    {"É", "È", "Ê", "Ë", "À", "Â", "Ç", "Ï", "Î", "Ô", "Ù", NULL},
-    {"Û", "Ü", "Œ", NULL},
+    {"A", "Z", "E", "R", "T", "Y", "U", "I", "O", "P", "'", "-", NULL},
+    {"Q", "S", "D", "F", "G", "H", "J", "K", "L", "M", "É", "È", NULL},
+    {"W", "X", "C", "V", "B", "N", "Ê", "Ë", "À", "Â", "Ç", "Ï", NULL},
+    {"Î", "Ô", "Ù", "Û", "Ü", "Œ", NULL},
 };
 
 static const char *key_ch(int idx)
@@ -242,45 +246,64 @@ void scr_identity_act(app_t *a, int act)
 
 /* --- drawing ------------------------------------------------------------------ */
 
+#define KB_KEY_H 88
+#define KB_GAP 8
+#define KB_H (KB_ROWS * KB_KEY_H + (KB_ROWS - 1) * KB_GAP)
+
+/* The key pitch: 110 px, less on narrow screens. */
+static int key_pitch(const app_t *a)
+{
+    int p = (a->w - 2 * 24 + KB_GAP) / KB_COLS;
+
+    return p < 110 ? p : 110;
+}
+
 static void draw_keyboard(app_t *a, int y)
 {
-    int pitch = 110, kw = 100, kh = 88, rowp = 98, x0 = (a->w - (KB_COLS * pitch - 10)) / 2;
-    int r, c, idx = 0;
+    int pitch = key_pitch(a), kw = pitch - KB_GAP, rowp = KB_KEY_H + KB_GAP;
+    int x0 = (a->w - (KB_COLS * pitch - KB_GAP)) / 2, r, c, idx = 0;
 
     for (r = 0; r < KB_ROWS; r++) {
         int x = x0;
         for (c = 0; kb[r][c] != NULL; c++, idx++) {
-            ui_rect_t k = {x, y + r * rowp, kw, kh};
+            ui_rect_t k = {x, y + r * rowp, kw, KB_KEY_H};
             app_button(a, k, kb[r][c], NULL, ACT_KEY + idx, BTN_KEY, 1);
             a->dl.ctls[a->dl.nctl - 1].ch = a->dl.ctls[a->dl.nctl - 1].label;
+            a->dl.ctls[a->dl.nctl - 1].group = 1 + r; /* scanning: row by row */
             x += pitch;
         }
-        if (r == 2)
-            app_button(a, (ui_rect_t){x, y + r * rowp, 3 * pitch - 10, kh}, tr(a, "kb.backspace"),
-                       NULL, ACT_BACKSPACE, BTN_KEY, 1);
-        if (r == 4) {
-            app_button(a, (ui_rect_t){x, y + r * rowp, 8 * pitch - 10, kh}, tr(a, "kb.space"),
-                       NULL, ACT_KEY + KEY_SPACE_IDX, BTN_KEY, 1);
+        if (r == KB_ROWS - 1) {
+            app_button(a, (ui_rect_t){x, y + r * rowp, 3 * pitch - KB_GAP, KB_KEY_H},
+                       tr(a, "kb.space"), NULL, ACT_KEY + KEY_SPACE_IDX, BTN_SECONDARY, 1);
             a->dl.ctls[a->dl.nctl - 1].ch = " ";
+            a->dl.ctls[a->dl.nctl - 1].group = 1 + r;
+            app_button(a, (ui_rect_t){x + 3 * pitch, y + r * rowp, 3 * pitch - KB_GAP, KB_KEY_H},
+                       tr(a, "kb.backspace"), NULL, ACT_BACKSPACE, BTN_SECONDARY, 1);
+            a->dl.ctls[a->dl.nctl - 1].group = 1 + r;
         }
     }
 }
 
 static void draw_digits(app_t *a, int y)
 {
-    int kw = 220, kh = 88, gap = 12, x0 = (a->w - (3 * kw + 2 * gap)) / 2, i;
+    int kw = app_button_w(a, tr(a, "kb.backspace"), BTN_SECONDARY, 220), kh = KB_KEY_H, gap = 12;
+    int x0 = (a->w - (3 * kw + 2 * gap)) / 2, i;
     static const char *const d[10] = {"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"};
 
     for (i = 1; i <= 9; i++) {
-        ui_rect_t k = {x0 + ((i - 1) % 3) * (kw + gap), y + ((i - 1) / 3) * (kh + 10), kw, kh};
+        ui_rect_t k = {x0 + ((i - 1) % 3) * (kw + gap), y + ((i - 1) / 3) * (kh + KB_GAP), kw,
+                       kh};
         app_button(a, k, d[i], NULL, ACT_KEY + KEY_DIGIT_IDX + i, BTN_KEY, 1);
         a->dl.ctls[a->dl.nctl - 1].ch = d[i];
+        a->dl.ctls[a->dl.nctl - 1].group = 1 + (i - 1) / 3; /* scanning: row by row */
     }
-    app_button(a, (ui_rect_t){x0 + (kw + gap), y + 3 * (kh + 10), kw, kh}, "0", NULL,
+    app_button(a, (ui_rect_t){x0 + (kw + gap), y + 3 * (kh + KB_GAP), kw, kh}, "0", NULL,
                ACT_KEY + KEY_DIGIT_IDX, BTN_KEY, 1);
     a->dl.ctls[a->dl.nctl - 1].ch = d[0];
-    app_button(a, (ui_rect_t){x0 + 2 * (kw + gap), y + 3 * (kh + 10), kw, kh},
-               tr(a, "kb.backspace"), NULL, ACT_BACKSPACE, BTN_KEY, 1);
+    a->dl.ctls[a->dl.nctl - 1].group = 4;
+    app_button(a, (ui_rect_t){x0 + 2 * (kw + gap), y + 3 * (kh + KB_GAP), kw, kh},
+               tr(a, "kb.backspace"), NULL, ACT_BACKSPACE, BTN_SECONDARY, 1);
+    a->dl.ctls[a->dl.nctl - 1].group = 4;
 }
 
 /* The date as typed into its template: "12/04/AAAA". */
@@ -305,6 +328,57 @@ static void birth_display(app_t *a, char *out, size_t cap, size_t *typed_len)
         *typed_len = 0;
 }
 
+/* The suggestions that fit on one row (each as wide as its name): how
+ * many, their widths and the row's height. */
+/* The suggestions, each as wide as its name, placed left to right on one
+ * row (two on a portrait screen, which has the room): how many fit, their
+ * places (x offset, row) in sx and srow, the height of a row in sh; the
+ * height of all the rows is returned in *total_h. */
+static int suggest_layout(app_t *a, const int *list, int n, int fw, int *sw, int *sx, int *srow,
+                          int *sh, int *total_h)
+{
+    int max_rows = a->h > a->w ? 2 : 1, shown_n = 0, i, x = 0, row = 0;
+
+    for (i = 0; i < n && i < APP_SUGGEST; i++) {
+        sw[i] = app_button_w(a, a->pkg->communes[list[i]].name, BTN_SECONDARY, 240);
+        if (sw[i] > fw)
+            sw[i] = fw;
+        if (x > 0 && x + sw[i] > fw) {
+            if (row + 1 >= max_rows)
+                break;
+            row++;
+            x = 0;
+        }
+        sx[i] = x;
+        srow[i] = row;
+        x += sw[i] + 16;
+        shown_n++;
+    }
+    *sh = 88;
+    for (i = 0; i < shown_n; i++)
+        *sh = app_button_h(a, a->pkg->communes[list[i]].name, sw[i], BTN_SECONDARY, *sh);
+    *total_h = shown_n > 0 ? (row + 1) * *sh + row * 12 : 0;
+    return shown_n;
+}
+
+/* Height of what goes under the field (suggestions, chosen commune, hint). */
+static int zone_h(app_t *a, const char *val, const int *list, int n, int fw)
+{
+    static const char *const hint[ID__COUNT] = {"id.hint.last", "id.hint.first",
+                                                "id.hint.birth", "id.hint.commune"};
+    int sw[APP_SUGGEST], sx[APP_SUGGEST], srow[APP_SUGGEST], sh, th, hs = app_sz(a, 30);
+
+    if (a->s.step == ID_COMMUNE && a->s.commune < 0 && val[0] != '\0') {
+        if (n == 0)
+            return ui_text_h(&a->dl, tr(a, "id.commune.none"), hs, 0, fw, 0);
+        suggest_layout(a, list, n, fw, sw, sx, srow, &sh, &th);
+        return th;
+    }
+    if (a->s.step == ID_COMMUNE && a->s.commune >= 0)
+        return ui_line_h(hs) * 2;
+    return a->s.field_err != NULL ? 0 : ui_text_h(&a->dl, tr(a, hint[a->s.step]), hs, 0, fw, 0);
+}
+
 void scr_identity_draw(app_t *a)
 {
     static const char *const q[ID__COUNT] = {"id.q.last", "id.q.first", "id.q.birth",
@@ -312,96 +386,142 @@ void scr_identity_draw(app_t *a)
     static const char *const hint[ID__COUNT] = {"id.hint.last", "id.hint.first",
                                                 "id.hint.birth", "id.hint.commune"};
     const ui_theme_t *t = &a->theme;
-    int top = app_top_bar(a), fw = 1200, fx = (a->w - fw) / 2, y, fs = app_sz(a, 48);
-    int kb_y = a->h - 24 - 96 - 24 - (KB_ROWS - 1) * 98 - 88, bar_y = a->h - 24 - 96;
+    int top = app_top_bar(a), fw = a->w - 2 * APP_MARGIN, fx = APP_MARGIN, y, fs = app_sz_big(a, 48);
+    int fh = ui_line_h(fs) + 24, bw_back, bw_next, bar_h, bar_y, kb_y, hs = app_sz(a, 30);
     char buf[256], n1[16], n2[16], shown[64];
     const char *kv[] = {"n", n1, "total", n2, NULL};
     const char *val = a->s.field[a->s.step];
+    const char *next = tr(a, a->s.step == ID_COMMUNE ? "btn.continue" : "btn.next");
+    int list[APP_SUGGEST], n = 0;
     ui_rect_t field;
-    int tw, caret_x;
+    int tw, caret_x, show_step, show_q, show_hint = 1;
 
+    /* a long name wraps: the field grows */
+    if (a->s.step != ID_BIRTH && val[0] != '\0')
+        fh = ui_text_h(&a->dl, val, fs, 1, fw - 56 - 12, 0) + 24;
+    if (fh < 96)
+        fh = 96;
+    /* from the bottom: back and next, then the keyboard or the digit pad */
+    bw_back = app_button_w(a, tr(a, "btn.back"), BTN_SECONDARY, 300);
+    bw_next = app_button_w(a, next, BTN_PRIMARY, 360);
+    bar_h = 96;
+    bar_y = a->h - 24 - bar_h;
+    kb_y = bar_y - 16 - KB_H;
+    if (a->h > a->w) {
+        /* portrait: the keyboard under the question, at a fixed place (room
+         * for the longest question, a problem and a row of suggestions),
+         * the buttons right under it */
+        int y0 = top + 16 + ui_line_h(app_sz(a, 28)) * 2 + 4 + 3 * ui_line_h(fs) + 8 + 2 * fh +
+                 12 + app_notice_h(a, fw, tr(a, "id.err.birth")) + 12 + 2 * 88 + 16;
+        if (y0 < kb_y) {
+            kb_y = y0;
+            bar_y = kb_y + KB_H + 24;
+        }
+    }
+    app_button(a, (ui_rect_t){APP_MARGIN, bar_y, bw_back, bar_h}, tr(a, "btn.back"), NULL,
+               ACT_BACK, BTN_SECONDARY, 1);
+    app_button(a, (ui_rect_t){a->w - APP_MARGIN - bw_next, bar_y, bw_next, bar_h}, next, NULL,
+               ACT_NEXT, BTN_PRIMARY, 1);
+    if (a->s.step == ID_BIRTH)
+        draw_digits(a, kb_y);
+    else
+        draw_keyboard(a, kb_y);
+
+    /* from the top: the step (or how many communes match), the question */
     snprintf(n1, sizeof n1, "%d", a->s.step + 1);
     snprintf(n2, sizeof n2, "%d", ID__COUNT);
-    y = top + 24;
-    y += ui_text(&a->dl, fx, y, fw, trf(a, buf, sizeof buf, "id.step", kv), app_sz(a, 28), 0,
-                 t->muted, AL_LEFT, 1) + 4;
-    y += ui_text(&a->dl, fx, y, fw, tr(a, q[a->s.step]), app_sz(a, 48), 1, t->text, AL_LEFT, 1) +
-         8;
+    trf(a, buf, sizeof buf, "id.step", kv);
+    if (a->s.step == ID_COMMUNE && a->s.commune < 0 && val[0] != '\0') {
+        n = suggest(a, val, list, APP_SUGGEST);
+        if (n > APP_SUGGEST) {
+            /* more than shown: say so instead of the step */
+            const char *mkv[] = {"n", n1, NULL};
+            snprintf(n1, sizeof n1, "%d", n);
+            trf(a, buf, sizeof buf, "id.commune.more", mkv);
+        }
+    }
+    /* what fits above the keyboard: when the screen is short (a 1080 px
+     * high screen at the largest text size), the step line goes first, then
+     * the question gives way to the problem, which says what to do */
+    {
+        const char *err = a->s.field_err != NULL ? tr(a, a->s.field_err) : NULL;
+        int sh = ui_text_h(&a->dl, buf, app_sz(a, 28), 0, fw, 0) + 4;
+        int qh = ui_text_h(&a->dl, tr(a, q[a->s.step]), fs, 1, fw, 0) + 8;
+        int nh = err != NULL ? app_notice_h(a, fw, err) + 12 : 0;
+        int zh = zone_h(a, val, list, n, fw);
+        int room = kb_y - 16 - (top + 16) - fh - 12;
+        show_step = 1;
+        show_q = 1;
+        if (sh + qh + nh + zh > room)
+            show_step = 0;
+        if (qh + nh + zh > room && err != NULL)
+            show_q = 0;
+        if (!show_q && nh + zh > room)
+            show_hint = 0;
+    }
+    y = top + 16;
+    if (show_step)
+        y += ui_text(&a->dl, fx, y, fw, buf, app_sz(a, 28), 0, t->muted, AL_LEFT, 0) + 4;
+    if (show_q)
+        y += ui_text(&a->dl, fx, y, fw, tr(a, q[a->s.step]), fs, 1, t->text, AL_LEFT, 0) + 8;
 
     /* the field */
-    field = (ui_rect_t){fx, y, fw, 96};
+    field = (ui_rect_t){fx, y, fw, fh};
     dl_rrect(&a->dl, field, 12, t->surface);
     dl_ring(&a->dl, field, 12, 4, t->accent);
     if (a->s.step == ID_BIRTH) {
+        /* what is typed in bold, what is left of the template ("AAAA") in
+         * regular weight after it: told apart by more than a colour */
         size_t typed;
+        int ty = y + (fh - ui_line_h(fs)) / 2;
         birth_display(a, shown, sizeof shown, &typed);
-        ui_text(&a->dl, fx + 28, y + (96 - ui_line_h(fs)) / 2, fw - 56, shown, fs, 1, t->muted,
-                AL_LEFT, 1);
         memcpy(buf, shown, typed);
         buf[typed] = '\0';
-        if (typed > 0)
-            ui_text(&a->dl, fx + 28, y + (96 - ui_line_h(fs)) / 2, fw - 56, buf, fs, 1, t->text,
-                    AL_LEFT, 1);
         tw = typed > 0 ? ui_text_w(&a->dl, buf, fs, 1) : 0;
+        if (typed > 0)
+            ui_text(&a->dl, fx + 28, ty, fw - 56, buf, fs, 1, t->text, AL_LEFT, 1);
+        if (shown[typed] != '\0')
+            ui_text(&a->dl, fx + 28 + tw + 12, ty, fw - 56 - tw - 12, shown + typed, fs, 0,
+                    t->muted, AL_LEFT, 1);
     } else {
-        ui_text(&a->dl, fx + 28, y + (96 - ui_line_h(fs)) / 2, fw - 56, val, fs, 1, t->text,
-                AL_LEFT, 1);
-        tw = val[0] != '\0' ? ui_text_w(&a->dl, val, fs, 1) : 0;
+        /* the name, wrapped; the caret after its last line */
+        size_t st[16], ln[16];
+        int nl = ui_wrap(&a->dl, val, fs, 1, fw - 56 - 12, st, ln, 16);
+        ui_text(&a->dl, fx + 28, y + 12, fw - 56 - 12, val, fs, 1, t->text, AL_LEFT, 0);
+        tw = 0;
+        if (val[0] != '\0' && nl > 0 && nl <= 16) {
+            char last[APP_NAME_MAX];
+            snprintf(last, sizeof last, "%.*s", (int)ln[nl - 1], val + st[nl - 1]);
+            tw = ui_text_w(&a->dl, last, fs, 1);
+        }
     }
     caret_x = fx + 28 + tw + 4;
     if (caret_x > fx + fw - 20)
         caret_x = fx + fw - 20;
-    dl_rect(&a->dl, (ui_rect_t){caret_x, y + 18, 4, 60}, t->text);
-    y += 96 + 12;
+    dl_rect(&a->dl, (ui_rect_t){caret_x, y + fh - 12 - ui_line_h(fs) + 6, 4, ui_line_h(fs) - 12},
+            t->text);
+    y += fh + 12;
 
-    /* under the field: commune suggestions, or a hint */
+    /* under the field: the problem, then suggestions, the commune chosen, or a hint */
+    if (a->s.field_err != NULL)
+        y += app_notice(a, fx, y, fw, tr(a, a->s.field_err)) + 12;
     if (a->s.step == ID_COMMUNE && a->s.commune < 0 && val[0] != '\0') {
-        int list[APP_SUGGEST], n = suggest(a, val, list, APP_SUGGEST), i;
-        /* the whole width: the longest names ("Noyal-Châtillon-sur-Seiche") fit */
-        int sx = APP_MARGIN, sw = (a->w - 2 * APP_MARGIN - 2 * 16) / 3;
-        int shown_n = n < APP_SUGGEST ? n : APP_SUGGEST;
-        sx = (a->w - shown_n * sw - (shown_n - 1) * 16) / 2; /* centred under the field */
+        int shown_n, i, sw[APP_SUGGEST], sx[APP_SUGGEST], srow[APP_SUGGEST], sh, th;
         if (n == 0)
-            ui_text(&a->dl, fx, y + 24, fw, tr(a, "id.commune.none"), app_sz(a, 30), 0, t->text,
-                    AL_LEFT, 2);
-        for (i = 0; i < n && i < APP_SUGGEST; i++)
-            app_button(a, (ui_rect_t){sx + i * (sw + 16), y, sw, 88},
+            ui_text(&a->dl, fx, y, fw, tr(a, "id.commune.none"), hs, 0, t->text, AL_LEFT, 0);
+        /* as many as fit, each as wide as its name */
+        shown_n = n > 0 ? suggest_layout(a, list, n, fw, sw, sx, srow, &sh, &th) : 0;
+        for (i = 0; i < shown_n; i++)
+            app_button(a, (ui_rect_t){fx + sx[i], y + srow[i] * (sh + 12), sw[i], sh},
                        a->pkg->communes[list[i]].name, NULL, ACT_SUGGEST + list[i],
                        BTN_SECONDARY, 1);
-        if (n > APP_SUGGEST) {
-            /* more than shown: say so at the end of the question line */
-            char more[16];
-            const char *mkv[] = {"n", more, NULL};
-            snprintf(more, sizeof more, "%d", n);
-            ui_text(&a->dl, fx, top + 24, fw, trf(a, buf, sizeof buf, "id.commune.more", mkv),
-                    app_sz(a, 28), 0, t->muted, AL_RIGHT, 1);
-        }
     } else if (a->s.step == ID_COMMUNE && a->s.commune >= 0) {
         const char *kv2[] = {"commune", a->pkg->communes[a->s.commune].name, "territory",
                              app_ptext(a, &a->pkg->territories[pkg_commune_territory(
                                  a->pkg, a->s.commune)].name), NULL};
-        ui_text(&a->dl, fx, y + 24, fw, trf(a, buf, sizeof buf, "id.commune.chosen", kv2),
-                app_sz(a, 30), 1, t->text, AL_LEFT, 2);
-    } else {
-        ui_text(&a->dl, fx, y + 24, fw, tr(a, hint[a->s.step]), app_sz(a, 30), 0, t->muted,
-                AL_LEFT, 2);
-    }
-
-    if (a->s.step == ID_BIRTH)
-        draw_digits(a, kb_y + 98);
-    else
-        draw_keyboard(a, kb_y);
-
-    /* bottom bar: back, the problem if any, next */
-    app_button(a, (ui_rect_t){APP_MARGIN, bar_y, 360, 96}, tr(a, "btn.back"), NULL, ACT_BACK,
-               BTN_SECONDARY, 1);
-    app_button(a, (ui_rect_t){a->w - APP_MARGIN - 360, bar_y, 360, 96},
-               tr(a, a->s.step == ID_COMMUNE ? "btn.continue" : "btn.next"), NULL, ACT_NEXT,
-               BTN_PRIMARY, 1);
-    if (a->s.field_err != NULL) {
-        const char *err = tr(a, a->s.field_err);
-        int nw = a->w - 2 * APP_MARGIN - 2 * 360 - 64;
-        int nh = ui_text_h(&a->dl, err, app_sz(a, 32), 0, nw - 96, 0) + 40;
-        app_notice(a, APP_MARGIN + 360 + 32, bar_y + 48 - nh / 2, nw, err);
+        ui_text(&a->dl, fx, y, fw, trf(a, buf, sizeof buf, "id.commune.chosen", kv2), hs, 1,
+                t->text, AL_LEFT, 0);
+    } else if (a->s.field_err == NULL && show_hint) {
+        ui_text(&a->dl, fx, y, fw, tr(a, hint[a->s.step]), hs, 0, t->muted, AL_LEFT, 0);
     }
 }

@@ -6,7 +6,7 @@
 
 void scr_message_draw(app_t *a)
 {
-    int top = app_top_bar(a), w = 1200, x = (a->w - w) / 2, y = top + (a->h - top) / 6;
+    int top = app_top_bar(a), w = a->w - 2 * APP_MARGIN, x, y, h, bw, bh;
     const char *title = "msg.already.title", *body = "msg.already.body";
     char buf[512], age[16];
     const char *kv[] = {"age", age, NULL};
@@ -19,9 +19,22 @@ void scr_message_draw(app_t *a)
         title = "msg.failed.title";
         body = "msg.failed.body";
     }
+    if (w > 1200)
+        w = 1200;
+    x = (a->w - w) / 2;
+    bw = app_button_w(a, tr(a, "btn.home"), BTN_PRIMARY, 640);
+    if (bw > w)
+        bw = w;
+    bh = app_button_h(a, tr(a, "btn.home"), bw, BTN_PRIMARY, 110);
+    /* centred in the room below the bar, a little above the middle */
+    h = ui_text_h(&a->dl, trf(a, buf, sizeof buf, title, kv), app_sz_big(a, 52), 1, w, 0) + 32 +
+        ui_text_h(&a->dl, trf(a, buf, sizeof buf, body, kv), app_sz(a, 34), 0, w, 0) + 64 + bh;
+    y = top + (a->h - top - h) / 3;
+    if (y < top + 24)
+        y = top + 24;
     y += app_heading(a, x, y, w, trf(a, buf, sizeof buf, title, kv)) + 32;
-    y += app_para(a, x, y, w, trf(a, buf, sizeof buf, body, kv)) + 80;
-    app_button(a, (ui_rect_t){x, y, 640, 110}, tr(a, "btn.home"), NULL, ACT_FINISH, BTN_PRIMARY, 1);
+    y += app_para(a, x, y, w, trf(a, buf, sizeof buf, body, kv)) + 64;
+    app_button(a, (ui_rect_t){x, y, bw, bh}, tr(a, "btn.home"), NULL, ACT_FINISH, BTN_PRIMARY, 1);
 }
 
 void scr_message_act(app_t *a, int act)

@@ -5,12 +5,16 @@
 
 void scr_outofservice_draw(app_t *a)
 {
-    int top = app_top_bar(a), w = a->w - 2 * APP_MARGIN - 400, x = APP_MARGIN + 200;
-    int y = top + (a->h - top) / 5;
+    int top = app_top_bar(a), w = a->w - 2 * APP_MARGIN, x = APP_MARGIN;
+    int y = top + (a->h - top) / 8;
     char buf[512];
     const char *kv[] = {"reason", a->oos_reason, NULL};
 
-    y += ui_text(&a->dl, x, y, w, tr(a, "oos.title"), app_sz(a, 60), 1, a->theme.text,
+    if (w > 1500) {
+        x += (w - 1500) / 2;
+        w = 1500;
+    }
+    y += ui_text(&a->dl, x, y, w, tr(a, "oos.title"), app_sz_big(a, 60), 1, a->theme.text,
                  AL_CENTER, 0) + 40;
     y += ui_text(&a->dl, x, y, w, tr(a, "oos.body"), app_sz(a, 36), 0, a->theme.text, AL_CENTER,
                  0) + 120;

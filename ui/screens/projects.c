@@ -7,10 +7,7 @@
 #include "rules.h"
 #include "screens.h"
 
-#define CARD_H 108
 #define CARD_GAP 10
-#define NOTICE_H 118
-#define METER_H 64
 
 int projects_chosen(const app_t *a, int project)
 {
@@ -133,114 +130,217 @@ static int territory_projects(const app_t *a, int *out)
     return n;
 }
 
-static void draw_card(app_t *a, ui_rect_t r, int i)
+/* The toggle's width: its longest label on one line. */
+static int toggle_w(app_t *a)
+{
+    int w = app_button_w(a, tr(a, "proj.choose"), BTN_SECONDARY, 280);
+
+    return app_button_w(a, tr(a, "proj.chosen"), BTN_SECONDARY, w);
+}
+
+/* A card: the title (wrapped) and its cost, the summary (wrapped) below,
+ * the toggle at the right. Returns its height; draws it when draw. */
+static int card(app_t *a, ui_rect_t r, int i, int tw, int draw)
 {
     const ui_theme_t *t = &a->theme;
     const pkg_project_t *p = &a->pkg->projects[i];
-    int chosen = projects_chosen(a, i), tw = 280, cw, x = r.x + 28;
+    int chosen = projects_chosen(a, i), x = r.x + 28, ts = app_sz(a, 34), ss = app_sz(a, 28);
+    int text_w = r.w - 28 - 24 - tw - 24, cw, title_w, h, th, sh;
+    /* narrow (portrait, large text): title and summary over the whole
+     * width, the cost and the toggle on a row below them */
+    int narrow = text_w < 760;
     char cost[48], name[256];
-    const char *title = app_ptext(a, &p->title);
+    const char *title = app_ptext(a, &p->title), *summary = app_ptext(a, &p->summary);
 
-    dl_control(&a->dl, r, ACT_OPEN + i, title, NULL, NULL, 1, 0);
+    fmt_money(p->cost, cost, sizeof cost);
+    cw = ui_text_w(&a->dl, cost, ts, 1);
+    if (narrow)
+        text_w = r.w - 2 * 28;
+    title_w = narrow ? text_w : text_w - cw - 32;
+    th = ui_text_h(&a->dl, title, ts, 1, title_w, 0);
+    sh = ui_text_h(&a->dl, summary, ss, 0, text_w, 0);
+    h = 12 + th + 4 + sh + 12;
+    if (narrow)
+        h += 88 + 12;
+    if (h < 88 + 20)
+        h = 88 + 20;
+    if (!draw)
+        return h;
+    r.h = h;
+    /* the card (minus its toggle) opens the detail view */
+    dl_control(&a->dl,
+               narrow ? (ui_rect_t){r.x, r.y, r.w, h - 88 - 16}
+                      : (ui_rect_t){r.x, r.y, r.w - tw - 24, r.h},
+               ACT_OPEN + i, title, NULL, NULL, 1, 0);
     dl_rrect(&a->dl, r, 16, chosen ? t->chosen_bg : t->surface);
     dl_ring(&a->dl, r, 16, chosen ? 5 : 2, chosen ? t->accent : t->border);
-    fmt_money(p->cost, cost, sizeof cost);
-    cw = ui_text_w(&a->dl, cost, app_sz(a, 34), 1);
-    ui_text(&a->dl, r.x + r.w - tw - 40 - cw, r.y + 12, cw, cost, app_sz(a, 34), 1, t->text,
-            AL_RIGHT, 1);
-    ui_text(&a->dl, x, r.y + 12, r.w - tw - 96 - cw - 28, title, app_sz(a, 34), 1, t->text,
-            AL_LEFT, 1);
-    ui_text(&a->dl, x, r.y + 12 + ui_line_h(app_sz(a, 34)), r.w - tw - 28 - 40,
-            app_ptext(a, &p->summary), app_sz(a, 28), 0, t->muted, AL_LEFT, 1);
+    if (narrow)
+        ui_text(&a->dl, x, r.y + h - 12 - 88 + (88 - ui_line_h(ts)) / 2, cw, cost, ts, 1,
+                t->text, AL_LEFT, 1);
+    else
+        ui_text(&a->dl, x + text_w - cw, r.y + 12, cw, cost, ts, 1, t->text, AL_RIGHT, 1);
+    ui_text(&a->dl, x, r.y + 12, title_w, title, ts, 1, t->text, AL_LEFT, 0);
+    ui_text(&a->dl, x, r.y + 12 + th + 4, text_w, summary, ss, 0, t->muted, AL_LEFT, 0);
     {
         const char *kv[] = {"action", tr(a, chosen ? "proj.remove" : "proj.choose"), "title", title,
                             NULL};
         trf(a, name, sizeof name, "proj.name", kv);
     }
-    app_button(a, (ui_rect_t){r.x + r.w - tw - 16, r.y + (r.h - 88) / 2, tw, 88},
+    app_button(a,
+               (ui_rect_t){r.x + r.w - tw - 16, narrow ? r.y + h - 12 - 88 : r.y + (r.h - 88) / 2,
+                           tw, 88},
                tr(a, chosen ? "proj.chosen" : "proj.choose"), name, ACT_TOGGLE + i,
                chosen ? BTN_CHOSEN : BTN_SECONDARY, 1);
+    return h;
 }
 
-/* Cards that fit on a page at this size, and whether a pager is needed. */
-static int page_size(const app_t *a, int y_cards, int n, int *pager)
+/* The pager under the cards: "previous", "page n of m", "next" on one row,
+ * or, when narrow, the page number above two half-width buttons. Returns
+ * its height (with the gap above); draws it when draw. */
+static int pager(app_t *a, int w, int page, int pages, int draw)
 {
-    int room = a->h - 24 - y_cards + CARD_GAP, per = room / (CARD_H + CARD_GAP);
+    const char *prev = tr(a, "proj.prev"), *next = tr(a, "proj.next");
+    int three = app_button_w(a, prev, BTN_SECONDARY, 0) <= (w - 48) / 3 &&
+                app_button_w(a, next, BTN_SECONDARY, 0) <= (w - 48) / 3;
+    int bw = three ? (w - 48) / 3 : (w - 24) / 2, bh, th, ps = app_sz(a, 32), y;
+    char buf[128], p1[16], p2[16];
+    const char *kv[] = {"page", p1, "pages", p2, NULL};
 
-    *pager = 0;
-    if (per < 1)
-        per = 1;
-    if (n > per) {
-        *pager = 1;
-        per = (room - 96 - 16) / (CARD_H + CARD_GAP);
-        if (per < 1)
-            per = 1;
+    snprintf(p1, sizeof p1, "%d", page + 1);
+    snprintf(p2, sizeof p2, "%d", pages);
+    trf(a, buf, sizeof buf, "proj.page", kv);
+    bh = app_button_h(a, prev, bw, BTN_SECONDARY, 96);
+    bh = app_button_h(a, next, bw, BTN_SECONDARY, bh);
+    th = ui_text_h(&a->dl, buf, ps, 0, three ? bw : w, 0);
+    if (draw) {
+        y = a->h - 24 - bh;
+        if (three) {
+            ui_text(&a->dl, APP_MARGIN + bw + 24, y + (bh - th) / 2, bw, buf, ps, 0,
+                    a->theme.text, AL_CENTER, 0);
+        } else {
+            ui_text(&a->dl, APP_MARGIN, y - 12 - th, w, buf, ps, 0, a->theme.text, AL_CENTER, 0);
+        }
+        app_button(a, (ui_rect_t){APP_MARGIN, y, bw, bh}, prev, NULL, ACT_PAGE_PREV,
+                   BTN_SECONDARY, page > 0);
+        app_button(a, (ui_rect_t){a->w - APP_MARGIN - bw, y, bw, bh}, next, NULL,
+                   ACT_PAGE_NEXT, BTN_SECONDARY, page < pages - 1);
     }
-    return per;
+    return 16 + bh + (three ? 0 : th + 12);
 }
 
-#define BAND_RIGHT 740 /* room for the two buttons of the band */
-
-static int y_cards_of(app_t *a, int top)
+/* Splits the cards into pages that fit between y0 and y1 (pager below
+ * when more than one page); starts[k] is the first card of page k.
+ * Returns the number of pages. */
+static int paginate(app_t *a, const int *list, int n, int y0, int y1, int w, int tw, int *starts,
+                    int *pager_h)
 {
-    (void)a; /* fixed heights today; the text sizes will scale them */
-    return top + 20 + 96 + 12 + METER_H + 12 + NOTICE_H + 12;
+    int pages, k, i, room, y;
+
+    *pager_h = 0;
+    for (k = 0; k < 2; k++) {
+        room = y1 - y0 - *pager_h;
+        pages = 0;
+        y = room; /* forces a new page at the first card */
+        for (i = 0; i < n; i++) {
+            int h = card(a, (ui_rect_t){0, 0, w, 0}, list[i], tw, 0) + CARD_GAP;
+            if (y + h > room + CARD_GAP && !(y == 0)) {
+                starts[pages++] = i;
+                y = 0;
+            }
+            y += h;
+        }
+        if (pages <= 1)
+            break;
+        *pager_h = pager(a, w, 0, 2, 0);
+    }
+    if (pages == 0)
+        starts[pages++] = 0;
+    starts[pages] = n;
+    return pages;
 }
 
 void scr_projects_draw(app_t *a)
 {
     const ui_theme_t *t = &a->theme;
-    int top = app_top_bar(a), list[PROJECTS_MAX], n = territory_projects(a, list), pager, per, pages, i;
-    int y = top + 20, w = a->w - 2 * APP_MARGIN, y_cards = y_cards_of(a, top);
-    char buf[512], p1[16], p2[16];
+    int top = app_top_bar(a), list[PROJECTS_MAX], n = territory_projects(a, list), pages, i;
+    int y = top + 20, w = a->w - 2 * APP_MARGIN, starts[PROJECTS_MAX + 1], pager_h, tw;
+    int ts = app_sz(a, 44), bw1, bw2, bh, ms = app_sz(a, 32), card_max, hint_h, yc;
+    char buf[512], p1[16], p2[16], left[256], count[256];
     const char *kv[] = {"territory", app_ptext(a, &a->pkg->territories[a->s.territory].name),
                         "page", p1, "pages", p2, NULL};
+    const char *title = trf(a, buf, sizeof buf, "proj.title", kv);
+    char title_copy[256];
 
-    per = page_size(a, y_cards, n, &pager);
-    pages = (n + per - 1) / per;
+    snprintf(title_copy, sizeof title_copy, "%s", title);
+    /* the band: title, then "Retour" and "Voir mon choix" (below the title
+     * when the screen is too narrow for both) */
+    bw1 = app_button_w(a, tr(a, "btn.back"), BTN_SECONDARY, 300);
+    bw2 = app_button_w(a, tr(a, "proj.review"), BTN_PRIMARY, 400);
+    bh = 96;
+    if (ui_text_w(&a->dl, title_copy, ts, 1) <= w - bw1 - bw2 - 40) {
+        ui_text(&a->dl, APP_MARGIN, y + (bh - ui_line_h(ts)) / 2, w - bw1 - bw2 - 40, title_copy,
+                ts, 1, t->text, AL_LEFT, 1);
+    } else {
+        y += ui_text(&a->dl, APP_MARGIN, y, w, title_copy, ts, 1, t->text, AL_LEFT, 0) + 12;
+    }
+    app_button(a, (ui_rect_t){a->w - APP_MARGIN - bw2 - 20 - bw1, y, bw1, bh}, tr(a, "btn.back"),
+               NULL, ACT_BACK, BTN_SECONDARY, 1);
+    app_button(a, (ui_rect_t){a->w - APP_MARGIN - bw2, y, bw2, bh}, tr(a, "proj.review"), NULL,
+               ACT_REVIEW, BTN_PRIMARY, 1);
+    y += bh + 12;
+
+    /* the meter: money left and count, side by side or one above the other */
+    projects_meter(a, left, count, sizeof left);
+    /* (with large text, a refused choice's explanation takes the meter's
+     * place: it says what is left, or the maximum) */
+    if (a->s.notice == NOTICE_NONE || t->scale == 100) {
+        int h1 = ui_text_h(&a->dl, left, ms, 1, w / 2 - 48, 0);
+        int h2 = ui_text_h(&a->dl, count, ms, 1, w / 2 - 48, 0), mh = (h1 > h2 ? h1 : h2) + 24;
+        if (h1 > ui_line_h(ms) || h2 > ui_line_h(ms)) {
+            /* narrow: one above the other, over the whole width */
+            h1 = ui_text_h(&a->dl, left, ms, 1, w - 48, 0);
+            h2 = ui_text_h(&a->dl, count, ms, 1, w - 48, 0);
+            dl_rrect(&a->dl, (ui_rect_t){APP_MARGIN, y, w, h1 + h2 + 32}, 12, t->surface);
+            ui_text(&a->dl, APP_MARGIN + 24, y + 12, w - 48, left, ms, 1, t->text, AL_LEFT, 0);
+            ui_text(&a->dl, APP_MARGIN + 24, y + 20 + h1, w - 48, count, ms, 1, t->text, AL_LEFT,
+                    0);
+            y += h1 + h2 + 32 + 12;
+        } else {
+            dl_rrect(&a->dl, (ui_rect_t){APP_MARGIN, y, w, mh}, 12, t->surface);
+            ui_text(&a->dl, APP_MARGIN + 24, y + 12, w / 2 - 48, left, ms, 1, t->text, AL_LEFT,
+                    0);
+            ui_text(&a->dl, APP_MARGIN + w / 2 + 24, y + 12, w / 2 - 48, count, ms, 1, t->text,
+                    AL_RIGHT, 0);
+            y += mh + 12;
+        }
+    }
+
+    /* the reason of a refused choice, or the hint (unless the hint would
+     * leave no room for a card: large text on a short screen) */
+    tw = toggle_w(a);
+    hint_h = ui_text_h(&a->dl, tr(a, "proj.hint"), app_sz(a, 30), 0, w, 0) + 16;
+    for (i = 0, card_max = 0; i < n; i++) {
+        int ch = card(a, (ui_rect_t){0, 0, w, 0}, list[i], tw, 0);
+        card_max = ch > card_max ? ch : card_max;
+    }
+    if (projects_notice(a, buf, sizeof buf) != NULL) {
+        y += app_notice(a, APP_MARGIN, y, w, buf) + 16;
+    } else if (y + hint_h + card_max + pager(a, w, 0, 2, 0) <= a->h - 24 || n == 0) {
+        y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "proj.hint"), app_sz(a, 30), 0, t->muted,
+                     AL_LEFT, 0) + 16;
+    }
+
+    /* the cards, page by page */
+    pages = paginate(a, list, n, y, a->h - 24, w, tw, starts, &pager_h);
     if (a->s.page >= pages)
         a->s.page = pages - 1;
     if (a->s.page < 0)
         a->s.page = 0;
-    ui_text(&a->dl, APP_MARGIN, y + (96 - ui_line_h(app_sz(a, 44))) / 2, w - BAND_RIGHT,
-            trf(a, buf, sizeof buf, "proj.title", kv), app_sz(a, 44), 1, t->text, AL_LEFT, 1);
-    app_button(a, (ui_rect_t){a->w - APP_MARGIN - 720, y, 300, 96}, tr(a, "btn.back"), NULL,
-               ACT_BACK, BTN_SECONDARY, 1);
-    app_button(a, (ui_rect_t){a->w - APP_MARGIN - 400, y, 400, 96}, tr(a, "proj.review"), NULL,
-               ACT_REVIEW, BTN_PRIMARY, 1);
-    y += 96 + 12;
-    {
-        char left[256], count[256];
-        int ms = app_sz(a, 32), ty = y + (METER_H - ui_line_h(ms)) / 2;
-        projects_meter(a, left, count, sizeof left);
-        dl_rrect(&a->dl, (ui_rect_t){APP_MARGIN, y, w, METER_H}, 12, t->surface);
-        ui_text(&a->dl, APP_MARGIN + 24, ty, w / 2 - 24, left, ms, 1, t->text, AL_LEFT, 1);
-        ui_text(&a->dl, APP_MARGIN + w / 2, ty, w / 2 - 24, count, ms, 1, t->text, AL_RIGHT, 1);
-    }
-    y = y_cards - NOTICE_H - 12;
-    if (projects_notice(a, buf, sizeof buf) != NULL)
-        app_notice(a, APP_MARGIN, y, w, buf);
-    else
-        ui_text(&a->dl, APP_MARGIN, y + (NOTICE_H - ui_text_h(&a->dl, tr(a, "proj.hint"),
-                                                                 app_sz(a, 30), 0, w, 2)) / 2,
-                w, tr(a, "proj.hint"), app_sz(a, 30), 0, t->muted, AL_LEFT, 2);
-
-    for (i = a->s.page * per; i < n && i < (a->s.page + 1) * per; i++)
-        draw_card(a, (ui_rect_t){APP_MARGIN, y_cards + (i - a->s.page * per) * (CARD_H + CARD_GAP),
-                                 w, CARD_H},
-                  list[i]);
-    if (pager) {
-        int py = a->h - 24 - 96;
-        snprintf(p1, sizeof p1, "%d", a->s.page + 1);
-        snprintf(p2, sizeof p2, "%d", pages);
-        app_button(a, (ui_rect_t){APP_MARGIN, py, 420, 96}, tr(a, "proj.prev"), NULL,
-                   ACT_PAGE_PREV, BTN_SECONDARY, a->s.page > 0);
-        ui_text(&a->dl, APP_MARGIN + 440, py + 28, w - 880, trf(a, buf, sizeof buf, "proj.page",
-                                                                 kv),
-                app_sz(a, 32), 0, t->text, AL_CENTER, 1);
-        app_button(a, (ui_rect_t){a->w - APP_MARGIN - 420, py, 420, 96}, tr(a, "proj.next"),
-                   NULL, ACT_PAGE_NEXT, BTN_SECONDARY, a->s.page < pages - 1);
-    }
+    yc = y;
+    for (i = starts[a->s.page]; i < starts[a->s.page + 1]; i++)
+        yc += card(a, (ui_rect_t){APP_MARGIN, yc, w, 0}, list[i], tw, 1) + CARD_GAP;
+    if (pages > 1)
+        pager(a, w, a->s.page, pages, 1);
 }
 
 void scr_projects_act(app_t *a, int act)
@@ -251,6 +351,7 @@ void scr_projects_act(app_t *a, int act)
     }
     if (act >= ACT_OPEN && act < ACT_OPEN + a->pkg->n_projects) {
         a->s.detail = act - ACT_OPEN;
+        a->s.detail_page = 0;
         a->s.notice = NOTICE_NONE;
         app_go(a, SCR_DETAIL);
         return;

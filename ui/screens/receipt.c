@@ -8,13 +8,11 @@
 
 #include "screens.h"
 
-void scr_receipt_draw(app_t *a)
+/* The QR code (side px, with its quiet zone) at x, y. */
+static void draw_qr(app_t *a, int x, int y, int qsize)
 {
-    const ui_theme_t *t = &a->theme;
-    int top = app_top_bar(a), y = top + 40, x = APP_MARGIN + 40, qsize = 540, tx, tw;
     QRcode *qr = QRcode_encodeString(a->s.tracking, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
 
-    y += app_heading(a, x, y, a->w - 2 * x, tr(a, "receipt.title")) + 40;
     if (qr != NULL) {
         int n = qr->width, quiet = 4, total = n + 2 * quiet, mod = qsize / total, i;
         uint8_t m[177 * 177];
@@ -25,18 +23,51 @@ void scr_receipt_draw(app_t *a)
         dl_qr(&a->dl, (ui_rect_t){x + quiet * mod, y + quiet * mod, n * mod, n * mod}, m, n);
         QRcode_free(qr);
     }
-    tx = x + qsize + 80;
-    tw = a->w - APP_MARGIN - tx;
-    y += 10;
+}
+
+void scr_receipt_draw(app_t *a)
+{
+    const ui_theme_t *t = &a->theme;
+    int top = app_top_bar(a), y = top + 40, x = APP_MARGIN, w = a->w - 2 * APP_MARGIN;
+    int two = a->w >= 1600, qsize = two && a->theme.scale > 100 ? 420 : 540, tx, tw, cs, bw, bh;
+    const char *finish = tr(a, "receipt.finish");
+
+    y += app_heading(a, x, y, w, tr(a, "receipt.title")) + 32;
+    bw = app_button_w(a, finish, BTN_PRIMARY, 420);
+    bh = app_button_h(a, finish, bw, BTN_PRIMARY, 110);
+    if (two) {
+        /* the QR code and "Terminer" at the left, the words at the right */
+        draw_qr(a, x, y, qsize);
+        if (bw < qsize)
+            bw = qsize;
+        app_button(a, (ui_rect_t){x, y + qsize + 32, bw, bh}, finish, NULL, ACT_FINISH,
+                   BTN_PRIMARY, 1);
+        tx = x + (bw > qsize ? bw : qsize) + 64;
+        tw = a->w - APP_MARGIN - tx;
+    } else {
+        /* narrow: the QR code and "Terminer" side by side, the words below */
+        if (a->theme.scale > 100)
+            qsize = 420;
+        if (bw > w - qsize - 48)
+            bw = w - qsize - 48;
+        bh = app_button_h(a, finish, bw, BTN_PRIMARY, 110);
+        draw_qr(a, x, y, qsize);
+        app_button(a, (ui_rect_t){x + w - bw, y + (qsize - bh) / 2, bw, bh}, finish, NULL,
+                   ACT_FINISH, BTN_PRIMARY, 1);
+        y += qsize + 24;
+        tx = x;
+        tw = w;
+    }
     y += ui_text(&a->dl, tx, y, tw, tr(a, "receipt.code"), app_sz(a, 34), 0, t->text, AL_LEFT, 0) +
          8;
-    y += ui_text(&a->dl, tx, y, tw, a->s.tracking, app_sz(a, 88), 1, t->text, AL_LEFT, 1) + 32;
+    /* the code in large type, on one line: as large as fits */
+    for (cs = app_sz_big(a, 88); cs > 40 && ui_text_w(&a->dl, a->s.tracking, cs, 1) > tw; cs -= 4)
+        ;
+    y += ui_text(&a->dl, tx, y, tw, a->s.tracking, cs, 1, t->text, AL_LEFT, 1) + 32;
     y += ui_text(&a->dl, tx, y, tw, tr(a, "receipt.home"), app_sz(a, 34), 0, t->text, AL_LEFT, 0) +
          24;
     y += ui_text(&a->dl, tx, y, tw, tr(a, "receipt.secret"), app_sz(a, 30), 0, t->muted, AL_LEFT,
-                 0) + 48;
-    app_button(a, (ui_rect_t){tx, y > a->h - 24 - 32 - 110 ? a->h - 24 - 32 - 110 : y, 480, 110},
-               tr(a, "receipt.finish"), NULL, ACT_FINISH, BTN_PRIMARY, 1);
+                 0);
 }
 
 void scr_receipt_act(app_t *a, int act)

@@ -22,7 +22,7 @@ static void confirm(app_t *a)
     who.birth = birth;
     who.commune = a->pkg->communes[a->s.commune].insee;
     {
-        cast_ctx_t ctx = {a->store, a->pkg, {0}, &a->signer, a->rng};
+        cast_ctx_t ctx = {.store = a->store, .pkg = a->pkg, .signer = &a->signer, .rng = a->rng};
         memcpy(ctx.secret, a->secret, sizeof ctx.secret);
         rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, a->today, &rec, why, sizeof why);
         mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
@@ -61,57 +61,148 @@ static void confirm(app_t *a)
     app_go(a, SCR_MESSAGE);
 }
 
-void scr_review_draw(app_t *a)
+/* The choices and their total, from y; returns the height. */
+static int choices(app_t *a, int x, int y, int w, int draw)
 {
     const ui_theme_t *t = &a->theme;
-    int top = app_top_bar(a), w = 1300, x = (a->w - w) / 2, y = top + 32, i, fs = app_sz(a, 34);
-    int rowh = ui_line_h(fs) + 28, valid;
-    char buf[512], money[48];
+    int fs = app_sz(a, 34), y0 = y, i, mw, rh;
+    char money[48];
     int64_t total = 0;
-    const char *problem = projects_problem(a, buf, sizeof buf);
-    char problem_copy[512];
 
-    valid = problem == NULL;
-    if (problem != NULL)
-        snprintf(problem_copy, sizeof problem_copy, "%s", problem);
-    y += app_heading(a, x, y, w, tr(a, "review.title")) + 24;
-    dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
-    for (i = 0; i < a->s.nsel; i++) {
-        const pkg_project_t *p = &a->pkg->projects[a->s.sel[i]];
-        fmt_money(p->cost, money, sizeof money);
-        ui_text(&a->dl, x + 8, y + 14, w - 340, app_ptext(a, &p->title), fs, 0, t->text, AL_LEFT, 1);
-        ui_text(&a->dl, x + w - 308, y + 14, 300, money, fs, 1, t->text, AL_RIGHT, 1);
-        y += rowh;
+    /* the amounts' column: as wide as the total, the largest of them */
+    for (i = 0; i < a->s.nsel; i++)
+        total += a->pkg->projects[a->s.sel[i]].cost;
+    fmt_money(total, money, sizeof money);
+    mw = ui_text_w(&a->dl, money, fs, 1);
+    total = 0;
+    if (draw)
         dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
-        total += p->cost;
+    for (i = 0; i <= a->s.nsel; i++) {
+        const char *label;
+        int bold = i == a->s.nsel;
+        if (i < a->s.nsel) {
+            const pkg_project_t *p = &a->pkg->projects[a->s.sel[i]];
+            label = app_ptext(a, &p->title);
+            fmt_money(p->cost, money, sizeof money);
+            total += p->cost;
+        } else {
+            label = tr(a, "review.total");
+            fmt_money(total, money, sizeof money);
+        }
+        rh = ui_text_h(&a->dl, label, fs, bold, w - mw - 48, 0) + 20;
+        if (draw) {
+            ui_text(&a->dl, x + 8, y + 10, w - mw - 48, label, fs, bold, t->text, AL_LEFT, 0);
+            ui_text(&a->dl, x + w - 8 - mw, y + 10, mw, money, fs, 1, t->text, AL_RIGHT, 1);
+        }
+        y += rh;
+        if (draw && i < a->s.nsel)
+            dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
+        if (i == a->s.nsel - 1 && draw)
+            dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
     }
     if (a->s.nsel == 0) {
-        ui_text(&a->dl, x + 8, y + 14, w, tr(a, "review.none"), fs, 0, t->text, AL_LEFT, 1);
-        y += rowh;
+        const char *none = tr(a, "review.none");
+        y += draw ? ui_text(&a->dl, x + 8, y + 10, w - 16, none, fs, 0, t->text, AL_LEFT, 0)
+                  : ui_text_h(&a->dl, none, fs, 0, w - 16, 0);
+        y += 20;
     }
-    fmt_money(total, money, sizeof money);
-    ui_text(&a->dl, x + 8, y + 14, w - 340, tr(a, "review.total"), fs, 1, t->text, AL_LEFT, 1);
-    ui_text(&a->dl, x + w - 308, y + 14, 300, money, fs, 1, t->text, AL_RIGHT, 1);
-    y += rowh + 16;
-    {
-        char left[256], count[256];
+    return y - y0;
+}
+
+/* The meter (unless meter is 0), the final word or the problem, and the
+ * buttons (stacked when narrow); returns the height. */
+static int decide(app_t *a, int x, int y, int w, const char *problem, int meter, int draw)
+{
+    const ui_theme_t *t = &a->theme;
+    int y0 = y, ms = app_sz(a, 30), bw1, bw2, bh, side;
+    char left[256], count[256], buf[512];
+    const char *change = tr(a, "review.change"), *conf = tr(a, "review.confirm");
+
+    if (meter) {
         projects_meter(a, left, count, sizeof left);
-        y += ui_text(&a->dl, x, y, w, left, app_sz(a, 30), 0, t->muted, AL_LEFT, 0) + 4;
-        y += ui_text(&a->dl, x, y, w, count, app_sz(a, 30), 0, t->muted, AL_LEFT, 0) + 24;
+        y += (draw ? ui_text(&a->dl, x, y, w, left, ms, 0, t->muted, AL_LEFT, 0)
+                   : ui_text_h(&a->dl, left, ms, 0, w, 0)) + 4;
+        y += (draw ? ui_text(&a->dl, x, y, w, count, ms, 0, t->muted, AL_LEFT, 0)
+                   : ui_text_h(&a->dl, count, ms, 0, w, 0)) + 24;
     }
-    if (!valid)
-        y += app_notice(a, x, y, w, problem_copy) + 24;
+    if (problem != NULL)
+        y += (draw ? app_notice(a, x, y, w, problem)
+                   : app_notice_h(a, w, problem)) + 24;
     else
-        y += app_para(a, x, y, w, tr(a, "review.final")) + 24;
+        y += (draw ? app_para(a, x, y, w, tr(a, "review.final"))
+                   : ui_text_h(&a->dl, tr(a, "review.final"), app_sz(a, 34), 0, w, 0)) + 24;
     if (projects_notice(a, buf, sizeof buf) != NULL)
-        y += app_notice(a, x, y, w, buf) + 24;
-    y = y > a->h - 24 - 32 - 110 ? y : a->h - 24 - 32 - 110;
-    app_button(a, (ui_rect_t){x, y, 560, 110}, tr(a, "review.change"), NULL, ACT_CHANGE,
-               BTN_SECONDARY, 1);
-    app_button(a, (ui_rect_t){x + w - 620, y, 620, 110}, tr(a, "review.confirm"), NULL,
-               ACT_CONFIRM, BTN_PRIMARY, valid);
-    /* Enter alone never casts a vote: the focus must be on this button */
-    a->dl.ctls[a->dl.nctl - 1].primary = 0;
+        y += (draw ? app_notice(a, x, y, w, buf)
+                   : app_notice_h(a, w, buf)) + 24;
+    bw1 = app_button_w(a, change, BTN_SECONDARY, 480);
+    bw2 = app_button_w(a, conf, BTN_PRIMARY, 560);
+    side = bw1 + bw2 + 40 <= w;
+    if (!side)
+        bw1 = bw2 = w;
+    bh = app_button_h(a, change, bw1, BTN_SECONDARY, 110);
+    bh = app_button_h(a, conf, bw2, BTN_PRIMARY, bh);
+    if (draw) {
+        if (side) {
+            y = y > a->h - 24 - 32 - bh ? y : a->h - 24 - 32 - bh;
+            app_button(a, (ui_rect_t){x, y, bw1, bh}, change, NULL, ACT_CHANGE, BTN_SECONDARY, 1);
+            app_button(a, (ui_rect_t){x + w - bw2, y, bw2, bh}, conf, NULL, ACT_CONFIRM,
+                       BTN_PRIMARY, problem == NULL);
+        } else {
+            y = y > a->h - 24 - 2 * bh - 24 ? y : a->h - 24 - 2 * bh - 24;
+            app_button(a, (ui_rect_t){x, y, w, bh}, conf, NULL, ACT_CONFIRM, BTN_PRIMARY,
+                       problem == NULL);
+            app_button(a, (ui_rect_t){x, y + bh + 24, w, bh}, change, NULL, ACT_CHANGE,
+                       BTN_SECONDARY, 1);
+        }
+        /* Enter alone never casts a vote: the focus must be on this button */
+        {
+            int i;
+            for (i = 0; i < a->dl.nctl; i++)
+                if (a->dl.ctls[i].action == ACT_CONFIRM)
+                    a->dl.ctls[i].primary = 0;
+        }
+    }
+    return y - y0 + (side ? bh : 2 * bh + 24);
+}
+
+void scr_review_draw(app_t *a)
+{
+    int top = app_top_bar(a), w, x, y = top + 32, hh, one;
+    char buf[512], problem_copy[512];
+    const char *problem = projects_problem(a, buf, sizeof buf);
+
+    if (problem != NULL) {
+        snprintf(problem_copy, sizeof problem_copy, "%s", problem);
+        problem = problem_copy;
+    }
+    w = a->w - 2 * APP_MARGIN;
+    if (w > 1300 && a->theme.scale == 100)
+        w = 1300;
+    x = (a->w - w) / 2;
+    hh = ui_text_h(&a->dl, tr(a, "review.title"), app_sz_big(a, 52), 1, w, 0) + 24;
+    one = y + hh + choices(a, x, y, w, 0) + 16 + decide(a, x, y, w, problem, 1, 0) <= a->h - 24;
+    y += app_heading(a, x, y, w, tr(a, "review.title")) + 24;
+    if (one || a->w < 1600) {
+        y += choices(a, x, y, w, 1) + 16;
+        decide(a, x, y, w, problem, 1, 1);
+    } else {
+        /* two columns: the choices, then what to decide; the first split
+         * where both fit, with the meter, else without it (with large text:
+         * the total is on the left) */
+        static const int pct[] = {56, 50, 62, 46};
+        int k, lw = 0, meter = 1;
+        for (k = 0; k < 8; k++) {
+            int ch, dh;
+            meter = k < 4;
+            lw = w * pct[k % 4] / 100;
+            ch = choices(a, x, y, lw, 0);
+            dh = decide(a, x + lw + 48, y, w - lw - 48, problem, meter, 0);
+            if (y + (ch > dh ? ch : dh) <= a->h - 24)
+                break;
+        }
+        choices(a, x, y, lw, 1);
+        decide(a, x + lw + 48, y, w - lw - 48, problem, meter, 1);
+    }
 }
 
 void scr_review_act(app_t *a, int act)

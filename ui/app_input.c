@@ -1,0 +1,221 @@
+/* app_input.c - the kiosk's keys: keyboard focus in reading order, and
+ * two-switch scanning (row then key on the on-screen keyboard). */
+#include <stdio.h>
+#include <string.h>
+
+#include "app.h"
+#include "bn_err.h"
+#include "screens/screens.h"
+
+static const struct {
+    const char *name;
+    app_key_t key;
+} key_names[] = {
+    {"Tab", KEY_TAB},       {"Shift+Tab", KEY_SHIFT_TAB}, {"Enter", KEY_ENTER},
+    {"Return", KEY_ENTER},  {"Escape", KEY_ESCAPE},       {"Left", KEY_LEFT},
+    {"Right", KEY_RIGHT},   {"Up", KEY_UP},               {"Down", KEY_DOWN},
+    {"Space", KEY_SPACE},   {"Backspace", KEY_BACKSPACE}, {"F1", KEY_F1},
+    {"F2", KEY_F2},         {"F3", KEY_F3},               {"F4", KEY_F4},
+    {"F5", KEY_F5},         {"F6", KEY_F6},               {"F7", KEY_F7},
+    {"F8", KEY_F8},         {"F9", KEY_F9},               {"F10", KEY_F10},
+    {"F11", KEY_F11},       {"F12", KEY_F12},
+};
+
+app_key_t app_key_named(const char *name)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof key_names / sizeof key_names[0]; i++)
+        if (strcmp(name, key_names[i].name) == 0)
+            return key_names[i].key;
+    return (app_key_t)0;
+}
+
+int app_set_switch_keys(app_t *a, const char *spec, char *why, size_t whylen)
+{
+    char one[32], two[32];
+    const char *comma = strchr(spec, ',');
+    app_key_t k1, k2;
+
+    if (comma == NULL || (size_t)(comma - spec) >= sizeof one || strlen(comma + 1) >= sizeof two)
+        return bn_fail(why, whylen, BN_EINVAL, "switch keys '%.40s': expected NEXT,SELECT", spec);
+    memcpy(one, spec, (size_t)(comma - spec));
+    one[comma - spec] = '\0';
+    snprintf(two, sizeof two, "%s", comma + 1);
+    k1 = app_key_named(one);
+    k2 = app_key_named(two);
+    if (k1 == 0 || k2 == 0)
+        return bn_fail(why, whylen, BN_EINVAL, "switch keys: unknown key '%s'",
+                       k1 == 0 ? one : two);
+    if (k1 == k2 || k1 == KEY_TAB || k2 == KEY_TAB || k1 == KEY_SHIFT_TAB ||
+        k2 == KEY_SHIFT_TAB || k1 == KEY_ESCAPE || k2 == KEY_ESCAPE)
+        return bn_fail(why, whylen, BN_EINVAL,
+                       "switch keys '%s,%s': two different keys other than Tab, Shift+Tab, Escape",
+                       one, two);
+    a->sw_next = k1;
+    a->sw_select = k2;
+    return 0;
+}
+
+/* Keyboard focus: the next or previous control in reading order, wrapping. */
+static void move_focus(app_t *a, int dir)
+{
+    int order[512], n = dl_reading_order(&a->dl, order), k, at = -1;
+
+    a->focus_group = 0;
+    a->scan_group = 0;
+    if (n == 0)
+        return;
+    for (k = 0; k < n; k++)
+        if (order[k] == a->focus)
+            at = k;
+    if (at < 0)
+        at = dir > 0 ? 0 : n - 1;
+    else
+        at = (at + dir + n) % n;
+    a->focus = order[at];
+    a->dirty = 1;
+}
+
+/* Two-switch scanning. "Next" moves the focus to the next item in reading
+ * order, wrapping; an item is a control, or a whole row of keys (a group).
+ * "Select" activates the control, or enters the row: "next" then goes
+ * through its keys, and back to the rows after the last one; selecting a
+ * key types it and puts the focus back on the first row (row-column
+ * scanning). With nothing focused, either switch starts at the first item. */
+static int group_first(const app_t *a, const int *order, int n, int g)
+{
+    int k;
+
+    for (k = 0; k < n; k++)
+        if (a->dl.ctls[order[k]].group == g)
+            return order[k];
+    return -1;
+}
+
+static void scan_next(app_t *a)
+{
+    int order[512], n = dl_reading_order(&a->dl, order), k, at = -1, g, step;
+
+    a->dirty = 1;
+    if (n == 0)
+        return;
+    for (k = 0; k < n; k++)
+        if (order[k] == a->focus)
+            at = k;
+    if (a->scan_group > 0 && at >= 0) {
+        /* within a row: the next key, or back to the row after the last */
+        for (k = at + 1; k < n; k++)
+            if (a->dl.ctls[order[k]].group == a->scan_group) {
+                a->focus = order[k];
+                return;
+            }
+        a->focus_group = a->scan_group;
+        a->focus = group_first(a, order, n, a->scan_group);
+        a->scan_group = 0;
+        return;
+    }
+    a->scan_group = 0;
+    g = a->focus_group;
+    for (step = 1; step <= n; step++) {
+        int i = order[(at < 0 ? step - 1 : at + step) % n];
+        int gi = a->dl.ctls[i].group;
+        if (gi > 0 && (gi == g || group_first(a, order, n, gi) != i))
+            continue; /* inside the row that had the focus, or not its first key */
+        a->focus = i;
+        a->focus_group = gi;
+        return;
+    }
+}
+
+static void scan_select(app_t *a)
+{
+    int order[512], n, g;
+
+    if (a->focus < 0 || a->focus >= a->dl.nctl || !a->dl.ctls[a->focus].enabled) {
+        a->focus = -1;
+        a->focus_group = 0;
+        a->scan_group = 0;
+        scan_next(a);
+        return;
+    }
+    if (a->focus_group > 0) {
+        a->scan_group = a->focus_group; /* enter the row */
+        a->focus_group = 0;
+        a->dirty = 1;
+        return;
+    }
+    g = a->scan_group;
+    app_action(a, a->dl.ctls[a->focus].action);
+    if (g > 0 && a->scr == SCR_IDENTITY && a->focus >= 0) {
+        /* a key was typed: back to the rows, from the first one */
+        int k;
+        app_draw(a);
+        n = dl_reading_order(&a->dl, order);
+        a->scan_group = 0;
+        a->focus = -1;
+        a->focus_group = 0;
+        for (k = 0; k < n; k++)
+            if (a->dl.ctls[order[k]].group > 0) {
+                a->focus = order[k];
+                a->focus_group = a->dl.ctls[order[k]].group;
+                break;
+            }
+        a->dirty = 1;
+    }
+}
+
+void app_key(app_t *a, app_key_t k)
+{
+    int i;
+
+    app_draw(a);
+    app__touched(a);
+    if (k == a->sw_next) {
+        scan_next(a);
+        return;
+    }
+    if (k == a->sw_select) {
+        scan_select(a);
+        return;
+    }
+    switch (k) {
+    case KEY_TAB:
+    case KEY_DOWN:
+    case KEY_RIGHT:
+        move_focus(a, 1);
+        break;
+    case KEY_SHIFT_TAB:
+    case KEY_UP:
+    case KEY_LEFT:
+        move_focus(a, -1);
+        break;
+    case KEY_SPACE:
+        if (a->focus < 0 && a->scr == SCR_IDENTITY) {
+            scr_identity_char(a, " ");
+            a->dirty = 1;
+            break;
+        }
+        /* fall through */
+    case KEY_ENTER:
+        if (a->focus >= 0 && a->focus < a->dl.nctl && a->dl.ctls[a->focus].enabled) {
+            app_action(a, a->dl.ctls[a->focus].action);
+            break;
+        }
+        for (i = 0; i < a->dl.nctl; i++)
+            if (a->dl.ctls[i].primary && a->dl.ctls[i].enabled) {
+                app_action(a, a->dl.ctls[i].action);
+                break;
+            }
+        break;
+    case KEY_ESCAPE:
+        app_action(a, ACT_BACK);
+        break;
+    case KEY_BACKSPACE:
+        app_action(a, ACT_BACKSPACE);
+        break;
+    default:
+        break;
+    }
+}
+
