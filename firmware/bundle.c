@@ -10,6 +10,7 @@
 #include "ballot.h"
 #include "bn_err.h"
 #include "hex.h"
+#include "petition.h"
 #include "report.h"
 
 #define BALLOT_MIN_LEN (BALLOT_HEADER_LEN + KEY_SIG_LEN) /* 156: no choice */
@@ -31,6 +32,8 @@ struct bundle_builder_s {
     size_t nr, capr;
     uint8_t *reports;           /* REPORT_LEN each */
     size_t np, capp;
+    uint8_t *sigs;              /* PETITION_LEN each */
+    size_t ns, caps;
     size_t bytes;               /* encoded size of the items so far */
 };
 
@@ -86,6 +89,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     bundle_t b;
     ballot_t bal;
     report_t rep;
+    petition_t pet;
     char inner[160];
     const uint8_t *prev = NULL;
     size_t pos, end, c, i;
@@ -108,10 +112,11 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     b.n_ballots = (uint32_t)get_be(buf + 31, 4);
     b.n_register = (uint32_t)get_be(buf + 35, 4);
     b.n_reports = (uint32_t)get_be(buf + 39, 4);
+    b.n_signatures = (uint32_t)get_be(buf + 43, 4);
     if (c == 0 || c > CERT_DER_MAX)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 29: certificate length %zu "
                        "not in 1..%d", c, CERT_DER_MAX);
-    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports;
+    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports + b.n_signatures;
     if (items > BUNDLE_MAX_ITEMS || b.n_reports > BUNDLE_MAX_REPORTS)
         return bn_fail(why, whylen, BN_ETOOBIG, "bundle: offset 31: %llu items (%u reports), "
                        "more than %d (%d)", (unsigned long long)items, b.n_reports,
@@ -173,6 +178,24 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
                            i);
     }
 
+    b.signatures = buf + pos;
+    if ((end - pos) / PETITION_LEN < b.n_signatures)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: petition signatures "
+                       "truncated", pos);
+    for (i = 0; i < b.n_signatures; i++, pos += PETITION_LEN) {
+        if (petition_decode(buf + pos, PETITION_LEN, &pet, inner, sizeof inner) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: signature %zu: %s",
+                           pos, i, inner);
+        if (strcmp(pet.campaign, b.campaign) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: signature %zu is of "
+                           "campaign %s, not %s", pos, i, pet.campaign, b.campaign);
+        /* (B3) strictly increasing signature ids */
+        if (i > 0 && memcmp(buf + pos - PETITION_LEN + PETITION_OFF_ID,
+                            buf + pos + PETITION_OFF_ID, PETITION_ID_LEN) >= 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: signature %zu: id "
+                           "not above the previous one (unsorted or duplicate)", pos, i);
+    }
+
     b.reports = buf + pos;
     if ((end - pos) / REPORT_LEN < b.n_reports)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: reports truncated", pos);
@@ -224,6 +247,11 @@ const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i)
     return b->reports + (size_t)i * REPORT_LEN;
 }
 
+const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i)
+{
+    return b->signatures + (size_t)i * PETITION_LEN;
+}
+
 int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t ca_len,
                   const cert_revoked_t *revoked, uint32_t today, bundle_t *out,
                   cert_info_t *kiosk, char *why, size_t whylen)
@@ -265,6 +293,17 @@ int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t 
             return bn_fail(why, whylen, rc, "bundle: kiosk %s: ballot %u (id %s): %s", ci.name,
                            i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
                                                       : "signature does not match");
+        }
+    }
+    for (i = 0; i < b.n_signatures; i++) {
+        const uint8_t *rec = bundle_signature_at(&b, i);
+
+        rc = petition_verify(rec, PETITION_LEN, &ci.pub);
+        if (rc != 0) {
+            hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, bid);
+            return bn_fail(why, whylen, rc, "bundle: kiosk %s: signature %u (id %s): %s",
+                           ci.name, i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
+                                                               : "signature does not match");
         }
     }
     for (i = 0; i < b.n_reports; i++) {
@@ -315,7 +354,7 @@ int bundle_new(const char *campaign, uint64_t seq, const uint8_t *cert, size_t c
 
 static size_t n_items(const bundle_builder_t *b)
 {
-    return b->nb + b->nr + b->np;
+    return b->nb + b->nr + b->np + b->ns;
 }
 
 /* Grows *arr (of `size`-byte elements) to hold one more. */
@@ -417,6 +456,28 @@ int bundle_add_report(bundle_builder_t *b, const uint8_t *report, size_t len)
     return 0;
 }
 
+int bundle_add_signature(bundle_builder_t *b, const uint8_t *rec, size_t len)
+{
+    petition_t dec;
+    int rc;
+
+    if (b == NULL || rec == NULL)
+        return BN_EINVAL;
+    if (petition_decode(rec, len, &dec, NULL, 0) != 0)
+        return BN_EFORMAT;
+    if (strcmp(dec.campaign, b->campaign) != 0)
+        return BN_EINVAL;
+    rc = room(b, PETITION_LEN);
+    if (rc == 0)
+        rc = grow(&b->sigs, &b->caps, b->ns, PETITION_LEN);
+    if (rc != 0)
+        return rc;
+    memcpy(b->sigs + b->ns * PETITION_LEN, rec, PETITION_LEN);
+    b->ns++;
+    b->bytes += PETITION_LEN;
+    return 0;
+}
+
 static int by_ballot_id(const void *x, const void *y)
 {
     const item_t *a = x, *b = y;
@@ -427,6 +488,12 @@ static int by_ballot_id(const void *x, const void *y)
 static int by_pseudonym(const void *a, const void *b)
 {
     return memcmp(a, b, 32);
+}
+
+static int by_signature_id(const void *a, const void *b)
+{
+    return memcmp((const uint8_t *)a + PETITION_OFF_ID, (const uint8_t *)b + PETITION_OFF_ID,
+                  PETITION_ID_LEN);
 }
 
 static int by_report(const void *a, const void *b)
@@ -455,12 +522,17 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
         qsort(b->regs, b->nr, BUNDLE_REGISTER_LEN, by_pseudonym);
     if (b->np > 1)
         qsort(b->reports, b->np, REPORT_LEN, by_report);
+    if (b->ns > 1)
+        qsort(b->sigs, b->ns, PETITION_LEN, by_signature_id); /* (B3) */
     for (i = 1; i < b->nb; i++)
         if (by_ballot_id(&b->ballots[i - 1], &b->ballots[i]) == 0)
             return BN_EEXISTS;
     for (i = 1; i < b->nr; i++)
         if (by_pseudonym(b->regs + (i - 1) * BUNDLE_REGISTER_LEN,
                          b->regs + i * BUNDLE_REGISTER_LEN) == 0)
+            return BN_EEXISTS;
+    for (i = 1; i < b->ns; i++)
+        if (by_signature_id(b->sigs + (i - 1) * PETITION_LEN, b->sigs + i * PETITION_LEN) == 0)
             return BN_EEXISTS;
     for (i = 1; i < b->np; i++)
         if (by_report(b->reports + (i - 1) * REPORT_LEN, b->reports + i * REPORT_LEN) == 0)
@@ -478,6 +550,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     put_be(buf + 31, b->nb, 4);
     put_be(buf + 35, b->nr, 4);
     put_be(buf + 39, b->np, 4);
+    put_be(buf + 43, b->ns, 4);
     p = buf + BUNDLE_HEADER_LEN;
     memcpy(p, b->cert, b->cert_len);
     p += b->cert_len;
@@ -489,6 +562,9 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     if (b->nr > 0)
         memcpy(p, b->regs, b->nr * BUNDLE_REGISTER_LEN);
     p += b->nr * BUNDLE_REGISTER_LEN;
+    if (b->ns > 0)
+        memcpy(p, b->sigs, b->ns * PETITION_LEN);
+    p += b->ns * PETITION_LEN;
     if (b->np > 0)
         memcpy(p, b->reports, b->np * REPORT_LEN);
     p += b->np * REPORT_LEN;
@@ -513,6 +589,7 @@ void bundle_free(bundle_builder_t *b)
     free(b->ballots);
     free(b->regs);
     free(b->reports);
+    free(b->sigs);
     free(b);
 }
 
@@ -571,6 +648,13 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
             rc = BN_ECORRUPT;
         if (rc == 0)
             rc = bundle_add_ballot(w->b, ballot, len);
+        free(ballot);
+    } else if (kind == STORE_ITEM_SIGNATURE && keylen == PETITION_ID_LEN) {
+        rc = store_get_signature(w->s, key, &ballot, &len);
+        if (rc == BN_ENOTFOUND)
+            rc = BN_ECORRUPT;
+        if (rc == 0)
+            rc = bundle_add_signature(w->b, ballot, len);
         free(ballot);
     } else if (kind == STORE_ITEM_REGISTER && keylen == 32) {
         rc = register_row(w, key, &day, &offline);
@@ -639,6 +723,12 @@ int bundle_outbox_done(store_t *s, const bundle_t *b)
     for (i = 0; i < b->n_register; i++) {
         rc = store_outbox_done(s, STORE_ITEM_REGISTER, b->registers + (size_t)i *
                                BUNDLE_REGISTER_LEN, 32);
+        if (rc != 0)
+            return rc;
+    }
+    for (i = 0; i < b->n_signatures; i++) {
+        rc = store_outbox_done(s, STORE_ITEM_SIGNATURE, bundle_signature_at(b, i) +
+                               PETITION_OFF_ID, PETITION_ID_LEN);
         if (rc != 0)
             return rc;
     }

@@ -14,12 +14,15 @@
  *   31            4         nb, ballots
  *   35            4         nr, register entries
  *   39            4         np, closing reports
- *   43            c         kiosk certificate, DER
- *   43+c          ...       nb ballots: 2-byte length L (156..1180), then L bytes
+ *   43            4         ns, petition signatures
+ *   47            c         kiosk certificate, DER
+ *   47+c          ...       nb ballots: 2-byte length L (156..1180), then L bytes
  *                           (a signed ballot, ballot.h); strictly increasing
  *                           ballot id (bytes 12..27 of the ballot)
  *   ...           37*nr     register entries: pseudonym (32), day (4), offline
  *                           (1: 0 or 1); strictly increasing pseudonym
+ *   ...           555*ns    petition signature records (petition.h), strictly
+ *                           increasing signature id (bytes 10..25)
  *   ...           213*np    closing reports (report.h), strictly increasing bytes
  *   L-64          64        kiosk signature r || s over SHA-256(bytes 0..L-64)
  *
@@ -31,6 +34,10 @@
  *      sections, each in its own key order; nothing pairs the i-th ballot
  *      with the i-th entry. (A bundle holding ONE ballot and ONE entry pairs
  *      them by itself: the sync client sends batches, DESIGN.md "Transport".)
+ * (B3) Petition signatures (invariant 5, not secret to the authority) are
+ *      sorted by their random signature id, so a bundle does not give their
+ *      order either; each carries its own pseudonym, so a petition needs no
+ *      register section (bundle_from_outbox queues none for it).
  */
 #ifndef BUNDLE_H
 #define BUNDLE_H
@@ -45,9 +52,9 @@
 
 #define BUNDLE_MAGIC "BRNU"
 #define BUNDLE_VERSION 1
-#define BUNDLE_HEADER_LEN 43
+#define BUNDLE_HEADER_LEN 47
 #define BUNDLE_REGISTER_LEN 37
-#define BUNDLE_MAX_ITEMS 10000                 /* ballots + entries + reports */
+#define BUNDLE_MAX_ITEMS 10000                 /* ballots + entries + signatures + reports */
 #define BUNDLE_MAX_REPORTS 16
 #define BUNDLE_MAX_LEN (16u << 20)             /* 16 MiB */
 
@@ -57,9 +64,10 @@ typedef struct bundle_s {
     uint64_t seq;
     const uint8_t *cert;        /* DER */
     size_t cert_len;
-    uint32_t n_ballots, n_register, n_reports;
+    uint32_t n_ballots, n_register, n_reports, n_signatures;
     const uint8_t *ballots;     /* section: (length, ballot) * n_ballots */
     const uint8_t *registers;   /* section: BUNDLE_REGISTER_LEN * n_register */
+    const uint8_t *signatures;  /* section: PETITION_LEN * n_signatures */
     const uint8_t *reports;     /* section: REPORT_LEN * n_reports */
     const uint8_t *sig;         /* 64 bytes */
     size_t signed_len;          /* bytes covered by sig */
@@ -85,6 +93,8 @@ int bundle_next_ballot(const bundle_t *b, size_t *pos, const uint8_t **ballot, s
 /* The i-th register entry (i < n_register) / report (REPORT_LEN bytes). */
 void bundle_register_at(const bundle_t *b, uint32_t i, bundle_reg_t *out);
 const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i);
+/* The i-th petition signature record (i < n_signatures), PETITION_LEN bytes. */
+const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i);
 
 /* Decodes and verifies everything, in this order, stopping at the first
  * failure (the kiosk and the item are named in `why`):
@@ -96,7 +106,9 @@ const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i);
  *   4. the bundle signature, with the certificate's key       BN_EBADSIG
  *   5. every ballot: kiosk key id and signature (ballot_verify)
  *                                                  BN_EWRONGKEY, BN_EBADSIG
- *   6. every report: kiosk key id and signature (report_verify)
+ *   6. every petition signature: kiosk key id and signature (petition_verify)
+ *                                                  BN_EWRONGKEY, BN_EBADSIG
+ *   7. every report: kiosk key id and signature (report_verify)
  * Fills *out (may be NULL) and *kiosk (may be NULL) with the certificate. */
 int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t ca_len,
                   const cert_revoked_t *revoked, uint32_t today, bundle_t *out,
@@ -117,9 +129,12 @@ int bundle_add_ballot(bundle_builder_t *b, const uint8_t *ballot, size_t len);
 int bundle_add_register(bundle_builder_t *b, const uint8_t pseudonym[32], uint32_t day,
                         int offline);
 int bundle_add_report(bundle_builder_t *b, const uint8_t *report, size_t len);
+/* Adds a petition signature record (copied; must decode strictly and be of
+ * the campaign: BN_EFORMAT, BN_EINVAL). */
+int bundle_add_signature(bundle_builder_t *b, const uint8_t *rec, size_t len);
 
 /* Sorts the items (B1), refuses duplicates (BN_EEXISTS: two ballots with
- * one id, one pseudonym twice, one report twice), checks that the signer's
+ * one id, one pseudonym twice, two signatures with one id, one report twice), checks that the signer's
  * key is the certificate's (BN_EWRONGKEY), encodes and signs. *out is
  * malloc'd. The builder may be freed or finished again afterwards. */
 int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t *len);
@@ -130,14 +145,15 @@ void bundle_free(bundle_builder_t *b);
 /* --- the kiosk's outbox ---------------------------------------------------- */
 
 /* Builds and signs a bundle of at most max_items of the store's outbox items
- * of `campaign` (in the outbox's key order: ballots, then register entries),
+ * of `campaign` (in the outbox's key order: ballots, register entries, then
+ * petition signatures),
  * sets *n_items to the number it holds (0: *out is still a valid, empty
  * bundle). BN_ECORRUPT if an outbox item has no ballot or register row. */
 int bundle_from_outbox(store_t *s, const char *campaign, uint64_t seq, const uint8_t *cert,
                        size_t cert_len, const signer_t *signer, size_t max_items,
                        uint8_t **out, size_t *len, size_t *n_items);
 
-/* Marks every ballot and register entry of a decoded bundle synced
+/* Marks every ballot, register entry and signature of a decoded bundle synced
  * (store_outbox_done): call it once the server acknowledged the bundle. */
 int bundle_outbox_done(store_t *s, const bundle_t *b);
 

@@ -50,6 +50,34 @@ static int rule_why(const pkg_t *p, const rules_verdict_t *v, char *why, size_t 
     return bn_fail(why, whylen, BN_ERULE, "selection breaks the ballot rule");
 }
 
+/* (C1) The refusals common to a vote and a signature, none of which writes:
+ * polls open on `day`, commune in the package (its index in *commune), a
+ * valid birth date, old enough. `who_word` names the person ("voters"). */
+static int eligible(const pkg_t *p, const cast_identity_t *who, uint32_t day,
+                    const char *who_word, int *commune, char *why, size_t whylen)
+{
+    int y, m, d, rc;
+
+    if (day < p->opens || day > p->closes) {
+        char o[DAY_TEXT_LEN + 1], c[DAY_TEXT_LEN + 1];
+        day_format(p->opens, o);
+        day_format(p->closes, c);
+        return bn_fail(why, whylen, BN_ECLOSED, "polls of '%s' are open from %s to %s", p->id,
+                       o, c);
+    }
+    *commune = who->commune != NULL ? pkg_find_commune(p, who->commune) : -1;
+    if (*commune < 0)
+        return bn_fail(why, whylen, BN_ENOTFOUND, "commune '%s' does not take part in '%s'",
+                       who->commune != NULL ? who->commune : "", p->id);
+    rc = day_parse_ymd(who->birth, &y, &m, &d);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "birth date '%s' is not a valid YYYY-MM-DD date",
+                       who->birth != NULL ? who->birth : "");
+    if (day_age(y, m, d, day) < p->min_age)
+        return bn_fail(why, whylen, BN_ERANGE, "%s must be %d or older", who_word, p->min_age);
+    return 0;
+}
+
 int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *sel, int n,
                 uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
@@ -59,7 +87,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     ballot_t b;
     uint8_t enc[BALLOT_MAX_LEN], tkey[32];
     size_t len = 0;
-    int commune, territory, y, m, d, age, rc;
+    int commune, territory, rc;
 
     memset(&b, 0, sizeof b);
     memset(out, 0, sizeof *out);
@@ -69,30 +97,9 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
         rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a budget vote", p->id);
         goto out;
     }
-    if (day < p->opens || day > p->closes) {
-        char o[DAY_TEXT_LEN + 1], c[DAY_TEXT_LEN + 1];
-        day_format(p->opens, o);
-        day_format(p->closes, c);
-        rc = bn_fail(why, whylen, BN_ECLOSED, "polls of '%s' are open from %s to %s", p->id, o, c);
+    rc = eligible(p, who, day, "voters", &commune, why, whylen);
+    if (rc != 0)
         goto out;
-    }
-    commune = who->commune != NULL ? pkg_find_commune(p, who->commune) : -1;
-    if (commune < 0) {
-        rc = bn_fail(why, whylen, BN_ENOTFOUND, "commune '%s' does not take part in '%s'",
-                     who->commune != NULL ? who->commune : "", p->id);
-        goto out;
-    }
-    rc = day_parse_ymd(who->birth, &y, &m, &d);
-    if (rc != 0) {
-        rc = bn_fail(why, whylen, rc, "birth date '%s' is not a valid YYYY-MM-DD date",
-                     who->birth != NULL ? who->birth : "");
-        goto out;
-    }
-    age = day_age(y, m, d, day);
-    if (age < p->min_age) {
-        rc = bn_fail(why, whylen, BN_ERANGE, "voters must be %d or older", p->min_age);
-        goto out;
-    }
     territory = pkg_commune_territory(p, commune);
     rc = rules_check(p, territory, sel, n, &verdict);
     if (rc == BN_ERULE) {
@@ -148,6 +155,102 @@ out:
     mbedtls_platform_zeroize(&b, sizeof b);
     mbedtls_platform_zeroize(enc, sizeof enc);
     mbedtls_platform_zeroize(&verdict, sizeof verdict);
+    mbedtls_platform_zeroize(tkey, sizeof tkey);
+    return rc;
+}
+
+/* The same steps for a petition signature:
+ *   (C1) kind, polls, commune, age, authority key: refusals that write nothing;
+ *   (C2) sealed and signed before the one transaction of store_sign();
+ *   (C3) the tracking code after the commit;
+ *   (C5) invariant 5: the identity as typed lives in this frame only long
+ *        enough to be sealed to the authority key; it is wiped on every path,
+ *        and only the sealed record reaches the store. */
+int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish_name,
+                  uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    petition_identity_t id;
+    petition_t rec;
+    store_sign_t ss;
+    uint8_t enc[PETITION_LEN], tkey[32];
+    int commune, rc;
+
+    memset(&id, 0, sizeof id);
+    memset(&rec, 0, sizeof rec);
+    memset(&ss, 0, sizeof ss);
+    memset(enc, 0, sizeof enc);
+    memset(tkey, 0, sizeof tkey);
+    memset(out, 0, sizeof *out);
+
+    /* (C1) */
+    if (p->kind != PKG_PETITION) {
+        rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a petition", p->id);
+        goto out;
+    }
+    rc = eligible(p, who, day, "signers", &commune, why, whylen);
+    if (rc != 0)
+        goto out;
+    if (ctx->authority == NULL) {
+        rc = bn_fail(why, whylen, BN_EKEY, "no authority key to seal the identity to");
+        goto out;
+    }
+    rc = pseud_compute(ctx->secret, p->id, who->last_name, who->first_names, who->birth,
+                       ss.pseudonym);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "identity is incomplete or not valid text");
+        goto out;
+    }
+    if (strlen(who->last_name) > PETITION_NAMES_MAX ||
+        strlen(who->first_names) > PETITION_NAMES_MAX ||
+        strlen(who->last_name) + strlen(who->first_names) > PETITION_NAMES_MAX) {
+        rc = bn_fail(why, whylen, BN_EINVAL, "names longer than %d bytes together",
+                     PETITION_NAMES_MAX);
+        goto out;
+    }
+    strcpy(id.last_name, who->last_name);
+    strcpy(id.first_names, who->first_names);
+    memcpy(id.birth, who->birth, DAY_TEXT_LEN); /* checked by eligible() */
+    strcpy(id.commune, p->communes[commune].insee);
+
+    /* (C2) seal and sign, then one transaction */
+    rc = petition_make(&rec, p, commune, ss.pseudonym, !publish_name, day,
+                       ctx->signer->pub.id, ctx->rng);
+    if (rc == 0)
+        rc = petition_seal(&rec, &id, ctx->authority, ctx->signer, ctx->rng, enc);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "signature could not be made: %s", bn_strerror(rc));
+        goto out;
+    }
+    ss.campaign = p->id;
+    ss.day = day;
+    ss.offline = 1; /* no server yet: every entry is an offline one */
+    ss.sig_id = rec.id;
+    ss.record = enc;
+    ss.record_len = sizeof enc;
+    rc = store_sign(ctx->store, &ss);
+    if (rc == BN_EALREADY) {
+        rc = bn_fail(why, whylen, rc, "%s", bn_strerror(rc)); /* nothing more (invariant 4) */
+        goto out;
+    }
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "signature not stored: %s", bn_strerror(rc));
+        goto out;
+    }
+
+    /* (C3) */
+    memcpy(out->ballot_id, rec.id, sizeof out->ballot_id);
+    rc = track_key(ctx->secret, tkey);
+    if (rc == 0)
+        rc = track_code(tkey, rec.id, out->tracking);
+    if (rc != 0)
+        rc = bn_fail(why, whylen, rc, "tracking code: %s", bn_strerror(rc));
+out:
+    /* (C5) */
+    mbedtls_platform_zeroize(&id, sizeof id);
+    mbedtls_platform_zeroize(&rec, sizeof rec);
+    mbedtls_platform_zeroize(&ss, sizeof ss);
+    mbedtls_platform_zeroize(enc, sizeof enc);
     mbedtls_platform_zeroize(tkey, sizeof tkey);
     return rc;
 }

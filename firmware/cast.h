@@ -1,5 +1,6 @@
 /* cast.h - the cast path: from a confirmed selection to a durable, signed
- * ballot and the tracking code of its receipt.
+ * ballot and the tracking code of its receipt; the same for a petition
+ * signature (cast_petition).
  *
  *   check rule -> pseudonym -> make ballot -> sign -> store_cast (commit,
  *   fsync) -> tracking code
@@ -13,6 +14,7 @@
 
 #include "ballot.h"
 #include "key.h"
+#include "petition.h"
 #include "pkg.h"
 #include "rng.h"
 #include "store.h"
@@ -33,10 +35,11 @@ typedef struct cast_ctx_s {
     uint8_t secret[32];          /* campaign secret */
     const signer_t *signer;      /* kiosk key */
     rng_t *rng;
+    const key_pub_t *authority;  /* petitions: the key identities are sealed to */
 } cast_ctx_t;
 
 typedef struct cast_receipt_s {
-    uint8_t ballot_id[16];
+    uint8_t ballot_id[16];       /* the ballot id, or a petition's signature id */
     char tracking[TRACK_TEXT_LEN + 1];
 } cast_receipt_t;
 
@@ -47,5 +50,20 @@ typedef struct cast_receipt_s {
  * BN_ENOTFOUND (commune), store errors. `why` explains in words. */
 int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *sel, int n,
                 uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
+
+/* Signs petition ctx->pkg for `who` on `day`:
+ *   kind (BN_EKIND), polls open (BN_ECLOSED: the polls are the petition's
+ *   window), commune in the package (BN_ENOTFOUND), birth date and age
+ *   (BN_ERANGE), authority key present (BN_EKEY) -> pseudonym (BN_EFORMAT
+ *   for an identity that is not valid text) -> signature record sealed to
+ *   ctx->authority and signed by the kiosk (petition.h; BN_EINVAL for names
+ *   too long for it) -> store_sign (register entry, record, outbox item in
+ *   one transaction) -> tracking code of the signature id.
+ * A person already in the register of the petition is refused with
+ * BN_EALREADY and nothing else said. publish_name = 0 sets the record's
+ * "do not publish my name" flag. On any error nothing was written and *out
+ * holds no code. */
+int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish_name,
+                  uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
 
 #endif

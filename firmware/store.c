@@ -1,13 +1,18 @@
 /* store.c - the kiosk's durable store over SQLite: schema, casting, box, outbox.
  *
- * Tables (schema version 1, migrations[] below):
+ * Tables (schema version 2, migrations[] below):
  *
  *   campaign(id PK, package, secret)             signed package file, secret
  *   meta(key PK, value)                          poll state, settings
  *   register(campaign, pseudonym, day, offline)  PK (campaign, pseudonym)
  *   box(ballot_id PK, campaign, ballot)          signed ballots
+ *   signature(sig_id PK, campaign, record)       sealed petition signatures (v2)
  *   outbox(kind, key, campaign)                  PK (kind, key): not yet synced
  *   audit(seq PK, time, event, detail, hash)     store_audit.c
+ *
+ * Version 1 -> 2 (one transaction): creates `signature` and rebuilds
+ * `outbox` so that its CHECK admits kind 3 (SQLite cannot alter a CHECK),
+ * copying its rows.
  *
  * Secrecy invariants (DESIGN.md, "Trust and secrecy", 1 and 2), each tested
  * by tests/unit/test_store.c and tests/fault/test_secrecy.c:
@@ -52,6 +57,17 @@
  *      8192-byte pages (at most 2,030 bytes in a page, more than
  *      BALLOT_MAX_LEN), and store_cast() refuses (BN_ETOOBIG) a row that
  *      would not fit in its page.
+ * (S8) Petitions (DESIGN.md, invariant 5: not secret to the authority, but
+ *      personal data). What holds: the `signature` table is WITHOUT ROWID,
+ *      keyed by the record's random id (no insertion order, as (S2)), read
+ *      in that order; the day only (S3); store_sign() never audits (S4);
+ *      the record fits in its page (S7: 555 bytes); the identity is never
+ *      stored in clear, only sealed to the authority key inside the record
+ *      (petition.c, (P1)). What deliberately does NOT hold: (S1). A record
+ *      carries the signer's pseudonym in clear, the same value as their
+ *      register row, because the server must de-duplicate across kiosks and
+ *      the tally must count persons; a signature is linkable to its
+ *      register entry by design.
  *
  * Durability invariants:
  *
@@ -67,6 +83,8 @@
  *      the first write (no lock upgrade can fail halfway), then the register
  *      entry, the ballot and both outbox items, then COMMIT. store_cast()
  *      returns 0 only when COMMIT returned SQLITE_OK, i.e. after the fsyncs.
+ *      store_sign() is the same transaction for a petition signature:
+ *      register entry, record, its outbox item, COMMIT.
  * (D3) Any failure rolls the transaction back (ROLLBACK if SQLite has not
  *      already) and returns a BN_E code (store_rc): nothing of a refused cast
  *      is written. SQLITE_FULL -> BN_EFULL, SQLITE_CORRUPT/NOTADB ->
@@ -140,6 +158,22 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  detail TEXT NOT NULL,"
     "  hash BLOB NOT NULL CHECK (length(hash) = 32)"
     ");",
+    /* 1 -> 2: petition signatures. (S8) keyed by the random signature id */
+    "CREATE TABLE signature("
+    "  sig_id BLOB NOT NULL PRIMARY KEY CHECK (length(sig_id) = 16),"
+    "  campaign TEXT NOT NULL REFERENCES campaign(id),"
+    "  record BLOB NOT NULL"
+    ") WITHOUT ROWID;"
+    /* (S5) the outbox admits kind 3 (signature id): rebuilt, rows copied */
+    "CREATE TABLE outbox_v2("
+    "  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),"
+    "  key BLOB NOT NULL,"
+    "  campaign TEXT NOT NULL REFERENCES campaign(id),"
+    "  PRIMARY KEY (kind, key)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO outbox_v2(kind, key, campaign) SELECT kind, key, campaign FROM outbox;"
+    "DROP TABLE outbox;"
+    "ALTER TABLE outbox_v2 RENAME TO outbox;",
 };
 
 struct store_s {
@@ -148,6 +182,7 @@ struct store_s {
     /* cached for the cast path */
     sqlite3_stmt *begin, *commit, *rollback;
     sqlite3_stmt *reg_insert, *box_insert, *out_insert, *has_voted;
+    sqlite3_stmt *sig_insert;
 };
 
 sqlite3 *store__db(store_t *s)
@@ -456,7 +491,9 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
         (rc = prepare(s, "INSERT INTO outbox(kind, key, campaign) VALUES (?1, ?2, ?3)",
                       &s->out_insert)) != SQLITE_OK ||
         (rc = prepare(s, "SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2",
-                      &s->has_voted)) != SQLITE_OK) {
+                      &s->has_voted)) != SQLITE_OK ||
+        (rc = prepare(s, "INSERT INTO signature(sig_id, campaign, record) VALUES (?1, ?2, ?3)",
+                      &s->sig_insert)) != SQLITE_OK) {
         rc = bn_fail(why, whylen, store_rc(rc) == BN_ESTORE ? BN_ECORRUPT : store_rc(rc),
                      "store %s: schema does not match: %s", path, sqlite3_errmsg(s->db));
         goto fail;
@@ -479,6 +516,7 @@ void store_close(store_t *s)
     sqlite3_finalize(s->box_insert);
     sqlite3_finalize(s->out_insert);
     sqlite3_finalize(s->has_voted);
+    sqlite3_finalize(s->sig_insert);
     sqlite3_close(s->db);
     free(s);
 }
@@ -813,6 +851,151 @@ int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *le
     }
 out:
     sqlite3_finalize(st);
+    return rc;
+}
+
+/* --- petition signatures ---------------------------------------------------- */
+
+int store_sign(store_t *s, const store_sign_t *c)
+{
+    int rc;
+
+    if (s == NULL || c == NULL || c->campaign == NULL || *c->campaign == '\0' ||
+        c->sig_id == NULL || c->record == NULL || c->record_len == 0 ||
+        c->record_len > INT_MAX)
+        return BN_EINVAL;
+    /* (S7) (S8) the row fits in its page */
+    if (12 + 16 + strlen(c->campaign) + c->record_len > (size_t)s->max_local)
+        return BN_ETOOBIG;
+
+    /* (D2) the write lock first, then every write, then COMMIT */
+    rc = step_done(s->begin);
+    if (rc != SQLITE_OK) {
+        rc = store_rc(rc);
+        goto out;
+    }
+    sqlite3_bind_text(s->reg_insert, 1, c->campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s->reg_insert, 2, c->pseudonym, PSEUD_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(s->reg_insert, 3, (sqlite3_int64)c->day);
+    sqlite3_bind_int(s->reg_insert, 4, c->offline != 0);
+    rc = step_done(s->reg_insert);
+    if (rc != SQLITE_OK) {
+        rc = insert_rc(rc, BN_EALREADY);
+        goto out;
+    }
+    /* (S8) under its random id */
+    sqlite3_bind_blob(s->sig_insert, 1, c->sig_id, 16, SQLITE_STATIC);
+    sqlite3_bind_text(s->sig_insert, 2, c->campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s->sig_insert, 3, c->record, (int)c->record_len, SQLITE_STATIC);
+    rc = step_done(s->sig_insert);
+    if (rc != SQLITE_OK) {
+        rc = insert_rc(rc, BN_EEXISTS);
+        goto out;
+    }
+    rc = outbox_insert(s, STORE_ITEM_SIGNATURE, c->sig_id, 16, c->campaign);
+    if (rc != SQLITE_OK) {
+        rc = insert_rc(rc, BN_EEXISTS);
+        goto out;
+    }
+    /* (S4) no audit entry. (D1) durable when COMMIT returns. */
+    rc = store_rc(step_done(s->commit));
+out:
+    if (rc != 0)
+        rollback(s); /* (D3) */
+    sqlite3_clear_bindings(s->reg_insert);
+    sqlite3_clear_bindings(s->sig_insert);
+    sqlite3_clear_bindings(s->out_insert);
+    return rc;
+}
+
+/* (S8) in the order of the random signature ids */
+int store_each_signature(store_t *s, const char *campaign, store_record_fn fn, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (s == NULL || fn == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_prepare_v2(s->db,
+                            campaign != NULL
+                                ? "SELECT record FROM signature WHERE campaign = ?1 ORDER BY sig_id"
+                                : "SELECT record FROM signature ORDER BY sig_id",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = store_rc(rc);
+        goto out;
+    }
+    if (campaign != NULL)
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const uint8_t *b = sqlite3_column_blob(st, 0);
+        int n = sqlite3_column_bytes(st, 0);
+
+        if (b == NULL) {
+            rc = n > 0 ? BN_ENOMEM : BN_ECORRUPT;
+            goto out;
+        }
+        rc = fn(arg, b, (size_t)n);
+        if (rc != 0)
+            goto out;
+    }
+    rc = store_rc(rc);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_get_signature(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, n;
+
+    if (s == NULL || id == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    *len = 0;
+    rc = sqlite3_prepare_v2(s->db, "SELECT record FROM signature WHERE sig_id = ?1", -1, &st,
+                            NULL);
+    if (rc != SQLITE_OK) {
+        rc = store_rc(rc);
+        goto out;
+    }
+    sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_DONE) {
+        rc = BN_ENOTFOUND;
+    } else if (rc != SQLITE_ROW) {
+        rc = store_rc(rc);
+    } else {
+        n = sqlite3_column_bytes(st, 0);
+        *out = malloc(n > 0 ? (size_t)n : 1);
+        if (*out == NULL) {
+            rc = BN_ENOMEM;
+        } else {
+            if (n > 0)
+                memcpy(*out, sqlite3_column_blob(st, 0), (size_t)n);
+            *len = (size_t)n;
+            rc = 0;
+        }
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* The canton field of a record: bytes 74..89 (petition.h), i.e. SQLite's
+ * substr(record, 75, 16). */
+int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
+                          int64_t *cantons)
+{
+    int rc;
+
+    if (s == NULL || campaign == NULL || signatures == NULL || cantons == NULL)
+        return BN_EINVAL;
+    rc = count(s, "SELECT count(*) FROM signature WHERE campaign = ?1", campaign, signatures);
+    if (rc == 0)
+        rc = count(s, "SELECT count(DISTINCT substr(record, 75, 16)) FROM signature "
+                      "WHERE campaign = ?1", campaign, cantons);
     return rc;
 }
 

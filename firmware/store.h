@@ -1,5 +1,6 @@
 /* store.h - the kiosk's durable store (SQLite): campaigns, the register, the
- * ballot box, the outbox of what is not yet synced, and the audit log.
+ * ballot box, petition signatures, the outbox of what is not yet synced, and
+ * the audit log.
  *
  * Durability: synchronous=FULL with a TRUNCATE rollback journal, one
  * transaction per cast: when store_cast() returns 0 the ballot survives a
@@ -13,7 +14,7 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
 
 typedef struct store_s store_t;
 
@@ -89,12 +90,52 @@ int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void
 /* One ballot by id; *out is malloc'd. BN_ENOTFOUND. */
 int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
 
+/* --- petition signatures (schema 2) -------------------------------------- */
+
+typedef struct store_sign_s {
+    const char *campaign;
+    uint8_t pseudonym[PSEUD_LEN];
+    uint32_t day;                /* the day of the signature, nothing finer */
+    int offline;                 /* 1 when the server could not be asked */
+    const uint8_t *sig_id;       /* 16 bytes, random */
+    const uint8_t *record;       /* sealed record (petition.h) */
+    size_t record_len;
+} store_sign_t;
+
+/* Signs in one transaction: the register entry, the sealed record in the
+ * `signature` table, and the record's outbox item (STORE_ITEM_SIGNATURE;
+ * the record carries the pseudonym and the day, so no register item is
+ * queued for a petition). All of it or nothing. BN_EALREADY if the
+ * pseudonym is already in the register of the campaign (nothing written),
+ * BN_EEXISTS for a signature id already there, BN_ENOTFOUND for a campaign
+ * not recorded, BN_EFULL, BN_EIO, BN_ECORRUPT. */
+int store_sign(store_t *s, const store_sign_t *c);
+
+/* Calls fn for each signature record of the campaign (NULL: all), in the
+ * order of the random signature ids. A non-zero return from fn stops the
+ * walk and is returned. */
+typedef int (*store_record_fn)(void *arg, const uint8_t *rec, size_t len);
+int store_each_signature(store_t *s, const char *campaign, store_record_fn fn, void *arg);
+
+/* One signature record by id; *out is malloc'd. BN_ENOTFOUND. */
+int store_get_signature(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
+
+/* The kiosk's own counters for a petition: signature records, and distinct
+ * cantons among them (read from the records' canton field). */
+int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
+                          int64_t *cantons);
+
 /* --- outbox ------------------------------------------------------------ */
 
-typedef enum { STORE_ITEM_BALLOT = 1, STORE_ITEM_REGISTER = 2 } store_item_t;
+typedef enum {
+    STORE_ITEM_BALLOT = 1,       /* key: ballot id (16 bytes) */
+    STORE_ITEM_REGISTER = 2,     /* key: pseudonym (32 bytes) */
+    STORE_ITEM_SIGNATURE = 3     /* key: petition signature id (16 bytes) */
+} store_item_t;
 
 /* Calls fn for each item not yet synced, in key order (random ids and
- * pseudonyms, never the cast order): key is the ballot id or the pseudonym. */
+ * pseudonyms, never the cast order): key is the ballot id, the pseudonym
+ * or the signature id (store_item_t). */
 typedef int (*store_outbox_fn)(void *arg, store_item_t kind, const char *campaign,
                                const uint8_t *key, size_t keylen);
 int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg);

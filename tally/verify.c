@@ -218,6 +218,11 @@ static int check_fast(const verify_input_t *in, const key_pub_t *ca_key, const u
             goto out;
         }
     }
+    if (r->b.n_signatures > 0) {
+        rc = bn_fail(r->why, sizeof r->why, BN_EKIND, "bundle: kiosk %s: %u petition signatures "
+                     "in a budget-vote bundle", r->ci.name, (unsigned)r->b.n_signatures);
+        goto out;
+    }
     for (i = 0; i < r->b.n_reports; i++) {
         if ((rc = report_verify(bundle_report_at(&r->b, i), REPORT_LEN, &r->ci.pub, inner,
                                 sizeof inner)) != 0) {

@@ -245,6 +245,7 @@ int main(int argc, char **argv)
     printf("4. fresh store %s: campaign loaded, polls opened\n\n", path);
 
     /* 5. Voters. */
+    memset(&ctx, 0, sizeof ctx);
     ctx.store = st;
     ctx.pkg = p;
     memcpy(ctx.secret, secret, sizeof secret);

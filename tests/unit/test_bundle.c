@@ -22,6 +22,7 @@
 #include "day.h"
 #include "hex.h"
 #include "key.h"
+#include "petition.h"
 #include "pkg.h"
 #include "report.h"
 #include "rng.h"
@@ -46,6 +47,28 @@ static pkg_t other_campaign = {
     .n_projects = 4, .projects = projects,
 };
 
+/* A petition with the same id, so that its signatures may share bundles with
+ * the ballots above (the bundle format does not look at campaign kinds). */
+static pkg_canton_t pet_cantons[2] = {{.id = "rennes-1"}, {.id = "betton"}};
+static pkg_commune_t pet_communes[2] = {{.insee = "35024", .canton = 1},
+                                        {.insee = "35238", .canton = 0}};
+static pkg_t petition = {
+    .id = CAMPAIGN, .kind = PKG_PETITION, .n_territories = 1, .territories = &territory,
+    .n_cantons = 2, .cantons = pet_cantons, .n_communes = 2, .communes = pet_communes,
+};
+static pkg_t other_petition = {
+    .id = "other", .kind = PKG_PETITION, .n_territories = 1, .territories = &territory,
+    .n_cantons = 2, .cantons = pet_cantons, .n_communes = 2, .communes = pet_communes,
+};
+#define N_SIGNERS 12
+
+typedef struct signer_rec_s {
+    uint8_t pseudonym[32];
+    uint8_t rec[PETITION_LEN];
+} signer_rec_t;
+
+static signer_rec_t signers[N_SIGNERS];
+
 typedef struct voter_s {
     uint8_t pseudonym[32];
     uint8_t id[BALLOT_ID_LEN];
@@ -60,6 +83,26 @@ static signer_t ks, ks2, as;
 static uint8_t ca[CERT_DER_MAX], ca2[CERT_DER_MAX], kcert[CERT_DER_MAX], k2cert[CERT_DER_MAX];
 static size_t ca_len, ca2_len, kcert_len, k2cert_len;
 static uint8_t report[REPORT_LEN], report2[REPORT_LEN];
+
+/* A sealed petition signature of `p`, signed by s (naming kid). */
+static void make_signature(const pkg_t *p, int i, const signer_t *s, const uint8_t *kid,
+                           uint8_t *pseudonym, uint8_t out[PETITION_LEN])
+{
+    petition_identity_t who;
+    petition_t r;
+    key_pub_t a;
+
+    memset(&who, 0, sizeof who);
+    snprintf(who.last_name, sizeof who.last_name, "Signataire %d", i);
+    strcpy(who.first_names, "Anne");
+    strcpy(who.birth, "1970-01-01");
+    strcpy(who.commune, p->communes[i % 2].insee);
+    key_public(auth, &a);
+    assert_int_equal(rng_bytes(rng, pseudonym, 32), 0);
+    assert_int_equal(petition_make(&r, p, i % 2, pseudonym, i % 3 == 0, TODAY - (uint32_t)i % 5,
+                                   kid, rng), 0);
+    assert_int_equal(petition_seal(&r, &who, &a, s, rng, out), 0);
+}
 
 static int regen(void)
 {
@@ -131,6 +174,8 @@ static int setup(void **state)
     }
     sign_report(&ks, report);
     sign_report(&ks2, report2);
+    for (i = 0; i < N_SIGNERS; i++)
+        make_signature(&petition, i, &ks, ks.pub.id, signers[i].pseudonym, signers[i].rec);
     return 0;
 }
 
@@ -145,9 +190,9 @@ static int teardown(void **state)
     return 0;
 }
 
-/* A bundle of voters [0, nb) and register entries [0, nr), plus the report
- * if with_report, signed by the kiosk. */
-static uint8_t *small(int nb, int nr, int with_report, size_t *len)
+/* A bundle of voters [0, nb), register entries [0, nr) and signatures
+ * [0, ns), plus the report if with_report, signed by the kiosk. */
+static uint8_t *small_s(int nb, int nr, int ns, int with_report, size_t *len)
 {
     bundle_builder_t *b = NULL;
     uint8_t *out = NULL;
@@ -159,11 +204,18 @@ static uint8_t *small(int nb, int nr, int with_report, size_t *len)
     for (i = 0; i < nr; i++)
         assert_int_equal(bundle_add_register(b, voters[i].pseudonym, TODAY - (uint32_t)i % 3,
                                              i % 2), 0);
+    for (i = ns - 1; i >= 0; i--)
+        assert_int_equal(bundle_add_signature(b, signers[i].rec, PETITION_LEN), 0);
     if (with_report)
         assert_int_equal(bundle_add_report(b, report, REPORT_LEN), 0);
     assert_int_equal(bundle_finish(b, &ks, &out, len), 0);
     bundle_free(b);
     return out;
+}
+
+static uint8_t *small(int nb, int nr, int with_report, size_t *len)
+{
+    return small_s(nb, nr, 0, with_report, len);
 }
 
 static int voter_of_id(const uint8_t *id)
@@ -294,13 +346,27 @@ static void test_tamper_every_bit(void **state)
     printf("  %d of %zu bit flips of a %zu-byte bundle refused\n", refused, len * 8, len);
     assert_int_equal((size_t)refused, len * 8);
     free(buf);
+    /* the same bundle with a petition signature: one bit of every byte of the
+     * signature section (every bit of a record: test_petition) */
+    buf = small_s(1, 1, 1, 1, &len);
+    refused = 0;
+    for (i = len - KEY_SIG_LEN - REPORT_LEN - PETITION_LEN; i < len - KEY_SIG_LEN - REPORT_LEN;
+         i++) {
+        buf[i] ^= (uint8_t)(1u << (i % 8));
+        if (bundle_verify(buf, len, ca, ca_len, NULL, TODAY, NULL, NULL, NULL, 0) != 0)
+            refused++;
+        buf[i] ^= (uint8_t)(1u << (i % 8));
+    }
+    assert_int_equal(refused, PETITION_LEN);
+    assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, NULL, NULL, NULL, 0), 0);
+    free(buf);
 }
 
 /* Every proper prefix, and the bundle with a byte more, is refused. */
 static void test_truncated(void **state)
 {
     size_t len = 0, i;
-    uint8_t *buf = small(3, 3, 1, &len), *longer;
+    uint8_t *buf = small_s(3, 3, 2, 1, &len), *longer;
     char why[256];
 
     (void)state;
@@ -509,6 +575,191 @@ static void test_foreign_items(void **state)
     bl[0] = other;
     out = raw_bundle(bl, &olen, 1, NULL, 0, &len);
     expect_refused(out, len, BN_EFORMAT, "is of campaign other, not bp-2026");
+}
+
+/* --- petition signatures ------------------------------------------------------ */
+
+static int signer_of_id(const uint8_t *id)
+{
+    int i;
+
+    for (i = 0; i < N_SIGNERS; i++)
+        if (memcmp(signers[i].rec + PETITION_OFF_ID, id, PETITION_ID_LEN) == 0)
+            return i;
+    return -1;
+}
+
+/* (B3) Round trip with signatures: each once, sorted by signature id, each
+ * verifying with the certificate's key and opening with the authority's. */
+static void test_signatures_round_trip(void **state)
+{
+    size_t len = 0;
+    uint8_t *buf = small_s(3, 3, N_SIGNERS, 1, &len);
+    int seen[N_SIGNERS] = {0}, v, order_kept = 1;
+    petition_identity_t who;
+    uint32_t i;
+    bundle_t b;
+    char why[256] = "";
+
+    (void)state;
+    assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &b, NULL, why, sizeof why),
+                     0);
+    assert_int_equal(b.n_ballots, 3);
+    assert_int_equal(b.n_register, 3);
+    assert_int_equal(b.n_signatures, N_SIGNERS);
+    assert_int_equal(b.n_reports, 1);
+    assert_int_equal(len, BUNDLE_HEADER_LEN + kcert_len + 3 * 2 + voters[0].len + voters[1].len +
+                     voters[2].len + 3 * BUNDLE_REGISTER_LEN + N_SIGNERS * PETITION_LEN +
+                     REPORT_LEN + KEY_SIG_LEN);
+    for (i = 0; i < b.n_signatures; i++) {
+        const uint8_t *r = bundle_signature_at(&b, i);
+
+        v = signer_of_id(r + PETITION_OFF_ID);
+        assert_true(v >= 0 && !seen[v]);
+        seen[v] = 1;
+        order_kept &= v == (int)(N_SIGNERS - 1 - i); /* added in reverse */
+        assert_memory_equal(r, signers[v].rec, PETITION_LEN);
+        assert_int_equal(petition_verify(r, PETITION_LEN, &ks.pub), 0);
+        if (i > 0)
+            assert_true(memcmp(r - PETITION_LEN + PETITION_OFF_ID, r + PETITION_OFF_ID,
+                               PETITION_ID_LEN) < 0);
+    }
+    assert_false(order_kept);
+    assert_int_equal(petition_decrypt(bundle_signature_at(&b, 0), PETITION_LEN, auth, &who, why,
+                                      sizeof why), 0);
+    assert_memory_equal(who.last_name, "Signataire ", 11);
+    assert_memory_equal(bundle_report_at(&b, 0), report, REPORT_LEN);
+    free(buf);
+}
+
+static void test_signatures_refused(void **state)
+{
+    bundle_builder_t *b = NULL;
+    uint8_t *out = NULL, other[PETITION_LEN], ps[32], bad[PETITION_LEN];
+    size_t len = 0;
+    char why[256] = "";
+
+    (void)state;
+    /* builder: duplicate, another campaign, malformed */
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_signature(b, signers[0].rec, PETITION_LEN), 0);
+    assert_int_equal(bundle_add_signature(b, signers[0].rec, PETITION_LEN), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), BN_EEXISTS);
+    assert_null(out);
+    bundle_free(b);
+    make_signature(&other_petition, 0, &ks, ks.pub.id, ps, other);
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_signature(b, other, PETITION_LEN), BN_EINVAL);
+    assert_int_equal(bundle_add_signature(b, signers[0].rec, PETITION_LEN - 1), BN_EFORMAT);
+    memcpy(bad, signers[0].rec, PETITION_LEN);
+    bad[5] = 7;
+    assert_int_equal(bundle_add_signature(b, bad, PETITION_LEN), BN_EFORMAT);
+    bundle_free(b);
+    /* a signature of kiosk 2 in kiosk 1's bundle */
+    make_signature(&petition, 1, &ks2, ks2.pub.id, ps, other);
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_signature(b, other, PETITION_LEN), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
+                     BN_EWRONGKEY);
+    assert_non_null(strstr(why, "signature 0"));
+    assert_non_null(strstr(why, "signed by another kiosk"));
+    free(out);
+    /* one naming kiosk 1, signed by kiosk 2 */
+    make_signature(&petition, 2, &ks2, ks.pub.id, ps, other);
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_signature(b, signers[1].rec, PETITION_LEN), 0);
+    assert_int_equal(bundle_add_signature(b, other, PETITION_LEN), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
+                     BN_EBADSIG);
+    assert_non_null(strstr(why, "signature does not match"));
+    free(out);
+    /* unsorted and duplicate signatures, correctly signed, are refused */
+    out = small_s(0, 0, 2, 0, &len);
+    {
+        uint8_t *s0 = out + len - KEY_SIG_LEN - 2 * PETITION_LEN, tmp[PETITION_LEN];
+
+        memcpy(tmp, s0, PETITION_LEN);
+        memcpy(s0, s0 + PETITION_LEN, PETITION_LEN);
+        memcpy(s0 + PETITION_LEN, tmp, PETITION_LEN);
+        assert_int_equal(key_sign_msg(&ks, out, len - KEY_SIG_LEN, out + len - KEY_SIG_LEN), 0);
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+        assert_non_null(strstr(why, "unsorted or duplicate"));
+        memcpy(s0, s0 + PETITION_LEN, PETITION_LEN);
+        assert_int_equal(key_sign_msg(&ks, out, len - KEY_SIG_LEN, out + len - KEY_SIG_LEN), 0);
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+        assert_non_null(strstr(why, "unsorted or duplicate"));
+        /* a count that does not match the bytes */
+        memcpy(s0, tmp, PETITION_LEN);
+        out[46] = 3;
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+        out[46] = 1;
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+    }
+    free(out);
+}
+
+/* A store's outbox with ballots and signatures of one campaign: every item
+ * travels once, and is marked synced by bundle_outbox_done. */
+static void test_outbox_signatures(void **state)
+{
+    char *dir = tu_tmpdir("bundle-sig"), *path = tu_path(dir, "kiosk.db"), why[256] = "";
+    uint8_t secret[32] = {7}, *buf = NULL;
+    int seen[N_SIGNERS] = {0}, i, total = 0;
+    store_t *s = NULL;
+    size_t len = 0, n = 0;
+    int64_t left = -1;
+    uint32_t k;
+    bundle_t b;
+
+    (void)state;
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
+    for (i = 0; i < N_SIGNERS; i++) {
+        store_sign_t c;
+
+        memset(&c, 0, sizeof c);
+        c.campaign = CAMPAIGN;
+        memcpy(c.pseudonym, signers[i].pseudonym, 32);
+        c.day = TODAY;
+        c.offline = 1;
+        c.sig_id = signers[i].rec + PETITION_OFF_ID;
+        c.record = signers[i].rec;
+        c.record_len = PETITION_LEN;
+        assert_int_equal(store_sign(s, &c), 0);
+    }
+    for (i = 0;; i++) {
+        assert_int_equal(bundle_from_outbox(s, CAMPAIGN, 1 + (uint64_t)i, kcert, kcert_len, &ks,
+                                            5, &buf, &len, &n), 0);
+        if (n == 0) {
+            free(buf);
+            break;
+        }
+        assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &b, NULL, why,
+                                       sizeof why), 0);
+        assert_int_equal(b.n_signatures, n);
+        assert_int_equal(b.n_ballots + b.n_register, 0);
+        for (k = 0; k < b.n_signatures; k++) {
+            int v = signer_of_id(bundle_signature_at(&b, k) + PETITION_OFF_ID);
+
+            assert_true(v >= 0 && !seen[v]);
+            seen[v] = 1;
+            total++;
+        }
+        assert_int_equal(bundle_outbox_done(s, &b), 0);
+        free(buf);
+    }
+    assert_int_equal(total, N_SIGNERS);
+    assert_int_equal(i, (N_SIGNERS + 4) / 5);
+    assert_int_equal(store_outbox_count(s, &left), 0);
+    assert_int_equal(left, 0);
+    store_close(s);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
 }
 
 /* The kiosk: revoked, expired, not yet valid, of another authority, a server. */
@@ -779,6 +1030,10 @@ static void test_vectors(void **state)
     key_pair_t *va = NULL, *vk = NULL;
     signer_t vs;
     uint8_t vca[CERT_DER_MAX], vcert[CERT_DER_MAX], bal[BALLOT_MAX_LEN], rep[REPORT_LEN], pseud[32];
+    uint8_t sigrec[PETITION_LEN], spseud[32];
+    petition_identity_t who;
+    petition_t pr;
+    key_pub_t vap;
     uint8_t *bytes = NULL, *text;
     size_t vca_len = 0, vcert_len = 0, blen = 0, len = 0, n = 0, have = 0;
     bundle_builder_t *b = NULL;
@@ -808,7 +1063,18 @@ static void test_vectors(void **state)
     r.closed = TODAY;
     r.registered = r.ballots = 1;
     assert_int_equal(report_seal(&r, &vs, rep), 0);
+    /* a petition signature (canton rennes-1, do not publish), sealed to the authority */
+    key_public(va, &vap);
+    memset(spseud, 0x5b, sizeof spseud);
+    memset(&who, 0, sizeof who);
+    strcpy(who.last_name, "Le Gall");
+    strcpy(who.first_names, "Éloïse");
+    strcpy(who.birth, "1987-04-12");
+    strcpy(who.commune, "35238");
+    assert_int_equal(petition_make(&pr, &petition, 1, spseud, 1, TODAY, p.id, vr), 0);
+    assert_int_equal(petition_seal(&pr, &who, &vap, &vs, vr, sigrec), 0);
     assert_int_equal(bundle_new(CAMPAIGN, 1, vcert, vcert_len, &b), 0);
+    assert_int_equal(bundle_add_signature(b, sigrec, PETITION_LEN), 0);
     assert_int_equal(bundle_add_ballot(b, bal, blen), 0);
     assert_int_equal(bundle_add_register(b, pseud, TODAY, 1), 0);
     assert_int_equal(bundle_add_report(b, rep, REPORT_LEN), 0);
@@ -821,13 +1087,17 @@ static void test_vectors(void **state)
         "# key_generate (authority), key_generate (kiosk), cert_make_authority(\"Autorite-35\",\n"
         "# 2026-01-01..2030-12-31), cert_issue(kiosk, \"kiosk-35238-01\", same dates), one\n"
         "# ballot (campaign bp-2026, territory rennes, p-bus + p-velo, day 2026-11-28), one\n"
-        "# register entry (pseudonym 5a * 32, day 2026-11-28, offline), one closing report.\n"
+        "# register entry (pseudonym 5a * 32, day 2026-11-28, offline), one petition\n"
+        "# signature (petition_make + petition_seal: canton rennes-1, pseudonym 5b * 32, day\n"
+        "# 2026-11-28, do not publish, Le Gall / Éloïse / 1987-04-12 / 35238 sealed to the\n"
+        "# authority key), one closing report.\n"
         "# The bundle verifies on 2026-11-28 against `authority_cert`.\n"
         "seed = borne bundle vectors v1\nverify_day = 2026-11-28\n");
     n += put_hex(out + n, 65536 - n, "authority_cert", vca, vca_len);
     n += put_hex(out + n, 65536 - n, "kiosk_cert", vcert, vcert_len);
     n += put_hex(out + n, 65536 - n, "kiosk_id", p.id, KEY_ID_LEN);
     n += put_hex(out + n, 65536 - n, "ballot", bal, blen);
+    n += put_hex(out + n, 65536 - n, "signature", sigrec, PETITION_LEN);
     n += put_hex(out + n, 65536 - n, "report", rep, REPORT_LEN);
     n += put_hex(out + n, 65536 - n, "bundle", bytes, len);
     if (regen()) {
@@ -854,8 +1124,12 @@ static void test_vectors(void **state)
             memcpy(c, bytes, len); c[len] = 0;
             put_seed("invalid-trailing-byte", c, len + 1);
             put_seed("invalid-truncated-signature", bytes, len - 1);
-            memcpy(c, bytes, len); c[len - 64 - REPORT_LEN - 1] = 2;
+            memcpy(c, bytes, len); c[len - 64 - REPORT_LEN - PETITION_LEN - 1] = 2;
             put_seed("invalid-offline-flag", c, len);
+            memcpy(c, bytes, len); c[len - 64 - REPORT_LEN - PETITION_LEN + 5] = 2;
+            put_seed("invalid-signature-flags", c, len);
+            memcpy(c, bytes, len); c[46] = 2;
+            put_seed("invalid-signature-count", c, len);
             memcpy(c, bytes, len); c[len - 1] ^= 0x80;
             put_seed("invalid-signature-bit", c, len);
             free(c);
@@ -892,6 +1166,9 @@ int main(void)
         cmocka_unit_test(test_kiosk_refused),
         cmocka_unit_test(test_header),
         cmocka_unit_test(test_outbox),
+        cmocka_unit_test(test_signatures_round_trip),
+        cmocka_unit_test(test_signatures_refused),
+        cmocka_unit_test(test_outbox_signatures),
         cmocka_unit_test(test_vectors),
     };
 

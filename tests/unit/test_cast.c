@@ -15,6 +15,7 @@
 #include "cast.h"
 #include "day.h"
 #include "key.h"
+#include "petition.h"
 #include "pkg.h"
 #include "rng.h"
 #include "store.h"
@@ -253,6 +254,227 @@ static void test_wrong_kind_and_unknown_campaign(void **state)
     free(db);
 }
 
+/* --- petitions ----------------------------------------------------------------- */
+
+typedef struct pfx_s {
+    fx_t f;                    /* the budget fixture, its store and keys */
+    pkg_t *pet;
+    key_pair_t *auth;
+    key_pub_t auth_pub;
+    cast_ctx_t pctx;
+} pfx_t;
+
+static int psetup(void **state)
+{
+    pfx_t *p = calloc(1, sizeof *p);
+    fx_t *f;
+    char *path, why[256] = "";
+    uint8_t *json;
+    size_t len;
+    void *inner = NULL;
+
+    assert_non_null(p);
+    setup(&inner);
+    f = inner;
+    p->f = *f;
+    p->f.ctx.signer = &p->f.signer; /* pointed into the copied-from fixture */
+    free(f);
+    path = tu_asset("campaigns/demo-petition.json");
+    json = tu_read(path, &len);
+    assert_non_null(json);
+    if (pkg_parse((char *)json, len, &p->pet, why, sizeof why) != 0)
+        fail_msg("demo-petition.json: %s", why);
+    assert_int_equal(key_generate(p->f.rng, &p->auth), 0);
+    key_public(p->auth, &p->auth_pub);
+    p->pctx = p->f.ctx;
+    p->pctx.pkg = p->pet;
+    p->pctx.authority = &p->auth_pub;
+    assert_int_equal(store_put_campaign(p->f.store, p->pet->id, (const uint8_t *)"pkg", 3,
+                                        p->pctx.secret), 0);
+    free(json);
+    free(path);
+    *state = p;
+    return 0;
+}
+
+static int pteardown(void **state)
+{
+    pfx_t *p = *state;
+    fx_t *f = malloc(sizeof *f);
+    void *inner;
+
+    assert_non_null(f);
+    *f = p->f;
+    inner = f;
+    pkg_free(p->pet);
+    key_free(p->auth);
+    free(p);
+    return teardown(&inner);
+}
+
+/* Register, signatures and outbox of the petition. */
+static void pcounts(const pfx_t *p, int64_t *reg, int64_t *sig, int64_t *out)
+{
+    int64_t box, cantons;
+
+    assert_int_equal(store_counts(p->f.store, p->pet->id, reg, &box), 0);
+    assert_int_equal(box, 0); /* a petition never writes the ballot box */
+    assert_int_equal(store_petition_counts(p->f.store, p->pet->id, sig, &cantons), 0);
+    assert_int_equal(store_outbox_count(p->f.store, out), 0);
+}
+
+static void expect_sign_refused(pfx_t *p, const cast_identity_t *who, uint32_t day, int code,
+                                const char *words)
+{
+    int64_t r0, s0, o0, r1, s1, o1;
+    cast_receipt_t rec;
+    char why[256] = "";
+    int rc;
+
+    pcounts(p, &r0, &s0, &o0);
+    rc = cast_petition(&p->pctx, who, 1, day, &rec, why, sizeof why);
+    if (rc != code)
+        fail_msg("expected %s, got %s (%s)", bn_strerror(code), bn_strerror(rc), why);
+    if (words != NULL && strstr(why, words) == NULL)
+        fail_msg("reason \"%s\" lacks \"%s\"", why, words);
+    pcounts(p, &r1, &s1, &o1);
+    assert_int_equal(r0, r1);
+    assert_int_equal(s0, s1);
+    assert_int_equal(o0, o1);
+    assert_string_equal(rec.tracking, "");
+}
+
+static void test_petition_signed_sealed_stored(void **state)
+{
+    pfx_t *p = *state;
+    cast_identity_t who = {"Le Gall", "Éloïse", "1987-04-12", "35238"};
+    cast_identity_t other = {"Perrin", "Lucie", "1990-02-02", "35288"};
+    cast_receipt_t rec, rec2;
+    petition_identity_t back;
+    petition_t dec;
+    char why[256] = "", code[TRACK_TEXT_LEN + 1];
+    uint8_t *enc = NULL, tkey[32], ps[PSEUD_LEN];
+    size_t len = 0;
+    int64_t reg, sig, out, cantons;
+
+    assert_int_equal(cast_petition(&p->pctx, &who, 0, p->f.day, &rec, why, sizeof why), 0);
+    assert_int_equal(store_get_signature(p->f.store, rec.ballot_id, &enc, &len), 0);
+    assert_int_equal(len, PETITION_LEN);
+    assert_int_equal(petition_verify(enc, len, &p->f.signer.pub), 0);
+    assert_int_equal(petition_decode(enc, len, &dec, why, sizeof why), 0);
+    assert_string_equal(dec.campaign, "pet35-demo");
+    assert_string_equal(dec.canton, p->pet->cantons[p->pet->communes[pkg_find_commune(p->pet,
+                                        "35238")].canton].id);
+    assert_int_equal(dec.day, p->f.day);
+    assert_int_equal(dec.no_publish, 1); /* publish_name = 0 */
+    assert_int_equal(pseud_compute(p->pctx.secret, "pet35-demo", "LE GALL", "eloise",
+                                   "1987-04-12", ps), 0);
+    assert_memory_equal(dec.pseudonym, ps, PSEUD_LEN);
+    /* the authority reads the identity as typed */
+    assert_int_equal(petition_decrypt(enc, len, p->auth, &back, why, sizeof why), 0);
+    assert_string_equal(back.last_name, "Le Gall");
+    assert_string_equal(back.first_names, "Éloïse");
+    assert_string_equal(back.birth, "1987-04-12");
+    assert_string_equal(back.commune, "35238");
+    free(enc);
+    /* the receipt's code is the signature id's */
+    assert_int_equal(track_key(p->pctx.secret, tkey), 0);
+    assert_int_equal(track_code(tkey, rec.ballot_id, code), 0);
+    assert_string_equal(rec.tracking, code);
+    /* a second person, name published */
+    assert_int_equal(cast_petition(&p->pctx, &other, 1, p->f.day, &rec2, why, sizeof why), 0);
+    assert_int_equal(store_get_signature(p->f.store, rec2.ballot_id, &enc, &len), 0);
+    assert_int_equal(petition_decode(enc, len, &dec, why, sizeof why), 0);
+    assert_int_equal(dec.no_publish, 0);
+    free(enc);
+    pcounts(p, &reg, &sig, &out);
+    assert_int_equal(reg, 2);
+    assert_int_equal(sig, 2);
+    assert_int_equal(out, 2);
+    assert_int_equal(store_petition_counts(p->f.store, p->pet->id, &sig, &cantons), 0);
+    assert_int_equal(cantons, 2); /* Rennes and Saint-Malo are in two cantons */
+}
+
+static void test_petition_second_signature_refused(void **state)
+{
+    pfx_t *p = *state;
+    cast_identity_t who = {"Le Gall", "Éloïse", "1987-04-12", "35238"};
+    cast_identity_t same = {"LE-GALL", "eloise", "1987-04-12", "35238"};
+    cast_identity_t moved = {"Le Gall", "Eloise", "1987-04-12", "35288"};
+    cast_receipt_t rec;
+    char why[256] = "";
+
+    assert_int_equal(cast_petition(&p->pctx, &who, 1, p->f.day, &rec, why, sizeof why), 0);
+    expect_sign_refused(p, &same, p->f.day, BN_EALREADY, NULL);
+    expect_sign_refused(p, &moved, p->f.day + 1, BN_EALREADY, NULL);
+    assert_int_equal(cast_petition(&p->pctx, &same, 0, p->f.day, &rec, why, sizeof why),
+                     BN_EALREADY);
+    assert_string_equal(why, bn_strerror(BN_EALREADY)); /* nothing more */
+    /* signing the petition does not count as voting the budget, nor the reverse:
+     * each campaign has its own register and pseudonyms */
+    {
+        int sel[1] = {proj(&p->f, "ren-jardin")};
+
+        assert_int_equal(cast_budget(&p->f.ctx, &same, sel, 1, p->f.day, &rec, why, sizeof why),
+                         0);
+    }
+}
+
+static void test_petition_refusals(void **state)
+{
+    pfx_t *p = *state;
+    cast_identity_t young = {"Hamon", "Lou", "2010-11-29", "35238"};   /* 16 tomorrow */
+    cast_identity_t sixteen = {"Hamon", "Léa", "2010-11-28", "35238"}; /* 16 today */
+    cast_identity_t away = {"Martin", "Paul", "1980-01-01", "22278"};
+    cast_identity_t nodate = {"Martin", "Paul", "1980-02-30", "35238"};
+    cast_identity_t noname = {"  -- ", "Paul", "1980-02-03", "35238"};
+    cast_identity_t ok = {"Martin", "Paul", "1980-02-03", "35238"};
+    cast_receipt_t rec;
+    char why[256] = "", longname[300];
+
+    expect_sign_refused(p, &young, p->f.day, BN_ERANGE, "signers must be 16 or older");
+    assert_int_equal(cast_petition(&p->pctx, &sixteen, 1, p->f.day, &rec, why, sizeof why), 0);
+    expect_sign_refused(p, &away, p->f.day, BN_ENOTFOUND, "22278");
+    expect_sign_refused(p, &nodate, p->f.day, BN_ERANGE, "1980-02-30");
+    expect_sign_refused(p, &noname, p->f.day, BN_EFORMAT, "identity");
+    /* the window: the polls of the petition */
+    expect_sign_refused(p, &ok, p->pet->opens - 1, BN_ECLOSED, "open from 2026-11-01 to 2028-12-31");
+    expect_sign_refused(p, &ok, p->pet->closes + 1, BN_ECLOSED, NULL);
+    /* names that do not fit the sealed identity */
+    memset(longname, 'a', 250);
+    longname[250] = '\0';
+    {
+        cast_identity_t lng = {longname, "Paul", "1980-02-03", "35238"};
+
+        expect_sign_refused(p, &lng, p->f.day, BN_EINVAL, "longer than");
+    }
+    /* no authority key: nothing can be sealed */
+    p->pctx.authority = NULL;
+    expect_sign_refused(p, &ok, p->f.day, BN_EKEY, "authority");
+    p->pctx.authority = &p->auth_pub;
+    /* kinds: a budget is not signed, a petition is not voted */
+    p->pctx.pkg = p->f.pkg;
+    {
+        int64_t r0, b0, o0;
+
+        counts(&p->f, &r0, &b0, &o0);
+        assert_int_equal(cast_petition(&p->pctx, &ok, 1, p->f.day, &rec, why, sizeof why),
+                         BN_EKIND);
+        assert_non_null(strstr(why, "not a petition"));
+        assert_string_equal(rec.tracking, "");
+    }
+    p->pctx.pkg = p->pet;
+    {
+        int sel[1] = {0};
+
+        p->f.ctx.pkg = p->pet;
+        assert_int_equal(cast_budget(&p->f.ctx, &ok, sel, 1, p->f.day, &rec, why, sizeof why),
+                         BN_EKIND);
+        p->f.ctx.pkg = p->f.pkg;
+    }
+    assert_int_equal(cast_petition(&p->pctx, &ok, 1, p->pet->closes, &rec, why, sizeof why), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -261,6 +483,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eligibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ballot_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_kind_and_unknown_campaign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_petition_signed_sealed_stored, psetup, pteardown),
+        cmocka_unit_test_setup_teardown(test_petition_second_signature_refused, psetup, pteardown),
+        cmocka_unit_test_setup_teardown(test_petition_refusals, psetup, pteardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

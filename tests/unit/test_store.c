@@ -134,20 +134,22 @@ static void assert_counts(store_t *s, int64_t reg, int64_t box, int64_t outbox)
 
 /* --- schema and open ------------------------------------------------------- */
 
-static void test_fresh_store_is_version_1(void **state)
+static void test_fresh_store_is_version_2(void **state)
 {
     fixture_t *f = *state;
     char why[256];
 
     assert_int_equal(query_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 1);
+    assert_int_equal(STORE_SCHEMA_VERSION, 2);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                      "AND name IN ('campaign', 'meta', 'register', 'box', "
-                                     "'outbox', 'audit')"), 6);
+                                     "'signature', 'outbox', 'audit')"), 7);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
+                     7);
     /* reopening a current store changes nothing */
     store_close(f->s);
     assert_int_equal(store_open(f->path, &f->s, why, sizeof why), 0);
-    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 1);
+    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 2);
     assert_int_equal(store_check(f->s, why, sizeof why), 0);
 }
 
@@ -660,6 +662,285 @@ static void test_cast_never_audits(void **state)
     assert_int_equal(n, 1);
 }
 
+/* --- schema 2: petition signatures -------------------------------------------- */
+
+static void columns(store_t *s, const char *table, char *out, size_t cap);
+
+/* A stand-in for a sealed petition record (opaque to the store but for the
+ * canton field at offset 74, which the kiosk's counters read). */
+typedef struct sig_s {
+    store_sign_t c;
+    uint8_t id[16];
+    uint8_t rec[555];
+} sig_t;
+
+static void make_sig(sig_t *g, const char *campaign, const char *canton)
+{
+    memset(g, 0, sizeof *g);
+    fill_random(g->c.pseudonym, sizeof g->c.pseudonym);
+    fill_random(g->id, sizeof g->id);
+    fill_random(g->rec, sizeof g->rec);
+    memcpy(g->rec, "BRNS", 4);
+    memcpy(g->rec + 10, g->id, 16);
+    memset(g->rec + 74, 0, 16);
+    memcpy(g->rec + 74, canton, strlen(canton));
+    g->c.campaign = campaign;
+    g->c.day = DAY;
+    g->c.offline = 1;
+    g->c.sig_id = g->id;
+    g->c.record = g->rec;
+    g->c.record_len = sizeof g->rec;
+}
+
+/* A copy of tests/vectors/store/v1.db, a store written by the schema-1
+ * code (3 ballots of bp-2026, their 6 outbox items, one audit entry), opens
+ * with this code: migrated to version 2 in place, nothing lost, and it
+ * takes signatures. */
+static void test_migrate_v1_fixture(void **state)
+{
+    fixture_t *f = *state;
+    char *src = tu_vector("store/v1.db"), *path = tu_path(f->dir, "v1.db"), why[256] = "";
+    uint8_t *bytes, *again;
+    size_t len = 0, len2 = 0;
+    store_t *s = NULL;
+    int64_t reg = -1, box = -1, out = -1, n = -1, nsig = -1, ncan = -1;
+    sig_t g;
+
+    bytes = tu_read(src, &len);
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, len), 0);
+    {
+        sqlite3 *db = NULL;
+        sqlite3_stmt *st = NULL;
+
+        /* it is a version-1 store, whose outbox refuses kind 3 */
+        assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), 1);
+        sqlite3_finalize(st);
+        sqlite3_close(db);
+    }
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(query_int(s, "PRAGMA user_version"), 2);
+    assert_int_equal(store_check(s, why, sizeof why), 0);
+    assert_int_equal(store_counts(s, CAMPAIGN, &reg, &box), 0);
+    assert_int_equal(store_outbox_count(s, &out), 0);
+    assert_int_equal(reg, 3);
+    assert_int_equal(box, 3);
+    assert_int_equal(out, 6);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM outbox WHERE kind = 1"), 3);
+    assert_int_equal(store_audit_verify(s, NULL, &n, why, sizeof why), 0);
+    assert_int_equal(n, 1);
+    /* the rebuilt outbox keeps its shape: WITHOUT ROWID, same columns */
+    assert_int_equal(query_int(s, "SELECT count(*) FROM sqlite_master WHERE name = 'outbox' "
+                                  "AND upper(sql) LIKE '%WITHOUT ROWID%'"), 1);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM sqlite_master WHERE name LIKE "
+                                  "'outbox_v2%'"), 0);
+    make_sig(&g, CAMPAIGN, "rennes-1");
+    assert_int_equal(store_sign(s, &g.c), 0);
+    assert_int_equal(store_petition_counts(s, CAMPAIGN, &nsig, &ncan), 0);
+    assert_int_equal(nsig, 1);
+    assert_int_equal(ncan, 1);
+    assert_int_equal(store_outbox_count(s, &out), 0);
+    assert_int_equal(out, 7);
+    store_close(s);
+    /* reopened: nothing more to migrate */
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(query_int(s, "PRAGMA user_version"), 2);
+    store_close(s);
+    /* the fixture itself was not touched */
+    again = tu_read(src, &len2);
+    assert_non_null(again);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, bytes, len);
+    free(again);
+    free(bytes);
+    free(src);
+    free(path);
+}
+
+/* (D4) A version-1 store on which the step 1 -> 2 fails halfway (a table
+ * already named `signature`) stays a whole version-1 store. */
+static void test_migration_is_one_transaction(void **state)
+{
+    fixture_t *f = *state;
+    char *src = tu_vector("store/v1.db"), *path = tu_path(f->dir, "v1-bad.db"), why[256] = "";
+    uint8_t *bytes;
+    size_t len = 0;
+    store_t *s = (store_t *)1;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    bytes = tu_read(src, &len);
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, len), 0);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    /* fails at the first statement of the step */
+    assert_int_equal(sqlite3_exec(db, "CREATE TABLE signature(x)", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_null(s);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 1);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                        "('outbox_v2') OR sql LIKE '%IN (1, 2, 3)%'", -1, &st,
+                                        NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 6);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* and a failure after `signature` was created (outbox_v2 is taken) */
+    assert_int_equal(tu_write(path, bytes, len), 0);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE VIEW outbox_v2 AS SELECT 1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    s = (store_t *)1;
+    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_null(s);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                        "'signature'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(bytes);
+    free(src);
+    free(path);
+}
+
+static int collect_sig(void *arg, const uint8_t *rec, size_t len)
+{
+    uint8_t (*ids)[16] = arg;
+    size_t i = 0;
+
+    assert_int_equal(len, 555);
+    while (ids[i][0] != 0 || memcmp(ids[i], ids[i] + 1, 15) != 0)
+        i++;
+    memcpy(ids[i], rec + 10, 16);
+    return 0;
+}
+
+static void test_sign(void **state)
+{
+    fixture_t *f = *state;
+    sig_t g[6], again;
+    uint8_t ids[8][16], *out = NULL;
+    size_t len = 0;
+    int64_t n = -1, c = -1, o = -1;
+    int i;
+
+    for (i = 0; i < 5; i++) {
+        make_sig(&g[i], CAMPAIGN, i < 3 ? "rennes-1" : i == 3 ? "betton" : "dol");
+        assert_int_equal(store_sign(f->s, &g[i].c), 0);
+    }
+    assert_int_equal(store_petition_counts(f->s, CAMPAIGN, &n, &c), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(c, 3);
+    assert_int_equal(store_outbox_count(f->s, &o), 0);
+    assert_int_equal(o, 5); /* one item a signature: the record carries the pseudonym */
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM outbox WHERE kind = 3 AND "
+                                     "length(key) = 16"), 5);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register"), 5);
+    assert_int_equal(store_has_voted(f->s, CAMPAIGN, g[2].c.pseudonym), 1);
+    /* the same person again: refused, nothing written */
+    make_sig(&again, CAMPAIGN, "betton");
+    memcpy(again.c.pseudonym, g[1].c.pseudonym, PSEUD_LEN);
+    assert_int_equal(store_sign(f->s, &again.c), BN_EALREADY);
+    /* a signature id already there */
+    make_sig(&g[5], CAMPAIGN, "betton");
+    memcpy(g[5].id, g[0].id, 16);
+    assert_int_equal(store_sign(f->s, &g[5].c), BN_EEXISTS);
+    /* a campaign the store does not have */
+    make_sig(&again, "unknown", "betton");
+    assert_int_equal(store_sign(f->s, &again.c), BN_ENOTFOUND);
+    /* a ballot voter cannot sign with the same pseudonym (one register) */
+    {
+        vote_t v;
+
+        make_vote(&v, CAMPAIGN);
+        memcpy(v.c.pseudonym, g[4].c.pseudonym, PSEUD_LEN);
+        assert_int_equal(store_cast(f->s, &v.c), BN_EALREADY);
+    }
+    assert_int_equal(store_petition_counts(f->s, CAMPAIGN, &n, &c), 0);
+    assert_int_equal(n, 5);
+    assert_int_equal(store_outbox_count(f->s, &o), 0);
+    assert_int_equal(o, 5);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register"), 5);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM box"), 0);
+    /* read back, in id order */
+    assert_int_equal(store_get_signature(f->s, g[3].id, &out, &len), 0);
+    assert_int_equal(len, 555);
+    assert_memory_equal(out, g[3].rec, 555);
+    free(out);
+    {
+        uint8_t unknown[16] = {0xEE, 1, 2, 3};
+
+        assert_int_equal(store_get_signature(f->s, unknown, &out, &len), BN_ENOTFOUND);
+    }
+    memset(ids, 0, sizeof ids);
+    assert_int_equal(store_each_signature(f->s, CAMPAIGN, collect_sig, ids), 0);
+    for (i = 1; i < 5; i++)
+        assert_true(memcmp(ids[i - 1], ids[i], 16) < 0);
+    memset(ids, 0, sizeof ids);
+    assert_int_equal(store_each_signature(f->s, NULL, collect_sig, ids), 0);
+    assert_true(memcmp(ids[4], "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 16) != 0);
+    /* synced: the outbox empties, the records stay */
+    for (i = 0; i < 5; i++)
+        assert_int_equal(store_outbox_done(f->s, STORE_ITEM_SIGNATURE, g[i].id, 16), 0);
+    assert_int_equal(store_outbox_count(f->s, &o), 0);
+    assert_int_equal(o, 0);
+    assert_int_equal(store_petition_counts(f->s, CAMPAIGN, &n, &c), 0);
+    assert_int_equal(n, 5);
+}
+
+/* (S8) what holds for signatures: random key, no rowid, the day only, no
+ * audit entry, a record within its page; and what does not: the pseudonym
+ * is shared with the register on purpose. */
+static void test_s8_signatures(void **state)
+{
+    fixture_t *f = *state;
+    char cols[256];
+    sig_t g;
+    int i;
+
+    columns(f->s, "signature", cols, sizeof cols);
+    assert_string_equal(cols, "sig_id,campaign,record");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM pragma_table_info('signature') "
+                                     "WHERE pk > 0 AND name = 'sig_id'"), 1);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                     "'signature' AND upper(sql) LIKE '%WITHOUT ROWID%'"), 1);
+    assert_int_equal(store_audit_append(f->s, "polls-opened", ""), 0);
+    for (i = 0; i < 20; i++) {
+        make_sig(&g, CAMPAIGN, "rennes-1");
+        assert_int_equal(store_sign(f->s, &g.c), 0);
+    }
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit"), 1);
+    /* (S7) no overflow page for a record: a larger one is refused */
+    {
+        static uint8_t big[3000];
+
+        make_sig(&g, CAMPAIGN, "rennes-1");
+        g.c.record = big;
+        g.c.record_len = sizeof big;
+        assert_int_equal(store_sign(f->s, &g.c), BN_ETOOBIG);
+    }
+    /* the signatures are read in id order, whatever the insertion order */
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM (SELECT sig_id, lag(sig_id) OVER "
+                                     "(ORDER BY sig_id) AS p FROM signature) WHERE p >= sig_id"),
+                     0);
+}
+
 /* --- secrecy invariants: the schema itself ------------------------------------- */
 
 /* Column names of a table, comma-separated in order. */
@@ -726,7 +1007,7 @@ static void test_s2_no_rowid_no_autoincrement(void **state)
 {
     fixture_t *f = *state;
     sqlite3_stmt *st = NULL;
-    static const char *const cast_tables[] = {"register", "box", "outbox"};
+    static const char *const cast_tables[] = {"register", "box", "signature", "outbox"};
     char sql[128];
     size_t i;
     vote_t v;
@@ -833,7 +1114,11 @@ static void test_cast_time(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v1_fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_is_one_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_s8_signatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup, teardown),
