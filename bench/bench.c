@@ -29,6 +29,11 @@
 int bench_tally(void);
 #endif
 
+#ifdef BORNE_BENCH_SERVER
+/* bench_server.c: server_verify_per_s (bulk verification on every core). */
+int bench_server(void);
+#endif
+
 #ifdef BORNE_BENCH_KIOSK
 /* bench_kiosk.c: kiosk benchmarks (frames, first frame, memory, idle CPU). */
 int bench_kiosk(void);
@@ -207,6 +212,7 @@ int main(int argc, char **argv)
         (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0)
         goto fail;
 
+    memset(&ctx, 0, sizeof ctx);
     ctx.store = st;
     ctx.pkg = p;
     memcpy(ctx.secret, secret, sizeof secret);
@@ -246,6 +252,10 @@ int main(int argc, char **argv)
     fflush(stdout);
 #ifdef BORNE_BENCH_TALLY
     if (bench_tally() != 0)
+        goto out;
+#endif
+#ifdef BORNE_BENCH_SERVER
+    if (bench_server() != 0)
         goto out;
 #endif
 #ifdef BORNE_BENCH_KIOSK

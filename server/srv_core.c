@@ -1,0 +1,852 @@
+/* srv_core.c - verify and store bundles, receipts, reservations (srv_core.h).
+ *
+ * The upload path, in order (each step refuses with its own error):
+ *   1. bundle_decode                      400 malformed
+ *   2. kiosk certificate of our authority 403 unknown-kiosk / kiosk-expired
+ *   3. not revoked                        403 revoked-kiosk
+ *   4. every signature (srv_verify.h:     422 bad-signature
+ *      bundle_verify's checks, OpenSSL,  422 unsupported-item (petition
+ *      every core)                           records: not stored yet)
+ *   5. campaign is one of our packages,   422 unknown-campaign
+ *      each ballot's territory, projects  422 inconsistent-ballot
+ *      and day fit the package
+ *   6. one store transaction              409 conflict / 507 / 503
+ * Nothing is stored before step 6, and step 6 is all or nothing (D1).
+ * (S3) Logs and refusal details name kiosks, bundles, ballot ids and item
+ *      indexes, never a choice and never a pseudonym. */
+#include "srv_core.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
+
+#include "ballot.h"
+#include "bn_err.h"
+#include "bundle.h"
+#include "cert.h"
+#include "day.h"
+#include "hex.h"
+#include "key.h"
+#include "pkg.h"
+#include "report.h"
+#include "srv_verify.h"
+#include "track.h"
+
+#define SRV_MAX_CAMPAIGNS 32
+
+typedef struct srv_campaign_s {
+    pkg_t *pkg;
+    uint8_t *file;
+    size_t file_len;
+    uint8_t file_sha[32];
+    uint8_t track_key[32];
+} srv_campaign_t;
+
+struct srv_s {
+    pthread_mutex_t lock;
+    srv_store_t *store;
+    uint32_t today;
+    int threads;                /* for bulk verification: the online cores */
+    uint8_t *ca_der;
+    size_t ca_len;
+    key_pub_t ca_pub;
+    char *ca_pem, *key_pem, *cert_pem;
+    uint8_t *revoked_file;
+    size_t revoked_len;
+    cert_revoked_t revoked;
+    int has_revoked;
+    int n_campaigns;
+    srv_campaign_t campaigns[SRV_MAX_CAMPAIGNS];
+};
+
+static char *path_join(const char *dir, const char *name)
+{
+    size_t n = strlen(dir) + strlen(name) + 2;
+    char *p = malloc(n);
+
+    if (p != NULL)
+        snprintf(p, n, "%s/%s", dir, name);
+    return p;
+}
+
+/* Reads a whole file; NUL-terminated. BN_EIO / BN_ENOTFOUND / BN_ETOOBIG. */
+static int read_all(const char *path, size_t max, uint8_t **out, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *b = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+
+    *out = NULL;
+    if (f == NULL)
+        return errno == ENOENT ? BN_ENOTFOUND : BN_EIO;
+    for (;;) {
+        size_t got;
+
+        if (n + 4096 + 1 > cap) {
+            uint8_t *t = realloc(b, cap ? cap * 2 : 8192);
+
+            if (t == NULL) {
+                rc = BN_ENOMEM;
+                goto out;
+            }
+            b = t;
+            cap = cap ? cap * 2 : 8192;
+        }
+        got = fread(b + n, 1, cap - n - 1, f);
+        n += got;
+        if (n > max) {
+            rc = BN_ETOOBIG;
+            goto out;
+        }
+        if (got == 0)
+            break;
+    }
+    if (ferror(f)) {
+        rc = BN_EIO;
+        goto out;
+    }
+    b[n] = 0;
+    *out = b;
+    *len = n;
+    b = NULL;
+out:
+    free(b);
+    fclose(f);
+    return rc;
+}
+
+static int load_pem_cert(const char *dir, const char *name, char **pem, uint8_t **der,
+                         size_t *der_len, char *why, size_t whylen)
+{
+    char *p = path_join(dir, name);
+    uint8_t *text = NULL;
+    size_t len = 0;
+    int rc;
+
+    if (p == NULL)
+        return BN_ENOMEM;
+    rc = read_all(p, CERT_PEM_MAX * 4, &text, &len);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "%s: %s", p, bn_strerror(rc));
+        goto out;
+    }
+    if (der != NULL) {
+        *der = malloc(CERT_DER_MAX);
+        if (*der == NULL) {
+            rc = BN_ENOMEM;
+            goto out;
+        }
+        rc = cert_from_pem((const char *)text, len, *der, CERT_DER_MAX, der_len);
+        if (rc != 0) {
+            rc = bn_fail(why, whylen, rc, "%s: not a PEM certificate", p);
+            goto out;
+        }
+    }
+    *pem = (char *)text;
+    text = NULL;
+out:
+    free(text);
+    free(p);
+    return rc;
+}
+
+static int load_campaign(srv_t *s, const char *dir, const char *name, char *why, size_t whylen)
+{
+    char *p = path_join(dir, name), *sp = NULL, idsecret[PKG_ID_MAX + 8];
+    srv_campaign_t *c = &s->campaigns[s->n_campaigns];
+    uint8_t *sec = NULL, secret[32];
+    size_t slen = 0;
+    int rc, i;
+
+    if (p == NULL)
+        return BN_ENOMEM;
+    if (s->n_campaigns == SRV_MAX_CAMPAIGNS) {
+        rc = bn_fail(why, whylen, BN_ETOOBIG, "%s: more than %d campaigns", p, SRV_MAX_CAMPAIGNS);
+        goto out;
+    }
+    rc = pkg_read_file(p, &c->file, &c->file_len, why, whylen);
+    if (rc != 0)
+        goto out;
+    rc = pkg_open(c->file, c->file_len, &s->ca_pub, NULL, s->today, &c->pkg, why, whylen);
+    if (rc != 0) {
+        char w[256];
+
+        snprintf(w, sizeof w, "%s", why ? why : "");
+        rc = bn_fail(why, whylen, rc, "%s: %s (%s)", p, bn_strerror(rc), w);
+        goto out;
+    }
+    for (i = 0; i < s->n_campaigns; i++)
+        if (strcmp(s->campaigns[i].pkg->id, c->pkg->id) == 0) {
+            rc = bn_fail(why, whylen, BN_EEXISTS, "%s: campaign %s given twice", p, c->pkg->id);
+            goto out;
+        }
+    key_sha256(c->file, c->file_len, c->file_sha);
+    /* the secret: from ID.secret if present (copied into the store), else the store */
+    snprintf(idsecret, sizeof idsecret, "%s.secret", c->pkg->id);
+    sp = path_join(dir, idsecret);
+    if (sp == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    rc = read_all(sp, 256, &sec, &slen);
+    if (rc == 0) {
+        while (slen > 0 && (sec[slen - 1] == '\n' || sec[slen - 1] == '\r' || sec[slen - 1] == ' '))
+            slen--;
+        if (hex_decode((const char *)sec, slen, secret, 32) != 0) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "%s: not 64 lowercase hex digits", sp);
+            goto out;
+        }
+        rc = srv_store_put_secret(s->store, c->pkg->id, secret);
+    } else if (rc == BN_ENOTFOUND) {
+        rc = srv_store_get_secret(s->store, c->pkg->id, secret);
+        if (rc == BN_ENOTFOUND)
+            rc = bn_fail(why, whylen, rc, "campaign %s: no secret (%s) and none in the store",
+                         c->pkg->id, sp);
+    }
+    if (rc != 0) {
+        if (why != NULL && why[0] == 0)
+            bn_fail(why, whylen, rc, "%s: %s", sp, bn_strerror(rc));
+        goto out;
+    }
+    rc = track_key(secret, c->track_key);
+    if (rc != 0)
+        goto out;
+    s->n_campaigns++;
+out:
+    if (rc != 0) {
+        pkg_free(c->pkg);
+        free(c->file);
+        memset(c, 0, sizeof *c);
+    }
+    memset(secret, 0, sizeof secret);
+    free(sec);
+    free(sp);
+    free(p);
+    return rc;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted names of the regular files of dir (malloc'd array of malloc'd). */
+static int list_dir(const char *dir, char ***names, size_t *n)
+{
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    char **v = NULL;
+    size_t k = 0, cap = 0;
+
+    *names = NULL;
+    *n = 0;
+    if (d == NULL)
+        return BN_EIO;
+    while ((e = readdir(d)) != NULL) {
+        struct stat st;
+        char *p;
+
+        if (e->d_name[0] == '.')
+            continue;
+        p = path_join(dir, e->d_name);
+        if (p == NULL || stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(p);
+            continue;
+        }
+        free(p);
+        if (k == cap) {
+            char **t = realloc(v, (cap ? cap * 2 : 16) * sizeof *v);
+
+            if (t == NULL)
+                break;
+            v = t;
+            cap = cap ? cap * 2 : 16;
+        }
+        v[k] = strdup(e->d_name);
+        if (v[k] != NULL)
+            k++;
+    }
+    closedir(d);
+    qsort(v, k, sizeof *v, cmp_names);
+    *names = v;
+    *n = k;
+    return 0;
+}
+
+static void free_names(char **v, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t whylen)
+{
+    srv_t *s;
+    char *p = NULL, **names = NULL;
+    size_t n = 0, i;
+    int rc;
+
+    *out = NULL;
+    s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return BN_ENOMEM;
+    pthread_mutex_init(&s->lock, NULL);
+    s->today = today ? today : day_today();
+    s->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (s->threads < 1)
+        s->threads = 1;
+    if ((rc = load_pem_cert(dir, "authority.crt", &s->ca_pem, &s->ca_der, &s->ca_len, why,
+                            whylen)) != 0 ||
+        (rc = load_pem_cert(dir, "server.crt", &s->cert_pem, NULL, NULL, why, whylen)) != 0 ||
+        (rc = load_pem_cert(dir, "server.key", &s->key_pem, NULL, NULL, why, whylen)) != 0)
+        goto out;
+    rc = cert_verify(s->ca_der, s->ca_len, s->ca_der, s->ca_len, s->today, CERT_AUTHORITY, NULL,
+                     NULL, why, whylen);
+    if (rc == 0)
+        rc = cert_key(s->ca_der, s->ca_len, &s->ca_pub);
+    if (rc != 0)
+        goto out;
+    p = path_join(dir, "revocations.brl");
+    if (p == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    rc = read_all(p, CERT_REVOKE_LEN(CERT_REVOKE_MAX), &s->revoked_file, &s->revoked_len);
+    if (rc == 0) {
+        rc = cert_revoke_open(s->revoked_file, s->revoked_len, &s->ca_pub, &s->revoked, why,
+                              whylen);
+        if (rc != 0)
+            goto out;
+        s->has_revoked = 1;
+    } else if (rc != BN_ENOTFOUND) {
+        rc = bn_fail(why, whylen, rc, "%s: %s", p, bn_strerror(rc));
+        goto out;
+    }
+    free(p);
+    p = path_join(dir, "server.db");
+    if (p == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    if ((rc = srv_store_open(p, &s->store, why, whylen)) != 0)
+        goto out;
+    if ((rc = list_dir(dir, &names, &n)) != 0) {
+        rc = bn_fail(why, whylen, rc, "%s: cannot list", dir);
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        size_t l = strlen(names[i]);
+
+        if (l > 5 && strcmp(names[i] + l - 5, ".bpkg") == 0 &&
+            (rc = load_campaign(s, dir, names[i], why, whylen)) != 0)
+            goto out;
+    }
+    *out = s;
+    s = NULL;
+out:
+    free_names(names, n);
+    free(p);
+    srv_close(s);
+    return rc;
+}
+
+void srv_close(srv_t *s)
+{
+    int i;
+
+    if (s == NULL)
+        return;
+    for (i = 0; i < s->n_campaigns; i++) {
+        pkg_free(s->campaigns[i].pkg);
+        free(s->campaigns[i].file);
+    }
+    memset(s->campaigns, 0, sizeof s->campaigns);
+    srv_store_close(s->store);
+    free(s->ca_der);
+    free(s->ca_pem);
+    free(s->cert_pem);
+    if (s->key_pem != NULL) {
+        memset(s->key_pem, 0, strlen(s->key_pem));
+        free(s->key_pem);
+    }
+    free(s->revoked_file);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+void srv_result_free(srv_result_t *res)
+{
+    if (res == NULL)
+        return;
+    free(res->body);
+    res->body = NULL;
+}
+
+static char *error_json(const char *error, const char *detail)
+{
+    cJSON *o = cJSON_CreateObject();
+    char *t;
+
+    if (o == NULL)
+        return NULL;
+    cJSON_AddStringToObject(o, "error", error);
+    cJSON_AddStringToObject(o, "detail", detail);
+    t = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return t;
+}
+
+static int64_t now_s(void)
+{
+    return (int64_t)time(NULL);
+}
+
+static void set_kiosk(srv_result_t *res, const uint8_t *kiosk)
+{
+    char hex[65];
+
+    if (kiosk == NULL) {
+        strcpy(res->kiosk, "-");
+        return;
+    }
+    hex_encode(kiosk, 32, hex);
+    memcpy(res->kiosk, hex, 16);
+    res->kiosk[16] = 0;
+}
+
+int srv_refuse(srv_t *s, srv_result_t *res, int status, const char *error, const char *detail,
+               const uint8_t *kiosk)
+{
+    set_kiosk(res, kiosk);
+    res->status = status;
+    free(res->body);
+    res->body = error_json(error, detail);
+    pthread_mutex_lock(&s->lock);
+    (void)srv_store_refusal(s->store, now_s(), error, kiosk, detail);
+    pthread_mutex_unlock(&s->lock);
+    return status;
+}
+
+static srv_campaign_t *find_campaign(srv_t *s, const char *id)
+{
+    int i;
+
+    for (i = 0; i < s->n_campaigns; i++)
+        if (strcmp(s->campaigns[i].pkg->id, id) == 0)
+            return &s->campaigns[i];
+    return NULL;
+}
+
+/* Step 5: the ballot fits the campaign's package (territory, projects of
+ * that territory, day within the polls). */
+static int ballot_fits(const pkg_t *p, const ballot_t *b, char *why, size_t whylen)
+{
+    int t = pkg_find_territory(p, b->territory), i;
+
+    if (t < 0)
+        return bn_fail(why, whylen, BN_EINVAL, "territory %s is not in the package", b->territory);
+    for (i = 0; i < b->n; i++) {
+        int j = pkg_find_project(p, b->choices[i]);
+
+        if (j < 0 || p->projects[j].territory != t)
+            return bn_fail(why, whylen, BN_EINVAL, "choice %d is not a project of territory %s",
+                           i, b->territory);
+    }
+    if (b->day < p->opens || b->day > p->closes)
+        return bn_fail(why, whylen, BN_ECLOSED, "day %u is outside the polls", (unsigned)b->day);
+    return 0;
+}
+
+static char *ack_json(const uint8_t digest[32], const char *campaign, const uint8_t kiosk[32],
+                      const srv_held_t *h)
+{
+    cJSON *o = cJSON_CreateObject();
+    char hex[65], *t;
+
+    if (o == NULL)
+        return NULL;
+    hex_encode(digest, 32, hex);
+    cJSON_AddStringToObject(o, "bundle", hex);
+    cJSON_AddStringToObject(o, "campaign", campaign);
+    hex_encode(kiosk, 32, hex);
+    cJSON_AddStringToObject(o, "kiosk", hex);
+    cJSON_AddNumberToObject(o, "ballots", (double)h->ballots);
+    cJSON_AddNumberToObject(o, "register", (double)h->registers);
+    cJSON_AddNumberToObject(o, "reports", (double)h->reports);
+    hex_encode(h->ids_digest, 32, hex);
+    cJSON_AddStringToObject(o, "ballot_ids_digest", hex);
+    t = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return t;
+}
+
+int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
+{
+    char why[512] = "", detail[600];
+    bundle_t b;
+    cert_info_t kiosk;
+    srv_campaign_t *c;
+    srv_ballot_t *ballots = NULL;
+    srv_reg_t *regs = NULL;
+    const uint8_t **reports = NULL;
+    srv_bundle_items_t items;
+    srv_held_t held;
+    uint8_t digest[32];
+    size_t pos = 0, i;
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    set_kiosk(res, NULL);
+    if (len > SRV_BODY_MAX) {
+        snprintf(detail, sizeof detail, "%zu bytes, the limit is %u", len, SRV_BODY_MAX);
+        return srv_refuse(s, res, 413, "too-large", detail, NULL);
+    }
+    /* 1. decode */
+    rc = bundle_decode(buf, len, &b, why, sizeof why);
+    if (rc != 0) {
+        snprintf(detail, sizeof detail, "not a bundle: %s", why);
+        return srv_refuse(s, res, 400, "malformed", detail, NULL);
+    }
+    /* 2, 3. the kiosk */
+    rc = cert_verify(b.cert, b.cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK, NULL,
+                     &kiosk, why, sizeof why);
+    if (rc != 0) {
+        uint8_t id[32];
+        key_pub_t pub;
+        const uint8_t *kid = cert_key(b.cert, b.cert_len, &pub) == 0 ? pub.id : NULL;
+
+        if (kid != NULL)
+            memcpy(id, kid, 32);
+        snprintf(detail, sizeof detail, "kiosk certificate: %s (%s)", bn_strerror(rc), why);
+        if (rc == BN_EEXPIRED || rc == BN_ENOTYET)
+            return srv_refuse(s, res, 403, "kiosk-certificate-expired", detail, kid ? id : NULL);
+        return srv_refuse(s, res, 403, "unknown-kiosk", detail, kid ? id : NULL);
+    }
+    if (s->has_revoked && cert_is_revoked(&s->revoked, kiosk.pub.id)) {
+        snprintf(detail, sizeof detail, "kiosk %s is in the revocation list %u", kiosk.name,
+                 (unsigned)s->revoked.seq);
+        return srv_refuse(s, res, 403, "revoked-kiosk", detail, kiosk.pub.id);
+    }
+    /* 4. every signature */
+    rc = srv_verify_bundle(buf, len, s->ca_der, s->ca_len, s->has_revoked ? &s->revoked : NULL,
+                           s->today, s->threads, &b, &kiosk, why, sizeof why);
+    if (rc != 0) {
+        snprintf(detail, sizeof detail, "%s: %s", bn_strerror(rc), why);
+        return srv_refuse(s, res, 422, rc == BN_EREVOKED ? "revoked-kiosk" : "bad-signature",
+                          detail, kiosk.pub.id);
+    }
+    set_kiosk(res, kiosk.pub.id);
+    if (b.n_signatures > 0) {
+        /* petitions are not served yet: refuse rather than drop the records */
+        snprintf(detail, sizeof detail, "%u petition signature records: this server does not"
+                 " store petitions yet", (unsigned)b.n_signatures);
+        return srv_refuse(s, res, 422, "unsupported-item", detail, kiosk.pub.id);
+    }
+    /* 5. the campaign */
+    c = find_campaign(s, b.campaign);
+    if (c == NULL) {
+        snprintf(detail, sizeof detail, "campaign %s is not served here", b.campaign);
+        return srv_refuse(s, res, 422, "unknown-campaign", detail, kiosk.pub.id);
+    }
+    ballots = calloc(b.n_ballots ? b.n_ballots : 1, sizeof *ballots);
+    regs = calloc(b.n_register ? b.n_register : 1, sizeof *regs);
+    reports = calloc(b.n_reports ? b.n_reports : 1, sizeof *reports);
+    if (ballots == NULL || regs == NULL || reports == NULL) {
+        srv_refuse(s, res, 503, "out-of-memory", "the server is out of memory", kiosk.pub.id);
+        goto out;
+    }
+    for (i = 0; i < b.n_ballots; i++) {
+        const uint8_t *bb;
+        size_t bl;
+        ballot_t bt;
+
+        if (bundle_next_ballot(&b, &pos, &bb, &bl) != 1 ||
+            ballot_decode(bb, bl, &bt, why, sizeof why) != 0) {
+            srv_refuse(s, res, 400, "malformed", "ballot section", kiosk.pub.id);
+            goto out;
+        }
+        if (ballot_fits(c->pkg, &bt, why, sizeof why) != 0) {
+            char hex[33];
+
+            hex_encode(bt.id, 16, hex);
+            snprintf(detail, sizeof detail, "ballot %s: %s", hex, why);
+            srv_refuse(s, res, 422, "inconsistent-ballot", detail, kiosk.pub.id);
+            goto out;
+        }
+        ballots[i].id = bb + 12;
+        ballots[i].bytes = bb;
+        ballots[i].len = bl;
+        if (track_code(c->track_key, bt.id, ballots[i].track) != 0) {
+            srv_refuse(s, res, 503, "crypto", "tracking code", kiosk.pub.id);
+            goto out;
+        }
+        memset(&bt, 0, sizeof bt); /* (S3) choices do not outlive the check */
+    }
+    for (i = 0; i < b.n_register; i++) {
+        bundle_reg_t r;
+
+        bundle_register_at(&b, (uint32_t)i, &r);
+        regs[i].pseudonym = r.pseudonym;
+        regs[i].day = r.day;
+        regs[i].offline = r.offline;
+    }
+    for (i = 0; i < b.n_reports; i++)
+        reports[i] = bundle_report_at(&b, (uint32_t)i);
+    /* 6. one transaction */
+    key_sha256(buf, len, digest);
+    memset(&items, 0, sizeof items);
+    items.campaign = c->pkg->id;
+    items.kiosk = kiosk.pub.id;
+    items.digest = digest;
+    items.today = s->today;
+    items.now = now_s();
+    items.n_ballots = b.n_ballots;
+    items.n_register = b.n_register;
+    items.n_reports = b.n_reports;
+    items.ballots = ballots;
+    items.registers = regs;
+    items.reports = reports;
+    pthread_mutex_lock(&s->lock);
+    rc = srv_store_put_bundle(s->store, &items, &res->added, why, sizeof why);
+    if (rc == 0)
+        rc = srv_store_held(s->store, c->pkg->id, kiosk.pub.id, &held);
+    if (rc == 0) {
+        res->body = ack_json(digest, c->pkg->id, kiosk.pub.id, &held);
+        if (res->body == NULL)
+            rc = BN_ENOMEM;
+        else
+            (void)srv_store_put_ack(s->store, digest, c->pkg->id, kiosk.pub.id, s->today,
+                                    res->body);
+    }
+    pthread_mutex_unlock(&s->lock);
+    if (rc == 0) {
+        res->status = 200;
+    } else if (rc == BN_EEXISTS) {
+        snprintf(detail, sizeof detail, "%s", why);
+        srv_refuse(s, res, 409, "conflict", detail, kiosk.pub.id);
+    } else if (rc == BN_EFULL) {
+        srv_refuse(s, res, 507, "store-full", "the server's disk is full", kiosk.pub.id);
+    } else {
+        snprintf(detail, sizeof detail, "%s: %s", bn_strerror(rc), why);
+        srv_refuse(s, res, 503, "store", detail, kiosk.pub.id);
+    }
+out:
+    free(ballots);
+    free(regs);
+    free(reports);
+    return res->status;
+}
+
+int srv_receipt(srv_t *s, const char *typed, char canon[15])
+{
+    int rc = track_parse(typed, canon);
+
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&s->lock);
+    rc = srv_store_has_track(s->store, canon);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
+                size_t len, srv_result_t *res)
+{
+    char why[256] = "", detail[400];
+    cert_info_t kiosk;
+    cJSON *j = NULL, *jc, *jp;
+    uint8_t ps[32];
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    set_kiosk(res, NULL);
+    if (cert_der == NULL)
+        return srv_refuse(s, res, 401, "no-client-certificate",
+                          "a reservation needs the kiosk's TLS client certificate", NULL);
+    rc = cert_verify(cert_der, cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK, NULL,
+                     &kiosk, why, sizeof why);
+    if (rc != 0) {
+        snprintf(detail, sizeof detail, "kiosk certificate: %s (%s)", bn_strerror(rc), why);
+        return srv_refuse(s, res, 403, rc == BN_EEXPIRED || rc == BN_ENOTYET
+                                           ? "kiosk-certificate-expired" : "unknown-kiosk",
+                          detail, NULL);
+    }
+    if (s->has_revoked && cert_is_revoked(&s->revoked, kiosk.pub.id)) {
+        snprintf(detail, sizeof detail, "kiosk %s is in the revocation list", kiosk.name);
+        return srv_refuse(s, res, 403, "revoked-kiosk", detail, kiosk.pub.id);
+    }
+    set_kiosk(res, kiosk.pub.id);
+    j = cJSON_ParseWithLength(body, len);
+    jc = cJSON_GetObjectItemCaseSensitive(j, "campaign");
+    jp = cJSON_GetObjectItemCaseSensitive(j, "pseudonym");
+    if (j == NULL || !cJSON_IsObject(j) || cJSON_GetArraySize(j) != 2 || !cJSON_IsString(jc) ||
+        !cJSON_IsString(jp) ||
+        hex_decode(jp->valuestring, strlen(jp->valuestring), ps, sizeof ps) != 0) {
+        cJSON_Delete(j);
+        return srv_refuse(s, res, 400, "malformed",
+                          "expected {\"campaign\": \"ID\", \"pseudonym\": \"64 lowercase hex\"}",
+                          kiosk.pub.id);
+    }
+    if (find_campaign(s, jc->valuestring) == NULL) {
+        snprintf(detail, sizeof detail, "campaign %.32s is not served here", jc->valuestring);
+        cJSON_Delete(j);
+        return srv_refuse(s, res, 422, "unknown-campaign", detail, kiosk.pub.id);
+    }
+    pthread_mutex_lock(&s->lock);
+    rc = srv_store_reserve(s->store, jc->valuestring, ps, kiosk.pub.id, s->today);
+    pthread_mutex_unlock(&s->lock);
+    cJSON_Delete(j);
+    if (rc < 0)
+        return srv_refuse(s, res, 503, "store", bn_strerror(rc), kiosk.pub.id);
+    res->status = 200;
+    res->body = strdup(rc == 1 ? "{\"status\":\"reserved\"}" : "{\"status\":\"already\"}");
+    if (res->body == NULL)
+        res->status = 503;
+    return res->status;
+}
+
+char *srv_packages_json(srv_t *s)
+{
+    cJSON *a = cJSON_CreateArray();
+    char hex[65], d[DAY_TEXT_LEN + 1], *t;
+    int i;
+
+    if (a == NULL)
+        return NULL;
+    for (i = 0; i < s->n_campaigns; i++) {
+        cJSON *o = cJSON_CreateObject();
+        const pkg_t *p = s->campaigns[i].pkg;
+
+        cJSON_AddStringToObject(o, "id", p->id);
+        cJSON_AddStringToObject(o, "kind", p->kind == PKG_BUDGET ? "budget" : "petition");
+        hex_encode(p->digest, 32, hex);
+        cJSON_AddStringToObject(o, "campaign_digest", hex);
+        hex_encode(s->campaigns[i].file_sha, 32, hex);
+        cJSON_AddStringToObject(o, "file_sha256", hex);
+        cJSON_AddNumberToObject(o, "bytes", (double)s->campaigns[i].file_len);
+        day_format(p->valid_until, d);
+        cJSON_AddStringToObject(o, "valid_until", d);
+        cJSON_AddItemToArray(a, o);
+    }
+    t = cJSON_PrintUnformatted(a);
+    cJSON_Delete(a);
+    return t;
+}
+
+const uint8_t *srv_package_file(srv_t *s, const char *id, size_t *len)
+{
+    srv_campaign_t *c = find_campaign(s, id);
+
+    if (c == NULL)
+        return NULL;
+    *len = c->file_len;
+    return c->file;
+}
+
+const uint8_t *srv_revocations(srv_t *s, size_t *len)
+{
+    if (!s->has_revoked)
+        return NULL;
+    *len = s->revoked_len;
+    return s->revoked_file;
+}
+
+char *srv_metrics_json(srv_t *s)
+{
+    char *t = NULL;
+
+    pthread_mutex_lock(&s->lock);
+    (void)srv_store_metrics(s->store, &t);
+    pthread_mutex_unlock(&s->lock);
+    return t;
+}
+
+char *srv_health_json(srv_t *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    char d[DAY_TEXT_LEN + 1], *t;
+
+    if (o == NULL)
+        return NULL;
+    day_format(s->today, d);
+    cJSON_AddStringToObject(o, "status", "ok");
+    cJSON_AddStringToObject(o, "today", d);
+    cJSON_AddNumberToObject(o, "campaigns", s->n_campaigns);
+    cJSON_AddBoolToObject(o, "revocation_list", s->has_revoked);
+    t = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return t;
+}
+
+srv_store_t *srv_store(srv_t *s)
+{
+    return s->store;
+}
+
+const char *srv_tls_key(srv_t *s)
+{
+    return s->key_pem;
+}
+
+const char *srv_tls_cert(srv_t *s)
+{
+    return s->cert_pem;
+}
+
+const char *srv_tls_ca(srv_t *s)
+{
+    return s->ca_pem;
+}
+
+int srv_import(srv_t *s, const char *src, FILE *out)
+{
+    char **names = NULL;
+    size_t n = 0, i;
+    int refused = 0, rc;
+
+    rc = list_dir(src, &names, &n);
+    if (rc != 0)
+        return rc;
+    for (i = 0; i < n; i++) {
+        char *p = path_join(src, names[i]);
+        uint8_t *buf = NULL;
+        size_t len = 0;
+        srv_result_t res;
+
+        memset(&res, 0, sizeof res);
+        rc = p ? read_all(p, SRV_BODY_MAX, &buf, &len) : BN_ENOMEM;
+        if (rc == BN_ETOOBIG) {
+            srv_refuse(s, &res, 413, "too-large", "the file is larger than 16 MiB", NULL);
+        } else if (rc != 0) {
+            fprintf(out, "%s: refused: cannot read: %s\n", names[i], bn_strerror(rc));
+            refused++;
+            free(p);
+            continue;
+        } else {
+            srv_ingest(s, buf, len, &res);
+        }
+        if (res.status == 200) {
+            fprintf(out, "%s: %s (%zu new items) %s\n", names[i],
+                    res.added ? "accepted" : "already held", res.added, res.body);
+        } else {
+            fprintf(out, "%s: refused: %s\n", names[i], res.body ? res.body : "?");
+            refused++;
+        }
+        srv_result_free(&res);
+        free(buf);
+        free(p);
+    }
+    free_names(names, n);
+    return refused;
+}

@@ -1,0 +1,89 @@
+/* srv_core.h - the server's logic, without HTTP: verify and store bundles,
+ * receipts, reservations, packages, metrics. Used by the HTTP layer
+ * (srv_http.c) and by `borne-server import`, so that a bundle from a USB
+ * stick goes through exactly the same path as one sent over HTTPS.
+ *
+ * A server directory holds (docs/architecture.md, "Server"):
+ *   authority.crt       pinned authority certificate (PEM)
+ *   server.key          the server's TLS key (key_save, mode 0600)
+ *   server.crt          its certificate, issued by the authority (PEM)
+ *   *.bpkg              signed campaign packages (pkg_open, authority key)
+ *   ID.secret           campaign secrets, 64 hex digits, copied into the store
+ *   revocations.brl     the authority's signed revocation list (optional)
+ *   server.db           the store (srv_store.h)
+ * Thread-safe: verification runs in the caller's thread, store calls are
+ * serialised by a mutex inside srv_t. */
+#ifndef SRV_CORE_H
+#define SRV_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "srv_store.h"
+
+#define SRV_BODY_MAX (16u << 20) /* largest bundle accepted: 16 MiB */
+#define SRV_JSON_MAX 4096        /* largest JSON request body */
+
+typedef struct srv_s srv_t;
+
+/* The answer to a request: an HTTP status and a malloc'd JSON body. */
+typedef struct srv_result_s {
+    int status;
+    char *body;                /* JSON text, malloc'd (srv_result_free) */
+    char kiosk[17];            /* first 16 hex digits of the kiosk key id, or "-" */
+    size_t added;              /* items newly stored by an upload */
+} srv_result_t;
+
+/* Opens the server directory: CA, packages, secrets, revocation list,
+ * store. `today` is the day used for every validity check (0: day_today()).
+ * Errors with the file and reason in `why`. */
+int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t whylen);
+void srv_close(srv_t *s);
+
+/* Verifies and stores a bundle (the whole of POST /v1/bundles after the
+ * transport checks). Fills *res: 200 and the acknowledgement, or the
+ * refusal (logged in the store). Returns res->status. */
+int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res);
+
+/* A refusal decided by the transport (413, 415 ...): logged, *res filled. */
+int srv_refuse(srv_t *s, srv_result_t *res, int status, const char *error,
+               const char *detail, const uint8_t *kiosk);
+
+/* Tracking code lookup: 1 counted, 0 not found, BN_ECHECK (mistyped: the
+ * check character does not match), BN_EFORMAT (not a code). canon gets the
+ * canonical form when the code parses. */
+int srv_receipt(srv_t *s, const char *typed, char canon[15]);
+
+/* Pseudonym reservation by the kiosk whose TLS client certificate is
+ * cert_der (NULL: none was presented); body is JSON
+ * {"campaign": "...", "pseudonym": "64 hex digits"}. */
+int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
+                size_t len, srv_result_t *res);
+
+/* GET /v1/packages: a malloc'd JSON list. */
+char *srv_packages_json(srv_t *s);
+/* The signed package file of campaign `id`, or NULL (owned by s). */
+const uint8_t *srv_package_file(srv_t *s, const char *id, size_t *len);
+/* The signed revocation list, or NULL if there is none (owned by s). */
+const uint8_t *srv_revocations(srv_t *s, size_t *len);
+
+/* GET /v1/metrics, GET /v1/health: malloc'd JSON (NULL on failure). */
+char *srv_metrics_json(srv_t *s);
+char *srv_health_json(srv_t *s);
+
+/* Direct store access for tests and tools (take no lock: single thread). */
+srv_store_t *srv_store(srv_t *s);
+/* PEM of the server key, server certificate and CA, for TLS (owned by s). */
+const char *srv_tls_key(srv_t *s);
+const char *srv_tls_cert(srv_t *s);
+const char *srv_tls_ca(srv_t *s);
+
+void srv_result_free(srv_result_t *res);
+
+/* `borne-server import`: every regular file of src (sorted by name) through
+ * srv_ingest; one line per file on `out`. Returns the number refused, or a
+ * negative BN_E* if src cannot be read. */
+int srv_import(srv_t *s, const char *src, FILE *out);
+
+#endif

@@ -1,0 +1,419 @@
+/* srv_http.c - HTTPS routes of borne-server over libmicrohttpd (srv_http.h).
+ *
+ * No HTTP parsing here: libmicrohttpd parses requests, GnuTLS does TLS. This
+ * file routes, bounds request bodies, and turns srv_core results into
+ * responses. A thread per connection: bundle verification (ECDSA) runs in
+ * parallel on every core; the store is serialised inside srv_core. */
+#include "srv_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <gnutls/gnutls.h>
+#include <microhttpd.h>
+
+#include "bn_err.h"
+
+struct srv_http_s {
+    struct MHD_Daemon *d;
+    srv_t *srv;
+    uint16_t port;
+};
+
+/* One request in progress. */
+typedef struct req_s {
+    struct timespec start;
+    int kind;                   /* ROUTE_* of a POST, once known */
+    int refused;                /* a response was queued before the end of the body */
+    int over;                   /* the body passed the limit: 413 at its end */
+    uint8_t *body;
+    size_t len, cap, max;
+    int status;
+    size_t out_bytes;
+    char kiosk[17];
+    char path[96];
+    char method[8];
+} req_t;
+
+enum { ROUTE_NONE, ROUTE_BUNDLES, ROUTE_RESERVE };
+
+static void log_line(const char *method, const req_t *r)
+{
+    struct timespec now;
+    double ms;
+
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    ms = (double)(now.tv_sec - r->start.tv_sec) * 1e3 +
+         (double)(now.tv_nsec - r->start.tv_nsec) / 1e6;
+    fprintf(stderr, "%s %s %d kiosk=%s in=%zu out=%zu %.1fms\n", method, r->path, r->status,
+            r->kiosk[0] ? r->kiosk : "-", r->len, r->out_bytes, ms);
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *c, req_t *r, int status,
+                                const char *type, const void *data, size_t len)
+{
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_MUST_COPY);
+    enum MHD_Result ret;
+
+    if (resp == NULL)
+        return MHD_NO;
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    ret = MHD_queue_response(c, (unsigned)status, resp);
+    MHD_destroy_response(resp);
+    r->status = status;
+    r->out_bytes = len;
+    return ret;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, req_t *r, int status, const char *j)
+{
+    if (j == NULL)
+        return send_buf(c, r, 503, "application/json", "{\"error\":\"out-of-memory\"}", 25);
+    return send_buf(c, r, status, "application/json", j, strlen(j));
+}
+
+static enum MHD_Result send_result(struct MHD_Connection *c, req_t *r, srv_result_t *res)
+{
+    enum MHD_Result ret = send_json(c, r, res->status, res->body);
+
+    snprintf(r->kiosk, sizeof r->kiosk, "%s", res->kiosk);
+    srv_result_free(res);
+    return ret;
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *c, req_t *r, srv_t *srv, int status,
+                              const char *error, const char *detail)
+{
+    srv_result_t res;
+
+    memset(&res, 0, sizeof res);
+    srv_refuse(srv, &res, status, error, detail, NULL);
+    return send_result(c, r, &res);
+}
+
+/* The language of the HTML page: ?lang=, else Accept-Language, else French. */
+static int lang_en(struct MHD_Connection *c)
+{
+    const char *l = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
+
+    if (l == NULL) {
+        l = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Language");
+        while (l != NULL && *l == ' ')
+            l++;
+    }
+    return l != NULL && strncasecmp(l, "en", 2) == 0;
+}
+
+static enum MHD_Result receipt_html(struct MHD_Connection *c, req_t *r, srv_t *srv,
+                                    const char *code)
+{
+    static const char *const text[2][6] = {
+        {"fr", "Vérifier mon bulletin", "Code de suivi",
+         "Ce bulletin a été compté.", "Aucun bulletin n'a ce code (pas encore reçu, ou code erroné).",
+         "Ce code contient une faute de frappe : vérifiez-le sur votre reçu."},
+        {"en", "Check my ballot", "Tracking code",
+         "This ballot has been counted.", "No ballot has this code (not received yet, or a wrong code).",
+         "This code has a typing mistake: check it on your receipt."}};
+    int en = lang_en(c), status = 200, rc;
+    char canon[15] = "", page[2048];
+    const char *msg = NULL;
+
+    if (code != NULL && code[0] != 0) {
+        rc = srv_receipt(srv, code, canon);
+        if (rc == 1) {
+            msg = text[en][3];
+        } else if (rc == 0) {
+            msg = text[en][4];
+        } else if (rc == BN_ECHECK || rc == BN_EFORMAT) {
+            msg = text[en][5];
+            canon[0] = 0;
+            status = 400;
+        } else {
+            return send_buf(c, r, 503, "text/plain", "store unavailable\n", 18);
+        }
+    }
+    snprintf(page, sizeof page,
+             "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+             "<meta name=\"viewport\" content=\"width=device-width\"><title>%s</title></head>\n"
+             "<body><h1>%s</h1>\n<form method=\"get\" action=\"/receipts\">"
+             "<label>%s <input name=\"code\" value=\"%s\" autocomplete=\"off\"></label>"
+             "<input type=\"hidden\" name=\"lang\" value=\"%s\"> <button>OK</button></form>\n"
+             "%s%s%s</body></html>\n",
+             text[en][0], text[en][1], text[en][1], text[en][2], canon, text[en][0],
+             msg ? "<p><strong>" : "", msg ? msg : "", msg ? "</strong></p>\n" : "");
+    return send_buf(c, r, status, "text/html; charset=utf-8", page, strlen(page));
+}
+
+static enum MHD_Result receipt_json(struct MHD_Connection *c, req_t *r, srv_t *srv,
+                                    const char *code)
+{
+    char canon[15];
+    int rc = srv_receipt(srv, code, canon);
+
+    if (rc == 1)
+        return send_json(c, r, 200, "{\"status\":\"counted\"}");
+    if (rc == 0)
+        return send_json(c, r, 200, "{\"status\":\"not found\"}");
+    if (rc == BN_ECHECK)
+        return send_json(c, r, 400, "{\"error\":\"mistyped\",\"detail\":\"the check character "
+                                    "does not match: a character of the code was mistyped\"}");
+    if (rc == BN_EFORMAT)
+        return send_json(c, r, 400, "{\"error\":\"malformed\",\"detail\":\"a tracking code is "
+                                    "12 characters of 0-9 A-Z (without I L O U), as XXXX-XXXX-XXXX\"}");
+    return send_json(c, r, 503, "{\"error\":\"store\",\"detail\":\"store unavailable\"}");
+}
+
+/* The DER of the TLS client certificate, or NULL. */
+static const uint8_t *client_cert(struct MHD_Connection *c, size_t *len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+    const gnutls_datum_t *peers;
+    unsigned n = 0;
+
+    if (ci == NULL || ci->tls_session == NULL)
+        return NULL;
+    peers = gnutls_certificate_get_peers((gnutls_session_t)ci->tls_session, &n);
+    if (peers == NULL || n == 0)
+        return NULL;
+    *len = peers[0].size;
+    return peers[0].data;
+}
+
+static enum MHD_Result get_route(struct MHD_Connection *c, req_t *r, srv_t *srv,
+                                 const char *url)
+{
+    const uint8_t *b;
+    size_t len = 0;
+    char *j;
+    enum MHD_Result ret;
+
+    if (strcmp(url, "/v1/health") == 0 || strcmp(url, "/v1/metrics") == 0 ||
+        strcmp(url, "/v1/packages") == 0) {
+        j = url[4] == 'h' ? srv_health_json(srv)
+            : url[4] == 'm' ? srv_metrics_json(srv) : srv_packages_json(srv);
+        ret = send_json(c, r, 200, j);
+        free(j);
+        return ret;
+    }
+    if (strncmp(url, "/v1/packages/", 13) == 0) {
+        b = srv_package_file(srv, url + 13, &len);
+        if (b == NULL)
+            return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"no such campaign\"}");
+        return send_buf(c, r, 200, "application/octet-stream", b, len);
+    }
+    if (strcmp(url, "/v1/revocations") == 0) {
+        b = srv_revocations(srv, &len);
+        if (b == NULL)
+            return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"the authority has "
+                                        "not published a revocation list\"}");
+        return send_buf(c, r, 200, "application/octet-stream", b, len);
+    }
+    if (strncmp(url, "/v1/receipts/", 13) == 0) {
+        snprintf(r->path, sizeof r->path, "/v1/receipts/*");
+        return receipt_json(c, r, srv, url + 13);
+    }
+    if (strncmp(url, "/receipts/", 10) == 0) {
+        snprintf(r->path, sizeof r->path, "/receipts/*");
+        return receipt_html(c, r, srv, url + 10);
+    }
+    if (strcmp(url, "/receipts") == 0) {
+        const char *code = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "code");
+
+        if (code != NULL)
+            snprintf(r->path, sizeof r->path, "/receipts?code=*");
+        return receipt_html(c, r, srv, code);
+    }
+    return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"no such route\"}");
+}
+
+static int type_is(struct MHD_Connection *c, const char *want)
+{
+    const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    size_t n = strlen(want);
+
+    return t != NULL && strncasecmp(t, want, n) == 0 && (t[n] == 0 || t[n] == ';');
+}
+
+static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url,
+                               const char *method, const char *version, const char *data,
+                               size_t *data_size, void **con_cls)
+{
+    srv_http_t *h = cls;
+    req_t *r = *con_cls;
+    int post = strcmp(method, "POST") == 0;
+
+    (void)version;
+    if (r == NULL) {
+        const char *cl;
+
+        r = calloc(1, sizeof *r);
+        if (r == NULL)
+            return MHD_NO;
+        clock_gettime(CLOCK_MONOTONIC, &r->start);
+        snprintf(r->path, sizeof r->path, "%s", url);
+        snprintf(r->method, sizeof r->method, "%s", method);
+        *con_cls = r;
+        if (!post)
+            return MHD_YES;
+        if (strcmp(url, "/v1/bundles") == 0) {
+            r->kind = ROUTE_BUNDLES;
+            r->max = SRV_BODY_MAX;
+        } else if (strcmp(url, "/v1/reservations") == 0) {
+            r->kind = ROUTE_RESERVE;
+            r->max = SRV_JSON_MAX;
+        } else {
+            r->refused = 1;
+            return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"no such route\"}");
+        }
+        cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl != NULL && strtoull(cl, NULL, 10) > r->max) {
+            char d[96];
+
+            r->refused = 1;
+            snprintf(d, sizeof d, "Content-Length %s is over the limit of %zu bytes", cl, r->max);
+            return refuse(c, r, h->srv, 413, "too-large", d);
+        }
+        if (!type_is(c, r->kind == ROUTE_BUNDLES ? "application/octet-stream"
+                                                 : "application/json")) {
+            const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+            char d[160];
+
+            r->refused = 1;
+            snprintf(d, sizeof d, "Content-Type %.60s; expected %s", t ? t : "(none)",
+                     r->kind == ROUTE_BUNDLES ? "application/octet-stream" : "application/json");
+            return refuse(c, r, h->srv, 415, "unsupported-media-type", d);
+        }
+        return MHD_YES;
+    }
+    if (post && *data_size > 0) {
+        size_t n = *data_size;
+
+        *data_size = 0;
+        if (r->refused)
+            return MHD_YES;
+        if (r->over || r->len + n > r->max) {
+            /* a body without Content-Length (chunked) that passes the limit:
+             * read and drop the rest, answer 413 at its end; past 4 times
+             * the limit, close the connection */
+            r->over = 1;
+            r->len += n;
+            return r->len > 4 * r->max ? MHD_NO : MHD_YES;
+        }
+        if (r->len + n > r->cap) {
+            size_t cap = r->cap ? r->cap : 65536;
+            uint8_t *t;
+
+            while (cap < r->len + n)
+                cap *= 2;
+            if (cap > r->max)
+                cap = r->max;
+            t = realloc(r->body, cap);
+            if (t == NULL)
+                return MHD_NO;
+            r->body = t;
+            r->cap = cap;
+        }
+        memcpy(r->body + r->len, data, n);
+        r->len += n;
+        return MHD_YES;
+    }
+    if (r->refused)
+        return MHD_YES;
+    if (r->over)
+        return refuse(c, r, h->srv, 413, "too-large", "the body is over the limit");
+    if (post) {
+        srv_result_t res;
+
+        memset(&res, 0, sizeof res);
+        if (r->kind == ROUTE_BUNDLES) {
+            srv_ingest(h->srv, r->body ? r->body : (const uint8_t *)"", r->len, &res);
+        } else {
+            size_t cl = 0;
+            const uint8_t *cert = client_cert(c, &cl);
+
+            srv_reserve(h->srv, cert, cl, (const char *)(r->body ? r->body : (uint8_t *)""),
+                        r->len, &res);
+        }
+        return send_result(c, r, &res);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return send_json(c, r, 405, "{\"error\":\"method-not-allowed\",\"detail\":\"GET or POST\"}");
+    return get_route(c, r, h->srv, url);
+}
+
+static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    req_t *r = *con_cls;
+
+    (void)cls;
+    (void)c;
+    (void)toe;
+    if (r == NULL)
+        return;
+    log_line(r->method, r);
+    free(r->body);
+    free(r);
+    *con_cls = NULL;
+}
+
+int srv_http_start(srv_t *srv, const char *host, uint16_t port, srv_http_t **out, char *why,
+                   size_t whylen)
+{
+    struct sockaddr_in sa;
+    const union MHD_DaemonInfo *di;
+    srv_http_t *h;
+
+    *out = NULL;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons(port);
+    if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
+        return bn_fail(why, whylen, BN_EINVAL, "%s: not an IPv4 address", host);
+    h = calloc(1, sizeof *h);
+    if (h == NULL)
+        return BN_ENOMEM;
+    h->srv = srv;
+    h->d = MHD_start_daemon(
+        MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
+            MHD_USE_TLS | MHD_USE_ERROR_LOG,
+        port, NULL, NULL, handler, h,
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_HTTPS_MEM_KEY, srv_tls_key(srv),
+        MHD_OPTION_HTTPS_MEM_CERT, srv_tls_cert(srv),
+        MHD_OPTION_HTTPS_MEM_TRUST, srv_tls_ca(srv),
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_END);
+    if (h->d == NULL) {
+        free(h);
+        return bn_fail(why, whylen, BN_EIO, "cannot serve HTTPS on %s:%u (address in use, or"
+                       " the TLS key or certificate is refused)", host, (unsigned)port);
+    }
+    di = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+    h->port = di != NULL ? di->port : port;
+    *out = h;
+    return 0;
+}
+
+uint16_t srv_http_port(const srv_http_t *h)
+{
+    return h->port;
+}
+
+void srv_http_stop(srv_http_t *h)
+{
+    if (h == NULL)
+        return;
+    MHD_stop_daemon(h->d);
+    free(h);
+}

@@ -1,0 +1,28 @@
+/* srv_http.h - the HTTPS front of borne-server (libmicrohttpd over GnuTLS).
+ *
+ * Routes (docs/api.md):
+ *   POST /v1/bundles            application/octet-stream, at most 16 MiB
+ *   POST /v1/reservations       application/json, TLS client certificate of a kiosk
+ *   GET  /v1/packages, /v1/packages/ID, /v1/revocations
+ *   GET  /v1/receipts/CODE      JSON; /receipts/CODE, /receipts?code= HTML (fr, en)
+ *   GET  /v1/health, /v1/metrics
+ * One log line per request on stderr: method, path, status, kiosk, bytes, ms
+ * (S3: a receipt path is logged without its code). */
+#ifndef SRV_HTTP_H
+#define SRV_HTTP_H
+
+#include <stdint.h>
+
+#include "srv_core.h"
+
+typedef struct srv_http_s srv_http_t;
+
+/* Starts serving srv over HTTPS on host:port (port 0: any free port;
+ * srv_http_port tells which). BN_EINVAL for a bad address, BN_EIO if the
+ * daemon cannot start. */
+int srv_http_start(srv_t *srv, const char *host, uint16_t port, srv_http_t **out,
+                   char *why, size_t whylen);
+uint16_t srv_http_port(const srv_http_t *h);
+void srv_http_stop(srv_http_t *h);
+
+#endif

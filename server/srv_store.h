@@ -1,0 +1,111 @@
+/* srv_store.h - the server's durable store, behind one small interface.
+ *
+ * The embedded implementation is SQLite (srv_store_sqlite.c, synchronous=FULL);
+ * PostgreSQL could take its place by implementing these functions. All the
+ * items of one bundle go in through ONE call (srv_store_put_bundle) that is
+ * one transaction: all of it is held afterwards, or none of it.
+ *
+ * What it holds (and what it never holds):
+ *   ballots    ballot id (PK), campaign, kiosk key id, tracking code, the
+ *              signed ballot; key-ordered (WITHOUT ROWID), no time at all.
+ *   register   (campaign, pseudonym, kiosk) PK, day, offline flag; no link
+ *              to any ballot (secrecy invariant 1).
+ *   reports    closing reports (campaign, kiosk, SHA-256 of the report) PK.
+ *   bundles    bundle digest (PK) -> campaign, kiosk, day, acknowledgement.
+ *   reserve    pseudonym reservations (campaign, pseudonym) PK, kiosk, day.
+ *   kiosks     (kiosk, campaign) -> last upload time (seconds).
+ *   refusals   time, reason, kiosk (if known), detail; never a choice.
+ *   secrets    campaign id -> campaign secret; never served.
+ *
+ * Thread safety: a store is used by one thread at a time (the HTTP layer
+ * holds a mutex around every call). Errors are BN_E* codes. */
+#ifndef SRV_STORE_H
+#define SRV_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "key.h"
+
+typedef struct srv_store_s srv_store_t;
+
+/* Opens (creating) the store at path. BN_ECORRUPT, BN_EIO, BN_ESCHEMA. */
+int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen);
+void srv_store_close(srv_store_t *s);
+
+/* PRAGMA integrity_check: 0 or BN_ECORRUPT with the first complaint. */
+int srv_store_check(srv_store_t *s, char *why, size_t whylen);
+
+/* Campaign secrets (insert or replace) and lookups. BN_ENOTFOUND. */
+int srv_store_put_secret(srv_store_t *s, const char *campaign, const uint8_t secret[32]);
+int srv_store_get_secret(srv_store_t *s, const char *campaign, uint8_t secret[32]);
+
+/* One item of a bundle, as handed to srv_store_put_bundle. */
+typedef struct srv_ballot_s {
+    const uint8_t *id;          /* 16 bytes */
+    const uint8_t *bytes;       /* signed ballot */
+    size_t len;
+    char track[16];             /* "XXXX-XXXX-XXXX" */
+} srv_ballot_t;
+
+typedef struct srv_reg_s {
+    const uint8_t *pseudonym;   /* 32 bytes */
+    uint32_t day;
+    int offline;
+} srv_reg_t;
+
+typedef struct srv_bundle_items_s {
+    const char *campaign;
+    const uint8_t *kiosk;       /* key id, 32 bytes */
+    const uint8_t *digest;      /* SHA-256 of the whole bundle */
+    uint32_t today;
+    int64_t now;                /* seconds, for the kiosk's last upload only */
+    size_t n_ballots, n_register, n_reports;
+    const srv_ballot_t *ballots;
+    const srv_reg_t *registers;
+    const uint8_t *const *reports; /* REPORT_LEN bytes each */
+} srv_bundle_items_t;
+
+/* What the store holds from one kiosk for one campaign. */
+typedef struct srv_held_s {
+    int64_t ballots, registers, reports;
+    uint8_t ids_digest[32];     /* SHA-256("borne-ballot-ids-v1" || sorted ids) */
+} srv_held_t;
+
+/* Stores every item in one transaction. Items already held identically are
+ * skipped; *added (may be NULL) gets the number of new items. A ballot id
+ * held with other bytes, or a register entry of this kiosk held with
+ * another day or offline flag: BN_EEXISTS, nothing stored, the item named
+ * in `why`. BN_EFULL, BN_EIO, BN_ESTORE. */
+int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *added,
+                         char *why, size_t whylen);
+
+/* Records the acknowledgement of a bundle (insert or ignore). */
+int srv_store_put_ack(srv_store_t *s, const uint8_t digest[32], const char *campaign,
+                      const uint8_t kiosk[32], uint32_t day, const char *ack);
+
+/* Counts and ballot-id digest of (campaign, kiosk). */
+int srv_store_held(srv_store_t *s, const char *campaign, const uint8_t kiosk[32],
+                   srv_held_t *out);
+
+/* 1 if a ballot with this tracking code is held, 0 if not, or BN_E*. */
+int srv_store_has_track(srv_store_t *s, const char *track);
+
+/* Atomic reservation: 1 if reserved for this kiosk (now, or already by the
+ * same kiosk and not yet in the register), 0 if another kiosk reserved it or
+ * a register entry holds the pseudonym, or BN_E*. */
+int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
+                      const uint8_t kiosk[32], uint32_t day);
+
+/* Appends to the refusals log. kiosk may be NULL. */
+int srv_store_refusal(srv_store_t *s, int64_t now, const char *reason, const uint8_t *kiosk,
+                      const char *detail);
+
+/* Metrics as a malloc'd JSON text (cJSON printed): per campaign, per kiosk,
+ * refusals by reason. */
+int srv_store_metrics(srv_store_t *s, char **json);
+
+/* Total ballots held (all campaigns) and refusals logged, for tests. */
+int srv_store_totals(srv_store_t *s, int64_t *ballots, int64_t *registers, int64_t *refusals);
+
+#endif

@@ -1,0 +1,611 @@
+/* srv_store_sqlite.c - the server store (srv_store.h) on SQLite.
+ *
+ * (D1) synchronous=FULL in WAL mode: when srv_store_put_bundle() returns 0
+ *      the bundle's items survive a crash or a power cut; the bundle is one
+ *      transaction, so after a crash either all of it is held or none.
+ * (D2) Idempotence: every item has a natural primary key (ballot id,
+ *      (campaign, pseudonym, kiosk), (campaign, kiosk, report digest)); an
+ *      item already held with the same bytes is skipped, with other bytes
+ *      the whole bundle is refused (BN_EEXISTS) and nothing is written.
+ * (S1) ballots and register sit in two tables with no common key.
+ * (S2) no autoincrement id and no time finer than the day beside a ballot
+ *      or a register entry: both tables are WITHOUT ROWID, so stored in key
+ *      order (random ids, HMAC pseudonyms), never in arrival order. */
+#include "srv_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+#include <sqlite3.h>
+
+#include "bn_err.h"
+#include "hex.h"
+#include "report.h"
+
+#define SRV_SCHEMA_VERSION 1
+
+struct srv_store_s {
+    sqlite3 *db;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS ballots ("
+    " id BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
+    " track TEXT NOT NULL, ballot BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS ballots_kiosk ON ballots(campaign, kiosk, id);"
+    "CREATE INDEX IF NOT EXISTS ballots_track ON ballots(track);"
+    "CREATE TABLE IF NOT EXISTS register ("
+    " campaign TEXT NOT NULL, pseudonym BLOB NOT NULL, kiosk BLOB NOT NULL,"
+    " day INTEGER NOT NULL, offline INTEGER NOT NULL,"
+    " PRIMARY KEY (campaign, pseudonym, kiosk)) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS register_kiosk ON register(campaign, kiosk);"
+    "CREATE TABLE IF NOT EXISTS reports ("
+    " campaign TEXT NOT NULL, kiosk BLOB NOT NULL, digest BLOB NOT NULL,"
+    " report BLOB NOT NULL, PRIMARY KEY (campaign, kiosk, digest)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS bundles ("
+    " digest BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
+    " day INTEGER NOT NULL, ack TEXT NOT NULL) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS reserve ("
+    " campaign TEXT NOT NULL, pseudonym BLOB NOT NULL, kiosk BLOB NOT NULL,"
+    " day INTEGER NOT NULL, PRIMARY KEY (campaign, pseudonym)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS kiosks ("
+    " kiosk BLOB NOT NULL, campaign TEXT NOT NULL, last_upload INTEGER NOT NULL,"
+    " PRIMARY KEY (kiosk, campaign)) WITHOUT ROWID;"
+    "CREATE TABLE IF NOT EXISTS refusals ("
+    " time INTEGER NOT NULL, reason TEXT NOT NULL, kiosk BLOB, detail TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS secrets ("
+    " campaign TEXT PRIMARY KEY, secret BLOB NOT NULL) WITHOUT ROWID;";
+
+static int map_rc(int rc)
+{
+    switch (rc) {
+    case SQLITE_OK:
+    case SQLITE_DONE:
+    case SQLITE_ROW:
+        return 0;
+    case SQLITE_FULL:
+        return BN_EFULL;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return BN_ECORRUPT;
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+        return BN_EIO;
+    case SQLITE_NOMEM:
+        return BN_ENOMEM;
+    default:
+        return BN_ESTORE;
+    }
+}
+
+static int exec(srv_store_t *s, const char *sql, char *why, size_t whylen)
+{
+    int rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+
+    if (rc != SQLITE_OK)
+        return bn_fail(why, whylen, map_rc(rc), "%s: %s", sql, sqlite3_errmsg(s->db));
+    return 0;
+}
+
+int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen)
+{
+    srv_store_t *s;
+    sqlite3_stmt *st = NULL;
+    int rc, v = 0;
+
+    *out = NULL;
+    s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return BN_ENOMEM;
+    rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                         SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        rc = bn_fail(why, whylen, map_rc(rc), "%s: %s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        goto out;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    if ((rc = exec(s, "PRAGMA journal_mode = WAL", why, whylen)) != 0 ||
+        (rc = exec(s, "PRAGMA synchronous = FULL", why, whylen)) != 0 ||
+        (rc = exec(s, "PRAGMA trusted_schema = OFF", why, whylen)) != 0 ||
+        (rc = exec(s, "PRAGMA cell_size_check = ON", why, whylen)) != 0)
+        goto out;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (v > SRV_SCHEMA_VERSION) {
+        rc = bn_fail(why, whylen, BN_ESCHEMA, "%s: schema %d is newer than %d", path, v,
+                     SRV_SCHEMA_VERSION);
+        goto out;
+    }
+    if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
+        goto out;
+    if ((rc = exec(s, schema, why, whylen)) != 0 ||
+        (rc = exec(s, "PRAGMA user_version = 1", why, whylen)) != 0) {
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+        goto out;
+    }
+    if ((rc = exec(s, "COMMIT", why, whylen)) != 0)
+        goto out;
+    *out = s;
+    s = NULL;
+out:
+    srv_store_close(s);
+    return rc;
+}
+
+void srv_store_close(srv_store_t *s)
+{
+    if (s == NULL)
+        return;
+    sqlite3_close(s->db);
+    free(s);
+}
+
+int srv_store_check(srv_store_t *s, char *why, size_t whylen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "PRAGMA integrity_check(1)", -1, &st, NULL);
+
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *t = (const char *)sqlite3_column_text(st, 0);
+
+        rc = (t != NULL && strcmp(t, "ok") == 0)
+                 ? 0 : bn_fail(why, whylen, BN_ECORRUPT, "integrity_check: %s", t ? t : "?");
+    } else {
+        rc = bn_fail(why, whylen, BN_ECORRUPT, "integrity_check: %s", sqlite3_errmsg(s->db));
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int srv_store_put_secret(srv_store_t *s, const char *campaign, const uint8_t secret[32])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO secrets VALUES (?, ?)", -1, &st,
+                                NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, secret, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+int srv_store_get_secret(srv_store_t *s, const char *campaign, uint8_t secret[32])
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT secret FROM secrets WHERE campaign = ?", -1, &st,
+                                NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
+            memcpy(secret, sqlite3_column_blob(st, 0), 32);
+            rc = 0;
+        } else {
+            rc = rc == SQLITE_DONE ? BN_ENOTFOUND : map_rc(rc) ? map_rc(rc) : BN_ECORRUPT;
+        }
+    } else {
+        rc = map_rc(rc);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* Inserts one row with INSERT OR IGNORE; when ignored, compares with what is
+ * held through `cmp` (a SELECT returning 1 row when identical). Returns 1 if
+ * added, 0 if held identically, BN_EEXISTS if held differently. */
+static int put_one(srv_store_t *s, sqlite3_stmt *ins, sqlite3_stmt *same)
+{
+    int rc = sqlite3_step(ins);
+
+    sqlite3_reset(ins);
+    if (rc != SQLITE_DONE)
+        return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
+    if (sqlite3_changes(s->db) == 1)
+        return 1;
+    rc = sqlite3_step(same);
+    sqlite3_reset(same);
+    if (rc == SQLITE_ROW)
+        return 0;
+    if (rc == SQLITE_DONE)
+        return BN_EEXISTS;
+    return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
+}
+
+int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *added,
+                         char *why, size_t whylen)
+{
+    sqlite3_stmt *ib = NULL, *sb = NULL, *ir = NULL, *sr = NULL, *ip = NULL, *sp = NULL,
+                 *ik = NULL;
+    size_t i, n = 0;
+    int rc;
+    char hex[65];
+
+    if (added != NULL)
+        *added = 0;
+    if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
+        return rc;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO ballots VALUES (?, ?, ?, ?, ?)", -1,
+                           &ib, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM ballots WHERE id = ? AND ballot = ?", -1, &sb,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO register VALUES (?, ?, ?, ?, ?)", -1,
+                           &ir, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM register WHERE campaign = ? AND pseudonym = ?"
+                           " AND kiosk = ? AND day = ? AND offline = ?", -1, &sr, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?)", -1, &ip,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM reports WHERE campaign = ? AND kiosk = ?"
+                           " AND digest = ?", -1, &sp, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO kiosks VALUES (?, ?, ?)", -1, &ik,
+                           NULL) != SQLITE_OK) {
+        rc = bn_fail(why, whylen, BN_ESTORE, "prepare: %s", sqlite3_errmsg(s->db));
+        goto out;
+    }
+    for (i = 0; i < b->n_ballots; i++) {
+        const srv_ballot_t *x = &b->ballots[i];
+
+        sqlite3_bind_blob(ib, 1, x->id, 16, SQLITE_STATIC);
+        sqlite3_bind_text(ib, 2, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ib, 3, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_text(ib, 4, x->track, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ib, 5, x->bytes, (int)x->len, SQLITE_STATIC);
+        sqlite3_bind_blob(sb, 1, x->id, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(sb, 2, x->bytes, (int)x->len, SQLITE_STATIC);
+        rc = put_one(s, ib, sb);
+        if (rc < 0) {
+            hex_encode(x->id, 16, hex);
+            rc = rc == BN_EEXISTS
+                     ? bn_fail(why, whylen, rc, "ballot %s: another ballot with this id is held", hex)
+                     : bn_fail(why, whylen, rc, "ballot %s: %s", hex, sqlite3_errmsg(s->db));
+            goto out;
+        }
+        n += (size_t)rc;
+    }
+    for (i = 0; i < b->n_register; i++) {
+        const srv_reg_t *x = &b->registers[i];
+
+        sqlite3_bind_text(ir, 1, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ir, 2, x->pseudonym, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(ir, 3, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(ir, 4, x->day);
+        sqlite3_bind_int(ir, 5, x->offline);
+        sqlite3_bind_text(sr, 1, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(sr, 2, x->pseudonym, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(sr, 3, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(sr, 4, x->day);
+        sqlite3_bind_int(sr, 5, x->offline);
+        rc = put_one(s, ir, sr);
+        if (rc < 0) {
+            /* the register entry's index, never the pseudonym (logs) */
+            rc = rc == BN_EEXISTS
+                     ? bn_fail(why, whylen, rc, "register entry %zu: held from this kiosk with"
+                               " another day or offline flag", i)
+                     : bn_fail(why, whylen, rc, "register entry %zu: %s", i, sqlite3_errmsg(s->db));
+            goto out;
+        }
+        n += (size_t)rc;
+    }
+    for (i = 0; i < b->n_reports; i++) {
+        uint8_t d[32];
+
+        key_sha256(b->reports[i], REPORT_LEN, d);
+        sqlite3_bind_text(ip, 1, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ip, 2, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(ip, 3, d, 32, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(ip, 4, b->reports[i], REPORT_LEN, SQLITE_STATIC);
+        sqlite3_bind_text(sp, 1, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(sp, 2, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(sp, 3, d, 32, SQLITE_TRANSIENT);
+        rc = put_one(s, ip, sp);
+        if (rc < 0) {
+            rc = bn_fail(why, whylen, rc, "report %zu: %s", i, sqlite3_errmsg(s->db));
+            goto out;
+        }
+        n += (size_t)rc;
+    }
+    sqlite3_bind_blob(ik, 1, b->kiosk, 32, SQLITE_STATIC);
+    sqlite3_bind_text(ik, 2, b->campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(ik, 3, b->now);
+    if ((rc = sqlite3_step(ik)) != SQLITE_DONE) {
+        rc = bn_fail(why, whylen, map_rc(rc), "kiosks: %s", sqlite3_errmsg(s->db));
+        goto out;
+    }
+    rc = exec(s, "COMMIT", why, whylen);
+    if (rc == 0 && added != NULL)
+        *added = n;
+out:
+    if (rc != 0)
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(ib);
+    sqlite3_finalize(sb);
+    sqlite3_finalize(ir);
+    sqlite3_finalize(sr);
+    sqlite3_finalize(ip);
+    sqlite3_finalize(sp);
+    sqlite3_finalize(ik);
+    return rc;
+}
+
+int srv_store_put_ack(srv_store_t *s, const uint8_t digest[32], const char *campaign,
+                      const uint8_t kiosk[32], uint32_t day, const char *ack)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO bundles VALUES (?, ?, ?, ?, ?)",
+                                -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, digest, 32, SQLITE_STATIC);
+        sqlite3_bind_text(st, 2, campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, day);
+        sqlite3_bind_text(st, 5, ack, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+static int count(srv_store_t *s, const char *sql, const char *campaign, const uint8_t *kiosk,
+                 int64_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    *out = 0;
+    if (rc == SQLITE_OK) {
+        if (campaign != NULL)
+            sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        if (kiosk != NULL)
+            sqlite3_bind_blob(st, 2, kiosk, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            *out = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+int srv_store_held(srv_store_t *s, const char *campaign, const uint8_t kiosk[32],
+                   srv_held_t *out)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t *ids = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = count(s, "SELECT count(*) FROM register WHERE campaign = ?1 AND kiosk = ?2",
+                    campaign, kiosk, &out->registers)) != 0 ||
+        (rc = count(s, "SELECT count(*) FROM reports WHERE campaign = ?1 AND kiosk = ?2",
+                    campaign, kiosk, &out->reports)) != 0)
+        return rc;
+    rc = sqlite3_prepare_v2(s->db, "SELECT id FROM ballots INDEXED BY ballots_kiosk"
+                            " WHERE campaign = ? AND kiosk = ? ORDER BY id", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = map_rc(rc);
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, kiosk, 32, SQLITE_STATIC);
+    /* the digest input: tag || id_1 || ... || id_n, ids in byte order */
+    cap = 1024;
+    ids = malloc(cap);
+    if (ids == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    memcpy(ids, "borne-ballot-ids-v1", 19);
+    n = 19;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 16) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        if (n + 16 > cap) {
+            uint8_t *t = realloc(ids, cap * 2);
+
+            if (t == NULL) {
+                rc = BN_ENOMEM;
+                goto out;
+            }
+            ids = t;
+            cap *= 2;
+        }
+        memcpy(ids + n, sqlite3_column_blob(st, 0), 16);
+        n += 16;
+        out->ballots++;
+    }
+    rc = map_rc(rc);
+    if (rc == 0)
+        key_sha256(ids, n, out->ids_digest);
+out:
+    free(ids);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int srv_store_has_track(srv_store_t *s, const char *track)
+{
+    int64_t n;
+    int rc = count(s, "SELECT count(*) FROM ballots WHERE track = ?1", track, NULL, &n);
+
+    return rc != 0 ? rc : n > 0;
+}
+
+int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
+                      const uint8_t kiosk[32], uint32_t day)
+{
+    /* (R1) One statement decides: inserted only when nobody reserved the
+     * pseudonym and no register entry (an upload, maybe from an offline
+     * kiosk) holds it. The caller serialises calls; SQLite's write lock
+     * would serialise them between processes too. A kiosk asking again for
+     * its own reservation (a retry after a lost answer) gets "reserved"
+     * again while no register entry holds the pseudonym. */
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "INSERT OR IGNORE INTO reserve SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS"
+        " (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2)", -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, pseudonym, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_int64(st, 4, day);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_DONE)
+        return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
+    if (sqlite3_changes(s->db) == 1)
+        return 1;
+    rc = sqlite3_prepare_v2(s->db,
+        "SELECT 1 FROM reserve WHERE campaign = ?1 AND pseudonym = ?2 AND kiosk = ?3"
+        " AND NOT EXISTS (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2)",
+        -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, pseudonym, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 3, kiosk, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return 1;
+    if (rc == SQLITE_DONE)
+        return 0;
+    return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
+}
+
+int srv_store_refusal(srv_store_t *s, int64_t now, const char *reason, const uint8_t *kiosk,
+                      const char *detail)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "INSERT INTO refusals VALUES (?, ?, ?, ?)", -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, now);
+        sqlite3_bind_text(st, 2, reason, -1, SQLITE_STATIC);
+        if (kiosk != NULL)
+            sqlite3_bind_blob(st, 3, kiosk, 32, SQLITE_STATIC);
+        else
+            sqlite3_bind_null(st, 3);
+        sqlite3_bind_text(st, 4, detail, -1, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+/* Runs sql and calls row(arg, st) for each row. */
+static int each_row(srv_store_t *s, const char *sql, void (*row)(void *, sqlite3_stmt *),
+                    void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            row(arg, st);
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+static void hex_col(sqlite3_stmt *st, int col, char out[65])
+{
+    if (sqlite3_column_bytes(st, col) == 32)
+        hex_encode(sqlite3_column_blob(st, col), 32, out);
+    else
+        strcpy(out, "");
+}
+
+static void row_campaign(void *arg, sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+
+    cJSON_AddStringToObject(o, "campaign", (const char *)sqlite3_column_text(st, 0));
+    cJSON_AddNumberToObject(o, "ballots", (double)sqlite3_column_int64(st, 1));
+    cJSON_AddNumberToObject(o, "register", (double)sqlite3_column_int64(st, 2));
+    cJSON_AddNumberToObject(o, "reports", (double)sqlite3_column_int64(st, 3));
+    cJSON_AddNumberToObject(o, "duplicate_pseudonyms", (double)sqlite3_column_int64(st, 4));
+    cJSON_AddItemToArray(arg, o);
+}
+
+static void row_kiosk(void *arg, sqlite3_stmt *st)
+{
+    cJSON *o = cJSON_CreateObject();
+    char hex[65];
+
+    hex_col(st, 0, hex);
+    cJSON_AddStringToObject(o, "kiosk", hex);
+    cJSON_AddStringToObject(o, "campaign", (const char *)sqlite3_column_text(st, 1));
+    cJSON_AddNumberToObject(o, "ballots", (double)sqlite3_column_int64(st, 2));
+    cJSON_AddNumberToObject(o, "register", (double)sqlite3_column_int64(st, 3));
+    cJSON_AddNumberToObject(o, "last_upload", (double)sqlite3_column_int64(st, 4));
+    cJSON_AddItemToArray(arg, o);
+}
+
+static void row_refusal(void *arg, sqlite3_stmt *st)
+{
+    cJSON_AddNumberToObject(arg, (const char *)sqlite3_column_text(st, 0),
+                            (double)sqlite3_column_int64(st, 1));
+}
+
+int srv_store_metrics(srv_store_t *s, char **json)
+{
+    cJSON *root = cJSON_CreateObject(), *camps, *kiosks, *ref;
+    int rc;
+
+    *json = NULL;
+    if (root == NULL)
+        return BN_ENOMEM;
+    camps = cJSON_AddArrayToObject(root, "campaigns");
+    kiosks = cJSON_AddArrayToObject(root, "kiosks");
+    ref = cJSON_AddObjectToObject(root, "refusals");
+    rc = each_row(s,
+        "WITH c(campaign) AS (SELECT campaign FROM ballots UNION SELECT campaign FROM register"
+        " UNION SELECT campaign FROM reports UNION SELECT campaign FROM secrets)"
+        " SELECT c.campaign,"
+        " (SELECT count(*) FROM ballots b WHERE b.campaign = c.campaign),"
+        " (SELECT count(*) FROM register r WHERE r.campaign = c.campaign),"
+        " (SELECT count(*) FROM reports p WHERE p.campaign = c.campaign),"
+        " (SELECT count(*) FROM (SELECT pseudonym FROM register r WHERE r.campaign = c.campaign"
+        "   GROUP BY pseudonym HAVING count(*) > 1))"
+        " FROM c ORDER BY c.campaign", row_campaign, camps);
+    if (rc == 0)
+        rc = each_row(s,
+            "SELECT k.kiosk, k.campaign,"
+            " (SELECT count(*) FROM ballots b WHERE b.campaign = k.campaign AND b.kiosk = k.kiosk),"
+            " (SELECT count(*) FROM register r WHERE r.campaign = k.campaign AND r.kiosk = k.kiosk),"
+            " k.last_upload FROM kiosks k ORDER BY k.kiosk, k.campaign", row_kiosk, kiosks);
+    if (rc == 0)
+        rc = each_row(s, "SELECT reason, count(*) FROM refusals GROUP BY reason ORDER BY reason",
+                      row_refusal, ref);
+    if (rc == 0) {
+        *json = cJSON_Print(root);
+        if (*json == NULL)
+            rc = BN_ENOMEM;
+    }
+    cJSON_Delete(root);
+    return rc;
+}
+
+int srv_store_totals(srv_store_t *s, int64_t *ballots, int64_t *registers, int64_t *refusals)
+{
+    int rc;
+
+    if ((rc = count(s, "SELECT count(*) FROM ballots", NULL, NULL, ballots)) != 0 ||
+        (rc = count(s, "SELECT count(*) FROM register", NULL, NULL, registers)) != 0)
+        return rc;
+    return count(s, "SELECT count(*) FROM refusals", NULL, NULL, refusals);
+}

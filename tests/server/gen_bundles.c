@@ -1,0 +1,141 @@
+/* gen_bundles.c - test helper for the shell-driven server tests: signed
+ * bundles from the demo kiosks of a server directory, a bundle from a kiosk
+ * of another authority, a revocation list, a tampered copy.
+ *
+ *   server_gen bundles DIR N OUTDIR COUNT BALLOTS REGS
+ *       COUNT bundles from kiosk N: OUTDIR/kN-0001.bundle ...; the tracking
+ *       codes in OUTDIR/kN.codes, the expected acknowledgement (ballots and
+ *       ballot_ids_digest) in OUTDIR/kN.expect
+ *   server_gen foreign DIR OUT      a bundle from a kiosk of another authority
+ *   server_gen revoke DIR N         DIR/revocations.brl revoking kiosk N
+ *   server_gen tamper IN OUT        IN with the last byte flipped */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kit.h"
+
+static int write_file(const char *path, const void *d, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    int ok = f != NULL && fwrite(d, 1, n, f) == n;
+
+    if (f != NULL && fclose(f) != 0)
+        ok = 0;
+    return ok ? 0 : -1;
+}
+
+static int bundles(const char *dir, int n, const char *outdir, int count, int nb, int nr)
+{
+    kit_t k;
+    char path[4096], (*codes)[16] = calloc((size_t)nb + 1, 16), hex[65];
+    uint8_t *ids = malloc((size_t)count * nb * 16 + 16), *b;
+    size_t len;
+    FILE *fc;
+    int i, j;
+
+    if (kit_open(&k, dir, n) != 0)
+        return fprintf(stderr, "cannot open kiosk %d of %s\n", n, dir), 1;
+    snprintf(path, sizeof path, "%s/k%d.codes", outdir, n);
+    fc = fopen(path, "w");
+    if (fc == NULL || codes == NULL || ids == NULL)
+        return 1;
+    for (i = 0; i < count; i++) {
+        if (kit_bundle(&k, NULL, (uint64_t)i + 1, nb, nr, &b, &len, codes,
+                       ids + (size_t)i * nb * 16) != 0)
+            return fprintf(stderr, "bundle %d failed\n", i), 1;
+        snprintf(path, sizeof path, "%s/k%d-%04d.bundle", outdir, n, i + 1);
+        if (write_file(path, b, len) != 0)
+            return 1;
+        free(b);
+        for (j = 0; j < nb; j++)
+            fprintf(fc, "%s\n", codes[j]);
+    }
+    fclose(fc);
+    kit_ids_digest(ids, (size_t)count * nb, hex);
+    snprintf(path, sizeof path, "%s/k%d.expect", outdir, n);
+    fc = fopen(path, "w");
+    if (fc == NULL)
+        return 1;
+    fprintf(fc, "\"ballots\":%d,\"register\":%d,\"reports\":0,\"ballot_ids_digest\":\"%s\"\n",
+            count * nb, count * nr, hex);
+    fclose(fc);
+    free(codes);
+    free(ids);
+    kit_close(&k);
+    return 0;
+}
+
+static int foreign(const char *dir, const char *out)
+{
+    kit_t k;
+    key_pair_t *auth = NULL, *kiosk = NULL;
+    key_pub_t pub;
+    uint8_t *b;
+    size_t len;
+
+    if (kit_open(&k, dir, 1) != 0 || key_generate(k.rng, &auth) != 0 ||
+        key_generate(k.rng, &kiosk) != 0 ||
+        cert_make_authority(auth, k.rng, "Autorite-35", k.day - 1, k.day + 100, k.ca,
+                            sizeof k.ca, &k.ca_len, NULL, 0) != 0)
+        return 1;
+    key_public(kiosk, &pub);
+    if (cert_issue(auth, k.rng, k.ca, k.ca_len, &pub, CERT_KIOSK, "kiosk-35238-01", k.day - 1,
+                   k.day + 100, k.cert, sizeof k.cert, &k.cert_len, NULL, 0) != 0)
+        return 1;
+    key_free(k.kiosk);
+    k.kiosk = kiosk;
+    key_signer(kiosk, &k.ks);
+    if (kit_bundle(&k, NULL, 1, 5, 5, &b, &len, NULL, NULL) != 0 || write_file(out, b, len) != 0)
+        return 1;
+    free(b);
+    key_free(auth);
+    kit_close(&k);
+    return 0;
+}
+
+static int revoke(const char *dir, int n)
+{
+    kit_t k;
+    key_pair_t *auth = NULL;
+    signer_t as;
+    char path[4096];
+    uint8_t *list;
+    size_t len;
+
+    snprintf(path, sizeof path, "%s/demo/authority.key", dir);
+    if (kit_open(&k, dir, n) != 0 || key_load(path, k.rng, &auth, NULL, 0) != 0)
+        return 1;
+    key_signer(auth, &as);
+    if (cert_revoke_sign(&as, k.day, 1, k.ks.pub.id, 1, &list, &len) != 0)
+        return 1;
+    snprintf(path, sizeof path, "%s/revocations.brl", dir);
+    if (write_file(path, list, len) != 0)
+        return 1;
+    free(list);
+    key_free(auth);
+    kit_close(&k);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 8 && strcmp(argv[1], "bundles") == 0)
+        return bundles(argv[2], atoi(argv[3]), argv[4], atoi(argv[5]), atoi(argv[6]),
+                       atoi(argv[7]));
+    if (argc == 4 && strcmp(argv[1], "foreign") == 0)
+        return foreign(argv[2], argv[3]);
+    if (argc == 4 && strcmp(argv[1], "revoke") == 0)
+        return revoke(argv[2], atoi(argv[3]));
+    if (argc == 4 && strcmp(argv[1], "tamper") == 0) {
+        size_t len;
+        uint8_t *b = NULL;
+
+        if (pkg_read_file(argv[2], &b, &len, NULL, 0) != 0 || len == 0)
+            return 1;
+        b[len - 1] ^= 1;
+        return write_file(argv[3], b, len) != 0;
+    }
+    fprintf(stderr, "usage: see gen_bundles.c\n");
+    return 2;
+}

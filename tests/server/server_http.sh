@@ -1,0 +1,160 @@
+#!/bin/sh
+# server_http.sh - borne-server over HTTPS with curl: upload, acknowledgement,
+# idempotence, two kiosks, receipts (JSON and HTML), every refusal with its
+# status and nothing stored, revocation, packages, atomic reservations with
+# TLS client certificates, TLS checks (wrong CA, wrong host name), logs free
+# of codes. Usage: server_http.sh BORNE_SERVER SERVER_GEN
+set -eu
+SRV=$1
+GEN=$2
+T=$(mktemp -d "${TMPDIR:-/tmp}/server_http.XXXXXX")
+trap 'set +e; kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+PID=0
+. "$(dirname "$0")/lib.sh"
+
+D=$T/d
+"$SRV" init-demo "$D" >/dev/null
+"$SRV" init-demo "$T/other" >/dev/null
+mkdir "$T/b" "$T/unsent"
+"$GEN" bundles "$D" 1 "$T/b" 3 20 20
+"$GEN" bundles "$D" 2 "$T/b" 2 10 10
+"$GEN" bundles "$D" 1 "$T/unsent" 1 3 0
+"$GEN" foreign "$D" "$T/foreign.bin"
+"$GEN" tamper "$T/b/k1-0001.bundle" "$T/tampered.bin"
+start_server "$D"
+C="curl -sS --max-time 30 --cacert $D/authority.crt"
+
+# post FILE TYPE: uploads, sets CODE and BODY
+post() {
+    CODE=$($C -o "$T/out" -w '%{http_code}' -H "Content-Type: $2" --data-binary "@$1" \
+        "$URL/v1/bundles")
+    BODY=$(cat "$T/out")
+}
+ballots_held() {
+    $C "$URL/v1/metrics" | tr -d ' \t\n' | sed 's/.*"campaigns":\[{[^}]*"ballots":\([0-9]*\).*/\1/'
+}
+
+# --- upload, acknowledgement, idempotence ---------------------------------
+post "$T/b/k1-0001.bundle" application/octet-stream
+[ "$CODE" = 200 ] || fail "upload: $CODE $BODY"
+echo "$BODY" | grep -q '"ballots":20,"register":20,"reports":0' || fail "ack: $BODY"
+FIRST=$BODY
+post "$T/b/k1-0001.bundle" application/octet-stream
+[ "$CODE" = 200 ] && [ "$BODY" = "$FIRST" ] || fail "re-upload changed the ack: $BODY"
+[ "$(ballots_held)" = 20 ] || fail "re-upload stored something: $(ballots_held)"
+for f in "$T"/b/k1-0002.bundle "$T"/b/k1-0003.bundle "$T"/b/k2-*.bundle; do
+    post "$f" application/octet-stream
+    [ "$CODE" = 200 ] || fail "upload $f: $CODE $BODY"
+done
+echo "$BODY" | grep -qF "$(cat "$T/b/k2.expect")" || fail "kiosk 2 ack: $BODY"
+post "$T/b/k1-0003.bundle" application/octet-stream
+echo "$BODY" | grep -qF "$(cat "$T/b/k1.expect")" || fail "kiosk 1 ack: $BODY"
+[ "$(ballots_held)" = 80 ] || fail "held $(ballots_held), expected 80"
+
+# --- receipts ------------------------------------------------------------
+n=0
+for code in $(cat "$T/b/k1.codes" "$T/b/k2.codes"); do
+    typed=$code
+    [ $((n % 2)) = 1 ] && typed=$(echo "$code" | tr -d - | tr 'A-Z' 'a-z')
+    r=$($C "$URL/v1/receipts/$typed")
+    [ "$r" = '{"status":"counted"}' ] || fail "receipt $code: $r"
+    n=$((n + 1))
+done
+[ $n = 80 ] || fail "only $n codes"
+unsent=$(head -n 1 "$T/unsent/k1.codes")
+r=$($C "$URL/v1/receipts/$unsent")
+[ "$r" = '{"status":"not found"}' ] || fail "unsent code: $r"
+code=$(head -n 1 "$T/b/k1.codes")
+first=$(echo "$code" | cut -c1)
+if [ "$first" = 7 ]; then bad="8$(echo "$code" | cut -c2-)"; else bad="7$(echo "$code" | cut -c2-)"; fi
+r=$($C -w ' %{http_code}' "$URL/v1/receipts/$bad")
+echo "$r" | grep -q '"error":"mistyped".* 400$' || fail "mistyped code: $r"
+$C "$URL/receipts/$code?lang=en" | grep -q 'This ballot has been counted' || fail "html en"
+$C -H 'Accept-Language: fr-FR,fr;q=0.9' "$URL/receipts?code=$unsent" |
+    grep -q "Aucun bulletin n'a ce code" || fail "html fr not found"
+r=$($C -o /dev/null -w '%{http_code}' "$URL/receipts?code=$bad&lang=fr")
+[ "$r" = 400 ] || fail "html mistyped: $r"
+
+# --- refusals: status, error, nothing stored, logged ---------------------
+refuse() { # FILE TYPE STATUS ERROR
+    post "$1" "$2"
+    [ "$CODE" = "$3" ] || fail "$1 as $2: got $CODE, expected $3: $BODY"
+    echo "$BODY" | grep -q "\"error\":\"$4\",\"detail\":\"." || fail "$1: body $BODY"
+    [ "$(ballots_held)" = 80 ] || fail "$1: something was stored"
+}
+refuse "$T/b/k1-0001.bundle" text/plain 415 unsupported-media-type
+printf 'not a bundle' >"$T/garbage.bin"
+refuse "$T/garbage.bin" application/octet-stream 400 malformed
+head -c 100 "$T/b/k1-0002.bundle" >"$T/trunc.bin"
+refuse "$T/trunc.bin" application/octet-stream 400 malformed
+refuse "$T/tampered.bin" application/octet-stream 422 bad-signature
+refuse "$T/foreign.bin" application/octet-stream 403 unknown-kiosk
+head -c 17000000 /dev/zero >"$T/big.bin"
+refuse "$T/big.bin" application/octet-stream 413 too-large
+r=$($C -w ' %{http_code}' -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/octet-stream' \
+    --data-binary "@$T/big.bin" "$URL/v1/bundles")
+echo "$r" | grep -q '"error":"too-large".* 413$' || fail "chunked oversized body: $r"
+$C "$URL/v1/metrics" | tr -d ' \t\n' >"$T/metrics"
+for reason in unsupported-media-type malformed bad-signature unknown-kiosk too-large; do
+    grep -q "\"$reason\":[1-9]" "$T/metrics" || fail "refusal $reason not counted: $(cat "$T/metrics")"
+done
+grep -q '"last_upload":[1-9]' "$T/metrics" || fail "metrics: no last upload"
+
+# --- packages ------------------------------------------------------------
+$C "$URL/v1/packages" | grep -q '"id":"bp35-demo"' || fail "packages list"
+$C -o "$T/pkg" "$URL/v1/packages/bp35-demo"
+cmp -s "$T/pkg" "$D/bp35-demo.bpkg" || fail "package file differs"
+r=$($C -o /dev/null -w '%{http_code}' "$URL/v1/revocations")
+[ "$r" = 404 ] || fail "revocations without a list: $r"
+$C "$URL/v1/health" | grep -q '"status":"ok"' || fail "health"
+
+# --- reservations: two kiosks at once, exactly one "reserved" ------------
+i=0
+while [ $i -lt 10 ]; do
+    ps=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+    pids=
+    for k in 1 2; do
+        $C --cert "$D/kiosks/kiosk-$k.crt" --key "$D/kiosks/kiosk-$k.key" \
+            -H 'Content-Type: application/json' \
+            --data "{\"campaign\":\"bp35-demo\",\"pseudonym\":\"$ps\"}" \
+            "$URL/v1/reservations" >"$T/res$k" &
+        pids="$pids $!"
+    done
+    for p in $pids; do wait "$p" || fail "reservation request failed"; done
+    yes=$(cat "$T/res1" "$T/res2" | grep -c '"reserved"' || true)
+    no=$(cat "$T/res1" "$T/res2" | grep -c '"already"' || true)
+    [ "$yes" = 1 ] && [ "$no" = 1 ] || fail "reservation race: $(cat "$T/res1" "$T/res2")"
+    ! grep -q "$ps" "$T/log" || fail "a pseudonym is in the log"
+    i=$((i + 1))
+done
+r=$($C -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data '{"campaign":"bp35-demo","pseudonym":"00"}' "$URL/v1/reservations")
+[ "$r" = 401 ] || fail "reservation without a client certificate: $r"
+
+# --- TLS: the authority's CA and the host name ---------------------------
+if curl -sS --max-time 10 --cacert "$T/other/authority.crt" "$URL/v1/health" 2>/dev/null; then
+    fail "another CA was accepted"
+fi
+if curl -sS --max-time 10 --cacert "$D/authority.crt" --resolve "wrong.example:$PORT:127.0.0.1" \
+    "https://wrong.example:$PORT/v1/health" 2>/dev/null; then
+    fail "a wrong host name was accepted"
+fi
+
+# --- revoked kiosk (list published, server restarted) -------------------
+stop_server
+"$GEN" revoke "$D" 2
+"$GEN" bundles "$D" 2 "$T/unsent" 1 2 2
+start_server "$D"
+refuse "$T/unsent/k2-0001.bundle" application/octet-stream 403 revoked-kiosk
+$C -o "$T/brl" "$URL/v1/revocations"
+cmp -s "$T/brl" "$D/revocations.brl" || fail "revocation list differs"
+
+# --- logs: one line per request, never a code ----------------------------
+stop_server
+grep -q '^POST /v1/bundles 200 kiosk=[0-9a-f]\{16\} in=[0-9]* out=[0-9]* [0-9.]*ms$' "$T/log" ||
+    fail "no upload log line"
+for code in $(cat "$T/b/k1.codes"); do
+    ! grep -q "$code" "$T/log" || fail "a tracking code is in the log"
+done
+"$SRV" check --dir "$D" | grep -q '^ok ballots=80 ' || fail "check"
+echo "server_http: ok"
