@@ -31,7 +31,7 @@ int bench_tally(void);
 
 #ifdef BORNE_BENCH_SERVER
 /* bench_server.c: server_verify_per_s (bulk verification on every core). */
-int bench_server(void);
+int bench_server(double *per_s);
 #endif
 
 #ifdef BORNE_BENCH_KIOSK
@@ -255,8 +255,16 @@ int main(int argc, char **argv)
         goto out;
 #endif
 #ifdef BORNE_BENCH_SERVER
-    if (bench_server() != 0)
-        goto out;
+    {
+        double server = 0, osl;
+
+        if (bench_server(&server) != 0)
+            goto out;
+        osl = openssl_verify(cores, (int)secs); /* again: the load of this moment */
+        printf("openssl_verify_per_s_allcores_server_run %.0f verifies/s\n", osl);
+        printf("server_verify_ratio_to_openssl %.2f ratio\n", osl > 0 ? server / osl : 0.0);
+        fflush(stdout);
+    }
 #endif
 #ifdef BORNE_BENCH_KIOSK
     if (bench_kiosk() != 0)
