@@ -17,9 +17,9 @@ echo "8. the kiosk, headless: a citizen votes by touch (screens in $out/kiosk/sh
 export SDL_VIDEODRIVER=offscreen
 rm -rf "$out/kiosk"
 mkdir -p "$out/kiosk/shots"
-./build/ui/borne --init-demo "$out/kiosk/state" >/dev/null
+./build/ui/borne --init-demo "$out/kiosk/state" >/dev/null 2>&1
 ./build/ui/borne --headless --state "$out/kiosk/state" --script tests/ui/vote_touch.txt \
-    --shots "$out/kiosk/shots" >"$out/kiosk/stdout"
+    --shots "$out/kiosk/shots" >"$out/kiosk/stdout" 2>"$out/kiosk/stderr"
 code=$(sed -n 's/^receipt //p' "$out/kiosk/stdout" | tail -n 1)
 qr=$(zbarimg --raw -q "$out/kiosk/shots/receipt.png" || true)
 echo "   receipt on screen: $code; its QR code reads: $qr"
