@@ -28,6 +28,9 @@ static const screen_t screens[SCR__COUNT] = {
     [SCR_RECEIPT] = {"receipt", scr_receipt_draw, scr_receipt_act},
     [SCR_MESSAGE] = {"message", scr_message_draw, scr_message_act},
     [SCR_OUTOFSERVICE] = {"outofservice", scr_outofservice_draw, scr_outofservice_act},
+    [SCR_PETITIONS] = {"petitions", scr_petitions_draw, scr_petitions_act},
+    [SCR_PETITION] = {"petition", scr_petition_draw, scr_petition_act},
+    [SCR_CONSENT] = {"consent", scr_consent_draw, scr_consent_act},
 };
 
 const int app_size_pct[APP_SIZE__COUNT] = {100, 125, 150};
@@ -165,13 +168,18 @@ void app_free(app_t *a)
 
     for (i = 0; i < APP_MAX_LANGS; i++)
         i18n_free(a->cat[i]);
-    if (a->commune_norm != NULL)
-        for (i = 0; a->pkg != NULL && i < a->pkg->n_communes; i++)
-            free(a->commune_norm[i]);
-    free(a->commune_norm);
-    free(a->commune_order);
+    for (i = 0; i < a->n_camp; i++) {
+        app_campaign_t *c = &a->camp[i];
+        int k;
+        if (c->commune_norm != NULL)
+            for (k = 0; c->pkg != NULL && k < c->pkg->n_communes; k++)
+                free(c->commune_norm[k]);
+        free(c->commune_norm);
+        free(c->commune_order);
+        pkg_free(c->pkg);
+        mbedtls_platform_zeroize(c->secret, sizeof c->secret);
+    }
     store_close(a->store);
-    pkg_free(a->pkg);
     key_free(a->kiosk);
     rng_close(a->rng);
     mbedtls_platform_zeroize(a->secret, sizeof a->secret);
@@ -225,6 +233,36 @@ void app_go(app_t *a, scr_t s)
     a->warning = 0;
 }
 
+void app_use_campaign(app_t *a, int i)
+{
+    if (i < 0 || i >= a->n_camp)
+        return;
+    a->cur = i;
+    a->pkg = a->camp[i].pkg;
+    memcpy(a->secret, a->camp[i].secret, sizeof a->secret);
+    a->commune_norm = a->camp[i].commune_norm;
+    a->commune_order = a->camp[i].commune_order;
+}
+
+int app_n_petitions(const app_t *a)
+{
+    int i, n = 0;
+
+    for (i = 0; i < a->n_camp; i++)
+        n += a->camp[i].pkg->kind == PKG_PETITION;
+    return n;
+}
+
+int app_budget_index(const app_t *a)
+{
+    int i;
+
+    for (i = 0; i < a->n_camp; i++)
+        if (a->camp[i].pkg->kind == PKG_BUDGET)
+            return i;
+    return -1;
+}
+
 void app_reset_session(app_t *a)
 {
     /* Secrecy invariant 3: nothing of the session survives it. */
@@ -238,6 +276,7 @@ void app_reset_session(app_t *a)
     /* the next citizen starts with the default display too */
     a->display_open = 0;
     app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
+    app_use_campaign(a, 0); /* the first campaign until someone picks one */
     app_go(a, a->pkg != NULL && a->scr != SCR_OUTOFSERVICE ? SCR_WELCOME : a->scr);
 }
 
@@ -487,6 +526,11 @@ int app_top_bar(app_t *a)
     int total = top_buttons(a, bw, labels, names, current, sizeof current);
     int room = a->w - 2 * APP_MARGIN - total - 32, th;
     const char *title = a->pkg != NULL ? app_ptext(a, &a->pkg->title) : "borne";
+
+    /* several campaigns: the welcome screen and the list of petitions
+     * belong to none of them */
+    if (a->n_camp > 1 && (a->scr == SCR_WELCOME || a->scr == SCR_PETITIONS))
+        title = tr(a, "welcome.many.bar");
 
     th = room > 200 ? ui_text_h(&a->dl, title, ts, 1, room, 0) : 1 << 20;
     if (th <= 3 * ui_line_h(ts)) {

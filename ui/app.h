@@ -12,6 +12,12 @@
  *     \--> MESSAGE (already taken part, too young)
  *   PROJECTS --see my choice--> REVIEW --confirm [review_confirm:
  *     cast_budget]--> RECEIPT --finish or timeout--> WELCOME
+ *   Several campaigns open: WELCOME --Voter--> IDENTITY (the budget vote)
+ *     --Lire et signer--> PETITIONS (one campaign: the single start)
+ *   PETITIONS (counters) --read--> PETITION (full text) --sign--> IDENTITY
+ *     --checks [identity_check]--> CONSENT ("do not publish my name")
+ *     --sign [petition.c sign: cast_petition]--> RECEIPT
+ *     \--> MESSAGE (already signed, too young)
  *   any screen but WELCOME/OUTOFSERVICE --60 s idle--> warning overlay
  *     --90 s idle [app_reset_session]--> WELCOME
  *
@@ -39,6 +45,9 @@ typedef enum {
     SCR_RECEIPT,
     SCR_MESSAGE,
     SCR_OUTOFSERVICE,
+    SCR_PETITIONS,        /* the open petitions and their counters */
+    SCR_PETITION,         /* one petition's full text */
+    SCR_CONSENT,          /* personal data notice, "do not publish", sign */
     SCR__COUNT
 } scr_t;
 
@@ -62,6 +71,12 @@ enum {
     ACT_DISPLAY_CLOSE,    /* ... and close */
     ACT_TEXT_MORE,        /* detail: the next page of the text */
     ACT_TEXT_PREV,        /* ... the previous one */
+    ACT_SIGN,             /* petition: read it -> identity */
+    ACT_NO_PUBLISH,       /* consent: the "do not publish my name" toggle */
+    ACT_SIGN_CONFIRM,     /* consent: sign (cast_petition) */
+    ACT_PETITIONS,        /* welcome: the list of petitions */
+    ACT_CAMPAIGN = 5000,  /* + campaign index: welcome, start it (budget) */
+    ACT_READ = 5100,      /* + campaign index: a petition's full text */
     ACT_SIZE = 50,        /* + text size (APP_SIZE_*) */
     ACT_CONTRAST = 55,    /* + 0: normal, 1: high contrast */
     ACT_KEY = 1000,       /* + index into the on-screen keyboard's keys */
@@ -91,6 +106,15 @@ enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER };
 
 /* Messages of SCR_MESSAGE. */
 enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED };
+
+/* Campaigns open on this kiosk: one budget vote at most, petitions. */
+#define APP_MAX_CAMPAIGNS 8
+typedef struct app_campaign_s {
+    pkg_t *pkg;
+    uint8_t secret[32];
+    char **commune_norm;              /* normalised names, for type-ahead */
+    int *commune_order;               /* communes sorted by normalised name */
+} app_campaign_t;
 
 #define APP_MAX_LANGS 4
 #define APP_NAME_MAX 96
@@ -131,6 +155,8 @@ typedef struct app_session_s {
     int notice_project;               /* ... which project */
     int msg;
     char tracking[TRACK_TEXT_LEN + 1];
+    int no_publish;                   /* petition: "do not publish my name" */
+    int signed_petition;              /* the receipt is a petition's */
 } app_session_t;
 
 typedef struct app_s {
@@ -145,7 +171,11 @@ typedef struct app_s {
     int display_open;                 /* the display options dialog is shown */
     int print_receipts;               /* headless: print "receipt CODE" */
 
-    /* the campaign (owned) */
+    /* the campaigns (owned in camp[]); pkg, secret, commune_norm and
+     * commune_order are those of the session's campaign (cur) */
+    app_campaign_t camp[APP_MAX_CAMPAIGNS];
+    int n_camp, cur;
+    key_pub_t authority;              /* the pinned authority key (petitions) */
     pkg_t *pkg;
     store_t *store;
     key_pair_t *kiosk;
@@ -219,6 +249,12 @@ void app_set_display(app_t *a, int text_size, int contrast);
 
 /* Goes to a screen (resets focus, marks dirty). */
 void app_go(app_t *a, scr_t s);
+
+/* Makes campaign i (index into camp[]) the session's campaign. */
+void app_use_campaign(app_t *a, int i);
+/* How many petitions are open; the index in camp[] of the budget vote, or -1. */
+int app_n_petitions(const app_t *a);
+int app_budget_index(const app_t *a);
 
 /* --- helpers shared by the screens (app.c) -------------------------------- */
 int app_sz(const app_t *a, int px);       /* a text size scaled by the theme */

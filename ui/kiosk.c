@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ballot.h"
+#include "petition.h"
 #include "bn_err.h"
 #include "day.h"
 #include "key.h"
@@ -20,42 +21,34 @@
 /* The first day a kiosk clock can be right: before it, the clock was reset. */
 #define KIOSK_CLOCK_MIN_YEAR 2025
 
-static int cmp_commune(const void *x, const void *y, void *ctx);
-
-static app_t *sort_app; /* qsort has no context argument in C11 */
+static char **sort_norm; /* qsort has no context argument in C11 */
 
 static int cmp_order(const void *x, const void *y)
 {
-    return cmp_commune(x, y, sort_app);
-}
-
-static int cmp_commune(const void *x, const void *y, void *ctx)
-{
-    const app_t *a = ctx;
-    int i = *(const int *)x, j = *(const int *)y, c = strcmp(a->commune_norm[i], a->commune_norm[j]);
+    int i = *(const int *)x, j = *(const int *)y, c = strcmp(sort_norm[i], sort_norm[j]);
 
     return c != 0 ? c : i - j;
 }
 
-static int index_communes(app_t *a, char *why, size_t whylen)
+static int index_communes(app_campaign_t *k, char *why, size_t whylen)
 {
-    int i, n = a->pkg->n_communes;
+    int i, n = k->pkg->n_communes;
 
-    a->commune_norm = calloc((size_t)n, sizeof *a->commune_norm);
-    a->commune_order = calloc((size_t)n, sizeof *a->commune_order);
-    if (a->commune_norm == NULL || a->commune_order == NULL)
+    k->commune_norm = calloc((size_t)n, sizeof *k->commune_norm);
+    k->commune_order = calloc((size_t)n, sizeof *k->commune_order);
+    if (k->commune_norm == NULL || k->commune_order == NULL)
         return bn_fail(why, whylen, BN_ENOMEM, "commune index");
     for (i = 0; i < n; i++) {
         char buf[256];
-        if (pseud_normalise(a->pkg->communes[i].name, buf, sizeof buf) != 0)
+        if (pseud_normalise(k->pkg->communes[i].name, buf, sizeof buf) != 0)
             buf[0] = '\0';
-        a->commune_norm[i] = strdup(buf);
-        if (a->commune_norm[i] == NULL)
+        k->commune_norm[i] = strdup(buf);
+        if (k->commune_norm[i] == NULL)
             return bn_fail(why, whylen, BN_ENOMEM, "commune index");
-        a->commune_order[i] = i;
+        k->commune_order[i] = i;
     }
-    sort_app = a;
-    qsort(a->commune_order, (size_t)n, sizeof *a->commune_order, cmp_order);
+    sort_norm = k->commune_norm;
+    qsort(k->commune_order, (size_t)n, sizeof *k->commune_order, cmp_order);
     return 0;
 }
 
@@ -65,15 +58,23 @@ static int has_suffix(const char *s, const char *suf)
     return n >= k && strcmp(s + n - k, suf) == 0;
 }
 
+/* Drops campaign i of a->camp (not open). */
+static void drop_campaign(app_t *a, int i)
+{
+    pkg_free(a->camp[i].pkg);
+    memset(a->camp[i].secret, 0, sizeof a->camp[i].secret);
+    memmove(&a->camp[i], &a->camp[i + 1], (size_t)(a->n_camp - i - 1) * sizeof a->camp[0]);
+    a->n_camp--;
+    memset(&a->camp[a->n_camp], 0, sizeof a->camp[0]);
+}
+
 int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whylen)
 {
     char path[1024], w[400] = "", state[32];
-    key_pub_t auth;
-    DIR *d = NULL;
-    struct dirent *e;
+    struct dirent **names = NULL;
     uint8_t *file = NULL, *stored = NULL, secret[32];
     size_t len = 0, slen = 0;
-    int rc, y, m, dd;
+    int rc, y, m, dd, n = 0, i, have_budget = 0;
 
     day_to_ymd(today, &y, &m, &dd);
     if (y < KIOSK_CLOCK_MIN_YEAR) {
@@ -82,36 +83,46 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     }
     a->today = today;
     snprintf(path, sizeof path, "%s/authority.pub.pem", dir);
-    if ((rc = key_pub_load(path, &auth, w, sizeof w)) != 0)
+    if ((rc = key_pub_load(path, &a->authority, w, sizeof w)) != 0)
         goto out;
-    if ((d = opendir(dir)) == NULL) {
+    if ((n = scandir(dir, &names, NULL, alphasort)) < 0) {
         rc = bn_fail(w, sizeof w, BN_EIO, "%s: %s", dir, strerror(errno));
         goto out;
     }
+    /* every package that verifies: the first budget vote, the petitions */
     rc = bn_fail(w, sizeof w, BN_ENOTFOUND, "no budget package (*.bpkg) in %s", dir);
-    while ((e = readdir(d)) != NULL && a->pkg == NULL) {
+    for (i = 0; i < n && a->n_camp < APP_MAX_CAMPAIGNS; i++) {
         pkg_t *p = NULL;
         char pw[300] = "";
-        if (!has_suffix(e->d_name, ".bpkg"))
+        const char *f = names[i]->d_name;
+        if (!has_suffix(f, ".bpkg"))
             continue;
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        snprintf(path, sizeof path, "%s/%s", dir, f);
         free(file);
         file = NULL;
         if ((rc = pkg_read_file(path, &file, &len, w, sizeof w)) != 0)
             continue;
-        rc = pkg_open(file, len, &auth, "35", today, &p, pw, sizeof pw);
+        rc = pkg_open(file, len, &a->authority, "35", today, &p, pw, sizeof pw);
         if (rc != 0) {
-            bn_fail(w, sizeof w, rc, "%s: %s", e->d_name, pw);
+            bn_fail(w, sizeof w, rc, "%s: %s", f, pw);
             continue;
         }
-        if (p->kind != PKG_BUDGET) {
-            rc = bn_fail(w, sizeof w, BN_EKIND, "%s is not a budget vote", e->d_name);
+        if (p->kind == PKG_BUDGET && have_budget) {
             pkg_free(p);
             continue;
         }
-        a->pkg = p;
+        if (p->kind == PKG_BUDGET) {
+            /* the budget vote first */
+            memmove(&a->camp[1], &a->camp[0], (size_t)a->n_camp * sizeof a->camp[0]);
+            memset(&a->camp[0], 0, sizeof a->camp[0]);
+            a->camp[0].pkg = p;
+            have_budget = 1;
+        } else {
+            a->camp[a->n_camp].pkg = p;
+        }
+        a->n_camp++;
     }
-    if (a->pkg == NULL)
+    if (a->n_camp == 0)
         goto out;
 
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
@@ -120,20 +131,30 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     /* Secrecy (store.c, S6): no trace of a cast order survives a restart. */
     if ((rc = store_compact(a->store, w, sizeof w)) != 0)
         goto out;
-    if ((rc = store_get_campaign(a->store, a->pkg->id, &stored, &slen, secret)) != 0) {
-        rc = bn_fail(w, sizeof w, rc, "campaign '%s' is not in the store", a->pkg->id);
-        goto out;
+    /* each campaign: in the store with its secret, polls open today */
+    for (i = 0; i < a->n_camp;) {
+        const pkg_t *p = a->camp[i].pkg;
+        free(stored);
+        stored = NULL;
+        if ((rc = store_get_campaign(a->store, p->id, &stored, &slen, secret)) != 0) {
+            rc = bn_fail(w, sizeof w, rc, "campaign '%s' is not in the store", p->id);
+        } else {
+            snprintf(path, sizeof path, "polls:%s", p->id);
+            if (store_meta_get(a->store, path, state, sizeof state) != 0 ||
+                strcmp(state, "open") != 0)
+                rc = bn_fail(w, sizeof w, BN_ECLOSED, "polls of '%s' are not open", p->id);
+            else if (today < p->opens || today > p->closes)
+                rc = bn_fail(w, sizeof w, BN_ECLOSED, "polls of '%s' are not open today", p->id);
+        }
+        if (rc != 0) {
+            drop_campaign(a, i);
+            continue;
+        }
+        memcpy(a->camp[i].secret, secret, sizeof secret);
+        i++;
     }
-    memcpy(a->secret, secret, sizeof secret);
-    snprintf(path, sizeof path, "polls:%s", a->pkg->id);
-    if (store_meta_get(a->store, path, state, sizeof state) != 0 || strcmp(state, "open") != 0) {
-        rc = bn_fail(w, sizeof w, BN_ECLOSED, "polls of '%s' are not open", a->pkg->id);
+    if (a->n_camp == 0)
         goto out;
-    }
-    if (today < a->pkg->opens || today > a->pkg->closes) {
-        rc = bn_fail(w, sizeof w, BN_ECLOSED, "polls of '%s' are not open today", a->pkg->id);
-        goto out;
-    }
     if ((rc = rng_open(&a->rng)) != 0) {
         bn_fail(w, sizeof w, rc, "random generator");
         goto out;
@@ -142,14 +163,17 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     if ((rc = key_load(path, a->rng, &a->kiosk, w, sizeof w)) != 0)
         goto out;
     key_signer(a->kiosk, &a->signer);
-    if ((rc = index_communes(a, w, sizeof w)) != 0)
-        goto out;
-    (void)store_audit_append(a->store, "kiosk-started", a->pkg->id);
+    for (i = 0; i < a->n_camp; i++)
+        if ((rc = index_communes(&a->camp[i], w, sizeof w)) != 0)
+            goto out;
+    for (i = 0; i < a->n_camp; i++)
+        (void)store_audit_append(a->store, "kiosk-started", a->camp[i].pkg->id);
     a->scr = SCR_WELCOME;
     app_reset_session(a);
 out:
-    if (d != NULL)
-        closedir(d);
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
     free(file);
     free(stored);
     memset(secret, 0, sizeof secret);
@@ -171,22 +195,69 @@ static int write_file(const char *path, const void *data, size_t len)
     return ok ? 0 : BN_EIO;
 }
 
-int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whylen)
+/* Signs the demo campaign assets/campaigns/NAME.json with the authority,
+ * writes DIR/ID.bpkg and records it in the store with a fresh secret,
+ * polls open. */
+static int demo_campaign(const char *dir, const char *assets, const char *name,
+                         const signer_t *as, rng_t *rng, store_t *st, char *why, size_t whylen)
 {
     char path[1024], key[64];
-    rng_t *rng = NULL;
-    key_pair_t *auth = NULL, *kiosk = NULL;
-    signer_t as, ks;
     uint8_t *src = NULL, secret[32];
     char *signed_pkg = NULL;
     size_t srclen = 0, signedlen = 0;
     pkg_t *draft = NULL;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/campaigns/%s.json", assets, name);
+    if ((rc = pkg_read_file(path, &src, &srclen, why, whylen)) != 0 ||
+        (rc = pkg_parse((char *)src, srclen, &draft, why, whylen)) != 0 ||
+        (rc = pkg_sign((char *)src, srclen, as, &signed_pkg, &signedlen, why, whylen)) != 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/%s.bpkg", dir, draft->id);
+    if ((rc = write_file(path, signed_pkg, signedlen)) != 0) {
+        bn_fail(why, whylen, rc, "cannot write %s", path);
+        goto out;
+    }
+    snprintf(key, sizeof key, "polls:%s", draft->id);
+    if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
+        (rc = store_put_campaign(st, draft->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0 ||
+        (rc = store_audit_append(st, "package-loaded", draft->id)) != 0 ||
+        (rc = store_meta_set(st, key, "open")) != 0 ||
+        (rc = store_audit_append(st, "polls-opened", draft->id)) != 0) {
+        bn_fail(why, whylen, rc, "store: campaign %s", draft->id);
+        goto out;
+    }
+out:
+    memset(secret, 0, sizeof secret);
+    pkg_free(draft);
+    free(src);
+    free(signed_pkg);
+    return rc;
+}
+
+int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whylen)
+{
+    return kiosk_init_demo_with(dir, assets, KIOSK_DEMO_BUDGET, why, whylen);
+}
+
+int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns, char *why,
+                         size_t whylen)
+{
+    char path[1024];
+    rng_t *rng = NULL;
+    key_pair_t *auth = NULL, *kiosk = NULL;
+    signer_t as, ks;
     store_t *st = NULL;
     int rc;
 
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return bn_fail(why, whylen, BN_EIO, "cannot create %s: %s", dir, strerror(errno));
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    (void)unlink(path);
+    /* a package left by an earlier demo would not verify with the new key */
+    snprintf(path, sizeof path, "%s/bp35-demo.bpkg", dir);
+    (void)unlink(path);
+    snprintf(path, sizeof path, "%s/pet35-demo.bpkg", dir);
     (void)unlink(path);
     if ((rc = rng_open(&rng)) != 0 || (rc = key_generate(rng, &auth)) != 0 ||
         (rc = key_generate(rng, &kiosk)) != 0) {
@@ -210,34 +281,17 @@ int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whyle
         bn_fail(why, whylen, rc, "saving keys in %s", dir);
         goto out;
     }
-    snprintf(path, sizeof path, "%s/campaigns/demo-budget.json", assets);
-    if ((rc = pkg_read_file(path, &src, &srclen, why, whylen)) != 0 ||
-        (rc = pkg_parse((char *)src, srclen, &draft, why, whylen)) != 0 ||
-        (rc = pkg_sign((char *)src, srclen, &as, &signed_pkg, &signedlen, why, whylen)) != 0)
-        goto out;
-    snprintf(path, sizeof path, "%s/%s.bpkg", dir, draft->id);
-    if ((rc = write_file(path, signed_pkg, signedlen)) != 0) {
-        bn_fail(why, whylen, rc, "cannot write %s", path);
-        goto out;
-    }
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
     if ((rc = store_open(path, &st, why, whylen)) != 0)
         goto out;
-    snprintf(key, sizeof key, "polls:%s", draft->id);
-    if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
-        (rc = store_put_campaign(st, draft->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0 ||
-        (rc = store_audit_append(st, "package-loaded", draft->id)) != 0 ||
-        (rc = store_meta_set(st, key, "open")) != 0 ||
-        (rc = store_audit_append(st, "polls-opened", draft->id)) != 0) {
-        bn_fail(why, whylen, rc, "store %s", path);
+    if ((campaigns & KIOSK_DEMO_BUDGET) &&
+        (rc = demo_campaign(dir, assets, "demo-budget", &as, rng, st, why, whylen)) != 0)
         goto out;
-    }
+    if ((campaigns & KIOSK_DEMO_PETITION) &&
+        (rc = demo_campaign(dir, assets, "demo-petition", &as, rng, st, why, whylen)) != 0)
+        goto out;
 out:
-    memset(secret, 0, sizeof secret);
     store_close(st);
-    pkg_free(draft);
-    free(src);
-    free(signed_pkg);
     key_free(auth);
     key_free(kiosk);
     rng_close(rng);
@@ -259,14 +313,40 @@ static int check_one(void *arg, const uint8_t *ballot, size_t len)
     return 0;
 }
 
+static int check_signature(void *arg, const uint8_t *rec, size_t len)
+{
+    check_t *c = arg;
+
+    c->n++;
+    if (petition_verify(rec, len, &c->pub) == 0)
+        c->ok++;
+    return 0;
+}
+
+/* The kind of a signed package file (its JSON, parsed without the
+ * signature check: the kiosk checked it when it loaded it), or 0. */
+static int package_kind(const char *path)
+{
+    uint8_t *file = NULL;
+    size_t len = 0;
+    pkg_t *p = NULL;
+    int kind = 0;
+
+    if (pkg_read_file(path, &file, &len, NULL, 0) == 0 && len > PKG_TRAILER_LEN &&
+        pkg_parse((const char *)file, len - PKG_TRAILER_LEN, &p, NULL, 0) == 0)
+        kind = (int)p->kind;
+    pkg_free(p);
+    free(file);
+    return kind;
+}
+
 int kiosk_check_state(const char *dir, char *why, size_t whylen)
 {
     char path[1024];
     store_t *st = NULL;
     check_t c;
-    DIR *d = NULL;
-    struct dirent *e;
-    int rc, bad = 0;
+    struct dirent **names = NULL;
+    int rc, bad = 0, n, i;
 
     memset(&c, 0, sizeof c);
     snprintf(path, sizeof path, "%s/kiosk.pub.pem", dir);
@@ -285,26 +365,44 @@ int kiosk_check_state(const char *dir, char *why, size_t whylen)
     if (c.ok != c.n)
         bad = 1;
     /* per campaign: the packages of the directory name them */
-    if ((d = opendir(dir)) != NULL) {
-        while ((e = readdir(d)) != NULL) {
-            char id[64];
-            size_t n = strlen(e->d_name);
-            int64_t reg = 0, box = 0;
-            if (!has_suffix(e->d_name, ".bpkg") || n - 5 >= sizeof id)
+    n = scandir(dir, &names, NULL, alphasort);
+    for (i = 0; i < n; i++) {
+        char id[64];
+        const char *f = names[i]->d_name;
+        size_t len = strlen(f);
+        int64_t reg = 0, box = 0;
+        if (!has_suffix(f, ".bpkg") || len - 5 >= sizeof id)
+            continue;
+        memcpy(id, f, len - 5);
+        id[len - 5] = '\0';
+        snprintf(path, sizeof path, "%s/%s", dir, f);
+        if (package_kind(path) == PKG_PETITION) {
+            /* every signature record verifies with the kiosk key, and the
+             * register holds one entry for each */
+            check_t s;
+            memset(&s, 0, sizeof s);
+            s.pub = c.pub;
+            if (store_counts(st, id, &reg, &box) != 0 ||
+                store_each_signature(st, id, check_signature, &s) != 0)
                 continue;
-            memcpy(id, e->d_name, n - 5);
-            id[n - 5] = '\0';
-            if (store_counts(st, id, &reg, &box) != 0)
-                continue;
-            printf("campaign %s registered %lld ballots %lld\n", id, (long long)reg,
-                   (long long)box);
-            if (reg != box)
+            printf("campaign %s registered %lld signatures %lld verified %lld\n", id,
+                   (long long)reg, (long long)s.n, (long long)s.ok);
+            if (reg != s.n || s.ok != s.n || box != 0)
                 bad = 1;
+            continue;
         }
-        closedir(d);
+        if (store_counts(st, id, &reg, &box) != 0)
+            continue;
+        printf("campaign %s registered %lld ballots %lld\n", id, (long long)reg, (long long)box);
+        if (reg != box)
+            bad = 1;
     }
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
     if (bad)
-        rc = bn_fail(why, whylen, BN_ECORRUPT, "a ballot does not verify or counts differ");
+        rc = bn_fail(why, whylen, BN_ECORRUPT,
+                     "a ballot or signature does not verify or counts differ");
 out:
     store_close(st);
     return rc;

@@ -16,22 +16,32 @@
 
 #include "app.h"
 
-/* Loads the first budget package of `dir` verified with the pinned key
- * (departement "35", `today`), opens and compacts the store, checks the
- * poll state and the clock, loads the kiosk key; on success the app shows
- * the welcome screen, otherwise it is out of service with the reason
- * (also returned in `why`). Returns 0 or a BN_E* code. */
+/* Loads every package of `dir` verified with the pinned key (departement
+ * "35", `today`): the first budget vote, and the petitions; opens and
+ * compacts the store; keeps the campaigns that are in the store with their
+ * secret and whose polls are open today; checks the clock, loads the kiosk
+ * key. On success (one campaign open at least) the app shows the welcome
+ * screen, otherwise it is out of service with the reason (also returned
+ * in `why`). Returns 0 or a BN_E* code. */
 int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whylen);
 
 /* Creates a demonstration state directory: fresh authority and kiosk keys,
- * the demo budget package (assets/campaigns/demo-budget.json) signed,
- * stored with a fresh secret, polls open. The authority's private key is
- * written to DIR/authority.key (demonstration only). */
+ * the demo budget package (assets/campaigns/demo-budget.json) and the demo
+ * petition (demo-petition.json), as `campaigns` asks (KIOSK_DEMO_*), each
+ * signed, stored with its own fresh secret, polls open. The authority's
+ * private key is written to DIR/authority.key (demonstration only).
+ * kiosk_init_demo() makes the budget vote alone (`borne --init-demo`
+ * makes both). */
+#define KIOSK_DEMO_BUDGET 1u
+#define KIOSK_DEMO_PETITION 2u
+int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns, char *why,
+                         size_t whylen);
 int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whylen);
 
-/* Prints the counts of every campaign's register and box to `out`, and
- * verifies every ballot with DIR/kiosk.pub.pem. Returns 0 when all ballots
- * verify and each register count equals its box count. */
+/* Prints the counts of every campaign's register and box (petitions:
+ * register and signature records) to stdout, and verifies every ballot and
+ * every signature record with DIR/kiosk.pub.pem. Returns 0 when all verify
+ * and each register count equals its box (or signatures) count. */
 int kiosk_check_state(const char *dir, char *why, size_t whylen);
 
 #endif

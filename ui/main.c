@@ -43,7 +43,8 @@ static void usage(FILE *f)
             "             (BORNE_UPDATE_REFS=1 also rewrites the references)\n"
             "       (both) [--switch-keys NEXT,SELECT]  two-switch scanning, default F1,F2\n"
             "              (or the first line of STATE/switch-keys)\n"
-            "       borne --init-demo DIR\n"
+            "       borne --init-demo DIR [--demo-campaigns budget|petition|both]\n"
+            "              (default both: the demo budget vote and the demo petition)\n"
             "       borne --check-state DIR\n"
             "Options: --assets DIR (default %s), --fonts DIR (default %s).\n"
             "Headless runs print \"receipt CODE\" on stdout for every receipt shown.\n",
@@ -240,10 +241,12 @@ int main(int argc, char **argv)
         {"fonts", required_argument, NULL, 'f'}, {"window", no_argument, NULL, 'n'},
         {"switch-keys", required_argument, NULL, 'k'},
         {"refs", required_argument, NULL, 'R'}, {"update-refs", no_argument, NULL, 'U'},
+        {"demo-campaigns", required_argument, NULL, 'D'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     const char *state = NULL, *script_path = NULL, *assets = BORNE_ASSETS, *fonts = FONT_DIR;
-    const char *switch_keys = NULL;
+    const char *switch_keys = NULL, *init_dir = NULL;
+    unsigned demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
     char switch_file[64] = "";
     const char *env = getenv("BORNE_ASSETS");
     shots_t shots = {NULL, NULL, 0, 0, 0, NULL, NULL};
@@ -291,13 +294,19 @@ int main(int argc, char **argv)
         case 'k': switch_keys = optarg; break;
         case 'R': shots.refs = optarg; break;
         case 'U': shots.update_refs = 1; break;
-        case 'I':
-            if ((rc = kiosk_init_demo(optarg, assets, why, sizeof why)) != 0) {
-                fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
-                return 1;
+        case 'I': init_dir = optarg; break;
+        case 'D':
+            if (strcmp(optarg, "budget") == 0)
+                demo = KIOSK_DEMO_BUDGET;
+            else if (strcmp(optarg, "petition") == 0)
+                demo = KIOSK_DEMO_PETITION;
+            else if (strcmp(optarg, "both") == 0)
+                demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
+            else {
+                fprintf(stderr, "borne: --demo-campaigns: budget, petition or both\n");
+                return 2;
             }
-            printf("demo state directory ready: %s\n", optarg);
-            return 0;
+            break;
         case 'C':
             if ((rc = kiosk_check_state(optarg, why, sizeof why)) != 0) {
                 fprintf(stderr, "borne: --check-state: %s: %s\n", bn_strerror(rc), why);
@@ -307,6 +316,14 @@ int main(int argc, char **argv)
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (init_dir != NULL && optind == argc) {
+        if ((rc = kiosk_init_demo_with(init_dir, assets, demo, why, sizeof why)) != 0) {
+            fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
+            return 1;
+        }
+        printf("demo state directory ready: %s\n", init_dir);
+        return 0;
     }
     if (optind != argc || state == NULL || (headless && script_path == NULL) ||
         warn_ms <= 0 || reset_ms <= warn_ms) {

@@ -1,15 +1,22 @@
 #!/bin/sh
 # e2e.sh - one end-to-end kiosk test: a fresh demo state directory, a script
 # replayed headless, then the store checked and the receipt's QR decoded.
-# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|-] [WxH]
+# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|-] [WxH] [SIGNATURES]
 #   qr: the script saves a shot named "receipt"; its QR code must decode
 #   (zbarimg) to the tracking code borne printed ("receipt CODE" on stdout).
 #   WxH: the screen size (default 1920x1080).
+#   SIGNATURES: the demo petition is open too (both campaigns), and its
+#   register and signature records must count SIGNATURES, all verified;
+#   without it the budget vote is the only campaign.
 set -eu
-borne=$1 script=$2 work=$3 expected=$4 qr=${5:-} size=${6:-1920x1080}
+borne=$1 script=$2 work=$3 expected=$4 qr=${5:-} size=${6:-1920x1080} sigs=${7:--}
 rm -rf "$work"
 mkdir -p "$work/shots"
-"$borne" --init-demo "$work/state" >/dev/null
+if [ "$sigs" = - ]; then
+    "$borne" --init-demo "$work/state" --demo-campaigns budget >/dev/null
+else
+    "$borne" --init-demo "$work/state" --demo-campaigns both >/dev/null
+fi
 "$borne" --headless --state "$work/state" --script "$script" --shots "$work/shots" \
     --today 2027-03-15 --warn-ms 60000 --reset-ms 90000 --size "$size" >"$work/stdout"
 cat "$work/stdout"
@@ -19,6 +26,13 @@ grep -q "^campaign bp35-demo registered $expected ballots $expected\$" "$work/ch
     echo "FAIL: expected $expected ballot(s) and register entries" >&2
     exit 1
 }
+if [ "$sigs" != - ]; then
+    grep -q "^campaign pet35-demo registered $sigs signatures $sigs verified $sigs\$" \
+        "$work/check" || {
+        echo "FAIL: expected $sigs petition signature(s), register entries, all verified" >&2
+        exit 1
+    }
+fi
 if [ "$qr" = qr ]; then
     code=$(sed -n 's/^receipt //p' "$work/stdout" | tail -n 1)
     [ -n "$code" ] || { echo "FAIL: no receipt printed" >&2; exit 1; }

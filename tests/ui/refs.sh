@@ -1,5 +1,6 @@
 #!/bin/sh
-# refs.sh - reference screenshots: replays tests/ui/refs.txt and compares
+# refs.sh - reference screenshots: replays tests/ui/refs.txt (the budget
+# vote alone open) and tests/ui/refs-petition.txt (with the petition) and compares
 # each shot with tests/ui/ref/NAME.png (borne --refs: mean difference under
 # 1 %, under 0.5 % of pixels off by more than 32; NAME_err.png otherwise),
 # then checks that a changed screen is caught. With BORNE_UPDATE_REFS=1
@@ -9,8 +10,11 @@ set -eu
 borne=$1 src=$2 work=$3
 rm -rf "$work"
 mkdir -p "$work/shots" "$work/other"
-"$borne" --init-demo "$work/state" >/dev/null
+"$borne" --init-demo "$work/state" --demo-campaigns budget >/dev/null
 "$borne" --headless --state "$work/state" --script "$src/tests/ui/refs.txt" \
+    --shots "$work/shots" --shot-width 960 --today 2027-03-15 --refs "$src/tests/ui/ref"
+"$borne" --init-demo "$work/both" --demo-campaigns both >/dev/null
+"$borne" --headless --state "$work/both" --script "$src/tests/ui/refs-petition.txt" \
     --shots "$work/shots" --shot-width 960 --today 2027-03-15 --refs "$src/tests/ui/ref"
 [ "${BORNE_UPDATE_REFS:-}" = 1 ] && exit 0
 echo "every shot matches its reference"

@@ -20,6 +20,7 @@
 #include "bn_err.h"
 #include "day.h"
 #include "kiosk.h"
+#include "petition.h"
 #include "screens/screens.h"
 #include "script.h"
 #include "store.h"
@@ -693,6 +694,281 @@ static void test_every_size(void **state)
             }
 }
 
+/* --- petitions ------------------------------------------------------------------ */
+
+/* A fixture with both demo campaigns open: the budget vote and the petition. */
+static int setup_both(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    char why[512] = "", *assets = tu_asset("");
+
+    assert_non_null(f);
+    f->dir = tu_tmpdir("ui");
+    assert_non_null(f->dir);
+    if (kiosk_init_demo_with(f->dir, assets, KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION, why,
+                             sizeof why) != 0)
+        fail_msg("init demo: %s", why);
+    if (app_init(&f->app, assets, &fake, 1920, 1080, why, sizeof why) != 0)
+        fail_msg("app_init: %s", why);
+    if (kiosk_open(&f->app, f->dir, today(), why, sizeof why) != 0)
+        fail_msg("kiosk_open: %s", why);
+    free(assets);
+    *state = f;
+    return 0;
+}
+
+static int pet_index(const app_t *a)
+{
+    int i;
+
+    for (i = 0; i < a->n_camp; i++)
+        if (a->camp[i].pkg->kind == PKG_PETITION)
+            return i;
+    return -1;
+}
+
+typedef struct flags_s {
+    int n, no_publish;
+} flags_t;
+
+static int count_flags(void *arg, const uint8_t *rec, size_t len)
+{
+    flags_t *fl = arg;
+    petition_t p;
+
+    assert_int_equal(petition_decode(rec, len, &p, NULL, 0), 0);
+    fl->n++;
+    fl->no_publish += p.no_publish;
+    return 0;
+}
+
+static const char *sign_identity = "type \"Le Gall\"\n tap \"Suivant\"\n"
+                                   "type \"Éloïse\"\n tap \"Suivant\"\n"
+                                   "type \"12041987\"\n tap \"Suivant\"\n"
+                                   "type \"ren\"\n tap \"Rennes\"\n tap \"Continuer\"\n";
+
+/* A signature: the welcome screen offers both, the counters move, the
+ * record is stored with the "do not publish" flag asked for, the session
+ * forgets the identity, a second signature is refused. */
+static void test_petition_flow(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    int p = pet_index(a);
+    int64_t sigs = -1, cantons = -1, reg = -1, box = -1;
+    flags_t fl = {0, 0};
+
+    assert_int_equal(a->n_camp, 2);
+    assert_true(p >= 0);
+    assert_int_equal(app_budget_index(a), 0);
+    check_frame(a);
+    app_key(a, KEY_ENTER); /* two campaigns: Enter alone starts neither */
+    assert_int_equal(a->scr, SCR_WELCOME);
+    run(a, "expect text \"Que souhaitez-vous faire ?\"\n tap \"Lire et signer\"\n"
+           "expect screen petitions\n expect text \"Aucune signature pour l'instant : il en faut 1 000\"\n"
+           "tap \"Lire : Des bus le soir et la nuit entre les bourgs et les villes\"\n"
+           "expect screen petition\n tap \"Signer cette pétition\"\n");
+    assert_int_equal(a->scr, SCR_IDENTITY);
+    assert_ptr_equal(a->pkg, a->camp[p].pkg);
+    run(a, sign_identity);
+    assert_int_equal(a->scr, SCR_CONSENT);
+    check_frame(a);
+    app_key(a, KEY_ENTER); /* Enter alone never signs */
+    assert_int_equal(a->scr, SCR_CONSENT);
+    run(a, "tap \"Ne pas publier mon nom\"\n expect text \"\xe2\x9c\x93 Ne pas publier mon nom\"\n");
+    assert_int_equal(a->s.no_publish, 1);
+    check_frame(a);
+    run(a, "tap \"Signer\"\n expect screen receipt\n expect text \"Votre signature est enregistrée\"\n");
+    assert_int_equal(strlen(a->s.tracking), TRACK_TEXT_LEN);
+    assert_string_equal(a->s.field[ID_LAST], ""); /* forgotten before the receipt */
+    assert_int_equal(a->s.commune, -1);
+    check_frame(a);
+    assert_int_equal(store_petition_counts(a->store, "pet35-demo", &sigs, &cantons), 0);
+    assert_int_equal(sigs, 1);
+    assert_int_equal(cantons, 1);
+    assert_int_equal(store_each_signature(a->store, "pet35-demo", count_flags, &fl), 0);
+    assert_int_equal(fl.n, 1);
+    assert_int_equal(fl.no_publish, 1);
+    assert_int_equal(store_counts(a->store, "bp35-demo", &reg, &box), 0);
+    assert_int_equal(reg, 0); /* the vote's register is another one */
+    app_action(a, ACT_FINISH);
+    assert_int_equal(a->scr, SCR_WELCOME);
+    run(a, "tap \"Lire et signer\"\n expect text \"1 signature sur les 1 000 nécessaires\"\n"
+           "expect text \"1 canton représenté : il en faut au moins 3\"\n"
+           "tap \"Lire la pétition\"\n tap \"Signer cette pétition\"\n");
+    run(a, sign_identity);
+    run(a, "expect screen message\n expect text \"Vous avez déjà signé cette pétition\"\n");
+    check_frame(a);
+    app_action(a, ACT_FINISH);
+    /* the same person may still vote: another campaign, another register */
+    run(a, "tap \"Voter\"\n");
+    run(a, sign_identity);
+    run(a, "expect screen projects\n");
+}
+
+/* A kiosk with the petition alone keeps the single "Touch to start". */
+static void test_petition_alone(void **state)
+{
+    fixture_t *f = *state;
+    char why[512] = "", path[1024], *assets = tu_asset("");
+
+    snprintf(path, sizeof path, "%s/bp35-demo.bpkg", f->dir);
+    assert_int_equal(unlink(path), 0);
+    app_free(&f->app);
+    assert_int_equal(app_init(&f->app, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    if (kiosk_open(&f->app, f->dir, today(), why, sizeof why) != 0)
+        fail_msg("kiosk_open: %s", why);
+    free(assets);
+    assert_int_equal(f->app.n_camp, 1);
+    check_frame(&f->app);
+    run(&f->app, "expect text \"Des bus le soir\"\n tap \"Touchez l'écran pour commencer\"\n"
+                 "expect screen petitions\n expect text \"La pétition en cours\"\n");
+    check_frame(&f->app);
+    /* petition polls closed too: out of service */
+    assert_int_equal(store_meta_set(f->app.store, "polls:pet35-demo", "closed"), 0);
+    app_free(&f->app);
+    assets = tu_asset("");
+    assert_int_equal(app_init(&f->app, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_int_equal(kiosk_open(&f->app, f->dir, today(), why, sizeof why), BN_ECLOSED);
+    assert_non_null(strstr(why, "pet35-demo"));
+    free(assets);
+}
+
+/* Every petition screen at every text size, both themes, both languages,
+ * the three screen sizes. */
+static void pet_tour(app_t *a, int size, int theme, int n)
+{
+    char buf[512];
+    int lang, p = pet_index(a);
+
+    display(a, size, theme);
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+    }
+    app_action(a, ACT_PETITIONS);
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+    }
+    app_action(a, ACT_READ + p);
+    assert_int_equal(a->scr, SCR_PETITION);
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+        app_action(a, ACT_TEXT_MORE); /* the next page, when there is one */
+        check_frame(a);
+        app_action(a, ACT_TEXT_MORE);
+        check_frame(a);
+        app_action(a, ACT_TEXT_PREV);
+        app_action(a, ACT_TEXT_PREV);
+    }
+    app_action(a, ACT_SIGN);
+    snprintf(buf, sizeof buf,
+             "type \"Le Gall\"\n tap \"Suivant\"\n type \"Éloïse\"\n tap \"Suivant\"\n"
+             "type \"%02d041987\"\n tap \"Suivant\"\n type \"rennes\"\n tap \"Continuer\"\n"
+             "expect screen consent\n", n);
+    run(a, buf);
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+        app_action(a, ACT_NO_PUBLISH);
+        check_frame(a);
+        app_action(a, ACT_NO_PUBLISH);
+    }
+    app_key(a, KEY_SHIFT_TAB); /* the focus ring on "Signer" */
+    check_frame(a);
+    app_action(a, ACT_SIGN_CONFIRM);
+    assert_int_equal(a->scr, SCR_RECEIPT);
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+    }
+    app_action(a, ACT_FINISH);
+    /* already signed, too young */
+    display(a, size, theme);
+    app_action(a, ACT_PETITIONS);
+    app_action(a, ACT_READ + p);
+    app_action(a, ACT_SIGN);
+    *strstr(buf, "expect screen consent") = '\0';
+    run(a, buf); /* refused at the identity step, as in the vote */
+    assert_int_equal(a->scr, SCR_MESSAGE);
+    assert_int_equal(a->s.msg, MSG_ALREADY);
+    check_frame(a);
+    app_action(a, ACT_FINISH);
+    display(a, size, theme);
+    app_action(a, ACT_PETITIONS);
+    app_action(a, ACT_READ + p);
+    app_action(a, ACT_SIGN);
+    run(a, "type \"Hamon\"\n tap \"Suivant\"\n type \"Lou\"\n tap \"Suivant\"\n"
+           "type \"01052014\"\n tap \"Suivant\"\n type \"rennes\"\n tap \"Continuer\"\n"
+           "expect screen message\n expect text \"16 ans\"\n");
+    for (lang = 1; lang >= 0; lang--) {
+        app_action(a, ACT_LANG + lang);
+        check_frame(a);
+    }
+    app_action(a, ACT_FINISH);
+}
+
+/* A long petition text is split into pages of whole lines, turned with
+ * "Suite du texte" and "Début du texte", at every text size. */
+static void test_petition_long_text(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    int p = pet_index(a), size, i, pages;
+    char *saved = a->camp[p].pkg->description.s[0], *longer;
+    size_t n = strlen(saved);
+
+    longer = malloc(6 * (n + 1) + 1);
+    assert_non_null(longer);
+    longer[0] = '\0';
+    for (i = 0; i < 6; i++) {
+        strcat(longer, saved);
+        strcat(longer, " ");
+    }
+    a->camp[p].pkg->description.s[0] = longer;
+    for (size = 0; size < APP_SIZE__COUNT; size++) {
+        app_reset_session(a);
+        app_set_display(a, size, APP_THEME_NORMAL);
+        app_action(a, ACT_PETITIONS);
+        app_action(a, ACT_READ + p);
+        check_frame(a);
+        run(a, "expect text \"Après 20 heures\"\n");
+        for (pages = 1; pages < 20; pages++) {
+            int more = -1;
+            for (i = 0; i < a->dl.nctl; i++)
+                if (a->dl.ctls[i].action == ACT_TEXT_MORE)
+                    more = a->dl.ctls[i].enabled;
+            assert_true(more >= 0); /* the text does not fit one page */
+            if (!more)
+                break;
+            app_action(a, ACT_TEXT_MORE);
+            check_frame(a);
+        }
+        assert_true(pages > 1);
+        run(a, "expect text \"minuit.\"\n tap \"Début du texte\"\n");
+        check_frame(a);
+    }
+    a->camp[p].pkg->description.s[0] = saved;
+    free(longer);
+}
+
+static void test_petition_every_size(void **state)
+{
+    static const int sizes[][2] = {{1920, 1080}, {1728, 1080}, {1080, 1920}};
+    fixture_t *f = *state;
+    int k, size, theme, n = 1;
+
+    for (k = 0; k < 3; k++)
+        for (size = 0; size < APP_SIZE__COUNT; size++)
+            for (theme = 0; theme < APP_THEME__COUNT; theme++) {
+                reopen(f, sizes[k][0], sizes[k][1]);
+                assert_int_equal(f->app.n_camp, 2);
+                pet_tour(&f->app, size, theme, n++);
+            }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +983,10 @@ int main(void)
         cmocka_unit_test(test_theme_contrast),
         cmocka_unit_test_setup_teardown(test_switch_scanning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_petition_flow, setup_both, teardown),
+        cmocka_unit_test_setup_teardown(test_petition_alone, setup_both, teardown),
+        cmocka_unit_test_setup_teardown(test_petition_long_text, setup_both, teardown),
+        cmocka_unit_test_setup_teardown(test_petition_every_size, setup_both, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,6 +185,9 @@ static void identity_check(app_t *a)
     if (rc == 1) {
         a->s.msg = MSG_ALREADY; /* and nothing more (invariant 4) */
         app_go(a, SCR_MESSAGE);
+    } else if (rc == 0 && a->pkg->kind == PKG_PETITION) {
+        a->s.no_publish = 0;
+        app_go(a, SCR_CONSENT);
     } else if (rc == 0) {
         a->s.page = 0;
         app_go(a, SCR_PROJECTS);
@@ -225,7 +228,9 @@ void scr_identity_act(app_t *a, int act)
         break;
     case ACT_BACK:
         a->s.field_err = NULL;
-        if (a->s.step == 0) {
+        if (a->s.step == 0 && a->pkg->kind == PKG_PETITION) {
+            app_go(a, SCR_PETITION); /* back to its text */
+        } else if (a->s.step == 0) {
             app_reset_session(a);
         } else {
             a->s.step--;

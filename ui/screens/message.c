@@ -12,12 +12,18 @@ void scr_message_draw(app_t *a)
     const char *kv[] = {"age", age, NULL};
 
     snprintf(age, sizeof age, "%d", a->pkg != NULL ? a->pkg->min_age : 0);
+    int pet = a->pkg != NULL && a->pkg->kind == PKG_PETITION;
+
+    if (pet) {
+        title = "msg.signed.title";
+        body = "msg.signed.body";
+    }
     if (a->s.msg == MSG_TOO_YOUNG) {
-        title = "msg.young.title";
-        body = "msg.young.body";
+        title = pet ? "msg.pyoung.title" : "msg.young.title";
+        body = pet ? "msg.pyoung.body" : "msg.young.body";
     } else if (a->s.msg == MSG_NOT_STORED) {
-        title = "msg.failed.title";
-        body = "msg.failed.body";
+        title = pet ? "msg.pfailed.title" : "msg.failed.title";
+        body = pet ? "msg.pfailed.body" : "msg.failed.body";
     }
     if (w > 1200)
         w = 1200;

@@ -31,10 +31,17 @@ void scr_receipt_draw(app_t *a)
     int top = app_top_bar(a), y = top + 40, x = APP_MARGIN, w = a->w - 2 * APP_MARGIN;
     int two = a->w >= 1600, qsize = two && a->theme.scale > 100 ? 420 : 540, tx, tw, cs, bw, bh;
     const char *finish = tr(a, "receipt.finish");
+    int pet = a->s.signed_petition;
 
-    y += app_heading(a, x, y, w, tr(a, "receipt.title")) + 32;
+    y += app_heading(a, x, y, w, tr(a, pet ? "receipt.ptitle" : "receipt.title")) + 32;
     bw = app_button_w(a, finish, BTN_PRIMARY, 420);
     bh = app_button_h(a, finish, bw, BTN_PRIMARY, 110);
+    if (two && pet && a->theme.scale > 100) {
+        /* a petition's words are longer: a narrower left column when the
+         * text is large */
+        qsize = 320;
+        bw = app_button_w(a, finish, BTN_PRIMARY, 320);
+    }
     if (two) {
         /* the QR code and "Terminer" at the left, the words at the right */
         draw_qr(a, x, y, qsize);
@@ -45,9 +52,18 @@ void scr_receipt_draw(app_t *a)
         tx = x + (bw > qsize ? bw : qsize) + 64;
         tw = a->w - APP_MARGIN - tx;
     } else {
-        /* narrow: the QR code and "Terminer" side by side, the words below */
+        /* narrow: the QR code and "Terminer" side by side, the words below
+         * (a smaller QR code when they would not fit) */
+        int words = ui_text_h(&a->dl, tr(a, "receipt.code"), app_sz(a, 34), 0, w, 0) + 8 +
+                    ui_line_h(app_sz_big(a, 88)) + 32 +
+                    ui_text_h(&a->dl, tr(a, pet ? "receipt.phome" : "receipt.home"),
+                              app_sz(a, 34), 0, w, 0) + 24 +
+                    ui_text_h(&a->dl, tr(a, pet ? "receipt.psecret" : "receipt.secret"),
+                              app_sz(a, 30), 0, w, 0);
         if (a->theme.scale > 100)
             qsize = 420;
+        while (pet && qsize > 240 && y + qsize + 24 + words > a->h - 16)
+            qsize -= 40;
         if (bw > w - qsize - 48)
             bw = w - qsize - 48;
         bh = app_button_h(a, finish, bw, BTN_PRIMARY, 110);
@@ -64,9 +80,9 @@ void scr_receipt_draw(app_t *a)
     for (cs = app_sz_big(a, 88); cs > 40 && ui_text_w(&a->dl, a->s.tracking, cs, 1) > tw; cs -= 4)
         ;
     y += ui_text(&a->dl, tx, y, tw, a->s.tracking, cs, 1, t->text, AL_LEFT, 1) + 32;
-    y += ui_text(&a->dl, tx, y, tw, tr(a, "receipt.home"), app_sz(a, 34), 0, t->text, AL_LEFT, 0) +
+    y += ui_text(&a->dl, tx, y, tw, tr(a, pet ? "receipt.phome" : "receipt.home"), app_sz(a, 34), 0, t->text, AL_LEFT, 0) +
          24;
-    y += ui_text(&a->dl, tx, y, tw, tr(a, "receipt.secret"), app_sz(a, 30), 0, t->muted, AL_LEFT,
+    y += ui_text(&a->dl, tx, y, tw, tr(a, pet ? "receipt.psecret" : "receipt.secret"), app_sz(a, 30), 0, t->muted, AL_LEFT,
                  0);
 }
 

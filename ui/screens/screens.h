@@ -23,6 +23,13 @@ void scr_message_draw(app_t *a);
 void scr_message_act(app_t *a, int act);
 void scr_outofservice_draw(app_t *a);
 void scr_outofservice_act(app_t *a, int act);
+void scr_petitions_draw(app_t *a);
+void scr_petitions_act(app_t *a, int act);
+void scr_petition_draw(app_t *a);
+void scr_petition_act(app_t *a, int act);
+void scr_consent_draw(app_t *a);
+void scr_consent_act(app_t *a, int act);
+
 
 /* projects.c, shared with detail.c and review.c: */
 /* Toggles a project in the selection, or explains in s.notice why not. */

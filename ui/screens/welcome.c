@@ -1,14 +1,118 @@
-/* welcome.c - the attract screen: the campaign, "Touch to start", languages. */
+/* welcome.c - the attract screen: the campaign, "Touch to start", languages;
+ * with several campaigns open, a block and a big button each (the budget
+ * vote; the petitions, whose list comes next). */
 #include <stdio.h>
 
 #include "screens.h"
+
+/* One block of the choice: a kind line, a title, a text, the button
+ * (beside the words when there is room, else below). Returns its height;
+ * draws it when draw. */
+static int choice(app_t *a, int x, int y, int w, const char *kind, const char *title,
+                  const char *what, const char *label, const char *name, int act, int draw)
+{
+    const ui_theme_t *t = &a->theme;
+    int bw = app_button_w(a, label, BTN_PRIMARY, 440), bh, side, tw, h, y0 = y, ks = app_sz(a, 28);
+    int ts = app_sz_big(a, 40), ws = app_sz(a, 30);
+
+    side = w - 48 - bw - 32 >= 760;
+    if (bw > w - 48)
+        bw = w - 48;
+    tw = side ? w - 48 - bw - 32 : w - 48;
+    bh = app_button_h(a, label, bw, BTN_PRIMARY, 120);
+    h = 20 + ui_text_h(&a->dl, kind, ks, 0, tw, 0) + 4 + ui_text_h(&a->dl, title, ts, 1, tw, 0) +
+        (what[0] != '\0' ? 8 + ui_text_h(&a->dl, what, ws, 0, tw, 0) : 0) + 20;
+    if (!side)
+        h += bh + 20;
+    else if (h < bh + 40)
+        h = bh + 40;
+    if (!draw)
+        return h;
+    dl_rrect(&a->dl, (ui_rect_t){x, y, w, h}, 16, t->surface);
+    dl_ring(&a->dl, (ui_rect_t){x, y, w, h}, 16, 2, t->border);
+    y += 20;
+    y += ui_text(&a->dl, x + 24, y, tw, kind, ks, 0, t->muted, AL_LEFT, 0) + 4;
+    y += ui_text(&a->dl, x + 24, y, tw, title, ts, 1, t->text, AL_LEFT, 0);
+    if (what[0] != '\0')
+        y += 8 + ui_text(&a->dl, x + 24, y + 8, tw, what, ws, 0, t->text, AL_LEFT, 0);
+    y += 20;
+    if (side)
+        app_button(a, (ui_rect_t){x + w - 24 - bw, y0 + (h - bh) / 2, bw, bh}, label, name, act,
+                   BTN_PRIMARY, 1);
+    else
+        app_button(a, (ui_rect_t){x + 24, y, bw, bh}, label, name, act, BTN_PRIMARY, 1);
+    /* several buttons: Enter alone starts none of them */
+    a->dl.ctls[a->dl.nctl - 1].primary = 0;
+    return h;
+}
+
+/* Several campaigns open: what would you like to do? When the screen is
+ * short (large text), the welcome word and the language hint (the
+ * languages are at the top anyway) give way first, then the blocks' texts. */
+static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int draw)
+{
+    const ui_theme_t *t = &a->theme;
+    int gap = level > 0 ? 16 : 24, b = app_budget_index(a), np = app_n_petitions(a), i, pi = -1;
+    int y = y0;
+    char what[512], n[16];
+    const char *kv[] = {"n", n, NULL};
+
+    for (i = 0; i < a->n_camp; i++)
+        if (a->camp[i].pkg->kind == PKG_PETITION && pi < 0)
+            pi = i;
+    snprintf(n, sizeof n, "%d", np);
+    trf(a, what, sizeof what, np == 1 ? "welcome.pet.what.1" : "welcome.pet.what", kv);
+    if (level < 1)
+        y += (draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.kicker"), app_sz(a, 34), 0, t->muted,
+                             AL_CENTER, 0)
+                   : ui_text_h(&a->dl, tr(a, "welcome.kicker"), app_sz(a, 34), 0, w, 0)) + 8;
+    y += (draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1,
+                         t->text, AL_CENTER, 0)
+               : ui_text_h(&a->dl, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1, w, 0)) + gap;
+    if (b >= 0)
+        y += choice(a, x, y, w, tr(a, "welcome.budget.kind"), app_ptext(a, &a->camp[b].pkg->title),
+                    level < 3 ? tr(a, "welcome.budget.what") : "", tr(a, "welcome.budget.go"),
+                    NULL, ACT_CAMPAIGN + b, draw) + gap;
+    if (np > 0)
+        y += choice(a, x, y, w, tr(a, "welcome.pet.kind"),
+                    np == 1 ? app_ptext(a, &a->camp[pi].pkg->title) : tr(a, "welcome.pet.many"),
+                    level < 3 ? what : "", tr(a, "welcome.pet.go"), NULL, ACT_PETITIONS, draw) +
+             gap;
+    if (level < 2)
+        y += draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.lang_hint"), app_sz(a, 30), 0,
+                            t->muted, AL_CENTER, 0)
+                  : ui_text_h(&a->dl, tr(a, "welcome.lang_hint"), app_sz(a, 30), 0, w, 0);
+    return y - y0;
+}
+
+static void welcome_many(app_t *a)
+{
+    int top = app_top_bar(a), w = a->w - 2 * APP_MARGIN, x = APP_MARGIN, y, level, h = 0;
+
+    if (w > 1600) {
+        x += (w - 1600) / 2;
+        w = 1600;
+    }
+    for (level = 0; level < 3; level++)
+        if ((h = welcome_many_layout(a, x, 0, w, level, 0)) <= a->h - top - 32)
+            break;
+    y = top + (a->h - top - h) / 2;
+    if (y < top + 16)
+        y = top + 16;
+    welcome_many_layout(a, x, y, w, level, 1);
+}
 
 void scr_welcome_draw(app_t *a)
 {
     const ui_theme_t *t = &a->theme;
     int top, y, w = a->w - 2 * APP_MARGIN, tw, dw, bw, bh, content, gap, pass;
     const char *title = app_ptext(a, &a->pkg->title), *start = tr(a, "welcome.start");
+    const char *what = tr(a, a->pkg->kind == PKG_PETITION ? "welcome.pet.single" : "welcome.what");
 
+    if (a->n_camp > 1) {
+        welcome_many(a);
+        return;
+    }
     /* the whole screen starts (an unlabelled control: taps only, no focus) */
     dl_control(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, ACT_START, "", NULL, NULL, 1, 0);
     top = app_top_bar(a);
@@ -44,9 +148,9 @@ void scr_welcome_draw(app_t *a)
                             AL_CENTER, 0)
                   : ui_text_h(&a->dl, title, app_sz_big(a, 64), 1, tw, 0);
         y += gap;
-        y += draw ? ui_text(&a->dl, (a->w - dw) / 2, y, dw, tr(a, "welcome.what"), app_sz(a, 34),
+        y += draw ? ui_text(&a->dl, (a->w - dw) / 2, y, dw, what, app_sz(a, 34),
                             0, t->text, AL_CENTER, 0)
-                  : ui_text_h(&a->dl, tr(a, "welcome.what"), app_sz(a, 34), 0, dw, 0);
+                  : ui_text_h(&a->dl, what, app_sz(a, 34), 0, dw, 0);
         y += gap;
         if (draw)
             app_button(a, (ui_rect_t){(a->w - bw) / 2, y, bw, bh}, start, NULL, ACT_START,
@@ -62,6 +166,16 @@ void scr_welcome_draw(app_t *a)
 
 void scr_welcome_act(app_t *a, int act)
 {
-    if (act == ACT_START)
+    if (act == ACT_START && a->n_camp == 1 && a->pkg->kind == PKG_PETITION) {
+        a->s.page = 0;
+        app_go(a, SCR_PETITIONS);
+    } else if (act == ACT_START && a->n_camp == 1) {
         app_go(a, SCR_IDENTITY);
+    } else if (act >= ACT_CAMPAIGN && act < ACT_CAMPAIGN + a->n_camp) {
+        app_use_campaign(a, act - ACT_CAMPAIGN);
+        app_go(a, SCR_IDENTITY);
+    } else if (act == ACT_PETITIONS && app_n_petitions(a) > 0) {
+        a->s.page = 0;
+        app_go(a, SCR_PETITIONS);
+    }
 }
