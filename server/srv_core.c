@@ -5,11 +5,14 @@
  *   2. kiosk certificate of our authority 403 unknown-kiosk / kiosk-expired
  *   3. not revoked                        403 revoked-kiosk
  *   4. every signature (srv_verify.h:     422 bad-signature
- *      bundle_verify's checks, OpenSSL,  422 unsupported-item (petition
- *      every core)                           records: not stored yet)
+ *      bundle_verify's checks, OpenSSL,
+ *      every core)
  *   5. campaign is one of our packages,   422 unknown-campaign
  *      each ballot's territory, projects  422 inconsistent-ballot
- *      and day fit the package
+ *      and day fit the package; each      422 inconsistent-signature
+ *      petition record's canton and day   422 unsupported-item (ballots
+ *      fit it                                 for a petition, signatures
+ *                                             for a budget vote)
  *   6. one store transaction              409 conflict / 507 / 503
  * Nothing is stored before step 6, and step 6 is all or nothing (D1).
  * (S3) Logs and refusal details name kiosks, bundles, ballot ids and item
@@ -34,6 +37,7 @@
 #include "day.h"
 #include "hex.h"
 #include "key.h"
+#include "petition.h"
 #include "pkg.h"
 #include "report.h"
 #include "srv_verify.h"
@@ -47,6 +51,10 @@ typedef struct srv_campaign_s {
     size_t file_len;
     uint8_t file_sha[32];
     uint8_t track_key[32];
+    /* the last petition counter, valid while the campaign holds cache_n records */
+    int64_t cache_n;
+    petition_count_t cache;
+    int cached;
 } srv_campaign_t;
 
 struct srv_s {
@@ -448,6 +456,17 @@ static srv_campaign_t *find_campaign(srv_t *s, const char *id)
     return NULL;
 }
 
+/* The id of canton `id` as the package spells it (owned by p), or NULL. */
+static const char *canton_of(const pkg_t *p, const char *id)
+{
+    int i;
+
+    for (i = 0; i < p->n_cantons; i++)
+        if (strcmp(p->cantons[i].id, id) == 0)
+            return p->cantons[i].id;
+    return NULL;
+}
+
 /* Step 5: the ballot fits the campaign's package (territory, projects of
  * that territory, day within the polls). */
 static int ballot_fits(const pkg_t *p, const ballot_t *b, char *why, size_t whylen)
@@ -486,6 +505,7 @@ static char *ack_json(const uint8_t digest[32], const char *campaign, const uint
     cJSON_AddNumberToObject(o, "reports", (double)h->reports);
     hex_encode(h->ids_digest, 32, hex);
     cJSON_AddStringToObject(o, "ballot_ids_digest", hex);
+    cJSON_AddNumberToObject(o, "signatures", (double)h->signatures);
     t = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return t;
@@ -500,6 +520,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     srv_ballot_t *ballots = NULL;
     srv_reg_t *regs = NULL;
     const uint8_t **reports = NULL;
+    srv_sig_t *sigs = NULL;
     srv_bundle_items_t items;
     srv_held_t held;
     uint8_t digest[32];
@@ -547,22 +568,27 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
                           detail, kiosk.pub.id);
     }
     set_kiosk(res, kiosk.pub.id);
-    if (b.n_signatures > 0) {
-        /* petitions are not served yet: refuse rather than drop the records */
-        snprintf(detail, sizeof detail, "%u petition signature records: this server does not"
-                 " store petitions yet", (unsigned)b.n_signatures);
-        return srv_refuse(s, res, 422, "unsupported-item", detail, kiosk.pub.id);
-    }
     /* 5. the campaign */
     c = find_campaign(s, b.campaign);
     if (c == NULL) {
         snprintf(detail, sizeof detail, "campaign %s is not served here", b.campaign);
         return srv_refuse(s, res, 422, "unknown-campaign", detail, kiosk.pub.id);
     }
+    if (b.n_signatures > 0 && c->pkg->kind != PKG_PETITION) {
+        snprintf(detail, sizeof detail, "%u petition signature records for campaign %s, a"
+                 " budget vote", (unsigned)b.n_signatures, c->pkg->id);
+        return srv_refuse(s, res, 422, "unsupported-item", detail, kiosk.pub.id);
+    }
+    if (b.n_ballots > 0 && c->pkg->kind != PKG_BUDGET) {
+        snprintf(detail, sizeof detail, "%u ballots for campaign %s, a petition",
+                 (unsigned)b.n_ballots, c->pkg->id);
+        return srv_refuse(s, res, 422, "unsupported-item", detail, kiosk.pub.id);
+    }
     ballots = calloc(b.n_ballots ? b.n_ballots : 1, sizeof *ballots);
     regs = calloc(b.n_register ? b.n_register : 1, sizeof *regs);
     reports = calloc(b.n_reports ? b.n_reports : 1, sizeof *reports);
-    if (ballots == NULL || regs == NULL || reports == NULL) {
+    sigs = calloc(b.n_signatures ? b.n_signatures : 1, sizeof *sigs);
+    if (ballots == NULL || regs == NULL || reports == NULL || sigs == NULL) {
         srv_refuse(s, res, 503, "out-of-memory", "the server is out of memory", kiosk.pub.id);
         goto out;
     }
@@ -603,6 +629,35 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     }
     for (i = 0; i < b.n_reports; i++)
         reports[i] = bundle_report_at(&b, (uint32_t)i);
+    for (i = 0; i < b.n_signatures; i++) {
+        const uint8_t *rec = bundle_signature_at(&b, (uint32_t)i);
+        petition_t pt;
+        char hex[33];
+
+        hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, hex);
+        if (petition_decode(rec, PETITION_LEN, &pt, why, sizeof why) != 0) {
+            srv_refuse(s, res, 400, "malformed", "signature section", kiosk.pub.id);
+            goto out;
+        }
+        if (strcmp(pt.campaign, c->pkg->id) != 0 || pt.day < c->pkg->opens ||
+            pt.day > c->pkg->closes || canton_of(c->pkg, pt.canton) == NULL) {
+            snprintf(detail, sizeof detail, "signature %s: %s", hex,
+                     strcmp(pt.campaign, c->pkg->id) != 0 ? "of another campaign"
+                     : canton_of(c->pkg, pt.canton) == NULL ? "canton not in the package"
+                                                           : "day outside the polls");
+            srv_refuse(s, res, 422, "inconsistent-signature", detail, kiosk.pub.id);
+            goto out;
+        }
+        sigs[i].id = rec + PETITION_OFF_ID;
+        sigs[i].bytes = rec;
+        sigs[i].pseudonym = rec + 90;
+        sigs[i].canton = canton_of(c->pkg, pt.canton);
+        sigs[i].day = pt.day;
+        if (track_code(c->track_key, pt.id, sigs[i].track) != 0) {
+            srv_refuse(s, res, 503, "crypto", "tracking code", kiosk.pub.id);
+            goto out;
+        }
+    }
     /* 6. one transaction */
     key_sha256(buf, len, digest);
     memset(&items, 0, sizeof items);
@@ -617,6 +672,9 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     items.ballots = ballots;
     items.registers = regs;
     items.reports = reports;
+    items.n_signatures = b.n_signatures;
+    items.signatures = sigs;
+    items.kiosk_pub = kiosk.pub.pub;
     pthread_mutex_lock(&s->lock);
     rc = srv_store_put_bundle(s->store, &items, &res->added, why, sizeof why);
     if (rc == 0)
@@ -645,6 +703,178 @@ out:
     free(ballots);
     free(regs);
     free(reports);
+    free(sigs);
+    return res->status;
+}
+
+/* --- petition counters ----------------------------------------------------- */
+
+typedef struct collect_s {
+    petition_item_t *items;
+    uint8_t *recs;
+    size_t *key_of;             /* items[i]'s kiosk: keys[key_of[i]] */
+    size_t n, cap;
+    key_pub_t *keys;
+    size_t n_keys, cap_keys;
+} collect_t;
+
+static int collect_row(void *arg, const uint8_t *rec, size_t len, const uint8_t *pub,
+                       size_t pub_len)
+{
+    collect_t *c = arg;
+    key_pub_t k;
+    size_t i;
+
+    if (len != PETITION_LEN || pub_len != KEY_PUB_LEN || key_pub_from_point(pub, &k) != 0)
+        return BN_ECORRUPT;
+    for (i = 0; i < c->n_keys; i++)
+        if (memcmp(c->keys[i].pub, pub, KEY_PUB_LEN) == 0)
+            break;
+    if (i == c->n_keys) {
+        if (c->n_keys == c->cap_keys) {
+            size_t cap = c->cap_keys ? 2 * c->cap_keys : 16;
+            key_pub_t *t = realloc(c->keys, cap * sizeof *t);
+
+            if (t == NULL)
+                return BN_ENOMEM;
+            c->keys = t;
+            c->cap_keys = cap;
+        }
+        c->keys[c->n_keys++] = k;
+    }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 256;
+        petition_item_t *t = realloc(c->items, cap * sizeof *t);
+        uint8_t *r;
+
+        if (t == NULL)
+            return BN_ENOMEM;
+        c->items = t;
+        r = realloc(c->recs, cap * PETITION_LEN);
+        if (r == NULL)
+            return BN_ENOMEM;
+        c->recs = r;
+        {
+            size_t *ko = realloc(c->key_of, cap * sizeof *ko);
+
+            if (ko == NULL)
+                return BN_ENOMEM;
+            c->key_of = ko;
+        }
+        c->cap = cap;
+    }
+    memcpy(c->recs + c->n * PETITION_LEN, rec, PETITION_LEN);
+    c->items[c->n].len = PETITION_LEN;
+    c->key_of[c->n] = i; /* keys may still move (realloc): pointers at the end */
+    c->n++;
+    return 0;
+}
+
+static void pair_row(void *arg, const uint8_t *a, const uint8_t *b, int64_t persons)
+{
+    cJSON *o = cJSON_CreateObject();
+    char hex[65];
+
+    hex_encode(a, 32, hex);
+    cJSON_AddStringToObject(o, "kiosk_a", hex);
+    hex_encode(b, 32, hex);
+    cJSON_AddStringToObject(o, "kiosk_b", hex);
+    cJSON_AddNumberToObject(o, "persons", (double)persons);
+    cJSON_AddItemToArray(arg, o);
+}
+
+/* petition_count over every record held for c (under s->lock), cached while
+ * the number of records does not change. */
+static int counter_of(srv_t *s, srv_campaign_t *c, petition_count_t *out)
+{
+    collect_t col;
+    int64_t n;
+    size_t i;
+    int rc;
+
+    memset(&col, 0, sizeof col);
+    rc = srv_store_petition_total(s->store, c->pkg->id, &n);
+    if (rc != 0)
+        return rc;
+    if (c->cached && c->cache_n == n) {
+        *out = c->cache;
+        return 0;
+    }
+    rc = srv_store_petition_each(s->store, c->pkg->id, collect_row, &col);
+    if (rc == 0) {
+        for (i = 0; i < col.n; i++) {
+            col.items[i].rec = col.recs + i * PETITION_LEN;
+            col.items[i].kiosk = &col.keys[col.key_of[i]];
+        }
+        rc = petition_count(c->pkg, col.items, col.n, out);
+    }
+    if (rc == 0) {
+        c->cache = *out;
+        c->cache_n = n;
+        c->cached = 1;
+    }
+    free(col.items);
+    free(col.recs);
+    free(col.key_of);
+    free(col.keys);
+    return rc;
+}
+
+int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res)
+{
+    srv_campaign_t *c = find_campaign(s, id);
+    petition_count_t pc;
+    cJSON *o = NULL, *pairs;
+    char d[DAY_TEXT_LEN + 1];
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    set_kiosk(res, NULL);
+    if (c == NULL || c->pkg->kind != PKG_PETITION) {
+        res->status = 404;
+        res->body = error_json("not-found", c == NULL ? "no such campaign here"
+                                                      : "this campaign is not a petition");
+        return res->status;
+    }
+    o = cJSON_CreateObject();
+    pairs = cJSON_CreateArray();
+    pthread_mutex_lock(&s->lock);
+    rc = counter_of(s, c, &pc);
+    if (rc == 0)
+        rc = srv_store_petition_pairs(s->store, c->pkg->id, pair_row, pairs);
+    pthread_mutex_unlock(&s->lock);
+    if (rc != 0 || o == NULL || pairs == NULL) {
+        cJSON_Delete(o);
+        cJSON_Delete(pairs);
+        res->status = 503;
+        res->body = error_json("store", bn_strerror(rc ? rc : BN_ENOMEM));
+        return res->status;
+    }
+    cJSON_AddStringToObject(o, "campaign", c->pkg->id);
+    cJSON_AddNumberToObject(o, "signatures", (double)pc.valid);
+    cJSON_AddNumberToObject(o, "cantons", pc.cantons);
+    cJSON_AddNumberToObject(o, "threshold", c->pkg->petition.threshold);
+    cJSON_AddNumberToObject(o, "min_cantons", c->pkg->petition.min_cantons);
+    day_format(c->pkg->opens, d);
+    cJSON_AddStringToObject(o, "opens", d);
+    day_format(c->pkg->closes, d);
+    cJSON_AddStringToObject(o, "closes", d);
+    cJSON_AddBoolToObject(o, "reached", pc.reached);
+    if (pc.reached) {
+        day_format(pc.reached_on, d);
+        cJSON_AddStringToObject(o, "reached_on", d);
+    } else {
+        cJSON_AddNullToObject(o, "reached_on");
+    }
+    cJSON_AddNumberToObject(o, "days_left", s->today > c->pkg->closes ? 0
+                            : (double)(c->pkg->closes - (s->today > c->pkg->opens
+                                                         ? s->today : c->pkg->opens) + 1));
+    cJSON_AddNumberToObject(o, "duplicates", (double)pc.duplicates);
+    cJSON_AddItemToObject(o, "duplicate_kiosk_pairs", pairs);
+    cJSON_AddNumberToObject(o, "invalid", (double)(pc.invalid + pc.outside + pc.unknown_canton));
+    res->body = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    res->status = res->body != NULL ? 200 : 503;
     return res->status;
 }
 

@@ -50,10 +50,15 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res);
 int srv_refuse(srv_t *s, srv_result_t *res, int status, const char *error,
                const char *detail, const uint8_t *kiosk);
 
-/* Tracking code lookup: 1 counted, 0 not found, BN_ECHECK (mistyped: the
+/* Tracking code lookup (ballots and petition signatures): 1 counted, 0 not found, BN_ECHECK (mistyped: the
  * check character does not match), BN_EFORMAT (not a code). canon gets the
  * canonical form when the code parses. */
 int srv_receipt(srv_t *s, const char *typed, char canon[15]);
+
+/* GET /v1/petitions/ID/counter: 200 and the counter JSON (docs/api.md),
+ * from petition_count over every record held; 404 if ID is not a petition
+ * served here. Returns res->status. */
+int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res);
 
 /* Pseudonym reservation by the kiosk whose TLS client certificate is
  * cert_der (NULL: none was presented); body is JSON

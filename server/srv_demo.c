@@ -117,22 +117,34 @@ int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
         if ((rc = key_save(kiosk, path)) != 0)
             goto io;
     }
-    snprintf(path, sizeof path, "%s/campaigns/demo-budget.json", assets);
-    if ((rc = pkg_read_file(path, &json, &json_len, why, whylen)) != 0 ||
-        (rc = pkg_sign((const char *)json, json_len, &as, &signed_pkg, &signed_len, why,
-                       whylen)) != 0)
-        goto out;
-    if ((rc = srv_write_file(dir, "bp35-demo.bpkg", signed_pkg, signed_len, 0644)) != 0)
-        goto io;
-    if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0)
-        goto out;
-    hex_encode(secret, 32, hexs);
-    strcat(hexs, "\n");
-    memset(secret, 0, sizeof secret);
-    rc = srv_write_file(dir, "bp35-demo.secret", hexs, 65, 0600);
-    memset(hexs, 0, sizeof hexs);
-    if (rc != 0)
-        goto io;
+    for (i = 0; i < 2; i++) {
+        static const char *const json_name[2] = {"demo-budget.json", "demo-petition.json"};
+        static const char *const id[2] = {"bp35-demo", "pet35-demo"};
+        char name[64];
+
+        free(json);
+        free(signed_pkg);
+        json = NULL;
+        signed_pkg = NULL;
+        snprintf(path, sizeof path, "%s/campaigns/%s", assets, json_name[i]);
+        if ((rc = pkg_read_file(path, &json, &json_len, why, whylen)) != 0 ||
+            (rc = pkg_sign((const char *)json, json_len, &as, &signed_pkg, &signed_len, why,
+                           whylen)) != 0)
+            goto out;
+        snprintf(name, sizeof name, "%s.bpkg", id[i]);
+        if ((rc = srv_write_file(dir, name, signed_pkg, signed_len, 0644)) != 0)
+            goto io;
+        if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0)
+            goto out;
+        hex_encode(secret, 32, hexs);
+        strcat(hexs, "\n");
+        memset(secret, 0, sizeof secret);
+        snprintf(name, sizeof name, "%s.secret", id[i]);
+        rc = srv_write_file(dir, name, hexs, 65, 0600);
+        memset(hexs, 0, sizeof hexs);
+        if (rc != 0)
+            goto io;
+    }
     goto out;
 io:
     rc = bn_fail(why, whylen, rc, "%s: cannot write its files", dir);

@@ -7,6 +7,8 @@
  *   DIR/server.key, server.crt server certificate for host name "localhost"
  *   DIR/bp35-demo.bpkg         assets/campaigns/demo-budget.json, signed
  *   DIR/bp35-demo.secret       a random campaign secret (64 hex digits, 0600)
+ *   DIR/pet35-demo.bpkg        assets/campaigns/demo-petition.json, signed
+ *   DIR/pet35-demo.secret      its random campaign secret
  *   DIR/kiosks/kiosk-N.key     kiosk keys (N = 1, 2), and kiosk-N.crt (PEM)
  *   DIR/kiosks/kiosk-N.crt     issued to "kiosk-35238-0N" */
 #ifndef SRV_DEMO_H

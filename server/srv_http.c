@@ -216,6 +216,22 @@ static enum MHD_Result get_route(struct MHD_Connection *c, req_t *r, srv_t *srv,
                                         "not published a revocation list\"}");
         return send_buf(c, r, 200, "application/octet-stream", b, len);
     }
+    if (strncmp(url, "/v1/petitions/", 14) == 0) {
+        const char *id = url + 14, *slash = strchr(id, '/');
+        char cid[32];
+        srv_result_t res;
+
+        if (slash == NULL || strcmp(slash, "/counter") != 0 || slash - id < 1 ||
+            slash - id >= (ptrdiff_t)sizeof cid)
+            return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"no such route\"}");
+        memcpy(cid, id, (size_t)(slash - id));
+        cid[slash - id] = 0;
+        snprintf(r->path, sizeof r->path, "/v1/petitions/*/counter");
+        srv_petition_counter(srv, cid, &res);
+        ret = send_json(c, r, res.status, res.body);
+        srv_result_free(&res);
+        return ret;
+    }
     if (strncmp(url, "/v1/receipts/", 13) == 0) {
         snprintf(r->path, sizeof r->path, "/v1/receipts/*");
         return receipt_json(c, r, srv, url + 13);

@@ -12,6 +12,12 @@
  *              to any ballot (secrecy invariant 1).
  *   reports    closing reports (campaign, kiosk, SHA-256 of the report) PK.
  *   bundles    bundle digest (PK) -> campaign, kiosk, day, acknowledgement.
+ *   petitions  petition signature records: signature id (PK), campaign, kiosk
+ *              key id, pseudonym (de-duplication across kiosks), canton,
+ *              day, tracking code, the signed record (identity sealed to
+ *              the authority, secrecy invariant 5); WITHOUT ROWID.
+ *   kiosk_keys kiosk key id (PK) -> public key, to re-verify and count the
+ *              petition records (petition_count).
  *   reserve    pseudonym reservations (campaign, pseudonym) PK, kiosk, day.
  *   kiosks     (kiosk, campaign) -> last upload time (seconds).
  *   refusals   time, reason, kiosk (if known), detail; never a choice.
@@ -54,6 +60,15 @@ typedef struct srv_reg_s {
     int offline;
 } srv_reg_t;
 
+typedef struct srv_sig_s {
+    const uint8_t *id;          /* 16 bytes: the signature id */
+    const uint8_t *bytes;       /* PETITION_LEN bytes */
+    const uint8_t *pseudonym;   /* 32 bytes */
+    const char *canton;
+    uint32_t day;
+    char track[16];
+} srv_sig_t;
+
 typedef struct srv_bundle_items_s {
     const char *campaign;
     const uint8_t *kiosk;       /* key id, 32 bytes */
@@ -64,11 +79,14 @@ typedef struct srv_bundle_items_s {
     const srv_ballot_t *ballots;
     const srv_reg_t *registers;
     const uint8_t *const *reports; /* REPORT_LEN bytes each */
+    size_t n_signatures;
+    const srv_sig_t *signatures;
+    const uint8_t *kiosk_pub;   /* KEY_PUB_LEN bytes, kept when n_signatures > 0 */
 } srv_bundle_items_t;
 
 /* What the store holds from one kiosk for one campaign. */
 typedef struct srv_held_s {
-    int64_t ballots, registers, reports;
+    int64_t ballots, registers, reports, signatures;
     uint8_t ids_digest[32];     /* SHA-256("borne-ballot-ids-v1" || sorted ids) */
 } srv_held_t;
 
@@ -88,12 +106,30 @@ int srv_store_put_ack(srv_store_t *s, const uint8_t digest[32], const char *camp
 int srv_store_held(srv_store_t *s, const char *campaign, const uint8_t kiosk[32],
                    srv_held_t *out);
 
-/* 1 if a ballot with this tracking code is held, 0 if not, or BN_E*. */
+/* Every petition record held for `campaign`, with its kiosk's public key:
+ * row(arg, record, len, kiosk_pub) for each, in signature-id order. */
+int srv_store_petition_each(srv_store_t *s, const char *campaign,
+                            int (*row)(void *arg, const uint8_t *rec, size_t len,
+                                       const uint8_t *pub, size_t pub_len),
+                            void *arg);
+
+/* Number of petition records held for `campaign` (all kiosks). */
+int srv_store_petition_total(srv_store_t *s, const char *campaign, int64_t *n);
+
+/* Persons (pseudonyms) who signed `campaign` at more than one kiosk, as
+ * pairs of kiosks: pair(arg, kiosk_a, kiosk_b, persons), kiosk_a < kiosk_b. */
+int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
+                             void (*pair)(void *arg, const uint8_t *a, const uint8_t *b,
+                                          int64_t persons),
+                             void *arg);
+
+/* 1 if a ballot or a petition signature with this tracking code is held,
+ * 0 if not, or BN_E*. */
 int srv_store_has_track(srv_store_t *s, const char *track);
 
 /* Atomic reservation: 1 if reserved for this kiosk (now, or already by the
  * same kiosk and not yet in the register), 0 if another kiosk reserved it or
- * a register entry holds the pseudonym, or BN_E*. */
+ * a register entry or a petition signature holds the pseudonym, or BN_E*. */
 int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
                       const uint8_t kiosk[32], uint32_t day);
 

@@ -22,9 +22,10 @@
 
 #include "bn_err.h"
 #include "hex.h"
+#include "petition.h"
 #include "report.h"
 
-#define SRV_SCHEMA_VERSION 1
+#define SRV_SCHEMA_VERSION 2
 
 struct srv_store_s {
     sqlite3 *db;
@@ -47,6 +48,18 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS bundles ("
     " digest BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
     " day INTEGER NOT NULL, ack TEXT NOT NULL) WITHOUT ROWID;"
+    /* (S4) petition signatures (invariant 5): the signed record as sent
+     * (identity sealed to the authority), the pseudonym for de-duplication
+     * across kiosks, the day only; key order (random signature ids) */
+    "CREATE TABLE IF NOT EXISTS petitions ("
+    " id BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
+    " pseudonym BLOB NOT NULL, canton TEXT NOT NULL, day INTEGER NOT NULL,"
+    " track TEXT NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS petitions_kiosk ON petitions(campaign, kiosk);"
+    "CREATE INDEX IF NOT EXISTS petitions_person ON petitions(campaign, pseudonym, kiosk);"
+    "CREATE INDEX IF NOT EXISTS petitions_track ON petitions(track);"
+    "CREATE TABLE IF NOT EXISTS kiosk_keys ("
+    " kiosk BLOB PRIMARY KEY, pub BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS reserve ("
     " campaign TEXT NOT NULL, pseudonym BLOB NOT NULL, kiosk BLOB NOT NULL,"
     " day INTEGER NOT NULL, PRIMARY KEY (campaign, pseudonym)) WITHOUT ROWID;"
@@ -124,7 +137,7 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
     if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
         goto out;
     if ((rc = exec(s, schema, why, whylen)) != 0 ||
-        (rc = exec(s, "PRAGMA user_version = 1", why, whylen)) != 0) {
+        (rc = exec(s, "PRAGMA user_version = 2", why, whylen)) != 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         goto out;
     }
@@ -220,6 +233,68 @@ static int put_one(srv_store_t *s, sqlite3_stmt *ins, sqlite3_stmt *same)
     return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
 }
 
+/* The petition records of a bundle and the kiosk's public key, inside the
+ * caller's transaction; *n gets the number of new records. (D2) as for
+ * ballots: a signature id held with the same bytes is skipped, with other
+ * bytes BN_EEXISTS. */
+static int put_signatures(srv_store_t *s, const srv_bundle_items_t *b, size_t *n, char *why,
+                          size_t whylen)
+{
+    sqlite3_stmt *ins = NULL, *same = NULL, *key = NULL;
+    char hex[33];
+    size_t i;
+    int rc = 0;
+
+    if (b->n_signatures == 0)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO petitions VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM petitions WHERE id = ? AND record = ?", -1,
+                           &same, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO kiosk_keys VALUES (?, ?)", -1, &key,
+                           NULL) != SQLITE_OK) {
+        rc = bn_fail(why, whylen, BN_ESTORE, "prepare: %s", sqlite3_errmsg(s->db));
+        goto out;
+    }
+    sqlite3_bind_blob(key, 1, b->kiosk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(key, 2, b->kiosk_pub, KEY_PUB_LEN, SQLITE_STATIC);
+    if ((rc = sqlite3_step(key)) != SQLITE_DONE) {
+        rc = bn_fail(why, whylen, map_rc(rc) ? map_rc(rc) : BN_ESTORE, "kiosk_keys: %s",
+                     sqlite3_errmsg(s->db));
+        goto out;
+    }
+    for (i = 0; i < b->n_signatures; i++) {
+        const srv_sig_t *x = &b->signatures[i];
+
+        sqlite3_bind_blob(ins, 1, x->id, 16, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 3, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 4, x->pseudonym, 32, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, x->canton, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 6, x->day);
+        sqlite3_bind_text(ins, 7, x->track, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 8, x->bytes, PETITION_LEN, SQLITE_STATIC);
+        sqlite3_bind_blob(same, 1, x->id, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(same, 2, x->bytes, PETITION_LEN, SQLITE_STATIC);
+        rc = put_one(s, ins, same);
+        if (rc < 0) {
+            hex_encode(x->id, 16, hex);
+            rc = rc == BN_EEXISTS
+                     ? bn_fail(why, whylen, rc, "signature %s: another record with this id is"
+                               " held", hex)
+                     : bn_fail(why, whylen, rc, "signature %s: %s", hex, sqlite3_errmsg(s->db));
+            goto out;
+        }
+        *n += (size_t)rc;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(same);
+    sqlite3_finalize(key);
+    return rc;
+}
+
 int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *added,
                          char *why, size_t whylen)
 {
@@ -312,6 +387,8 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
         }
         n += (size_t)rc;
     }
+    if ((rc = put_signatures(s, b, &n, why, whylen)) != 0)
+        goto out;
     sqlite3_bind_blob(ik, 1, b->kiosk, 32, SQLITE_STATIC);
     sqlite3_bind_text(ik, 2, b->campaign, -1, SQLITE_STATIC);
     sqlite3_bind_int64(ik, 3, b->now);
@@ -386,7 +463,10 @@ int srv_store_held(srv_store_t *s, const char *campaign, const uint8_t kiosk[32]
     if ((rc = count(s, "SELECT count(*) FROM register WHERE campaign = ?1 AND kiosk = ?2",
                     campaign, kiosk, &out->registers)) != 0 ||
         (rc = count(s, "SELECT count(*) FROM reports WHERE campaign = ?1 AND kiosk = ?2",
-                    campaign, kiosk, &out->reports)) != 0)
+                    campaign, kiosk, &out->reports)) != 0 ||
+        (rc = count(s, "SELECT count(*) FROM petitions INDEXED BY petitions_kiosk"
+                    " WHERE campaign = ?1 AND kiosk = ?2", campaign, kiosk,
+                    &out->signatures)) != 0)
         return rc;
     rc = sqlite3_prepare_v2(s->db, "SELECT id FROM ballots INDEXED BY ballots_kiosk"
                             " WHERE campaign = ? AND kiosk = ? ORDER BY id", -1, &st, NULL);
@@ -438,22 +518,79 @@ int srv_store_has_track(srv_store_t *s, const char *track)
     int64_t n;
     int rc = count(s, "SELECT count(*) FROM ballots WHERE track = ?1", track, NULL, &n);
 
+    if (rc == 0 && n == 0)
+        rc = count(s, "SELECT count(*) FROM petitions WHERE track = ?1", track, NULL, &n);
     return rc != 0 ? rc : n > 0;
+}
+
+int srv_store_petition_each(srv_store_t *s, const char *campaign,
+                            int (*row)(void *arg, const uint8_t *rec, size_t len,
+                                       const uint8_t *pub, size_t pub_len),
+                            void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT p.record, k.pub FROM petitions p LEFT JOIN"
+                                " kiosk_keys k ON k.kiosk = p.kiosk WHERE p.campaign = ?"
+                                " ORDER BY p.id", -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int r = row(arg, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                        sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+
+            if (r != 0) {
+                sqlite3_finalize(st);
+                return r;
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+int srv_store_petition_total(srv_store_t *s, const char *campaign, int64_t *n)
+{
+    return count(s, "SELECT count(*) FROM petitions WHERE campaign = ?1", campaign, NULL, n);
+}
+
+int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
+                             void (*pair)(void *arg, const uint8_t *a, const uint8_t *b,
+                                          int64_t persons),
+                             void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "WITH k AS (SELECT DISTINCT pseudonym, kiosk FROM petitions WHERE campaign = ?1)"
+        " SELECT a.kiosk, b.kiosk, count(*) FROM k a JOIN k b ON a.pseudonym = b.pseudonym"
+        " AND a.kiosk < b.kiosk GROUP BY a.kiosk, b.kiosk ORDER BY a.kiosk, b.kiosk",
+        -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+            if (sqlite3_column_bytes(st, 0) == 32 && sqlite3_column_bytes(st, 1) == 32)
+                pair(arg, sqlite3_column_blob(st, 0), sqlite3_column_blob(st, 1),
+                     sqlite3_column_int64(st, 2));
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
 }
 
 int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
                       const uint8_t kiosk[32], uint32_t day)
 {
     /* (R1) One statement decides: inserted only when nobody reserved the
-     * pseudonym and no register entry (an upload, maybe from an offline
-     * kiosk) holds it. The caller serialises calls; SQLite's write lock
+     * pseudonym and no register entry nor petition signature (an upload,
+     * maybe from an offline kiosk) holds it. The caller serialises calls; SQLite's write lock
      * would serialise them between processes too. A kiosk asking again for
      * its own reservation (a retry after a lost answer) gets "reserved"
      * again while no register entry holds the pseudonym. */
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db,
         "INSERT OR IGNORE INTO reserve SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS"
-        " (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2)", -1, &st, NULL);
+        " (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2) AND NOT EXISTS"
+        " (SELECT 1 FROM petitions WHERE campaign = ?1 AND pseudonym = ?2)", -1, &st, NULL);
 
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
@@ -470,7 +607,8 @@ int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudo
         return 1;
     rc = sqlite3_prepare_v2(s->db,
         "SELECT 1 FROM reserve WHERE campaign = ?1 AND pseudonym = ?2 AND kiosk = ?3"
-        " AND NOT EXISTS (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2)",
+        " AND NOT EXISTS (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2)"
+        " AND NOT EXISTS (SELECT 1 FROM petitions WHERE campaign = ?1 AND pseudonym = ?2)",
         -1, &st, NULL);
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
@@ -538,6 +676,7 @@ static void row_campaign(void *arg, sqlite3_stmt *st)
     cJSON_AddNumberToObject(o, "register", (double)sqlite3_column_int64(st, 2));
     cJSON_AddNumberToObject(o, "reports", (double)sqlite3_column_int64(st, 3));
     cJSON_AddNumberToObject(o, "duplicate_pseudonyms", (double)sqlite3_column_int64(st, 4));
+    cJSON_AddNumberToObject(o, "signatures", (double)sqlite3_column_int64(st, 5));
     cJSON_AddItemToArray(arg, o);
 }
 
@@ -552,6 +691,7 @@ static void row_kiosk(void *arg, sqlite3_stmt *st)
     cJSON_AddNumberToObject(o, "ballots", (double)sqlite3_column_int64(st, 2));
     cJSON_AddNumberToObject(o, "register", (double)sqlite3_column_int64(st, 3));
     cJSON_AddNumberToObject(o, "last_upload", (double)sqlite3_column_int64(st, 4));
+    cJSON_AddNumberToObject(o, "signatures", (double)sqlite3_column_int64(st, 5));
     cJSON_AddItemToArray(arg, o);
 }
 
@@ -574,20 +714,24 @@ int srv_store_metrics(srv_store_t *s, char **json)
     ref = cJSON_AddObjectToObject(root, "refusals");
     rc = each_row(s,
         "WITH c(campaign) AS (SELECT campaign FROM ballots UNION SELECT campaign FROM register"
-        " UNION SELECT campaign FROM reports UNION SELECT campaign FROM secrets)"
+        " UNION SELECT campaign FROM reports UNION SELECT campaign FROM secrets"
+        " UNION SELECT campaign FROM petitions)"
         " SELECT c.campaign,"
         " (SELECT count(*) FROM ballots b WHERE b.campaign = c.campaign),"
         " (SELECT count(*) FROM register r WHERE r.campaign = c.campaign),"
         " (SELECT count(*) FROM reports p WHERE p.campaign = c.campaign),"
         " (SELECT count(*) FROM (SELECT pseudonym FROM register r WHERE r.campaign = c.campaign"
-        "   GROUP BY pseudonym HAVING count(*) > 1))"
+        "   GROUP BY pseudonym HAVING count(*) > 1)),"
+        " (SELECT count(*) FROM petitions s WHERE s.campaign = c.campaign)"
         " FROM c ORDER BY c.campaign", row_campaign, camps);
     if (rc == 0)
         rc = each_row(s,
             "SELECT k.kiosk, k.campaign,"
             " (SELECT count(*) FROM ballots b WHERE b.campaign = k.campaign AND b.kiosk = k.kiosk),"
             " (SELECT count(*) FROM register r WHERE r.campaign = k.campaign AND r.kiosk = k.kiosk),"
-            " k.last_upload FROM kiosks k ORDER BY k.kiosk, k.campaign", row_kiosk, kiosks);
+            " k.last_upload,"
+            " (SELECT count(*) FROM petitions s WHERE s.campaign = k.campaign AND s.kiosk = k.kiosk)"
+            " FROM kiosks k ORDER BY k.kiosk, k.campaign", row_kiosk, kiosks);
     if (rc == 0)
         rc = each_row(s, "SELECT reason, count(*) FROM refusals GROUP BY reason ORDER BY reason",
                       row_refusal, ref);

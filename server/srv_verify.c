@@ -14,6 +14,7 @@
 #include "bn_err.h"
 #include "hex.h"
 #include "key.h"
+#include "petition.h"
 #include "report.h"
 
 /* n/2 for P-256: a signature with s above it is the high-s twin, refused (key.h). */
@@ -69,9 +70,12 @@ int srv_verify_msg(const key_pub_t *p, const uint8_t *msg, size_t len, const uin
     return rc;
 }
 
+/* A ballot or a petition signature record: where its kiosk key id sits and
+ * how many bytes the kiosk signed (the signature follows them). */
 typedef struct item_s {
     const uint8_t *p;
     size_t len;
+    size_t kid_off, signed_len;
 } item_t;
 
 typedef struct job_s {
@@ -83,7 +87,7 @@ typedef struct job_s {
     int rc;
 } job_t;
 
-/* Verifies ballots first, step, first + step, ...: kiosk id and signature. */
+/* Verifies items first, step, first + step, ...: kiosk id and signature. */
 static void *work(void *arg)
 {
     job_t *j = arg;
@@ -101,11 +105,11 @@ static void *work(void *arg)
         const item_t *it = &j->items[i];
         int rc;
 
-        /* bundle_decode already decoded every ballot strictly */
-        if (memcmp(it->p + 28, j->kiosk_id, KEY_ID_LEN) != 0)
+        /* bundle_decode already decoded every ballot and record strictly */
+        if (memcmp(it->p + it->kid_off, j->kiosk_id, KEY_ID_LEN) != 0)
             rc = BN_EWRONGKEY;
         else
-            rc = verify_ctx(ctx, it->p, it->len - KEY_SIG_LEN, it->p + it->len - KEY_SIG_LEN);
+            rc = verify_ctx(ctx, it->p, it->signed_len, it->p + it->signed_len);
         if (rc != 0) {
             j->rc = rc;
             j->bad = i;
@@ -130,14 +134,12 @@ int srv_verify_bundle(const uint8_t *buf, size_t len, const uint8_t *ca_der, siz
     job_t jobs[MAX_THREADS];
     pthread_t th[MAX_THREADS];
     EVP_PKEY *key = NULL;
-    size_t pos = 0, i, bad;
+    size_t pos = 0, i, bad, n_items;
     int rc, t, nt, started = 0, brc = 0;
 
     rc = bundle_decode(buf, len, &b, why, whylen);
     if (rc != 0)
         return rc;
-    if (b.n_signatures > 0) /* petition records: only the core library knows them */
-        return bundle_verify(buf, len, ca_der, ca_len, revoked, today, out, kiosk, why, whylen);
     rc = cert_verify(b.cert, b.cert_len, ca_der, ca_len, today, CERT_KIOSK, NULL, &ci, inner,
                      sizeof inner);
     if (rc != 0)
@@ -163,18 +165,30 @@ int srv_verify_bundle(const uint8_t *buf, size_t len, const uint8_t *ca_der, siz
                      "match", ci.name);
         goto out;
     }
-    items = calloc(b.n_ballots ? b.n_ballots : 1, sizeof *items);
+    /* ballots, then petition records (bundle_verify's order, steps 5 and 6) */
+    n_items = (size_t)b.n_ballots + b.n_signatures;
+    items = calloc(n_items ? n_items : 1, sizeof *items);
     if (items == NULL) {
         rc = BN_ENOMEM;
         goto out;
     }
-    for (i = 0; bundle_next_ballot(&b, &pos, &items[i].p, &items[i].len); i++)
-        ;
+    for (i = 0; bundle_next_ballot(&b, &pos, &items[i].p, &items[i].len); i++) {
+        items[i].kid_off = 28;
+        items[i].signed_len = items[i].len - KEY_SIG_LEN;
+    }
+    for (i = 0; i < b.n_signatures; i++) {
+        item_t *it = &items[b.n_ballots + i];
+
+        it->p = bundle_signature_at(&b, (uint32_t)i);
+        it->len = PETITION_LEN;
+        it->kid_off = 26;
+        it->signed_len = PETITION_SIGNED_LEN;
+    }
     nt = threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads;
-    if ((size_t)nt > b.n_ballots / 64 + 1)
-        nt = (int)(b.n_ballots / 64 + 1);
+    if ((size_t)nt > n_items / 64 + 1)
+        nt = (int)(n_items / 64 + 1);
     for (t = 0; t < nt; t++) {
-        jobs[t] = (job_t){.key = key, .kiosk_id = ci.pub.id, .items = items, .n = b.n_ballots,
+        jobs[t] = (job_t){.key = key, .kiosk_id = ci.pub.id, .items = items, .n = n_items,
                           .first = (size_t)t, .step = (size_t)nt};
         if (t > 0 && pthread_create(&th[t], NULL, work, &jobs[t]) == 0) {
             started = t;
@@ -188,14 +202,21 @@ int srv_verify_bundle(const uint8_t *buf, size_t len, const uint8_t *ca_der, siz
     work(&jobs[0]);
     for (t = 1; t <= started; t++)
         pthread_join(th[t], NULL);
-    /* the first failing ballot, as the sequential check would name it */
-    bad = b.n_ballots;
+    /* the first failing item, as the sequential check would name it */
+    bad = n_items;
     for (t = 0; t < nt; t++)
         if (jobs[t].rc != 0 && jobs[t].bad < bad) {
             bad = jobs[t].bad;
             brc = jobs[t].rc;
         }
-    if (bad < b.n_ballots) {
+    if (bad < n_items && bad >= b.n_ballots) {
+        hex_encode(items[bad].p + PETITION_OFF_ID, PETITION_ID_LEN, bid);
+        rc = bn_fail(why, whylen, brc, "bundle: kiosk %s: signature %zu (id %s): %s", ci.name,
+                     bad - b.n_ballots, bid, brc == BN_EWRONGKEY ? "signed by another kiosk"
+                                                                 : "signature does not match");
+        goto out;
+    }
+    if (bad < n_items) {
         hex_encode(items[bad].p + 12, BALLOT_ID_LEN, bid);
         rc = bn_fail(why, whylen, brc, "bundle: kiosk %s: ballot %zu (id %s): %s", ci.name, bad,
                      bid, brc == BN_EWRONGKEY ? "signed by another kiosk"

@@ -2,12 +2,11 @@
  *
  * The same checks as bundle_verify() (firmware/bundle.h), in the same order
  * and with the same error codes, except that the ECDSA verifications of the
- * bundle, its ballots and its reports run through OpenSSL's libcrypto,
+ * bundle, its ballots, its petition signature records and its reports run
+ * through OpenSSL's libcrypto,
  * spread over `threads` threads (docs/architecture.md, "Server": mbedTLS
  * verifies P-256 about 30 times slower on this machine). Certificates are
- * still checked by cert_verify (mbedTLS), once per bundle. Petition
- * signature records are verified by bundle_verify (mbedTLS), the only place
- * that knows them. (V1) Equivalence with bundle_verify is tested by
+ * still checked by cert_verify (mbedTLS), once per bundle. (V1) Equivalence with bundle_verify is tested by
  * test_server (every bit of a bundle flipped: both accept or both refuse). */
 #ifndef SRV_VERIFY_H
 #define SRV_VERIFY_H

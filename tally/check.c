@@ -313,6 +313,15 @@ int publish_check(const char *dir, FILE *log, char *why, size_t whylen)
         return bn_fail(why, whylen, BN_EFORMAT, "results.json is not JSON");
     }
     free(buf);
+    {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+
+        if (cJSON_IsString(kind) && strcmp(kind->valuestring, "petition") == 0) {
+            rc = publish__check_petition(dir, root, log);
+            cJSON_Delete(root);
+            return rc;
+        }
+    }
     status = get_str(&c, root, "status", "results.json");
     camp = cJSON_GetObjectItemCaseSensitive(root, "campaign");
     if (camp != NULL)

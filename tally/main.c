@@ -1,4 +1,5 @@
-/* main.c - borne-tally: verifies, counts and publishes participatory-budget votes.
+/* main.c - borne-tally: verifies, counts and publishes participatory-budget
+ * votes and petitions (docs/results.md).
  *
  *   borne-tally verify  --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]
  *                       [--revocations FILE] [--provisional] BUNDLE_DIR
@@ -49,8 +50,14 @@ static void usage(FILE *f)
           "         ballots-TERRITORY.pb (anonymised, shuffled), tracking-codes.txt (needs\n"
           "         --secret: 64 hex digits, or a file of 32 bytes or 64 hex digits),\n"
           "         verification.txt, index.html (docs/results.md).\n"
-          "check    recomputes every figure of a published DIR from its .pb files and\n"
-          "         results.json alone; exit 0 when all agree, 1 when one does not.\n"
+          "         For a petition package: the signature records are verified the same way,\n"
+          "         then counted (persons, duplicates, window, cantons, threshold and the\n"
+          "         day it was reached); publish writes results.json,\n"
+          "         signatures-cantons.csv, signatures-days.csv, tracking-codes.txt (with\n"
+          "         --secret), verification.txt, index.html. Never a name.\n"
+          "check    recomputes every figure of a published DIR from its .pb files (or, for\n"
+          "         a petition, its CSV files) and results.json alone; exit 0 when all\n"
+          "         agree, 1 when one does not.\n"
           "\n"
           "pabulib  reads an approval-ballot Pabulib file (pabulib.org/format) and prints\n"
           "         the winning project ids on stdout, one per line, sorted (numerically\n"
@@ -273,11 +280,6 @@ static int load_inputs(inputs_t *in, const char *ca, const char *pkgf, const cha
         fprintf(stderr, "borne-tally: --package %s: %s\n", pkgf, why);
         return -1;
     }
-    if (in->pkg->kind != PKG_BUDGET) {
-        fprintf(stderr, "borne-tally: --package %s: not a budget vote (petitions are not tallied yet)\n",
-                pkgf);
-        return -1;
-    }
     if ((rc = cert_verify(in->ca, in->ca_len, in->ca, in->ca_len, in->pkg->closes, CERT_AUTHORITY,
                           NULL, NULL, why, sizeof why)) != 0) {
         fprintf(stderr, "borne-tally: --authority %s: %s: %s\n", ca, bn_strerror(rc), why);
@@ -387,6 +389,21 @@ static int cmd_verify(int argc, char **argv, int publish)
     if (!publish) {
         fputs(v->log, stdout);
         printf("%s\n", provisional ? "PROVISIONAL: not certified" : "certified: no problem found");
+        status = 0;
+        goto out;
+    }
+    if (in.pkg->kind == PKG_PETITION) {
+        po.provisional = provisional;
+        po.secret = in.have_secret ? in.secret : NULL;
+        po.package_file = pkgf;
+        if ((rc = publish_petition(v, &po, out, why, sizeof why)) != 0) {
+            fprintf(stderr, "borne-tally: publish: %s: %s\n", bn_strerror(rc), why);
+            goto out;
+        }
+        fputs(v->log, stderr);
+        printf("%s: %lld signatures counted (%d cantons), threshold %s, results in %s\n",
+               provisional ? "PROVISIONAL" : "certified", (long long)v->petition.valid,
+               v->petition.cantons, v->petition.reached ? "reached" : "not reached", out);
         status = 0;
         goto out;
     }

@@ -61,10 +61,23 @@ typedef struct publish_opts_s {
 int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_t *o,
                   const char *dir, char *why, size_t whylen);
 
+/* A petition (publish_pet.c): results.json ("kind": "petition"),
+ * signatures-cantons.csv (persons counted per canton), signatures-days.csv
+ * (persons counted per day and canton: the day of their earliest record),
+ * tracking-codes.txt of the distinct records (with the secret), sorted,
+ * verification.txt, index.html (fr/en, a bar per canton). (P2) Counts only:
+ * never a name, pseudonym, signature id nor kiosk beside a signature
+ * (invariant 5: the identities stay sealed to the authority). */
+int publish_petition(const verify_t *v, const publish_opts_t *o, const char *dir, char *why,
+                     size_t whylen);
+
 /* Recomputes every figure of `dir` from its .pb files and results.json;
  * prints one line per check to `log` ("ok ..." or "DISAGREE ..."). Returns 0
  * when all agree, 1 when one does not, a negative BN_E* when the files
  * cannot be read (why). */
 int publish_check(const char *dir, FILE *log, char *why, size_t whylen);
+
+/* publish_check for a petition's results.json (root already parsed). */
+int publish__check_petition(const char *dir, const void *root, FILE *log);
 
 #endif

@@ -17,6 +17,7 @@
 #include "bundle.h"
 #include "day.h"
 #include "hex.h"
+#include "petition.h"
 #include "report.h"
 #include "rules.h"
 #include "sigcheck.h"
@@ -38,6 +39,11 @@ typedef struct raw_report_s {
     int kiosk, bundle;
 } raw_report_t;
 
+typedef struct raw_sig_s {
+    const uint8_t *bytes;     /* PETITION_LEN bytes, into the bundle's buffer */
+    int kiosk, bundle;
+} raw_sig_t;
+
 typedef struct ctx_s {
     verify_t *v;
     const verify_input_t *in;
@@ -48,6 +54,8 @@ typedef struct ctx_s {
     size_t n_rr, cap_rr;
     raw_report_t *rp;
     size_t n_rp, cap_rp;
+    raw_sig_t *rs;
+    size_t n_rs, cap_rs;
     int oom;
 } ctx_t;
 
@@ -93,6 +101,9 @@ void verify_free(verify_t *v)
         return;
     free(v->ballots);
     free(v->kiosks);
+    free(v->sigs);
+    free(v->canton_persons);
+    free(v->days);
     if (v->log_cap != (size_t)-1)
         free(v->log);
     free(v);
@@ -159,6 +170,7 @@ static int kiosk_index(ctx_t *c, const cert_info_t *ci)
     memset(k, 0, sizeof *k);
     snprintf(k->name, sizeof k->name, "%s", ci->name);
     memcpy(k->key_id, ci->pub.id, KEY_ID_LEN);
+    k->pub = ci->pub;
     return v->n_kiosks++;
 }
 
@@ -218,10 +230,23 @@ static int check_fast(const verify_input_t *in, const key_pub_t *ca_key, const u
             goto out;
         }
     }
-    if (r->b.n_signatures > 0) {
+    if (r->b.n_signatures > 0 && in->pkg->kind != PKG_PETITION) {
         rc = bn_fail(r->why, sizeof r->why, BN_EKIND, "bundle: kiosk %s: %u petition signatures "
                      "in a budget-vote bundle", r->ci.name, (unsigned)r->b.n_signatures);
         goto out;
+    }
+    for (i = 0; i < r->b.n_signatures; i++) {  /* bundle_verify step 6: petition_verify */
+        const uint8_t *rec = bundle_signature_at(&r->b, i);
+
+        rc = memcmp(rec + 26, r->ci.pub.id, KEY_ID_LEN) != 0
+                 ? BN_EWRONGKEY : sigcheck_msg(sk, rec, PETITION_SIGNED_LEN, rec + PETITION_SIGNED_LEN);
+        if (rc != 0) {
+            hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, bid);
+            rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: signature %u (id %s): %s",
+                         r->ci.name, i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
+                                                                : "signature does not match");
+            goto out;
+        }
     }
     for (i = 0; i < r->b.n_reports; i++) {
         if ((rc = report_verify(bundle_report_at(&r->b, i), REPORT_LEN, &r->ci.pub, inner,
@@ -332,9 +357,10 @@ static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, c
         snprintf(name, sizeof name, "with key id %s... (certificate refused)", hex);
         have_key = 1;
     }
-    problem(c, name, bi, "bundle", "refused (%s): %s; its %u ballots, %u register entries and %u "
-            "reports are not counted", bn_strerror(rc), why, (unsigned)b.n_ballots,
-            (unsigned)b.n_register, (unsigned)b.n_reports);
+    problem(c, name, bi, "bundle", "refused (%s): %s; its %u ballots, %u register entries, %u "
+            "petition signatures and %u reports are not counted", bn_strerror(rc), why,
+            (unsigned)b.n_ballots, (unsigned)b.n_register, (unsigned)b.n_signatures,
+            (unsigned)b.n_reports);
     if (!have_key || rc == BN_EREVOKED)
         return;
     if (!in->reference && sigcheck_key(&pub, &sk) != 0)
@@ -349,6 +375,16 @@ static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, c
         }
     }
     sigcheck_key_free(sk);
+    for (i = 0; i < b.n_signatures; i++) {
+        const uint8_t *rec = bundle_signature_at(&b, i);
+        int r = petition_verify(rec, PETITION_LEN, &pub);
+
+        if (r != 0) {
+            hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, hex);
+            snprintf(item, sizeof item, "signature %.32s", hex);
+            problem(c, name, bi, item, "%s", bn_strerror(r));
+        }
+    }
     for (i = 0; i < b.n_reports; i++) {
         char w[200] = "";
         int r = report_verify(bundle_report_at(&b, i), REPORT_LEN, &pub, w, sizeof w);
@@ -381,11 +417,32 @@ static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck
                 in->pkg->id);
         return;
     }
+    if (in->pkg->kind != PKG_PETITION && bp->n_signatures > 0) {  /* the --mbedtls path */
+        c->v->n_bundles_refused++;
+        problem(c, r->ci.name, bi, "bundle", "%u petition signatures in a budget-vote bundle; not "
+                "counted", (unsigned)bp->n_signatures);
+        return;
+    }
+    if (in->pkg->kind == PKG_PETITION && bp->n_ballots > 0) {
+        c->v->n_bundles_refused++;
+        problem(c, r->ci.name, bi, "bundle", "%u ballots in a bundle of petition '%s'; not counted",
+                (unsigned)bp->n_ballots, in->pkg->id);
+        return;
+    }
     if ((k = kiosk_index(c, &r->ci)) < 0) {
         c->oom = 1;
         return;
     }
     c->v->kiosks[k].bundles++;
+    for (i = 0; i < bp->n_signatures; i++) {
+        if (grow((void **)&c->rs, &c->cap_rs, c->n_rs, sizeof *c->rs) != 0) {
+            c->oom = 1;
+            return;
+        }
+        c->rs[c->n_rs].bytes = bundle_signature_at(bp, i);
+        c->rs[c->n_rs].kiosk = k;
+        c->rs[c->n_rs++].bundle = bi;
+    }
     while (bundle_next_ballot(bp, &pos, &ballot, &blen)) {
         if (grow((void **)&c->rb, &c->cap_rb, c->n_rb, sizeof *c->rb) != 0) {
             c->oom = 1;
@@ -616,6 +673,11 @@ static int reconcile(ctx_t *c)
                 problem(c, ks->name, c->rp[i].bundle, "closing report",
                         "differs from the one in %s; the kiosk closed twice?", c->names[first->bundle]);
         }
+        if (first == NULL && v->pkg->kind == PKG_PETITION) {
+            verify_logf(v, "NOTE kiosk %s: no closing report (the petition may still run); its "
+                        "signatures are counted as received", ks->name);
+            continue;
+        }
         if (first == NULL) {
             problem(c, ks->name, -1, "closing report", "none received: its %lld ballots and %lld "
                     "register entries cannot be reconciled", (long long)ks->ballots,
@@ -686,6 +748,167 @@ static void duplicates(ctx_t *c)
     }
 }
 
+static int cmp_rs(const void *a, const void *b)
+{
+    const raw_sig_t *x = a, *y = b;
+    int r = memcmp(x->bytes + PETITION_OFF_ID, y->bytes + PETITION_OFF_ID, PETITION_ID_LEN);
+
+    if (r != 0)
+        return r;
+    return x->bundle - y->bundle;
+}
+
+/* Valid records by person, then day, then kiosk, then signature id. */
+static int cmp_person(const void *a, const void *b)
+{
+    const verify_sig_t *x = *(verify_sig_t *const *)a, *y = *(verify_sig_t *const *)b;
+    int r = memcmp(x->rec + 90, y->rec + 90, PSEUD_LEN);
+
+    if (r != 0)
+        return r;
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    if (x->kiosk != y->kiosk)
+        return x->kiosk - y->kiosk;
+    return memcmp(x->rec + PETITION_OFF_ID, y->rec + PETITION_OFF_ID, PETITION_ID_LEN);
+}
+
+static int cmp_day(const void *a, const void *b)
+{
+    const verify_day_t *x = a, *y = b;
+
+    if (x->day != y->day)
+        return x->day < y->day ? -1 : 1;
+    return x->canton - y->canton;
+}
+
+/* (V6, V7) Distinct petition records, checked against the package, then
+ * counted by petition_count and broken down per canton and per day. */
+static int collect_signatures(ctx_t *c)
+{
+    verify_t *v = c->v;
+    const pkg_t *p = c->in->pkg;
+    petition_item_t *items = NULL;
+    verify_sig_t **by = NULL;
+    size_t i = 0, j, n_items = 0, k;
+    char item[64], hex[2 * PETITION_ID_LEN + 1], d1[11], d2[11], d3[11], ph[17];
+    int64_t persons = 0;
+    int rc = BN_ENOMEM, cantons = 0, ci;
+
+    if (c->n_rs > 0)
+        qsort(c->rs, c->n_rs, sizeof *c->rs, cmp_rs);
+    v->sigs = calloc(c->n_rs + 1, sizeof *v->sigs);
+    v->canton_persons = calloc((size_t)p->n_cantons + 1, sizeof *v->canton_persons);
+    items = calloc(c->n_rs + 1, sizeof *items);
+    by = calloc(c->n_rs + 1, sizeof *by);
+    v->days = calloc(c->n_rs + 1, sizeof *v->days);
+    if (v->sigs == NULL || v->canton_persons == NULL || items == NULL || by == NULL ||
+        v->days == NULL)
+        goto out;
+    while (i < c->n_rs) {
+        const raw_sig_t *r = &c->rs[i];
+        verify_sig_t *vs = &v->sigs[v->n_sigs++];
+        const char *kn = kname(v, r->kiosk);
+        petition_t pt;
+        int same = 1;
+
+        hex_encode(r->bytes + PETITION_OFF_ID, PETITION_ID_LEN, hex);
+        snprintf(item, sizeof item, "signature %s", hex);
+        for (j = i + 1; j < c->n_rs && memcmp(c->rs[j].bytes + PETITION_OFF_ID,
+                                               r->bytes + PETITION_OFF_ID, PETITION_ID_LEN) == 0; j++)
+            if (memcmp(c->rs[j].bytes, r->bytes, PETITION_LEN) != 0) {
+                problem(c, kname(v, c->rs[j].kiosk), c->rs[j].bundle, item,
+                        "same signature id as in kiosk %s, %s, with different bytes; neither is "
+                        "counted", kn, c->names[r->bundle]);
+                same = 0;
+            }
+        memcpy(vs->rec, r->bytes, PETITION_LEN);
+        vs->kiosk = r->kiosk;
+        vs->canton = -1;
+        v->kiosks[r->kiosk].signatures++;
+        i = j;
+        if (!same)
+            continue;
+        if (petition_decode(vs->rec, PETITION_LEN, &pt, NULL, 0) != 0) {
+            problem(c, kn, r->bundle, item, "malformed");
+            continue;
+        }
+        vs->day = pt.day;
+        for (ci = 0; ci < p->n_cantons; ci++)
+            if (strcmp(p->cantons[ci].id, pt.canton) == 0)
+                break;
+        if (strcmp(pt.campaign, p->id) != 0) {
+            problem(c, kn, r->bundle, item, "of campaign '%s', not '%s'", pt.campaign, p->id);
+            continue;
+        }
+        if (ci == p->n_cantons) {
+            problem(c, kn, r->bundle, item, "canton '%s' is not in the package", pt.canton);
+            continue;
+        }
+        vs->canton = ci;
+        /* given to petition_count, which counts it as "outside" if need be */
+        items[n_items].rec = vs->rec;
+        items[n_items].len = PETITION_LEN;
+        items[n_items++].kiosk = &v->kiosks[r->kiosk].pub;
+        if (pt.day < p->opens || pt.day > p->closes) {
+            day_format(pt.day, d1);
+            day_format(p->opens, d2);
+            day_format(p->closes, d3);
+            verify_logf(v, "OUTSIDE kiosk %s, %s, %s: signed on %s, outside the petition's window "
+                        "(%s to %s); not counted", kn, c->names[r->bundle], item, d1, d2, d3);
+            continue;
+        }
+        vs->valid = 1;
+    }
+    if ((rc = petition_count(p, items, n_items, &v->petition)) != 0)
+        goto out;
+    /* one person, one signature: the earliest valid record (petition_count's rule) */
+    for (i = 0, k = 0; i < (size_t)v->n_sigs; i++)
+        if (v->sigs[i].valid)
+            by[k++] = &v->sigs[i];
+    if (k > 1)
+        qsort(by, k, sizeof *by, cmp_person);
+    for (i = 0; i < k; i = j) {
+        by[i]->counted = 1;
+        v->canton_persons[by[i]->canton]++;
+        persons++;
+        for (j = i + 1; j < k && memcmp(by[j]->rec + 90, by[i]->rec + 90, PSEUD_LEN) == 0; j++) {
+            hex_encode(by[i]->rec + 90, 8, ph);
+            v->n_warnings++;
+            verify_logf(v, "DUPLICATE signature of person %s...: kiosk %s (%s) and kiosk %s (%s); "
+                        "counted once, on %s", ph, kname(v, by[i]->kiosk),
+                        (day_format(by[i]->day, d1), d1), kname(v, by[j]->kiosk),
+                        (day_format(by[j]->day, d2), d2), d1);
+        }
+        /* persons per (day, canton) */
+        {
+            verify_day_t key = {by[i]->day, by[i]->canton, 0};
+            int f;
+
+            for (f = 0; f < v->n_days; f++)
+                if (cmp_day(&v->days[f], &key) == 0)
+                    break;
+            if (f == v->n_days)
+                v->days[v->n_days++] = key;
+            v->days[f].persons++;
+        }
+    }
+    if (v->n_days > 1)
+        qsort(v->days, (size_t)v->n_days, sizeof *v->days, cmp_day);
+    for (ci = 0; ci < p->n_cantons; ci++)
+        cantons += v->canton_persons[ci] > 0;
+    /* the breakdown and petition_count must agree (both from the same records) */
+    if (persons != v->petition.valid || cantons != v->petition.cantons || v->petition.invalid != 0)
+        problem(c, "-", -1, "petition count", "petition_count says %lld persons, %d cantons, %lld "
+                "invalid; the breakdown %lld persons, %d cantons", (long long)v->petition.valid,
+                v->petition.cantons, (long long)v->petition.invalid, (long long)persons, cantons);
+    rc = 0;
+out:
+    free(items);
+    free(by);
+    return rc;
+}
+
 int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
                    const size_t *lens, const char *const *names, verify_t **out, char *why,
                    size_t whylen)
@@ -719,6 +942,8 @@ int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
         qsort(c.rr, c.n_rr, sizeof *c.rr, cmp_rr);
     if (collect_ballots(&c) != 0 || reconcile(&c) != 0)
         goto out;
+    if (in->pkg->kind == PKG_PETITION && collect_signatures(&c) != 0)
+        goto out;
     duplicates(&c);
     for (i = 0; i < v->n_ballots; i++)
         valid += v->ballots[i].valid;
@@ -727,12 +952,32 @@ int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
         char hex[2 * KEY_ID_LEN + 1];
 
         hex_encode(v->kiosks[k].key_id, KEY_ID_LEN, hex);
-        verify_logf(v, "kiosk %s (key id %s): %d bundles, %lld ballots, %lld register entries; "
-                    "closing report: %s", v->kiosks[k].name, hex, v->kiosks[k].bundles,
-                    (long long)v->kiosks[k].ballots, (long long)v->kiosks[k].registered,
-                    !v->kiosks[k].has_report ? "none" : v->kiosks[k].reconciled ? "agrees" : "DISAGREES");
+        if (in->pkg->kind == PKG_PETITION)
+            verify_logf(v, "kiosk %s (key id %s): %d bundles, %lld signatures; closing report: %s",
+                        v->kiosks[k].name, hex, v->kiosks[k].bundles,
+                        (long long)v->kiosks[k].signatures,
+                        !v->kiosks[k].has_report ? "none" : v->kiosks[k].reconciled ? "agrees"
+                                                                                    : "DISAGREES");
+        else
+            verify_logf(v, "kiosk %s (key id %s): %d bundles, %lld ballots, %lld register entries; "
+                        "closing report: %s", v->kiosks[k].name, hex, v->kiosks[k].bundles,
+                        (long long)v->kiosks[k].ballots, (long long)v->kiosks[k].registered,
+                        !v->kiosks[k].has_report ? "none" : v->kiosks[k].reconciled ? "agrees" : "DISAGREES");
     }
-    verify_logf(v, "ballots %d distinct, %d counted", v->n_ballots, valid);
+    if (in->pkg->kind == PKG_PETITION) {
+        const petition_count_t *pc = &v->petition;
+        char d[11] = "";
+
+        if (pc->reached)
+            day_format(pc->reached_on, d);
+        verify_logf(v, "signatures %d distinct records: %lld persons counted, %lld duplicates, "
+                    "%lld outside the window, %d cantons", v->n_sigs, (long long)pc->valid,
+                    (long long)pc->duplicates, (long long)pc->outside, pc->cantons);
+        verify_logf(v, "threshold %d signatures from %d cantons: %s%s", in->pkg->petition.threshold,
+                    in->pkg->petition.min_cantons, pc->reached ? "REACHED on " : "not reached", d);
+    } else {
+        verify_logf(v, "ballots %d distinct, %d counted", v->n_ballots, valid);
+    }
     verify_logf(v, "duplicate participations %d", v->n_warnings);
     verify_logf(v, "problems %d", v->n_problems);
     if (v->log == NULL)
@@ -744,6 +989,7 @@ out:
     free(c.rb);
     free(c.rr);
     free(c.rp);
+    free(c.rs);
     if (rc != 0) {
         verify_free(v);
         return bn_fail(why, whylen, rc, "out of memory");

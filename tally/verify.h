@@ -27,6 +27,21 @@
  *   (V5) a pseudonym in the register of two kiosks (a duplicate participation
  *        made offline) is reported as a pair; it is a warning, not a problem
  *        (the ballots cannot be told apart, by design: invariant 1)
+ * For a petition package (docs/results.md, "Petitions"): each bundle's
+ * petition signature records are checked like ballots (kiosk key id and
+ * signature, by libcrypto or mbedTLS); a bundle with ballots is refused;
+ *   (V6) a signature id met twice with identical bytes counts once, with
+ *        different bytes neither counts (a problem); a record of a canton the
+ *        package does not list is a problem; one dated outside the window is
+ *        noted and not counted
+ *   (V7) petition_count over the distinct records: one person (pseudonym)
+ *        counts once, on the day of their earliest record; further records
+ *        of the same person are reported as pairs of kiosks (warnings);
+ *        persons per canton and per day; the threshold reached or not, and
+ *        the day. Closing reports count ballots and register entries only:
+ *        they are reconciled (both must be 0 for a petition kiosk), but a
+ *        missing report is a note, not a problem (a petition is counted
+ *        while it runs); nothing reconciles the number of signatures.
  * Every problem is one line: "kiosk NAME, FILE, ITEM: reason". */
 #ifndef TALLY_VERIFY_H
 #define TALLY_VERIFY_H
@@ -36,6 +51,7 @@
 
 #include "ballot.h"
 #include "cert.h"
+#include "petition.h"
 #include "pkg.h"
 
 /* A verified ballot, kept for the count and the publication. */
@@ -49,9 +65,28 @@ typedef struct verify_ballot_s {
     int valid;                /* 1: counted; 0: refused (a problem names it) */
 } verify_ballot_t;
 
+/* A verified petition signature record (a copy). */
+typedef struct verify_sig_s {
+    uint8_t rec[PETITION_LEN];
+    int kiosk;                /* index into verify_t.kiosks */
+    int canton;               /* index into pkg->cantons, or -1 */
+    uint32_t day;
+    int valid;                /* 1: given to petition_count; 0: a problem or a note names it */
+    int counted;              /* 1: the person's earliest record (counted) */
+} verify_sig_t;
+
+/* Persons counted on one day in one canton (their earliest record). */
+typedef struct verify_day_s {
+    uint32_t day;
+    int canton;
+    int64_t persons;
+} verify_day_t;
+
 typedef struct verify_kiosk_s {
     char name[CERT_NAME_MAX + 1];
     uint8_t key_id[KEY_ID_LEN];
+    key_pub_t pub;            /* from its certificate */
+    int64_t signatures;       /* distinct petition records received */
     int bundles;              /* bundles accepted from it */
     int64_t ballots;          /* distinct ballots received */
     int64_t registered;       /* distinct register entries received */
@@ -67,6 +102,12 @@ typedef struct verify_s {
     verify_ballot_t *ballots; /* sorted by id */
     int n_kiosks;
     verify_kiosk_t *kiosks;
+    int n_sigs;               /* distinct petition records (a petition package) */
+    verify_sig_t *sigs;       /* sorted by signature id */
+    petition_count_t petition;/* petition_count over the valid records */
+    int64_t *canton_persons;  /* persons counted per canton (pkg->n_cantons) */
+    int n_days;
+    verify_day_t *days;       /* by day, then canton */
     int n_problems;           /* refuse to certify when > 0 */
     int n_warnings;           /* duplicate participations */
     double seconds_parallel;  /* wall time of the bundle checks (every core) */

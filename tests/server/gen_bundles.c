@@ -8,12 +8,18 @@
  *       ballot_ids_digest) in OUTDIR/kN.expect
  *   server_gen foreign DIR OUT      a bundle from a kiosk of another authority
  *   server_gen revoke DIR N         DIR/revocations.brl revoking kiosk N
- *   server_gen tamper IN OUT        IN with the last byte flipped */
+ *   server_gen tamper IN OUT        IN with the last byte flipped
+ *   server_gen petition DIR N OUTDIR COUNT
+ *       one bundle of COUNT signatures of the demo petition (pet35-demo) by
+ *       COUNT different persons from kiosk N, dated today:
+ *       OUTDIR/kN-petition.bundle, their tracking codes in
+ *       OUTDIR/kN-petition.codes */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kit.h"
+#include "petition.h"
 
 static int write_file(const char *path, const void *d, size_t n)
 {
@@ -118,8 +124,66 @@ static int revoke(const char *dir, int n)
     return 0;
 }
 
+static int petitions(const char *dir, int n, const char *outdir, int count)
+{
+    kit_t k;
+    pkg_t *p = NULL;
+    key_pub_t ca_pub;
+    bundle_builder_t *bb = NULL;
+    uint8_t *file, *sec, secret[32], tkey[32], rec[PETITION_LEN], ps[32], *b;
+    char path[4096], code[16];
+    size_t len, slen;
+    FILE *fc;
+    int i;
+
+    if (kit_open(&k, dir, n) != 0 || cert_key(k.ca, k.ca_len, &ca_pub) != 0)
+        return fprintf(stderr, "cannot open kiosk %d of %s\n", n, dir), 1;
+    if ((file = kit_read(dir, "pet35-demo.bpkg", &len)) == NULL ||
+        pkg_open(file, len, &ca_pub, NULL, k.day, &p, NULL, 0) != 0)
+        return fprintf(stderr, "cannot open pet35-demo.bpkg\n"), 1;
+    free(file);
+    sec = kit_read(dir, "pet35-demo.secret", &slen);
+    if (sec == NULL || slen < 64 || hex_decode((const char *)sec, 64, secret, 32) != 0 ||
+        track_key(secret, tkey) != 0)
+        return 1;
+    free(sec);
+    snprintf(path, sizeof path, "%s/k%d-petition.codes", outdir, n);
+    if ((fc = fopen(path, "w")) == NULL || bundle_new(p->id, 1000, k.cert, k.cert_len, &bb) != 0)
+        return 1;
+    for (i = 0; i < count; i++) {
+        petition_identity_t who;
+        petition_t r;
+        int c = (i * 37) % p->n_communes;
+
+        memset(&who, 0, sizeof who);
+        snprintf(who.last_name, sizeof who.last_name, "Demo");
+        snprintf(who.first_names, sizeof who.first_names, "Personne %d", i + 1);
+        snprintf(who.birth, sizeof who.birth, "1980-01-01");
+        snprintf(who.commune, sizeof who.commune, "%s", p->communes[c].insee);
+        if (rng_bytes(k.rng, ps, 32) != 0 ||
+            petition_make(&r, p, c, ps, 0, k.day, k.ks.pub.id, k.rng) != 0 ||
+            petition_seal(&r, &who, &ca_pub, &k.ks, k.rng, rec) != 0 ||
+            bundle_add_signature(bb, rec, PETITION_LEN) != 0 || track_code(tkey, r.id, code) != 0)
+            return fprintf(stderr, "signature %d failed\n", i), 1;
+        fprintf(fc, "%s\n", code);
+    }
+    fclose(fc);
+    if (bundle_finish(bb, &k.ks, &b, &len) != 0)
+        return 1;
+    snprintf(path, sizeof path, "%s/k%d-petition.bundle", outdir, n);
+    if (write_file(path, b, len) != 0)
+        return 1;
+    free(b);
+    bundle_free(bb);
+    pkg_free(p);
+    kit_close(&k);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 6 && strcmp(argv[1], "petition") == 0)
+        return petitions(argv[2], atoi(argv[3]), argv[4], atoi(argv[5]));
     if (argc == 8 && strcmp(argv[1], "bundles") == 0)
         return bundles(argv[2], atoi(argv[3]), argv[4], atoi(argv[5]), atoi(argv[6]),
                        atoi(argv[7]));

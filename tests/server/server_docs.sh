@@ -28,8 +28,13 @@ for want in '"ballots":5,"register":5,"reports":0' 'unsupported-media-type' \
     '"id":"bp35-demo"' '"not-found"' '{"status":"counted"}' '{"status":"not found"}' \
     '"error":"mistyped"' 'This ballot has been counted' 'Ce bulletin a été compté' \
     '{"status":"reserved"}' '{"status":"already"}' '"status":"ok"' '"refusals"' \
-    'k1-0002.bundle: accepted (10 new items)' 'k1.codes: refused'; do
+    'k1-0002.bundle: accepted (10 new items)' 'k1.codes: refused' \
+    '"campaign":"pet35-demo","kiosk":' '"ballot_ids_digest":' '"signatures":3}' \
+    '"campaign":"pet35-demo","signatures":3,"cantons":' '"threshold":1000,"min_cantons":3,' \
+    '"reached":false,"reached_on":null,'; do
     grep -qF "$want" "$T/out" || fail "docs/api.md examples: no \"$want\" in the output"
 done
+[ "$(grep -cF '{"status":"counted"}' "$T/out")" -ge 2 ] ||
+    fail "docs/api.md examples: the petition signature's receipt is not counted"
 cmp -s "$T/pkg" "$T/demo/bp35-demo.bpkg" || fail "downloaded package differs"
 echo "server_docs: ok"

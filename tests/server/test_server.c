@@ -17,6 +17,7 @@
 #include <sqlite3.h>
 
 #include "kit.h"
+#include "petition.h"
 #include "srv_core.h"
 #include "srv_demo.h"
 #include "srv_verify.h"
@@ -25,6 +26,53 @@
 static char *dir;
 static srv_t *srv;
 static kit_t k1, k2;
+static pkg_t *small;          /* pet35-small: the demo petition, threshold 3 from 2 cantons */
+static uint8_t small_track[32];
+
+/* Writes DIR/pet35-small.bpkg (the demo petition with threshold 3 and 2
+ * cantons, signed by the demo authority) and its secret. */
+static void make_small_petition(void)
+{
+    char *path = tu_asset("campaigns/demo-petition.json"), *out = NULL, *txt, hexs[66];
+    uint8_t *json, secret[32];
+    size_t len, outlen;
+    cJSON *o, *pt;
+    key_pair_t *auth = NULL;
+    signer_t as;
+    rng_t *rng = NULL;
+    key_pub_t ca_pub;
+
+    json = tu_read(path, &len);
+    assert_non_null(json);
+    o = cJSON_ParseWithLength((const char *)json, len);
+    assert_non_null(o);
+    cJSON_ReplaceItemInObject(o, "id", cJSON_CreateString("pet35-small"));
+    pt = cJSON_GetObjectItemCaseSensitive(o, "petition");
+    cJSON_ReplaceItemInObject(pt, "threshold", cJSON_CreateNumber(3));
+    cJSON_ReplaceItemInObject(pt, "min_cantons", cJSON_CreateNumber(2));
+    txt = cJSON_Print(o);
+    assert_int_equal(rng_open(&rng), 0);
+    free(path);
+    path = tu_path(dir, "demo/authority.key");
+    assert_int_equal(key_load(path, rng, &auth, NULL, 0), 0);
+    key_signer(auth, &as);
+    assert_int_equal(pkg_sign(txt, strlen(txt), &as, &out, &outlen, NULL, 0), 0);
+    assert_int_equal(srv_write_file(dir, "pet35-small.bpkg", out, outlen, 0644), 0);
+    assert_int_equal(cert_key(k1.ca, k1.ca_len, &ca_pub), 0);
+    assert_int_equal(pkg_open((const uint8_t *)out, outlen, &ca_pub, NULL, day_today(), &small,
+                              NULL, 0), 0);
+    assert_int_equal(rng_bytes(rng, secret, 32), 0);
+    hex_encode(secret, 32, hexs);
+    assert_int_equal(srv_write_file(dir, "pet35-small.secret", hexs, 64, 0600), 0);
+    assert_int_equal(track_key(secret, small_track), 0);
+    free(out);
+    free(txt);
+    free(json);
+    free(path);
+    cJSON_Delete(o);
+    key_free(auth);
+    rng_close(rng);
+}
 
 static int setup(void **state)
 {
@@ -35,9 +83,10 @@ static int setup(void **state)
     assert_non_null(dir);
     assert_int_equal(srv_demo_init(dir, assets, why, sizeof why), 0);
     free(assets);
-    assert_int_equal(srv_open(dir, 0, &srv, why, sizeof why), 0);
     assert_int_equal(kit_open(&k1, dir, 1), 0);
     assert_int_equal(kit_open(&k2, dir, 2), 0);
+    make_small_petition();
+    assert_int_equal(srv_open(dir, 0, &srv, why, sizeof why), 0);
     return 0;
 }
 
@@ -45,6 +94,7 @@ static int teardown(void **state)
 {
     (void)state;
     srv_close(srv);
+    pkg_free(small);
     kit_close(&k1);
     kit_close(&k2);
     tu_rmtree(dir);
@@ -655,6 +705,280 @@ static void test_schema_secrecy(void **state)
     sqlite3_close(db);
 }
 
+/* --- petitions ------------------------------------------------------------- */
+
+/* One signature record of petition p by kiosk k: the person `ps` of a
+ * commune of canton `canton`, on `day`; the signature id to id[16]. */
+static void pet_record(kit_t *k, const pkg_t *p, const uint8_t ps[32], const char *canton,
+                       uint32_t day, uint8_t out[PETITION_LEN], uint8_t id[16])
+{
+    petition_identity_t who;
+    petition_t r;
+    key_pub_t ca_pub;
+    int c, i, ci = -1;
+
+    for (i = 0; i < p->n_cantons; i++)
+        if (strcmp(p->cantons[i].id, canton) == 0)
+            ci = i;
+    assert_true(ci >= 0);
+    for (c = 0; c < p->n_communes && p->communes[c].canton != ci; c++)
+        ;
+    assert_true(c < p->n_communes);
+    memset(&who, 0, sizeof who);
+    snprintf(who.last_name, sizeof who.last_name, "Le Goff");
+    snprintf(who.first_names, sizeof who.first_names, "Anne");
+    snprintf(who.birth, sizeof who.birth, "1980-03-04");
+    snprintf(who.commune, sizeof who.commune, "%s", p->communes[c].insee);
+    assert_int_equal(cert_key(k->ca, k->ca_len, &ca_pub), 0);
+    assert_int_equal(petition_make(&r, p, c, ps, 0, day, k->ks.pub.id, k->rng), 0);
+    assert_int_equal(petition_seal(&r, &who, &ca_pub, &k->ks, k->rng, out), 0);
+    if (id != NULL)
+        memcpy(id, r.id, 16);
+}
+
+/* A signed bundle of n records (tamper: flip a byte of record `tamper`'s
+ * sealed identity before it goes in, -1 none). */
+static uint8_t *pet_bundle(kit_t *k, const pkg_t *p, uint64_t seq, int n,
+                           const uint8_t (*ps)[32], const char *const *canton,
+                           const uint32_t *day, int tamper, char (*codes)[16], size_t *len)
+{
+    bundle_builder_t *bb;
+    uint8_t rec[PETITION_LEN], id[16], *out;
+    int i;
+
+    assert_int_equal(bundle_new(p->id, seq, k->cert, k->cert_len, &bb), 0);
+    for (i = 0; i < n; i++) {
+        pet_record(k, p, ps[i], canton[i], day[i], rec, id);
+        if (i == tamper)
+            rec[300] ^= 0x20;
+        if (codes != NULL)
+            assert_int_equal(track_code(small_track, id, codes[i]), 0);
+        assert_int_equal(bundle_add_signature(bb, rec, PETITION_LEN), 0);
+    }
+    assert_int_equal(bundle_finish(bb, &k->ks, &out, len), 0);
+    bundle_free(bb);
+    return out;
+}
+
+/* A third kiosk, enrolled now (kiosk 2 is revoked by test_revoked). */
+static void fresh_kiosk(kit_t *f, const char *cn)
+{
+    key_pair_t *auth;
+    char path[4096];
+
+    assert_int_equal(kit_open(f, dir, 1), 0);
+    snprintf(path, sizeof path, "%s/demo/authority.key", dir);
+    assert_int_equal(key_load(path, f->rng, &auth, NULL, 0), 0);
+    key_free(f->kiosk);
+    assert_int_equal(key_generate(f->rng, &f->kiosk), 0);
+    key_signer(f->kiosk, &f->ks);
+    assert_int_equal(cert_issue(auth, f->rng, f->ca, f->ca_len, &f->ks.pub, CERT_KIOSK, cn,
+                                f->day - 1, f->day + 30, f->cert, sizeof f->cert, &f->cert_len,
+                                NULL, 0), 0);
+    key_free(auth);
+}
+
+static int64_t pet_total(void)
+{
+    int64_t n;
+
+    assert_int_equal(srv_store_petition_total(srv_store(srv), "pet35-small", &n), 0);
+    return n;
+}
+
+static cJSON *counter(const char *id, int status)
+{
+    srv_result_t res;
+    cJSON *o;
+
+    assert_int_equal(srv_petition_counter(srv, id, &res), status);
+    o = cJSON_Parse(res.body);
+    assert_non_null(o);
+    srv_result_free(&res);
+    return o;
+}
+
+static int64_t jnum(cJSON *o, const char *key)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    assert_true(cJSON_IsNumber(v));
+    return (int64_t)v->valuedouble;
+}
+
+static const char *jstr(cJSON *o, const char *key)
+{
+    cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+    assert_true(cJSON_IsString(v));
+    return v->valuestring;
+}
+
+/* Signatures from two kiosks: accepted, stored once (idempotent), found by
+ * their tracking codes, the same person at two kiosks counted once and
+ * reported as a pair of kiosks, the threshold reached on the right day. */
+static void test_petition_upload_counter(void **state)
+{
+    uint8_t ps[3][32], psb[2][32], *b, *b2;
+    const char *cant1[2] = {"c01", "c01"}, *cant2[2] = {"c01", "c05"};
+    uint32_t o = small->opens, day1[2] = {o + 1, o + 2}, day2[2] = {o + 3, o + 4};
+    char codes[2][16], canon[15], d[DAY_TEXT_LEN + 1], *a1, *a2, k1hex[65], k2hex[65];
+    size_t len, len2;
+    srv_result_t res;
+    cJSON *c, *pairs, *pr;
+    kit_t k3;
+
+    (void)state;
+    fresh_kiosk(&k3, "kiosk-35238-03");
+    assert_int_equal(rng_bytes(k1.rng, ps[0], sizeof ps), 0);
+    /* before anything: zero, not reached, the package's threshold and window */
+    c = counter("pet35-small", 200);
+    assert_int_equal(jnum(c, "signatures"), 0);
+    assert_int_equal(jnum(c, "threshold"), 3);
+    assert_int_equal(jnum(c, "min_cantons"), 2);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "reached")));
+    assert_true(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(c, "reached_on")));
+    day_format(small->opens, d);
+    assert_string_equal(jstr(c, "opens"), d);
+    day_format(small->closes, d);
+    assert_string_equal(jstr(c, "closes"), d);
+    assert_true(jnum(c, "days_left") > 0);
+    cJSON_Delete(c);
+    /* kiosk 1: persons 0 and 1, canton c01 */
+    b = pet_bundle(&k1, small, 500, 2, (const uint8_t(*)[32])ps, cant1, day1, -1, codes, &len);
+    a1 = upload(b, len, 200);
+    assert_int_equal(json_num(a1, "signatures"), 2);
+    assert_int_equal(json_num(a1, "ballots"), 0);
+    assert_int_equal(pet_total(), 2);
+    /* idempotent: the same acknowledgement, nothing added */
+    assert_int_equal(srv_ingest(srv, b, len, &res), 200);
+    assert_string_equal(res.body, a1);
+    assert_int_equal(res.added, 0);
+    srv_result_free(&res);
+    assert_int_equal(pet_total(), 2);
+    /* receipts find the signatures, in any case and with spaces */
+    assert_int_equal(srv_receipt(srv, codes[0], canon), 1);
+    assert_int_equal(srv_receipt(srv, codes[1], canon), 1);
+    c = counter("pet35-small", 200);
+    assert_int_equal(jnum(c, "signatures"), 2);
+    assert_int_equal(jnum(c, "cantons"), 1);
+    assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(c, "reached")));
+    cJSON_Delete(c);
+    /* kiosk 3: person 0 again (offline at both), and person 2 of canton c05 */
+    memcpy(psb[0], ps[0], 32);
+    memcpy(psb[1], ps[2], 32);
+    b2 = pet_bundle(&k3, small, 501, 2, (const uint8_t(*)[32])psb, cant2, day2, -1, NULL,
+                    &len2);
+    a2 = upload(b2, len2, 200);
+    assert_int_equal(json_num(a2, "signatures"), 2); /* what the server holds from kiosk 3 */
+    assert_int_equal(pet_total(), 4);
+    c = counter("pet35-small", 200);
+    assert_int_equal(jnum(c, "signatures"), 3);     /* persons, not records */
+    assert_int_equal(jnum(c, "duplicates"), 1);
+    assert_int_equal(jnum(c, "cantons"), 2);
+    assert_true(cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c, "reached")));
+    day_format(o + 4, d);                           /* the day person 2 signed */
+    assert_string_equal(jstr(c, "reached_on"), d);
+    pairs = cJSON_GetObjectItemCaseSensitive(c, "duplicate_kiosk_pairs");
+    assert_int_equal(cJSON_GetArraySize(pairs), 1);
+    pr = cJSON_GetArrayItem(pairs, 0);
+    hex_encode(k1.ks.pub.id, 32, k1hex);
+    hex_encode(k3.ks.pub.id, 32, k2hex);
+    assert_string_equal(jstr(pr, strcmp(k1hex, k2hex) < 0 ? "kiosk_a" : "kiosk_b"), k1hex);
+    assert_string_equal(jstr(pr, strcmp(k1hex, k2hex) < 0 ? "kiosk_b" : "kiosk_a"), k2hex);
+    assert_int_equal(jnum(pr, "persons"), 1);
+    cJSON_Delete(c);
+    /* the first kiosk's acknowledgement has not changed */
+    assert_int_equal(srv_ingest(srv, b, len, &res), 200);
+    assert_string_equal(res.body, a1);
+    srv_result_free(&res);
+    /* metrics count the records per campaign and per kiosk */
+    {
+        char *m = srv_metrics_json(srv);
+        cJSON *mj = cJSON_Parse(m), *it;
+        int found = 0;
+
+        assert_non_null(mj);
+        cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(mj, "campaigns"))
+            if (strcmp(jstr(it, "campaign"), "pet35-small") == 0) {
+                assert_int_equal(jnum(it, "signatures"), 4);
+                found = 1;
+            }
+        assert_true(found);
+        cJSON_Delete(mj);
+        free(m);
+    }
+    /* a person who signed cannot reserve again (pseudonym reservation) */
+    {
+        char body[200], hex[65];
+
+        hex_encode(ps[2], 32, hex);
+        snprintf(body, sizeof body, "{\"campaign\":\"pet35-small\",\"pseudonym\":\"%s\"}", hex);
+        assert_int_equal(srv_reserve(srv, k1.cert, k1.cert_len, body, strlen(body), &res), 200);
+        assert_string_equal(res.body, "{\"status\":\"already\"}");
+        srv_result_free(&res);
+        hex_encode(ps[1] + 0, 32, hex);
+        hex[0] = hex[0] == 'a' ? 'b' : 'a';         /* someone else */
+        snprintf(body, sizeof body, "{\"campaign\":\"pet35-small\",\"pseudonym\":\"%s\"}", hex);
+        assert_int_equal(srv_reserve(srv, k1.cert, k1.cert_len, body, strlen(body), &res), 200);
+        assert_string_equal(res.body, "{\"status\":\"reserved\"}");
+        srv_result_free(&res);
+    }
+    /* not a petition, or not served: 404 */
+    cJSON_Delete(counter("bp35-demo", 404));
+    cJSON_Delete(counter("nope", 404));
+    /* the demo petition is served, empty */
+    c = counter("pet35-demo", 200);
+    assert_int_equal(jnum(c, "threshold"), 1000);
+    assert_int_equal(jnum(c, "min_cantons"), 3);
+    cJSON_Delete(c);
+    free(a1);
+    free(a2);
+    free(b);
+    free(b2);
+    kit_close(&k3);
+}
+
+/* A tampered record (its sealed identity altered after the kiosk signed
+ * it) is refused, nothing of its bundle is stored; both verification paths
+ * (mbedTLS, OpenSSL) agree on every bit of a petition bundle. */
+static void test_petition_refusals(void **state)
+{
+    uint8_t ps[3][32], *b, *t;
+    const char *cant[3] = {"c02", "c03", "c04"};
+    uint32_t o = small->opens, day[3] = {o, o, o + 1};
+    int64_t before;
+    size_t len, i;
+
+    (void)state;
+    assert_int_equal(rng_bytes(k1.rng, ps[0], sizeof ps), 0);
+    before = pet_total();
+    b = pet_bundle(&k1, small, 600, 3, (const uint8_t(*)[32])ps, cant, day, 1, NULL, &len);
+    expect_refusal(b, len, 422, "bad-signature");
+    assert_int_equal(pet_total(), before);
+    assert_int_equal(srv_verify_bundle(b, len, k1.ca, k1.ca_len, NULL, k1.day, 2, NULL, NULL,
+                                       NULL, 0), BN_EBADSIG);
+    check_same(b, len, 2);
+    free(b);
+    /* every bit of a good petition bundle: both paths accept or both refuse */
+    b = pet_bundle(&k1, small, 601, 2, (const uint8_t(*)[32])ps, cant, day, -1, NULL, &len);
+    check_same(b, len, 2);
+    t = malloc(len);
+    for (i = 0; i < len; i += 3) {
+        memcpy(t, b, len);
+        t[i] ^= (uint8_t)(1u << (i % 8));
+        check_same(t, len, 2);
+    }
+    free(t);
+    free(b);
+    /* a day outside the petition's window */
+    day[0] = small->opens - 1;
+    b = pet_bundle(&k1, small, 602, 1, (const uint8_t(*)[32])ps, cant, day, -1, NULL, &len);
+    expect_refusal(b, len, 422, "inconsistent-signature");
+    free(b);
+    assert_int_equal(pet_total(), before);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +995,8 @@ int main(void)
         cmocka_unit_test(test_report_upload),
         cmocka_unit_test(test_expired_kiosk),
         cmocka_unit_test(test_schema_secrecy),
+        cmocka_unit_test(test_petition_upload_counter),
+        cmocka_unit_test(test_petition_refusals),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
