@@ -779,19 +779,17 @@ int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t 
     return rc;
 }
 
-/* (S2) in the order of the random ballot ids */
-int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void *arg)
+/* Calls fn for each blob that `sql_one` (for a campaign, bound as ?1) or
+ * `sql_all` (campaign NULL) selects, in the order the SQL gives. */
+static int each_blob(store_t *s, const char *sql_one, const char *sql_all, const char *campaign,
+                     store_ballot_fn fn, void *arg)
 {
     sqlite3_stmt *st = NULL;
     int rc;
 
     if (s == NULL || fn == NULL)
         return BN_EINVAL;
-    rc = sqlite3_prepare_v2(s->db,
-                            campaign != NULL
-                                ? "SELECT ballot FROM box WHERE campaign = ?1 ORDER BY ballot_id"
-                                : "SELECT ballot FROM box ORDER BY ballot_id",
-                            -1, &st, NULL);
+    rc = sqlite3_prepare_v2(s->db, campaign != NULL ? sql_one : sql_all, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         rc = store_rc(rc);
         goto out;
@@ -816,7 +814,9 @@ out:
     return rc;
 }
 
-int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
+/* The blob that `sql` selects for the 16-byte id bound as ?1, malloc'd into
+ * *out. BN_ENOTFOUND. */
+static int get_blob(store_t *s, const char *sql, const uint8_t id[16], uint8_t **out, size_t *len)
 {
     sqlite3_stmt *st = NULL;
     int rc, n;
@@ -825,8 +825,7 @@ int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *le
         return BN_EINVAL;
     *out = NULL;
     *len = 0;
-    rc = sqlite3_prepare_v2(s->db, "SELECT ballot FROM box WHERE ballot_id = ?1", -1, &st,
-                            NULL);
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         rc = store_rc(rc);
         goto out;
@@ -852,6 +851,18 @@ int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *le
 out:
     sqlite3_finalize(st);
     return rc;
+}
+
+/* (S2) in the order of the random ballot ids */
+int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void *arg)
+{
+    return each_blob(s, "SELECT ballot FROM box WHERE campaign = ?1 ORDER BY ballot_id",
+                     "SELECT ballot FROM box ORDER BY ballot_id", campaign, fn, arg);
+}
+
+int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
+{
+    return get_blob(s, "SELECT ballot FROM box WHERE ballot_id = ?1", id, out, len);
 }
 
 /* --- petition signatures ---------------------------------------------------- */
@@ -911,76 +922,13 @@ out:
 /* (S8) in the order of the random signature ids */
 int store_each_signature(store_t *s, const char *campaign, store_record_fn fn, void *arg)
 {
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (s == NULL || fn == NULL)
-        return BN_EINVAL;
-    rc = sqlite3_prepare_v2(s->db,
-                            campaign != NULL
-                                ? "SELECT record FROM signature WHERE campaign = ?1 ORDER BY sig_id"
-                                : "SELECT record FROM signature ORDER BY sig_id",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
-        goto out;
-    }
-    if (campaign != NULL)
-        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const uint8_t *b = sqlite3_column_blob(st, 0);
-        int n = sqlite3_column_bytes(st, 0);
-
-        if (b == NULL) {
-            rc = n > 0 ? BN_ENOMEM : BN_ECORRUPT;
-            goto out;
-        }
-        rc = fn(arg, b, (size_t)n);
-        if (rc != 0)
-            goto out;
-    }
-    rc = store_rc(rc);
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return each_blob(s, "SELECT record FROM signature WHERE campaign = ?1 ORDER BY sig_id",
+                     "SELECT record FROM signature ORDER BY sig_id", campaign, fn, arg);
 }
 
 int store_get_signature(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, n;
-
-    if (s == NULL || id == NULL || out == NULL || len == NULL)
-        return BN_EINVAL;
-    *out = NULL;
-    *len = 0;
-    rc = sqlite3_prepare_v2(s->db, "SELECT record FROM signature WHERE sig_id = ?1", -1, &st,
-                            NULL);
-    if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
-        goto out;
-    }
-    sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
-    rc = sqlite3_step(st);
-    if (rc == SQLITE_DONE) {
-        rc = BN_ENOTFOUND;
-    } else if (rc != SQLITE_ROW) {
-        rc = store_rc(rc);
-    } else {
-        n = sqlite3_column_bytes(st, 0);
-        *out = malloc(n > 0 ? (size_t)n : 1);
-        if (*out == NULL) {
-            rc = BN_ENOMEM;
-        } else {
-            if (n > 0)
-                memcpy(*out, sqlite3_column_blob(st, 0), (size_t)n);
-            *len = (size_t)n;
-            rc = 0;
-        }
-    }
-out:
-    sqlite3_finalize(st);
-    return rc;
+    return get_blob(s, "SELECT record FROM signature WHERE sig_id = ?1", id, out, len);
 }
 
 /* The canton field of a record: bytes 74..89 (petition.h), i.e. SQLite's
