@@ -12,6 +12,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "bn_err.h"
+#include "wire.h"
 
 /* Offsets of the fixed header (ballot.h). */
 #define OFF_MAGIC 0
@@ -31,63 +32,13 @@ static size_t ballot_len(int n)
     return BALLOT_HEADER_LEN + (size_t)BALLOT_TOKEN_LEN * (size_t)n + KEY_SIG_LEN;
 }
 
-static int token_first(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static int token_next(unsigned char c)
-{
-    return token_first(c) || c == '-';
-}
-
-/* Checks that s can be written as a token: 1..16 bytes of [a-z0-9-],
- * starting with [a-z0-9]. 0, BN_ERANGE (longer than 16 bytes, or not
- * NUL-terminated within 17) or BN_EFORMAT (empty, other characters). */
+/* Checks that s can be written as a token (wire.h): 0, BN_ERANGE (longer
+ * than 16 bytes, or not NUL-terminated within 17) or BN_EFORMAT. */
 static int token_check(const char *s)
 {
-    size_t i, len = strnlen(s, BALLOT_TOKEN_LEN + 1);
-
-    if (len > BALLOT_TOKEN_LEN)
+    if (strnlen(s, BALLOT_TOKEN_LEN + 1) > BALLOT_TOKEN_LEN)
         return BN_ERANGE;
-    if (len == 0 || !token_first((unsigned char)s[0]))
-        return BN_EFORMAT;
-    for (i = 1; i < len; i++)
-        if (!token_next((unsigned char)s[i]))
-            return BN_EFORMAT;
-    return 0;
-}
-
-/* Writes a valid token into its 16-byte field, NUL-padded. */
-static void token_put(uint8_t *field, const char *s)
-{
-    size_t len = strlen(s);
-
-    memset(field, 0, BALLOT_TOKEN_LEN);
-    memcpy(field, s, len);
-}
-
-/* Reads a 16-byte token field strictly: a valid token, then NUL bytes only.
- * Returns 0 or a static reason. */
-static const char *token_get(const uint8_t *field, char out[BALLOT_TOKEN_LEN + 1])
-{
-    size_t i, len = 0;
-
-    while (len < BALLOT_TOKEN_LEN && field[len] != 0)
-        len++;
-    if (len == 0)
-        return "empty token";
-    if (!token_first(field[0]))
-        return "token does not start with [a-z0-9]";
-    for (i = 1; i < len; i++)
-        if (!token_next(field[i]))
-            return "character outside [a-z0-9-]";
-    for (i = len; i < BALLOT_TOKEN_LEN; i++)
-        if (field[i] != 0)
-            return "non-NUL byte after NUL padding";
-    memcpy(out, field, len);
-    out[len] = '\0';
-    return NULL;
+    return wire_token_ok(s) ? 0 : BN_EFORMAT;
 }
 
 static void put_u16(uint8_t *p, unsigned v)
@@ -181,14 +132,14 @@ static int encode_body(const ballot_t *b, uint8_t *out)
     put_u32(out + OFF_DAY, b->day);
     memcpy(out + OFF_ID, b->id, BALLOT_ID_LEN);
     memcpy(out + OFF_KIOSK, b->kiosk, KEY_ID_LEN);
-    token_put(out + OFF_CAMPAIGN, b->campaign);
-    token_put(out + OFF_TERRITORY, b->territory);
+    wire_token_put(out + OFF_CAMPAIGN, b->campaign);
+    wire_token_put(out + OFF_TERRITORY, b->territory);
     for (i = 0; i < b->n; i++) {
         if (token_check(b->choices[i]) != 0)
             return BN_EINVAL;
         if (i > 0 && strcmp(b->choices[i - 1], b->choices[i]) >= 0)
             return BN_EINVAL; /* unsorted or duplicate */
-        token_put(out + OFF_CHOICES + BALLOT_TOKEN_LEN * i, b->choices[i]);
+        wire_token_put(out + OFF_CHOICES + BALLOT_TOKEN_LEN * i, b->choices[i]);
     }
     return 0;
 }
@@ -267,17 +218,17 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
     }
     memcpy(out->id, buf + OFF_ID, BALLOT_ID_LEN);
     memcpy(out->kiosk, buf + OFF_KIOSK, KEY_ID_LEN);
-    if ((bad = token_get(buf + OFF_CAMPAIGN, out->campaign)) != NULL) {
+    if ((bad = wire_token_get(buf + OFF_CAMPAIGN, out->campaign)) != NULL) {
         rc = bn_fail(why, whylen, BN_EFORMAT, "offset %d: campaign: %s", OFF_CAMPAIGN, bad);
         goto fail;
     }
-    if ((bad = token_get(buf + OFF_TERRITORY, out->territory)) != NULL) {
+    if ((bad = wire_token_get(buf + OFF_TERRITORY, out->territory)) != NULL) {
         rc = bn_fail(why, whylen, BN_EFORMAT, "offset %d: territory: %s", OFF_TERRITORY, bad);
         goto fail;
     }
     for (i = 0; i < (int)n; i++) {
         off = OFF_CHOICES + (size_t)BALLOT_TOKEN_LEN * (size_t)i;
-        if ((bad = token_get(buf + off, out->choices[i])) != NULL) {
+        if ((bad = wire_token_get(buf + off, out->choices[i])) != NULL) {
             rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d]: %s", off, i, bad);
             goto fail;
         }

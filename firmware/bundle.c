@@ -9,6 +9,7 @@
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "wire.h"
 #include "hex.h"
 #include "petition.h"
 #include "report.h"
@@ -37,49 +38,10 @@ struct bundle_builder_s {
     size_t bytes;               /* encoded size of the items so far */
 };
 
-static void put_be(uint8_t *p, uint64_t v, int n)
-{
-    int i;
-
-    for (i = n - 1; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static int tok_char(unsigned char c, int first)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && c == '-');
-}
-
-/* A 16-byte token field: [a-z0-9][a-z0-9-]* then NUL bytes only. */
+/* A 16-byte token field, strictly (wire.h): 0 or -1. */
 static int token_read(const uint8_t *f, char out[TOKEN_LEN + 1])
 {
-    size_t i, n = 0;
-
-    while (n < TOKEN_LEN && f[n] != 0)
-        n++;
-    if (n == 0)
-        return -1;
-    for (i = 0; i < n; i++)
-        if (!tok_char(f[i], i == 0))
-            return -1;
-    for (i = n; i < TOKEN_LEN; i++)
-        if (f[i] != 0)
-            return -1;
-    memcpy(out, f, n);
-    out[n] = 0;
-    return 0;
+    return wire_token_get(f, out) == NULL ? 0 : -1;
 }
 
 /* --- decoding --------------------------------------------------------------- */
@@ -107,12 +69,12 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version %u is not 1", buf[4]);
     if (token_read(buf + 5, b.campaign) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 5: campaign is not a token");
-    b.seq = get_be(buf + 21, 8);
-    c = (size_t)get_be(buf + 29, 2);
-    b.n_ballots = (uint32_t)get_be(buf + 31, 4);
-    b.n_register = (uint32_t)get_be(buf + 35, 4);
-    b.n_reports = (uint32_t)get_be(buf + 39, 4);
-    b.n_signatures = (uint32_t)get_be(buf + 43, 4);
+    b.seq = wire_get_be(buf + 21, 8);
+    c = (size_t)wire_get_be(buf + 29, 2);
+    b.n_ballots = (uint32_t)wire_get_be(buf + 31, 4);
+    b.n_register = (uint32_t)wire_get_be(buf + 35, 4);
+    b.n_reports = (uint32_t)wire_get_be(buf + 39, 4);
+    b.n_signatures = (uint32_t)wire_get_be(buf + 43, 4);
     if (c == 0 || c > CERT_DER_MAX)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 29: certificate length %zu "
                        "not in 1..%d", c, CERT_DER_MAX);
@@ -136,7 +98,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         if (end - pos < 2)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu truncated",
                            pos, i);
-        l = (size_t)get_be(buf + pos, 2);
+        l = (size_t)wire_get_be(buf + pos, 2);
         if (l < BALLOT_MIN_LEN || l > BALLOT_MAX_LEN)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu length %zu "
                            "not in %d..%d", pos, i, l, BALLOT_MIN_LEN, BALLOT_MAX_LEN);
@@ -165,7 +127,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     for (i = 0; i < b.n_register; i++, pos += BUNDLE_REGISTER_LEN) {
         const uint8_t *e = buf + pos;
 
-        if (get_be(e + 32, 4) == 0)
+        if (wire_get_be(e + 32, 4) == 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entry %zu: "
                            "day is 0", pos + 32, i);
         if (e[36] > 1)
@@ -226,7 +188,7 @@ int bundle_next_ballot(const bundle_t *b, size_t *pos, const uint8_t **ballot, s
 
     if (b->ballots + *pos >= b->registers)
         return 0;
-    l = (size_t)get_be(b->ballots + *pos, 2);
+    l = (size_t)wire_get_be(b->ballots + *pos, 2);
     *ballot = b->ballots + *pos + 2;
     *len = l;
     *pos += 2 + l;
@@ -238,7 +200,7 @@ void bundle_register_at(const bundle_t *b, uint32_t i, bundle_reg_t *out)
     const uint8_t *e = b->registers + (size_t)i * BUNDLE_REGISTER_LEN;
 
     out->pseudonym = e;
-    out->day = (uint32_t)get_be(e + 32, 4);
+    out->day = (uint32_t)wire_get_be(e + 32, 4);
     out->offline = e[36];
 }
 
@@ -425,7 +387,7 @@ int bundle_add_register(bundle_builder_t *b, const uint8_t pseudonym[32], uint32
         return rc;
     e = b->regs + b->nr * BUNDLE_REGISTER_LEN;
     memcpy(e, pseudonym, 32);
-    put_be(e + 32, day, 4);
+    wire_put_be(e + 32, day, 4);
     e[36] = (uint8_t)offline;
     b->nr++;
     b->bytes += BUNDLE_REGISTER_LEN;
@@ -545,17 +507,17 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     buf[4] = BUNDLE_VERSION;
     memset(buf + 5, 0, TOKEN_LEN);
     memcpy(buf + 5, b->campaign, strlen(b->campaign));
-    put_be(buf + 21, b->seq, 8);
-    put_be(buf + 29, b->cert_len, 2);
-    put_be(buf + 31, b->nb, 4);
-    put_be(buf + 35, b->nr, 4);
-    put_be(buf + 39, b->np, 4);
-    put_be(buf + 43, b->ns, 4);
+    wire_put_be(buf + 21, b->seq, 8);
+    wire_put_be(buf + 29, b->cert_len, 2);
+    wire_put_be(buf + 31, b->nb, 4);
+    wire_put_be(buf + 35, b->nr, 4);
+    wire_put_be(buf + 39, b->np, 4);
+    wire_put_be(buf + 43, b->ns, 4);
     p = buf + BUNDLE_HEADER_LEN;
     memcpy(p, b->cert, b->cert_len);
     p += b->cert_len;
     for (i = 0; i < b->nb; i++) {
-        put_be(p, b->ballots[i].len, 2);
+        wire_put_be(p, b->ballots[i].len, 2);
         memcpy(p + 2, b->ballots[i].p, b->ballots[i].len);
         p += 2 + b->ballots[i].len;
     }

@@ -29,6 +29,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "bn_err.h"
+#include "wire.h"
 #include "day.h"
 
 /* Offsets (petition.h). */
@@ -48,50 +49,6 @@
 #define OFF_SIG PETITION_SIGNED_LEN              /* 491 */
 
 /* --- small helpers ------------------------------------------------------------ */
-
-static int tok_char(unsigned char c, int first)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && c == '-');
-}
-
-/* A token that fits a 16-byte field: 1..16 bytes of [a-z0-9-], not '-' first. */
-static int token_ok(const char *s)
-{
-    size_t i, n = strnlen(s, PETITION_TOKEN_LEN + 1);
-
-    if (n == 0 || n > PETITION_TOKEN_LEN)
-        return 0;
-    for (i = 0; i < n; i++)
-        if (!tok_char((unsigned char)s[i], i == 0))
-            return 0;
-    return 1;
-}
-
-static void token_put(uint8_t *f, const char *s)
-{
-    memset(f, 0, PETITION_TOKEN_LEN);
-    memcpy(f, s, strlen(s));
-}
-
-/* Reads a 16-byte token field strictly; NULL or a static reason. */
-static const char *token_get(const uint8_t *f, char out[PETITION_TOKEN_LEN + 1])
-{
-    size_t i, n = 0;
-
-    while (n < PETITION_TOKEN_LEN && f[n] != 0)
-        n++;
-    if (n == 0)
-        return "empty token";
-    for (i = 0; i < n; i++)
-        if (!tok_char(f[i], i == 0))
-            return "character outside [a-z0-9-] (or '-' first)";
-    for (i = n; i < PETITION_TOKEN_LEN; i++)
-        if (f[i] != 0)
-            return "non-NUL byte after NUL padding";
-    memcpy(out, f, n);
-    out[n] = '\0';
-    return NULL;
-}
 
 static void put_u32(uint8_t *p, uint32_t v)
 {
@@ -247,8 +204,8 @@ int petition_make(petition_t *s, const pkg_t *p, int commune, const uint8_t pseu
         p->kind != PKG_PETITION || commune < 0 || commune >= p->n_communes)
         return BN_EINVAL;
     canton = p->communes[commune].canton;
-    if (canton < 0 || canton >= p->n_cantons || !token_ok(p->id) ||
-        !token_ok(p->cantons[canton].id))
+    if (canton < 0 || canton >= p->n_cantons || !wire_token_ok(p->id) ||
+        !wire_token_ok(p->cantons[canton].id))
         return BN_EINVAL;
     s->no_publish = no_publish != 0;
     s->day = day;
@@ -283,7 +240,7 @@ int petition_seal(petition_t *s, const petition_identity_t *who, const key_pub_t
     mbedtls_mpi_init(&z);
     mbedtls_gcm_init(&gcm);
     memset(out, 0, PETITION_LEN);
-    if (s->day == 0 || !token_ok(s->campaign) || !token_ok(s->canton) ||
+    if (s->day == 0 || !wire_token_ok(s->campaign) || !wire_token_ok(s->canton) ||
         (s->no_publish != 0 && s->no_publish != 1)) {
         rc = BN_EINVAL;
         goto out;
@@ -300,8 +257,8 @@ int petition_seal(petition_t *s, const petition_identity_t *who, const key_pub_t
     put_u32(out + OFF_DAY, s->day);
     memcpy(out + OFF_ID, s->id, PETITION_ID_LEN);
     memcpy(out + OFF_KIOSK, s->kiosk, KEY_ID_LEN);
-    token_put(out + OFF_CAMPAIGN, s->campaign);
-    token_put(out + OFF_CANTON, s->canton);
+    wire_token_put(out + OFF_CAMPAIGN, s->campaign);
+    wire_token_put(out + OFF_CANTON, s->canton);
     memcpy(out + OFF_PSEUD, s->pseudonym, PSEUD_LEN);
     memcpy(out + OFF_AUTH, authority->id, KEY_ID_LEN);
 
@@ -383,9 +340,9 @@ int petition_decode(const uint8_t *buf, size_t len, petition_t *out, char *why, 
     day = get_u32(buf + OFF_DAY);
     if (day == 0)
         return bn_fail(why, whylen, BN_EFORMAT, "offset 6: day is 0");
-    if ((bad = token_get(buf + OFF_CAMPAIGN, s.campaign)) != NULL)
+    if ((bad = wire_token_get(buf + OFF_CAMPAIGN, s.campaign)) != NULL)
         return bn_fail(why, whylen, BN_EFORMAT, "offset %d: campaign: %s", OFF_CAMPAIGN, bad);
-    if ((bad = token_get(buf + OFF_CANTON, s.canton)) != NULL)
+    if ((bad = wire_token_get(buf + OFF_CANTON, s.canton)) != NULL)
         return bn_fail(why, whylen, BN_EFORMAT, "offset %d: canton: %s", OFF_CANTON, bad);
     /* one encoding of the ephemeral point: uncompressed, on the curve */
     if (buf[OFF_EPH] != 0x04 || key_pub_from_point(buf + OFF_EPH, &eph) != 0)

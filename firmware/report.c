@@ -8,50 +8,12 @@
 #include <mbedtls/sha256.h>
 
 #include "bn_err.h"
+#include "wire.h"
 
-static void put_be(uint8_t *p, uint64_t v, int n)
-{
-    int i;
-
-    for (i = n - 1; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
-static uint64_t get_be(const uint8_t *p, int n)
-{
-    uint64_t v = 0;
-    int i;
-
-    for (i = 0; i < n; i++)
-        v = v << 8 | p[i];
-    return v;
-}
-
-static int tok_char(unsigned char c, int first)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (!first && c == '-');
-}
-
-/* A 16-byte token field: [a-z0-9][a-z0-9-]* then NUL bytes only. */
+/* A 16-byte token field, strictly (wire.h): 0 or -1. */
 static int token_read(const uint8_t *f, char out[REPORT_TOKEN_LEN + 1])
 {
-    size_t i, n = 0;
-
-    while (n < REPORT_TOKEN_LEN && f[n] != 0)
-        n++;
-    if (n == 0)
-        return -1;
-    for (i = 0; i < n; i++)
-        if (!tok_char(f[i], i == 0))
-            return -1;
-    for (i = n; i < REPORT_TOKEN_LEN; i++)
-        if (f[i] != 0)
-            return -1;
-    memcpy(out, f, n);
-    out[n] = 0;
-    return 0;
+    return wire_token_get(f, out) == NULL ? 0 : -1;
 }
 
 static int token_ok(const char *s)
@@ -151,13 +113,13 @@ static void encode(const report_t *r, uint8_t *out)
     memset(out + 5, 0, REPORT_TOKEN_LEN);
     memcpy(out + 5, r->campaign, n);
     memcpy(out + 21, r->kiosk, KEY_ID_LEN);
-    put_be(out + 53, r->opened, 4);
-    put_be(out + 57, r->closed, 4);
-    put_be(out + 61, r->registered, 8);
-    put_be(out + 69, r->ballots, 8);
+    wire_put_be(out + 53, r->opened, 4);
+    wire_put_be(out + 57, r->closed, 4);
+    wire_put_be(out + 61, r->registered, 8);
+    wire_put_be(out + 69, r->ballots, 8);
     memcpy(out + 77, r->ballot_set, 32);
     memcpy(out + 109, r->audit_head, 32);
-    put_be(out + 141, r->audit_entries, 8);
+    wire_put_be(out + 141, r->audit_entries, 8);
 }
 
 int report_seal(report_t *r, const signer_t *s, uint8_t out[REPORT_LEN])
@@ -190,13 +152,13 @@ int report_decode(const uint8_t *buf, size_t len, report_t *out, char *why, size
     if (token_read(buf + 5, r.campaign) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "report: offset 5: campaign is not a token");
     memcpy(r.kiosk, buf + 21, KEY_ID_LEN);
-    r.opened = (uint32_t)get_be(buf + 53, 4);
-    r.closed = (uint32_t)get_be(buf + 57, 4);
-    r.registered = get_be(buf + 61, 8);
-    r.ballots = get_be(buf + 69, 8);
+    r.opened = (uint32_t)wire_get_be(buf + 53, 4);
+    r.closed = (uint32_t)wire_get_be(buf + 57, 4);
+    r.registered = wire_get_be(buf + 61, 8);
+    r.ballots = wire_get_be(buf + 69, 8);
     memcpy(r.ballot_set, buf + 77, 32);
     memcpy(r.audit_head, buf + 109, 32);
-    r.audit_entries = get_be(buf + 141, 8);
+    r.audit_entries = wire_get_be(buf + 141, 8);
     memcpy(r.sig, buf + REPORT_SIGNED_LEN, KEY_SIG_LEN);
     bad = fields_bad(&r);
     if (bad != NULL)

@@ -28,6 +28,7 @@
 #include <sqlite3.h>
 
 #include "bn_err.h"
+#include "wire.h"
 
 #define EVENT_MAX 64
 #define DETAIL_MAX 4096
@@ -54,16 +55,6 @@ static int audit_rc(int rc)
     }
 }
 
-static void put_be(uint8_t *p, uint64_t v, int n)
-{
-    int i;
-
-    for (i = n - 1; i >= 0; i--) {
-        p[i] = (uint8_t)v;
-        v >>= 8;
-    }
-}
-
 static int entry_hash(const uint8_t prev[STORE_AUDIT_HASH_LEN], int64_t seq, int64_t t,
                       const char *event, size_t elen, const char *detail, size_t dlen,
                       uint8_t out[STORE_AUDIT_HASH_LEN])
@@ -73,10 +64,10 @@ static int entry_hash(const uint8_t prev[STORE_AUDIT_HASH_LEN], int64_t seq, int
     int rc;
 
     memcpy(head, prev, STORE_AUDIT_HASH_LEN);
-    put_be(head + 32, (uint64_t)seq, 8);
-    put_be(head + 40, (uint64_t)t, 8);
-    put_be(head + 48, elen, 4);
-    put_be(len, dlen, 4);
+    wire_put_be(head + 32, (uint64_t)seq, 8);
+    wire_put_be(head + 40, (uint64_t)t, 8);
+    wire_put_be(head + 48, elen, 4);
+    wire_put_be(len, dlen, 4);
     mbedtls_sha256_init(&c);
     rc = mbedtls_sha256_starts_ret(&c, 0) != 0 ||
          mbedtls_sha256_update_ret(&c, head, sizeof head) != 0 ||
