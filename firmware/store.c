@@ -86,7 +86,7 @@
  *      store_sign() is the same transaction for a petition signature:
  *      register entry, record, its outbox item, COMMIT.
  * (D3) Any failure rolls the transaction back (ROLLBACK if SQLite has not
- *      already) and returns a BN_E code (store_rc): nothing of a refused cast
+ *      already) and returns a BN_E code (store__rc): nothing of a refused cast
  *      is written. SQLITE_FULL -> BN_EFULL, SQLITE_CORRUPT/NOTADB ->
  *      BN_ECORRUPT, a duplicate register key -> BN_EALREADY, a duplicate
  *      ballot id -> BN_EEXISTS, an unknown campaign -> BN_ENOTFOUND, I/O
@@ -191,7 +191,7 @@ sqlite3 *store__db(store_t *s)
 }
 
 /* (D3) A BN_E code for an SQLite result code (primary or extended). */
-static int store_rc(int rc)
+int store__rc(int rc)
 {
     switch (rc & 0xFF) {
     case SQLITE_OK:
@@ -249,7 +249,7 @@ static int pragma(store_t *s, const char *sql, const char *want, const char *pat
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        rc = bn_fail(why, whylen, store_rc(rc), "store %s: %s: %s", path, sql,
+        rc = bn_fail(why, whylen, store__rc(rc), "store %s: %s: %s", path, sql,
                      sqlite3_errmsg(s->db));
         goto out;
     }
@@ -333,7 +333,7 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
     }
     return 0;
 fail:
-    rc = bn_fail(why, whylen, store_rc(rc), "store %s: schema migration: %s", path,
+    rc = bn_fail(why, whylen, store__rc(rc), "store %s: schema migration: %s", path,
                  sqlite3_errmsg(s->db));
     rollback(s);
     return rc;
@@ -354,7 +354,7 @@ int store_check(store_t *s, char *why, size_t whylen)
     if (rc == SQLITE_OK)
         rc = sqlite3_step(st);
     if (rc != SQLITE_ROW) {
-        rc = bn_fail(why, whylen, store_rc(rc) == BN_ESTORE ? BN_ECORRUPT : store_rc(rc),
+        rc = bn_fail(why, whylen, store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
                      "store: quick_check: %s", sqlite3_errmsg(s->db));
         goto out;
     }
@@ -380,7 +380,7 @@ int store_compact(store_t *s, char *why, size_t whylen)
         return BN_EINVAL;
     rc = sqlite3_exec(s->db, "VACUUM", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return bn_fail(why, whylen, store_rc(rc), "store: compacting: %s", sqlite3_errmsg(s->db));
+        return bn_fail(why, whylen, store__rc(rc), "store: compacting: %s", sqlite3_errmsg(s->db));
     return 0;
 }
 
@@ -433,7 +433,7 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
         goto fail;
     }
     if (rc != SQLITE_OK) {
-        rc = bn_fail(why, whylen, store_rc(rc), "store %s: cannot open: %s", path,
+        rc = bn_fail(why, whylen, store__rc(rc), "store %s: cannot open: %s", path,
                      sqlite3_errmsg(s->db));
         goto fail;
     }
@@ -494,7 +494,7 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
                       &s->has_voted)) != SQLITE_OK ||
         (rc = prepare(s, "INSERT INTO signature(sig_id, campaign, record) VALUES (?1, ?2, ?3)",
                       &s->sig_insert)) != SQLITE_OK) {
-        rc = bn_fail(why, whylen, store_rc(rc) == BN_ESTORE ? BN_ECORRUPT : store_rc(rc),
+        rc = bn_fail(why, whylen, store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
                      "store %s: schema does not match: %s", path, sqlite3_errmsg(s->db));
         goto fail;
     }
@@ -543,7 +543,7 @@ int store_put_campaign(store_t *s, const char *campaign, const uint8_t *package,
         rc = step_done(st);
     }
     sqlite3_finalize(st);
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 int store_get_campaign(store_t *s, const char *campaign, uint8_t **package, size_t *len,
@@ -587,7 +587,7 @@ int store_get_campaign(store_t *s, const char *campaign, uint8_t **package, size
     rc = SQLITE_OK;
 out:
     sqlite3_finalize(st);
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 int store_meta_set(store_t *s, const char *key, const char *value)
@@ -607,7 +607,7 @@ int store_meta_set(store_t *s, const char *key, const char *value)
         rc = step_done(st);
     }
     sqlite3_finalize(st);
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 int store_meta_get(store_t *s, const char *key, char *out, size_t cap)
@@ -620,7 +620,7 @@ int store_meta_get(store_t *s, const char *key, char *out, size_t cap)
     out[0] = '\0';
     rc = sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
         goto out;
     }
     sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
@@ -628,7 +628,7 @@ int store_meta_get(store_t *s, const char *key, char *out, size_t cap)
     if (rc == SQLITE_DONE) {
         rc = BN_ENOTFOUND;
     } else if (rc != SQLITE_ROW) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
     } else {
         const unsigned char *v = sqlite3_column_text(st, 0);
 
@@ -660,7 +660,7 @@ static int insert_rc(int rc, int dup)
         return BN_ENOTFOUND; /* campaign not recorded (store_put_campaign) */
     if ((rc & 0xFF) == SQLITE_CONSTRAINT)
         return BN_EINVAL; /* CHECK, NOT NULL: a malformed value */
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 static int outbox_insert(store_t *s, store_item_t kind, const uint8_t *key, int keylen,
@@ -688,7 +688,7 @@ int store_cast(store_t *s, const store_cast_t *c)
     /* (D2) the write lock first, then every write, then COMMIT */
     rc = step_done(s->begin);
     if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
         goto out;
     }
     /* (S1) (S3) the register gets the pseudonym and the day, nothing of the ballot */
@@ -721,7 +721,7 @@ int store_cast(store_t *s, const store_cast_t *c)
     /* (S4) no audit entry. (D1) COMMIT returns after the journal, the
      * database and the journal's truncation are synced. */
     rc = step_done(s->commit);
-    rc = store_rc(rc);
+    rc = store__rc(rc);
 out:
     if (rc != 0)
         rollback(s); /* (D3) */
@@ -746,7 +746,7 @@ int store_has_voted(store_t *s, const char *campaign, const uint8_t pseudonym[PS
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 static int count(store_t *s, const char *sql, const char *campaign, int64_t *n)
@@ -764,7 +764,7 @@ static int count(store_t *s, const char *sql, const char *campaign, int64_t *n)
         }
     }
     sqlite3_finalize(st);
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t *ballots)
@@ -791,7 +791,7 @@ static int each_blob(store_t *s, const char *sql_one, const char *sql_all, const
         return BN_EINVAL;
     rc = sqlite3_prepare_v2(s->db, campaign != NULL ? sql_one : sql_all, -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
         goto out;
     }
     if (campaign != NULL)
@@ -808,7 +808,7 @@ static int each_blob(store_t *s, const char *sql_one, const char *sql_all, const
         if (rc != 0)
             goto out;
     }
-    rc = store_rc(rc);
+    rc = store__rc(rc);
 out:
     sqlite3_finalize(st);
     return rc;
@@ -827,7 +827,7 @@ static int get_blob(store_t *s, const char *sql, const uint8_t id[16], uint8_t *
     *len = 0;
     rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
         goto out;
     }
     sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
@@ -835,7 +835,7 @@ static int get_blob(store_t *s, const char *sql, const uint8_t id[16], uint8_t *
     if (rc == SQLITE_DONE) {
         rc = BN_ENOTFOUND;
     } else if (rc != SQLITE_ROW) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
     } else {
         n = sqlite3_column_bytes(st, 0);
         *out = malloc(n > 0 ? (size_t)n : 1);
@@ -882,7 +882,7 @@ int store_sign(store_t *s, const store_sign_t *c)
     /* (D2) the write lock first, then every write, then COMMIT */
     rc = step_done(s->begin);
     if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
         goto out;
     }
     sqlite3_bind_text(s->reg_insert, 1, c->campaign, -1, SQLITE_STATIC);
@@ -909,7 +909,7 @@ int store_sign(store_t *s, const store_sign_t *c)
         goto out;
     }
     /* (S4) no audit entry. (D1) durable when COMMIT returns. */
-    rc = store_rc(step_done(s->commit));
+    rc = store__rc(step_done(s->commit));
 out:
     if (rc != 0)
         rollback(s); /* (D3) */
@@ -970,7 +970,7 @@ int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg)
     rc = sqlite3_prepare_v2(s->db, "SELECT kind, key, campaign FROM outbox ORDER BY kind, key",
                             -1, &st, NULL);
     if (rc != SQLITE_OK) {
-        rc = store_rc(rc);
+        rc = store__rc(rc);
         goto out;
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1000,7 +1000,7 @@ int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg)
         }
         n++;
     }
-    rc = store_rc(rc);
+    rc = store__rc(rc);
     sqlite3_finalize(st);
     st = NULL;
     for (i = 0; rc == 0 && i < n; i++)
@@ -1030,7 +1030,7 @@ int store_outbox_done(store_t *s, store_item_t kind, const uint8_t *key, size_t 
         rc = step_done(st);
     }
     sqlite3_finalize(st);
-    return store_rc(rc);
+    return store__rc(rc);
 }
 
 int store_outbox_count(store_t *s, int64_t *n)

@@ -162,4 +162,8 @@ int store_audit_verify(store_t *s, uint8_t head[STORE_AUDIT_HASH_LEN], int64_t *
 /* The raw SQLite handle, for tests and the store's own modules only. */
 struct sqlite3 *store__db(store_t *s);
 
+/* The BN_E code of an SQLite result code (primary or extended), for the
+ * store's own modules (store.c, store_audit.c). */
+int store__rc(int rc);
+
 #endif

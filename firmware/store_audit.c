@@ -33,28 +33,6 @@
 #define EVENT_MAX 64
 #define DETAIL_MAX 4096
 
-/* The BN_E code of an SQLite result (as store.c's store_rc). */
-static int audit_rc(int rc)
-{
-    switch (rc & 0xFF) {
-    case SQLITE_OK:
-    case SQLITE_DONE:
-    case SQLITE_ROW:
-        return 0;
-    case SQLITE_FULL:
-        return BN_EFULL;
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return BN_ECORRUPT;
-    case SQLITE_NOMEM:
-        return BN_ENOMEM;
-    case SQLITE_IOERR:
-        return BN_EIO;
-    default:
-        return BN_ESTORE;
-    }
-}
-
 static int entry_hash(const uint8_t prev[STORE_AUDIT_HASH_LEN], int64_t seq, int64_t t,
                       const char *event, size_t elen, const char *detail, size_t dlen,
                       uint8_t out[STORE_AUDIT_HASH_LEN])
@@ -119,7 +97,7 @@ int store_audit_append(store_t *s, const char *event, const char *detail)
 
     rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return audit_rc(rc);
+        return store__rc(rc);
     rc = sqlite3_prepare_v2(db, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", -1,
                             &st, NULL);
     if (rc != SQLITE_OK)
@@ -161,7 +139,7 @@ out:
     sqlite3_finalize(st);
     if (rc != SQLITE_OK && !sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-    return audit_rc(rc);
+    return store__rc(rc);
 }
 
 int store_audit_verify(store_t *s, uint8_t head[STORE_AUDIT_HASH_LEN], int64_t *n,
@@ -179,7 +157,7 @@ int store_audit_verify(store_t *s, uint8_t head[STORE_AUDIT_HASH_LEN], int64_t *
                             "SELECT seq, time, event, detail, hash FROM audit ORDER BY seq", -1,
                             &st, NULL);
     if (rc != SQLITE_OK) {
-        rc = bn_fail(why, whylen, audit_rc(rc), "audit: %s", sqlite3_errmsg(store__db(s)));
+        rc = bn_fail(why, whylen, store__rc(rc), "audit: %s", sqlite3_errmsg(store__db(s)));
         goto out;
     }
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -215,7 +193,7 @@ int store_audit_verify(store_t *s, uint8_t head[STORE_AUDIT_HASH_LEN], int64_t *
         want++;
     }
     if (rc != SQLITE_DONE) {
-        rc = bn_fail(why, whylen, audit_rc(rc), "audit: %s", sqlite3_errmsg(store__db(s)));
+        rc = bn_fail(why, whylen, store__rc(rc), "audit: %s", sqlite3_errmsg(store__db(s)));
         goto out;
     }
     if (head != NULL)
