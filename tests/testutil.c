@@ -1,6 +1,10 @@
 /* testutil.c - small helpers shared by the test programs. */
 #include "testutil.h"
 
+#include <setjmp.h>
+#include <stdarg.h>
+#include <cmocka.h>
+
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,4 +105,76 @@ char *tu_vector(const char *rel)
     const char *base = getenv("BORNE_VECTORS");
 
     return tu_path(base != NULL ? base : BORNE_VECTORS, rel);
+}
+
+const char *tu_vec_find(const tu_vec_t *v, const char *name)
+{
+    int i;
+
+    for (i = 0; i < v->n; i++)
+        if (strcmp(v->name[i], name) == 0)
+            return v->value[i];
+    return NULL;
+}
+
+const char *tu_vec_get(const tu_vec_t *v, const char *name)
+{
+    const char *s = tu_vec_find(v, name);
+
+    if (s == NULL)
+        fail_msg("vector field '%s' missing", name);
+    return s;
+}
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+int tu_vec_each(const char *rel, void (*fn)(const tu_vec_t *, void *), void *arg)
+{
+    char *path = tu_vector(rel), *text, *line, *next, *eq;
+    tu_vec_t v = {0};
+    int count = 0;
+
+    text = (char *)tu_read(path, NULL);
+    if (text == NULL)
+        fail_msg("cannot read %s", path);
+    for (line = text; line != NULL; line = next) {
+        next = strchr(line, '\n');
+        if (next != NULL)
+            *next++ = '\0';
+        line = trim(line);
+        if (line[0] == '#')
+            continue;
+        if (line[0] == '\0') {
+            if (v.n > 0) {
+                fn(&v, arg);
+                count++;
+            }
+            v.n = 0;
+            continue;
+        }
+        eq = strchr(line, '=');
+        if (eq == NULL || v.n >= TU_VEC_MAX_FIELDS)
+            fail_msg("%s: malformed line '%s'", path, line);
+        *eq = '\0';
+        v.name[v.n] = trim(line);
+        v.value[v.n] = trim(eq + 1);
+        v.n++;
+    }
+    if (v.n > 0) {
+        fn(&v, arg);
+        count++;
+    }
+    free(text);
+    free(path);
+    return count;
 }

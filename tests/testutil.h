@@ -26,4 +26,24 @@ char *tu_asset(const char *rel);
 /* A path under tests/vectors (BORNE_VECTORS), malloc'd. */
 char *tu_vector(const char *rel);
 
+/* Test vector files: "name = value" lines, records separated by blank
+ * lines, '#' comments. */
+#define TU_VEC_MAX_FIELDS 16
+
+typedef struct tu_vec_s {
+    int n;
+    char *name[TU_VEC_MAX_FIELDS];
+    char *value[TU_VEC_MAX_FIELDS];
+} tu_vec_t;
+
+/* The value of a field, or NULL. */
+const char *tu_vec_find(const tu_vec_t *v, const char *name);
+
+/* The value of a field; fails the test when it is missing. */
+const char *tu_vec_get(const tu_vec_t *v, const char *name);
+
+/* Calls fn on each record of tests/vectors/REL; the number of records.
+ * Fails the test if the file cannot be read or a line is malformed. */
+int tu_vec_each(const char *rel, void (*fn)(const tu_vec_t *, void *), void *arg);
+
 #endif

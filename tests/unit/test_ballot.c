@@ -28,88 +28,6 @@
 
 #define KIOSK_SEED "borne ballot vectors v1"
 
-/* ---- a tiny reader of "name = value" records separated by blank lines ---- */
-
-#define VEC_MAX_FIELDS 16
-
-typedef struct vec_s {
-    int n;
-    char *name[VEC_MAX_FIELDS];
-    char *value[VEC_MAX_FIELDS];
-} vec_t;
-
-static const char *vec_find(const vec_t *v, const char *name)
-{
-    int i;
-
-    for (i = 0; i < v->n; i++)
-        if (strcmp(v->name[i], name) == 0)
-            return v->value[i];
-    return NULL;
-}
-
-static const char *vec_get(const vec_t *v, const char *name)
-{
-    const char *s = vec_find(v, name);
-
-    if (s == NULL)
-        fail_msg("vector field '%s' missing", name);
-    return s;
-}
-
-static char *trim(char *s)
-{
-    char *e;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
-/* Calls fn on each record of the file; returns the number of records. */
-static int vec_each(const char *rel, void (*fn)(const vec_t *, void *), void *arg)
-{
-    char *path = tu_vector(rel), *text, *line, *next, *eq;
-    vec_t v = { 0 };
-    int count = 0;
-
-    text = (char *)tu_read(path, NULL);
-    if (text == NULL)
-        fail_msg("cannot read %s", path);
-    for (line = text; line != NULL; line = next) {
-        next = strchr(line, '\n');
-        if (next != NULL)
-            *next++ = '\0';
-        line = trim(line);
-        if (line[0] == '#')
-            continue;
-        if (line[0] == '\0') {
-            if (v.n > 0) {
-                fn(&v, arg);
-                count++;
-            }
-            v.n = 0;
-            continue;
-        }
-        eq = strchr(line, '=');
-        assert_non_null(eq);
-        assert_true(v.n < VEC_MAX_FIELDS);
-        *eq = '\0';
-        v.name[v.n] = trim(line);
-        v.value[v.n] = trim(eq + 1);
-        v.n++;
-    }
-    if (v.n > 0) {
-        fn(&v, arg);
-        count++;
-    }
-    free(text);
-    free(path);
-    return count;
-}
 
 /* Hex of any length into a malloc'd buffer. */
 static uint8_t *unhex_alloc(const char *text, size_t *n)
@@ -299,7 +217,7 @@ typedef struct valid_ctx_s {
     int ballots;
 } valid_ctx_t;
 
-static void check_valid(const vec_t *v, void *arg)
+static void check_valid(const tu_vec_t *v, void *arg)
 {
     valid_ctx_t *c = arg;
     uint8_t pub[KEY_PUB_LEN], id[KEY_ID_LEN], digest[32], want_digest[32], sig[KEY_SIG_LEN];
@@ -310,11 +228,11 @@ static void check_valid(const vec_t *v, void *arg)
     size_t enclen, len;
     uint32_t day;
 
-    if (vec_find(v, "kiosk_seed") != NULL) {
+    if (tu_vec_find(v, "kiosk_seed") != NULL) {
         /* The key record: the fixed generator must still give this key. */
-        assert_string_equal(vec_get(v, "kiosk_seed"), KIOSK_SEED);
-        unhex(vec_get(v, "kiosk_pub"), pub, KEY_PUB_LEN);
-        unhex(vec_get(v, "kiosk_id"), id, KEY_ID_LEN);
+        assert_string_equal(tu_vec_get(v, "kiosk_seed"), KIOSK_SEED);
+        unhex(tu_vec_get(v, "kiosk_pub"), pub, KEY_PUB_LEN);
+        unhex(tu_vec_get(v, "kiosk_id"), id, KEY_ID_LEN);
         assert_memory_equal(c->k->signer.pub.pub, pub, KEY_PUB_LEN);
         assert_memory_equal(c->k->signer.pub.id, id, KEY_ID_LEN);
         return;
@@ -322,21 +240,21 @@ static void check_valid(const vec_t *v, void *arg)
     /* The fields, as written in the file. */
     memset(&b, 0, sizeof b);
     b.kind = BALLOT_KIND_BUDGET;
-    assert_int_equal(day_parse(vec_get(v, "day"), &b.day), 0);
-    day = (uint32_t)strtoul(vec_get(v, "day_number"), NULL, 10);
+    assert_int_equal(day_parse(tu_vec_get(v, "day"), &b.day), 0);
+    day = (uint32_t)strtoul(tu_vec_get(v, "day_number"), NULL, 10);
     assert_int_equal(b.day, day);
-    unhex(vec_get(v, "ballot_id"), b.id, BALLOT_ID_LEN);
+    unhex(tu_vec_get(v, "ballot_id"), b.id, BALLOT_ID_LEN);
     memcpy(b.kiosk, c->k->signer.pub.id, KEY_ID_LEN);
-    snprintf(b.campaign, sizeof b.campaign, "%s", vec_get(v, "campaign"));
-    snprintf(b.territory, sizeof b.territory, "%s", vec_get(v, "territory"));
-    snprintf(list, sizeof list, "%s", vec_get(v, "choices"));
+    snprintf(b.campaign, sizeof b.campaign, "%s", tu_vec_get(v, "campaign"));
+    snprintf(b.territory, sizeof b.territory, "%s", tu_vec_get(v, "territory"));
+    snprintf(list, sizeof list, "%s", tu_vec_get(v, "choices"));
     for (tok = strtok_r(list, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         assert_true(b.n < BALLOT_MAX_CHOICES);
         snprintf(b.choices[b.n++], sizeof b.choices[0], "%s", tok);
     }
-    enc = unhex_alloc(vec_get(v, "encoded"), &enclen);
-    unhex(vec_get(v, "signature"), sig, KEY_SIG_LEN);
-    unhex(vec_get(v, "signed_sha256"), want_digest, 32);
+    enc = unhex_alloc(tu_vec_get(v, "encoded"), &enclen);
+    unhex(tu_vec_get(v, "signature"), sig, KEY_SIG_LEN);
+    unhex(tu_vec_get(v, "signed_sha256"), want_digest, 32);
 
     /* Encoding the fields gives exactly the vector's bytes, signature included. */
     assert_int_equal(ballot_seal(&b, &c->k->signer, buf, sizeof buf, &len), 0);
@@ -372,7 +290,7 @@ static void test_vectors_valid(void **state)
         write_valid(&k);
     c.k = &k;
     c.ballots = 0;
-    assert_int_equal(vec_each("ballot/valid.txt", check_valid, &c), N_DEFS + 1);
+    assert_int_equal(tu_vec_each("ballot/valid.txt", check_valid, &c), N_DEFS + 1);
     assert_int_equal(c.ballots, N_DEFS);
     kiosk_close(&k);
 }
@@ -537,7 +455,7 @@ typedef struct invalid_ctx_s {
     int count;
 } invalid_ctx_t;
 
-static void check_invalid(const vec_t *v, void *arg)
+static void check_invalid(const tu_vec_t *v, void *arg)
 {
     invalid_ctx_t *c = arg;
     uint8_t buf[BALLOT_MAX_LEN + 64], *enc;
@@ -545,10 +463,10 @@ static void check_invalid(const vec_t *v, void *arg)
     char why[200];
     size_t len, enclen;
 
-    enc = unhex_alloc(vec_get(v, "encoded"), &enclen);
+    enc = unhex_alloc(tu_vec_get(v, "encoded"), &enclen);
     /* The file and the mutation in this test agree. */
     assert_true(c->count < N_MUTATIONS);
-    assert_string_equal(vec_get(v, "name"), MUTATIONS[c->count].name);
+    assert_string_equal(tu_vec_get(v, "name"), MUTATIONS[c->count].name);
     sealed_three(c->k, &b, buf, &len);
     mutate(c->count, c->k, buf, &len);
     assert_int_equal(len, enclen);
@@ -556,7 +474,7 @@ static void check_invalid(const vec_t *v, void *arg)
 
     why[0] = '\0';
     if (ballot_decode(enc, enclen, &b, why, sizeof why) != BN_EFORMAT)
-        fail_msg("'%s' was not refused", vec_get(v, "name"));
+        fail_msg("'%s' was not refused", tu_vec_get(v, "name"));
     assert_true(why[0] != '\0');
     assert_int_equal(ballot_verify(enc, enclen, &c->k->signer.pub), BN_EFORMAT);
     /* ... although its signature is valid: only the format refused it. */
@@ -577,7 +495,7 @@ static void test_strict_decoding(void **state)
         write_invalid(&k);
     c.k = &k;
     c.count = 0;
-    assert_int_equal(vec_each("ballot/invalid.txt", check_invalid, &c), N_MUTATIONS);
+    assert_int_equal(tu_vec_each("ballot/invalid.txt", check_invalid, &c), N_MUTATIONS);
     kiosk_close(&k);
 }
 

@@ -22,80 +22,6 @@
 
 static const char ALPHA[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/* ---- a tiny reader of "name = value" records separated by blank lines ---- */
-
-#define VEC_MAX_FIELDS 16
-
-typedef struct vec_s {
-    int n;
-    char *name[VEC_MAX_FIELDS];
-    char *value[VEC_MAX_FIELDS];
-} vec_t;
-
-static const char *vec_get(const vec_t *v, const char *name)
-{
-    int i;
-
-    for (i = 0; i < v->n; i++)
-        if (strcmp(v->name[i], name) == 0)
-            return v->value[i];
-    fail_msg("vector field '%s' missing", name);
-    return NULL;
-}
-
-static char *trim(char *s)
-{
-    char *e;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
-/* Calls fn on each record of the file; returns the number of records. */
-static int vec_each(const char *rel, void (*fn)(const vec_t *, void *), void *arg)
-{
-    char *path = tu_vector(rel), *text, *line, *next, *eq;
-    vec_t v = { 0 };
-    int count = 0;
-
-    text = (char *)tu_read(path, NULL);
-    if (text == NULL)
-        fail_msg("cannot read %s", path);
-    for (line = text; line != NULL; line = next) {
-        next = strchr(line, '\n');
-        if (next != NULL)
-            *next++ = '\0';
-        line = trim(line);
-        if (line[0] == '#')
-            continue;
-        if (line[0] == '\0') {
-            if (v.n > 0) {
-                fn(&v, arg);
-                count++;
-            }
-            v.n = 0;
-            continue;
-        }
-        eq = strchr(line, '=');
-        assert_non_null(eq);
-        assert_true(v.n < VEC_MAX_FIELDS);
-        *eq = '\0';
-        v.name[v.n] = trim(line);
-        v.value[v.n] = trim(eq + 1);
-        v.n++;
-    }
-    if (v.n > 0) {
-        fn(&v, arg);
-        count++;
-    }
-    free(text);
-    free(path);
-    return count;
-}
 
 static void unhex(const char *text, uint8_t *out, size_t n)
 {
@@ -168,19 +94,19 @@ static void random_codes(int n, char codes[][TRACK_TEXT_LEN + 1])
 
 /* ---- vectors ---- */
 
-static void check_vector(const vec_t *v, void *arg)
+static void check_vector(const tu_vec_t *v, void *arg)
 {
     uint8_t secret[32], key[32], want_key[32], id[16];
     char code[TRACK_TEXT_LEN + 1], parsed[TRACK_TEXT_LEN + 1];
 
     (void)arg;
-    unhex(vec_get(v, "secret"), secret, 32);
-    unhex(vec_get(v, "key"), want_key, 32);
-    unhex(vec_get(v, "ballot_id"), id, 16);
+    unhex(tu_vec_get(v, "secret"), secret, 32);
+    unhex(tu_vec_get(v, "key"), want_key, 32);
+    unhex(tu_vec_get(v, "ballot_id"), id, 16);
     assert_int_equal(track_key(secret, key), 0);
     assert_memory_equal(key, want_key, 32);
     assert_int_equal(track_code(key, id, code), 0);
-    assert_string_equal(code, vec_get(v, "code"));
+    assert_string_equal(code, tu_vec_get(v, "code"));
     assert_int_equal(track_parse(code, parsed), 0);
     assert_string_equal(parsed, code);
 }
@@ -229,7 +155,7 @@ static void test_vectors(void **state)
     (void)state;
     if (regen())
         write_vectors();
-    assert_int_equal(vec_each("track/codes.txt", check_vector, NULL), 8);
+    assert_int_equal(tu_vec_each("track/codes.txt", check_vector, NULL), 8);
 }
 
 /* Luhn mod 32 worked by hand (docs): weights 2, 1, 2... from the right of
