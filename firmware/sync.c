@@ -1,0 +1,937 @@
+/* sync.c - the kiosk's sync client (sync.h).
+ *
+ * Invariants (each has a test that names it):
+ * (Y1) Secrecy invariant 2: never a lone ballot right after its cast. A
+ *      batch goes only with at least min_casts casts, after the first
+ *      unsent cast waited max_delay_ms (a time in memory only), or at poll
+ *      close; bundles come from bundle_from_outbox, in key order (B1).
+ *      Tests: test_sync (test_batch_rule), sync_e2e ("batches").
+ * (Y2) Nothing is marked synced that the server does not hold: items are
+ *      marked only after a 200 acknowledgement naming this bundle, this
+ *      campaign and this kiosk, holding at least this bundle's items. A
+ *      failure or a crash before the marking only sends them again, and the
+ *      server skips what it holds, so nothing is counted twice.
+ *      Tests: sync_e2e (lost acknowledgement, TLS refusals, restart),
+ *      sync_kill (kiosk SIGKILLed), sync_faults (faulty proxy).
+ * (Y3) After an upload the kiosk compares the set of ballots it marked
+ *      synced with the acknowledgement's ballot_ids_digest and count, and
+ *      reports a server that lost some (restored from an old copy, or an
+ *      empty database): sync_upload_res_t.mismatch. The store cannot put
+ *      items back in the outbox, so the remedy is an export of the box.
+ *      Test: sync_e2e ("server restored from an old copy"). */
+#include "sync.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mbedtls/error.h"
+#include "mbedtls/net_sockets.h"
+#include "mbedtls/pk.h"
+#include "mbedtls/ssl.h"
+#include "mbedtls/x509_crt.h"
+
+#include "bn_err.h"
+#include "bundle.h"
+#include "day.h"
+#include "hex.h"
+#include "http.h"
+
+/* --- transport: a socket with timeouts ------------------------------------ */
+
+typedef struct conn_s {
+    int fd;
+    int io_ms;
+    int64_t deadline;            /* of the whole exchange (monotonic ms), 0: none */
+    const char *failed;          /* what the transport last failed at, or NULL */
+    int err;                     /* its errno, 0 for a timeout */
+} conn_t;
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waits for `ev` on fd for at most ms: 1 ready, 0 timeout, -1 error. */
+static int wait_fd(int fd, short ev, int ms)
+{
+    struct pollfd p;
+    int64_t end = mono_ms() + ms, left = ms;
+    int rc;
+
+    for (;;) {
+        p.fd = fd;
+        p.events = ev;
+        p.revents = 0;
+        rc = poll(&p, 1, (int)left);
+        if (rc >= 0)
+            return rc > 0 ? 1 : 0;
+        if (errno != EINTR)
+            return -1;
+        left = end - mono_ms();
+        if (left <= 0)
+            return 0;
+    }
+}
+
+/* Non-blocking connect to each address of addr:port in turn, within ms. */
+static int connect_to(const char *addr, unsigned port, int ms, int *fd_out, char *why,
+                      size_t whylen)
+{
+    struct addrinfo hints, *res = NULL, *ai;
+    char service[16];
+    int64_t end = mono_ms() + ms;
+    int fd = -1, rc, err = 0, timed_out = 0;
+
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    snprintf(service, sizeof service, "%u", port);
+    rc = getaddrinfo(addr, service, &hints, &res);
+    if (rc != 0)
+        return bn_fail(why, whylen, BN_EIO, "cannot resolve %s: %s", addr, gai_strerror(rc));
+    for (ai = res; ai != NULL; ai = ai->ai_next) {
+        int64_t left = end - mono_ms();
+        socklen_t sl = sizeof err;
+        if (left <= 0) {
+            timed_out = 1;
+            break;
+        }
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) {
+            err = errno;
+            continue;
+        }
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+            err = errno;
+        } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+            break;
+        } else if (errno != EINPROGRESS) {
+            err = errno;
+        } else if ((rc = wait_fd(fd, POLLOUT, (int)left)) == 0) {
+            timed_out = 1;
+        } else if (rc < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &sl) != 0) {
+            err = errno;
+        } else if (err == 0) {
+            break;
+        }
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) {
+        if (timed_out)
+            return bn_fail(why, whylen, BN_EIO,
+                           "connect to %s:%u: timed out after %d ms", addr, port,
+                           ms);
+        return bn_fail(why, whylen, BN_EIO, "connect to %s:%u: %s", addr, port, strerror(err));
+    }
+    *fd_out = fd;
+    return 0;
+}
+
+/* The wait for one read or write: io_ms, or less before the deadline. */
+static int io_wait(const conn_t *c, int ms)
+{
+    int64_t left;
+
+    if (c->deadline == 0)
+        return ms;
+    left = c->deadline - mono_ms();
+    if (left <= 0)
+        return 0;
+    return left < ms ? (int)left : ms;
+}
+
+static int conn_send(void *ctx, const unsigned char *buf, size_t len)
+{
+    conn_t *c = ctx;
+    ssize_t n;
+    int rc;
+
+    for (;;) {
+        rc = wait_fd(c->fd, POLLOUT, io_wait(c, c->io_ms));
+        if (rc <= 0) {
+            c->failed = "write";
+            c->err = rc == 0 ? 0 : errno;
+            return MBEDTLS_ERR_NET_SEND_FAILED;
+        }
+        n = send(c->fd, buf, len, MSG_NOSIGNAL);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+            continue;
+        c->failed = "write";
+        c->err = errno;
+        return errno == EPIPE || errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET
+                                                     : MBEDTLS_ERR_NET_SEND_FAILED;
+    }
+}
+
+static int conn_recv(void *ctx, unsigned char *buf, size_t len, uint32_t timeout)
+{
+    conn_t *c = ctx;
+    ssize_t n;
+    int rc;
+
+    for (;;) {
+        rc = wait_fd(c->fd, POLLIN, io_wait(c, timeout ? (int)timeout : c->io_ms));
+        if (rc <= 0) {
+            c->failed = "read";
+            c->err = rc == 0 ? 0 : errno;
+            return rc == 0 ? MBEDTLS_ERR_SSL_TIMEOUT : MBEDTLS_ERR_NET_RECV_FAILED;
+        }
+        n = recv(c->fd, buf, len, 0);
+        if (n >= 0)
+            return (int)n;
+        if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+            continue;
+        c->failed = "read";
+        c->err = errno;
+        return errno == ECONNRESET ? MBEDTLS_ERR_NET_CONN_RESET : MBEDTLS_ERR_NET_RECV_FAILED;
+    }
+}
+
+/* --- TLS ------------------------------------------------------------------- */
+
+typedef struct tls_s {
+    conn_t conn;
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+    mbedtls_x509_crt ca, own;
+} tls_t;
+
+static void tls_free(tls_t *t)
+{
+    if (t->conn.fd >= 0)
+        close(t->conn.fd);
+    t->conn.fd = -1;
+    mbedtls_ssl_free(&t->ssl);
+    mbedtls_ssl_config_free(&t->conf);
+    mbedtls_x509_crt_free(&t->ca);
+    mbedtls_x509_crt_free(&t->own);
+}
+
+/* A TLS failure in words: the transport's, or mbedTLS's. */
+static int tls_fail(tls_t *t, int ret, const char *what, char *why, size_t whylen)
+{
+    char buf[160];
+
+    if (t->conn.failed != NULL && t->conn.err == 0)
+        return bn_fail(why, whylen, BN_EIO, "%s: %s timed out (%d ms per read or write%s)", what,
+                       t->conn.failed, t->conn.io_ms,
+                       t->conn.deadline ? ", or the whole exchange" : "");
+    if (t->conn.failed != NULL)
+        return bn_fail(why, whylen, BN_EIO, "%s: %s: %s", what, t->conn.failed,
+                       strerror(t->conn.err));
+    if (ret == MBEDTLS_ERR_SSL_CONN_EOF || ret == MBEDTLS_ERR_NET_CONN_RESET ||
+        ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY)
+        return bn_fail(why, whylen, BN_EIO, "%s: connection closed by the server", what);
+    mbedtls_strerror(ret, buf, sizeof buf);
+    return bn_fail(why, whylen, BN_ECRYPTO, "%s: %s", what, buf);
+}
+
+/* The verification flags of a refused server certificate -> BN_E*. */
+static int verify_fail(uint32_t flags, const char *host, char *why, size_t whylen)
+{
+    char info[256];
+    int code = BN_ECRYPTO;
+    size_t n;
+
+    if (flags & MBEDTLS_X509_BADCERT_NOT_TRUSTED)
+        code = BN_EWRONGKEY;
+    else if (flags & MBEDTLS_X509_BADCERT_CN_MISMATCH)
+        code = BN_EKEY;
+    else if (flags & MBEDTLS_X509_BADCERT_EXPIRED)
+        code = BN_EEXPIRED;
+    else if (flags & MBEDTLS_X509_BADCERT_FUTURE)
+        code = BN_ENOTYET;
+    info[0] = '\0';
+    mbedtls_x509_crt_verify_info(info, sizeof info, "", flags);
+    for (n = strlen(info); n > 0 && (info[n - 1] == '\n' || info[n - 1] == ' '); n--)
+        info[n - 1] = '\0';
+    for (n = 0; info[n] != '\0'; n++)
+        if (info[n] == '\n')
+            info[n] = ';';
+    return bn_fail(why, whylen, code, "server certificate for %s refused: %s", host, info);
+}
+
+static int tls_open(tls_t *t, const sync_conf_t *c, int connect_ms, int io_ms, int total_ms,
+                    char *why, size_t whylen)
+{
+    static const int suites[] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                                 MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+                                 MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256, 0};
+    const mbedtls_x509_crt *peer;
+    int ret, rc;
+
+    memset(t, 0, sizeof *t);
+    t->conn.fd = -1;
+    t->conn.io_ms = io_ms;
+    t->conn.deadline = total_ms > 0 ? mono_ms() + total_ms : 0;
+    mbedtls_ssl_init(&t->ssl);
+    mbedtls_ssl_config_init(&t->conf);
+    mbedtls_x509_crt_init(&t->ca);
+    mbedtls_x509_crt_init(&t->own);
+    if (c->host == NULL || c->ca_der == NULL || c->rng == NULL || c->port == 0 || c->port > 65535)
+        return bn_fail(why, whylen, BN_EINVAL,
+                       "sync configuration: host, port, authority and rng needed");
+    if (mbedtls_x509_crt_parse_der(&t->ca, c->ca_der, c->ca_len) != 0)
+        return bn_fail(why, whylen, BN_EFORMAT, "pinned authority certificate does not parse");
+    if (mbedtls_ssl_config_defaults(&t->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM,
+                                    MBEDTLS_SSL_PRESET_DEFAULT) != 0)
+        return bn_fail(why, whylen, BN_ECRYPTO, "TLS configuration");
+    /* TLS 1.2 only (3.3) */
+    mbedtls_ssl_conf_min_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_max_version(&t->conf, MBEDTLS_SSL_MAJOR_VERSION_3,
+                                 MBEDTLS_SSL_MINOR_VERSION_3);
+    mbedtls_ssl_conf_ciphersuites(&t->conf, suites);
+    mbedtls_ssl_conf_authmode(&t->conf, MBEDTLS_SSL_VERIFY_REQUIRED);
+    mbedtls_ssl_conf_ca_chain(&t->conf, &t->ca, NULL);
+    mbedtls_ssl_conf_rng(&t->conf, rng_mbedtls, c->rng);
+    mbedtls_ssl_conf_read_timeout(&t->conf, (uint32_t)io_ms);
+    if (c->cert_der != NULL && c->key != NULL) {
+        if (mbedtls_x509_crt_parse_der(&t->own, c->cert_der, c->cert_len) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "kiosk certificate does not parse");
+        if (mbedtls_ssl_conf_own_cert(&t->conf, &t->own, key__pk(c->key)) != 0)
+            return bn_fail(why, whylen, BN_EKEY, "kiosk certificate and key rejected by TLS");
+    }
+    if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 ||
+        mbedtls_ssl_set_hostname(&t->ssl, c->host) != 0)
+        return bn_fail(why, whylen, BN_ENOMEM, "TLS context");
+    if ((rc = connect_to(c->addr != NULL ? c->addr : c->host, c->port, connect_ms, &t->conn.fd, why,
+                         whylen)) != 0)
+        return rc;
+    mbedtls_ssl_set_bio(&t->ssl, &t->conn, conn_send, NULL, conn_recv);
+    while ((ret = mbedtls_ssl_handshake(&t->ssl)) != 0) {
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+            continue;
+        if (ret == MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)
+            return verify_fail(mbedtls_ssl_get_verify_result(&t->ssl), c->host, why, whylen);
+        return tls_fail(t, ret, "TLS handshake", why, whylen);
+    }
+    /* the role (EKU serverAuth), P-256 and the host once more, by the rules
+     * of the core library (cert.h) */
+    peer = mbedtls_ssl_get_peer_cert(&t->ssl);
+    if (peer == NULL)
+        return bn_fail(why, whylen, BN_EKEY, "server sent no certificate");
+    rc = cert_verify(peer->raw.p, peer->raw.len, c->ca_der, c->ca_len, day_today(), CERT_SERVER,
+                     c->host, NULL, why, whylen);
+    return rc;
+}
+
+static int tls_write_all(tls_t *t, const uint8_t *d, size_t len, char *why, size_t whylen)
+{
+    int ret;
+
+    while (len > 0) {
+        ret = mbedtls_ssl_write(&t->ssl, d, len);
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+            continue;
+        if (ret <= 0)
+            return tls_fail(t, ret, "sending the request", why, whylen);
+        d += ret;
+        len -= (size_t)ret;
+    }
+    return 0;
+}
+
+static int request(const sync_conf_t *c, int connect_ms, int io_ms, int total_ms,
+                   const char *method, const char *path, const char *content_type,
+                   const uint8_t *body, size_t body_len, size_t max_body, int *status,
+                   uint8_t **out, size_t *out_len, char *why, size_t whylen)
+{
+    tls_t t;
+    http_resp_t *r = malloc(sizeof *r);
+    char head[1024];
+    uint8_t buf[4096];
+    size_t hl, used;
+    int rc, ret;
+
+    if (r == NULL)
+        return BN_ENOMEM;
+    http_resp_init(r, max_body);
+    rc = http_request(head, sizeof head, &hl, method, c->host, c->port, path, content_type,
+                      body_len, why, whylen);
+    if (rc == 0)
+        rc = tls_open(&t, c, connect_ms, io_ms, total_ms, why, whylen);
+    else
+        memset(&t, 0, sizeof t), t.conn.fd = -1;
+    if (rc == 0)
+        rc = tls_write_all(&t, (const uint8_t *)head, hl, why, whylen);
+    if (rc == 0 && body_len > 0)
+        rc = tls_write_all(&t, body, body_len, why, whylen);
+    while (rc == 0) {
+        ret = mbedtls_ssl_read(&t.ssl, buf, sizeof buf);
+        if (ret == MBEDTLS_ERR_SSL_WANT_READ || ret == MBEDTLS_ERR_SSL_WANT_WRITE)
+            continue;
+        if (ret == 0 || ret == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY ||
+            (ret == MBEDTLS_ERR_SSL_CONN_EOF && t.conn.failed == NULL)) {
+            rc = http_resp_eof(r, why, whylen);
+            if (rc != 0)
+                rc = BN_EIO;  /* a truncated answer is a transport failure */
+            break;
+        }
+        if (ret < 0) {
+            rc = tls_fail(&t, ret, "reading the answer", why, whylen);
+            break;
+        }
+        rc = http_resp_feed(r, buf, (size_t)ret, &used, why, whylen);
+        if (rc == 1) {
+            rc = 0;
+            break;
+        }
+    }
+    if (rc == 0) {
+        (void)mbedtls_ssl_close_notify(&t.ssl);
+        *status = r->status;
+        if (out != NULL) {
+            *out = r->body;
+            r->body = NULL;
+        }
+        if (out_len != NULL)
+            *out_len = r->body_len;
+    }
+    http_resp_free(r);
+    free(r);
+    tls_free(&t);
+    return rc;
+}
+
+int sync_request(const sync_conf_t *c, const char *method, const char *path,
+                 const char *content_type, const uint8_t *body, size_t body_len,
+                 size_t max_body, int *status, uint8_t **out, size_t *out_len,
+                 char *why, size_t whylen)
+{
+    return request(c, c->connect_ms > 0 ? c->connect_ms : 5000, c->io_ms > 0 ? c->io_ms : 10000, 0,
+                   method, path, content_type, body, body_len, max_body, status, out, out_len, why,
+                   whylen);
+}
+
+/* A refusal from the server in words: its status and {"error","detail"};
+ * the code says what kind (docs/api.md): 5xx and unknown refusals are
+ * BN_EIO (try again later), the others name the fault. */
+static int server_refused(int status, const uint8_t *body, const char *what, char *why,
+                          size_t whylen)
+{
+    static const struct {
+        const char *error;
+        int code;
+    } map[] = {{"malformed", BN_EFORMAT},       {"too-large", BN_ETOOBIG},
+               {"unknown-kiosk", BN_EWRONGKEY}, {"kiosk-certificate-expired", BN_EEXPIRED},
+               {"revoked-kiosk", BN_EREVOKED},  {"conflict", BN_EEXISTS},
+               {"bad-signature", BN_EBADSIG},   {"unknown-campaign", BN_ENOTFOUND},
+               {"inconsistent-ballot", BN_ERULE}, {"no-client-certificate", BN_EKEY},
+               {"not-found", BN_ENOTFOUND}};
+    cJSON *j = body != NULL ? cJSON_Parse((const char *)body) : NULL;
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
+    const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "detail");
+    int code = status == 404 ? BN_ENOTFOUND : BN_EIO, rc;
+    size_t i;
+
+    for (i = 0; status < 500 && cJSON_IsString(e) && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(e->valuestring, map[i].error) == 0)
+            code = map[i].code;
+    rc = bn_fail(why, whylen, code, "%s: server answered %d %.60s%s%.200s", what, status,
+                 cJSON_IsString(e) ? e->valuestring : "(no error)", cJSON_IsString(d) ? ": " : "",
+                 cJSON_IsString(d) ? d->valuestring : "");
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* --- backoff ----------------------------------------------------------------- */
+
+int sync_backoff_ready(const sync_backoff_t *b, int64_t now_ms)
+{
+    return b->failures == 0 || now_ms >= b->next_ms;
+}
+
+void sync_backoff_fail(sync_backoff_t *b, int64_t now_ms, rng_t *rng)
+{
+    int64_t base = b->base_ms > 0 ? b->base_ms : 2000, max = b->max_ms > 0 ? b->max_ms : 900000;
+    int64_t d = base;
+    uint32_t i;
+    uint8_t r[4];
+
+    for (i = 0; i < b->failures && d < max; i++)
+        d *= 2;
+    if (d > max)
+        d = max;
+    if (rng != NULL && rng_bytes(rng, r, 4) == 0) {
+        uint32_t x = (uint32_t)r[0] << 24 | (uint32_t)r[1] << 16 | (uint32_t)r[2] << 8 | r[3];
+        d = d / 2 + (int64_t)((uint64_t)x * (uint64_t)(d - d / 2) / 4294967296u);
+    }
+    if (b->failures < UINT32_MAX)
+        b->failures++;
+    b->next_ms = now_ms + d;
+}
+
+void sync_backoff_ok(sync_backoff_t *b)
+{
+    b->failures = 0;
+    b->next_ms = 0;
+}
+
+/* --- uploads ------------------------------------------------------------------ */
+
+void sync_note_cast(sync_batch_t *b, int64_t now_ms)
+{
+    if (b->first_unsent_ms == 0)
+        b->first_unsent_ms = now_ms > 0 ? now_ms : 1;
+}
+
+typedef struct count_s {
+    const char *campaign;
+    int64_t casts, items;
+} count_t;
+
+static int count_item(void *arg, store_item_t kind, const char *campaign, const uint8_t *key,
+                      size_t keylen)
+{
+    count_t *c = arg;
+
+    (void)key;
+    (void)keylen;
+    if (strcmp(campaign, c->campaign) != 0)
+        return 0;
+    c->items++;
+    if (kind == STORE_ITEM_BALLOT || kind == STORE_ITEM_SIGNATURE)
+        c->casts++;
+    return 0;
+}
+
+static int outbox_count(store_t *s, const char *campaign, count_t *c)
+{
+    c->campaign = campaign;
+    c->casts = c->items = 0;
+    return store_outbox_each(s, count_item, c);
+}
+
+/* Checks the acknowledgement of bundle `bd` (bytes buf[len]). */
+static int check_ack(const sync_conf_t *c, const uint8_t *ack, const uint8_t *buf, size_t len,
+                     const bundle_t *bd, sync_upload_res_t *res, char *why, size_t whylen)
+{
+    cJSON *j = cJSON_Parse((const char *)ack);
+    const cJSON *hb = cJSON_GetObjectItemCaseSensitive(j, "bundle");
+    const cJSON *hc = cJSON_GetObjectItemCaseSensitive(j, "campaign");
+    const cJSON *hk = cJSON_GetObjectItemCaseSensitive(j, "kiosk");
+    const cJSON *nb = cJSON_GetObjectItemCaseSensitive(j, "ballots");
+    const cJSON *nr = cJSON_GetObjectItemCaseSensitive(j, "register");
+    const cJSON *hd = cJSON_GetObjectItemCaseSensitive(j, "ballot_ids_digest");
+    uint8_t digest[32];
+    char hex[65], kid[65];
+    int rc = 0;
+
+    key_sha256(buf, len, digest);
+    hex_encode(digest, 32, hex);
+    hex_encode(c->signer->pub.id, KEY_ID_LEN, kid);
+    if (j == NULL || !cJSON_IsObject(j))
+        rc = bn_fail(why, whylen, BN_EFORMAT, "acknowledgement: not a JSON object");
+    else if (!cJSON_IsString(hb) || strcmp(hb->valuestring, hex) != 0)
+        rc = bn_fail(why, whylen, BN_EFORMAT,
+                     "acknowledgement: bundle digest is not this bundle's");
+    else if (!cJSON_IsString(hc) || strcmp(hc->valuestring, bd->campaign) != 0)
+        rc = bn_fail(why, whylen, BN_EFORMAT, "acknowledgement: campaign is not %s", bd->campaign);
+    else if (!cJSON_IsString(hk) || strcmp(hk->valuestring, kid) != 0)
+        rc = bn_fail(why, whylen, BN_EFORMAT, "acknowledgement: kiosk is not this kiosk");
+    else if (!cJSON_IsNumber(nb) || !cJSON_IsNumber(nr) || nb->valuedouble < bd->n_ballots ||
+             nr->valuedouble < bd->n_register || nb->valuedouble > 1e12 || nr->valuedouble > 1e12)
+        rc = bn_fail(why, whylen, BN_EFORMAT,
+                     "acknowledgement: holds fewer ballots or entries than this bundle (%u, %u)",
+                     (unsigned)bd->n_ballots, (unsigned)bd->n_register);
+    else {
+        res->server_ballots = (int64_t)nb->valuedouble;
+        res->server_register = (int64_t)nr->valuedouble;
+        res->server_digest[0] = '\0';
+        if (cJSON_IsString(hd) && strlen(hd->valuestring) == 64)
+            memcpy(res->server_digest, hd->valuestring, 65);
+    }
+    cJSON_Delete(j);
+    return rc;
+}
+
+/* --- the kiosk's synced ballots, as the server digests them --------------- */
+
+typedef struct idset_s {
+    const char *campaign;
+    uint8_t *ids;                /* 16 bytes each */
+    size_t n, cap;
+    const uint8_t *unsent;       /* sorted outbox ballot ids, to leave out */
+    size_t n_unsent;
+} idset_t;
+
+static int cmp16(const void *a, const void *b)
+{
+    return memcmp(a, b, 16);
+}
+
+static int idset_add(idset_t *d, const uint8_t *id)
+{
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? d->cap * 2 : 256;
+        uint8_t *t = realloc(d->ids, cap * 16);
+        if (t == NULL)
+            return BN_ENOMEM;
+        d->ids = t;
+        d->cap = cap;
+    }
+    memcpy(d->ids + 16 * d->n++, id, 16);
+    return 0;
+}
+
+static int unsent_item(void *arg, store_item_t kind, const char *campaign, const uint8_t *key,
+                       size_t keylen)
+{
+    idset_t *d = arg;
+
+    if (kind != STORE_ITEM_BALLOT || keylen != 16 || strcmp(campaign, d->campaign) != 0)
+        return 0;
+    return idset_add(d, key);
+}
+
+static int synced_ballot(void *arg, const uint8_t *ballot, size_t len)
+{
+    idset_t *d = arg;
+
+    if (len < 28)
+        return BN_ECORRUPT;
+    if (d->n_unsent > 0 && bsearch(ballot + 12, d->unsent, d->n_unsent, 16, cmp16) != NULL)
+        return 0;
+    return idset_add(d, ballot + 12);
+}
+
+/* SHA-256("borne-ballot-ids-v1" || ids of the campaign's ballots that are
+ * not in the outbox, in increasing order): what the server's
+ * acknowledgement calls ballot_ids_digest when it holds exactly what this
+ * kiosk marked synced (docs/api.md). */
+static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t *n)
+{
+    idset_t u, d;
+    uint8_t *buf = NULL, dg[32];
+    int rc;
+
+    memset(&u, 0, sizeof u);
+    memset(&d, 0, sizeof d);
+    u.campaign = d.campaign = campaign;
+    if ((rc = store_outbox_each(s, unsent_item, &u)) != 0)
+        goto out;
+    if (u.n > 0)
+        qsort(u.ids, u.n, 16, cmp16);
+    d.unsent = u.ids;
+    d.n_unsent = u.n;
+    if ((rc = store_each_ballot(s, campaign, synced_ballot, &d)) != 0)
+        goto out;
+    if (d.n > 0)
+        qsort(d.ids, d.n, 16, cmp16);
+    buf = malloc(19 + 16 * d.n);
+    if (buf == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    memcpy(buf, "borne-ballot-ids-v1", 19);
+    if (d.n > 0)
+        memcpy(buf + 19, d.ids, 16 * d.n);
+    key_sha256(buf, 19 + 16 * d.n, dg);
+    hex_encode(dg, 32, hex);
+    *n = (int64_t)d.n;
+out:
+    free(buf);
+    free(u.ids);
+    free(d.ids);
+    return rc;
+}
+
+static int next_seq(store_t *s, uint64_t *seq)
+{
+    char v[32];
+    unsigned long long n = 0;
+    int rc = store_meta_get(s, "sync.seq", v, sizeof v);
+
+    if (rc == 0)
+        n = strtoull(v, NULL, 10);
+    else if (rc != BN_ENOTFOUND)
+        return rc;
+    n++;
+    snprintf(v, sizeof v, "%llu", n);
+    *seq = n;
+    return store_meta_set(s, "sync.seq", v);
+}
+
+int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_batch_t *b,
+                int closing, int64_t now_ms, sync_upload_res_t *res, char *why, size_t whylen)
+{
+    size_t min_casts = b->min_casts > 0 ? b->min_casts : 10;
+    size_t max_items = b->max_items == 0 ? 2000
+                       : b->max_items > BUNDLE_MAX_ITEMS ? BUNDLE_MAX_ITEMS : b->max_items;
+    int64_t max_delay = b->max_delay_ms > 0 ? b->max_delay_ms : 2 * 3600 * 1000;
+    int64_t rounds;
+    count_t n;
+    uint8_t *buf = NULL, *ack = NULL;
+    size_t len, items, ack_len;
+    bundle_t bd;
+    uint64_t seq;
+    int rc, status;
+
+    memset(res, 0, sizeof *res);
+    if (c->signer == NULL || c->cert_der == NULL)
+        return bn_fail(why, whylen, BN_EINVAL,
+                       "sync_upload: the kiosk certificate and signer are needed");
+    if ((rc = outbox_count(s, campaign, &n)) != 0)
+        return bn_fail(why, whylen, rc, "reading the outbox");
+    res->left = n.casts;
+    if (n.items == 0) {
+        b->first_unsent_ms = 0;
+        return 0;
+    }
+    sync_note_cast(b, now_ms);  /* (Y1) after a restart the wait starts now */
+    /* (Y1) never a lone ballot right after its cast: a batch goes when it
+     * is big enough, when its oldest cast has waited long enough, or at
+     * poll close */
+    res->due = closing || (size_t)n.casts >= min_casts || now_ms - b->first_unsent_ms > max_delay;
+    if (!res->due || !sync_backoff_ready(&b->backoff, now_ms))
+        return 0;
+    for (rounds = n.items + 1; n.items > 0 && rounds > 0; rounds--) {
+        free(buf);
+        free(ack);
+        buf = ack = NULL;
+        if ((rc = next_seq(s, &seq)) != 0 ||
+            (rc = bundle_from_outbox(s, campaign, seq, c->cert_der, c->cert_len, c->signer,
+                                     max_items, &buf, &len, &items)) != 0) {
+            rc = bn_fail(why, whylen, rc, "building a bundle from the outbox: %s", bn_strerror(rc));
+            goto out;
+        }
+        if (items == 0)
+            break;
+        if ((rc = bundle_decode(buf, len, &bd, why, whylen)) != 0)
+            goto fail;
+        rc = sync_request(c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
+                          SYNC_MAX_ANSWER, &status, &ack, &ack_len, why, whylen);
+        if (rc != 0)
+            goto fail;
+        if (status != 200) {
+            rc = server_refused(status, ack, "upload", why, whylen);
+            goto fail;
+        }
+        if ((rc = check_ack(c, ack, buf, len, &bd, res, why, whylen)) != 0)
+            goto fail;
+        /* (Y2) only now, acknowledged: marking twice or crashing before
+         * marking only makes the next call send the same items again */
+        if ((rc = bundle_outbox_done(s, &bd)) != 0) {
+            rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
+            goto out;
+        }
+        res->bundles++;
+        res->items += items;
+        if ((rc = outbox_count(s, campaign, &n)) != 0)
+            goto out;
+        res->left = n.casts;
+    }
+    sync_backoff_ok(&b->backoff);
+    if (n.items == 0)
+        b->first_unsent_ms = 0;
+    rc = 0;
+    if (res->bundles > 0) {
+        /* (Y3) does the server hold exactly what this kiosk marked synced? */
+        char mine[65];
+        int64_t nmine = 0;
+        if ((rc = synced_digest(s, campaign, mine, &nmine)) != 0) {
+            rc = bn_fail(why, whylen, rc, "reading the ballot box: %s", bn_strerror(rc));
+            goto out;
+        }
+        if (nmine != res->server_ballots || strcmp(mine, res->server_digest) != 0) {
+            res->mismatch = 1;
+            bn_fail(why, whylen, 0,
+                    "the server holds %lld ballots of this kiosk, the kiosk marked %lld synced, "
+                    "and the sets differ: export the box (USB) for the server",
+                    (long long)res->server_ballots, (long long)nmine);
+        }
+    }
+    goto out;
+fail:
+    sync_backoff_fail(&b->backoff, now_ms, c->rng);
+out:
+    free(buf);
+    free(ack);
+    return rc;
+}
+
+/* --- reservations ---------------------------------------------------------------- */
+
+/* A campaign id as packages have them: 1..64 of [a-z0-9-] (it goes into a
+ * JSON text and a URL path). */
+static int campaign_ok(const char *id)
+{
+    const char *p;
+
+    for (p = id; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+            return 0;
+    return p > id && p - id <= 64;
+}
+
+int sync_reserve(const sync_conf_t *c, const char *campaign,
+                 const uint8_t pseudonym[PSEUD_LEN], int timeout_ms, sync_resv_t *out,
+                 char *why, size_t whylen)
+{
+    char body[200], hex[2 * PSEUD_LEN + 1];
+    uint8_t *ans = NULL;
+    cJSON *j = NULL;
+    const cJSON *st;
+    int rc, status, ms = timeout_ms > 0 ? timeout_ms : 3000;
+
+    *out = SYNC_OFFLINE;
+    if (!campaign_ok(campaign))
+        return bn_fail(why, whylen, BN_EINVAL, "campaign id %.64s: 1 to 64 of a-z 0-9 -", campaign);
+    hex_encode(pseudonym, PSEUD_LEN, hex);
+    snprintf(body, sizeof body, "{\"campaign\":\"%s\",\"pseudonym\":\"%s\"}", campaign, hex);
+    rc = request(c, ms, ms, ms, "POST", "/v1/reservations", "application/json",
+                 (const uint8_t *)body, strlen(body), SYNC_MAX_ANSWER, &status, &ans, NULL, why,
+                 whylen);
+    if (rc == BN_EIO)
+        return 0;  /* offline: why says what failed */
+    if (rc != 0)
+        goto out;
+    if (status != 200) {
+        rc = server_refused(status, ans, "reservation", why, whylen);
+        if (status >= 500)  /* the server cannot answer now: as offline */
+            rc = 0;
+        goto out;
+    }
+    j = cJSON_Parse((const char *)ans);
+    st = cJSON_GetObjectItemCaseSensitive(j, "status");
+    if (cJSON_IsString(st) && strcmp(st->valuestring, "reserved") == 0)
+        *out = SYNC_RESERVED;
+    else if (cJSON_IsString(st) && strcmp(st->valuestring, "already") == 0)
+        *out = SYNC_ALREADY;
+    else
+        rc = bn_fail(why, whylen, BN_EFORMAT, "reservation: unexpected answer");
+out:
+    cJSON_Delete(j);
+    free(ans);
+    return rc;
+}
+
+/* --- downloads --------------------------------------------------------------------- */
+
+static int fetch(const sync_conf_t *c, const char *path, const char *what, uint8_t **out,
+                 size_t *len, char *why, size_t whylen)
+{
+    int status, rc;
+
+    *out = NULL;
+    rc = sync_request(c, "GET", path, NULL, NULL, 0, SYNC_MAX_FILE, &status, out, len, why, whylen);
+    if (rc == 0 && status != 200) {
+        rc = server_refused(status, *out, what, why, whylen);
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int sync_fetch_package(const sync_conf_t *c, const char *id, const char *departement,
+                       uint32_t today, pkg_t **pkg, uint8_t **file, size_t *file_len,
+                       char *why, size_t whylen)
+{
+    char path[128];
+    key_pub_t auth;
+    uint8_t *f = NULL;
+    size_t len;
+    int rc;
+
+    *pkg = NULL;
+    if (!campaign_ok(id))
+        return bn_fail(why, whylen, BN_EINVAL, "campaign id %.64s: 1 to 64 of a-z 0-9 -", id);
+    snprintf(path, sizeof path, "/v1/packages/%s", id);
+    if ((rc = cert_key(c->ca_der, c->ca_len, &auth)) != 0)
+        return bn_fail(why, whylen, rc, "pinned authority certificate: no P-256 key");
+    if ((rc = fetch(c, path, "package", &f, &len, why, whylen)) != 0)
+        return rc;
+    /* verify before use: only a package signed by the authority leaves here */
+    rc = pkg_open(f, len, &auth, departement, today, pkg, why, whylen);
+    if (rc == 0 && file != NULL) {
+        *file = f;
+        f = NULL;
+        if (file_len != NULL)
+            *file_len = len;
+    }
+    free(f);
+    return rc;
+}
+
+int sync_fetch_revocations(const sync_conf_t *c, uint8_t **list, size_t *len,
+                           cert_revoked_t *out, char *why, size_t whylen)
+{
+    key_pub_t auth;
+    int rc;
+
+    *list = NULL;
+    if ((rc = cert_key(c->ca_der, c->ca_len, &auth)) != 0)
+        return bn_fail(why, whylen, rc, "pinned authority certificate: no P-256 key");
+    if ((rc = fetch(c, "/v1/revocations", "revocation list", list, len, why, whylen)) != 0)
+        return rc;
+    rc = cert_revoke_open(*list, *len, &auth, out, why, whylen);
+    if (rc != 0) {
+        free(*list);
+        *list = NULL;
+    }
+    return rc;
+}
+
+static int json_int(const cJSON *j, const char *key, int64_t *out)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, key);
+
+    if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e15)
+        return 0;
+    *out = (int64_t)v->valuedouble;
+    return 1;
+}
+
+int sync_fetch_counter(const sync_conf_t *c, const char *id, sync_counter_t *out,
+                       char *why, size_t whylen)
+{
+    char path[128];
+    uint8_t *ans = NULL;
+    size_t len;
+    cJSON *j;
+    const cJSON *r;
+    int rc, status;
+
+    memset(out, 0, sizeof *out);
+    if (!campaign_ok(id))
+        return bn_fail(why, whylen, BN_EINVAL, "campaign id %.64s: 1 to 64 of a-z 0-9 -", id);
+    snprintf(path, sizeof path, "/v1/petitions/%s/counter", id);
+    rc = sync_request(c, "GET", path, NULL, NULL, 0, SYNC_MAX_ANSWER, &status, &ans, &len, why,
+                      whylen);
+    if (rc == 0 && status != 200)
+        rc = server_refused(status, ans, "petition counter", why, whylen);
+    if (rc != 0) {
+        free(ans);
+        return rc;
+    }
+    j = cJSON_Parse((const char *)ans);
+    r = cJSON_GetObjectItemCaseSensitive(j, "reached");
+    if (!json_int(j, "signatures", &out->signatures) || !json_int(j, "cantons", &out->cantons) ||
+        !json_int(j, "threshold", &out->threshold) ||
+        !json_int(j, "min_cantons", &out->min_cantons) ||
+        !json_int(j, "days_left", &out->days_left) || !cJSON_IsBool(r))
+        rc = bn_fail(why, whylen, BN_EFORMAT,
+                     "petition counter: a field is missing or not a count");
+    else
+        out->reached = cJSON_IsTrue(r);
+    cJSON_Delete(j);
+    free(ans);
+    return rc;
+}

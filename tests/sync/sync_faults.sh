@@ -1,0 +1,75 @@
+#!/bin/sh
+# sync_faults.sh - uploads through a faulty proxy on loopback (sync_proxy.c:
+# drop, delay, truncated request, truncated or reset answer, at random),
+# 40 rounds of casts and uploads. After every round nothing is marked synced
+# that the server does not hold (Y2); at the end, with the proxy gone,
+# every ballot is on the server exactly once and every receipt is found.
+# Usage: sync_faults.sh BORNE_SERVER SYNC_KIT SYNC_PROXY [ROUNDS]
+set -eu
+SRV=$1
+KIT=$2
+PROXY=$3
+ROUNDS=${4:-40}
+T=$(mktemp -d "${TMPDIR:-/tmp}/sync_faults.XXXXXX")
+PID=0
+PPID_=0
+trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; [ $PPID_ = 0 ] || kill $PPID_ 2>/dev/null; rm -rf "$T"' EXIT
+. "$(dirname "$0")/../server/lib.sh"
+
+D=$T/d
+"$SRV" init-demo "$D" >/dev/null
+K=$T/k.db
+C="curl -sS --max-time 30 --cacert $D/authority.crt"
+held() {
+    $C "$URL/v1/metrics" | tr -d ' \t\n' | sed 's/.*"campaigns":\[{"campaign":"bp35-demo","ballots":\([0-9]*\).*/\1/'
+}
+start_server "$D"
+SEED=${SYNC_FAULTS_SEED:-$(rand 30000)}
+echo "proxy seed $SEED"
+"$PROXY" "$T/pport" "$PORT" "$SEED" 2>"$T/faults" &
+PPID_=$!
+i=0
+while [ ! -s "$T/pport" ]; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && fail "proxy did not start"
+    sleep 0.05
+done
+PP=$(cat "$T/pport")
+total=0
+ok=0
+lost=0
+i=0
+while [ $i -lt "$ROUNDS" ]; do
+    i=$((i + 1))
+    n=$(( $(rand 5) + 1 ))
+    "$KIT" cast "$D" 1 "$K" $n >>"$T/codes"
+    total=$((total + n))
+    OUT=$("$KIT" upload "$D" 1 "$K" "$PP" closing max=6 io=1000 2>>"$T/kit.err") || true
+    case $OUT in bundles=*) ok=$((ok + 1)) ;; esac
+    h=$(held)
+    unsent=$(( $("$KIT" outbox "$K") / 2 ))
+    synced=$((total - unsent))
+    [ "$h" -le "$total" ] || fail "round $i: server holds $h of $total casts"
+    [ "$synced" -le "$h" ] || fail "round $i: $synced marked synced, server holds $h ($OUT)"
+    [ "$synced" = "$h" ] || lost=$((lost + 1))
+done
+kill $PPID_
+wait $PPID_ 2>/dev/null || true
+PPID_=0
+OUT=$("$KIT" upload "$D" 1 "$K" "$PORT" closing)
+echo "last upload: $OUT"
+[ "$(held)" = "$total" ] || fail "server holds $(held), expected $total"
+[ "$("$KIT" outbox "$K")" = 0 ] || fail "outbox not empty"
+for code in $(cat "$T/codes"); do
+    r=$($C "$URL/v1/receipts/$code")
+    [ "$r" = '{"status":"counted"}' ] || fail "receipt $code: $r"
+done
+stop_server
+PID=0
+! grep -q 'Sanitizer\|runtime error' "$T/kit.err" || fail "sanitizer report from sync_kit"
+for f in pass drop delay cut-up cut-down reset; do
+    printf '%s=%s ' $f "$(grep -c ": $f " "$T/faults" || true)"
+done
+echo
+echo "sync_faults: ok ($total ballots; $ok of $ROUNDS uploads through the proxy succeeded;" \
+    "$lost rounds ended with the server ahead of the kiosk's marks)"
