@@ -34,6 +34,11 @@ int bench_tally(void);
 int bench_server(double *per_s);
 #endif
 
+#ifdef BORNE_BENCH_SYNC
+/* bench_sync.c: sync_ballots_per_s (uploads to borne-server over TLS). */
+int bench_sync(void);
+#endif
+
 #ifdef BORNE_BENCH_KIOSK
 /* bench_kiosk.c: kiosk benchmarks (frames, first frame, memory, idle CPU). */
 int bench_kiosk(void);
@@ -265,6 +270,10 @@ int main(int argc, char **argv)
         printf("server_verify_ratio_to_openssl %.2f ratio\n", osl > 0 ? server / osl : 0.0);
         fflush(stdout);
     }
+#endif
+#ifdef BORNE_BENCH_SYNC
+    if (bench_sync() != 0)
+        goto out;
 #endif
 #ifdef BORNE_BENCH_KIOSK
     if (bench_kiosk() != 0)
