@@ -1039,3 +1039,50 @@ int store_outbox_count(store_t *s, int64_t *n)
         return BN_EINVAL;
     return count(s, "SELECT count(*) FROM outbox", NULL, n);
 }
+
+/* (S5) Puts every item of a campaign back in the outbox, in one transaction:
+ * the ballots, the signatures, and the register entries of a budget vote
+ * (a petition's records carry their pseudonym). Keys are the same random
+ * ids as at the cast, so the outbox order stays the key order. */
+int store_outbox_requeue(store_t *s, const char *campaign, int64_t *added)
+{
+    static const char *const sql[] = {
+        "INSERT OR IGNORE INTO outbox(kind, key, campaign) "
+        "SELECT 1, ballot_id, campaign FROM box WHERE campaign = ?1",
+        "INSERT OR IGNORE INTO outbox(kind, key, campaign) "
+        "SELECT 3, sig_id, campaign FROM signature WHERE campaign = ?1",
+        "INSERT OR IGNORE INTO outbox(kind, key, campaign) "
+        "SELECT 2, pseudonym, campaign FROM register WHERE campaign = ?1 "
+        "AND NOT EXISTS (SELECT 1 FROM signature WHERE campaign = ?1)",
+    };
+    sqlite3_stmt *st = NULL;
+    int64_t before;
+    size_t i;
+    int rc;
+
+    if (s == NULL || campaign == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return store__rc(rc);
+    before = sqlite3_total_changes64(s->db);
+    for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
+        rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
+        if (rc == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+            rc = sqlite3_step(st);
+            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+        }
+        sqlite3_finalize(st);
+        st = NULL;
+        if (rc != SQLITE_OK)
+            goto out;
+    }
+    if (added != NULL)
+        *added = sqlite3_total_changes64(s->db) - before;
+    rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+out:
+    if (rc != SQLITE_OK)
+        rollback(s); /* (D3) */
+    return store__rc(rc);
+}

@@ -145,6 +145,12 @@ int store_outbox_done(store_t *s, store_item_t kind, const uint8_t *key, size_t 
 
 int store_outbox_count(store_t *s, int64_t *n);
 
+/* Puts every ballot, signature and register entry of a campaign back in the
+ * outbox (those still there stay once), so that the next upload sends them
+ * all again: the repair when a server was restored from an old copy of its
+ * database (uploads are idempotent). *added (may be NULL): items added. */
+int store_outbox_requeue(store_t *s, const char *campaign, int64_t *added);
+
 /* --- audit log (store_audit.c) ------------------------------------------ */
 
 #define STORE_AUDIT_HASH_LEN 32

@@ -16,9 +16,11 @@
  * (Y3) After an upload the kiosk compares the set of ballots it marked
  *      synced with the acknowledgement's ballot_ids_digest and count, and
  *      reports a server that lost some (restored from an old copy, or an
- *      empty database): sync_upload_res_t.mismatch. The store cannot put
- *      items back in the outbox, so the remedy is an export of the box.
- *      Test: sync_e2e ("server restored from an old copy"). */
+ *      empty database): sync_upload_res_t.mismatch, and repairs it: every
+ *      item of the campaign goes back in the outbox (store_outbox_requeue)
+ *      and the next upload sends it again; the server skips what it holds.
+ *      Test: sync_e2e ("server restored from an old copy": then every
+ *      ballot is held exactly once). */
 #include "sync.h"
 
 #include <cjson/cJSON.h>
@@ -752,10 +754,15 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
         }
         if (nmine != res->server_ballots || strcmp(mine, res->server_digest) != 0) {
             res->mismatch = 1;
+            if ((rc = store_outbox_requeue(s, campaign, &res->requeued)) != 0) {
+                rc = bn_fail(why, whylen, rc, "the server lost ballots and they cannot be "
+                             "queued again: %s", bn_strerror(rc));
+                goto out;
+            }
             bn_fail(why, whylen, 0,
-                    "the server holds %lld ballots of this kiosk, the kiosk marked %lld synced, "
-                    "and the sets differ: export the box (USB) for the server",
-                    (long long)res->server_ballots, (long long)nmine);
+                    "the server holds %lld ballots of this kiosk, the kiosk marked %lld synced; "
+                    "%lld items queued again for the next upload",
+                    (long long)res->server_ballots, (long long)nmine, (long long)res->requeued);
         }
     }
     goto out;

@@ -116,6 +116,7 @@ typedef struct sync_upload_res_s {
     char server_digest[65];      /* the last acknowledgement's ballot_ids_digest */
     int mismatch;                /* 1: the server does not hold exactly the ballots
                                     this kiosk marked synced (why says so, rc 0) */
+    int64_t requeued;            /* on a mismatch: items put back in the outbox */
 } sync_upload_res_t;
 
 /* Uploads the outbox of `campaign` when a batch is due (see sync_batch_t;
@@ -132,7 +133,9 @@ typedef struct sync_upload_res_s {
  * digested as the server does and compared with the acknowledgement
  * (count and ballot_ids_digest): a server that lost some (an old copy of
  * its database) sets res->mismatch, with 0 returned and the counts in
- * `why`; the kiosk should log it and export its box. The bundle sequence
+ * `why`, and puts every item of the campaign back in the outbox
+ * (store_outbox_requeue, res->requeued): the next call sends them all
+ * again and the server, idempotent, ends up holding each exactly once. The bundle sequence
  * number is kept in the store's meta "sync.seq". */
 int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_batch_t *b,
                 int closing, int64_t now_ms, sync_upload_res_t *res, char *why, size_t whylen);

@@ -128,6 +128,12 @@ start_server "$D"
 "$KIT" cast "$D" 1 "$K1" 2 >/dev/null
 MISMATCH_OK=1 up 1 "$K1" closing
 expect "ballots=36 due=1 mismatch: the server holds 36 ballots of this kiosk, the kiosk marked 39 synced"
+# the kiosk queued everything again: the next upload repairs the server
+[ "$(outbox "$K1")" -gt 0 ] || fail "nothing queued again after the mismatch"
+up 1 "$K1" closing
+expect "ballots=39 due=1$"
+[ "$(held)" = 59 ] || fail "after the repair the server holds $(held), expected 59"
+[ "$(outbox "$K1")" = 0 ] || fail "outbox not empty after the repair"
 
 # --- reservations -----------------------------------------------------------
 PS=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')

@@ -548,6 +548,19 @@ static void test_outbox(void **state)
     assert_int_equal(n, 0);
     /* the box and the register keep everything */
     assert_counts(f->s, 10, 10, 0);
+
+    /* a server that lost them: everything goes back in the outbox, once */
+    assert_int_equal(store_outbox_requeue(f->s, CAMPAIGN, &n), 0);
+    assert_int_equal(n, 20);
+    assert_int_equal(store_outbox_requeue(f->s, CAMPAIGN, &n), 0);
+    assert_int_equal(n, 0);
+    memset(&w, 0, sizeof w);
+    w.s = f->s;
+    assert_int_equal(store_outbox_each(f->s, walk_outbox, &w), 0);
+    assert_int_equal(w.n[STORE_ITEM_BALLOT], 10);
+    assert_int_equal(w.n[STORE_ITEM_REGISTER], 10);
+    assert_int_equal(store_outbox_requeue(f->s, "other", &n), 0);
+    assert_int_equal(n, 0);
 }
 
 /* --- campaigns, meta --------------------------------------------------------- */
