@@ -9,6 +9,7 @@
 #include <mbedtls/platform_util.h>
 
 #include "bn_err.h"
+#include "day.h"
 #include "key.h"
 #include "rng.h"
 #include "screens/screens.h"
@@ -700,4 +701,40 @@ int app_draw(app_t *a)
     }
     a->dirty = 0;
     return 1;
+}
+
+void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birth)
+{
+    const char *f = a->s.field[ID_BIRTH]; /* DDMMYYYY as typed */
+
+    snprintf(birth, DAY_TEXT_LEN + 1, "%.4s-%.2s-%.2s", f + 4, f + 2, f);
+    who->last_name = a->s.field[ID_LAST];
+    who->first_names = a->s.field[ID_FIRST];
+    who->birth = birth;
+    who->commune = a->pkg->communes[a->s.commune].insee;
+    memset(ctx, 0, sizeof *ctx);
+    ctx->store = a->store;
+    ctx->pkg = a->pkg;
+    ctx->signer = &a->signer;
+    ctx->rng = a->rng;
+    ctx->authority = &a->authority;
+    memcpy(ctx->secret, a->secret, sizeof ctx->secret);
+}
+
+void app_show_receipt(app_t *a, cast_receipt_t *rec, int signed_petition)
+{
+    char code[sizeof rec->tracking];
+
+    memcpy(code, rec->tracking, sizeof code);
+    mbedtls_platform_zeroize(rec, sizeof *rec);
+    mbedtls_platform_zeroize(&a->s, sizeof a->s);
+    a->s.commune = -1;
+    a->s.territory = -1;
+    a->s.signed_petition = signed_petition;
+    memcpy(a->s.tracking, code, sizeof code);
+    if (a->print_receipts) {
+        printf("receipt %s\n", code);
+        fflush(stdout);
+    }
+    app_go(a, SCR_RECEIPT);
 }

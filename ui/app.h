@@ -250,6 +250,17 @@ void app_set_display(app_t *a, int text_size, int contrast);
 /* Goes to a screen (resets focus, marks dirty). */
 void app_go(app_t *a, scr_t s);
 
+/* The cast path's inputs for the campaign in use: the kiosk's context (the
+ * campaign secret copied in: wipe ctx->secret after the cast) and the
+ * session's identity, the birth date written into `birth` (DAY_TEXT_LEN + 1
+ * bytes, wiped by the caller). */
+void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birth);
+
+/* After a cast returned 0 (signed and on disk): keeps only the tracking
+ * code, forgets the whole session (secrecy invariants 3 and 5), prints
+ * "receipt CODE" in headless mode and shows the receipt. */
+void app_show_receipt(app_t *a, cast_receipt_t *rec, int signed_petition);
+
 /* Makes campaign i (index into camp[]) the session's campaign. */
 void app_use_campaign(app_t *a, int i);
 /* How many petitions are open; the index in camp[] of the budget vote, or -1. */

@@ -308,41 +308,19 @@ void scr_petition_act(app_t *a, int act)
 
 static void sign(app_t *a)
 {
+    cast_ctx_t ctx;
     cast_identity_t who;
     cast_receipt_t rec;
     char birth[DAY_TEXT_LEN + 1], why[256];
-    const char *f = a->s.field[ID_BIRTH];
     int rc;
 
-    snprintf(birth, sizeof birth, "%.4s-%.2s-%.2s", f + 4, f + 2, f);
-    who.last_name = a->s.field[ID_LAST];
-    who.first_names = a->s.field[ID_FIRST];
-    who.birth = birth;
-    who.commune = a->pkg->communes[a->s.commune].insee;
-    {
-        cast_ctx_t ctx = {.store = a->store, .pkg = a->pkg, .signer = &a->signer, .rng = a->rng,
-                          .authority = &a->authority};
-        memcpy(ctx.secret, a->secret, sizeof ctx.secret);
-        rc = cast_petition(&ctx, &who, !a->s.no_publish, a->today, &rec, why, sizeof why);
-        mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
-    }
+    app_cast_inputs(a, &ctx, &who, birth);
+    rc = cast_petition(&ctx, &who, !a->s.no_publish, a->today, &rec, why, sizeof why);
+    mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
     mbedtls_platform_zeroize(birth, sizeof birth);
     if (rc == 0) {
-        /* Signed and on disk: the receipt may be shown. The session
-         * forgets the identity now (invariant 5). */
-        char code[sizeof rec.tracking];
-        memcpy(code, rec.tracking, sizeof code);
-        mbedtls_platform_zeroize(&rec, sizeof rec);
-        mbedtls_platform_zeroize(&a->s, sizeof a->s);
-        a->s.commune = -1;
-        a->s.territory = -1;
-        a->s.signed_petition = 1;
-        memcpy(a->s.tracking, code, sizeof code);
-        if (a->print_receipts) {
-            printf("receipt %s\n", code);
-            fflush(stdout);
-        }
-        app_go(a, SCR_RECEIPT);
+        /* signed and on disk: the receipt may be shown */
+        app_show_receipt(a, &rec, 1);
         return;
     }
     if (rc == BN_EALREADY) {
