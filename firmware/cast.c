@@ -78,6 +78,28 @@ static int eligible(const pkg_t *p, const cast_identity_t *who, uint32_t day,
     return 0;
 }
 
+/* What follows the store's transaction (rc is its result): a refusal in
+ * words, or (C3) the receipt, now that the item is durable. An already
+ * registered person is told that and nothing more (invariant 4). */
+static int receipt(const cast_ctx_t *ctx, int rc, const char *what, const uint8_t id[16],
+                   cast_receipt_t *out, char *why, size_t whylen)
+{
+    uint8_t tkey[32];
+
+    if (rc == BN_EALREADY)
+        return bn_fail(why, whylen, rc, "%s", bn_strerror(rc));
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "%s not stored: %s", what, bn_strerror(rc));
+    memcpy(out->ballot_id, id, sizeof out->ballot_id);
+    rc = track_key(ctx->secret, tkey);
+    if (rc == 0)
+        rc = track_code(tkey, id, out->tracking);
+    mbedtls_platform_zeroize(tkey, sizeof tkey);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "tracking code: %s", bn_strerror(rc));
+    return 0;
+}
+
 int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *sel, int n,
                 uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
@@ -85,7 +107,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     rules_verdict_t verdict;
     store_cast_t sc;
     ballot_t b;
-    uint8_t enc[BALLOT_MAX_LEN], tkey[32];
+    uint8_t enc[BALLOT_MAX_LEN];
     size_t len = 0;
     int commune, territory, rc;
 
@@ -133,29 +155,12 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     sc.ballot_id = b.id;
     sc.ballot = enc;
     sc.ballot_len = len;
-    rc = store_cast(ctx->store, &sc);
-    if (rc == BN_EALREADY) {
-        rc = bn_fail(why, whylen, rc, "%s", bn_strerror(rc)); /* nothing more (invariant 4) */
-        goto out;
-    }
-    if (rc != 0) {
-        rc = bn_fail(why, whylen, rc, "ballot not stored: %s", bn_strerror(rc));
-        goto out;
-    }
-
-    /* (C3) the receipt, now that the ballot is durable */
-    memcpy(out->ballot_id, b.id, sizeof out->ballot_id);
-    rc = track_key(ctx->secret, tkey);
-    if (rc == 0)
-        rc = track_code(tkey, b.id, out->tracking);
-    if (rc != 0)
-        rc = bn_fail(why, whylen, rc, "tracking code: %s", bn_strerror(rc));
+    rc = receipt(ctx, store_cast(ctx->store, &sc), "ballot", b.id, out, why, whylen);
 out:
     /* (C4) */
     mbedtls_platform_zeroize(&b, sizeof b);
     mbedtls_platform_zeroize(enc, sizeof enc);
     mbedtls_platform_zeroize(&verdict, sizeof verdict);
-    mbedtls_platform_zeroize(tkey, sizeof tkey);
     return rc;
 }
 
@@ -173,14 +178,13 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     petition_identity_t id;
     petition_t rec;
     store_sign_t ss;
-    uint8_t enc[PETITION_LEN], tkey[32];
+    uint8_t enc[PETITION_LEN];
     int commune, rc;
 
     memset(&id, 0, sizeof id);
     memset(&rec, 0, sizeof rec);
     memset(&ss, 0, sizeof ss);
     memset(enc, 0, sizeof enc);
-    memset(tkey, 0, sizeof tkey);
     memset(out, 0, sizeof *out);
 
     /* (C1) */
@@ -228,29 +232,12 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     ss.sig_id = rec.id;
     ss.record = enc;
     ss.record_len = sizeof enc;
-    rc = store_sign(ctx->store, &ss);
-    if (rc == BN_EALREADY) {
-        rc = bn_fail(why, whylen, rc, "%s", bn_strerror(rc)); /* nothing more (invariant 4) */
-        goto out;
-    }
-    if (rc != 0) {
-        rc = bn_fail(why, whylen, rc, "signature not stored: %s", bn_strerror(rc));
-        goto out;
-    }
-
-    /* (C3) */
-    memcpy(out->ballot_id, rec.id, sizeof out->ballot_id);
-    rc = track_key(ctx->secret, tkey);
-    if (rc == 0)
-        rc = track_code(tkey, rec.id, out->tracking);
-    if (rc != 0)
-        rc = bn_fail(why, whylen, rc, "tracking code: %s", bn_strerror(rc));
+    rc = receipt(ctx, store_sign(ctx->store, &ss), "signature", rec.id, out, why, whylen);
 out:
     /* (C5) */
     mbedtls_platform_zeroize(&id, sizeof id);
     mbedtls_platform_zeroize(&rec, sizeof rec);
     mbedtls_platform_zeroize(&ss, sizeof ss);
     mbedtls_platform_zeroize(enc, sizeof enc);
-    mbedtls_platform_zeroize(tkey, sizeof tkey);
     return rc;
 }
