@@ -151,7 +151,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     }
     sc.campaign = p->id;
     sc.day = day;
-    sc.offline = 1; /* no server yet: every entry is an offline one */
+    sc.offline = !ctx->reserved; /* (K1) online only when the server reserved it */
     sc.ballot_id = b.id;
     sc.ballot = enc;
     sc.ballot_len = len;
@@ -228,7 +228,7 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     }
     ss.campaign = p->id;
     ss.day = day;
-    ss.offline = 1; /* no server yet: every entry is an offline one */
+    ss.offline = !ctx->reserved; /* (K1) online only when the server reserved it */
     ss.sig_id = rec.id;
     ss.record = enc;
     ss.record_len = sizeof enc;

@@ -36,6 +36,9 @@ typedef struct cast_ctx_s {
     const signer_t *signer;      /* kiosk key */
     rng_t *rng;
     const key_pub_t *authority;  /* petitions: the key identities are sealed to */
+    int reserved;                /* 1: the server reserved this person's pseudonym for
+                                    this kiosk (ksync.h, K1); 0: the register entry is
+                                    an offline one, for the tally to check */
 } cast_ctx_t;
 
 typedef struct cast_receipt_s {

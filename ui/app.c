@@ -11,6 +11,7 @@
 #include "bn_err.h"
 #include "day.h"
 #include "key.h"
+#include "pseud.h"
 #include "rng.h"
 #include "screens/screens.h"
 
@@ -180,6 +181,8 @@ void app_free(app_t *a)
         pkg_free(c->pkg);
         mbedtls_platform_zeroize(c->secret, sizeof c->secret);
     }
+    ksync_close(a->sync);
+    a->sync = NULL;
     store_close(a->store);
     key_free(a->kiosk);
     rng_close(a->rng);
@@ -363,6 +366,16 @@ void app_tick(app_t *a, uint32_t now)
     uint32_t idle;
 
     a->now = now;
+    if (a->scr == SCR_WELCOME && a->sync != NULL && !a->sync_revoked_seen) {
+        ksync_status_t st;
+        ksync_status(a->sync, &st);
+        if (st.revoked) {
+            /* a lost or stolen kiosk: its ballots would not be counted */
+            a->sync_revoked_seen = 1;
+            app_out_of_service(a, "this kiosk's certificate was revoked by the authority");
+            return;
+        }
+    }
     if (a->scr == SCR_WELCOME || a->scr == SCR_OUTOFSERVICE)
         return;
     idle = now - a->last_input;
@@ -721,6 +734,55 @@ void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birt
     memcpy(ctx->secret, a->secret, sizeof ctx->secret);
 }
 
+int app_reserve(app_t *a, cast_ctx_t *ctx, const cast_identity_t *who)
+{
+    uint8_t pseud[PSEUD_LEN];
+    sync_resv_t r = SYNC_OFFLINE;
+    char why[300] = "";
+    int rc;
+
+    ctx->reserved = 0;
+    if (a->sync == NULL)
+        return 0;
+    rc = pseud_compute(ctx->secret, ctx->pkg->id, who->last_name, who->first_names, who->birth,
+                       pseud);
+    if (rc == 0)
+        rc = ksync_reserve(a->sync, a->kiosk, &a->signer, a->rng, ctx->pkg->id, pseud, a->now,
+                           &r, why, sizeof why);
+    mbedtls_platform_zeroize(pseud, sizeof pseud);
+    if (rc == BN_EREVOKED) {
+        a->sync_revoked_seen = 1;
+        snprintf(a->oos_reason, sizeof a->oos_reason, "reservation: %s", why);
+        return rc;
+    }
+    if (r == SYNC_ALREADY)
+        return BN_EALREADY;
+    /* anything else than "reserved": an offline entry (K1); the cast
+     * itself reports an identity that is not valid text */
+    ctx->reserved = rc == 0 && r == SYNC_RESERVED;
+    return 0;
+}
+
+int app_sync_round(app_t *a, int closing, char *why, size_t whylen)
+{
+    ksync_round_t res;
+    ksync_status_t st;
+    int rc;
+
+    if (a->sync == NULL) {
+        printf("sync none\n");
+        fflush(stdout);
+        return 0;
+    }
+    rc = ksync_round(a->sync, a->now, closing, 1, &res, why, whylen);
+    ksync_status(a->sync, &st);
+    printf("sync bundles=%zu items=%zu left=%lld online=%d%s\n", res.bundles, res.items,
+           (long long)res.left, st.online, res.mismatch ? " mismatch" : "");
+    fflush(stdout);
+    a->dirty = 1; /* the counters may have changed */
+    return rc;
+}
+
 void app_show_receipt(app_t *a, cast_receipt_t *rec, int signed_petition)
 {
     char code[sizeof rec->tracking];
@@ -732,6 +794,7 @@ void app_show_receipt(app_t *a, cast_receipt_t *rec, int signed_petition)
     a->s.territory = -1;
     a->s.signed_petition = signed_petition;
     memcpy(a->s.tracking, code, sizeof code);
+    ksync_note_cast(a->sync, a->pkg->id, a->now); /* a batch may now be due */
     if (a->print_receipts) {
         printf("receipt %s\n", code);
         fflush(stdout);

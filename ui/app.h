@@ -33,6 +33,7 @@
 #include "cast.h"
 #include "draw.h"
 #include "i18n.h"
+#include "ksync.h"
 #include "pkg.h"
 #include "store.h"
 
@@ -186,6 +187,8 @@ typedef struct app_s {
     char **commune_norm;              /* normalised names, for type-ahead */
     int *commune_order;               /* communes sorted by normalised name */
     char oos_reason[400];             /* for agents */
+    ksync_t *sync;                    /* the link to borne-server, or NULL (no server.conf) */
+    int sync_revoked_seen;            /* the revocation already put the kiosk out of service */
 
     /* state */
     scr_t scr;
@@ -255,6 +258,19 @@ void app_go(app_t *a, scr_t s);
  * session's identity, the birth date written into `birth` (DAY_TEXT_LEN + 1
  * bytes, wiped by the caller). */
 void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birth);
+
+/* Before a cast: asks borne-server to reserve the person's pseudonym for
+ * this kiosk (ksync_reserve; nothing asked without a server). 0: go on,
+ * with ctx->reserved = 1 when the server reserved it, 0 for an offline
+ * entry (ksync.h, K1). BN_EALREADY: someone took part already, at another
+ * kiosk or online (say only that). BN_EREVOKED: the authority revoked this
+ * kiosk; the reason is in a->oos_reason. */
+int app_reserve(app_t *a, cast_ctx_t *ctx, const cast_identity_t *who);
+
+/* Headless runs: one round of the link (ksync_round; closing: everything
+ * goes), then prints "sync bundles=B items=I left=L online=0|1" or
+ * "sync none" without a server. 0 or the round's error. */
+int app_sync_round(app_t *a, int closing, char *why, size_t whylen);
 
 /* After a cast returned 0 (signed and on disk): keeps only the tracking
  * code, forgets the whole session (secrecy invariants 3 and 5), prints

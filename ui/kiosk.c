@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "ballot.h"
+#include "cert.h"
+#include "hex.h"
+#include "ksync.h"
 #include "petition.h"
 #include "bn_err.h"
 #include "day.h"
@@ -166,6 +169,17 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     for (i = 0; i < a->n_camp; i++)
         if ((rc = index_communes(&a->camp[i], w, sizeof w)) != 0)
             goto out;
+    /* the link to borne-server, when server.conf says where it is */
+    {
+        ksync_campaign_t kc[APP_MAX_CAMPAIGNS];
+        for (i = 0; i < a->n_camp; i++) {
+            kc[i].id = a->camp[i].pkg->id;
+            kc[i].petition = a->camp[i].pkg->kind == PKG_PETITION;
+        }
+        if ((rc = ksync_open(dir, &a->authority, &a->signer.pub, kc, a->n_camp, today, &a->sync,
+                             w, sizeof w)) != 0)
+            goto out;
+    }
     for (i = 0; i < a->n_camp; i++)
         (void)store_audit_append(a->store, "kiosk-started", a->camp[i].pkg->id);
     a->scr = SCR_WELCOME;
@@ -295,6 +309,133 @@ out:
     key_free(auth);
     key_free(kiosk);
     rng_close(rng);
+    return rc;
+}
+
+/* Copies SRC to DST (whole file, mode). */
+static int copy_file(const char *src, const char *dst, int mode, char *why, size_t whylen)
+{
+    uint8_t *b = NULL;
+    size_t len = 0;
+    FILE *f;
+    int rc;
+
+    if ((rc = pkg_read_file(src, &b, &len, why, whylen)) != 0)
+        return rc;
+    (void)unlink(dst);
+    f = fopen(dst, "wb");
+    rc = f != NULL && fwrite(b, 1, len, f) == len ? 0 : BN_EIO;
+    if (f != NULL && fclose(f) != 0)
+        rc = BN_EIO;
+    if (rc == 0 && chmod(dst, (mode_t)mode) != 0)
+        rc = BN_EIO;
+    free(b);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "cannot write %s", dst);
+    return 0;
+}
+
+int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned port, char *why,
+                           size_t whylen)
+{
+    static const char *const ids[2] = {"bp35-demo", "pet35-demo"};
+    char src[1200], dst[1200], conf[512], key[64];
+    uint8_t *pem = NULL, *hexs = NULL, der[CERT_DER_MAX], secret[32];
+    size_t len = 0, plen = 0, der_len = 0;
+    key_pub_t pub;
+    rng_t *rng = NULL;
+    key_pair_t *kiosk = NULL;
+    signer_t ks;
+    store_t *st = NULL;
+    int rc, i;
+
+    if (n < 1 || n > 99 || port == 0 || port > 65535)
+        return bn_fail(why, whylen, BN_EINVAL, "kiosk number 1..99 and port 1..65535");
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return bn_fail(why, whylen, BN_EIO, "cannot create %s: %s", dir, strerror(errno));
+    snprintf(dst, sizeof dst, "%s/kiosk.db", dir);
+    (void)unlink(dst);
+    /* the authority: its certificate (TLS, ksync) and its key (packages) */
+    snprintf(src, sizeof src, "%s/authority.crt", srv);
+    if ((rc = pkg_read_file(src, &pem, &len, why, whylen)) != 0)
+        goto out;
+    if (cert_from_pem((const char *)pem, len, der, sizeof der, &der_len) != 0 ||
+        cert_key(der, der_len, &pub) != 0) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "%s: not a PEM certificate", src);
+        goto out;
+    }
+    snprintf(dst, sizeof dst, "%s/authority.crt", dir);
+    if ((rc = copy_file(src, dst, 0644, why, whylen)) != 0)
+        goto out;
+    snprintf(dst, sizeof dst, "%s/authority.pub.pem", dir);
+    if ((rc = key_pub_save(&pub, dst)) != 0) {
+        bn_fail(why, whylen, rc, "cannot write %s", dst);
+        goto out;
+    }
+    /* kiosk N: its key and certificate, as enrolment left them */
+    if ((rc = rng_open(&rng)) != 0)
+        goto out;
+    snprintf(src, sizeof src, "%s/kiosks/kiosk-%d.key", srv, n);
+    if ((rc = key_load(src, rng, &kiosk, why, whylen)) != 0)
+        goto out;
+    key_signer(kiosk, &ks);
+    snprintf(dst, sizeof dst, "%s/kiosk.key", dir);
+    (void)unlink(dst);
+    rc = key_save(kiosk, dst);
+    snprintf(dst, sizeof dst, "%s/kiosk.pub.pem", dir);
+    if (rc == 0)
+        rc = key_pub_save(&ks.pub, dst);
+    if (rc != 0) {
+        bn_fail(why, whylen, rc, "saving the kiosk key in %s", dir);
+        goto out;
+    }
+    snprintf(src, sizeof src, "%s/kiosks/kiosk-%d.crt", srv, n);
+    snprintf(dst, sizeof dst, "%s/kiosk.crt", dir);
+    if ((rc = copy_file(src, dst, 0644, why, whylen)) != 0)
+        goto out;
+    /* the campaigns the server serves, with their secrets, polls open */
+    snprintf(dst, sizeof dst, "%s/kiosk.db", dir);
+    if ((rc = store_open(dst, &st, why, whylen)) != 0)
+        goto out;
+    for (i = 0; i < 2; i++) {
+        free(pem);
+        free(hexs);
+        pem = hexs = NULL;
+        snprintf(src, sizeof src, "%s/%s.bpkg", srv, ids[i]);
+        snprintf(dst, sizeof dst, "%s/%s.bpkg", dir, ids[i]);
+        if ((rc = copy_file(src, dst, 0644, why, whylen)) != 0 ||
+            (rc = pkg_read_file(src, &pem, &plen, why, whylen)) != 0)
+            goto out;
+        snprintf(src, sizeof src, "%s/%s.secret", srv, ids[i]);
+        if ((rc = pkg_read_file(src, &hexs, &len, why, whylen)) != 0)
+            goto out;
+        if (len < 64 || hex_decode((const char *)hexs, 64, secret, 32) != 0) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "%s: not 64 hex digits", src);
+            goto out;
+        }
+        snprintf(key, sizeof key, "polls:%s", ids[i]);
+        if ((rc = store_put_campaign(st, ids[i], pem, plen, secret)) != 0 ||
+            (rc = store_audit_append(st, "package-loaded", ids[i])) != 0 ||
+            (rc = store_meta_set(st, key, "open")) != 0 ||
+            (rc = store_audit_append(st, "polls-opened", ids[i])) != 0) {
+            bn_fail(why, whylen, rc, "store: campaign %s", ids[i]);
+            goto out;
+        }
+    }
+    snprintf(conf, sizeof conf,
+             "# server.conf - where borne-server is (firmware/ksync.h lists every key)\n"
+             "host = localhost\naddress = 127.0.0.1\nport = %u\n"
+             "batch-casts = 10\nbatch-delay-s = 7200\nreserve-timeout-ms = 1500\n", port);
+    snprintf(dst, sizeof dst, "%s/%s", dir, KSYNC_CONF_FILE);
+    if ((rc = write_file(dst, conf, strlen(conf))) != 0)
+        bn_fail(why, whylen, rc, "cannot write %s", dst);
+out:
+    memset(secret, 0, sizeof secret);
+    store_close(st);
+    key_free(kiosk);
+    rng_close(rng);
+    free(pem);
+    free(hexs);
     return rc;
 }
 

@@ -7,7 +7,11 @@
  *   kiosk.pub.pem      its public half (for --check-state and observers)
  *   *.bpkg             signed campaign packages
  *   kiosk.db           the store: campaign and its secret, meta
- *                      "polls:<campaign>" = "open" | "closed", register, box */
+ *                      "polls:<campaign>" = "open" | "closed", register, box
+ *   server.conf        (optional) where borne-server is (firmware/ksync.h);
+ *                      without it the kiosk works alone, every entry offline
+ *   authority.crt      with server.conf: the authority's certificate (TLS)
+ *   kiosk.crt          with server.conf: this kiosk's certificate */
 #ifndef KIOSK_H
 #define KIOSK_H
 
@@ -37,6 +41,14 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
 int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns, char *why,
                          size_t whylen);
 int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whylen);
+
+/* A state directory for kiosk number n of a demonstration server
+ * directory made by `borne-server init-demo SRV`: its authority, the key
+ * and certificate of SRV/kiosks/kiosk-N, the packages bp35-demo and
+ * pet35-demo with the secrets the server holds, polls open, and a
+ * server.conf for borne-server on 127.0.0.1:port. */
+int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned port, char *why,
+                           size_t whylen);
 
 /* Prints the counts of every campaign's register and box (petitions:
  * register and signature records) to stdout, and verifies every ballot and

@@ -45,6 +45,9 @@ static void usage(FILE *f)
             "              (or the first line of STATE/switch-keys)\n"
             "       borne --init-demo DIR [--demo-campaigns budget|petition|both]\n"
             "              (default both: the demo budget vote and the demo petition)\n"
+            "       borne --init-demo DIR --demo-server SRV [--demo-kiosk N] [--demo-port P]\n"
+            "              kiosk N (default 1) of `borne-server init-demo SRV`, syncing\n"
+            "              with borne-server on 127.0.0.1:P (default 8443)\n"
             "       borne --check-state DIR\n"
             "Options: --assets DIR (default %s), --fonts DIR (default %s).\n"
             "Headless runs print \"receipt CODE\" on stdout for every receipt shown.\n",
@@ -242,10 +245,13 @@ int main(int argc, char **argv)
         {"switch-keys", required_argument, NULL, 'k'},
         {"refs", required_argument, NULL, 'R'}, {"update-refs", no_argument, NULL, 'U'},
         {"demo-campaigns", required_argument, NULL, 'D'},
+        {"demo-server", required_argument, NULL, 'V'}, {"demo-kiosk", required_argument, NULL, 'K'},
+        {"demo-port", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     const char *state = NULL, *script_path = NULL, *assets = BORNE_ASSETS, *fonts = FONT_DIR;
-    const char *switch_keys = NULL, *init_dir = NULL;
+    const char *switch_keys = NULL, *init_dir = NULL, *demo_server = NULL;
+    long demo_kiosk = 1, demo_port = 8443;
     unsigned demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
     char switch_file[64] = "";
     const char *env = getenv("BORNE_ASSETS");
@@ -295,6 +301,9 @@ int main(int argc, char **argv)
         case 'R': shots.refs = optarg; break;
         case 'U': shots.update_refs = 1; break;
         case 'I': init_dir = optarg; break;
+        case 'V': demo_server = optarg; break;
+        case 'K': demo_kiosk = atol(optarg); break;
+        case 'P': demo_port = atol(optarg); break;
         case 'D':
             if (strcmp(optarg, "budget") == 0)
                 demo = KIOSK_DEMO_BUDGET;
@@ -318,7 +327,14 @@ int main(int argc, char **argv)
         }
     }
     if (init_dir != NULL && optind == argc) {
-        if ((rc = kiosk_init_demo_with(init_dir, assets, demo, why, sizeof why)) != 0) {
+        if (demo_server != NULL)
+            rc = kiosk_init_from_server(init_dir, demo_server, (int)demo_kiosk,
+                                        demo_port > 0 && demo_port < 65536 ? (unsigned)demo_port
+                                                                            : 0,
+                                        why, sizeof why);
+        else
+            rc = kiosk_init_demo_with(init_dir, assets, demo, why, sizeof why);
+        if (rc != 0) {
             fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
             return 1;
         }
@@ -414,6 +430,9 @@ int main(int argc, char **argv)
     app.now = headless ? 0 : SDL_GetTicks();
     if ((rc = kiosk_open(&app, state, today, why, sizeof why)) != 0)
         fprintf(stderr, "borne: out of service: %s\n", why);
+    /* window runs sync in the background; headless scripts say when (sync) */
+    if (rc == 0 && !headless && app.sync != NULL && ksync_start(app.sync) != 0)
+        fprintf(stderr, "borne: the sync thread could not start: uploads wait\n");
 
     if (headless) {
         why[0] = '\0';

@@ -89,6 +89,10 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
         if (end == p || c->ms < 0)
             return snprintf(err, errlen, "wait: expected milliseconds"), -1;
         e = end;
+    } else if (word(&p, "sync")) {
+        c->kind = SC_SYNC;
+        c->ms = word(&p, "close") ? 1 : 0; /* close: everything goes */
+        e = p;
     } else if (word(&p, "shot")) {
         size_t n = strcspn(p, " \t");
         c->kind = SC_SHOT;
@@ -309,6 +313,14 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         case SC_TAP_XY:
             app_tap(a, c->x, c->y);
             break;
+        case SC_SYNC: {
+            char w[300] = "";
+            if (app_sync_round(a, (int)c->ms, w, sizeof w) != 0) {
+                printf("sync failed: %s\n", w);
+                fflush(stdout);
+            }
+            break;
+        }
         case SC_KEY:
             if (c->key != 0) {
                 app_key(a, (app_key_t)c->key);

@@ -3,7 +3,7 @@
  * One command a line, `#` comments (format in docs/scripting.md):
  *   tap "LABEL" | tap X Y | key NAME | type "TEXT" | wait MS | shot NAME |
  *   expect screen NAME | expect text "TEXT" | expect no text "TEXT" |
- *   expect focus "LABEL" */
+ *   expect focus "LABEL" | sync [close] */
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
@@ -13,7 +13,7 @@
 
 typedef enum {
     SC_TAP_LABEL = 1, SC_TAP_XY, SC_KEY, SC_TYPE, SC_WAIT, SC_SHOT, SC_EXPECT_SCREEN,
-    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS
+    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS, SC_SYNC
 } sc_kind_t;
 
 typedef struct sc_cmd_s {

@@ -8,6 +8,7 @@
  * to the authority's key; the session forgets it before the receipt. */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <mbedtls/platform_util.h>
 
@@ -19,18 +20,32 @@
 
 /* --- counters ----------------------------------------------------------------- */
 
-/* The kiosk's counters of petition campaign i in words: signatures out of
- * the threshold, cantons out of the minimum, days left (cap bytes each). */
-static void counters(app_t *a, int i, char *sigs, char *cantons, char *days, size_t cap)
+/* The counters of petition campaign i in words: signatures out of the
+ * threshold, cantons out of the minimum, days left (cap bytes each). They
+ * are the département's, from borne-server's last answer, when the kiosk
+ * has one (*national = 1, *here: this kiosk's own signatures), else this
+ * kiosk's. */
+static void counters(app_t *a, int i, char *sigs, char *cantons, char *days, char *here,
+                     int *national, size_t cap)
 {
     const pkg_t *p = a->camp[i].pkg;
-    int64_t ns = 0, nc = 0;
+    int64_t ns = 0, nc = 0, mine;
     char n[32], max[32], left[32], until[32];
     const char *kv[] = {"n", n, "max", max, "days", left, "until", until, NULL};
+    sync_counter_t sc;
     int y, m, d;
 
     if (store_petition_counts(a->store, p->id, &ns, &nc) != 0)
         ns = nc = 0;
+    mine = ns;
+    here[0] = '\0';
+    *national = ksync_counter(a->sync, p->id, &sc, NULL) == 0;
+    if (*national) {
+        ns = sc.signatures;
+        nc = sc.cantons;
+        fmt_int(mine, n, sizeof n);
+        trf(a, here, cap, "pet.count.mine", kv);
+    }
     fmt_int(ns, n, sizeof n);
     fmt_int(p->petition.threshold, max, sizeof max);
     trf(a, sigs, cap, ns == 0 ? "pet.count.sigs.0" : ns == 1 ? "pet.count.sigs.1" : "pet.count.sigs",
@@ -46,22 +61,42 @@ static void counters(app_t *a, int i, char *sigs, char *cantons, char *days, siz
     trf(a, days, cap, p->closes == a->today ? "pet.count.last_day" : "pet.count.days", kv);
 }
 
-/* The counters' box: "On this kiosk", then the three lines. Returns its
- * height; draws it when draw. */
+/* The counters' box: its heading ("On this kiosk", or the département's
+ * as of a time), then the lines. Returns its height; draws it when draw. */
 static int counters_box(app_t *a, int i, int x, int y, int w, int draw)
 {
     const ui_theme_t *t = &a->theme;
-    char sigs[256], cantons[256], days[256];
-    const char *lines[4];
-    int size[4] = {app_sz(a, 28), app_sz(a, 32), app_sz(a, 32), app_sz(a, 32)};
-    int bold[4] = {0, 1, 1, 1}, k, h = 16;
+    char sigs[256], cantons[256], days[256], here[256], head[256];
+    const char *lines[5];
+    int size[5] = {app_sz(a, 28), app_sz(a, 32), app_sz(a, 32), app_sz(a, 28), app_sz(a, 32)};
+    int bold[5] = {0, 1, 1, 0, 1}, k, h = 16, national = 0, n = 0;
 
-    counters(a, i, sigs, cantons, days, sizeof sigs);
-    lines[0] = tr(a, "pet.count.here");
-    lines[1] = sigs;
-    lines[2] = cantons;
-    lines[3] = days;
-    for (k = 0; k < 4; k++)
+    counters(a, i, sigs, cantons, days, here, &national, sizeof sigs);
+    if (national) {
+        int64_t when = 0;
+        sync_counter_t sc;
+        char hh[8], mm[8];
+        const char *kv[] = {"hh", hh, "mm", mm, NULL};
+        time_t tt;
+        struct tm tm;
+        (void)ksync_counter(a->sync, a->camp[i].pkg->id, &sc, &when);
+        tt = (time_t)when;
+        localtime_r(&tt, &tm);
+        snprintf(hh, sizeof hh, "%d", tm.tm_hour);
+        snprintf(mm, sizeof mm, "%02d", tm.tm_min);
+        lines[n] = trf(a, head, sizeof head, "pet.count.all", kv);
+    } else {
+        lines[n] = tr(a, "pet.count.here");
+    }
+    n++;
+    lines[n++] = sigs;
+    lines[n++] = cantons;
+    if (national)
+        lines[n++] = here;
+    else
+        size[3] = size[4], bold[3] = bold[4];
+    lines[n++] = days;
+    for (k = 0; k < n; k++)
         h += ui_text_h(&a->dl, lines[k], size[k], bold[k], w - 48, 0) + 4;
     h += 12;
     if (!draw)
@@ -69,9 +104,9 @@ static int counters_box(app_t *a, int i, int x, int y, int w, int draw)
     dl_rrect(&a->dl, (ui_rect_t){x, y, w, h}, 12, t->surface);
     dl_ring(&a->dl, (ui_rect_t){x, y, w, h}, 12, 2, t->border);
     y += 16;
-    for (k = 0; k < 4; k++)
+    for (k = 0; k < n; k++)
         y += ui_text(&a->dl, x + 24, y, w - 48, lines[k], size[k], bold[k],
-                     k == 0 ? t->muted : t->text, AL_LEFT, 0) + 4;
+                     k == 0 || (national && k == 3) ? t->muted : t->text, AL_LEFT, 0) + 4;
     return h;
 }
 
@@ -315,7 +350,11 @@ static void sign(app_t *a)
     int rc;
 
     app_cast_inputs(a, &ctx, &who, birth);
-    rc = cast_petition(&ctx, &who, !a->s.no_publish, a->today, &rec, why, sizeof why);
+    rc = app_reserve(a, &ctx, &who);
+    if (rc == 0)
+        rc = cast_petition(&ctx, &who, !a->s.no_publish, a->today, &rec, why, sizeof why);
+    else if (rc == BN_EREVOKED)
+        snprintf(why, sizeof why, "%.200s", a->oos_reason);
     mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
     mbedtls_platform_zeroize(birth, sizeof birth);
     if (rc == 0) {

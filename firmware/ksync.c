@@ -1,0 +1,590 @@
+/* ksync.c - the kiosk's link to borne-server: server.conf, rounds of
+ * uploads and pulls, the background thread, reservations (ksync.h). */
+#include "ksync.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bn_err.h"
+#include "cert.h"
+#include "pkg.h"
+#include "store.h"
+
+typedef struct camp_s {
+    char id[65];
+    int petition;
+    sync_batch_t batch;          /* the thread's (copied out and back under the lock) */
+    int64_t noted_ms;            /* a cast noted while a round ran (0: none) */
+    int have_counter;
+    sync_counter_t counter;
+    int64_t counter_when;        /* wall clock */
+} camp_t;
+
+struct ksync_s {
+    ksync_conf_t conf;
+    uint8_t ca[CERT_DER_MAX], cert[CERT_DER_MAX];
+    size_t ca_len, cert_len;
+    uint8_t kiosk_id[KEY_ID_LEN];
+    key_pub_t authority;
+
+    /* the thread's own */
+    store_t *store;
+    key_pair_t *key;
+    signer_t signer;
+    rng_t *rng;
+    int64_t last_pull_ms;        /* 0: never */
+
+    /* shared, behind mu */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    camp_t camp[KSYNC_MAX_CAMPAIGNS];
+    int n_camp;
+    int online;                  /* -1 unknown, 0 offline, 1 online */
+    int64_t failed_ms;           /* monotonic time of the last failure (0: none) */
+    int revoked;
+    int64_t rounds;
+    char last_error[256];
+    int wake, stop, running;
+    pthread_t th;
+};
+
+/* --- server.conf ------------------------------------------------------------------ */
+
+static char *trim(char *s)
+{
+    char *e;
+
+    while (*s == ' ' || *s == '\t')
+        s++;
+    e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+/* A whole decimal number in [lo, hi]. */
+static int number(const char *v, long long lo, long long hi, long long *out)
+{
+    char *end;
+    long long n;
+
+    if (*v < '0' || *v > '9')
+        return -1;
+    errno = 0;
+    n = strtoll(v, &end, 10);
+    if (errno != 0 || *end != '\0' || n < lo || n > hi)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static int host_ok(const char *v)
+{
+    const char *p;
+
+    for (p = v; *p != '\0'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '-' || *p == '.' || *p == ':'))
+            return 0;
+    return p > v;
+}
+
+int ksync_conf_parse(const char *text, size_t len, const char *name, ksync_conf_t *out,
+                     char *why, size_t whylen)
+{
+    /* the numeric keys, their bounds, where they go and in what unit */
+    static const struct {
+        const char *key;
+        long long lo, hi, unit;
+    } nums[] = {
+        {"port", 1, 65535, 1},
+        {"connect-timeout-ms", 1, 600000, 1},
+        {"io-timeout-ms", 1, 600000, 1},
+        {"reserve-timeout-ms", 1, 60000, 1},
+        {"batch-casts", 1, 100000, 1},
+        {"batch-delay-s", 1, 30LL * 86400, 1000},
+        {"round-s", 1, 86400, 1000},
+        {"pull-s", 1, 86400, 1000},
+        {"offline-hold-s", 0, 86400, 1000},
+    };
+    char line[512];
+    size_t pos = 0;
+    int lineno = 0, have_host = 0, have_port = 0, i;
+
+    memset(out, 0, sizeof *out);
+    out->connect_ms = 5000;
+    out->io_ms = 10000;
+    out->reserve_ms = 1500;
+    out->batch_casts = 10;
+    out->batch_delay_ms = 2 * 3600 * 1000;
+    out->round_ms = 60 * 1000;
+    out->pull_ms = 300 * 1000;
+    out->offline_ms = 30 * 1000;
+    while (pos < len) {
+        size_t n = 0;
+        char *k, *v, *eq, *hash;
+
+        lineno++;
+        while (pos < len && text[pos] != '\n') {
+            if (text[pos] == '\0')
+                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: a NUL byte", name, lineno);
+            if (n + 1 >= sizeof line)
+                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: line longer than %zu bytes",
+                               name, lineno, sizeof line - 1);
+            line[n++] = text[pos++];
+        }
+        pos++;
+        line[n] = '\0';
+        if ((hash = strchr(line, '#')) != NULL)
+            *hash = '\0';
+        k = trim(line);
+        if (*k == '\0')
+            continue;
+        if ((eq = strchr(k, '=')) == NULL)
+            return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: expected 'key = value', got '%.60s'",
+                           name, lineno, k);
+        *eq = '\0';
+        v = trim(eq + 1);
+        k = trim(k);
+        if (strcmp(k, "host") == 0 || strcmp(k, "address") == 0) {
+            int host = k[0] == 'h';
+            size_t cap = host ? sizeof out->host : sizeof out->addr;
+            if (!host_ok(v) || strlen(v) >= cap)
+                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: %s: '%.60s' is not a host name "
+                               "or address (letters, digits, '-', '.', ':'; under %zu bytes)",
+                               name, lineno, k, v, cap);
+            if ((host && have_host) || (!host && out->addr[0] != '\0'))
+                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: %s given twice", name, lineno, k);
+            strcpy(host ? out->host : out->addr, v);
+            have_host |= host;
+            continue;
+        }
+        for (i = 0; i < (int)(sizeof nums / sizeof nums[0]); i++)
+            if (strcmp(k, nums[i].key) == 0)
+                break;
+        if (i == (int)(sizeof nums / sizeof nums[0]))
+            return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: unknown key '%.40s'", name, lineno, k);
+        {
+            long long x;
+            if (number(v, nums[i].lo, nums[i].hi, &x) != 0)
+                return bn_fail(why, whylen, BN_EFORMAT,
+                               "%s:%d: %s: '%.40s' is not a whole number from %lld to %lld", name,
+                               lineno, k, v, nums[i].lo, nums[i].hi);
+            x *= nums[i].unit;
+            switch (i) {
+            case 0: out->port = (unsigned)x; have_port = 1; break;
+            case 1: out->connect_ms = (int)x; break;
+            case 2: out->io_ms = (int)x; break;
+            case 3: out->reserve_ms = (int)x; break;
+            case 4: out->batch_casts = (size_t)x; break;
+            case 5: out->batch_delay_ms = x; break;
+            case 6: out->round_ms = x; break;
+            case 7: out->pull_ms = x; break;
+            default: out->offline_ms = x; break;
+            }
+        }
+    }
+    if (!have_host)
+        return bn_fail(why, whylen, BN_EFORMAT, "%s: no 'host = NAME' line", name);
+    if (!have_port)
+        return bn_fail(why, whylen, BN_EFORMAT, "%s: no 'port = N' line", name);
+    return 0;
+}
+
+/* --- opening ---------------------------------------------------------------------- */
+
+static int read_pem_cert(const char *dir, const char *name, uint8_t *der, size_t *len,
+                         char *why, size_t whylen)
+{
+    char path[1200];
+    uint8_t *pem = NULL;
+    size_t pl = 0;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    if ((rc = pkg_read_file(path, &pem, &pl, why, whylen)) != 0)
+        return rc;
+    rc = cert_from_pem((const char *)pem, pl, der, CERT_DER_MAX, len);
+    free(pem);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "%s: not one PEM certificate", path);
+    return 0;
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec t;
+
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kiosk,
+               const ksync_campaign_t *camps, int n, uint32_t today, ksync_t **out,
+               char *why, size_t whylen)
+{
+    char path[1200], w[300] = "";
+    uint8_t *text = NULL;
+    size_t len = 0;
+    ksync_t *k = NULL;
+    key_pub_t ca_pub;
+    cert_info_t info;
+    FILE *f;
+    int rc, i;
+
+    *out = NULL;
+    snprintf(path, sizeof path, "%s/%s", dir, KSYNC_CONF_FILE);
+    if ((f = fopen(path, "rb")) == NULL && errno == ENOENT)
+        return 0; /* no server: (K1) every entry offline */
+    if (f != NULL)
+        fclose(f);
+    if (n < 0 || n > KSYNC_MAX_CAMPAIGNS)
+        return bn_fail(why, whylen, BN_EINVAL, "ksync_open: %d campaigns", n);
+    if ((k = calloc(1, sizeof *k)) == NULL)
+        return bn_fail(why, whylen, BN_ENOMEM, "ksync_open");
+    pthread_mutex_init(&k->mu, NULL);
+    pthread_cond_init(&k->cv, NULL);
+    k->online = -1;
+    if ((rc = pkg_read_file(path, &text, &len, why, whylen)) != 0)
+        goto out;
+    if ((rc = ksync_conf_parse((const char *)text, len, path, &k->conf, why, whylen)) != 0)
+        goto out;
+    if ((rc = read_pem_cert(dir, "authority.crt", k->ca, &k->ca_len, why, whylen)) != 0 ||
+        (rc = read_pem_cert(dir, "kiosk.crt", k->cert, &k->cert_len, why, whylen)) != 0)
+        goto out;
+    if ((rc = cert_key(k->ca, k->ca_len, &ca_pub)) != 0 ||
+        memcmp(ca_pub.pub, authority->pub, KEY_PUB_LEN) != 0) {
+        rc = bn_fail(why, whylen, BN_EWRONGKEY,
+                     "%s/authority.crt: not a certificate of the pinned authority key "
+                     "(authority.pub.pem)", dir);
+        goto out;
+    }
+    if ((rc = cert_verify(k->cert, k->cert_len, k->ca, k->ca_len, today, CERT_KIOSK, NULL, &info,
+                          w, sizeof w)) != 0) {
+        rc = bn_fail(why, whylen, rc, "%s/kiosk.crt: %s", dir, w);
+        goto out;
+    }
+    if (memcmp(info.pub.pub, kiosk->pub, KEY_PUB_LEN) != 0) {
+        rc = bn_fail(why, whylen, BN_EWRONGKEY, "%s/kiosk.crt: certifies another key than "
+                     "kiosk.key's", dir);
+        goto out;
+    }
+    memcpy(k->kiosk_id, kiosk->id, KEY_ID_LEN);
+    k->authority = *authority;
+    if ((rc = rng_open(&k->rng)) != 0) {
+        rc = bn_fail(why, whylen, rc, "random generator");
+        goto out;
+    }
+    snprintf(path, sizeof path, "%s/kiosk.key", dir);
+    if ((rc = key_load(path, k->rng, &k->key, why, whylen)) != 0)
+        goto out;
+    key_signer(k->key, &k->signer);
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    if ((rc = store_open(path, &k->store, why, whylen)) != 0)
+        goto out;
+    for (i = 0; i < n; i++) {
+        if (strlen(camps[i].id) >= sizeof k->camp[i].id) {
+            rc = bn_fail(why, whylen, BN_EINVAL, "campaign id '%.64s' too long", camps[i].id);
+            goto out;
+        }
+        strcpy(k->camp[i].id, camps[i].id);
+        k->camp[i].petition = camps[i].petition;
+        k->camp[i].batch.min_casts = k->conf.batch_casts;
+        k->camp[i].batch.max_delay_ms = k->conf.batch_delay_ms;
+    }
+    k->n_camp = n;
+    *out = k;
+    k = NULL;
+out:
+    free(text);
+    ksync_close(k);
+    return rc;
+}
+
+void ksync_close(ksync_t *k)
+{
+    if (k == NULL)
+        return;
+    if (k->running) {
+        pthread_mutex_lock(&k->mu);
+        k->stop = 1;
+        pthread_cond_signal(&k->cv);
+        pthread_mutex_unlock(&k->mu);
+        pthread_join(k->th, NULL);
+    }
+    store_close(k->store);
+    key_free(k->key);
+    rng_close(k->rng);
+    pthread_cond_destroy(&k->cv);
+    pthread_mutex_destroy(&k->mu);
+    free(k);
+}
+
+/* --- rounds ------------------------------------------------------------------------ */
+
+static void conf_for(const ksync_t *k, sync_conf_t *c, key_pair_t *key, const signer_t *signer,
+                     rng_t *rng)
+{
+    memset(c, 0, sizeof *c);
+    c->host = k->conf.host;
+    c->addr = k->conf.addr[0] != '\0' ? k->conf.addr : NULL;
+    c->port = k->conf.port;
+    c->ca_der = k->ca;
+    c->ca_len = k->ca_len;
+    c->cert_der = k->cert;
+    c->cert_len = k->cert_len;
+    c->key = key;
+    c->signer = signer;
+    c->rng = rng;
+    c->connect_ms = k->conf.connect_ms;
+    c->io_ms = k->conf.io_ms;
+}
+
+/* Records the outcome of an exchange; logs a change online <-> offline.
+ * Called with mu held; the audit append goes through the thread's store
+ * only from the round (audit = 1). */
+static void outcome(ksync_t *k, int ok, const char *why, int64_t now_ms, int audit)
+{
+    int was = k->online;
+
+    k->online = ok;
+    if (ok) {
+        k->failed_ms = 0;
+    } else {
+        k->failed_ms = now_ms > 0 ? now_ms : 1;
+        snprintf(k->last_error, sizeof k->last_error, "%s", why);
+    }
+    if (audit && was != ok)
+        (void)store_audit_append(k->store, ok ? "sync-online" : "sync-offline",
+                                 ok ? k->conf.host : why);
+}
+
+/* The thread's clock is the monotonic one; a headless run passes its own
+ * (simulated) time, which only orders the batches. */
+int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_round_t *res,
+                char *why, size_t whylen)
+{
+    sync_conf_t c;
+    char w[400] = "", detail[200];
+    int i, rc = 0, first = 0;
+
+    memset(res, 0, sizeof *res);
+    conf_for(k, &c, k->key, &k->signer, k->rng);
+    for (i = 0; i < k->n_camp; i++) {
+        sync_batch_t b;
+        sync_upload_res_t u;
+        int r;
+
+        pthread_mutex_lock(&k->mu);
+        b = k->camp[i].batch;
+        if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
+            b.first_unsent_ms = k->camp[i].noted_ms;
+        k->camp[i].noted_ms = 0;
+        pthread_mutex_unlock(&k->mu);
+
+        r = sync_upload(&c, k->store, k->camp[i].id, &b, closing, now_ms, &u, w, sizeof w);
+
+        pthread_mutex_lock(&k->mu);
+        if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
+            b.first_unsent_ms = k->camp[i].noted_ms;
+        k->camp[i].noted_ms = 0;
+        k->camp[i].batch = b;
+        if (r == BN_EREVOKED)
+            k->revoked = 1;
+        if (r != 0 || u.bundles > 0)
+            outcome(k, r == 0, w, now_ms, 1);
+        pthread_mutex_unlock(&k->mu);
+
+        res->bundles += u.bundles;
+        res->items += u.items;
+        res->left += u.left;
+        if (u.mismatch) {
+            res->mismatch = 1;
+            snprintf(detail, sizeof detail, "%s: %.150s", k->camp[i].id, w);
+            (void)store_audit_append(k->store, "sync-mismatch", detail);
+        }
+        if (u.bundles > 0) {
+            snprintf(detail, sizeof detail, "%s: %zu bundles, %zu items", k->camp[i].id,
+                     u.bundles, u.items);
+            (void)store_audit_append(k->store, "sync-done", detail);
+        }
+        if (r != 0) {
+            res->failed = 1;
+            if (!first++)
+                rc = bn_fail(why, whylen, r, "upload of %s: %s", k->camp[i].id, w);
+        }
+    }
+    if (force_pull || k->last_pull_ms == 0 || now_ms - k->last_pull_ms >= k->conf.pull_ms) {
+        uint8_t *list = NULL;
+        size_t len = 0;
+        cert_revoked_t rv;
+        int r;
+
+        k->last_pull_ms = now_ms > 0 ? now_ms : 1;
+        res->pulled = 1;
+        r = sync_fetch_revocations(&c, &list, &len, &rv, w, sizeof w);
+        pthread_mutex_lock(&k->mu);
+        if (r == 0)
+            k->revoked = cert_is_revoked(&rv, k->kiosk_id) == 1;
+        if (r != BN_ENOTFOUND)
+            outcome(k, r == 0, w, now_ms, 1);
+        pthread_mutex_unlock(&k->mu);
+        free(list);
+        if (r != 0 && r != BN_ENOTFOUND) {
+            res->failed = 1;
+            if (!first++)
+                rc = bn_fail(why, whylen, r, "revocation list: %s", w);
+        }
+        for (i = 0; i < k->n_camp; i++) {
+            sync_counter_t sc;
+            if (!k->camp[i].petition)
+                continue;
+            r = sync_fetch_counter(&c, k->camp[i].id, &sc, w, sizeof w);
+            pthread_mutex_lock(&k->mu);
+            if (r == 0) {
+                k->camp[i].counter = sc;
+                k->camp[i].have_counter = 1;
+                k->camp[i].counter_when = (int64_t)time(NULL);
+            }
+            if (r != BN_ENOTFOUND)
+                outcome(k, r == 0, w, now_ms, 1);
+            pthread_mutex_unlock(&k->mu);
+            if (r != 0 && r != BN_ENOTFOUND) {
+                res->failed = 1;
+                if (!first++)
+                    rc = bn_fail(why, whylen, r, "counter of %s: %s", k->camp[i].id, w);
+            }
+        }
+    }
+    pthread_mutex_lock(&k->mu);
+    k->rounds++;
+    pthread_mutex_unlock(&k->mu);
+    return rc;
+}
+
+static void *thread_main(void *arg)
+{
+    ksync_t *k = arg;
+    char why[400];
+
+    for (;;) {
+        struct timespec until;
+        ksync_round_t res;
+
+        (void)ksync_round(k, mono_ms(), 0, 0, &res, why, sizeof why);
+        pthread_mutex_lock(&k->mu);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += (time_t)(k->conf.round_ms / 1000);
+        until.tv_nsec += (long)(k->conf.round_ms % 1000) * 1000000L;
+        if (until.tv_nsec >= 1000000000L) {
+            until.tv_sec++;
+            until.tv_nsec -= 1000000000L;
+        }
+        while (!k->stop && !k->wake)
+            if (pthread_cond_timedwait(&k->cv, &k->mu, &until) == ETIMEDOUT)
+                break;
+        k->wake = 0;
+        if (k->stop) {
+            pthread_mutex_unlock(&k->mu);
+            return NULL;
+        }
+        pthread_mutex_unlock(&k->mu);
+    }
+}
+
+int ksync_start(ksync_t *k)
+{
+    if (k->running)
+        return 0;
+    if (pthread_create(&k->th, NULL, thread_main, k) != 0)
+        return BN_EIO;
+    k->running = 1;
+    return 0;
+}
+
+void ksync_note_cast(ksync_t *k, const char *campaign, int64_t now_ms)
+{
+    int i;
+
+    if (k == NULL)
+        return;
+    pthread_mutex_lock(&k->mu);
+    for (i = 0; i < k->n_camp; i++)
+        if (strcmp(k->camp[i].id, campaign) == 0 && k->camp[i].noted_ms == 0)
+            k->camp[i].noted_ms = now_ms > 0 ? now_ms : 1;
+    k->wake = 1;
+    pthread_cond_signal(&k->cv);
+    pthread_mutex_unlock(&k->mu);
+}
+
+/* --- reservations and status ------------------------------------------------------- */
+
+int ksync_reserve(ksync_t *k, key_pair_t *key, const signer_t *signer, rng_t *rng,
+                  const char *campaign, const uint8_t pseudonym[PSEUD_LEN], int64_t now_ms,
+                  sync_resv_t *out, char *why, size_t whylen)
+{
+    sync_conf_t c;
+    char w[400] = "";
+    int rc, hold;
+
+    *out = SYNC_OFFLINE;
+    if (k == NULL)
+        return bn_fail(why, whylen, 0, "no server configured");
+    pthread_mutex_lock(&k->mu);
+    /* (K2) a failure a moment ago: do not make this citizen wait for it */
+    hold = k->failed_ms != 0 && now_ms - k->failed_ms < k->conf.offline_ms &&
+           now_ms >= k->failed_ms;
+    if (hold)
+        snprintf(w, sizeof w, "offline since a failed exchange: %.300s", k->last_error);
+    pthread_mutex_unlock(&k->mu);
+    if (hold)
+        return bn_fail(why, whylen, 0, "%s", w);
+    conf_for(k, &c, key, signer, rng);
+    rc = sync_reserve(&c, campaign, pseudonym, k->conf.reserve_ms, out, w, sizeof w);
+    pthread_mutex_lock(&k->mu);
+    if (rc == BN_EREVOKED)
+        k->revoked = 1;
+    /* (K1) only "reserved" and "already" are answers; the rest is offline */
+    outcome(k, rc == 0 && *out != SYNC_OFFLINE, w, now_ms, 0);
+    pthread_mutex_unlock(&k->mu);
+    if (rc != 0)
+        *out = SYNC_OFFLINE;
+    if (rc == BN_EREVOKED)
+        return bn_fail(why, whylen, rc, "%s", w);
+    return bn_fail(why, whylen, 0, "%s", w);
+}
+
+int ksync_counter(ksync_t *k, const char *campaign, sync_counter_t *out, int64_t *when)
+{
+    int i, rc = BN_ENOTFOUND;
+
+    if (k == NULL)
+        return BN_ENOTFOUND;
+    pthread_mutex_lock(&k->mu);
+    for (i = 0; i < k->n_camp; i++)
+        if (strcmp(k->camp[i].id, campaign) == 0 && k->camp[i].have_counter) {
+            *out = k->camp[i].counter;
+            if (when != NULL)
+                *when = k->camp[i].counter_when;
+            rc = 0;
+        }
+    pthread_mutex_unlock(&k->mu);
+    return rc;
+}
+
+void ksync_status(ksync_t *k, ksync_status_t *out)
+{
+    memset(out, 0, sizeof *out);
+    if (k == NULL)
+        return;
+    pthread_mutex_lock(&k->mu);
+    out->online = k->online == 1;
+    out->revoked = k->revoked;
+    out->rounds = k->rounds;
+    snprintf(out->last_error, sizeof out->last_error, "%s", k->last_error);
+    pthread_mutex_unlock(&k->mu);
+}

@@ -1,0 +1,185 @@
+#!/bin/sh
+# sync_kiosk.sh - the kiosk program (borne) with its link to a real
+# borne-server on 127.0.0.1 (firmware/ksync.c): two kiosks of one demo
+# server, driven headless by touch.
+#   online: a vote reserved on the server (register entry online), uploaded
+#     in one batch at `sync close`; the same person refused at the second
+#     kiosk; a petition signed at kiosk 1 shows in kiosk 2's national
+#     counter; every receipt found by the server's lookup;
+#   offline: the server stopped, the same person votes at both kiosks: both
+#     recorded as offline entries, uploaded when the server is back, and
+#     reported as a duplicate pair (server metrics);
+#   revoked: kiosk 2 revoked by the authority goes out of service after a
+#     round, and casts nothing.
+# Every ballot is on the server exactly once; every store checks.
+# Usage: sync_kiosk.sh BORNE BORNE_SERVER SYNC_KIT
+set -eu
+BORNE=$1
+SRV=$2
+KIT=$3
+T=$(mktemp -d "${TMPDIR:-/tmp}/sync_kiosk.XXXXXX")
+PID=0
+trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+. "$(dirname "$0")/../server/lib.sh"
+export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
+
+D=$T/srv
+"$SRV" init-demo "$D" >/dev/null
+start_server "$D"
+C="curl -sS --max-time 30 --cacert $D/authority.crt"
+"$BORNE" --init-demo "$T/k1" --demo-server "$D" --demo-kiosk 1 --demo-port "$PORT" >/dev/null
+"$BORNE" --init-demo "$T/k2" --demo-server "$D" --demo-kiosk 2 --demo-port "$PORT" >/dev/null
+
+# vote FILE LAST FIRST: a budget vote script for this person (Rennes), up
+# to the confirming tap; what follows is appended by the caller
+vote() {
+    cat >"$1" <<EOF
+expect screen welcome
+tap "Voter"
+expect screen identity
+type "$2"
+tap "Suivant"
+type "$3"
+tap "Suivant"
+type "12041987"
+tap "Suivant"
+type "ren"
+tap "Rennes"
+tap "Continuer"
+expect screen projects
+tap "Choisir : Jardin partagé du Blosne"
+tap "Voir mon choix"
+tap "Valider mon vote"
+EOF
+}
+# run KIOSK SCRIPT: replays it, output in $OUT (stdout), fails on a failing line
+run() {
+    OUT=$("$BORNE" --headless --state "$T/$1" --script "$2" --shots "$T/shots" \
+          2>>"$T/borne.err") || { cat "$T/borne.err" >&2; fail "$1: $2 failed: $OUT"; }
+    echo "$1 $(basename "$2"): $(echo "$OUT" | tr '\n' ' ')"
+}
+expect() { echo "$OUT" | grep -q -- "$1" || fail "expected '$1', got: $OUT"; }
+reg() {    # reg KIOSK OFFLINE: register entries of bp35-demo with that flag
+    sqlite3 "$T/$1/kiosk.db" "SELECT count(*) FROM register WHERE campaign = 'bp35-demo' AND offline = $2"
+}
+metric() { # metric NAME: bp35-demo's figure in /v1/metrics
+    $C "$URL/v1/metrics" | tr -d ' \t\n' | sed 's/"kiosks":.*//' |
+        sed "s/.*\"campaign\":\"bp35-demo\",\([^}]*\)}.*/\1/" | tr ',' '\n' |
+        sed -n "s/^\"$1\":\([0-9]*\)$/\1/p"
+}
+counted() { # counted CODE
+    $C "$URL/v1/receipts/$1" | grep -q '"counted"' || fail "receipt $1 not counted"
+}
+mkdir -p "$T/shots"
+
+# --- online: reserved, uploaded, the same person refused elsewhere --------
+vote "$T/a1.txt" "Le Gall" "Éloïse"
+printf 'expect screen receipt\ntap "Terminer"\nsync\nsync close\n' >>"$T/a1.txt"
+run k1 "$T/a1.txt"
+expect "sync bundles=0 items=0 left=1 online=1"     # (Y1) not a lone ballot
+expect "sync bundles=1 items=2 left=0 online=1"
+CODE_A=$(echo "$OUT" | sed -n 's/^receipt //p')
+[ "$(reg k1 0)" = 1 ] && [ "$(reg k1 1)" = 0 ] || fail "k1: the reserved entry is not online"
+[ "$(metric ballots)" = 1 ] || fail "server holds $(metric ballots) ballots, expected 1"
+counted "$CODE_A"
+
+vote "$T/a2.txt" "Le Gall" "Éloïse"
+printf 'expect screen message\nexpect text "Vous avez déjà participé"\nshot already-elsewhere\n' >>"$T/a2.txt"
+printf 'tap "Retour à l'\''accueil"\nexpect screen welcome\n' >>"$T/a2.txt"
+run k2 "$T/a2.txt"
+echo "$OUT" | grep -q '^receipt' && fail "k2 cast a ballot for a person who voted at k1"
+[ "$(reg k2 0)$(reg k2 1)" = 00 ] || fail "k2 registered the person refused"
+
+# --- the petition: signed at k1, counted in k2's national counter ----------
+cat >"$T/p1.txt" <<'EOF'
+tap "Lire et signer"
+expect screen petitions
+tap "Lire la pétition"
+tap "Signer cette pétition"
+expect screen identity
+type "Morel"
+tap "Suivant"
+type "Jeanne"
+tap "Suivant"
+type "03031950"
+tap "Suivant"
+type "ren"
+tap "Rennes"
+tap "Continuer"
+expect screen consent
+tap "Signer"
+expect screen receipt
+tap "Terminer"
+sync close
+EOF
+run k1 "$T/p1.txt"
+expect "sync bundles=1 items=1 left=0 online=1"
+CODE_P=$(echo "$OUT" | sed -n 's/^receipt //p')
+counted "$CODE_P"
+cat >"$T/p2.txt" <<'EOF'
+sync
+tap "Lire et signer"
+expect screen petitions
+expect text "Signatures dans tout le département, à"
+expect text "1 signature sur les 1 000 nécessaires"
+expect text "Recueillies sur cette borne : 0"
+shot petitions-national
+EOF
+run k2 "$T/p2.txt"
+
+# --- offline: the same person at both kiosks, both kept, reported ---------
+stop_server
+vote "$T/c.txt" "Martin" "Paul"
+printf 'expect screen receipt\ntap "Terminer"\nsync close\n' >>"$T/c.txt"
+run k1 "$T/c.txt"
+expect "online=0"
+CODE_C1=$(echo "$OUT" | sed -n 's/^receipt //p')
+run k2 "$T/c.txt"
+CODE_C2=$(echo "$OUT" | sed -n 's/^receipt //p')
+[ "$(reg k1 1)" = 1 ] && [ "$(reg k2 1)" = 1 ] || fail "offline entries: k1 $(reg k1 1), k2 $(reg k2 1)"
+"$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
+PID=$!
+i=0
+until $C "$URL/v1/health" >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && fail "server did not restart on port $PORT"
+    sleep 0.1
+done
+printf 'sync close\n' >"$T/s.txt"
+run k1 "$T/s.txt"
+expect "sync bundles=1 items=2 left=0 online=1"
+run k2 "$T/s.txt"
+expect "sync bundles=1 items=2 left=0 online=1"
+[ "$(metric ballots)" = 3 ] || fail "server holds $(metric ballots) ballots, expected 3: $($C "$URL/v1/metrics")"
+[ "$(metric register)" = 3 ] || fail "server holds $(metric register) register entries, expected 3"
+[ "$(metric duplicate_pseudonyms)" = 1 ] ||
+    fail "duplicate_pseudonyms $(metric duplicate_pseudonyms), expected 1 (Martin Paul at k1 and k2)"
+for c in "$CODE_A" "$CODE_C1" "$CODE_C2"; do counted "$c"; done
+# uploading again changes nothing
+run k1 "$T/s.txt"
+expect "sync bundles=0 items=0 left=0 online=1"
+[ "$(metric ballots)" = 3 ] || fail "a second upload changed the count: $(metric ballots)"
+
+# --- revoked: kiosk 2 goes out of service and casts nothing ---------------
+stop_server
+"$KIT" revoke "$D" 2 >/dev/null
+"$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
+PID=$!
+i=0
+until $C "$URL/v1/health" >/dev/null 2>&1; do
+    i=$((i + 1))
+    [ $i -gt 100 ] && fail "server did not restart on port $PORT"
+    sleep 0.1
+done
+printf 'sync\nwait 200\nexpect screen outofservice\nexpect text "revoked"\nshot revoked\n' >"$T/r.txt"
+run k2 "$T/r.txt"
+run k1 "$T/s.txt"
+expect "online=1"
+
+for k in k1 k2; do
+    "$BORNE" --check-state "$T/$k" >"$T/check" || { cat "$T/check"; fail "$k: --check-state"; }
+done
+stop_server
+! grep -q 'Sanitizer\|runtime error' "$T/borne.err" || fail "sanitizer report from borne"
+[ -n "${KEEP_SHOTS:-}" ] && cp "$T"/shots/*.png "$KEEP_SHOTS"/
+echo "PASS: online reservation and refusal, batched uploads, national counter, offline duplicate reported, revocation"
