@@ -19,6 +19,7 @@ typedef struct camp_s {
     int petition;
     sync_batch_t batch;          /* the thread's (copied out and back under the lock) */
     int64_t noted_ms;            /* a cast noted while a round ran (0: none) */
+    int package_checked;         /* the server's package was compared with ours */
     int have_counter;
     sync_counter_t counter;
     int64_t counter_when;        /* wall clock */
@@ -46,6 +47,8 @@ struct ksync_s {
     int online;                  /* -1 unknown, 0 offline, 1 online */
     int64_t failed_ms;           /* monotonic time of the last failure (0: none) */
     int revoked;
+    int package_mismatch;
+    uint32_t today;
     int64_t rounds;
     char last_error[256];
     int wake, stop, running;
@@ -297,6 +300,7 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
         k->camp[i].batch.max_delay_ms = k->conf.batch_delay_ms;
     }
     k->n_camp = n;
+    k->today = today;
     *out = k;
     k = NULL;
 out:
@@ -438,6 +442,37 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
             res->failed = 1;
             if (!first++)
                 rc = bn_fail(why, whylen, r, "revocation list: %s", w);
+        }
+        for (i = 0; i < k->n_camp; i++) {
+            /* (K3) the server's package of each campaign must be this
+             * kiosk's, byte for byte, or its ballots would not count */
+            uint8_t *mine = NULL, *theirs = NULL, secret[32];
+            size_t ml = 0, tl = 0;
+            pkg_t *p = NULL;
+            if (k->camp[i].package_checked)
+                continue;
+            r = sync_fetch_package(&c, k->camp[i].id, "35", k->today, &p, &theirs, &tl, w,
+                                   sizeof w);
+            if (r == 0 && store_get_campaign(k->store, k->camp[i].id, &mine, &ml, secret) == 0) {
+                k->camp[i].package_checked = 1;
+                if (ml != tl || memcmp(mine, theirs, ml) != 0) {
+                    snprintf(detail, sizeof detail, "%s: the server's package differs",
+                             k->camp[i].id);
+                    (void)store_audit_append(k->store, "package-mismatch", detail);
+                    pthread_mutex_lock(&k->mu);
+                    k->package_mismatch = 1;
+                    pthread_mutex_unlock(&k->mu);
+                }
+            }
+            memset(secret, 0, sizeof secret);
+            pkg_free(p);
+            free(mine);
+            free(theirs);
+            if (r != 0 && r != BN_ENOTFOUND) {
+                res->failed = 1;
+                if (!first++)
+                    rc = bn_fail(why, whylen, r, "package %s: %s", k->camp[i].id, w);
+            }
         }
         for (i = 0; i < k->n_camp; i++) {
             sync_counter_t sc;
@@ -584,6 +619,7 @@ void ksync_status(ksync_t *k, ksync_status_t *out)
     pthread_mutex_lock(&k->mu);
     out->online = k->online == 1;
     out->revoked = k->revoked;
+    out->package_mismatch = k->package_mismatch;
     out->rounds = k->rounds;
     snprintf(out->last_error, sizeof out->last_error, "%s", k->last_error);
     pthread_mutex_unlock(&k->mu);

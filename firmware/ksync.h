@@ -18,7 +18,12 @@
  *      it if the same person took part elsewhere (DESIGN.md invariant 4).
  * (K2) After a failed exchange, reservations answer offline at once for
  *      offline_ms without asking (a citizen never waits for a timeout
- *      twice in a row); the thread's backoff decides when uploads retry. */
+ *      twice in a row); the thread's backoff decides when uploads retry.
+ * (K3) The first pull of a round compares the server's package of each
+ *      campaign with the one in the kiosk's store, byte for byte: a
+ *      difference (the server and the kiosk do not run the same campaign,
+ *      and its ballots would be refused) is logged ("package-mismatch") and
+ *      reported in ksync_status, and the kiosk goes out of service. */
 #ifndef KSYNC_H
 #define KSYNC_H
 
@@ -96,7 +101,8 @@ typedef struct ksync_round_s {
 
 /* One round, as the thread runs it: sync_upload for each campaign
  * (closing: everything, whatever the batch policy), then, every pull_ms
- * or when force_pull, the revocation list and each petition's counter.
+ * or when force_pull, the revocation list, each campaign's package until
+ * it was compared once (K3), and each petition's counter.
  * Logs "sync-done", "sync-offline", "sync-online" and "sync-mismatch" in
  * the audit log (never per ballot). 0 when every exchange succeeded;
  * otherwise the first error, with `why`. Not to be called while the
@@ -124,6 +130,7 @@ int ksync_counter(ksync_t *k, const char *campaign, sync_counter_t *out, int64_t
 typedef struct ksync_status_s {
     int online;                  /* the last exchange succeeded */
     int revoked;                 /* the authority's list names this kiosk */
+    int package_mismatch;        /* (K3) the server serves another package for a campaign */
     int64_t rounds;              /* rounds run */
     char last_error[256];
 } ksync_status_t;

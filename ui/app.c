@@ -375,6 +375,12 @@ void app_tick(app_t *a, uint32_t now)
             app_out_of_service(a, "this kiosk's certificate was revoked by the authority");
             return;
         }
+        if (st.package_mismatch) {
+            /* (K3) the server runs another campaign under this id */
+            a->sync_revoked_seen = 1;
+            app_out_of_service(a, "the server's campaign package differs from this kiosk's");
+            return;
+        }
     }
     if (a->scr == SCR_WELCOME || a->scr == SCR_OUTOFSERVICE)
         return;

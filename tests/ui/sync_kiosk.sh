@@ -10,7 +10,9 @@
 #     recorded as offline entries, uploaded when the server is back, and
 #     reported as a duplicate pair (server metrics);
 #   revoked: kiosk 2 revoked by the authority goes out of service after a
-#     round, and casts nothing.
+#     round, and casts nothing;
+#   (K3) a kiosk whose stored package differs from the server's goes out of
+#     service and logs it.
 # Every ballot is on the server exactly once; every store checks.
 # Usage: sync_kiosk.sh BORNE BORNE_SERVER SYNC_KIT
 set -eu
@@ -175,6 +177,14 @@ printf 'sync\nwait 200\nexpect screen outofservice\nexpect text "revoked"\nshot 
 run k2 "$T/r.txt"
 run k1 "$T/s.txt"
 expect "online=1"
+
+# --- (K3) a kiosk whose package is not the server's goes out of service ---
+"$BORNE" --init-demo "$T/k3" --demo-server "$D" --demo-kiosk 1 --demo-port "$PORT" >/dev/null
+sqlite3 "$T/k3/kiosk.db" "UPDATE campaign SET package = package || x'0a' WHERE id = 'bp35-demo'"
+printf 'sync\nwait 200\nexpect screen outofservice\nexpect text "package differs"\n' >"$T/m.txt"
+run k3 "$T/m.txt"
+sqlite3 "$T/k3/kiosk.db" "SELECT detail FROM audit WHERE event = 'package-mismatch'" |
+    grep -q "bp35-demo" || fail "k3: no package-mismatch in the audit log"
 
 for k in k1 k2; do
     "$BORNE" --check-state "$T/$k" >"$T/check" || { cat "$T/check"; fail "$k: --check-state"; }
