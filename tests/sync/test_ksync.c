@@ -196,7 +196,8 @@ static void make_dir(dir_t *d, unsigned port, int hold_s, int other_ca, int othe
     free(p);
     snprintf(conf, sizeof conf,
              "host = localhost\naddress = 127.0.0.1\nport = %u\nreserve-timeout-ms = 300\n"
-             "offline-hold-s = %d\n", port, hold_s);
+             "offline-hold-s = %d\nconnect-timeout-ms = 300\nio-timeout-ms = 300\nround-s = 1\n",
+             port, hold_s);
     p = tu_path(d->path, KSYNC_CONF_FILE);
     assert_int_equal(tu_write(p, conf, strlen(conf)), 0);
     free(p);
@@ -377,6 +378,27 @@ static void reserve_hold(void **state)
     for (i = 0; i < 50 && accepted(&peer) < 4; i++)
         usleep(10000);
     assert_int_equal(accepted(&peer), 4);
+
+    /* the thread: a round soon after a cast is noted, offline with the
+     * reason; closing it stops it */
+    {
+        ksync_status_t st;
+        int64_t r0;
+        ksync_status(k, &st);
+        r0 = st.rounds;
+        assert_int_equal(ksync_start(k), 0);
+        ksync_note_cast(k, "bp35-demo", now_ms());
+        for (i = 0; i < 300; i++) {
+            ksync_status(k, &st);
+            if (st.rounds > r0 && st.last_error[0] != '\0')
+                break;
+            usleep(10000);
+        }
+        assert_true(st.rounds > r0);
+        assert_int_equal(st.online, 0);
+        assert_true(st.last_error[0] != '\0');
+        assert_true(accepted(&peer) > 4); /* the round's pulls reached the peer */
+    }
 
     /* no link at all: offline, nothing asked */
     assert_int_equal(ksync_reserve(NULL, key, &s, rng, "bp35-demo", pseud, 0, &r, why, sizeof why),
