@@ -391,6 +391,17 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
         pthread_mutex_unlock(&k->mu);
 
         r = sync_upload(&c, k->store, k->camp[i].id, &b, closing, now_ms, &u, w, sizeof w);
+        if (r == 0 && u.mismatch) {
+            /* (Y3) the server lost items: they were queued again, send them now */
+            sync_upload_res_t again;
+            snprintf(detail, sizeof detail, "%s: %.150s", k->camp[i].id, w);
+            (void)store_audit_append(k->store, "sync-mismatch", detail);
+            res->mismatch = 1;
+            r = sync_upload(&c, k->store, k->camp[i].id, &b, 1, now_ms, &again, w, sizeof w);
+            again.bundles += u.bundles;
+            again.items += u.items;
+            u = again;
+        }
 
         pthread_mutex_lock(&k->mu);
         if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
@@ -399,14 +410,14 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
         k->camp[i].batch = b;
         if (r == BN_EREVOKED)
             k->revoked = 1;
-        if (r != 0 || u.bundles > 0)
+        if (r != 0 || u.bundles > 0 || u.probed)
             outcome(k, r == 0, w, now_ms, 1);
         pthread_mutex_unlock(&k->mu);
 
         res->bundles += u.bundles;
         res->items += u.items;
         res->left += u.left;
-        if (u.mismatch) {
+        if (u.mismatch) { /* still, after the repair */
             res->mismatch = 1;
             snprintf(detail, sizeof detail, "%s: %.150s", k->camp[i].id, w);
             (void)store_audit_append(k->store, "sync-mismatch", detail);

@@ -532,6 +532,7 @@ static int check_ack(const sync_conf_t *c, const uint8_t *ack, const uint8_t *bu
     const cJSON *nb = cJSON_GetObjectItemCaseSensitive(j, "ballots");
     const cJSON *nr = cJSON_GetObjectItemCaseSensitive(j, "register");
     const cJSON *hd = cJSON_GetObjectItemCaseSensitive(j, "ballot_ids_digest");
+    const cJSON *ns = cJSON_GetObjectItemCaseSensitive(j, "signatures");
     uint8_t digest[32];
     char hex[65], kid[65];
     int rc = 0;
@@ -556,6 +557,10 @@ static int check_ack(const sync_conf_t *c, const uint8_t *ack, const uint8_t *bu
     else {
         res->server_ballots = (int64_t)nb->valuedouble;
         res->server_register = (int64_t)nr->valuedouble;
+        res->server_signatures = cJSON_IsNumber(ns) && ns->valuedouble >= 0 &&
+                                         ns->valuedouble <= 1e12
+                                     ? (int64_t)ns->valuedouble
+                                     : -1;
         res->server_digest[0] = '\0';
         if (cJSON_IsString(hd) && strlen(hd->valuestring) == 64)
             memcpy(res->server_digest, hd->valuestring, 65);
@@ -618,6 +623,33 @@ static int synced_ballot(void *arg, const uint8_t *ballot, size_t len)
  * not in the outbox, in increasing order): what the server's
  * acknowledgement calls ballot_ids_digest when it holds exactly what this
  * kiosk marked synced (docs/api.md). */
+static int count_one(void *arg, const uint8_t *rec, size_t len)
+{
+    (void)rec;
+    (void)len;
+    ++*(int64_t *)arg;
+    return 0;
+}
+
+/* The petition signatures of the campaign this kiosk marked synced: its
+ * records less those still in the outbox. */
+static int synced_signatures(store_t *s, const char *campaign, int64_t *n)
+{
+    int64_t all = 0;
+    count_t q;
+    int rc = store_each_signature(s, campaign, count_one, &all);
+
+    if (rc == 0)
+        rc = outbox_count(s, campaign, &q);
+    if (rc == 0) {
+        int64_t unsent = 0;
+        /* outbox casts of a petition are its signatures */
+        unsent = q.casts;
+        *n = all - unsent < 0 ? 0 : all - unsent;
+    }
+    return rc;
+}
+
 static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t *n)
 {
     idset_t u, d;
@@ -684,7 +716,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     size_t len, items, ack_len;
     bundle_t bd;
     uint64_t seq;
-    int rc, status;
+    int rc, status, probe = 0;
 
     memset(res, 0, sizeof *res);
     if (c->signer == NULL || c->cert_der == NULL)
@@ -695,7 +727,13 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     res->left = n.casts;
     if (n.items == 0) {
         b->first_unsent_ms = 0;
-        return 0;
+        if (!closing)
+            return 0;
+        /* (Y3) at poll close, even with nothing to send, an empty bundle
+         * asks the server what it holds of this kiosk: a server restored
+         * from an old copy, or empty, is noticed and repaired before the
+         * close, not at the next cast */
+        probe = 1;
     }
     sync_note_cast(b, now_ms);  /* (Y1) after a restart the wait starts now */
     /* (Y1) never a lone ballot right after its cast: a batch goes when it
@@ -704,7 +742,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     res->due = closing || (size_t)n.casts >= min_casts || now_ms - b->first_unsent_ms > max_delay;
     if (!res->due || !sync_backoff_ready(&b->backoff, now_ms))
         return 0;
-    for (rounds = n.items + 1; n.items > 0 && rounds > 0; rounds--) {
+    for (rounds = n.items + 1; (n.items > 0 || probe) && rounds > 0; rounds--) {
         free(buf);
         free(ack);
         buf = ack = NULL;
@@ -714,7 +752,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
             rc = bn_fail(why, whylen, rc, "building a bundle from the outbox: %s", bn_strerror(rc));
             goto out;
         }
-        if (items == 0)
+        if (items == 0 && !probe)
             break;
         if ((rc = bundle_decode(buf, len, &bd, why, whylen)) != 0)
             goto fail;
@@ -734,6 +772,11 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
             rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
             goto out;
         }
+        if (probe) {
+            res->probed = 1;
+            probe = 0;
+            break;
+        }
         res->bundles++;
         res->items += items;
         if ((rc = outbox_count(s, campaign, &n)) != 0)
@@ -744,7 +787,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     if (n.items == 0)
         b->first_unsent_ms = 0;
     rc = 0;
-    if (res->bundles > 0) {
+    if (res->bundles > 0 || res->probed) {
         /* (Y3) does the server hold exactly what this kiosk marked synced? */
         char mine[65];
         int64_t nmine = 0;
@@ -752,7 +795,13 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
             rc = bn_fail(why, whylen, rc, "reading the ballot box: %s", bn_strerror(rc));
             goto out;
         }
-        if (nmine != res->server_ballots || strcmp(mine, res->server_digest) != 0) {
+        int64_t sigs = 0;
+        if ((rc = synced_signatures(s, campaign, &sigs)) != 0) {
+            rc = bn_fail(why, whylen, rc, "reading the signatures: %s", bn_strerror(rc));
+            goto out;
+        }
+        if (nmine != res->server_ballots || strcmp(mine, res->server_digest) != 0 ||
+            (res->server_signatures >= 0 && res->server_signatures < sigs)) {
             res->mismatch = 1;
             if ((rc = store_outbox_requeue(s, campaign, &res->requeued)) != 0) {
                 rc = bn_fail(why, whylen, rc, "the server lost ballots and they cannot be "
@@ -760,9 +809,10 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
                 goto out;
             }
             bn_fail(why, whylen, 0,
-                    "the server holds %lld ballots of this kiosk, the kiosk marked %lld synced; "
-                    "%lld items queued again for the next upload",
-                    (long long)res->server_ballots, (long long)nmine, (long long)res->requeued);
+                    "the server holds %lld ballots and %lld signatures of this kiosk, the kiosk "
+                    "marked %lld and %lld synced; %lld items queued again for the next upload",
+                    (long long)res->server_ballots, (long long)res->server_signatures,
+                    (long long)nmine, (long long)sigs, (long long)res->requeued);
         }
     }
     goto out;

@@ -112,11 +112,14 @@ typedef struct sync_upload_res_s {
     size_t items;                /* items marked synced */
     int64_t server_ballots;      /* the last acknowledgement: all held from this kiosk */
     int64_t server_register;
+    int64_t server_signatures;   /* petition records held from this kiosk (-1: not said) */
     int64_t left;                /* casts of the campaign still in the outbox */
     char server_digest[65];      /* the last acknowledgement's ballot_ids_digest */
     int mismatch;                /* 1: the server does not hold exactly the ballots
                                     this kiosk marked synced (why says so, rc 0) */
     int64_t requeued;            /* on a mismatch: items put back in the outbox */
+    int probed;                  /* closing with nothing to send: an empty bundle asked
+                                    the server what it holds (Y3) */
 } sync_upload_res_t;
 
 /* Uploads the outbox of `campaign` when a batch is due (see sync_batch_t;
@@ -131,11 +134,15 @@ typedef struct sync_upload_res_s {
  * next call sends it again (uploads are idempotent on the server). After
  * the last bundle, the ballots of the campaign not in the outbox are
  * digested as the server does and compared with the acknowledgement
- * (count and ballot_ids_digest): a server that lost some (an old copy of
+ * (count and ballot_ids_digest), and the signature records this kiosk
+ * marked synced with the acknowledgement's "signatures": a server that lost some (an old copy of
  * its database) sets res->mismatch, with 0 returned and the counts in
  * `why`, and puts every item of the campaign back in the outbox
  * (store_outbox_requeue, res->requeued): the next call sends them all
- * again and the server, idempotent, ends up holding each exactly once. The bundle sequence
+ * again and the server, idempotent, ends up holding each exactly once.
+ * At poll close (closing = 1) with nothing to send, one empty bundle is
+ * sent all the same (res->probed), so that the comparison is made before
+ * the close. The bundle sequence
  * number is kept in the store's meta "sync.seq". */
 int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_batch_t *b,
                 int closing, int64_t now_ms, sync_upload_res_t *res, char *why, size_t whylen);

@@ -127,7 +127,7 @@ start_server "$D"
 [ "$(held)" = 54 ] || fail "old copy: server holds $(held), expected 54"
 "$KIT" cast "$D" 1 "$K1" 2 >/dev/null
 MISMATCH_OK=1 up 1 "$K1" closing
-expect "ballots=36 due=1 mismatch: the server holds 36 ballots of this kiosk, the kiosk marked 39 synced"
+expect "ballots=36 due=1 mismatch: the server holds 36 ballots and 0 signatures of this kiosk, the kiosk marked 39 and 0 synced"
 # the kiosk queued everything again: the next upload repairs the server
 [ "$(outbox "$K1")" -gt 0 ] || fail "nothing queued again after the mismatch"
 up 1 "$K1" closing

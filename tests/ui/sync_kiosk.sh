@@ -162,6 +162,37 @@ run k1 "$T/s.txt"
 expect "sync bundles=0 items=0 left=0 online=1"
 [ "$(metric ballots)" = 3 ] || fail "a second upload changed the count: $(metric ballots)"
 
+# --- (Y3) the server restarted on an empty database: noticed at the close
+# (an empty bundle asks what it holds), everything sent again, once -------
+stop_server
+mkdir "$T/lost"
+mv "$D"/server.db* "$T/lost/"
+restart() {
+    "$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
+    PID=$!
+    i=0
+    until $C "$URL/v1/health" >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && fail "server did not restart on port $PORT"
+        sleep 0.1
+    done
+}
+restart
+[ "$(metric ballots)" = 0 ] || fail "the new database is not empty"
+run k1 "$T/s.txt"
+expect "sync bundles=2 items=5 left=0 online=1 mismatch"
+run k2 "$T/s.txt"
+expect "sync bundles=1 items=2 left=0 online=1 mismatch"
+[ "$(metric ballots)" = 3 ] || fail "after the repair the server holds $(metric ballots) ballots, expected 3"
+[ "$(metric register)" = 3 ] || fail "after the repair: $(metric register) register entries, expected 3"
+for c in "$CODE_A" "$CODE_C1" "$CODE_C2" "$CODE_P"; do counted "$c"; done
+run k1 "$T/s.txt"
+expect "sync bundles=0 items=0 left=0 online=1$"
+[ "$(metric ballots)" = 3 ] || fail "counted twice: $(metric ballots)"
+# one for each campaign: the ballots, and (by the empty bundle) the signature
+sqlite3 "$T/k1/kiosk.db" "SELECT count(*) FROM audit WHERE event = 'sync-mismatch'" | grep -q '^2$' ||
+    fail "k1: the two mismatches are not in the audit log"
+
 # --- revoked: kiosk 2 goes out of service and casts nothing ---------------
 stop_server
 "$KIT" revoke "$D" 2 >/dev/null
