@@ -38,13 +38,12 @@ cp "$T"/up/*.bundle "$T/b/"
 
 TA="--authority $D/authority.crt --package $D/bp35-demo.bpkg --secret $D/bp35-demo.secret"
 # (T1) read-only, while the server runs
-"$TALLY" verify $TA --server-db "$D/server.db" >"$T/v.out" 2>"$T/v.err" ||
-    fail "verify --server-db while serving: $(cat "$T/v.err")"
+expect_rc 0 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db"
 grep -q '^certified: no problem found' "$T/v.out" || fail "verify --server-db: $(cat "$T/v.out")"
 grep -q '^bundles 7, refused 0$' "$T/v.out" || fail "verify --server-db: $(cat "$T/v.out")"
 stop_server
 
-"$SRV" export --dir "$D" "$T/export" >"$T/e.out" 2>&1 || fail "export: $(cat "$T/e.out")"
+expect_rc 0 "$T/e.out" "$T/e.err" "$SRV" export --dir "$D" "$T/export"
 grep -qx 'export: 7 written, 0 already there, 0 held without bytes, 0 failed' "$T/e.out" ||
     fail "export: $(cat "$T/e.out")"
 # every file is a bundle sent, byte for byte, named by its SHA-256
@@ -55,13 +54,13 @@ done
 [ "$(ls "$T/export" | wc -l)" = 7 ] || fail "export: $(ls -a "$T/export")"
 ! ls -a "$T/export" | grep -q '\.tmp' || fail "export left a temporary file"
 # (E2) again: everything already there; a different file in the way is named
-"$SRV" export --dir "$D" "$T/export" >"$T/e.out" 2>&1 || fail "export again: $(cat "$T/e.out")"
+expect_rc 0 "$T/e.out" "$T/e.err" "$SRV" export --dir "$D" "$T/export"
 grep -qx 'export: 0 written, 7 already there, 0 held without bytes, 0 failed' "$T/e.out" ||
     fail "export again: $(cat "$T/e.out")"
 victim=$(ls "$T/export" | head -n 1)
 cp "$T/export/$victim" "$T/keep"
 printf 'x' >>"$T/export/$victim"
-if "$SRV" export --dir "$D" "$T/export" >"$T/e.out" 2>&1; then fail "export over a different file: exit 0"; fi
+expect_rc 1 "$T/e.out" "$T/e.err" "$SRV" export --dir "$D" "$T/export"
 grep -qF "$T/export/$victim: already there with other bytes" "$T/e.out" || fail "export: $(cat "$T/e.out")"
 grep -qx 'export: 0 written, 6 already there, 0 held without bytes, 1 failed' "$T/e.out" ||
     fail "export: $(cat "$T/e.out")"
@@ -70,12 +69,9 @@ cp "$T/keep" "$T/export/$victim"
 
 # --- three inputs, one result -------------------------------------------------
 before=$(sha256sum <"$D/server.db")
-"$TALLY" publish $TA --server-db "$D/server.db" -o "$T/p-db" >"$T/p.out" 2>"$T/p.err" ||
-    fail "publish --server-db: $(cat "$T/p.err")"
-"$TALLY" publish $TA -o "$T/p-export" "$T/export" >"$T/p.out" 2>"$T/p.err" ||
-    fail "publish export: $(cat "$T/p.err")"
-"$TALLY" publish $TA -o "$T/p-files" "$T/b" >"$T/p.out" 2>"$T/p.err" ||
-    fail "publish files: $(cat "$T/p.err")"
+expect_rc 0 "$T/p.out" "$T/p.err" "$TALLY" publish $TA --server-db "$D/server.db" -o "$T/p-db"
+expect_rc 0 "$T/p.out" "$T/p.err" "$TALLY" publish $TA -o "$T/p-export" "$T/export"
+expect_rc 0 "$T/p.out" "$T/p.err" "$TALLY" publish $TA -o "$T/p-files" "$T/b"
 grep -q '^."ballots":[[:space:]]*22,' "$T/p-db/results.json" || fail "results.json: $(head -c 800 "$T/p-db/results.json")"
 for f in results.json tracking-codes.txt $(cd "$T/p-db" && ls results-*.csv); do
     cmp "$T/p-db/$f" "$T/p-export/$f" || fail "$f: --server-db and export differ"
@@ -84,7 +80,7 @@ done
 # (T1) the tally never writes the store
 [ "$(sha256sum <"$D/server.db")" = "$before" ] || fail "borne-tally changed server.db"
 for p in p-db p-export p-files; do
-    "$TALLY" check "$T/$p" >"$T/c.out" 2>&1 || fail "check $p: $(cat "$T/c.out")"
+    expect_rc 0 "$T/c.out" "$T/c.err" "$TALLY" check "$T/$p"
 done
 
 # --- the store altered ----------------------------------------------------------
@@ -101,9 +97,7 @@ old=$(od -An -tu1 -j$at -N1 "$T/blob" | tr -d ' ')
 printf "\\$(printf %03o $(( old ^ 1 )))" | dd of="$T/blob" bs=1 seek=$at conv=notrunc 2>/dev/null
 cmp -s "$T/blob" "$T/b/k1-0002.bundle" && fail "the byte was not changed"
 sqlite3 "$D/server.db" "UPDATE bundle_bytes SET bytes = readfile('$T/blob') WHERE digest = x'$B1'"
-if "$TALLY" verify $TA --server-db "$D/server.db" >"$T/v.out" 2>"$T/v.err"; then
-    fail "verify certified a store with an altered ballot"
-fi
+expect_rc 1 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db"
 grep -q 'NOT CERTIFIED' "$T/v.err" || fail "verify: $(cat "$T/v.err")"
 grep -qF "PROBLEM kiosk kiosk-35238-01, $D/server.db: bundle $B1, ballot $id: signature does not verify" "$T/v.err" ||
     fail "the altered ballot is not named: $(cat "$T/v.err")"
@@ -113,29 +107,22 @@ grep -qF "PROBLEM kiosk kiosk-35238-01, $D/server.db: bundle $B1, bundle: its by
     fail "the digest mismatch is not named: $(cat "$T/v.err")"
 grep -q "PROBLEM kiosk kiosk-35238-01, .*closing report: reports 12 ballots, the bundles hold 8: 4 missing" "$T/v.err" ||
     fail "kiosk 1's closing report: $(cat "$T/v.err")"
-if "$TALLY" publish $TA --server-db "$D/server.db" -o "$T/p-bad" >/dev/null 2>&1; then
-    fail "publish certified a store with an altered ballot"
-fi
+expect_rc 1 "$T/p.out" "$T/p.err" "$TALLY" publish $TA --server-db "$D/server.db" -o "$T/p-bad"
 [ ! -e "$T/p-bad/results.json" ] || fail "publish wrote results.json when not certified"
 
 # (b) a bundle's bytes deleted: held without bytes, named with its kiosk
 sqlite3 "$D/server.db" ".restore '$T/clean.db'"
 sqlite3 "$D/server.db" "DELETE FROM bundle_bytes WHERE digest = x'$B1'"
-if "$TALLY" verify $TA --server-db "$D/server.db" >"$T/v.out" 2>"$T/v.err"; then
-    fail "verify certified a store missing a bundle's bytes"
-fi
+expect_rc 1 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db"
 grep -qF "PROBLEM kiosk kiosk-35238-01, $D/server.db: bundle $B1, bundle: held by the server without its bytes" "$T/v.err" ||
     fail "the bundle without bytes is not named: $(cat "$T/v.err")"
 grep -q '^bundles 7, refused 1$' "$T/v.err" || fail "verify: $(cat "$T/v.err")"
-"$TALLY" verify $TA --provisional --server-db "$D/server.db" >"$T/v.out" 2>"$T/v.err" ||
-    fail "verify --provisional: $(cat "$T/v.err")"
+expect_rc 0 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --provisional --server-db "$D/server.db"
 grep -q '^PROVISIONAL: not certified' "$T/v.out" || fail "verify --provisional: $(cat "$T/v.out")"
 
 # (c) the bundle deleted altogether: only the closing report can tell
 sqlite3 "$D/server.db" "DELETE FROM bundles WHERE digest = x'$B1'"
-if "$TALLY" verify $TA --server-db "$D/server.db" >"$T/v.out" 2>"$T/v.err"; then
-    fail "verify certified a store missing a bundle"
-fi
+expect_rc 1 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db"
 grep -q "PROBLEM kiosk kiosk-35238-01, $D/server.db: bundle [0-9a-f]*, closing report: reports 12 ballots, the bundles hold 8: 4 missing" "$T/v.err" ||
     fail "the missing ballots are not reported: $(cat "$T/v.err")"
 grep -q "reports 12 register entries, the bundles hold 8" "$T/v.err" || fail "verify: $(cat "$T/v.err")"
@@ -145,12 +132,10 @@ grep -q '^bundles 6, refused 0$' "$T/v.err" || fail "verify: $(cat "$T/v.err")"
 # --- bad inputs -------------------------------------------------------------------
 # bad_db FILE WORDS: exit 1, a message naming FILE and WORDS, no sanitizer report
 bad_db() {
-    rc=0
-    "$TALLY" verify $TA --server-db "$1" >"$T/v.out" 2>"$T/v.err" || rc=$?
-    [ $rc = 1 ] || fail "--server-db $1: exit $rc: $(cat "$T/v.err")"
+    expect_rc 1 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$1"
     grep -qF "$1" "$T/v.err" || fail "--server-db $1: the file is not named: $(cat "$T/v.err")"
     grep -qF "$2" "$T/v.err" || fail "--server-db $1: no '$2': $(cat "$T/v.err")"
-    ! grep -q 'Sanitizer\|runtime error' "$T/v.err" || fail "--server-db $1: sanitizer report"
+    [ ! -s "$T/v.out" ] || fail "--server-db $1: output on stdout: $(cat "$T/v.out")"
 }
 bad_db "$T/missing.db" "cannot open"
 [ ! -e "$T/missing.db" ] || fail "--server-db created the missing file"
@@ -164,7 +149,5 @@ bad_db "$T/empty.db" "not a borne-server store of schema 3"
 [ ! -s "$T/empty.db" ] || fail "--server-db wrote into an empty file"
 mkdir "$T/adir"
 bad_db "$T/adir" "$T/adir"
-rc=0
-"$TALLY" verify $TA --server-db "$D/server.db" "$T/b" >/dev/null 2>"$T/v.err" || rc=$?
-[ $rc = 2 ] || fail "--server-db and BUNDLE_DIR together: exit $rc"
+expect_rc 2 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db" "$T/b"
 echo "server_tally: ok"

@@ -1098,6 +1098,32 @@ static void test_bundle_bytes(void **state)
     assert_int_equal(f.found, 1);
     assert_memory_equal(f.bytes, b, len);
     free(f.bytes);
+    /* (M1) a bundle held without its bytes (as if accepted under schema 2)
+     * gets them back when sent again; nothing else changes */
+    {
+        char sql[200], hex[65];
+        int64_t x0, y0, z0, x1, y1, z1;
+
+        key_sha256(b, len, f.digest);
+        hex_encode(f.digest, 32, hex);
+        snprintf(sql, sizeof sql, "DELETE FROM bundle_bytes WHERE digest = x'%s'", hex);
+        sql_exec(sql);
+        find_bundle(srv_store(srv), b, len, &f);
+        assert_int_equal(f.found, 1);
+        assert_false(f.with_bytes);
+        totals(&x0, &y0, &z0);
+        free(again);
+        again = upload(b, len, 200);
+        assert_string_equal(again, ack);
+        totals(&x1, &y1, &z1);
+        assert_int_equal(x1, x0);
+        assert_int_equal(y1, y0);
+        find_bundle(srv_store(srv), b, len, &f);
+        assert_int_equal(f.found, 1);
+        assert_true(f.with_bytes);
+        assert_memory_equal(f.bytes, b, len);
+        free(f.bytes);
+    }
     /* refused (a bad signature): no bytes kept */
     c = malloc(len);
     assert_non_null(c);
