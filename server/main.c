@@ -1,4 +1,4 @@
-/* main.c - borne-server: the central collector (serve, import, init-demo, check). */
+/* main.c - borne-server: the central collector (serve, import, export, init-demo, check). */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +9,7 @@
 #include "day.h"
 #include "srv_core.h"
 #include "srv_demo.h"
+#include "srv_export.h"
 #include "srv_http.h"
 
 #ifndef BORNE_ASSETS
@@ -20,6 +21,7 @@ static int usage(void)
     fprintf(stderr,
             "usage: borne-server serve --dir DIR [--listen 127.0.0.1:8443] [--port-file FILE]\n"
             "       borne-server import --dir DIR SRC_DIR\n"
+            "       borne-server export --dir DIR [--campaign ID] OUT_DIR\n"
             "       borne-server init-demo DIR\n"
             "       borne-server check --dir DIR\n"
             "  --today YYYY-MM-DD (any command) checks validity as of that day (tests)\n");
@@ -75,6 +77,7 @@ static int serve(srv_t *srv, const char *listen, const char *port_file)
 int main(int argc, char **argv)
 {
     const char *cmd, *dir = NULL, *listen = "127.0.0.1:8443", *port_file = NULL, *arg = NULL;
+    const char *campaign = NULL;
     char why[512] = "";
     uint32_t today = 0;
     srv_t *srv = NULL;
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
             listen = argv[++i];
         else if (strcmp(argv[i], "--port-file") == 0 && i + 1 < argc)
             port_file = argv[++i];
+        else if (strcmp(argv[i], "--campaign") == 0 && i + 1 < argc && campaign == NULL)
+            campaign = argv[++i];
         else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
             if (day_parse(argv[++i], &today) != 0)
                 return fprintf(stderr, "borne-server: --today %s: not YYYY-MM-DD\n", argv[i]), 2;
@@ -112,9 +117,12 @@ int main(int argc, char **argv)
     }
     if (dir == NULL)
         return usage();
-    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "import") != 0 && strcmp(cmd, "check") != 0)
+    if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "import") != 0 && strcmp(cmd, "check") != 0 &&
+        strcmp(cmd, "export") != 0)
         return usage();
-    if (strcmp(cmd, "import") == 0 && arg == NULL)
+    if ((strcmp(cmd, "import") == 0 || strcmp(cmd, "export") == 0) && arg == NULL)
+        return usage();
+    if (campaign != NULL && strcmp(cmd, "export") != 0)
         return usage();
     rc = srv_open(dir, today, &srv, why, sizeof why);
     if (rc != 0)
@@ -128,6 +136,19 @@ int main(int argc, char **argv)
         else if (rc > 0)
             fprintf(stderr, "borne-server: import: %d file(s) refused\n", rc);
         rc = rc != 0;
+    } else if (strcmp(cmd, "export") == 0) {
+        srv_export_counts_t n;
+
+        rc = srv_export(srv_store(srv), campaign, arg, stdout, &n, why, sizeof why);
+        printf("export: %lld written, %lld already there, %lld held without bytes, %lld failed\n",
+               (long long)n.written, (long long)n.present, (long long)n.without_bytes,
+               (long long)n.failed);
+        if (rc != 0)
+            fprintf(stderr, "borne-server: export %s: %s (%s)\n", arg, bn_strerror(rc), why);
+        else if (n.without_bytes + n.failed > 0)
+            fprintf(stderr, "borne-server: export: %lld bundle(s) not exported\n",
+                    (long long)(n.without_bytes + n.failed));
+        rc = rc != 0 || n.without_bytes + n.failed > 0;
     } else {
         int64_t b, r, f;
 

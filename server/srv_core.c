@@ -675,6 +675,8 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     items.n_signatures = b.n_signatures;
     items.signatures = sigs;
     items.kiosk_pub = kiosk.pub.pub;
+    items.bytes = buf;          /* (D1) kept with the items, in their transaction */
+    items.len = len;
     pthread_mutex_lock(&s->lock);
     rc = srv_store_put_bundle(s->store, &items, &res->added, why, sizeof why);
     if (rc == 0)

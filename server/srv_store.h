@@ -12,6 +12,11 @@
  *              to any ballot (secrecy invariant 1).
  *   reports    closing reports (campaign, kiosk, SHA-256 of the report) PK.
  *   bundles    bundle digest (PK) -> campaign, kiosk, day, acknowledgement.
+ *   bundle_bytes  bundle digest (PK) -> campaign, kiosk, the bundle's exact
+ *              signed bytes, stored in the bundle's own transaction (schema
+ *              3; bundles accepted under schema 2 have a `bundles` row and
+ *              no bytes). The interface that borne-tally --server-db reads
+ *              with plain SQL (docs/architecture.md, "Bundle bytes").
  *   petitions  petition signature records: signature id (PK), campaign, kiosk
  *              key id, pseudonym (de-duplication across kiosks), canton,
  *              day, tracking code, the signed record (identity sealed to
@@ -82,6 +87,8 @@ typedef struct srv_bundle_items_s {
     size_t n_signatures;
     const srv_sig_t *signatures;
     const uint8_t *kiosk_pub;   /* KEY_PUB_LEN bytes, kept when n_signatures > 0 */
+    const uint8_t *bytes;       /* the whole signed bundle (digest is its SHA-256) */
+    size_t len;
 } srv_bundle_items_t;
 
 /* What the store holds from one kiosk for one campaign. */
@@ -90,13 +97,31 @@ typedef struct srv_held_s {
     uint8_t ids_digest[32];     /* SHA-256("borne-ballot-ids-v1" || sorted ids) */
 } srv_held_t;
 
-/* Stores every item in one transaction. Items already held identically are
- * skipped; *added (may be NULL) gets the number of new items. A ballot id
+/* Stores every item, and the bundle's bytes under its digest, in one
+ * transaction. Items already held identically are skipped, bytes already
+ * held under the digest too; *added (may be NULL) gets the number of new
+ * items (the bytes are not an item: a bundle held before schema 3 and sent
+ * again gets its bytes stored and *added 0). bytes NULL: BN_EINVAL. A ballot id
  * held with other bytes, or a register entry of this kiosk held with
  * another day or offline flag: BN_EEXISTS, nothing stored, the item named
  * in `why`. BN_EFULL, BN_EIO, BN_ESTORE. */
 int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *added,
                          char *why, size_t whylen);
+
+/* A bundle held, as srv_store_bundle_each gives it. */
+typedef struct srv_bundle_row_s {
+    const uint8_t *digest;      /* 32 bytes */
+    const char *campaign;
+    const uint8_t *kiosk;       /* key id, 32 bytes */
+    const uint8_t *bytes;       /* NULL: held without its bytes (accepted under schema 2) */
+    size_t len;
+} srv_bundle_row_t;
+
+/* Every bundle held (`campaign` NULL: of every campaign), in digest order,
+ * from one consistent snapshot: row(arg, r) for each; a non-zero return
+ * stops the walk and is returned. The row's pointers live until row returns. */
+int srv_store_bundle_each(srv_store_t *s, const char *campaign,
+                          int (*row)(void *arg, const srv_bundle_row_t *r), void *arg);
 
 /* Records the acknowledgement of a bundle (insert or ignore). */
 int srv_store_put_ack(srv_store_t *s, const uint8_t digest[32], const char *campaign,

@@ -1,8 +1,10 @@
 /* srv_store_sqlite.c - the server store (srv_store.h) on SQLite.
  *
  * (D1) synchronous=FULL in WAL mode: when srv_store_put_bundle() returns 0
- *      the bundle's items survive a crash or a power cut; the bundle is one
- *      transaction, so after a crash either all of it is held or none.
+ *      the bundle's items and its exact signed bytes (bundle_bytes) survive a
+ *      crash or a power cut; the bundle is one transaction, so after a crash
+ *      either all of it (items and bytes) is held or none: no item is ever
+ *      held from a bundle accepted under schema 3 whose bytes are not.
  * (D2) Idempotence: every item has a natural primary key (ballot id,
  *      (campaign, pseudonym, kiosk), (campaign, kiosk, report digest)); an
  *      item already held with the same bytes is skipped, with other bytes
@@ -10,7 +12,20 @@
  * (S1) ballots and register sit in two tables with no common key.
  * (S2) no autoincrement id and no time finer than the day beside a ballot
  *      or a register entry: both tables are WITHOUT ROWID, so stored in key
- *      order (random ids, HMAC pseudonyms), never in arrival order. */
+ *      order (random ids, HMAC pseudonyms), never in arrival order.
+ * (S5) bundle_bytes keeps each accepted bundle exactly as it was sent,
+ *      WITHOUT ROWID, keyed by its SHA-256: rows sit in digest order, never
+ *      in arrival order, and no time is stored beside them. A bundle holds
+ *      what a USB export of the kiosk holds, no more: its ballots and
+ *      register entries in two sections each in key order (B1, B2 in
+ *      bundle.h), its certificate and its sequence number (the kiosk's
+ *      count of bundles, so the order of batches of one kiosk, not of
+ *      ballots).
+ * (M1) Schema versions: 1 ballots, register, reports, bundles ...; 2 adds
+ *      petitions and kiosk_keys; 3 adds bundle_bytes. Opening an older store
+ *      creates the missing tables and bumps user_version in one
+ *      transaction; bundles accepted before version 3 keep their `bundles`
+ *      row and have no bytes (srv_store_bundle_each gives bytes NULL). */
 #include "srv_store.h"
 
 #include <stdio.h>
@@ -25,7 +40,9 @@
 #include "petition.h"
 #include "report.h"
 
-#define SRV_SCHEMA_VERSION 2
+#define SRV_SCHEMA_VERSION 3
+#define SRV_STR_(x) #x
+#define SRV_STR(x) SRV_STR_(x)
 
 struct srv_store_s {
     sqlite3 *db;
@@ -48,6 +65,10 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS bundles ("
     " digest BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
     " day INTEGER NOT NULL, ack TEXT NOT NULL) WITHOUT ROWID;"
+    /* (S5) schema 3: the bundle as sent, for export and the tally */
+    "CREATE TABLE IF NOT EXISTS bundle_bytes ("
+    " digest BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
+    " bytes BLOB NOT NULL) WITHOUT ROWID;"
     /* (S4) petition signatures (invariant 5): the signed record as sent
      * (identity sealed to the authority), the pseudonym for de-duplication
      * across kiosks, the day only; key order (random signature ids) */
@@ -134,10 +155,11 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
                      SRV_SCHEMA_VERSION);
         goto out;
     }
+    /* (M1) the missing tables and the version, in one transaction */
     if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
         goto out;
     if ((rc = exec(s, schema, why, whylen)) != 0 ||
-        (rc = exec(s, "PRAGMA user_version = 2", why, whylen)) != 0) {
+        (rc = exec(s, "PRAGMA user_version = " SRV_STR(SRV_SCHEMA_VERSION), why, whylen)) != 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         goto out;
     }
@@ -295,6 +317,45 @@ out:
     return rc;
 }
 
+/* (D1, S5) The bundle's bytes under its digest, inside the caller's
+ * transaction. Already held (a bundle sent again): nothing changes. Other
+ * bytes under the same digest can only be an altered store: BN_ECORRUPT. */
+static int put_bytes(srv_store_t *s, const srv_bundle_items_t *b, char *why, size_t whylen)
+{
+    sqlite3_stmt *ins = NULL, *same = NULL;
+    char hex[65];
+    int rc;
+
+    hex_encode(b->digest, 32, hex);
+    if (b->len > INT32_MAX)
+        return bn_fail(why, whylen, BN_ETOOBIG, "bundle %s: %zu bytes", hex, b->len);
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO bundle_bytes VALUES (?, ?, ?, ?)", -1,
+                           &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM bundle_bytes WHERE digest = ? AND bytes = ?", -1,
+                           &same, NULL) != SQLITE_OK) {
+        rc = bn_fail(why, whylen, BN_ESTORE, "prepare: %s", sqlite3_errmsg(s->db));
+        goto out;
+    }
+    sqlite3_bind_blob(ins, 1, b->digest, 32, SQLITE_STATIC);
+    sqlite3_bind_text(ins, 2, b->campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 3, b->kiosk, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(ins, 4, b->bytes, (int)b->len, SQLITE_STATIC);
+    sqlite3_bind_blob(same, 1, b->digest, 32, SQLITE_STATIC);
+    sqlite3_bind_blob(same, 2, b->bytes, (int)b->len, SQLITE_STATIC);
+    rc = put_one(s, ins, same);
+    if (rc == BN_EEXISTS)
+        rc = bn_fail(why, whylen, BN_ECORRUPT, "bundle %s: other bytes are held under this"
+                     " digest (the store was altered)", hex);
+    else if (rc < 0)
+        rc = bn_fail(why, whylen, rc, "bundle %s: %s", hex, sqlite3_errmsg(s->db));
+    else
+        rc = 0;
+out:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(same);
+    return rc;
+}
+
 int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *added,
                          char *why, size_t whylen)
 {
@@ -306,6 +367,8 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
 
     if (added != NULL)
         *added = 0;
+    if (b->bytes == NULL || b->len == 0)
+        return bn_fail(why, whylen, BN_EINVAL, "bundle: no bytes given");
     if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
         return rc;
     if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO ballots VALUES (?, ?, ?, ?, ?)", -1,
@@ -387,7 +450,8 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
         }
         n += (size_t)rc;
     }
-    if ((rc = put_signatures(s, b, &n, why, whylen)) != 0)
+    if ((rc = put_signatures(s, b, &n, why, whylen)) != 0 ||
+        (rc = put_bytes(s, b, why, whylen)) != 0)
         goto out;
     sqlite3_bind_blob(ik, 1, b->kiosk, 32, SQLITE_STATIC);
     sqlite3_bind_text(ik, 2, b->campaign, -1, SQLITE_STATIC);
@@ -427,6 +491,56 @@ int srv_store_put_ack(srv_store_t *s, const uint8_t digest[32], const char *camp
         sqlite3_bind_text(st, 5, ack, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
     }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
+int srv_store_bundle_each(srv_store_t *s, const char *campaign,
+                          int (*row)(void *arg, const srv_bundle_row_t *r), void *arg)
+{
+    /* one statement, so one snapshot: the bundles with bytes, then those
+     * that only have a `bundles` row (accepted before schema 3) */
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT digest, campaign, kiosk, bytes FROM bundle_bytes"
+        " WHERE ?1 IS NULL OR campaign = ?1"
+        " UNION ALL SELECT b.digest, b.campaign, b.kiosk, NULL FROM bundles b"
+        " WHERE (?1 IS NULL OR b.campaign = ?1)"
+        " AND NOT EXISTS (SELECT 1 FROM bundle_bytes x WHERE x.digest = b.digest)"
+        " ORDER BY 1", -1, &st, NULL);
+
+    if (rc != SQLITE_OK)
+        goto out;
+    if (campaign != NULL)
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        srv_bundle_row_t r;
+        int x;
+
+        if (sqlite3_column_bytes(st, 0) != 32 || sqlite3_column_bytes(st, 2) != 32 ||
+            sqlite3_column_text(st, 1) == NULL) {
+            rc = SQLITE_CORRUPT;
+            goto out;
+        }
+        r.digest = sqlite3_column_blob(st, 0);
+        r.campaign = (const char *)sqlite3_column_text(st, 1);
+        r.kiosk = sqlite3_column_blob(st, 2);
+        r.bytes = NULL;
+        r.len = 0;
+        if (sqlite3_column_type(st, 3) != SQLITE_NULL) {
+            static const uint8_t empty[1];
+
+            r.bytes = sqlite3_column_blob(st, 3);
+            r.len = (size_t)sqlite3_column_bytes(st, 3);
+            if (r.bytes == NULL) /* a zero-length blob: held, but empty */
+                r.bytes = empty;
+        }
+        if ((x = row(arg, &r)) != 0) {
+            sqlite3_finalize(st);
+            return x;
+        }
+    }
+out:
     sqlite3_finalize(st);
     return map_rc(rc);
 }

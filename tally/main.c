@@ -2,8 +2,8 @@
  * votes and petitions (docs/results.md).
  *
  *   borne-tally verify  --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]
- *                       [--revocations FILE] [--provisional] BUNDLE_DIR
- *   borne-tally publish (the same options) -o DIR BUNDLE_DIR
+ *                       [--revocations FILE] [--provisional] BUNDLE_DIR | --server-db FILE
+ *   borne-tally publish (the same options) -o DIR BUNDLE_DIR | --server-db FILE
  *   borne-tally check   DIR
  *   borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]
  *
@@ -24,14 +24,15 @@
 #include "pabulib.h"
 #include "pkg.h"
 #include "publish.h"
+#include "serverdb.h"
 #include "verify.h"
 
 static void usage(FILE *f)
 {
     fputs("usage: borne-tally verify --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]\n"
           "                          [--revocations FILE] [--provisional] [--threads N] [--mbedtls]\n"
-          "                          BUNDLE_DIR\n"
-          "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR\n"
+          "                          BUNDLE_DIR | --server-db FILE\n"
+          "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally check DIR\n"
           "       borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]\n"
           "       borne-tally --help\n"
@@ -45,6 +46,10 @@ static void usage(FILE *f)
           "         --provisional, which marks everything produced provisional.\n"
           "         --threads N: N threads (default: one per core); --mbedtls: verify the\n"
           "         signatures with the firmware's mbedTLS code instead of libcrypto.\n"
+          "         --server-db FILE instead of BUNDLE_DIR: the bundles of the package's\n"
+          "         campaign that a borne-server store (its server.db, opened read-only)\n"
+          "         holds, verified exactly like bundle files; a bundle it holds without\n"
+          "         its bytes (received before store schema 3) refuses certification.\n"
           "publish  verifies, counts each territory by the campaign's counting rule and\n"
           "         writes into DIR: results.json, results-TERRITORY.csv,\n"
           "         ballots-TERRITORY.pb (anonymised, shuffled), tracking-codes.txt (needs\n"
@@ -306,7 +311,7 @@ static int load_inputs(inputs_t *in, const char *ca, const char *pkgf, const cha
 static int cmd_verify(int argc, char **argv, int publish)
 {
     const char *ca = NULL, *pkgf = NULL, *rev = NULL, *secret = NULL, *dir = NULL, *out = NULL;
-    const char *threads = NULL;
+    const char *threads = NULL, *db = NULL;
     int provisional = 0, reference = 0, i, status = 1, rc;
     char why[512] = "";
     inputs_t in;
@@ -332,6 +337,8 @@ static int cmd_verify(int argc, char **argv, int publish)
             opt = &out;
         else if (strcmp(argv[i], "--threads") == 0)
             opt = &threads;
+        else if (strcmp(argv[i], "--server-db") == 0)
+            opt = &db;
         else if (strcmp(argv[i], "--mbedtls") == 0 && !reference) {
             reference = 1;
             continue;
@@ -356,9 +363,10 @@ static int cmd_verify(int argc, char **argv, int publish)
         }
         *opt = argv[++i];
     }
-    if (ca == NULL || pkgf == NULL || dir == NULL || (publish && out == NULL)) {
-        fprintf(stderr, "borne-tally: %s needs --authority, --package%s and BUNDLE_DIR\n",
-                publish ? "publish" : "verify", publish ? ", -o DIR" : "");
+    if (ca == NULL || pkgf == NULL || (dir == NULL) == (db == NULL) || (publish && out == NULL)) {
+        fprintf(stderr, "borne-tally: %s needs --authority, --package%s and BUNDLE_DIR or "
+                "--server-db FILE (one of them)\n", publish ? "publish" : "verify",
+                publish ? ", -o DIR" : "");
         usage(stderr);
         return 2;
     }
@@ -368,6 +376,7 @@ static int cmd_verify(int argc, char **argv, int publish)
     }
     if (load_inputs(&in, ca, pkgf, rev, secret) != 0)
         goto out;
+    memset(&vi, 0, sizeof vi);
     vi.ca_der = in.ca;
     vi.ca_len = in.ca_len;
     vi.revoked = in.have_revoked ? &in.revoked : NULL;
@@ -375,7 +384,9 @@ static int cmd_verify(int argc, char **argv, int publish)
     vi.day = in.pkg->closes;
     vi.threads = threads != NULL ? atoi(threads) : 0;
     vi.reference = reference;
-    if ((rc = verify_dir(&vi, dir, &v, why, sizeof why)) != 0) {
+    rc = db != NULL ? serverdb_verify(&vi, db, &v, why, sizeof why)
+                    : verify_dir(&vi, dir, &v, why, sizeof why);
+    if (rc != 0) {
         fprintf(stderr, "borne-tally: %s: %s\n", bn_strerror(rc), why);
         goto out;
     }

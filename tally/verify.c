@@ -154,6 +154,29 @@ static void problem(ctx_t *c, const char *kiosk, int bundle, const char *item, c
                 item, reason);
 }
 
+/* A note of the input (verify_note_t), after every bundle was taken, so
+ * that the kiosk can be named as its certificate names it. */
+static void note(ctx_t *c, const verify_note_t *nt)
+{
+    verify_t *v = c->v;
+    char who[CERT_NAME_MAX + 40] = "?", hex[2 * KEY_ID_LEN + 1];
+    int k;
+
+    if (nt->kiosk != NULL) {
+        hex_encode(nt->kiosk, 8, hex);
+        snprintf(who, sizeof who, "with key id %s...", hex);
+        for (k = 0; k < v->n_kiosks; k++)
+            if (memcmp(v->kiosks[k].key_id, nt->kiosk, KEY_ID_LEN) == 0)
+                snprintf(who, sizeof who, "%s", v->kiosks[k].name);
+    }
+    if (nt->unverifiable) {
+        v->n_bundles++;
+        v->n_bundles_refused++;
+    }
+    v->n_problems++;
+    verify_logf(v, "PROBLEM kiosk %s, %s, bundle: %s", who, nt->name, nt->reason);
+}
+
 static int kiosk_index(ctx_t *c, const cert_info_t *ci)
 {
     verify_t *v = c->v;
@@ -913,11 +936,26 @@ int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
                    const size_t *lens, const char *const *names, verify_t **out, char *why,
                    size_t whylen)
 {
+    verify_set_t set;
+
+    memset(&set, 0, sizeof set);
+    set.n = n;
+    set.bufs = bufs;
+    set.lens = lens;
+    set.names = names;
+    return verify_set(in, &set, out, why, whylen);
+}
+
+int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out, char *why,
+               size_t whylen)
+{
+    const uint8_t *const *bufs = set->bufs;
+    const size_t *lens = set->lens;
     ctx_t c;
     verify_t *v;
     bcheck_t *res = NULL;
     double t0;
-    int i, rc = BN_ENOMEM, k, valid = 0;
+    int i, rc = BN_ENOMEM, k, valid = 0, n = set->n, unverifiable = 0;
 
     *out = NULL;
     memset(&c, 0, sizeof c);
@@ -926,7 +964,7 @@ int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
     v->pkg = in->pkg;
     c.v = v;
     c.in = in;
-    c.names = names;
+    c.names = set->names;
     t0 = now_s();
     if ((res = calloc((size_t)n + 1, sizeof *res)) == NULL || check_all(in, n, bufs, lens, res) != 0)
         goto out;
@@ -934,7 +972,11 @@ int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
     t0 = now_s();
     for (i = 0; i < n && !c.oom; i++)
         take_bundle(&c, i, bufs[i], lens[i], &res[i]);
-    if (n == 0)
+    for (i = 0; i < set->n_notes; i++) {
+        note(&c, &set->notes[i]);
+        unverifiable += set->notes[i].unverifiable;
+    }
+    if (n == 0 && unverifiable == 0)
         problem(&c, "-", -1, "bundles", "none found: there is nothing to certify");
     if (c.oom)
         goto out;

@@ -2,8 +2,10 @@
  * ballots de-duplicated and reconciled with each kiosk's closing report.
  *
  * Input: the authority's CA certificate, the signed campaign package, an
- * optional signed revocation list, and a directory of bundle files (the
- * USB-export case: every regular file whose name does not start with '.').
+ * optional signed revocation list, and the bundles: a directory of bundle
+ * files (the USB-export case: every regular file whose name does not start
+ * with '.', verify_dir), or the bundles a borne-server store holds
+ * (serverdb.h), both through verify_set, so through the same checks.
  * Checks, for each bundle (docs/counting.md, "Verification"):
  *   (V1) the checks of bundle_verify, in its order: strict decoding,
  *        certificate chain to the authority, revocation, bundle signature,
@@ -127,13 +129,43 @@ typedef struct verify_input_s {
     int reference;                 /* 1: bundle_verify (mbedTLS) instead of libcrypto */
 } verify_input_t;
 
+/* A remark of the input about one bundle, reported as a problem
+ * "PROBLEM kiosk K, NAME, bundle: REASON"; K is the name of the kiosk's
+ * certificate when a bundle verified here carries its key id, else the key
+ * id, else "?". */
+typedef struct verify_note_s {
+    const char *name;              /* where, e.g. "server.db: bundle HEX" */
+    const uint8_t *kiosk;          /* KEY_ID_LEN bytes, or NULL when unknown */
+    const char *reason;
+    int unverifiable;              /* 1: a bundle the input holds but cannot give: counted
+                                    * as a bundle, refused (none of its items counts) */
+} verify_note_t;
+
+/* The bundles to verify: n buffers with their names (used in messages),
+ * and the input's notes. */
+typedef struct verify_set_s {
+    int n;
+    const uint8_t *const *bufs;
+    const size_t *lens;
+    const char *const *names;
+    int n_notes;
+    const verify_note_t *notes;
+} verify_set_t;
+
+/* Verifies a set of bundles: the one verification of the tally, whatever
+ * the input. Returns 0 when the verification ran (even with problems: see
+ * v->n_problems), or BN_ENOMEM. *out: verify_free. */
+int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out, char *why,
+               size_t whylen);
+
 /* Verifies every bundle file in `dir` (sorted by name). Returns 0 when the
  * verification ran (even with problems: see v->n_problems), or BN_EIO /
  * BN_ENOMEM when it could not (why says which file). *out: verify_free. */
 int verify_dir(const verify_input_t *in, const char *dir, verify_t **out, char *why,
                size_t whylen);
 
-/* Verifies bundles given as bytes (names are used in messages). */
+/* Verifies bundles given as bytes (names are used in messages): verify_set
+ * without notes. */
 int verify_bundles(const verify_input_t *in, int n, const uint8_t *const *bufs,
                    const size_t *lens, const char *const *names, verify_t **out, char *why,
                    size_t whylen);

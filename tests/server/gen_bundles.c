@@ -9,6 +9,11 @@
  *   server_gen foreign DIR OUT      a bundle from a kiosk of another authority
  *   server_gen revoke DIR N         DIR/revocations.brl revoking kiosk N
  *   server_gen tamper IN OUT        IN with the last byte flipped
+ *   server_gen election DIR N OUTDIR COUNT BALLOTS
+ *       COUNT bundles of BALLOTS ballots and BALLOTS register entries from
+ *       kiosk N (OUTDIR/kN-0001.bundle ...), then OUTDIR/kN-close.bundle
+ *       holding only kiosk N's closing report for all of them (counts and
+ *       ballot-set digest), so that borne-tally can certify them
  *   server_gen petition DIR N OUTDIR COUNT
  *       one bundle of COUNT signatures of the demo petition (pet35-demo) by
  *       COUNT different persons from kiosk N, dated today:
@@ -68,6 +73,59 @@ static int bundles(const char *dir, int n, const char *outdir, int count, int nb
     fclose(fc);
     free(codes);
     free(ids);
+    kit_close(&k);
+    return 0;
+}
+
+static int election(const char *dir, int n, const char *outdir, int count, int nb)
+{
+    kit_t k;
+    bundle_builder_t *bb = NULL;
+    uint8_t ballot[BALLOT_MAX_LEN], id[16], ps[32], rep[REPORT_LEN], *b,
+            *hashes = malloc((size_t)count * nb * 32 + 32);
+    char path[4096];
+    size_t bl, len, h = 0;
+    report_t r;
+    int i, j;
+
+    if (hashes == NULL || kit_open(&k, dir, n) != 0)
+        return fprintf(stderr, "cannot open kiosk %d of %s\n", n, dir), 1;
+    for (i = 0; i < count; i++) {
+        if (bundle_new(k.pkg->id, (uint64_t)i + 1, k.cert, k.cert_len, &bb) != 0)
+            return 1;
+        for (j = 0; j < nb; j++) {
+            if (kit_ballot(&k, k.pkg, ballot, &bl, id) != 0 ||
+                bundle_add_ballot(bb, ballot, bl) != 0 || rng_bytes(k.rng, ps, 32) != 0 ||
+                bundle_add_register(bb, ps, k.day, 0) != 0)
+                return fprintf(stderr, "ballot %d of bundle %d failed\n", j, i), 1;
+            key_sha256(ballot, bl, hashes + 32 * h++);
+        }
+        if (bundle_finish(bb, &k.ks, &b, &len) != 0)
+            return 1;
+        bundle_free(bb);
+        snprintf(path, sizeof path, "%s/k%d-%04d.bundle", outdir, n, i + 1);
+        if (write_file(path, b, len) != 0)
+            return 1;
+        free(b);
+    }
+    /* the closing report: what the kiosk holds, signed */
+    memset(&r, 0, sizeof r);
+    snprintf(r.campaign, sizeof r.campaign, "%s", k.pkg->id);
+    r.opened = k.day;
+    r.closed = k.day;
+    r.registered = (uint64_t)h;
+    r.ballots = (uint64_t)h;
+    report_set_digest(hashes, h, r.ballot_set);
+    if (report_seal(&r, &k.ks, rep) != 0 ||
+        bundle_new(k.pkg->id, (uint64_t)count + 1, k.cert, k.cert_len, &bb) != 0 ||
+        bundle_add_report(bb, rep, REPORT_LEN) != 0 || bundle_finish(bb, &k.ks, &b, &len) != 0)
+        return fprintf(stderr, "closing report failed\n"), 1;
+    bundle_free(bb);
+    snprintf(path, sizeof path, "%s/k%d-close.bundle", outdir, n);
+    if (write_file(path, b, len) != 0)
+        return 1;
+    free(b);
+    free(hashes);
     kit_close(&k);
     return 0;
 }
@@ -187,6 +245,8 @@ int main(int argc, char **argv)
     if (argc == 8 && strcmp(argv[1], "bundles") == 0)
         return bundles(argv[2], atoi(argv[3]), argv[4], atoi(argv[5]), atoi(argv[6]),
                        atoi(argv[7]));
+    if (argc == 7 && strcmp(argv[1], "election") == 0)
+        return election(argv[2], atoi(argv[3]), argv[4], atoi(argv[5]), atoi(argv[6]));
     if (argc == 4 && strcmp(argv[1], "foreign") == 0)
         return foreign(argv[2], argv[3]);
     if (argc == 4 && strcmp(argv[1], "revoke") == 0)

@@ -37,3 +37,17 @@ stop_server() {
 rand() {
     echo $(( $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % $1 ))
 }
+
+# expect_rc RC OUT ERR CMD...: runs CMD, stdout to OUT and stderr to ERR; its
+# exit status must be RC, and ERR free of sanitizer reports (under ASan an
+# error or a leak also exits non-zero: a test expecting 1 must not take it)
+expect_rc() {
+    want=$1
+    out=$2
+    err=$3
+    shift 3
+    got=0
+    "$@" >"$out" 2>"$err" || got=$?
+    ! grep -q 'Sanitizer\|runtime error' "$err" || fail "$*: sanitizer report: $(cat "$err")"
+    [ "$got" = "$want" ] || fail "$*: exit $got, expected $want: $(cat "$out" "$err")"
+}

@@ -31,10 +31,15 @@ for want in '"ballots":5,"register":5,"reports":0' 'unsupported-media-type' \
     'k1-0002.bundle: accepted (10 new items)' 'k1.codes: refused' \
     '"campaign":"pet35-demo","kiosk":' '"ballot_ids_digest":' '"signatures":3}' \
     '"campaign":"pet35-demo","signatures":3,"cantons":' '"threshold":1000,"min_cantons":3,' \
-    '"reached":false,"reached_on":null,'; do
+    '"reached":false,"reached_on":null,' \
+    'export: 3 written, 0 already there, 0 held without bytes, 0 failed'; do
     grep -qF "$want" "$T/out" || fail "docs/api.md examples: no \"$want\" in the output"
 done
 [ "$(grep -cF '{"status":"counted"}' "$T/out")" -ge 2 ] ||
     fail "docs/api.md examples: the petition signature's receipt is not counted"
 cmp -s "$T/pkg" "$T/demo/bp35-demo.bpkg" || fail "downloaded package differs"
+for f in "$T"/bundles/export/*.bundle; do
+    h=$(sha256sum "$f" | cut -c1-64)
+    [ "$(basename "$f")" = "$h.bundle" ] || fail "export: $f is not named by its SHA-256"
+done
 echo "server_docs: ok"

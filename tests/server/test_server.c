@@ -695,6 +695,25 @@ static void test_schema_secrecy(void **state)
             if (strcmp(cols[0][i], cols[1][j]) == 0)
                 assert_true(strcmp(cols[0][i], "campaign") == 0 ||
                             strcmp(cols[0][i], "kiosk") == 0);
+    /* (S5) the bundles' bytes: key order, no time, keyed by the digest alone */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name ="
+                                        " 'bundle_bytes'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "WITHOUT ROWID"));
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT name, pk FROM pragma_table_info("
+                                        "'bundle_bytes')", -1, &st, NULL), SQLITE_OK);
+    i = 0;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+
+        assert_null(strstr(c, "time"));
+        assert_null(strstr(c, "day"));
+        assert_int_equal(sqlite3_column_int(st, 1) != 0, strcmp(c, "digest") == 0);
+        i++;
+    }
+    assert_int_equal(i, 4);
+    sqlite3_finalize(st);
     /* (S3) the refusals log holds no pseudonym: none of the register's */
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM refusals f, register r WHERE"
                                         " instr(f.detail, hex(r.pseudonym)) > 0 OR instr(f.detail,"
@@ -979,6 +998,266 @@ static void test_petition_refusals(void **state)
     assert_int_equal(pet_total(), before);
 }
 
+/* --- bundle bytes (schema 3) ------------------------------------------------ */
+
+typedef struct find_s {
+    uint8_t digest[32];
+    uint8_t *bytes;             /* a copy, when found with bytes */
+    size_t len;
+    int found, with_bytes, rows;
+    uint8_t last[32];
+    int ordered;
+} find_t;
+
+static int find_row(void *arg, const srv_bundle_row_t *r)
+{
+    find_t *f = arg;
+
+    if (f->rows > 0 && memcmp(f->last, r->digest, 32) >= 0)
+        f->ordered = 0;
+    memcpy(f->last, r->digest, 32);
+    f->rows++;
+    if (memcmp(r->digest, f->digest, 32) == 0) {
+        f->found++;
+        if (r->bytes != NULL) {
+            f->with_bytes = 1;
+            f->bytes = malloc(r->len + 1);
+            assert_non_null(f->bytes);
+            memcpy(f->bytes, r->bytes, r->len);
+            f->len = r->len;
+        }
+    }
+    return 0;
+}
+
+/* The bundle held under SHA-256(b) (f->found 0 if none). */
+static void find_bundle(srv_store_t *st, const uint8_t *b, size_t len, find_t *f)
+{
+    memset(f, 0, sizeof *f);
+    f->ordered = 1;
+    key_sha256(b, len, f->digest);
+    assert_int_equal(srv_store_bundle_each(st, NULL, find_row, f), 0);
+}
+
+static int64_t sql_count(const char *sql)
+{
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    char path[4096];
+    int64_t n;
+
+    snprintf(path, sizeof path, "%s/server.db", dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+static void sql_exec(const char *sql)
+{
+    sqlite3 *db;
+    char path[4096];
+
+    snprintf(path, sizeof path, "%s/server.db", dir);
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+/* (D1, D2, S5) An accepted bundle's exact bytes are held under its digest;
+ * sent again: the same acknowledgement, nothing changes; a refused bundle
+ * leaves no bytes. */
+static void test_bundle_bytes(void **state)
+{
+    uint8_t *b, *c;
+    size_t len, clen;
+    char *ack, *again;
+    int64_t n0, n1;
+    find_t f;
+
+    (void)state;
+    assert_int_equal(kit_bundle(&k1, NULL, 300, 7, 6, &b, &len, NULL, NULL), 0);
+    n0 = sql_count("SELECT count(*) FROM bundle_bytes");
+    ack = upload(b, len, 200);
+    assert_int_equal(sql_count("SELECT count(*) FROM bundle_bytes"), n0 + 1);
+    find_bundle(srv_store(srv), b, len, &f);
+    assert_int_equal(f.found, 1);
+    assert_true(f.with_bytes);
+    assert_int_equal(f.len, len);
+    assert_memory_equal(f.bytes, b, len);
+    assert_true(f.ordered); /* (S5) digest order, whatever the arrival order */
+    free(f.bytes);
+    again = upload(b, len, 200);
+    assert_string_equal(again, ack);
+    assert_int_equal(sql_count("SELECT count(*) FROM bundle_bytes"), n0 + 1);
+    find_bundle(srv_store(srv), b, len, &f);
+    assert_int_equal(f.found, 1);
+    assert_memory_equal(f.bytes, b, len);
+    free(f.bytes);
+    /* (M1) a bundle held without its bytes (as if accepted under schema 2)
+     * gets them back when sent again; nothing else changes */
+    {
+        char sql[200], hex[65];
+        int64_t x0, y0, z0, x1, y1, z1;
+
+        key_sha256(b, len, f.digest);
+        hex_encode(f.digest, 32, hex);
+        snprintf(sql, sizeof sql, "DELETE FROM bundle_bytes WHERE digest = x'%s'", hex);
+        sql_exec(sql);
+        find_bundle(srv_store(srv), b, len, &f);
+        assert_int_equal(f.found, 1);
+        assert_false(f.with_bytes);
+        totals(&x0, &y0, &z0);
+        free(again);
+        again = upload(b, len, 200);
+        assert_string_equal(again, ack);
+        totals(&x1, &y1, &z1);
+        assert_int_equal(x1, x0);
+        assert_int_equal(y1, y0);
+        find_bundle(srv_store(srv), b, len, &f);
+        assert_int_equal(f.found, 1);
+        assert_true(f.with_bytes);
+        assert_memory_equal(f.bytes, b, len);
+        free(f.bytes);
+    }
+    /* refused (a bad signature): no bytes kept */
+    c = malloc(len);
+    assert_non_null(c);
+    memcpy(c, b, len);
+    c[len - 1] ^= 1;
+    clen = len;
+    n1 = sql_count("SELECT count(*) FROM bundle_bytes");
+    expect_refusal(c, clen, 422, "bad-signature");
+    assert_int_equal(sql_count("SELECT count(*) FROM bundle_bytes"), n1);
+    find_bundle(srv_store(srv), c, clen, &f);
+    assert_int_equal(f.found, 0);
+    free(c);
+    free(again);
+    free(ack);
+    free(b);
+}
+
+/* (D1) The bytes and the items are one transaction: when storing the bytes
+ * fails, no item of the bundle is held; when storing an item fails, no
+ * bytes are held. Each half fails if the bytes were written in a
+ * transaction of their own. */
+static void test_bundle_bytes_one_transaction(void **state)
+{
+    uint8_t *b;
+    size_t len;
+    int64_t b0, r0, f0, b1, r1, f1, n0;
+    find_t f;
+    char *ack;
+
+    (void)state;
+    assert_int_equal(kit_bundle(&k1, NULL, 310, 4, 4, &b, &len, NULL, NULL), 0);
+    sql_exec("CREATE TRIGGER t_fail BEFORE INSERT ON bundle_bytes"
+             " BEGIN SELECT RAISE(ABORT, 'test: no bytes'); END");
+    totals(&b0, &r0, &f0);
+    expect_refusal(b, len, 503, "store");
+    totals(&b1, &r1, &f1);
+    assert_int_equal(b1, b0);
+    assert_int_equal(r1, r0);
+    sql_exec("DROP TRIGGER t_fail");
+    sql_exec("CREATE TRIGGER t_fail BEFORE INSERT ON register"
+             " BEGIN SELECT RAISE(ABORT, 'test: no register'); END");
+    n0 = sql_count("SELECT count(*) FROM bundle_bytes");
+    expect_refusal(b, len, 503, "store");
+    assert_int_equal(sql_count("SELECT count(*) FROM bundle_bytes"), n0);
+    find_bundle(srv_store(srv), b, len, &f);
+    assert_int_equal(f.found, 0);
+    sql_exec("DROP TRIGGER t_fail");
+    /* and without a fault, all of it */
+    ack = upload(b, len, 200);
+    find_bundle(srv_store(srv), b, len, &f);
+    assert_true(f.with_bytes);
+    free(f.bytes);
+    totals(&b1, &r1, &f1);
+    assert_int_equal(b1, b0 + 4);
+    free(ack);
+    free(b);
+}
+
+static int count_rows(void *arg, const srv_bundle_row_t *r)
+{
+    char hex[65];
+    size_t *n = arg;
+
+    hex_encode(r->digest, 32, hex);
+    /* (M1) the four bundles of the fixture, held without their bytes */
+    assert_null(r->bytes);
+    assert_true(strcmp(hex, "001df1327162936623e5e6d01fd4b192e267f178db19e32925a87ce7b6fc39f1") == 0 ||
+                strcmp(hex, "388eef98bc486c42915374324d59d6e93d9f5aa2f6e46f4dd263405e9538848e") == 0 ||
+                strcmp(hex, "8cda397cd18eaaa7f240e5b91d71fe8825b76b7259f3e0c6077c0adfade5d977") == 0 ||
+                strcmp(hex, "fcafd2a084e3360e30719aa2666a3f74d67e31a7d4437b4de70a17af1fd547f4") == 0);
+    (*n)++;
+    return 0;
+}
+
+/* (M1) A real schema-2 store (tests/vectors/server/v2.db, on a copy) opens
+ * as schema 3, keeps every ballot and receipt, and lists its bundles as
+ * held without bytes; opening it again changes nothing. */
+static void test_migrate_v2(void **state)
+{
+    char *src = tu_vector("server/v2.db"), *cp = tu_vector("server/v2.codes"), *tmp,
+         *path, why[256] = "", line[64];
+    uint8_t *data;
+    size_t len, n = 0;
+    srv_store_t *st;
+    int64_t b, r, f;
+    sqlite3 *db;
+    sqlite3_stmt *q;
+    FILE *codes;
+    int pass, found = 0;
+
+    (void)state;
+    tmp = tu_tmpdir("migrate");
+    path = tu_path(tmp, "server.db");
+    data = tu_read(src, &len);
+    assert_non_null(data);
+    assert_int_equal(tu_write(path, data, len), 0);
+    for (pass = 0; pass < 2; pass++) {
+        assert_int_equal(srv_store_open(path, &st, why, sizeof why), 0);
+        assert_int_equal(srv_store_check(st, why, sizeof why), 0);
+        assert_int_equal(srv_store_totals(st, &b, &r, &f), 0);
+        assert_int_equal(b, 8);
+        assert_int_equal(r, 8);
+        n = 0;
+        assert_int_equal(srv_store_bundle_each(st, NULL, count_rows, &n), 0);
+        assert_int_equal(n, 4);
+        n = 0;
+        assert_int_equal(srv_store_bundle_each(st, "pet35-demo", count_rows, &n), 0);
+        assert_int_equal(n, 1);
+        codes = fopen(cp, "r");
+        assert_non_null(codes);
+        found = 0;
+        while (fgets(line, sizeof line, codes) != NULL) {
+            line[strcspn(line, "\n")] = 0;
+            assert_int_equal(srv_store_has_track(st, line), 1);
+            found++;
+        }
+        fclose(codes);
+        assert_int_equal(found, 10);
+        srv_store_close(st);
+        assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(q, 0), 3);
+        sqlite3_finalize(q);
+        sqlite3_close(db);
+    }
+    free(data);
+    free(path);
+    tu_rmtree(tmp);
+    free(tmp);
+    free(src);
+    free(cp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -997,6 +1276,9 @@ int main(void)
         cmocka_unit_test(test_schema_secrecy),
         cmocka_unit_test(test_petition_upload_counter),
         cmocka_unit_test(test_petition_refusals),
+        cmocka_unit_test(test_bundle_bytes),
+        cmocka_unit_test(test_bundle_bytes_one_transaction),
+        cmocka_unit_test(test_migrate_v2),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -11,10 +11,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include <sqlite3.h>
 
 #include "ballot.h"
 #include "bn_err.h"
@@ -28,6 +31,7 @@
 #include "publish.h"
 #include "report.h"
 #include "rng.h"
+#include "serverdb.h"
 #include "store.h"
 #include "testutil.h"
 #include "track.h"
@@ -722,6 +726,206 @@ static void test_cli(void **state)
     free(bad);
 }
 
+/* --- --server-db ----------------------------------------------------------- */
+
+static void sql_ok(sqlite3 *db, const char *sql)
+{
+    char *err = NULL;
+
+    if (sqlite3_exec(db, sql, NULL, NULL, &err) != SQLITE_OK)
+        print_error("%s: %s\n", sql, err ? err : "?");
+    assert_null(err);
+}
+
+/* A store as borne-server documents the tables the tally reads
+ * (docs/architecture.md, "What the tally reads"), written here with plain
+ * SQL from every bundle file of dir: the tally is held to that interface,
+ * not to the server's code. Returns the path (malloc'd). */
+static char *store_of(const char *dir, const char *tag)
+{
+    char *tmp = tu_tmpdir(tag), *path = tu_path(tmp, "server.db");
+    sqlite3 *db = NULL;
+    sqlite3_stmt *a = NULL, *b = NULL;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    assert_non_null(d);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    sql_ok(db, "CREATE TABLE bundle_bytes (digest BLOB PRIMARY KEY, campaign TEXT NOT NULL,"
+               " kiosk BLOB NOT NULL, bytes BLOB NOT NULL) WITHOUT ROWID;"
+               "CREATE TABLE bundles (digest BLOB PRIMARY KEY, campaign TEXT NOT NULL,"
+               " kiosk BLOB NOT NULL, day INTEGER NOT NULL, ack TEXT NOT NULL) WITHOUT ROWID;"
+               "PRAGMA user_version = 3");
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO bundle_bytes VALUES (?1, ?2, ?3, ?4)",
+                                        -1, &a, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "INSERT OR IGNORE INTO bundles VALUES (?1, ?2, ?3, 1, '{}')",
+                                        -1, &b, NULL), SQLITE_OK);
+    while ((e = readdir(d)) != NULL) {
+        char *f;
+        uint8_t *buf, sha[32];
+        size_t len;
+        bundle_t bd;
+        key_pub_t pub;
+
+        if (e->d_name[0] == '.' || strstr(e->d_name, ".bnu") == NULL)
+            continue;
+        f = tu_path(dir, e->d_name);
+        buf = tu_read(f, &len);
+        assert_non_null(buf);
+        key_sha256(buf, len, sha);
+        assert_int_equal(bundle_decode(buf, len, &bd, NULL, 0), 0);
+        assert_int_equal(cert_key(bd.cert, bd.cert_len, &pub), 0);
+        sqlite3_bind_blob(a, 1, sha, 32, SQLITE_TRANSIENT);
+        sqlite3_bind_text(a, 2, bd.campaign, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(a, 3, pub.id, KEY_ID_LEN, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(a, 4, buf, (int)len, SQLITE_TRANSIENT);
+        assert_int_equal(sqlite3_step(a), SQLITE_DONE);
+        sqlite3_reset(a);
+        sqlite3_bind_blob(b, 1, sha, 32, SQLITE_TRANSIENT);
+        sqlite3_bind_text(b, 2, bd.campaign, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(b, 3, pub.id, KEY_ID_LEN, SQLITE_TRANSIENT);
+        assert_int_equal(sqlite3_step(b), SQLITE_DONE);
+        sqlite3_reset(b);
+        free(buf);
+        free(f);
+    }
+    closedir(d);
+    sqlite3_finalize(a);
+    sqlite3_finalize(b);
+    sqlite3_close(db);
+    free(tmp);
+    return path;
+}
+
+static void store_sql(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+    sql_ok(db, sql);
+    sqlite3_close(db);
+}
+
+static verify_t *run_db(const char *path)
+{
+    verify_input_t in = {ca, ca_len, NULL, pkg, 0, 3, 0};
+    verify_t *v = NULL;
+    char why[256] = "";
+
+    in.day = pkg->closes;
+    assert_int_equal(serverdb_verify(&in, path, &v, why, sizeof why), 0);
+    return v;
+}
+
+static void rm_store(char *path)
+{
+    char *slash = strrchr(path, '/');
+
+    *slash = '\0';
+    tu_rmtree(path);
+    free(path);
+}
+
+/* (T2) The bundles of a store verify exactly as the same bundles in files:
+ * the same ballots, each counted or not alike, the same kiosks reconciled;
+ * (T3, T4) what only a store can get wrong is named. */
+static void test_server_db(void **state)
+{
+    char *dir = election_dir("sdb", 0), *bad = election_dir("sdbt", F_TAMPER), *db, *dbt,
+         line[400], hex[65], bid[33];
+    verify_t *v = run_verify(dir, NULL), *w, *t;
+    uint8_t *buf, sha[32];
+    size_t len, pos = 0, bl;
+    bundle_t b;
+    const uint8_t *ballot;
+    char *path;
+    int i;
+
+    (void)state;
+    db = store_of(dir, "sdb-store");
+    w = run_db(db);
+    assert_int_equal(w->n_problems, 0);
+    assert_int_equal(w->n_bundles, 4);   /* k1-1-again.bnu is k1-1.bnu: one row */
+    assert_int_equal(w->n_ballots, v->n_ballots);
+    for (i = 0; i < v->n_ballots; i++) {
+        assert_memory_equal(w->ballots[i].id, v->ballots[i].id, BALLOT_ID_LEN);
+        assert_int_equal(w->ballots[i].valid, v->ballots[i].valid);
+        assert_int_equal(w->ballots[i].territory, v->ballots[i].territory);
+        assert_memory_equal(w->ballots[i].hash, v->ballots[i].hash, 32);
+    }
+    assert_int_equal(w->n_kiosks, v->n_kiosks);
+    for (i = 0; i < v->n_kiosks; i++)
+        assert_true(w->kiosks[i].reconciled);
+    assert_int_equal(w->n_warnings, v->n_warnings);
+    verify_free(w);
+    /* (T4) a bundle held without bytes, with its kiosk's name; another
+     * campaign's is none of this tally's business */
+    store_sql(db, "INSERT INTO bundles SELECT CAST(zeroblob(31) || x'ee' AS BLOB), 'bp-test', kiosk, 1, '{}'"
+                  " FROM bundles LIMIT 1;"
+                  "INSERT INTO bundles VALUES (CAST(zeroblob(31) || x'ef' AS BLOB), 'other-2026', zeroblob(32), 1, '{}')");
+    w = run_db(db);
+    assert_int_equal(w->n_problems, 1);
+    assert_int_equal(w->n_bundles, 5);
+    assert_int_equal(w->n_bundles_refused, 1);
+    snprintf(line, sizeof line, "%s: bundle %064d", db, 0);
+    memcpy(line + strlen(line) - 2, "ee", 2);
+    assert_true(line_with(w->log, "PROBLEM kiosk kiosk-", line,
+                          "bundle: held by the server without its bytes"));
+    assert_null(strstr(w->log, "00ef"));
+    verify_free(w);
+    /* (T3) filed under another campaign but signed for this one: taken, named */
+    path = tu_path(dir, "k0-1.bnu");
+    buf = tu_read(path, &len);
+    key_sha256(buf, len, sha);
+    hex_encode(sha, 32, hex);
+    snprintf(line, sizeof line, "UPDATE bundle_bytes SET campaign = 'other-2026' WHERE digest = x'%s'", hex);
+    store_sql(db, line);
+    w = run_db(db);
+    assert_int_equal(w->n_problems, 2);
+    assert_int_equal(w->n_ballots, v->n_ballots);
+    snprintf(line, sizeof line, "%s: bundle %s, bundle", db, hex);
+    assert_true(line_with(w->log, "PROBLEM kiosk kiosk-35238-01", line,
+                          "the store files it under campaign 'other-2026' but its signed bytes name 'bp-test'"));
+    verify_free(w);
+    /* (T3) held under a digest its bytes do not hash to: named, still verified */
+    snprintf(line, sizeof line, "UPDATE bundle_bytes SET digest = CAST(zeroblob(31) || x'01' AS BLOB) WHERE digest = x'%s'", hex);
+    store_sql(db, line);
+    w = run_db(db);
+    assert_int_equal(w->n_problems, 4);
+    assert_int_equal(w->n_ballots, v->n_ballots);
+    snprintf(line, sizeof line, "its bytes hash to %s, not to the digest it is held under", hex);
+    assert_true(line_with(w->log, "PROBLEM kiosk kiosk-35238-01", "bundle 000000", line));
+    /* and its `bundles` row, under the true digest, now has no bytes */
+    snprintf(line, sizeof line, "%s: bundle %s, bundle: held by the server without its bytes", db, hex);
+    assert_true(line_with(w->log, "PROBLEM kiosk kiosk-35238-01", line, NULL));
+    verify_free(w);
+    free(buf);
+    free(path);
+    /* a tampered ballot: the kiosk, the store's bundle and the ballot named */
+    dbt = store_of(bad, "sdbt-store");
+    t = run_db(dbt);
+    path = tu_path(bad, "k1-1.bnu");
+    buf = tu_read(path, &len);
+    key_sha256(buf, len, sha);
+    hex_encode(sha, 32, hex);
+    assert_int_equal(bundle_decode(buf, len, &b, NULL, 0), 0);
+    assert_true(bundle_next_ballot(&b, &pos, &ballot, &bl));
+    hex_encode(ballot + 12, 16, bid);
+    snprintf(line, sizeof line, "%s: bundle %s, ballot %s", dbt, hex, bid);
+    assert_true(line_with(t->log, "PROBLEM kiosk kiosk-35238-02", line, "signature does not verify"));
+    assert_true(line_with(t->log, "kiosk-35238-02", "closing report", "missing"));
+    verify_free(t);
+    free(buf);
+    free(path);
+    verify_free(v);
+    rm_store(db);
+    rm_store(dbt);
+    tu_rmtree(dir);
+    tu_rmtree(bad);
+    free(dir);
+    free(bad);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,6 +937,7 @@ int main(void)
         cmocka_unit_test(test_noreport_junk_empty),
         cmocka_unit_test(test_publish_pb_round_trip),
         cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_server_db),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
