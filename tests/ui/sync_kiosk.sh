@@ -8,17 +8,19 @@
 #     counter; every receipt found by the server's lookup;
 #   offline: the server stopped, the same person votes at both kiosks: both
 #     recorded as offline entries, uploaded when the server is back, and
-#     reported as a duplicate pair (server metrics);
+#     reported as a duplicate pair (server metrics, and borne-tally reading
+#     the server's store names both kiosks);
 #   revoked: kiosk 2 revoked by the authority goes out of service after a
 #     round, and casts nothing;
 #   (K3) a kiosk whose stored package differs from the server's goes out of
 #     service and logs it.
 # Every ballot is on the server exactly once; every store checks.
-# Usage: sync_kiosk.sh BORNE BORNE_SERVER SYNC_KIT
+# Usage: sync_kiosk.sh BORNE BORNE_SERVER SYNC_KIT BORNE_TALLY
 set -eu
 BORNE=$1
 SRV=$2
 KIT=$3
+TALLY=$4
 T=$(mktemp -d "${TMPDIR:-/tmp}/sync_kiosk.XXXXXX")
 PID=0
 trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
@@ -161,6 +163,16 @@ for c in "$CODE_A" "$CODE_C1" "$CODE_C2"; do counted "$c"; done
 run k1 "$T/s.txt"
 expect "sync bundles=0 items=0 left=0 online=1"
 [ "$(metric ballots)" = 3 ] || fail "a second upload changed the count: $(metric ballots)"
+
+# the tally, reading the server's store, names the pair of kiosks; no
+# kiosk closed its polls (no closing report), so it does not certify
+TRC=0
+"$TALLY" verify --server-db "$D/server.db" --authority "$D/authority.crt" \
+    --package "$D/bp35-demo.bpkg" --secret "$D/bp35-demo.secret" >"$T/tally.out" 2>&1 || TRC=$?
+[ $TRC = 1 ] || { cat "$T/tally.out"; fail "tally exit $TRC, expected 1 (no closing reports)"; }
+grep -q "^DUPLICATE participation .*kiosk kiosk-35238-0[12] .*and kiosk kiosk-35238-0[12] " "$T/tally.out" ||
+    { cat "$T/tally.out"; fail "the tally does not name the duplicate pair of kiosks"; }
+[ "$(grep -c '^DUPLICATE' "$T/tally.out")" = 1 ] || fail "the tally reports more than one duplicate"
 
 # --- (Y3) the server restarted on an empty database: noticed at the close
 # (an empty bundle asks what it holds), everything sent again, once -------
