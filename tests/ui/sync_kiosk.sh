@@ -74,6 +74,17 @@ metric() { # metric NAME: bp35-demo's figure in /v1/metrics
 counted() { # counted CODE
     $C "$URL/v1/receipts/$1" | grep -q '"counted"' || fail "receipt $1 not counted"
 }
+# restart: borne-server again on the same port (the kiosks' server.conf)
+restart() {
+    "$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
+    PID=$!
+    i=0
+    until $C "$URL/v1/health" >/dev/null 2>&1; do
+        i=$((i + 1))
+        [ $i -gt 100 ] && fail "server did not restart on port $PORT"
+        sleep 0.1
+    done
+}
 mkdir -p "$T/shots"
 
 # --- online: reserved, uploaded, the same person refused elsewhere --------
@@ -141,14 +152,7 @@ CODE_C1=$(echo "$OUT" | sed -n 's/^receipt //p')
 run k2 "$T/c.txt"
 CODE_C2=$(echo "$OUT" | sed -n 's/^receipt //p')
 [ "$(reg k1 1)" = 1 ] && [ "$(reg k2 1)" = 1 ] || fail "offline entries: k1 $(reg k1 1), k2 $(reg k2 1)"
-"$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
-PID=$!
-i=0
-until $C "$URL/v1/health" >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && fail "server did not restart on port $PORT"
-    sleep 0.1
-done
+restart
 printf 'sync close\n' >"$T/s.txt"
 run k1 "$T/s.txt"
 expect "sync bundles=1 items=2 left=0 online=1"
@@ -179,16 +183,6 @@ grep -q "^DUPLICATE participation .*kiosk kiosk-35238-0[12] .*and kiosk kiosk-35
 stop_server
 mkdir "$T/lost"
 mv "$D"/server.db* "$T/lost/"
-restart() {
-    "$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
-    PID=$!
-    i=0
-    until $C "$URL/v1/health" >/dev/null 2>&1; do
-        i=$((i + 1))
-        [ $i -gt 100 ] && fail "server did not restart on port $PORT"
-        sleep 0.1
-    done
-}
 restart
 [ "$(metric ballots)" = 0 ] || fail "the new database is not empty"
 run k1 "$T/s.txt"
@@ -208,14 +202,7 @@ sqlite3 "$T/k1/kiosk.db" "SELECT count(*) FROM audit WHERE event = 'sync-mismatc
 # --- revoked: kiosk 2 goes out of service and casts nothing ---------------
 stop_server
 "$KIT" revoke "$D" 2 >/dev/null
-"$SRV" serve --dir "$D" --listen "127.0.0.1:$PORT" 2>>"$T/log" &
-PID=$!
-i=0
-until $C "$URL/v1/health" >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ $i -gt 100 ] && fail "server did not restart on port $PORT"
-    sleep 0.1
-done
+restart
 printf 'sync\nwait 200\nexpect screen outofservice\nexpect text "revoked"\nshot revoked\n' >"$T/r.txt"
 run k2 "$T/r.txt"
 run k1 "$T/s.txt"
