@@ -12,6 +12,7 @@
  * bytewise), and nothing else; statistics go to stderr. Exit: 0 done, 1 bad
  * file or failed count (verify, publish: problems found and not
  * --provisional; check: a figure disagrees), 2 usage error. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: borne-tally verify --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]\n"
-          "                          [--revocations FILE] [--provisional] [--threads N] [--mbedtls]\n"
+          "                          [--revocations FILE] [--enrolled DIR] [--provisional]\n"
+          "                          [--threads N] [--mbedtls]\n"
           "                          BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally check DIR\n"
@@ -50,6 +52,9 @@ static void usage(FILE *f)
           "         campaign that a borne-server store (its server.db, opened read-only)\n"
           "         holds, verified exactly like bundle files; a bundle it holds without\n"
           "         its bytes (received before store schema 3) refuses certification.\n"
+          "         --enrolled DIR: the certificates (*.crt, PEM) of every kiosk enrolled;\n"
+          "         one that sent nothing that verified refuses certification (a\n"
+          "         petition: a note). A revoked one is not expected.\n"
           "publish  verifies, counts each territory by the campaign's counting rule and\n"
           "         writes into DIR: results.json, results-TERRITORY.csv,\n"
           "         ballots-TERRITORY.pb (anonymised, shuffled), tracking-codes.txt (needs\n"
@@ -307,12 +312,84 @@ static int load_inputs(inputs_t *in, const char *ca, const char *pkgf, const cha
     return 0;
 }
 
+static int cert_file(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+
+    return d->d_name[0] != '.' && n > 4 && strcmp(d->d_name + n - 4, ".crt") == 0;
+}
+
+/* --enrolled DIR: every DIR/NAME.crt, a kiosk certificate of the authority
+ * valid on `day` (else an error naming the file); revoked ones are left
+ * out, said on stderr. *out is malloc'd. 0, or -1 after a message. */
+static int load_enrolled(const char *dir, const inputs_t *in, uint32_t day,
+                         verify_enrolled_t **out, int *n_out)
+{
+    struct dirent **names = NULL;
+    verify_enrolled_t *e = NULL;
+    int n, i, k = 0, rc = -1;
+
+    *out = NULL;
+    *n_out = 0;
+    if ((n = scandir(dir, &names, cert_file, alphasort)) < 0) {
+        fprintf(stderr, "borne-tally: --enrolled %s: cannot read the directory\n", dir);
+        return -1;
+    }
+    if (n == 0) {
+        fprintf(stderr, "borne-tally: --enrolled %s: no kiosk certificate (*.crt) in it\n", dir);
+        goto out;
+    }
+    if ((e = calloc((size_t)n, sizeof *e)) == NULL) {
+        fprintf(stderr, "borne-tally: out of memory\n");
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        char path[4096], w[300] = "";
+        uint8_t *pem = NULL, der[CERT_DER_MAX];
+        size_t pl = 0, dl = 0;
+        cert_info_t ci;
+        int r;
+
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+        r = pkg_read_file(path, &pem, &pl, w, sizeof w);
+        if (r == 0 && (r = cert_from_pem((const char *)pem, pl, der, sizeof der, &dl)) != 0)
+            snprintf(w, sizeof w, "not one PEM certificate");
+        free(pem);
+        if (r == 0)
+            r = cert_verify(der, dl, in->ca, in->ca_len, day, CERT_KIOSK, NULL, &ci, w, sizeof w);
+        if (r != 0) {
+            fprintf(stderr, "borne-tally: --enrolled %s: %s: %s\n", path, bn_strerror(r), w);
+            goto out;
+        }
+        if (in->have_revoked && cert_is_revoked(&in->revoked, ci.pub.id) == 1) {
+            fprintf(stderr, "borne-tally: --enrolled: %s (%s) is revoked: not expected\n",
+                    ci.name, path);
+            continue;
+        }
+        snprintf(e[k].name, sizeof e[k].name, "%s", ci.name);
+        memcpy(e[k].key_id, ci.pub.id, KEY_ID_LEN);
+        snprintf(e[k].file, sizeof e[k].file, "%.200s", path);
+        k++;
+    }
+    *out = e;
+    *n_out = k;
+    e = NULL;
+    rc = 0;
+out:
+    for (i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    free(e);
+    return rc;
+}
+
 /* verify (out == NULL) and publish (out: the directory). */
 static int cmd_verify(int argc, char **argv, int publish)
 {
     const char *ca = NULL, *pkgf = NULL, *rev = NULL, *secret = NULL, *dir = NULL, *out = NULL;
-    const char *threads = NULL, *db = NULL;
-    int provisional = 0, reference = 0, i, status = 1, rc;
+    const char *threads = NULL, *db = NULL, *enrolled_dir = NULL;
+    verify_enrolled_t *enrolled = NULL;
+    int provisional = 0, reference = 0, i, status = 1, rc, n_enrolled = 0;
     char why[512] = "";
     inputs_t in;
     verify_input_t vi;
@@ -339,6 +416,8 @@ static int cmd_verify(int argc, char **argv, int publish)
             opt = &threads;
         else if (strcmp(argv[i], "--server-db") == 0)
             opt = &db;
+        else if (strcmp(argv[i], "--enrolled") == 0)
+            opt = &enrolled_dir;
         else if (strcmp(argv[i], "--mbedtls") == 0 && !reference) {
             reference = 1;
             continue;
@@ -384,6 +463,14 @@ static int cmd_verify(int argc, char **argv, int publish)
     vi.day = in.pkg->closes;
     vi.threads = threads != NULL ? atoi(threads) : 0;
     vi.reference = reference;
+    if (enrolled_dir != NULL) {
+        if (load_enrolled(enrolled_dir, &in, vi.day, &enrolled, &n_enrolled) != 0) {
+            status = 2;
+            goto out;
+        }
+        vi.enrolled = enrolled;
+        vi.n_enrolled = n_enrolled;
+    }
     rc = db != NULL ? serverdb_verify(&vi, db, &v, why, sizeof why)
                     : verify_dir(&vi, dir, &v, why, sizeof why);
     if (rc != 0) {
@@ -439,6 +526,7 @@ out:
     tally_count_free(&cnt);
     verify_free(v);
     inputs_free(&in);
+    free(enrolled);
     return status;
 }
 

@@ -771,6 +771,30 @@ static void duplicates(ctx_t *c)
     }
 }
 
+/* (V9) every enrolled kiosk was heard from. */
+static void enrolled(ctx_t *c)
+{
+    const verify_input_t *in = c->in;
+    int e, k;
+
+    for (e = 0; e < in->n_enrolled; e++) {
+        const verify_enrolled_t *x = &in->enrolled[e];
+        for (k = 0; k < c->v->n_kiosks; k++)
+            if (memcmp(c->v->kiosks[k].key_id, x->key_id, KEY_ID_LEN) == 0 &&
+                c->v->kiosks[k].bundles > 0)
+                break;
+        if (k < c->v->n_kiosks)
+            continue;
+        if (in->pkg->kind == PKG_PETITION)
+            verify_logf(c->v, "NOTE kiosk %s (%s): enrolled, nothing received from it yet",
+                        x->name, x->file);
+        else
+            problem(c, x->name, -1, x->file,
+                    "enrolled, but no bundle from it verified: nothing received (a lost kiosk "
+                    "or a USB stick not imported?)");
+    }
+}
+
 static int cmp_rs(const void *a, const void *b)
 {
     const raw_sig_t *x = a, *y = b;
@@ -987,6 +1011,7 @@ int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out
     if (in->pkg->kind == PKG_PETITION && collect_signatures(&c) != 0)
         goto out;
     duplicates(&c);
+    enrolled(&c);
     for (i = 0; i < v->n_ballots; i++)
         valid += v->ballots[i].valid;
     verify_logf(v, "bundles %d, refused %d", v->n_bundles, v->n_bundles_refused);

@@ -29,6 +29,11 @@
  *   (V5) a pseudonym in the register of two kiosks (a duplicate participation
  *        made offline) is reported as a pair; it is a warning, not a problem
  *        (the ballots cannot be told apart, by design: invariant 1)
+ *   (V9) with a list of enrolled kiosks: each one sent at least one bundle
+ *        that verified (for a budget vote, its closing report too, V4);
+ *        one that sent nothing is a problem naming it (a lost kiosk, a
+ *        forgotten USB stick); for a petition, which is counted while it
+ *        runs, a note
  * For a petition package (docs/results.md, "Petitions"): each bundle's
  * petition signature records are checked like ballots (kiosk key id and
  * signature, by libcrypto or mbedTLS); a bundle with ballots is refused;
@@ -118,6 +123,14 @@ typedef struct verify_s {
     size_t log_len, log_cap;
 } verify_t;
 
+/* An enrolled kiosk (borne-tally --enrolled DIR): one the tally expects
+ * to hear from. */
+typedef struct verify_enrolled_s {
+    char name[CERT_NAME_MAX + 1];  /* its certificate's CN */
+    uint8_t key_id[KEY_ID_LEN];
+    char file[256];                /* where its certificate came from */
+} verify_enrolled_t;
+
 /* What to verify against. */
 typedef struct verify_input_s {
     const uint8_t *ca_der;
@@ -127,6 +140,8 @@ typedef struct verify_input_s {
     uint32_t day;                  /* certificates must be valid on it (the polls' close) */
     int threads;                   /* 0: one per online core */
     int reference;                 /* 1: bundle_verify (mbedTLS) instead of libcrypto */
+    int n_enrolled;                /* (V9) the kiosks expected; 0: not checked */
+    const verify_enrolled_t *enrolled;
 } verify_input_t;
 
 /* A remark of the input about one bundle, reported as a problem
