@@ -20,6 +20,8 @@
  * The borne binary is $BORNE_BIN, else ui/borne beside borne-bench
  * (/proc/self/exe). Details of the runs go to stderr. */
 #include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,8 @@
 #include "day.h"
 #include "kiosk.h"
 #include "render_sdl.h"
+
+extern char **environ;
 
 int bench_kiosk(void);
 
@@ -166,20 +170,25 @@ static int borne_path(char *out, size_t cap)
 
 /* Starts argv with stdout to out (NULL: /dev/null) and stderr to
  * /dev/null; returns the pid or -1. */
+/* posix_spawn, not fork: glibc's posix_spawn shares the parent's memory
+ * until the exec (CLONE_VM), so the child's ru_maxrss is the kiosk's own;
+ * a forked copy of this process (which may hold a million generated
+ * ballots by now) would count in it. */
 static pid_t spawn_to(char *const *argv, const char *out)
 {
-    pid_t pid = fork();
+    posix_spawn_file_actions_t fa;
+    pid_t pid = -1;
 
-    if (pid == 0) {
-        FILE *null = freopen(out != NULL ? out : "/dev/null", "w", stdout);
-        (void)null;
-        null = freopen("/dev/null", "w", stderr);
-        (void)null;
-        setenv("SDL_VIDEODRIVER", "offscreen", 1);
-        setenv("SDL_FRAMEBUFFER_ACCELERATION", "0", 1);
-        execv(argv[0], argv);
-        _exit(127);
-    }
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    setenv("SDL_FRAMEBUFFER_ACCELERATION", "0", 1);
+    if (posix_spawn_file_actions_init(&fa) != 0)
+        return -1;
+    if (posix_spawn_file_actions_addopen(&fa, 1, out != NULL ? out : "/dev/null",
+                                         O_WRONLY | O_CREAT | O_TRUNC, 0644) != 0 ||
+        posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0) != 0 ||
+        posix_spawn(&pid, argv[0], &fa, NULL, argv, environ) != 0)
+        pid = -1;
+    posix_spawn_file_actions_destroy(&fa);
     return pid;
 }
 
