@@ -54,6 +54,27 @@ static void usage(FILE *f)
             BORNE_ASSETS, FONT_DIR);
 }
 
+/* BORNE_PEAK_RSS_FILE=PATH (borne-bench): writes this process's peak
+ * resident set (VmHWM of /proc/self/status, kB) to PATH at the end. */
+static void peak_rss_report(void)
+{
+    const char *path = getenv("BORNE_PEAK_RSS_FILE");
+    char line[256];
+    long kb = -1;
+    FILE *f;
+
+    if (path == NULL || *path == '\0' || (f = fopen("/proc/self/status", "r")) == NULL)
+        return;
+    while (fgets(line, sizeof line, f) != NULL)
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    fclose(f);
+    if (kb > 0 && (f = fopen(path, "w")) != NULL) {
+        fprintf(f, "%ld\n", kb);
+        fclose(f);
+    }
+}
+
 /* Reference screenshots: a shot matches its reference when the mean
  * absolute difference is under 1 % and under 0.5 % of the pixels are off
  * by more than 32 (font rendering differs a little between machines). */
@@ -444,6 +465,7 @@ int main(int argc, char **argv)
         status = run_window(&app, r, win, shots.canvas);
     }
     app_free(&app);
+    peak_rss_report();
 out:
     script_free(&sc);
     render_close(r);
