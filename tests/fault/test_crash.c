@@ -87,6 +87,7 @@ static void child(const char *path, key_pair_t *key, int fd)
         c.ballot_id = b.id;
         c.ballot = enc;
         c.ballot_len = len;
+        c.commune = "35238";
         rc = store_cast(s, &c);
         if (rc != 0)
             _exit(14);

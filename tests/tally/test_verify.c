@@ -145,6 +145,7 @@ static void cast_all(kiosk_t *k, int ki, const char *dir)
         c.ballot_id = v->id;
         c.ballot = v->ballot;
         c.ballot_len = v->len;
+        c.commune = vitre ? "35360" : "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     assert_int_equal(report_make(s, CAMPAIGN, TODAY - 27, TODAY, &k->signer, k->report, NULL, why,

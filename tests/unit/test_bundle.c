@@ -885,6 +885,7 @@ static store_t *cast_all(const char *dir)
         c.ballot_id = voters[i].id;
         c.ballot = voters[i].ballot;
         c.ballot_len = voters[i].len;
+        c.commune = "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     /* three casts in another campaign, which no bundle of CAMPAIGN carries */
@@ -898,6 +899,7 @@ static store_t *cast_all(const char *dir)
         c.ballot_id = oid;
         c.ballot = ob;
         c.ballot_len = olen;
+        c.commune = "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     free(path);

@@ -114,6 +114,7 @@ static store_t *filled_store(const char *dir, const char *name, const int *order
         c.ballot_id = v->id;
         c.ballot = v->ballot;
         c.ballot_len = v->len;
+        c.commune = i % 3 == 0 ? "35360" : "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     free(path);
