@@ -551,8 +551,8 @@ static void check_same(const uint8_t *b, size_t len, int threads)
 static uint8_t *signed_with(int bad_at, int n, int foreign_report, size_t *len)
 {
     bundle_builder_t *bb;
-    uint8_t ballot[BALLOT_MAX_LEN], id[16], rep[REPORT_LEN], *out;
-    size_t bl;
+    uint8_t ballot[BALLOT_MAX_LEN], id[16], rep[REPORT_MAX_LEN], *out;
+    size_t bl, rep_len = 0;
     report_t r;
     int i;
 
@@ -570,8 +570,9 @@ static uint8_t *signed_with(int bad_at, int n, int foreign_report, size_t *len)
     r.opened = k1.day - 1;
     r.closed = k1.day;
     r.registered = r.ballots = (uint64_t)n;
-    assert_int_equal(report_seal(&r, foreign_report ? &k2.ks : &k1.ks, rep), 0);
-    assert_int_equal(bundle_add_report(bb, rep, REPORT_LEN), 0);
+    assert_int_equal(report_seal(&r, foreign_report ? &k2.ks : &k1.ks, rep, sizeof rep,
+                                 &rep_len), 0);
+    assert_int_equal(bundle_add_report(bb, rep, rep_len), 0);
     assert_int_equal(bundle_finish(bb, &k1.ks, &out, len), 0);
     bundle_free(bb);
     return out;

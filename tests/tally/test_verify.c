@@ -85,7 +85,8 @@ typedef struct kiosk_s {
     size_t cert_len;
     int n;
     voter_t voters[MAX_VOTERS];
-    uint8_t report[REPORT_LEN];
+    uint8_t report[REPORT_MAX_LEN];
+    size_t report_len;
 } kiosk_t;
 
 static rng_t *rng;
@@ -148,7 +149,8 @@ static void cast_all(kiosk_t *k, int ki, const char *dir)
         c.commune = vitre ? "35360" : "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
-    assert_int_equal(report_make(s, CAMPAIGN, TODAY - 27, TODAY, &k->signer, k->report, NULL, why,
+    assert_int_equal(report_make(s, CAMPAIGN, TODAY - 27, TODAY, &k->signer, k->report, sizeof k->report,
+                                 &k->report_len, NULL, why,
                                  sizeof why), 0);
     store_close(s);
     free(path);
@@ -230,7 +232,7 @@ static uint8_t *bundle_of(int k, int from, int to, int with_report, uint64_t seq
         assert_int_equal(bundle_add_register(b, ks->voters[i].pseudonym, TODAY, 1), 0);
     }
     if (with_report)
-        assert_int_equal(bundle_add_report(b, ks->report, REPORT_LEN), 0);
+        assert_int_equal(bundle_add_report(b, ks->report, ks->report_len), 0);
     assert_int_equal(bundle_finish(b, &ks->signer, &out, len), 0);
     bundle_free(b);
     return out;
