@@ -687,7 +687,7 @@ static int kiosk_turnout(ctx_t *c, verify_kiosk_t *ks, int bundle, const report_
             problem(c, ks->name, bundle, item, "commune \"%s\" (%llu participants) is not in "
                     "the package; not counted in the turnout", rep->communes[i].insee,
                     (unsigned long long)rep->communes[i].n);
-            ks->turnout_known = 0;
+            ks->turnout_excluded += (int64_t)rep->communes[i].n;
             continue;
         }
         ks->turnout_commune[ks->n_turnout] = ci;

@@ -106,6 +106,7 @@ typedef struct verify_kiosk_s {
     int n_turnout;            /* (V8) communes of its report that are the package's */
     int *turnout_commune;     /* index into pkg->communes, increasing */
     int64_t *turnout_n;       /* participants of that commune at this kiosk */
+    int64_t turnout_excluded; /* (V8) counts of communes outside the package */
 } verify_kiosk_t;
 
 typedef struct verify_s {
