@@ -668,6 +668,8 @@ static int kiosk_turnout(ctx_t *c, verify_kiosk_t *ks, int bundle, const report_
     char item[48];
 
     ks->turnout_known = rep->n_communes > 0 || rep->registered == 0;
+    if (c->v->pkg->kind == PKG_PETITION)
+        return 0; /* signatures count nothing per commune (store.c, (S8) (S9)) */
     if (rep->n_communes == 0) {
         if (rep->registered > 0)
             verify_logf(c->v, "NOTE kiosk %s: its closing report gives no participants per "

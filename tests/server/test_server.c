@@ -570,6 +570,11 @@ static uint8_t *signed_with(int bad_at, int n, int foreign_report, size_t *len)
     r.opened = k1.day - 1;
     r.closed = k1.day;
     r.registered = r.ballots = (uint64_t)n;
+    if (n > 0) { /* report format 2: the participants per commune, a blob to the server */
+        r.n_communes = 1;
+        snprintf(r.communes[0].insee, sizeof r.communes[0].insee, "%s", k1.pkg->communes[0].insee);
+        r.communes[0].n = (uint64_t)n;
+    }
     assert_int_equal(report_seal(&r, foreign_report ? &k2.ks : &k1.ks, rep, sizeof rep,
                                  &rep_len), 0);
     assert_int_equal(bundle_add_report(bb, rep, rep_len), 0);

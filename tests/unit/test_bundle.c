@@ -1034,6 +1034,17 @@ static void test_outbox(void **state)
     assert_int_equal(b.seq, 1);
     for (i = 0; i < N_VOTERS; i++)
         assert_true(seen_b[i] && seen_r[i]);
+    /* (S9) the voters' commune (35238, counted in the store's turnout) is in
+     * no register entry of the bundle: pseudonym, day, offline flag only */
+    assert_int_equal(BUNDLE_REGISTER_LEN, 32 + 4 + 1);
+    for (i = 0; i < N_VOTERS; i++) {
+        const uint8_t *e = b.registers + (size_t)i * BUNDLE_REGISTER_LEN;
+        size_t k;
+
+        for (k = 0; k + 5 <= BUNDLE_REGISTER_LEN; k++)
+            if (memcmp(e + k, "35238", 5) == 0)
+                fail_msg("(S9) register entry %d of the bundle holds the commune", i);
+    }
     free(buf);
 
     /* in batches of 25, marked synced after each: every item exactly once */
