@@ -82,9 +82,16 @@
  *      time and no sequence: no value of a row is a value of one register
  *      entry or of one ballot, so it gives no common key between register
  *      and box (S1), and a row is updated in place, never one row per cast,
- *      so it orders nothing (S2; the first cast of a commune inserts its
- *      row, which (S6)'s page trace covers like any insert, and
- *      store_compact() rewrites in key order). The register, the box, the
+ *      so it orders nothing (S2). Known limit, of the kind (S6) describes:
+ *      the first cast of a commune inserts its row, and an update that
+ *      changes the record's size (n from 1 to 2, 127 to 128, 32767 to
+ *      32768: SQLite's integer sizes) rewrites the cell at the low end of
+ *      the page's free gap, so the in-page placement of the counters can
+ *      tell which commune last crossed such a step; it names a commune,
+ *      never an entry or a ballot, and store_compact() rewrites the page
+ *      in key order. (Two copies of the store taken before and after one
+ *      cast show that cast's commune, as they show its ballot and its
+ *      entry: a copy of the store is outside what this file can protect.) The register, the box, the
  *      ballot encoding and the outbox stay without any commune: this is the
  *      design that keeps invariant 1 where a commune per register entry did
  *      not (the commune gives the territory, the ballot carries it, so an
