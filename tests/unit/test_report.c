@@ -447,6 +447,55 @@ static void test_make_from_store(void **state)
     free(dir);
 }
 
+/* A store migrated from schema 2 (tests/vectors/store/v2.db: 3 entries of
+ * bp-2026 cast before the counters existed): its report gives no communes
+ * (never a partial list), before and after a new cast; it still decodes,
+ * verifies and reconciles its counts. */
+static void test_make_migrated_store(void **state)
+{
+    char *dir = tu_tmpdir("report-v2"), *src = tu_vector("store/v2.db"), why[256] = "";
+    char *path = tu_path(dir, "v2.db");
+    uint8_t *bytes, *buf = buf_a;
+    size_t len = 0, n = 0;
+    store_t *s = NULL;
+    report_t *r = &rep_a;
+    voter_t *v = &voters[0];
+    store_cast_t c;
+
+    (void)state;
+    bytes = tu_read(src, &n);
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, n), 0);
+    free(bytes);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY, &signer, buf, REPORT_MAX_LEN, &len, r,
+                                 why, sizeof why), 0);
+    assert_int_equal(len, REPORT_MIN_LEN);
+    assert_int_equal(r->registered, 3);
+    assert_int_equal(r->ballots, 3);
+    assert_int_equal(r->n_communes, 0);
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+    /* one more cast, with its commune: 1 counted of 4, still no list */
+    memset(&c, 0, sizeof c);
+    c.campaign = CAMPAIGN;
+    memcpy(c.pseudonym, v->pseudonym, 32);
+    c.day = DAY;
+    c.ballot_id = v->id;
+    c.ballot = v->ballot;
+    c.ballot_len = v->len;
+    c.commune = "35238";
+    assert_int_equal(store_cast(s, &c), 0);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY, &signer, buf, REPORT_MAX_LEN, &len, r,
+                                 why, sizeof why), 0);
+    assert_int_equal(r->registered, 4);
+    assert_int_equal(r->n_communes, 0);
+    store_close(s);
+    tu_rmtree(dir);
+    free(path);
+    free(src);
+    free(dir);
+}
+
 /* The ballot-set digest does not depend on the cast order: two stores, the
  * same ballots cast in opposite orders, the same digest; one ballot less,
  * another digest. */
@@ -559,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_tamper_every_bit),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_make_from_store),
+        cmocka_unit_test(test_make_migrated_store),
         cmocka_unit_test(test_digest_order_free),
         cmocka_unit_test(test_vectors),
     };
