@@ -251,7 +251,8 @@ static int bv_make_kiosk(bv_gen_t *g, int i)
 {
     bv_kiosk_t *k = &g->k[i];
     bundle_builder_t *b = NULL;
-    uint8_t *hashes = NULL, seed[16], report[REPORT_LEN];
+    uint8_t *hashes = NULL, seed[16], report[REPORT_MAX_LEN];
+    size_t report_len = 0;
     rng_t *rng = NULL;
     report_t r;
     int j, done = 0, bi = k->first_bundle, rc = -1;
@@ -289,7 +290,8 @@ static int bv_make_kiosk(bv_gen_t *g, int i)
             r.closed = 20785;
             r.registered = r.ballots = (uint64_t)k->n;
             report_set_digest(hashes, (size_t)k->n, r.ballot_set);
-            if (report_seal(&r, &k->signer, report) != 0 || bundle_add_report(b, report, REPORT_LEN) != 0)
+            if (report_seal(&r, &k->signer, report, sizeof report, &report_len) != 0 ||
+                bundle_add_report(b, report, report_len) != 0)
                 goto out;
         }
         if (bundle_finish(b, &k->signer, &g->bufs[bi], &g->lens[bi]) != 0)

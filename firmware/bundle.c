@@ -31,7 +31,7 @@ struct bundle_builder_s {
     size_t nb, capb;
     uint8_t *regs;              /* BUNDLE_REGISTER_LEN each */
     size_t nr, capr;
-    uint8_t *reports;           /* REPORT_LEN each */
+    item_t *reports;            /* closing reports, variable length */
     size_t np, capp;
     uint8_t *sigs;              /* PETITION_LEN each */
     size_t ns, caps;
@@ -42,6 +42,17 @@ struct bundle_builder_s {
 static int token_read(const uint8_t *f, char out[TOKEN_LEN + 1])
 {
     return wire_token_get(f, out) == NULL ? 0 : -1;
+}
+
+/* Byte strings in increasing order: by their common prefix, then the
+ * shorter first. */
+static int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    int c = memcmp(a, b, alen < blen ? alen : blen);
+
+    if (c != 0)
+        return c;
+    return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
 /* --- decoding --------------------------------------------------------------- */
@@ -65,8 +76,14 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
                        BUNDLE_MAX_LEN);
     if (memcmp(buf, BUNDLE_MAGIC, 4) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 0: magic is not BRNU");
+    if (buf[4] == 1)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version 1 (fixed-size "
+                       "closing reports, no turnout per commune) is no longer read: update "
+                       "the kiosk's firmware and send its outbox again (uploads are "
+                       "idempotent), or close its polls again for a new report");
     if (buf[4] != BUNDLE_VERSION)
-        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version %u is not 1", buf[4]);
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version %u is not %d", buf[4],
+                       BUNDLE_VERSION);
     if (token_read(buf + 5, b.campaign) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 5: campaign is not a token");
     b.seq = wire_get_be(buf + 21, 8);
@@ -159,18 +176,35 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     }
 
     b.reports = buf + pos;
-    if ((end - pos) / REPORT_LEN < b.n_reports)
-        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: reports truncated", pos);
-    for (i = 0; i < b.n_reports; i++, pos += REPORT_LEN) {
-        if (report_decode(buf + pos, REPORT_LEN, &rep, inner, sizeof inner) != 0)
+    prev = NULL;
+    for (i = 0; i < b.n_reports; i++) {
+        size_t l, prev_len = 0;
+
+        if (end - pos < 2)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu truncated",
+                           pos, i);
+        l = (size_t)wire_get_be(buf + pos, 2);
+        if (l < REPORT_MIN_LEN || l > REPORT_MAX_LEN)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu length %zu "
+                           "not in %d..%d", pos, i, l, REPORT_MIN_LEN, REPORT_MAX_LEN);
+        pos += 2;
+        if (end - pos < l)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu truncated",
+                           pos, i);
+        if (report_decode(buf + pos, l, &rep, inner, sizeof inner) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu: %s", pos,
                            i, inner);
         if (strcmp(rep.campaign, b.campaign) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu is of "
                            "campaign %s, not %s", pos, i, rep.campaign, b.campaign);
-        if (i > 0 && memcmp(buf + pos - REPORT_LEN, buf + pos, REPORT_LEN) >= 0)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu not above "
-                           "the previous one (unsorted or duplicate)", pos, i);
+        if (prev != NULL) {
+            prev_len = (size_t)wire_get_be(prev - 2, 2);
+            if (bytes_cmp(prev, prev_len, buf + pos, l) >= 0)
+                return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu not "
+                               "above the previous one (unsorted or duplicate)", pos, i);
+        }
+        prev = buf + pos;
+        pos += l;
     }
     if (pos != end)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %zu bytes between the "
@@ -204,9 +238,16 @@ void bundle_register_at(const bundle_t *b, uint32_t i, bundle_reg_t *out)
     out->offline = e[36];
 }
 
-const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i)
+const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i, size_t *len)
 {
-    return b->reports + (size_t)i * REPORT_LEN;
+    const uint8_t *p = b->reports;
+    uint32_t k;
+
+    for (k = 0; k < i; k++)
+        p += 2 + (size_t)wire_get_be(p, 2);
+    if (len != NULL)
+        *len = (size_t)wire_get_be(p, 2);
+    return p + 2;
 }
 
 const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i)
@@ -269,7 +310,10 @@ int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t 
         }
     }
     for (i = 0; i < b.n_reports; i++) {
-        rc = report_verify(bundle_report_at(&b, i), REPORT_LEN, &ci.pub, inner, sizeof inner);
+        size_t rl;
+        const uint8_t *rp = bundle_report_at(&b, i, &rl);
+
+        rc = report_verify(rp, rl, &ci.pub, inner, sizeof inner);
         if (rc != 0)
             return bn_fail(why, whylen, rc, "bundle: kiosk %s: report %u: %s", ci.name, i,
                            inner);
@@ -396,25 +440,31 @@ int bundle_add_register(bundle_builder_t *b, const uint8_t pseudonym[32], uint32
 
 int bundle_add_report(bundle_builder_t *b, const uint8_t *report, size_t len)
 {
-    report_t r;
+    char campaign[TOKEN_LEN + 1];
+    uint8_t *copy;
     int rc;
 
     if (b == NULL || report == NULL)
         return BN_EINVAL;
-    if (report_decode(report, len, &r, NULL, 0) != 0)
+    if (report_decode(report, len, NULL, NULL, 0) != 0)
         return BN_EFORMAT;
-    if (strcmp(r.campaign, b->campaign) != 0)
+    if (token_read(report + 5, campaign) != 0 || strcmp(campaign, b->campaign) != 0)
         return BN_EINVAL;
     if (b->np >= BUNDLE_MAX_REPORTS)
         return BN_ETOOBIG;
-    rc = room(b, REPORT_LEN);
+    rc = room(b, 2 + len);
     if (rc == 0)
-        rc = grow(&b->reports, &b->capp, b->np, REPORT_LEN);
+        rc = grow(&b->reports, &b->capp, b->np, sizeof *b->reports);
     if (rc != 0)
         return rc;
-    memcpy(b->reports + b->np * REPORT_LEN, report, REPORT_LEN);
+    copy = malloc(len);
+    if (copy == NULL)
+        return BN_ENOMEM;
+    memcpy(copy, report, len);
+    b->reports[b->np].p = copy;
+    b->reports[b->np].len = len;
     b->np++;
-    b->bytes += REPORT_LEN;
+    b->bytes += 2 + len;
     return 0;
 }
 
@@ -458,9 +508,11 @@ static int by_signature_id(const void *a, const void *b)
                   PETITION_ID_LEN);
 }
 
-static int by_report(const void *a, const void *b)
+static int by_report(const void *x, const void *y)
 {
-    return memcmp(a, b, REPORT_LEN);
+    const item_t *a = x, *b = y;
+
+    return bytes_cmp(a->p, a->len, b->p, b->len);
 }
 
 int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t *len)
@@ -483,7 +535,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     if (b->nr > 1)
         qsort(b->regs, b->nr, BUNDLE_REGISTER_LEN, by_pseudonym);
     if (b->np > 1)
-        qsort(b->reports, b->np, REPORT_LEN, by_report);
+        qsort(b->reports, b->np, sizeof *b->reports, by_report);
     if (b->ns > 1)
         qsort(b->sigs, b->ns, PETITION_LEN, by_signature_id); /* (B3) */
     for (i = 1; i < b->nb; i++)
@@ -497,7 +549,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
         if (by_signature_id(b->sigs + (i - 1) * PETITION_LEN, b->sigs + i * PETITION_LEN) == 0)
             return BN_EEXISTS;
     for (i = 1; i < b->np; i++)
-        if (by_report(b->reports + (i - 1) * REPORT_LEN, b->reports + i * REPORT_LEN) == 0)
+        if (by_report(&b->reports[i - 1], &b->reports[i]) == 0)
             return BN_EEXISTS;
     total = BUNDLE_HEADER_LEN + b->cert_len + b->bytes + KEY_SIG_LEN;
     buf = malloc(total);
@@ -527,9 +579,11 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     if (b->ns > 0)
         memcpy(p, b->sigs, b->ns * PETITION_LEN);
     p += b->ns * PETITION_LEN;
-    if (b->np > 0)
-        memcpy(p, b->reports, b->np * REPORT_LEN);
-    p += b->np * REPORT_LEN;
+    for (i = 0; i < b->np; i++) {
+        wire_put_be(p, b->reports[i].len, 2);
+        memcpy(p + 2, b->reports[i].p, b->reports[i].len);
+        p += 2 + b->reports[i].len;
+    }
     rc = key_sign_msg(s, buf, (size_t)(p - buf), p);
     if (rc != 0) {
         free(buf);
@@ -550,6 +604,8 @@ void bundle_free(bundle_builder_t *b)
         free(b->ballots[i].p);
     free(b->ballots);
     free(b->regs);
+    for (i = 0; i < b->np; i++)
+        free(b->reports[i].p);
     free(b->reports);
     free(b->sigs);
     free(b);

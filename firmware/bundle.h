@@ -2,12 +2,13 @@
  * server or the tally, over HTTPS or on a USB stick.
  *
  * A bundle verifies on its own: it carries the kiosk's certificate, and
- * everything in it is signed by that kiosk's key. Layout (format version 1,
- * big-endian; docs/formats-bundle.md, "Bundle"):
+ * everything in it is signed by that kiosk's key. Layout (format version 2,
+ * big-endian; docs/formats.md, "Bundle"; version 1, whose reports were 213
+ * bytes each without lengths, is refused):
  *
  *   OFFSET        SIZE      FIELD
  *   0             4         magic "BRNU"
- *   4             1         format version (1)
+ *   4             1         format version (2)
  *   5             16        campaign id, token (as in a ballot)
  *   21            8         sequence number of the bundle, chosen by the kiosk
  *   29            2         c, certificate length (1..CERT_DER_MAX)
@@ -23,7 +24,9 @@
  *                           (1: 0 or 1); strictly increasing pseudonym
  *   ...           555*ns    petition signature records (petition.h), strictly
  *                           increasing signature id (bytes 10..25)
- *   ...           213*np    closing reports (report.h), strictly increasing bytes
+ *   ...           ...       np closing reports: 2-byte length L (215..13215), then L
+ *                           bytes (a closing report, report.h, version 2); strictly
+ *                           increasing as byte strings (a prefix first)
  *   L-64          64        kiosk signature r || s over SHA-256(bytes 0..L-64)
  *
  * (B1) Secrecy invariant 2 (DESIGN.md): items of a kind are sorted by their
@@ -51,7 +54,7 @@
 #include "store.h"
 
 #define BUNDLE_MAGIC "BRNU"
-#define BUNDLE_VERSION 1
+#define BUNDLE_VERSION 2
 #define BUNDLE_HEADER_LEN 47
 #define BUNDLE_REGISTER_LEN 37
 #define BUNDLE_MAX_ITEMS 10000                 /* ballots + entries + signatures + reports */
@@ -68,7 +71,7 @@ typedef struct bundle_s {
     const uint8_t *ballots;     /* section: (length, ballot) * n_ballots */
     const uint8_t *registers;   /* section: BUNDLE_REGISTER_LEN * n_register */
     const uint8_t *signatures;  /* section: PETITION_LEN * n_signatures */
-    const uint8_t *reports;     /* section: REPORT_LEN * n_reports */
+    const uint8_t *reports;     /* section: (length, report) * n_reports */
     const uint8_t *sig;         /* 64 bytes */
     size_t signed_len;          /* bytes covered by sig */
 } bundle_t;
@@ -90,9 +93,10 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
  * 0 at the end. Only on a bundle that bundle_decode accepted. */
 int bundle_next_ballot(const bundle_t *b, size_t *pos, const uint8_t **ballot, size_t *len);
 
-/* The i-th register entry (i < n_register) / report (REPORT_LEN bytes). */
+/* The i-th register entry (i < n_register); the i-th closing report
+ * (i < n_reports), its length in *len (may be NULL). */
 void bundle_register_at(const bundle_t *b, uint32_t i, bundle_reg_t *out);
-const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i);
+const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i, size_t *len);
 /* The i-th petition signature record (i < n_signatures), PETITION_LEN bytes. */
 const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i);
 

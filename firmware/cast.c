@@ -152,6 +152,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     sc.campaign = p->id;
     sc.day = day;
     sc.offline = !ctx->reserved; /* (K1) online only when the server reserved it */
+    sc.commune = p->communes[commune].insee; /* counted only, store.c (S9) */
     sc.ballot_id = b.id;
     sc.ballot = enc;
     sc.ballot_len = len;

@@ -89,24 +89,59 @@ int report_set_digest_store(store_t *s, const char *campaign, uint8_t out[32], u
     return rc;
 }
 
-/* Checks the fields that the decoder checks; 0 or a static reason. */
-static const char *fields_bad(const report_t *r)
+static int insee_ok(const char *c)
 {
+    return strlen(c) == 5 && strspn(c, "0123456789AB") == 5;
+}
+
+/* Checks the fields that the decoder checks; 0, or the reason in why
+ * (BN_EFORMAT). */
+static int fields_bad(const report_t *r, char *why, size_t whylen)
+{
+    uint64_t sum = 0;
+    uint32_t i;
+
     if (!token_ok(r->campaign))
-        return "campaign is not a token";
+        return bn_fail(why, whylen, BN_EFORMAT, "report: campaign is not a token");
     if (r->opened == 0)
-        return "day opened is 0";
+        return bn_fail(why, whylen, BN_EFORMAT, "report: day opened is 0");
     if (r->closed < r->opened)
-        return "closed before it opened";
+        return bn_fail(why, whylen, BN_EFORMAT, "report: closed before it opened");
     if (r->registered > REPORT_COUNT_MAX || r->ballots > REPORT_COUNT_MAX ||
         r->audit_entries > REPORT_COUNT_MAX)
-        return "count above 2^53";
-    return NULL;
+        return bn_fail(why, whylen, BN_EFORMAT, "report: count above 2^53");
+    if (r->n_communes > REPORT_MAX_COMMUNES)
+        return bn_fail(why, whylen, BN_EFORMAT, "report: %u communes, more than %d",
+                       r->n_communes, REPORT_MAX_COMMUNES);
+    for (i = 0; i < r->n_communes; i++) {
+        const report_commune_t *c = &r->communes[i];
+
+        if (!insee_ok(c->insee))
+            return bn_fail(why, whylen, BN_EFORMAT,
+                           "report: communes[%u]: code is not 5 characters of [0-9AB]", i);
+        if (i > 0 && strcmp(r->communes[i - 1].insee, c->insee) >= 0)
+            return bn_fail(why, whylen, BN_EFORMAT,
+                           "report: communes[%u]: %s does not follow %s (unsorted or twice)", i,
+                           c->insee, r->communes[i - 1].insee);
+        if (c->n == 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "report: communes[%u]: %s counts 0", i,
+                           c->insee);
+        if (c->n > REPORT_COUNT_MAX)
+            return bn_fail(why, whylen, BN_EFORMAT, "report: communes[%u]: count above 2^53",
+                           i);
+        sum += c->n; /* <= 1000 * 2^53: no overflow */
+    }
+    if (r->n_communes > 0 && sum != r->registered)
+        return bn_fail(why, whylen, BN_EFORMAT,
+                       "report: communes count %llu participants, register entries %llu",
+                       (unsigned long long)sum, (unsigned long long)r->registered);
+    return 0;
 }
 
 static void encode(const report_t *r, uint8_t *out)
 {
-    size_t n = strlen(r->campaign);
+    size_t n = strlen(r->campaign), off = REPORT_FIXED_LEN;
+    uint32_t i;
 
     memcpy(out, REPORT_MAGIC, 4);
     out[4] = REPORT_VERSION;
@@ -120,34 +155,69 @@ static void encode(const report_t *r, uint8_t *out)
     memcpy(out + 77, r->ballot_set, 32);
     memcpy(out + 109, r->audit_head, 32);
     wire_put_be(out + 141, r->audit_entries, 8);
+    wire_put_be(out + 149, r->n_communes, 2);
+    for (i = 0; i < r->n_communes; i++, off += REPORT_COMMUNE_LEN) {
+        memcpy(out + off, r->communes[i].insee, 5);
+        wire_put_be(out + off + 5, r->communes[i].n, 8);
+    }
 }
 
-int report_seal(report_t *r, const signer_t *s, uint8_t out[REPORT_LEN])
+int report_seal(report_t *r, const signer_t *s, uint8_t *out, size_t cap, size_t *len)
 {
+    size_t signed_len;
     int rc;
 
-    if (r == NULL || s == NULL || out == NULL || fields_bad(r) != NULL)
+    if (r == NULL || s == NULL || out == NULL || len == NULL || fields_bad(r, NULL, 0) != 0)
         return BN_EINVAL;
+    if (cap < REPORT_LEN_OF(r->n_communes))
+        return BN_ETOOBIG;
+    signed_len = REPORT_LEN_OF(r->n_communes) - KEY_SIG_LEN;
     memcpy(r->kiosk, s->pub.id, KEY_ID_LEN);
     encode(r, out);
-    rc = key_sign_msg(s, out, REPORT_SIGNED_LEN, out + REPORT_SIGNED_LEN);
+    rc = key_sign_msg(s, out, signed_len, out + signed_len);
     if (rc != 0)
         return rc;
-    memcpy(r->sig, out + REPORT_SIGNED_LEN, KEY_SIG_LEN);
+    memcpy(r->sig, out + signed_len, KEY_SIG_LEN);
+    *len = signed_len + KEY_SIG_LEN;
     return 0;
+}
+
+size_t report_length(const uint8_t *buf, size_t len)
+{
+    size_t m;
+
+    if (buf == NULL || len < REPORT_FIXED_LEN)
+        return 0;
+    m = (size_t)wire_get_be(buf + 149, 2);
+    return m > REPORT_MAX_COMMUNES ? 0 : REPORT_LEN_OF(m);
 }
 
 int report_decode(const uint8_t *buf, size_t len, report_t *out, char *why, size_t whylen)
 {
-    report_t r;
-    const char *bad;
+    report_t r; /* about 16 KB */
+    size_t off = REPORT_FIXED_LEN, m;
+    uint32_t i;
+    int rc;
 
-    if (buf == NULL || len != REPORT_LEN)
-        return bn_fail(why, whylen, BN_EFORMAT, "report: %zu bytes, not %d", len, REPORT_LEN);
+    if (buf == NULL || len < REPORT_MIN_LEN)
+        return bn_fail(why, whylen, BN_EFORMAT, "report: %zu bytes, fewer than %d", len,
+                       REPORT_MIN_LEN);
     if (memcmp(buf, REPORT_MAGIC, 4) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "report: offset 0: magic is not BRNR");
+    if (buf[4] == 1)
+        return bn_fail(why, whylen, BN_EFORMAT,
+                       "report: offset 4: version 1 (no turnout per commune) is no longer "
+                       "read: close the polls again with this firmware to sign a version-2 "
+                       "report");
     if (buf[4] != REPORT_VERSION)
-        return bn_fail(why, whylen, BN_EFORMAT, "report: offset 4: version %u is not 1", buf[4]);
+        return bn_fail(why, whylen, BN_EFORMAT, "report: offset 4: version %u is not 2", buf[4]);
+    m = (size_t)wire_get_be(buf + 149, 2);
+    if (m > REPORT_MAX_COMMUNES)
+        return bn_fail(why, whylen, BN_EFORMAT, "report: offset 149: %zu communes, more than %d",
+                       m, REPORT_MAX_COMMUNES);
+    if (len != REPORT_LEN_OF(m))
+        return bn_fail(why, whylen, BN_EFORMAT, "report: %zu bytes, not %zu for %zu communes",
+                       len, REPORT_LEN_OF(m), m);
     memset(&r, 0, sizeof r);
     if (token_read(buf + 5, r.campaign) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "report: offset 5: campaign is not a token");
@@ -159,10 +229,21 @@ int report_decode(const uint8_t *buf, size_t len, report_t *out, char *why, size
     memcpy(r.ballot_set, buf + 77, 32);
     memcpy(r.audit_head, buf + 109, 32);
     r.audit_entries = wire_get_be(buf + 141, 8);
-    memcpy(r.sig, buf + REPORT_SIGNED_LEN, KEY_SIG_LEN);
-    bad = fields_bad(&r);
-    if (bad != NULL)
-        return bn_fail(why, whylen, BN_EFORMAT, "report: %s", bad);
+    r.n_communes = (uint32_t)m;
+    for (i = 0; i < r.n_communes; i++, off += REPORT_COMMUNE_LEN) {
+        /* a NUL inside the code would shorten it: insee_ok refuses it */
+        memcpy(r.communes[i].insee, buf + off, 5);
+        r.communes[i].insee[5] = '\0';
+        if (memchr(buf + off, 0, 5) != NULL)
+            return bn_fail(why, whylen, BN_EFORMAT,
+                           "report: offset %zu: communes[%u]: code is not 5 characters of "
+                           "[0-9AB]", off, i);
+        r.communes[i].n = wire_get_be(buf + off + 5, 8);
+    }
+    memcpy(r.sig, buf + off, KEY_SIG_LEN);
+    rc = fields_bad(&r, why, whylen);
+    if (rc != 0)
+        return rc;
     if (out != NULL)
         *out = r;
     return 0;
@@ -171,59 +252,117 @@ int report_decode(const uint8_t *buf, size_t len, report_t *out, char *why, size
 int report_verify(const uint8_t *buf, size_t len, const key_pub_t *kiosk, char *why,
                   size_t whylen)
 {
-    report_t r;
+    uint8_t id[KEY_ID_LEN];
     int rc;
 
     if (kiosk == NULL)
         return BN_EINVAL;
-    rc = report_decode(buf, len, &r, why, whylen);
+    rc = report_decode(buf, len, NULL, why, whylen);
     if (rc != 0)
         return rc;
-    if (memcmp(r.kiosk, kiosk->id, KEY_ID_LEN) != 0)
+    memcpy(id, buf + 21, KEY_ID_LEN);
+    if (memcmp(id, kiosk->id, KEY_ID_LEN) != 0)
         return bn_fail(why, whylen, BN_EWRONGKEY, "report: made by another kiosk key");
-    if (key_verify_msg(kiosk, buf, REPORT_SIGNED_LEN, buf + REPORT_SIGNED_LEN) != 0)
+    if (key_verify_msg(kiosk, buf, len - KEY_SIG_LEN, buf + len - KEY_SIG_LEN) != 0)
         return bn_fail(why, whylen, BN_EBADSIG, "report: signature does not match");
     return 0;
 }
 
-int report_make(store_t *s, const char *campaign, uint32_t opened, uint32_t closed,
-                const signer_t *signer, uint8_t out[REPORT_LEN], report_t *r, char *why,
-                size_t whylen)
+typedef struct turnout_acc_s {
+    report_t *r;
+    uint64_t sum;
+    int over;
+} turnout_acc_t;
+
+static int on_turnout(void *arg, const char *commune, int64_t n)
 {
-    report_t rep;
+    turnout_acc_t *a = arg;
+    report_commune_t *c;
+
+    if (a->r->n_communes >= REPORT_MAX_COMMUNES) {
+        a->over = 1;
+        return BN_ETOOBIG;
+    }
+    c = &a->r->communes[a->r->n_communes++];
+    snprintf(c->insee, sizeof c->insee, "%s", commune);
+    c->n = (uint64_t)n;
+    a->sum += (uint64_t)n;
+    return 0;
+}
+
+int report_make(store_t *s, const char *campaign, uint32_t opened, uint32_t closed,
+                const signer_t *signer, uint8_t *out, size_t cap, size_t *len, report_t *r,
+                char *why, size_t whylen)
+{
+    report_t *rep = NULL;
+    turnout_acc_t acc;
     int64_t reg = 0, bal = 0, entries = 0;
     uint64_t n = 0;
     int rc;
 
-    if (s == NULL || campaign == NULL || signer == NULL || out == NULL)
+    if (s == NULL || campaign == NULL || signer == NULL || out == NULL || len == NULL)
         return BN_EINVAL;
-    memset(&rep, 0, sizeof rep);
     if (!token_ok(campaign))
         return bn_fail(why, whylen, BN_EINVAL, "campaign: not a token");
-    snprintf(rep.campaign, sizeof rep.campaign, "%s", campaign);
-    rep.opened = opened;
-    rep.closed = closed;
+    rep = calloc(1, sizeof *rep);
+    if (rep == NULL)
+        return bn_fail(why, whylen, BN_ENOMEM, "report: out of memory");
+    snprintf(rep->campaign, sizeof rep->campaign, "%s", campaign);
+    rep->opened = opened;
+    rep->closed = closed;
     rc = store_counts(s, campaign, &reg, &bal);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "counts: %s", bn_strerror(rc));
+        goto out;
+    }
+    rc = report_set_digest_store(s, campaign, rep->ballot_set, &n);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "ballots: %s", bn_strerror(rc));
+        goto out;
+    }
+    if ((uint64_t)bal != n) {
+        rc = bn_fail(why, whylen, BN_ECORRUPT, "ballots: counted %lld, read %llu",
+                     (long long)bal, (unsigned long long)n);
+        goto out;
+    }
+    /* the turnout counters (store.c, (S9)): given only when they account
+     * for every register entry */
+    memset(&acc, 0, sizeof acc);
+    acc.r = rep;
+    rc = store_turnout_each(s, campaign, on_turnout, &acc);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, acc.over ? "turnout: more than %d communes"
+                                               : "turnout: cannot be read (%d)",
+                     acc.over ? REPORT_MAX_COMMUNES : rc);
+        goto out;
+    }
+    if (acc.sum > (uint64_t)reg) {
+        rc = bn_fail(why, whylen, BN_ECORRUPT,
+                     "turnout: counters sum to %llu, the register holds %lld",
+                     (unsigned long long)acc.sum, (long long)reg);
+        goto out;
+    }
+    if (acc.sum != (uint64_t)reg)
+        rep->n_communes = 0; /* entries from before schema 3, or a petition */
+    rc = store_audit_verify(s, rep->audit_head, &entries, why, whylen);
     if (rc != 0)
-        return bn_fail(why, whylen, rc, "counts: %s", bn_strerror(rc));
-    rc = report_set_digest_store(s, campaign, rep.ballot_set, &n);
-    if (rc != 0)
-        return bn_fail(why, whylen, rc, "ballots: %s", bn_strerror(rc));
-    if ((uint64_t)bal != n)
-        return bn_fail(why, whylen, BN_ECORRUPT, "ballots: counted %lld, read %llu",
-                       (long long)bal, (unsigned long long)n);
-    rc = store_audit_verify(s, rep.audit_head, &entries, why, whylen);
-    if (rc != 0)
-        return rc;
-    rep.registered = (uint64_t)reg;
-    rep.ballots = (uint64_t)bal;
-    rep.audit_entries = (uint64_t)entries;
-    if (fields_bad(&rep) != NULL)
-        return bn_fail(why, whylen, BN_EINVAL, "report: %s", fields_bad(&rep));
-    rc = report_seal(&rep, signer, out);
-    if (rc != 0)
-        return bn_fail(why, whylen, rc, "signing: %s", bn_strerror(rc));
+        goto out;
+    rep->registered = (uint64_t)reg;
+    rep->ballots = (uint64_t)bal;
+    rep->audit_entries = (uint64_t)entries;
+    rc = fields_bad(rep, why, whylen);
+    if (rc != 0) {
+        rc = BN_EINVAL;
+        goto out;
+    }
+    rc = report_seal(rep, signer, out, cap, len);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "signing: %s", bn_strerror(rc));
+        goto out;
+    }
     if (r != NULL)
-        *r = rep;
-    return 0;
+        *r = *rep;
+out:
+    free(rep);
+    return rc;
 }

@@ -1,6 +1,6 @@
 /* store.c - the kiosk's durable store over SQLite: schema, casting, box, outbox.
  *
- * Tables (schema version 2, migrations[] below):
+ * Tables (schema version 3, migrations[] below):
  *
  *   campaign(id PK, package, secret)             signed package file, secret
  *   meta(key PK, value)                          poll state, settings
@@ -8,11 +8,17 @@
  *   box(ballot_id PK, campaign, ballot)          signed ballots
  *   signature(sig_id PK, campaign, record)       sealed petition signatures (v2)
  *   outbox(kind, key, campaign)                  PK (kind, key): not yet synced
+ *   turnout(campaign, commune, n)                PK (campaign, commune): counts (v3)
  *   audit(seq PK, time, event, detail, hash)     store_audit.c
  *
  * Version 1 -> 2 (one transaction): creates `signature` and rebuilds
  * `outbox` so that its CHECK admits kind 3 (SQLite cannot alter a CHECK),
  * copying its rows.
+ * Version 2 -> 3 (one transaction): creates `turnout`, empty. The communes
+ * of the entries already in the register are not known (schema 2 did not
+ * keep them), so no count is made up for them: the counts of a campaign
+ * then sum to less than its register, and report_make() says the kiosk's
+ * turnout per commune is not known (an empty list, report.h).
  *
  * Secrecy invariants (DESIGN.md, "Trust and secrecy", 1 and 2), each tested
  * by tests/unit/test_store.c and tests/fault/test_secrecy.c:
@@ -68,6 +74,38 @@
  *      register row, because the server must de-duplicate across kiosks and
  *      the tally must count persons; a signature is linkable to its
  *      register entry by design.
+ * (S9) The turnout counters (schema 3, turnout per commune, issue 5) are
+ *      counts only. `turnout` is keyed by (campaign, commune) and holds the
+ *      number n of register entries of that campaign whose participant
+ *      declared that commune; store_cast() adds 1 in the cast's own
+ *      transaction (D2). It has no pseudonym, no ballot id, no day, no
+ *      time and no sequence: no value of a row is a value of one register
+ *      entry or of one ballot, so it gives no common key between register
+ *      and box (S1), and a row is updated in place, never one row per cast,
+ *      so it orders nothing (S2). Known limit, of the kind (S6) describes:
+ *      the first cast of a commune inserts its row, and an update that
+ *      changes the record's size (n from 1 to 2, 127 to 128, 32767 to
+ *      32768: SQLite's integer sizes) rewrites the cell at the low end of
+ *      the page's free gap, so the in-page placement of the counters can
+ *      tell which commune last crossed such a step; it names a commune,
+ *      never an entry or a ballot, and store_compact() rewrites the page
+ *      in key order. (Two copies of the store taken before and after one
+ *      cast show that cast's commune, as they show its ballot and its
+ *      entry: a copy of the store is outside what this file can protect.) The register, the box, the
+ *      ballot encoding and the outbox stay without any commune: this is the
+ *      design that keeps invariant 1 where a commune per register entry did
+ *      not (the commune gives the territory, the ballot carries it, so an
+ *      entry whose territory is alone at a kiosk on a day would be matched
+ *      to its ballot). What the counters do give, and why that is accepted:
+ *      how many people of each commune took part at this kiosk, the figure
+ *      the results page publishes (above a threshold, tally/turnout.c (T1)
+ *      (T2)); where a commune counts one participant and its territory one
+ *      ballot at this kiosk, the holder of the box learns that that ballot
+ *      came from that commune, never from which register entry or person.
+ *      Petitions (store_sign) count nothing here: their commune stays sealed
+ *      in the record (S8). Tested: test_secrecy (no commune in the register,
+ *      the box, a ballot, the outbox or a bundle's register entry; the
+ *      counter table's columns) and test_store.
  *
  * Durability invariants:
  *
@@ -174,6 +212,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "INSERT INTO outbox_v2(kind, key, campaign) SELECT kind, key, campaign FROM outbox;"
     "DROP TABLE outbox;"
     "ALTER TABLE outbox_v2 RENAME TO outbox;",
+    /* 2 -> 3: (S9) turnout counters, counts only, keyed by the commune */
+    "CREATE TABLE turnout("
+    "  campaign TEXT NOT NULL REFERENCES campaign(id),"
+    "  commune TEXT NOT NULL CHECK (length(commune) = 5 AND commune NOT GLOB '*[^0-9AB]*'),"
+    "  n INTEGER NOT NULL CHECK (n >= 1),"
+    "  PRIMARY KEY (campaign, commune)"
+    ") WITHOUT ROWID;",
 };
 
 struct store_s {
@@ -182,7 +227,7 @@ struct store_s {
     /* cached for the cast path */
     sqlite3_stmt *begin, *commit, *rollback;
     sqlite3_stmt *reg_insert, *box_insert, *out_insert, *has_voted;
-    sqlite3_stmt *sig_insert;
+    sqlite3_stmt *sig_insert, *turnout_add;
 };
 
 sqlite3 *store__db(store_t *s)
@@ -493,7 +538,10 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
         (rc = prepare(s, "SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2",
                       &s->has_voted)) != SQLITE_OK ||
         (rc = prepare(s, "INSERT INTO signature(sig_id, campaign, record) VALUES (?1, ?2, ?3)",
-                      &s->sig_insert)) != SQLITE_OK) {
+                      &s->sig_insert)) != SQLITE_OK ||
+        (rc = prepare(s, "INSERT INTO turnout(campaign, commune, n) VALUES (?1, ?2, 1) "
+                         "ON CONFLICT(campaign, commune) DO UPDATE SET n = n + 1",
+                      &s->turnout_add)) != SQLITE_OK) {
         rc = bn_fail(why, whylen, store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
                      "store %s: schema does not match: %s", path, sqlite3_errmsg(s->db));
         goto fail;
@@ -517,6 +565,7 @@ void store_close(store_t *s)
     sqlite3_finalize(s->out_insert);
     sqlite3_finalize(s->has_voted);
     sqlite3_finalize(s->sig_insert);
+    sqlite3_finalize(s->turnout_add);
     sqlite3_close(s->db);
     free(s);
 }
@@ -672,13 +721,26 @@ static int outbox_insert(store_t *s, store_item_t kind, const uint8_t *key, int 
     return step_done(s->out_insert);
 }
 
+int store_commune_valid(const char *commune)
+{
+    int i;
+
+    if (commune == NULL)
+        return 0;
+    for (i = 0; i < STORE_COMMUNE_LEN; i++)
+        if (!((commune[i] >= '0' && commune[i] <= '9') || commune[i] == 'A' ||
+              commune[i] == 'B'))
+            return 0;
+    return commune[STORE_COMMUNE_LEN] == '\0';
+}
+
 int store_cast(store_t *s, const store_cast_t *c)
 {
     int rc;
 
     if (s == NULL || c == NULL || c->campaign == NULL || *c->campaign == '\0' ||
         c->ballot_id == NULL || c->ballot == NULL || c->ballot_len == 0 ||
-        c->ballot_len > INT_MAX)
+        c->ballot_len > INT_MAX || !store_commune_valid(c->commune))
         return BN_EINVAL;
     /* (S7) the box row (record header of at most 12 bytes, id, campaign,
      * ballot) must fit in its page, never in an overflow page */
@@ -718,6 +780,15 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = insert_rc(rc, BN_EEXISTS);
         goto out;
     }
+    /* (S9) (D2) the commune's counter, in the same transaction: a count,
+     * nothing of the entry or of the ballot */
+    sqlite3_bind_text(s->turnout_add, 1, c->campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->turnout_add, 2, c->commune, STORE_COMMUNE_LEN, SQLITE_STATIC);
+    rc = step_done(s->turnout_add);
+    if (rc != SQLITE_OK) {
+        rc = insert_rc(rc, BN_EINVAL);
+        goto out;
+    }
     /* (S4) no audit entry. (D1) COMMIT returns after the journal, the
      * database and the journal's truncation are synced. */
     rc = step_done(s->commit);
@@ -728,6 +799,7 @@ out:
     sqlite3_clear_bindings(s->reg_insert);
     sqlite3_clear_bindings(s->box_insert);
     sqlite3_clear_bindings(s->out_insert);
+    sqlite3_clear_bindings(s->turnout_add);
     return rc;
 }
 
@@ -776,6 +848,39 @@ int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t 
     rc = count(s, "SELECT count(*) FROM register WHERE campaign = ?1", campaign, registered);
     if (rc == 0)
         rc = count(s, "SELECT count(*) FROM box WHERE campaign = ?1", campaign, ballots);
+    return rc;
+}
+
+/* (S9) in commune order */
+int store_turnout_each(store_t *s, const char *campaign, store_turnout_fn fn, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (s == NULL || campaign == NULL || fn == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_prepare_v2(s->db, "SELECT commune, n FROM turnout WHERE campaign = ?1 "
+                                   "ORDER BY commune", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *commune = (const char *)sqlite3_column_text(st, 0);
+        sqlite3_int64 n = sqlite3_column_int64(st, 1);
+
+        if (!store_commune_valid(commune) || n < 1) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        rc = fn(arg, commune, (int64_t)n);
+        if (rc != 0)
+            goto out;
+    }
+    rc = rc == SQLITE_DONE ? 0 : store__rc(rc);
+out:
+    sqlite3_finalize(st);
     return rc;
 }
 

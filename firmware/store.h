@@ -14,7 +14,9 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
+
+#define STORE_COMMUNE_LEN 5 /* an INSEE code: 5 characters of [0-9AB] */
 
 typedef struct store_s store_t;
 
@@ -63,13 +65,18 @@ typedef struct store_cast_s {
     uint8_t pseudonym[PSEUD_LEN];
     uint32_t day;                /* the day of the cast, nothing finer */
     int offline;                 /* 1 when the server could not be asked */
+    const char *commune;         /* the voter's commune, INSEE code: counted in
+                                  * `turnout` only, never kept with the entry
+                                  * or the ballot (store.c, (S9)) */
     const uint8_t *ballot_id;    /* 16 bytes */
     const uint8_t *ballot;       /* signed encoding (ballot.h) */
     size_t ballot_len;
 } store_cast_t;
 
-/* Casts in one transaction: the register entry, the ballot, and both in the
- * outbox; all of it or nothing. BN_EALREADY if the pseudonym is already in
+/* Casts in one transaction: the register entry, the ballot, both in the
+ * outbox, and 1 added to the commune's turnout counter; all of it or
+ * nothing. BN_EINVAL for a commune that is not 5 characters of [0-9AB]
+ * (nothing written), BN_EALREADY if the pseudonym is already in
  * the register for this campaign (nothing written), BN_EEXISTS for a ballot
  * id already in the box, BN_EFULL (disk full), BN_EIO, BN_ECORRUPT. */
 int store_cast(store_t *s, const store_cast_t *c);
@@ -77,6 +84,18 @@ int store_cast(store_t *s, const store_cast_t *c);
 /* 1 if the pseudonym is in the register of the campaign, 0 if not, or a
  * negative BN_E* code. */
 int store_has_voted(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN]);
+
+/* 1 if `commune` is an INSEE code as the store keeps it: exactly 5
+ * characters of [0-9AB]; 0 otherwise (NULL and "" included). */
+int store_commune_valid(const char *commune);
+
+/* Calls fn for each turnout counter of the campaign (schema 3): the commune
+ * and its number of register entries (>= 1), in increasing commune order.
+ * Only casts count (store_cast); petitions do not. A non-zero return from
+ * fn stops the walk and is returned; BN_ECORRUPT for a row that breaks the
+ * schema. */
+typedef int (*store_turnout_fn)(void *arg, const char *commune, int64_t n);
+int store_turnout_each(store_t *s, const char *campaign, store_turnout_fn fn, void *arg);
 
 /* Register entries and ballots of a campaign. */
 int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t *ballots);

@@ -520,6 +520,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     srv_ballot_t *ballots = NULL;
     srv_reg_t *regs = NULL;
     const uint8_t **reports = NULL;
+    size_t *report_lens = NULL;
     srv_sig_t *sigs = NULL;
     srv_bundle_items_t items;
     srv_held_t held;
@@ -587,8 +588,10 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     ballots = calloc(b.n_ballots ? b.n_ballots : 1, sizeof *ballots);
     regs = calloc(b.n_register ? b.n_register : 1, sizeof *regs);
     reports = calloc(b.n_reports ? b.n_reports : 1, sizeof *reports);
+    report_lens = calloc(b.n_reports ? b.n_reports : 1, sizeof *report_lens);
     sigs = calloc(b.n_signatures ? b.n_signatures : 1, sizeof *sigs);
-    if (ballots == NULL || regs == NULL || reports == NULL || sigs == NULL) {
+    if (ballots == NULL || regs == NULL || reports == NULL || report_lens == NULL ||
+        sigs == NULL) {
         srv_refuse(s, res, 503, "out-of-memory", "the server is out of memory", kiosk.pub.id);
         goto out;
     }
@@ -628,7 +631,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
         regs[i].offline = r.offline;
     }
     for (i = 0; i < b.n_reports; i++)
-        reports[i] = bundle_report_at(&b, (uint32_t)i);
+        reports[i] = bundle_report_at(&b, (uint32_t)i, &report_lens[i]);
     for (i = 0; i < b.n_signatures; i++) {
         const uint8_t *rec = bundle_signature_at(&b, (uint32_t)i);
         petition_t pt;
@@ -672,6 +675,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     items.ballots = ballots;
     items.registers = regs;
     items.reports = reports;
+    items.report_lens = report_lens;
     items.n_signatures = b.n_signatures;
     items.signatures = sigs;
     items.kiosk_pub = kiosk.pub.pub;
@@ -705,6 +709,7 @@ out:
     free(ballots);
     free(regs);
     free(reports);
+    free(report_lens);
     free(sigs);
     return res->status;
 }

@@ -83,7 +83,8 @@ typedef struct srv_bundle_items_s {
     size_t n_ballots, n_register, n_reports;
     const srv_ballot_t *ballots;
     const srv_reg_t *registers;
-    const uint8_t *const *reports; /* REPORT_LEN bytes each */
+    const uint8_t *const *reports; /* closing reports (report.h), report_lens[i] bytes */
+    const size_t *report_lens;
     size_t n_signatures;
     const srv_sig_t *signatures;
     const uint8_t *kiosk_pub;   /* KEY_PUB_LEN bytes, kept when n_signatures > 0 */

@@ -435,11 +435,11 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
     for (i = 0; i < b->n_reports; i++) {
         uint8_t d[32];
 
-        key_sha256(b->reports[i], REPORT_LEN, d);
+        key_sha256(b->reports[i], b->report_lens[i], d);
         sqlite3_bind_text(ip, 1, b->campaign, -1, SQLITE_STATIC);
         sqlite3_bind_blob(ip, 2, b->kiosk, 32, SQLITE_STATIC);
         sqlite3_bind_blob(ip, 3, d, 32, SQLITE_TRANSIENT);
-        sqlite3_bind_blob(ip, 4, b->reports[i], REPORT_LEN, SQLITE_STATIC);
+        sqlite3_bind_blob(ip, 4, b->reports[i], (int)b->report_lens[i], SQLITE_STATIC);
         sqlite3_bind_text(sp, 1, b->campaign, -1, SQLITE_STATIC);
         sqlite3_bind_blob(sp, 2, b->kiosk, 32, SQLITE_STATIC);
         sqlite3_bind_blob(sp, 3, d, 32, SQLITE_TRANSIENT);

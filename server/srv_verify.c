@@ -224,14 +224,15 @@ int srv_verify_bundle(const uint8_t *buf, size_t len, const uint8_t *ca_der, siz
         goto out;
     }
     for (i = 0; i < b.n_reports; i++) {
-        const uint8_t *r = bundle_report_at(&b, (uint32_t)i);
+        size_t rl;
+        const uint8_t *r = bundle_report_at(&b, (uint32_t)i, &rl);
 
         if (memcmp(r + 21, ci.pub.id, KEY_ID_LEN) != 0) {
             rc = bn_fail(why, whylen, BN_EWRONGKEY, "bundle: kiosk %s: report %zu: signed by"
                          " another kiosk", ci.name, i);
             goto out;
         }
-        if (srv_verify_msg(&ci.pub, r, REPORT_SIGNED_LEN, r + REPORT_SIGNED_LEN) != 0) {
+        if (srv_verify_msg(&ci.pub, r, rl - KEY_SIG_LEN, r + rl - KEY_SIG_LEN) != 0) {
             rc = bn_fail(why, whylen, BN_EBADSIG, "bundle: kiosk %s: report %zu: signature does"
                          " not match", ci.name, i);
             goto out;

@@ -11,6 +11,7 @@
 #include "bn_err.h"
 #include "pabulib.h"
 #include "publish_int.h"
+#include "turnout.h"
 
 typedef struct chk_s {
     FILE *log;
@@ -255,6 +256,222 @@ out:
     pb_free(pb);
 }
 
+/* --- turnout (turnout.h) ---------------------------------------------------- */
+
+/* What the turnout of the territories adds up to, and the lines that
+ * turnout.csv must hold, rebuilt from results.json. */
+typedef struct chk_turnout_s {
+    int64_t gap, participants; /* sums of B_T - P_T, P_T */
+    char **lines;
+    int n_lines, cap_lines;
+    int oom;
+} chk_turnout_t;
+
+static void expect_line(chk_turnout_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void expect_line(chk_turnout_t *t, const char *fmt, ...)
+{
+    va_list ap;
+    char **g, *l;
+    int n;
+
+    if (t->n_lines == t->cap_lines) {
+        t->cap_lines = t->cap_lines ? 2 * t->cap_lines : 64;
+        if ((g = realloc(t->lines, (size_t)t->cap_lines * sizeof *g)) == NULL) {
+            t->oom = 1;
+            return;
+        }
+        t->lines = g;
+    }
+    va_start(ap, fmt);
+    n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (l = malloc((size_t)n + 1)) == NULL) {
+        t->oom = 1;
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(l, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    t->lines[t->n_lines++] = l;
+}
+
+/* A CSV field as publish.c quotes it: "..." with "" for a quote. */
+static char *csv_quoted(const char *s)
+{
+    size_t n = 3, i = 0;
+    const char *p;
+    char *q;
+
+    for (p = s; *p; p++)
+        n += *p == '"' ? 2 : 1;
+    if ((q = malloc(n)) == NULL)
+        return NULL;
+    q[i++] = '"';
+    for (p = s; *p; p++) {
+        if (*p == '"')
+            q[i++] = '"';
+        q[i++] = *p;
+    }
+    q[i++] = '"';
+    q[i] = '\0';
+    return q;
+}
+
+/* The territory's turnout against its own rules and its ballots (B_T, the
+ * lines of its .pb): (T1) no count below 10 shown, none written for a
+ * hidden commune; (T2) the hidden ones add up to territory - shown within
+ * their bounds, and none can be worked out while a count is still shown;
+ * in certified results B_T >= P_T (each participant counted in a commune
+ * of T cast one ballot of T), and B_T = P_T when the turnout is complete.
+ * The per-commune counts themselves cannot be recomputed here: the closing
+ * reports are not published (verify, with the bundles, recomputes them). */
+static void check_turnout_territory(chk_t *c, chk_turnout_t *t, const cJSON *jt, const char *tid,
+                                    const char *status, int certified, int complete,
+                                    int64_t ballots)
+{
+    const cJSON *tu = cJSON_GetObjectItemCaseSensitive(jt, "turnout"), *communes, *x, *nm;
+    int64_t total, *shown = NULL, sum = 0;
+    int n_shown = 0, n_fewer = 0, n_hidden = 0, n = 0, d;
+    char where[64], *q;
+
+    snprintf(where, sizeof where, "territory %s: turnout", tid);
+    communes = cJSON_GetObjectItemCaseSensitive(tu, "communes");
+    if (!cJSON_IsObject(tu) || !cJSON_IsArray(communes) ||
+        !get_int(c, tu, "participants", where, &total)) {
+        disagree(c, "%s: missing or incomplete in results.json", where);
+        return;
+    }
+    nm = cJSON_GetObjectItemCaseSensitive(jt, "name");
+    nm = cJSON_IsObject(nm) ? nm->child : NULL;
+    q = csv_quoted(cJSON_IsString(nm) ? nm->valuestring : "");
+    expect_line(t, "%s,territory,%s,,%lld,%s", status, tid, (long long)total, q ? q : "");
+    free(q);
+    if ((shown = calloc((size_t)cJSON_GetArraySize(communes) + 1, sizeof *shown)) == NULL) {
+        t->oom = 1;
+        return;
+    }
+    cJSON_ArrayForEach(x, communes) {
+        const char *insee = get_str(c, x, "insee", where), *name = get_str(c, x, "name", where);
+        const char *how = get_str(c, x, "shown", where);
+        const cJSON *pj = cJSON_GetObjectItemCaseSensitive(x, "participants");
+        int64_t v = -1;
+
+        n++;
+        if (insee == NULL || name == NULL || how == NULL)
+            continue;
+        q = csv_quoted(name);
+        if (strcmp(how, "count") == 0) {
+            if (!get_int(c, x, "participants", where, &v)) {
+                free(q);
+                continue;
+            }
+            if (v < TURNOUT_MIN) /* (T1) */
+                disagree(c, "%s: commune %s shows %lld participants: fewer than %d must be "
+                         "hidden", where, insee, (long long)v, TURNOUT_MIN);
+            shown[n_shown++] = v;
+            sum += v;
+            expect_line(t, "%s,commune,%s,%s,%lld,%s", status, tid, insee, (long long)v,
+                        q ? q : "");
+        } else if (strcmp(how, "fewer-than-10") == 0 || strcmp(how, "hidden") == 0) {
+            if (pj == NULL || !cJSON_IsNull(pj)) /* (T1) (T2) never the count */
+                disagree(c, "%s: commune %s is '%s' but its participants are written", where,
+                         insee, how);
+            if (how[0] == 'f')
+                n_fewer++;
+            else
+                n_hidden++;
+            expect_line(t, "%s,commune,%s,%s,%s,%s", status, tid, insee, how, q ? q : "");
+        } else {
+            disagree(c, "%s: commune %s: shown '%s' is not count, fewer-than-10 or hidden", where,
+                     insee, how);
+        }
+        free(q);
+    }
+    d = turnout_disclosed(total, shown, n_shown, n_fewer, n_hidden);
+    if (d < 0)
+        disagree(c, "%s: %lld participants, %lld shown: the %d communes 'fewer-than-10' (0..9 "
+                 "each) and %d 'hidden' (10 up to the smallest shown) cannot add up to %lld",
+                 where, (long long)total, (long long)sum, n_fewer, n_hidden,
+                 (long long)(total - sum));
+    else if (d > 0 && n_shown > 0) /* (T2) */
+        disagree(c, "%s: a hidden commune's count can be worked out from the total (%lld) and "
+                 "the %d shown (%lld): one more must be hidden", where, (long long)total, n_shown,
+                 (long long)sum);
+    if (certified && ballots < total)
+        disagree(c, "%s: %lld participants of its communes but %lld ballots in its Pabulib "
+                 "file", where, (long long)total, (long long)ballots);
+    else if (certified && complete && ballots != total)
+        disagree(c, "%s: %lld participants of its communes, complete, but %lld ballots in its "
+                 "Pabulib file", where, (long long)total, (long long)ballots);
+    t->gap += ballots - total;
+    t->participants += total;
+    fprintf(c->log, "checked turnout of territory %s: %lld participants (%lld ballots), %d "
+            "communes: %d shown, %d fewer than %d, %d hidden\n", tid, (long long)total,
+            (long long)ballots, n, n_shown, n_fewer, TURNOUT_MIN, n_hidden);
+    free(shown);
+}
+
+/* The campaign's turnout figures against the territories', and turnout.csv
+ * line for line against results.json. */
+static void check_turnout(chk_t *c, const char *dir, const cJSON *root, chk_turnout_t *t,
+                          const char *status, int certified)
+{
+    const cJSON *tu = cJSON_GetObjectItemCaseSensitive(root, "turnout");
+    const char *csv = get_str(c, tu, "csv", "turnout");
+    const cJSON *cj = cJSON_GetObjectItemCaseSensitive(tu, "complete");
+    int64_t all, ue, ex;
+    char *path, line[4096], *q;
+    FILE *f;
+    int i = 0;
+
+    if (!cJSON_IsObject(tu) || csv == NULL || !plain_name(csv) || !cJSON_IsBool(cj) ||
+        !get_int(c, tu, "participants", "turnout", &all) ||
+        !get_int(c, tu, "unknown_commune_entries", "turnout", &ue) ||
+        !get_int(c, tu, "excluded_entries", "turnout", &ex)) {
+        disagree(c, "turnout: missing or incomplete in results.json");
+        return;
+    }
+    q = csv_quoted("unknown commune");
+    expect_line(t, "%s,unknown,,,%lld,%s", status, (long long)ue, q ? q : "");
+    free(q);
+    if (t->oom) {
+        disagree(c, "turnout: out of memory");
+        return;
+    }
+    if (all != t->participants)
+        disagree(c, "turnout: %lld participants in all, the territories add up to %lld",
+                 (long long)all, (long long)t->participants);
+    if (cJSON_IsTrue(cj) != (ue == 0 && ex == 0))
+        disagree(c, "turnout: complete is %s with %lld entries of an unknown commune and %lld "
+                 "excluded", cJSON_IsTrue(cj) ? "true" : "false", (long long)ue, (long long)ex);
+    if (certified && t->gap != ue)
+        disagree(c, "turnout: the Pabulib files hold %lld ballots more than the participants "
+                 "of the territories' communes, but %lld entries are of an unknown commune",
+                 (long long)t->gap, (long long)ue);
+    if ((path = join(dir, csv)) == NULL || (f = fopen(path, "rb")) == NULL) {
+        disagree(c, "%s: cannot be read", csv);
+        free(path);
+        return;
+    }
+    if (fgets(line, sizeof line, f) == NULL ||
+        strcmp(line, "status,level,territory,insee,participants,name\r\n") != 0)
+        disagree(c, "%s: not the turnout header", csv);
+    while (fgets(line, sizeof line, f) != NULL) {
+        line[strcspn(line, "\r\n")] = '\0';
+        if (i >= t->n_lines || strcmp(line, t->lines[i]) != 0)
+            disagree(c, "%s: row %d '%s' is not '%s' of results.json", csv, i + 2, line,
+                     i < t->n_lines ? t->lines[i] : "(no more rows)");
+        i++;
+    }
+    if (i != t->n_lines)
+        disagree(c, "%s: %d rows, results.json gives %d", csv, i, t->n_lines);
+    fclose(f);
+    free(path);
+    fprintf(c->log, "checked turnout: %lld participants (%lld entries of an unknown commune), %s "
+            "against results.json\n", (long long)all, (long long)ue, csv);
+}
+
 static void check_codes(chk_t *c, const char *dir, const cJSON *root)
 {
     const cJSON *tc = cJSON_GetObjectItemCaseSensitive(root, "tracking_codes");
@@ -300,7 +517,8 @@ int publish_check(const char *dir, FILE *log, char *why, size_t whylen)
     const char *rule = NULL, *status;
     int64_t ballots = 0, total = 0;
     chk_t c = {log, 0};
-    int rc;
+    chk_turnout_t tu;
+    int rc, i, certified, complete;
 
     if (path == NULL)
         return bn_fail(why, whylen, BN_ENOMEM, "out of memory");
@@ -322,26 +540,39 @@ int publish_check(const char *dir, FILE *log, char *why, size_t whylen)
             return rc;
         }
     }
+    memset(&tu, 0, sizeof tu);
     status = get_str(&c, root, "status", "results.json");
+    certified = status != NULL && strcmp(status, "certified") == 0;
     camp = cJSON_GetObjectItemCaseSensitive(root, "campaign");
     if (camp != NULL)
         rule = get_str(&c, camp, "counting", "campaign");
     terrs = cJSON_GetObjectItemCaseSensitive(root, "territories");
+    complete = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(
+        cJSON_GetObjectItemCaseSensitive(root, "turnout"), "complete"));
     if (rule == NULL || !cJSON_IsArray(terrs) || !get_int(&c, root, "ballots", "results.json", &ballots)) {
         disagree(&c, "results.json: campaign.counting, territories or ballots missing");
     } else {
         cJSON_ArrayForEach(jt, terrs) {
             const char *r = get_str(&c, jt, "rule", "territory");
+            const char *tid = get_str(&c, jt, "id", "territory");
+            int64_t before = total;
 
             if (r != NULL && strcmp(r, rule) != 0)
                 disagree(&c, "territory rule '%s' is not the campaign's '%s'", r, rule);
             check_territory(&c, dir, jt, rule, &total);
+            if (tid != NULL)
+                check_turnout_territory(&c, &tu, jt, tid, status ? status : "", certified,
+                                        complete, total - before);
         }
+        check_turnout(&c, dir, root, &tu, status ? status : "", certified);
         if (total != ballots)
             disagree(&c, "results.json: %lld ballots in all, the Pabulib files hold %lld",
                      (long long)ballots, (long long)total);
         check_codes(&c, dir, root);
     }
+    for (i = 0; i < tu.n_lines; i++)
+        free(tu.lines[i]);
+    free(tu.lines);
     fprintf(log, "status in results.json: %s\n", status ? status : "(none)");
     fprintf(log, "%s\n", c.bad ? "check: the published figures DISAGREE with the recount" :
             "check: every published figure agrees with the recount");

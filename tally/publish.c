@@ -83,6 +83,7 @@ void tally_count_free(tally_count_t *c)
     }
     free(c->terr);
     c->terr = NULL;
+    turnout_free(&c->turnout);
 }
 
 static int count_one(const verify_t *v, tally_terr_t *tt, count_rule_t rule, char *why,
@@ -180,6 +181,10 @@ int tally_count(const verify_t *v, tally_count_t *out, char *why, size_t whylen)
         }
         out->ballots += out->terr[t].n_ballots;
     }
+    if ((rc = turnout_compute(p, v, &out->turnout)) != 0) {
+        tally_count_free(out);
+        return bn_fail(why, whylen, rc, "turnout: %s", bn_strerror(rc));
+    }
     return 0;
 }
 
@@ -257,6 +262,93 @@ static int write_csv(const out_t *o, const verify_t *v, const tally_terr_t *tt, 
         fputs("\r\n", f);
     }
     return close_out(o, f, path);
+}
+
+/* The words of turnout.csv and results.json for what is published of a
+ * commune (turnout.h). */
+const char *publish__shown_word(turnout_shown_t s)
+{
+    return s == TURNOUT_SHOWN ? "count" : s == TURNOUT_FEWER ? "fewer-than-10" : "hidden";
+}
+
+/* turnout.csv: a row per territory, then its communes (package order: by
+ * INSEE code), then the row of the register entries whose commune is not
+ * known (kiosks without a report, or whose report gives no communes).
+ * (T1) (T2): a commune that is not shown has the word in place of its
+ * count. */
+static int write_turnout_csv(const out_t *o, const verify_t *v, const tally_count_t *c,
+                             int provisional)
+{
+    const pkg_t *p = v->pkg;
+    const turnout_t *tu = &c->turnout;
+    const char *st = provisional ? "provisional" : "certified";
+    char *path = NULL;
+    FILE *f;
+    int t, k;
+
+    if ((f = open_out(o, "turnout.csv", &path)) == NULL) {
+        free(path);
+        return path == NULL ? BN_ENOMEM : BN_EIO;
+    }
+    fputs("status,level,territory,insee,participants,name\r\n", f);
+    for (t = 0; t < p->n_territories; t++) {
+        fprintf(f, "%s,territory,%s,,%lld,", st, p->territories[t].id,
+                (long long)tu->terr[t].participants);
+        csv_str(f, text(p, &p->territories[t].name, p->langs[0]));
+        fputs("\r\n", f);
+        for (k = 0; k < p->n_communes; k++) {
+            const turnout_commune_t *tc = &tu->communes[k];
+
+            if (pkg_commune_territory(p, k) != t)
+                continue;
+            fprintf(f, "%s,commune,%s,%s,", st, p->territories[t].id, p->communes[k].insee);
+            if (tc->shown == TURNOUT_SHOWN)
+                fprintf(f, "%lld,", (long long)tc->participants);
+            else
+                fprintf(f, "%s,", publish__shown_word(tc->shown)); /* (T1) (T2) */
+            csv_str(f, p->communes[k].name);
+            fputs("\r\n", f);
+        }
+    }
+    fprintf(f, "%s,unknown,,,%lld,", st, (long long)tu->unknown_entries);
+    csv_str(f, "unknown commune");
+    fputs("\r\n", f);
+    return close_out(o, f, path);
+}
+
+/* The turnout of territory t in results.json. */
+static cJSON *turnout_json(const pkg_t *p, const turnout_t *tu, int t)
+{
+    cJSON *o = cJSON_CreateObject(), *a;
+    int k;
+
+    if (o == NULL)
+        return NULL;
+    cJSON_AddNumberToObject(o, "participants", (double)tu->terr[t].participants);
+    if ((a = cJSON_AddArrayToObject(o, "communes")) == NULL) {
+        cJSON_Delete(o);
+        return NULL;
+    }
+    for (k = 0; k < p->n_communes; k++) {
+        const turnout_commune_t *tc = &tu->communes[k];
+        cJSON *jc;
+
+        if (pkg_commune_territory(p, k) != t)
+            continue;
+        if ((jc = cJSON_CreateObject()) == NULL) {
+            cJSON_Delete(o);
+            return NULL;
+        }
+        cJSON_AddItemToArray(a, jc);
+        cJSON_AddStringToObject(jc, "insee", p->communes[k].insee);
+        cJSON_AddStringToObject(jc, "name", p->communes[k].name);
+        cJSON_AddStringToObject(jc, "shown", publish__shown_word(tc->shown));
+        if (tc->shown == TURNOUT_SHOWN)
+            cJSON_AddNumberToObject(jc, "participants", (double)tc->participants);
+        else
+            cJSON_AddNullToObject(jc, "participants"); /* (T1) (T2) never the count */
+    }
+    return o;
 }
 
 /* A Pabulib field: quoted when it holds ';', '"' or a line break. */
@@ -443,6 +535,16 @@ static int write_json(const out_t *o, const verify_t *v, const tally_count_t *c,
     cJSON_AddNumberToObject(ver, "duplicate_participations", v->n_warnings);
     cJSON_AddStringToObject(ver, "report", "verification.txt");
     cJSON_AddNumberToObject(root, "ballots", (double)c->ballots);
+    x = cJSON_AddObjectToObject(root, "turnout");
+    if (x == NULL)
+        goto out;
+    cJSON_AddStringToObject(x, "csv", "turnout.csv");
+    cJSON_AddNumberToObject(x, "min_shown", TURNOUT_MIN);
+    cJSON_AddStringToObject(x, "source", "closing reports");
+    cJSON_AddNumberToObject(x, "participants", (double)c->turnout.participants);
+    cJSON_AddNumberToObject(x, "unknown_commune_entries", (double)c->turnout.unknown_entries);
+    cJSON_AddNumberToObject(x, "excluded_entries", (double)c->turnout.excluded_entries);
+    cJSON_AddBoolToObject(x, "complete", c->turnout.complete);
     if (po->secret != NULL) {
         x = cJSON_AddObjectToObject(root, "tracking_codes");
         cJSON_AddStringToObject(x, "file", "tracking-codes.txt");
@@ -466,6 +568,9 @@ static int write_json(const out_t *o, const verify_t *v, const tally_count_t *c,
         cJSON_AddNumberToObject(jt, "envelope", (double)pt->envelope);
         cJSON_AddStringToObject(jt, "rule", count_rule_name(c->rule));
         cJSON_AddNumberToObject(jt, "ballots", tt->n_ballots);
+        if ((x = turnout_json(p, &c->turnout, tt->territory)) == NULL)
+            goto out;
+        cJSON_AddItemToObject(jt, "turnout", x);
         snprintf(name, sizeof name, "ballots-%s.pb", pt->id);
         cJSON_AddStringToObject(jt, "pabulib", name);
         snprintf(name, sizeof name, "results-%s.csv", pt->id);
@@ -527,6 +632,8 @@ int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_
             (rc = write_pb(&o, v, &c->terr[t], rng, po->provisional, c->rule)) != 0)
             goto out;
     }
+    if ((rc = write_turnout_csv(&o, v, c, po->provisional)) != 0)
+        goto out;
     if (po->secret != NULL && (rc = write_codes(&o, v, po->secret, po->provisional, &n_codes)) != 0)
         goto out;
     if ((rc = write_report(&o, v, po)) != 0 || (rc = write_json(&o, v, c, po, n_codes)) != 0 ||

@@ -8,6 +8,8 @@
  *   ballots-TERRITORY.pb      one per territory: the counted ballots, anonymised
  *                             (no ballot id, no kiosk, no day) in a random order,
  *                             a valid approval-ballot Pabulib file
+ *   turnout.csv               participants per territory and per commune (turnout.h:
+ *                             a commune below 10 is "fewer-than-10", never its count)
  *   tracking-codes.txt        the tracking codes of the counted ballots, sorted
  *                             (only with the campaign secret)
  *   verification.txt          the verification report
@@ -15,8 +17,12 @@
  * (P1) Secrecy invariants 1 and 2: a published ballot carries its territory
  *      and choices only, in an order drawn from the system's random
  *      generator; the tracking codes are sorted, so nothing pairs a code with
- *      a ballot; turnout is given per territory only (ballots carry no
- *      commune). */
+ *      a ballot. Turnout per commune comes from the kiosks' signed closing
+ *      reports (counts per commune, turnout.h), never from register entries
+ *      or ballots (which carry no commune), and is published
+ *      under (T1) (T2) of turnout.h: no count of a commune below 10
+ *      participants is written, nor can one be worked out from the
+ *      published turnout figures. */
 #ifndef TALLY_PUBLISH_H
 #define TALLY_PUBLISH_H
 
@@ -25,6 +31,7 @@
 #include <stdio.h>
 
 #include "count.h"
+#include "turnout.h"
 #include "verify.h"
 
 /* The count of one territory. */
@@ -43,10 +50,12 @@ typedef struct tally_count_s {
     int n_terr;
     tally_terr_t *terr;       /* in the package's territory order */
     int64_t ballots;
+    turnout_t turnout;        /* from the closing reports (turnout.h) */
 } tally_count_t;
 
 /* Counts the valid ballots of `v` per territory with the package's counting
- * rule and the territory envelope as budget. BN_ENOMEM, count_run errors. */
+ * rule and the territory envelope as budget, and the turnout of its kiosks'
+ * closing reports (turnout_compute). BN_ENOMEM, count_run errors. */
 int tally_count(const verify_t *v, tally_count_t *out, char *why, size_t whylen);
 void tally_count_free(tally_count_t *c);
 

@@ -29,11 +29,20 @@ static const char *const S[][2] = {
 #define T_TERRITORY 5
     {"Territoire", "Territory"},
 #define T_COMMUNE 6
-    {"La participation par commune n'est pas publiée : un bulletin ne porte que son territoire, "
-     "jamais la commune de l'électeur, pour que le secret du vote soit gardé même dans les "
-     "petites communes.",
-     "Turnout per commune is not published: a ballot carries its territory only, never the "
-     "voter's commune, so that the secrecy of the vote holds even in small communes."},
+    {"Les participants par commune sont les totaux que chaque borne a signés à la clôture "
+     "(rapport de clôture : combien de participants de chaque commune), additionnés sur toutes "
+     "les bornes ; ni la liste d'émargement ni les bulletins ne portent la commune. Pour que le "
+     "secret soit gardé dans les petites communes, une commune de moins de 10 participants est "
+     "indiquée « moins de 10 », sans son nombre ; « masqué » désigne une commune d'au moins 10 "
+     "participants dont le nombre n'est pas publié, pour que celui d'une commune plus petite ne "
+     "se déduise pas du total du territoire.",
+     "Participants per commune are the totals each kiosk signed when it closed (its closing "
+     "report: how many participants of each commune), added up over all kiosks; neither the "
+     "register nor the ballots carry the commune. So that secrecy holds in small communes, a "
+     "commune with fewer than 10 participants is shown as “fewer than 10”, "
+     "without its number; “hidden” marks a commune of at least 10 participants "
+     "whose number is not published, so that a smaller commune's cannot be worked out from "
+     "the territory total."},
 #define T_ENVELOPE 7
     {"Enveloppe", "Envelope"},
 #define T_FUNDED 8
@@ -91,6 +100,30 @@ static const char *const S[][2] = {
 #define T_PROVISIONAL_ASKED 23
     {"RÉSULTATS PROVISOIRES — non certifiés : publication provisoire demandée",
      "PROVISIONAL RESULTS — not certified: a provisional publication was asked for"},
+#define T_PARTICIPANTS 24
+    {"Participants", "Participants"},
+#define T_PER_COMMUNE 25
+    {"Participation par commune", "Turnout per commune"},
+#define T_FEWER 26
+    {"moins de 10", "fewer than 10"},
+#define T_HIDDEN 27
+    {"masqué", "hidden"},
+#define T_TOTAL 28
+    {"Total du territoire", "Territory total"},
+#define T_UNKNOWN 29
+    {"Participants dont la commune n'est pas connue (bornes sans rapport de clôture, ou dont "
+     "le rapport ne donne pas les communes)", "Participants whose commune is not known (kiosks "
+     "without a closing report, or whose report gives no communes)"},
+#define T_COMMUNE_H 30
+    {"Commune", "Commune"},
+#define T_INSEE 31
+    {"Code INSEE", "INSEE code"},
+#define T_ALL 32
+    {"Participants, tous territoires", "Participants, all territories"},
+#define T_INCOMPLETE 33
+    {"Participation incomplète : des bornes n'ont pas donné leurs participants par commune ; "
+     "ces chiffres sont provisoires.", "Turnout incomplete: some kiosks did not give their "
+     "participants per commune; these figures are provisional."},
 };
 
 /* French puts a (narrow no-break) space before a colon, English does not. */
@@ -217,6 +250,36 @@ static void chart(FILE *f, const pkg_t *p, const tally_terr_t *tt, const int *or
     fputs("</svg>\n", f);
 }
 
+/* (T1) (T2) The communes of territory t: a count only for those shown. */
+static void turnout_table(FILE *f, const pkg_t *p, const turnout_t *tu, int t, int lang)
+{
+    int k;
+
+    fprintf(f, "<h4>%s — ", S[T_PER_COMMUNE][lang]);
+    esc(f, txt(p, &p->territories[t].name, lang));
+    fprintf(f, "</h4>\n<table class=\"turnout\"><tr><th>%s</th><th>%s</th><th>%s</th></tr>\n",
+            S[T_COMMUNE_H][lang], S[T_INSEE][lang], S[T_PARTICIPANTS][lang]);
+    for (k = 0; k < p->n_communes; k++) {
+        const turnout_commune_t *tc = &tu->communes[k];
+
+        if (pkg_commune_territory(p, k) != t)
+            continue;
+        fputs("<tr><td>", f);
+        esc(f, p->communes[k].name);
+        fprintf(f, "</td><td><code>%s</code></td>", p->communes[k].insee);
+        if (tc->shown == TURNOUT_SHOWN) {
+            fputs("<td class=\"n\">", f);
+            num(f, tc->participants, lang);
+        } else {
+            fprintf(f, "<td class=\"n hid\">%s", S[tc->shown == TURNOUT_FEWER ? T_FEWER : T_HIDDEN][lang]);
+        }
+        fputs("</td></tr>\n", f);
+    }
+    fprintf(f, "<tr class=\"tot\"><td colspan=\"2\">%s</td><td class=\"n\">", S[T_TOTAL][lang]);
+    num(f, tu->terr[t].participants, lang);
+    fputs("</td></tr>\n</table>\n", f);
+}
+
 static int lang_section(FILE *f, const verify_t *v, const tally_count_t *c,
                         const publish_opts_t *po, int lang)
 {
@@ -233,16 +296,28 @@ static int lang_section(FILE *f, const verify_t *v, const tally_count_t *c,
             S[T_BALLOTS][lang], COLON[lang]);
     num(f, c->ballots, lang);
     fputs(".</p>\n", f);
-    fprintf(f, "<h3>%s</h3>\n<table><tr><th>%s</th><th>%s</th></tr>\n", S[T_TURNOUT][lang],
-            S[T_TERRITORY][lang], S[T_BALLOTS][lang]);
+    fprintf(f, "<h3>%s</h3>\n<table><tr><th>%s</th><th>%s</th><th>%s</th></tr>\n",
+            S[T_TURNOUT][lang], S[T_TERRITORY][lang], S[T_BALLOTS][lang], S[T_PARTICIPANTS][lang]);
     for (t = 0; t < c->n_terr; t++) {
         fputs("<tr><td>", f);
         esc(f, txt(p, &p->territories[c->terr[t].territory].name, lang));
         fputs("</td><td class=\"n\">", f);
         num(f, c->terr[t].n_ballots, lang);
+        fputs("</td><td class=\"n\">", f);
+        num(f, c->turnout.terr[c->terr[t].territory].participants, lang);
         fputs("</td></tr>\n", f);
     }
-    fprintf(f, "</table>\n<p>%s</p>\n", S[T_COMMUNE][lang]);
+    fprintf(f, "</table>\n<p>%s%s", S[T_ALL][lang], COLON[lang]);
+    num(f, c->turnout.participants, lang);
+    fputs(". ", f);
+    fprintf(f, "%s%s", S[T_UNKNOWN][lang], COLON[lang]);
+    num(f, c->turnout.unknown_entries, lang);
+    fputs(".</p>\n", f);
+    if (!c->turnout.complete)
+        fprintf(f, "<p class=\"prov\">%s</p>\n", S[T_INCOMPLETE][lang]);
+    fprintf(f, "<p>%s</p>\n", S[T_COMMUNE][lang]);
+    for (t = 0; t < c->n_terr; t++)
+        turnout_table(f, p, &c->turnout, c->terr[t].territory, lang);
     for (t = 0; t < c->n_terr; t++) {
         const tally_terr_t *tt = &c->terr[t];
 
@@ -330,6 +405,8 @@ int publish__html(const char *dir, const verify_t *v, const tally_count_t *c,
           "svg text.lw{font-weight:bold;fill:#14632e}svg rect.b{fill:#8aa0b8}"
           "svg rect.bw{fill:#1b7f3b}\n"
           "nav a{margin-right:1em}code{font-size:.9em;color:#444}\n"
+          "h4{margin:1em 0 .2em}td.hid{font-style:italic;color:#444}"
+          "tr.tot td{font-weight:bold;border-top:2px solid #555}\n"
           "</style>\n</head>\n<body>\n", f);
     if (po->provisional)
         fprintf(f, "<p class=\"prov\">%s<br>%s</p>\n", S[v->n_problems ? T_PROVISIONAL : T_PROVISIONAL_ASKED][FR],

@@ -36,6 +36,7 @@ typedef struct raw_reg_s {
 
 typedef struct raw_report_s {
     const uint8_t *bytes;
+    size_t len;
     int kiosk, bundle;
 } raw_report_t;
 
@@ -100,6 +101,10 @@ void verify_free(verify_t *v)
     if (v == NULL)
         return;
     free(v->ballots);
+    for (int k = 0; k < v->n_kiosks; k++) {
+        free(v->kiosks[k].turnout_commune);
+        free(v->kiosks[k].turnout_n);
+    }
     free(v->kiosks);
     free(v->sigs);
     free(v->canton_persons);
@@ -272,8 +277,10 @@ static int check_fast(const verify_input_t *in, const key_pub_t *ca_key, const u
         }
     }
     for (i = 0; i < r->b.n_reports; i++) {
-        if ((rc = report_verify(bundle_report_at(&r->b, i), REPORT_LEN, &r->ci.pub, inner,
-                                sizeof inner)) != 0) {
+        size_t rl;
+        const uint8_t *rp = bundle_report_at(&r->b, i, &rl);
+
+        if ((rc = report_verify(rp, rl, &r->ci.pub, inner, sizeof inner)) != 0) {
             rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: report %u: %s", r->ci.name,
                          i, inner);
             goto out;
@@ -410,7 +417,9 @@ static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, c
     }
     for (i = 0; i < b.n_reports; i++) {
         char w[200] = "";
-        int r = report_verify(bundle_report_at(&b, i), REPORT_LEN, &pub, w, sizeof w);
+        size_t rl;
+        const uint8_t *rp = bundle_report_at(&b, i, &rl);
+        int r = report_verify(rp, rl, &pub, w, sizeof w);
 
         if (r != 0) {
             snprintf(item, sizeof item, "closing report %u", (unsigned)i + 1);
@@ -493,7 +502,7 @@ static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck
             c->oom = 1;
             return;
         }
-        c->rp[c->n_rp].bytes = bundle_report_at(bp, i);
+        c->rp[c->n_rp].bytes = bundle_report_at(bp, i, &c->rp[c->n_rp].len);
         c->rp[c->n_rp].kiosk = k;
         c->rp[c->n_rp++].bundle = bi;
     }
@@ -650,19 +659,61 @@ static int cmp_kh(const void *a, const void *b)
 
 /* (V4) Each kiosk's report against what was received from it: the distinct
  * signed ballots (by their bytes) that came in its accepted bundles. */
+/* (V8) The kiosk's turnout per commune, from its closing report: the
+ * communes of the package are kept (as package indices), any other is a
+ * problem and not counted. 0 or BN_ENOMEM. */
+static int kiosk_turnout(ctx_t *c, verify_kiosk_t *ks, int bundle, const report_t *rep)
+{
+    uint32_t i;
+    char item[48];
+
+    ks->turnout_known = rep->n_communes > 0 || rep->registered == 0;
+    if (c->v->pkg->kind == PKG_PETITION)
+        return 0; /* signatures count nothing per commune (store.c, (S8) (S9)) */
+    if (rep->n_communes == 0) {
+        if (rep->registered > 0)
+            verify_logf(c->v, "NOTE kiosk %s: its closing report gives no participants per "
+                        "commune (a store migrated from schema 2?): the turnout is incomplete",
+                        ks->name);
+        return 0;
+    }
+    ks->turnout_commune = calloc(rep->n_communes, sizeof *ks->turnout_commune);
+    ks->turnout_n = calloc(rep->n_communes, sizeof *ks->turnout_n);
+    if (ks->turnout_commune == NULL || ks->turnout_n == NULL)
+        return BN_ENOMEM;
+    for (i = 0; i < rep->n_communes; i++) {
+        int ci = pkg_find_commune(c->v->pkg, rep->communes[i].insee);
+
+        if (ci < 0) {
+            snprintf(item, sizeof item, "closing report, commune %u", (unsigned)i);
+            problem(c, ks->name, bundle, item, "commune \"%s\" (%llu participants) is not in "
+                    "the package; not counted in the turnout", rep->communes[i].insee,
+                    (unsigned long long)rep->communes[i].n);
+            ks->turnout_excluded += (int64_t)rep->communes[i].n;
+            continue;
+        }
+        ks->turnout_commune[ks->n_turnout] = ci;
+        ks->turnout_n[ks->n_turnout++] = (int64_t)rep->communes[i].n;
+    }
+    return 0;
+}
+
 static int reconcile(ctx_t *c)
 {
     verify_t *v = c->v;
     uint8_t *hashes = NULL, digest[32];
+    report_t *rep = NULL;     /* about 16 KB */
     kh_t *kh = NULL;
     size_t i, n, at = 0, n_kh = 0;
     int k, rc = 0;
 
     hashes = malloc((c->n_rb + 1) * 32);
     kh = malloc((c->n_rb + 1) * sizeof *kh);
-    if (hashes == NULL || kh == NULL) {
+    rep = malloc(sizeof *rep);
+    if (hashes == NULL || kh == NULL || rep == NULL) {
         free(hashes);
         free(kh);
+        free(rep);
         return BN_ENOMEM;
     }
     for (i = 0; i < c->n_rb; i++) {
@@ -680,7 +731,6 @@ static int reconcile(ctx_t *c)
     for (k = 0; k < v->n_kiosks; k++) {
         verify_kiosk_t *ks = &v->kiosks[k];
         const raw_report_t *first = NULL;
-        report_t rep;
         char item[40];
 
         n = 0;
@@ -692,7 +742,8 @@ static int reconcile(ctx_t *c)
                 continue;
             if (first == NULL)
                 first = &c->rp[i];
-            else if (memcmp(first->bytes, c->rp[i].bytes, REPORT_LEN) != 0)
+            else if (first->len != c->rp[i].len ||
+                     memcmp(first->bytes, c->rp[i].bytes, first->len) != 0)
                 problem(c, ks->name, c->rp[i].bundle, "closing report",
                         "differs from the one in %s; the kiosk closed twice?", c->names[first->bundle]);
         }
@@ -708,39 +759,44 @@ static int reconcile(ctx_t *c)
             continue;
         }
         snprintf(item, sizeof item, "closing report");
-        if (report_decode(first->bytes, REPORT_LEN, &rep, NULL, 0) != 0) {
+        if (report_decode(first->bytes, first->len, rep, NULL, 0) != 0) {
             problem(c, ks->name, first->bundle, item, "malformed");
             continue;
         }
+        if (kiosk_turnout(c, ks, first->bundle, rep) != 0) {
+            rc = BN_ENOMEM;
+            break;
+        }
         ks->has_report = 1;
-        ks->rep_ballots = (int64_t)rep.ballots;
-        ks->rep_registered = (int64_t)rep.registered;
+        ks->rep_ballots = (int64_t)rep->ballots;
+        ks->rep_registered = (int64_t)rep->registered;
         report_set_digest(hashes, n, digest);
         ks->reconciled = 1;
-        if ((int64_t)rep.ballots > ks->ballots) {
+        if ((int64_t)rep->ballots > ks->ballots) {
             problem(c, ks->name, first->bundle, item, "reports %llu ballots, the bundles hold %lld: "
-                    "%lld missing", (unsigned long long)rep.ballots, (long long)ks->ballots,
-                    (long long)rep.ballots - ks->ballots);
+                    "%lld missing", (unsigned long long)rep->ballots, (long long)ks->ballots,
+                    (long long)rep->ballots - ks->ballots);
             ks->reconciled = 0;
-        } else if ((int64_t)rep.ballots < ks->ballots) {
+        } else if ((int64_t)rep->ballots < ks->ballots) {
             problem(c, ks->name, first->bundle, item, "reports %llu ballots, the bundles hold %lld: "
-                    "%lld extra", (unsigned long long)rep.ballots, (long long)ks->ballots,
-                    ks->ballots - (long long)rep.ballots);
+                    "%lld extra", (unsigned long long)rep->ballots, (long long)ks->ballots,
+                    ks->ballots - (long long)rep->ballots);
             ks->reconciled = 0;
-        } else if (memcmp(digest, rep.ballot_set, 32) != 0) {
+        } else if (memcmp(digest, rep->ballot_set, 32) != 0) {
             problem(c, ks->name, first->bundle, item, "reports %llu ballots and the bundles hold as "
                     "many, but not the same ones (ballot-set digest differs)",
-                    (unsigned long long)rep.ballots);
+                    (unsigned long long)rep->ballots);
             ks->reconciled = 0;
         }
-        if ((int64_t)rep.registered != ks->registered) {
+        if ((int64_t)rep->registered != ks->registered) {
             problem(c, ks->name, first->bundle, item, "reports %llu register entries, the bundles "
-                    "hold %lld", (unsigned long long)rep.registered, (long long)ks->registered);
+                    "hold %lld", (unsigned long long)rep->registered, (long long)ks->registered);
             ks->reconciled = 0;
         }
     }
     free(hashes);
     free(kh);
+    free(rep);
     return rc;
 }
 

@@ -29,6 +29,13 @@
  *   (V5) a pseudonym in the register of two kiosks (a duplicate participation
  *        made offline) is reported as a pair; it is a warning, not a problem
  *        (the ballots cannot be told apart, by design: invariant 1)
+ *   (V8) the turnout of each kiosk is the per-commune counts of its closing
+ *        report (the one (V4) reconciles; counts only, firmware/store.c (S9)):
+ *        a commune that is not the package's is a problem naming the kiosk
+ *        and the value, and is not counted; a report with no communes while
+ *        the kiosk registered participants (a store migrated from schema 2)
+ *        leaves that kiosk's turnout unknown (turnout_known = 0), as does a
+ *        missing report: the tally then marks the turnout incomplete
  *   (V9) with a list of enrolled kiosks: each one sent at least one bundle
  *        that verified (for a budget vote, its closing report too, V4);
  *        one that sent nothing is a problem naming it (a lost kiosk, a
@@ -100,6 +107,11 @@ typedef struct verify_kiosk_s {
     int has_report;
     int64_t rep_ballots, rep_registered;
     int reconciled;           /* 1 when the report agrees with what was received */
+    int turnout_known;        /* (V8) its report gives its participants per commune */
+    int n_turnout;            /* (V8) communes of its report that are the package's */
+    int *turnout_commune;     /* index into pkg->communes, increasing */
+    int64_t *turnout_n;       /* participants of that commune at this kiosk */
+    int64_t turnout_excluded; /* (V8) counts of communes outside the package */
 } verify_kiosk_t;
 
 typedef struct verify_s {

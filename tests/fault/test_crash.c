@@ -87,6 +87,7 @@ static void child(const char *path, key_pair_t *key, int fd)
         c.ballot_id = b.id;
         c.ballot = enc;
         c.ballot_len = len;
+        c.commune = "35238";
         rc = store_cast(s, &c);
         if (rc != 0)
             _exit(14);
@@ -197,6 +198,14 @@ static int check_store(const char *path, const ids_t *ids, size_t from, const ke
     }
     assert_int_equal(query_int(s, "SELECT count(*) FROM box WHERE campaign <> '" CAMPAIGN "'"),
                      0);
+    /* (D2) (S9) the turnout counter is in the cast's transaction: it
+     * counts the register, no more, no less, after any kill */
+    if (query_int(s, "SELECT coalesce(sum(n), 0) FROM turnout WHERE campaign = '" CAMPAIGN "'") !=
+        reg) {
+        printf("(D2) turnout counts %lld, the register holds %lld\n",
+               (long long)query_int(s, "SELECT coalesce(sum(n), 0) FROM turnout"), (long long)reg);
+        (*corrupt)++;
+    }
     store_close(s);
     return lost;
 }

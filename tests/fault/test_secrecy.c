@@ -14,7 +14,10 @@
  *   (d) register rows as SELECT pseudonym FROM register gives them (S2)
  * and nothing links a register row to a box row (S1): the only columns they
  * share are the campaign and the day, both one value for all 1,000 rows, and
- * no register value occurs in the bytes of a box row, nor the reverse. */
+ * no register value occurs in the bytes of a box row, nor the reverse. The
+ * voters' communes (7 different ones) are counted in `turnout` and occur
+ * nowhere else: in no register row, box row, signed ballot or outbox row,
+ * and a bundle's register entry has no room for one (S9). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -29,6 +32,7 @@
 #include <sqlite3.h>
 
 #include "ballot.h"
+#include "bundle.h"
 #include "bn_err.h"
 #include "day.h"
 #include "key.h"
@@ -299,6 +303,35 @@ out:
     free(pl);
 }
 
+/* (S9) the voters' communes of residence, counted in `turnout` only */
+#define N_COMMUNES 7
+static const char *const communes[N_COMMUNES] = {"35238", "35360", "2A004", "35001", "35047",
+                                                 "2B033", "35281"};
+
+/* (S9) fails if any column of any row that `sql` selects holds one of the
+ * communes' bytes; returns the number of rows. */
+static int no_commune_in(store_t *s, const char *sql, const char *what)
+{
+    sqlite3_stmt *st = NULL;
+    int rows = 0, col, k;
+
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), sql, -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        for (col = 0; col < sqlite3_column_count(st); col++) {
+            const uint8_t *b = sqlite3_column_blob(st, col);
+            size_t bl = (size_t)sqlite3_column_bytes(st, col);
+
+            for (k = 0; k < N_COMMUNES; k++)
+                if (b != NULL && find(b, bl, (const uint8_t *)communes[k], 5, 0) != NULL)
+                    fail_msg("(S9) %s row %d, column %s holds commune %s", what, rows,
+                             sqlite3_column_name(st, col), communes[k]);
+        }
+        rows++;
+    }
+    sqlite3_finalize(st);
+    return rows;
+}
+
 /* 64 projects, for ballots of the largest size (BALLOT_MAX_LEN) */
 static pkg_project_t projects64[BALLOT_MAX_CHOICES];
 static pkg_t campaign64 = {
@@ -347,6 +380,7 @@ static void cast_voters(store_t *s, const uint8_t secret[32], const signer_t *si
         c.ballot_id = v->id;
         c.ballot = v->ballot;
         c.ballot_len = v->len;
+        c.commune = communes[i % N_COMMUNES];
         assert_int_equal(store_cast(s, &c), 0);
     }
 }
@@ -476,6 +510,37 @@ static void test_cast_order_is_not_stored(void **state)
         printf("  (S1) no register value in any box row, no box id in any register row "
                "(%d x %d rows)\n", nr, nb);
     }
+
+    /* (S9) the communes are counted, and kept nowhere else: not in the
+     * register, the box, a signed ballot, the outbox; the counters hold no
+     * pseudonym, no ballot id, no day; a bundle's register entry is the
+     * pseudonym, the day and the offline flag, no room for a commune */
+    assert_int_equal(no_commune_in(s, "SELECT * FROM register", "register"), N_VOTERS);
+    assert_int_equal(no_commune_in(s, "SELECT * FROM box", "box"), N_VOTERS);
+    assert_int_equal(no_commune_in(s, "SELECT * FROM outbox", "outbox"), 2 * N_VOTERS);
+    for (i = 0; i < N_VOTERS; i++)
+        for (j = 0; j < N_COMMUNES; j++)
+            if (find(voters[i].ballot, voters[i].len, (const uint8_t *)communes[j], 5, 0) != NULL)
+                fail_msg("(S9) signed ballot %d holds commune %s", i, communes[j]);
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT count(*), sum(n) FROM turnout",
+                                        -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), N_COMMUNES);
+    assert_int_equal(sqlite3_column_int(st, 1), N_VOTERS);
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT group_concat(name) FROM "
+                                        "pragma_table_info('turnout')", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    if (strcmp((const char *)sqlite3_column_text(st, 0), "campaign,commune,n") != 0)
+        fail_msg("(S9) turnout has columns %s, not campaign,commune,n",
+                 (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (BUNDLE_REGISTER_LEN != PSEUD_LEN + 4 + 1)
+        fail_msg("(S9) a bundle's register entry is %d bytes, not pseudonym + day + offline",
+                 BUNDLE_REGISTER_LEN);
+    printf("  (S9) %d communes counted in turnout (sum %d), none in the register, the box, "
+           "a ballot or the outbox\n", N_COMMUNES, N_VOTERS);
 
     /* (S4) the casts left no trace in the audit log */
     assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT count(*) FROM audit", -1, &st,

@@ -81,10 +81,10 @@ static int election(const char *dir, int n, const char *outdir, int count, int n
 {
     kit_t k;
     bundle_builder_t *bb = NULL;
-    uint8_t ballot[BALLOT_MAX_LEN], id[16], ps[32], rep[REPORT_LEN], *b,
+    uint8_t ballot[BALLOT_MAX_LEN], id[16], ps[32], rep[REPORT_MAX_LEN], *b,
             *hashes = malloc((size_t)count * nb * 32 + 32);
     char path[4096];
-    size_t bl, len, h = 0;
+    size_t bl, len, h = 0, rep_len = 0;
     report_t r;
     int i, j;
 
@@ -116,9 +116,9 @@ static int election(const char *dir, int n, const char *outdir, int count, int n
     r.registered = (uint64_t)h;
     r.ballots = (uint64_t)h;
     report_set_digest(hashes, h, r.ballot_set);
-    if (report_seal(&r, &k.ks, rep) != 0 ||
+    if (report_seal(&r, &k.ks, rep, sizeof rep, &rep_len) != 0 ||
         bundle_new(k.pkg->id, (uint64_t)count + 1, k.cert, k.cert_len, &bb) != 0 ||
-        bundle_add_report(bb, rep, REPORT_LEN) != 0 || bundle_finish(bb, &k.ks, &b, &len) != 0)
+        bundle_add_report(bb, rep, rep_len) != 0 || bundle_finish(bb, &k.ks, &b, &len) != 0)
         return fprintf(stderr, "closing report failed\n"), 1;
     bundle_free(bb);
     snprintf(path, sizeof path, "%s/k%d-close.bundle", outdir, n);

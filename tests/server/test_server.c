@@ -551,8 +551,8 @@ static void check_same(const uint8_t *b, size_t len, int threads)
 static uint8_t *signed_with(int bad_at, int n, int foreign_report, size_t *len)
 {
     bundle_builder_t *bb;
-    uint8_t ballot[BALLOT_MAX_LEN], id[16], rep[REPORT_LEN], *out;
-    size_t bl;
+    uint8_t ballot[BALLOT_MAX_LEN], id[16], rep[REPORT_MAX_LEN], *out;
+    size_t bl, rep_len = 0;
     report_t r;
     int i;
 
@@ -570,8 +570,14 @@ static uint8_t *signed_with(int bad_at, int n, int foreign_report, size_t *len)
     r.opened = k1.day - 1;
     r.closed = k1.day;
     r.registered = r.ballots = (uint64_t)n;
-    assert_int_equal(report_seal(&r, foreign_report ? &k2.ks : &k1.ks, rep), 0);
-    assert_int_equal(bundle_add_report(bb, rep, REPORT_LEN), 0);
+    if (n > 0) { /* report format 2: the participants per commune, a blob to the server */
+        r.n_communes = 1;
+        snprintf(r.communes[0].insee, sizeof r.communes[0].insee, "%s", k1.pkg->communes[0].insee);
+        r.communes[0].n = (uint64_t)n;
+    }
+    assert_int_equal(report_seal(&r, foreign_report ? &k2.ks : &k1.ks, rep, sizeof rep,
+                                 &rep_len), 0);
+    assert_int_equal(bundle_add_report(bb, rep, rep_len), 0);
     assert_int_equal(bundle_finish(bb, &k1.ks, &out, len), 0);
     bundle_free(bb);
     return out;

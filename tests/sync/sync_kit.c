@@ -83,6 +83,7 @@ static int cast(const char *dir, int n, const char *path, int count)
         c.ballot_id = id;
         c.ballot = ballot;
         c.ballot_len = bl;
+        c.commune = "35238";
         if ((rc = store_cast(s, &c)) != 0 || (rc = track_code(k.track_key, id, code)) != 0)
             return die(rc, "store_cast", "");
         printf("%s\n", code);

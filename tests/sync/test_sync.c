@@ -170,6 +170,7 @@ static void test_batch_rule(void **state)
         c.ballot_id = id;
         c.ballot = fake;
         c.ballot_len = sizeof fake;
+        c.commune = "35238";
         assert_int_equal(store_cast(s, &c), 0);
         sync_note_cast(&b, 5000 + i);
     }

@@ -216,7 +216,8 @@ static char *petition_dir(const char *tag, int tamper)
         }
         if (i == 0) {
             report_t r;
-            uint8_t rep[REPORT_LEN];
+            uint8_t rep[REPORT_MAX_LEN];
+            size_t rep_len = 0;
 
             memset(&r, 0, sizeof r);
             snprintf(r.campaign, sizeof r.campaign, "%s", pkg->id);
@@ -224,8 +225,8 @@ static char *petition_dir(const char *tag, int tamper)
             r.opened = pkg->opens;
             r.closed = pkg->opens + 10;
             report_set_digest(NULL, 0, r.ballot_set);
-            assert_int_equal(report_seal(&r, &k->signer, rep), 0);
-            assert_int_equal(bundle_add_report(b, rep, REPORT_LEN), 0);
+            assert_int_equal(report_seal(&r, &k->signer, rep, sizeof rep, &rep_len), 0);
+            assert_int_equal(bundle_add_report(b, rep, rep_len), 0);
         }
         assert_int_equal(bundle_finish(b, &k->signer, &out, &len), 0);
         bundle_free(b);

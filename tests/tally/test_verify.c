@@ -57,7 +57,10 @@ static const char campaign_json[] =
     " \"cantons\": [{\"id\": \"rennes-1\", \"name\": \"Rennes 1\", \"territory\": \"rennes\"},"
     "   {\"id\": \"vitre\", \"name\": \"Vitr\xc3\xa9\", \"territory\": \"vitre\"}],"
     " \"communes\": [{\"insee\": \"35238\", \"name\": \"Rennes\", \"canton\": \"rennes-1\"},"
-    "   {\"insee\": \"35360\", \"name\": \"Vitr\xc3\xa9\", \"canton\": \"vitre\"}],"
+    "   {\"insee\": \"35047\", \"name\": \"Bruz\", \"canton\": \"rennes-1\"},"
+    "   {\"insee\": \"35024\", \"name\": \"Betton\", \"canton\": \"rennes-1\"},"
+    "   {\"insee\": \"35360\", \"name\": \"Vitr\xc3\xa9\", \"canton\": \"vitre\"},"
+    "   {\"insee\": \"35001\", \"name\": \"Acign\xc3\xa9\", \"canton\": \"vitre\"}],"
     " \"rule\": {\"min\": 1, \"max\": 3, \"knapsack\": true, \"min_spend_percent\": 0},"
     " \"counting\": \"greedy\","
     " \"projects\": ["
@@ -85,7 +88,8 @@ typedef struct kiosk_s {
     size_t cert_len;
     int n;
     voter_t voters[MAX_VOTERS];
-    uint8_t report[REPORT_LEN];
+    uint8_t report[REPORT_MAX_LEN];
+    size_t report_len;
 } kiosk_t;
 
 static rng_t *rng;
@@ -145,9 +149,13 @@ static void cast_all(kiosk_t *k, int ki, const char *dir)
         c.ballot_id = v->id;
         c.ballot = v->ballot;
         c.ballot_len = v->len;
+        /* turnout (the store's counters, then the closing report): Rennes 12
+         * (kiosk 0) + Bruz 3 + Betton 3 (kiosk 1), Vitre 12, Acigne 0 */
+        c.commune = vitre ? "35360" : ki == 0 ? "35238" : i % 2 ? "35047" : "35024";
         assert_int_equal(store_cast(s, &c), 0);
     }
-    assert_int_equal(report_make(s, CAMPAIGN, TODAY - 27, TODAY, &k->signer, k->report, NULL, why,
+    assert_int_equal(report_make(s, CAMPAIGN, TODAY - 27, TODAY, &k->signer, k->report, sizeof k->report,
+                                 &k->report_len, NULL, why,
                                  sizeof why), 0);
     store_close(s);
     free(path);
@@ -214,6 +222,11 @@ static int teardown(void **state)
     return 0;
 }
 
+/* When set, kiosk 1's closing report is this one instead (re-signed by it). */
+static uint8_t alt_report[REPORT_MAX_LEN];
+static size_t alt_report_len;
+static int use_alt_report;
+
 /* A bundle of kiosk k's voters [from, to), its register entries [from, to),
  * and its report when with_report. */
 static uint8_t *bundle_of(int k, int from, int to, int with_report, uint64_t seq, size_t *len)
@@ -228,8 +241,10 @@ static uint8_t *bundle_of(int k, int from, int to, int with_report, uint64_t seq
         assert_int_equal(bundle_add_ballot(b, ks->voters[i].ballot, ks->voters[i].len), 0);
         assert_int_equal(bundle_add_register(b, ks->voters[i].pseudonym, TODAY, 1), 0);
     }
-    if (with_report)
-        assert_int_equal(bundle_add_report(b, ks->report, REPORT_LEN), 0);
+    if (with_report && k == 1 && use_alt_report)
+        assert_int_equal(bundle_add_report(b, alt_report, alt_report_len), 0);
+    else if (with_report)
+        assert_int_equal(bundle_add_report(b, ks->report, ks->report_len), 0);
     assert_int_equal(bundle_finish(b, &ks->signer, &out, len), 0);
     bundle_free(b);
     return out;
@@ -244,7 +259,29 @@ static void put(const char *dir, const char *name, uint8_t *buf, size_t len)
     free(buf);
 }
 
-enum { F_TAMPER = 1, F_MISSING = 2, F_DUPBYTES = 4, F_BADRULE = 8, F_NOREPORT = 16, F_JUNK = 32 };
+enum { F_TAMPER = 1, F_MISSING = 2, F_DUPBYTES = 4, F_BADRULE = 8, F_NOREPORT = 16, F_JUNK = 32,
+       F_NOCOMMUNES = 64, F_FOREIGN = 128 };
+
+/* Kiosk 1's report made again: without communes (F_NOCOMMUNES: a store
+ * migrated from schema 2), or with Betton's 3 counted as "35999", a
+ * commune the package does not list (F_FOREIGN). */
+static void alt_report_of(int flags)
+{
+    static report_t r;
+
+    assert_int_equal(report_decode(kiosks[1].report, kiosks[1].report_len, &r, NULL, 0), 0);
+    assert_int_equal(r.n_communes, 3); /* 35024:3 35047:3 35360:4 */
+    if (flags & F_NOCOMMUNES) {
+        r.n_communes = 0;
+    } else {
+        r.communes[0] = r.communes[1];
+        r.communes[1] = r.communes[2];
+        strcpy(r.communes[2].insee, "35999");
+        r.communes[2].n = 3;
+    }
+    assert_int_equal(report_seal(&r, &kiosks[1].signer, alt_report, sizeof alt_report,
+                                 &alt_report_len), 0);
+}
 
 /* A folder of bundles: kiosk 0 in one bundle; kiosk 1 in two, the first
  * sent twice (a USB re-export); kiosk 2 in one. Flags spoil it. */
@@ -255,6 +292,9 @@ static char *election_dir(const char *tag, int flags)
     uint8_t *buf;
 
     assert_non_null(dir);
+    use_alt_report = (flags & (F_NOCOMMUNES | F_FOREIGN)) != 0;
+    if (use_alt_report)
+        alt_report_of(flags);
     buf = bundle_of(0, 0, kiosks[0].n, 1, 1, &len);
     put(dir, "k0-1.bnu", buf, len);
     buf = bundle_of(1, 0, 5, 0, 1, &len);
@@ -280,6 +320,7 @@ static char *election_dir(const char *tag, int flags)
         buf = bundle_of(1, 5, kiosks[1].n, 1, 2, &len);
         put(dir, "k1-2.bnu", buf, len);
     }
+    use_alt_report = 0;
     if (flags & F_JUNK) {
         char *path = tu_path(dir, "notes.txt");
 
@@ -551,6 +592,97 @@ static void test_publish_pb_round_trip(void **state)
     assert_string_equal(pkg->territories[c.terr[0].territory].id, "rennes");
     assert_int_equal(c.terr[0].n_ballots, 12 + 6);
     assert_int_equal(c.terr[1].n_ballots, 4 + 8);
+    /* turnout: the closing reports' communes, summed over kiosks. Rennes
+     * 18 = Rennes 12 (kiosk 0, shown) + Bruz 3 + Betton 3 (kiosk 1: fewer
+     * than 10, "3" written nowhere for them); Vitre 12 = Vitre 12 (kiosks 1
+     * and 2) + Acigne 0: Acigne is fewer than 10, and Vitre is hidden too
+     * (T2), else Acigne's 0 would be 12 - 12. 30 participants: the person
+     * who took part at kiosks 0 and 2 (V5) counts at both (counts carry no
+     * pseudonym). Complete: each territory's participants are its ballots. */
+    {
+        const turnout_t *tu = &c.turnout;
+        int k;
+
+        assert_int_equal(tu->participants, 30);
+        assert_int_equal(tu->unknown_entries, 0);
+        assert_int_equal(tu->excluded_entries, 0);
+        assert_true(tu->complete);
+        assert_int_equal(tu->terr[0].participants, 18);
+        assert_int_equal(tu->terr[0].participants, c.terr[0].n_ballots);
+        assert_int_equal(tu->terr[1].participants, 12);
+        assert_int_equal(tu->terr[1].participants, c.terr[1].n_ballots);
+        k = pkg_find_commune(pkg, "35238");
+        assert_int_equal(tu->communes[k].participants, 12);
+        assert_int_equal(tu->communes[k].shown, TURNOUT_SHOWN);
+        k = pkg_find_commune(pkg, "35047");
+        assert_int_equal(tu->communes[k].participants, 3);
+        assert_int_equal(tu->communes[k].shown, TURNOUT_FEWER);
+        k = pkg_find_commune(pkg, "35024");
+        assert_int_equal(tu->communes[k].participants, 3);
+        assert_int_equal(tu->communes[k].shown, TURNOUT_FEWER);
+        k = pkg_find_commune(pkg, "35360");
+        assert_int_equal(tu->communes[k].participants, 12);
+        assert_int_equal(tu->communes[k].shown, TURNOUT_HIDDEN);
+        k = pkg_find_commune(pkg, "35001");
+        assert_int_equal(tu->communes[k].participants, 0);
+        assert_int_equal(tu->communes[k].shown, TURNOUT_FEWER);
+    }
+    /* (T1) a hidden commune's count is written nowhere: its JSON object,
+     * its CSV row and its page rows carry no number */
+    {
+        static const char *const hidden[] = {"35047", "35024", "35001", "35360"};
+        char *jp = tu_path(out, "results.json"), *cp = tu_path(out, "turnout.csv");
+        char *hp = tu_path(out, "index.html"), *js = (char *)tu_read(jp, NULL);
+        char *cs = (char *)tu_read(cp, NULL), *hs = (char *)tu_read(hp, NULL), *at, *end;
+        size_t h;
+
+        assert_non_null(js);
+        assert_non_null(cs);
+        assert_non_null(hs);
+        for (h = 0; h < sizeof hidden / sizeof hidden[0]; h++) {
+            char want[32];
+
+            /* results.json: {"insee": X, "name", "shown", "participants": null} */
+            snprintf(want, sizeof want, "\"insee\":\t\"%s\"", hidden[h]);
+            assert_non_null(at = strstr(js, want));
+            assert_non_null(end = strchr(at, '}'));
+            assert_non_null(strstr(at, "\"participants\":\tnull"));
+            assert_true(strstr(at, "\"participants\":\tnull") < end);
+            /* turnout.csv */
+            snprintf(want, sizeof want, ",%s,", hidden[h]);
+            assert_non_null(at = strstr(cs, want));
+            end = strchr(at, '\r');
+            assert_non_null(end);
+            assert_true(strncmp(at + strlen(want), "fewer-than-10,", 14) == 0 ||
+                        strncmp(at + strlen(want), "hidden,", 7) == 0);
+            /* the page, both languages: the cell after the INSEE code */
+            snprintf(want, sizeof want, "<code>%s</code></td>", hidden[h]);
+            for (at = strstr(hs, want); at != NULL; at = strstr(at + 1, want)) {
+                const char *cell = at + strlen(want);
+
+#define STARTS(lit) (strncmp(cell, lit, strlen(lit)) == 0)
+                assert_true(STARTS("<td class=\"n hid\">moins de 10</td>") ||
+                            STARTS("<td class=\"n hid\">fewer than 10</td>") ||
+                            STARTS("<td class=\"n hid\">masqué</td>") ||
+                            STARTS("<td class=\"n hid\">hidden</td>"));
+#undef STARTS
+            }
+        }
+        assert_true(has(cs, "certified,commune,rennes,35238,12,\"Rennes\"\r\n"));
+        assert_true(has(cs, "certified,territory,rennes,,18,\"Pays de Rennes\"\r\n"));
+        assert_true(has(cs, "certified,commune,rennes,35047,fewer-than-10,\"Bruz\"\r\n"));
+        assert_true(has(cs, "certified,commune,vitre,35360,hidden,\"Vitr\xc3\xa9\"\r\n"));
+        assert_true(has(hs, "<code>35238</code></td><td class=\"n\">12</td>"));
+        /* Bruz and Betton hold 3 each: no "3" in their rows anywhere */
+        assert_null(strstr(cs, "35047,3"));
+        assert_null(strstr(cs, "35024,3"));
+        free(js);
+        free(cs);
+        free(hs);
+        free(jp);
+        free(cp);
+        free(hp);
+    }
     /* every counted ballot's tracking code is in the sorted list */
     {
         uint8_t key[32];
@@ -574,6 +706,63 @@ static void test_publish_pb_round_trip(void **state)
     free(out);
     tu_rmtree(dir);
     free(dir);
+}
+
+/* (V8) A kiosk whose closing report gives no communes (a store migrated
+ * from schema 2) is certified, its 10 participants counted apart (unknown
+ * commune), the turnout incomplete; each territory's ballots exceed its
+ * communes' participants by that kiosk's, and check agrees. A report
+ * counting a commune the package does not list is a problem naming the
+ * kiosk and the value, and that count is excluded. */
+static void test_turnout_unknown_and_foreign(void **state)
+{
+    char *dir = election_dir("unk", F_NOCOMMUNES), *bad = election_dir("foreign", F_FOREIGN);
+    char *out = tu_path(dir, "out"), why[256] = "";
+    verify_t *v = run_verify(dir, NULL), *w = run_verify(bad, NULL);
+    publish_opts_t po = {0, NULL, "campaign.bpkg"};
+    tally_count_t c;
+    FILE *log = tmpfile();
+
+    (void)state;
+    assert_int_equal(v->n_problems, 0);
+    assert_true(line_with(v->log, "NOTE kiosk kiosk-35238-02", "no participants per commune",
+                          "incomplete"));
+    assert_int_equal(tally_count(v, &c, why, sizeof why), 0);
+    assert_int_equal(c.turnout.unknown_entries, 10);
+    assert_false(c.turnout.complete);
+    assert_int_equal(c.turnout.terr[0].participants, 12);
+    assert_int_equal(c.turnout.terr[1].participants, 8);
+    assert_int_equal(c.turnout.participants, 20);
+    assert_int_equal(c.terr[0].n_ballots, 18);
+    assert_int_equal(publish_write(v, &c, &po, out, why, sizeof why), 0);
+    assert_non_null(log);
+    assert_int_equal(publish_check(out, log, why, sizeof why), 0);
+    fclose(log);
+    {
+        char *hp = tu_path(out, "index.html"), *hs = (char *)tu_read(hp, NULL);
+
+        assert_non_null(hs);
+        assert_true(has(hs, "Participation incompl"));
+        assert_true(has(hs, "Turnout incomplete"));
+        free(hs);
+        free(hp);
+    }
+    tally_count_free(&c);
+    /* the foreign commune: one problem, naming the kiosk and the value */
+    assert_int_equal(w->n_problems, 1);
+    assert_true(line_with(w->log, "PROBLEM kiosk kiosk-35238-02, k1-2.bnu, closing report",
+                          "commune \"35999\" (3 participants)", "is not in the package"));
+    assert_int_equal(tally_count(w, &c, why, sizeof why), 0);
+    assert_int_equal(c.turnout.excluded_entries, 3);
+    assert_false(c.turnout.complete);
+    tally_count_free(&c);
+    verify_free(v);
+    verify_free(w);
+    tu_rmtree(dir);
+    tu_rmtree(bad);
+    free(out);
+    free(dir);
+    free(bad);
 }
 
 /* --- the command line ----------------------------------------------------- */
@@ -649,6 +838,54 @@ static void test_cli(void **state)
         snprintf(args, sizeof args, "cp -r '%s' '%s/certified'", out, getenv("BORNE_TALLY_KEEP"));
         assert_int_equal(system(args), 0);
     }
+    /* one turnout figure edited, on a fresh copy each time: check disagrees
+     * and says why */
+    {
+        static const char *const cases[][4] = {
+            /* file, from, to, what check says */
+            {"results.json", "\"participants\":\t12", "\"participants\":\t13",
+             "turnout.csv: row"},
+            {"results.json", "\"shown\":\t\"fewer-than-10\",\n\t\t\t\t\t\t\"participants\":\tnull",
+             "\"shown\":\t\"fewer-than-10\",\n\t\t\t\t\t\t\"participants\":\t3",
+             "is 'fewer-than-10' but its participants are written"},
+            {"results.json", "\"shown\":\t\"fewer-than-10\",\n\t\t\t\t\t\t\"participants\":\tnull",
+             "\"shown\":\t\"count\",\n\t\t\t\t\t\t\"participants\":\t3",
+             "shows 3 participants: fewer than 10 must be hidden"},
+            {"results.json", "\"participants\":\t18", "\"participants\":\t40",
+             "cannot add up to 28"},
+            {"results.json", "\"shown\":\t\"hidden\",\n\t\t\t\t\t\t\"participants\":\tnull",
+             "\"shown\":\t\"count\",\n\t\t\t\t\t\t\"participants\":\t12",
+             "a hidden commune's count can be worked out"},
+            {"turnout.csv", "35047,fewer-than-10", "35047,3", "turnout.csv: row"},
+            {"turnout.csv", "rennes,,18", "rennes,,17", "turnout.csv: row"},
+            {"results.json", "\"participants\":\t18", "\"participants\":\t19",
+             "19 participants of its communes but 18 ballots"},
+            {"results.json", "\"participants\":\t30", "\"participants\":\t31",
+             "31 participants in all, the territories add up to 30"},
+            {"results.json", "\"complete\":\ttrue", "\"complete\":\tfalse",
+             "complete is false with 0 entries"},
+        };
+        size_t k;
+        char *copy = tu_path(dir, "pub-edit"), *path;
+
+        for (k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+            snprintf(args, sizeof args, "rm -rf '%s' && cp -r '%s' '%s'", copy, out, copy);
+            assert_int_equal(system(args), 0);
+            path = tu_path(copy, cases[k][0]);
+            edit(path, cases[k][1], cases[k][2]);
+            free(path);
+            snprintf(args, sizeof args, "check '%s'", copy);
+            if (run(args, log) != 1) {
+                s = slurp(log);
+                fail_msg("edit %zu of %s: check agreed:\n%s", k, cases[k][0], s);
+            }
+            s = slurp(log);
+            if (!has(s, "DISAGREE") || !has(s, cases[k][3]))
+                fail_msg("edit %zu: no \"%s\" in:\n%s", k, cases[k][3], s);
+            free(s);
+        }
+        free(copy);
+    }
     /* a figure edited in results.json: check disagrees */
     edit(json, "\"votes\":\t", "\"votes\":\t1");
     snprintf(args, sizeof args, "check '%s'", out);
@@ -702,7 +939,10 @@ static void test_cli(void **state)
         assert_true(has(s, "lang=\"en\""));
         assert_true(has(s, "Bus &amp; &lt;navette&gt;"));
         assert_true(has(s, "Turnout per territory"));
-        assert_true(has(s, "par commune n'est pas publiée"));
+        assert_true(has(s, "Turnout per commune"));
+        assert_true(has(s, "Participation par commune"));
+        assert_true(has(s, ">moins de 10<"));
+        assert_true(has(s, ">fewer than 10<"));
         free(s);
         free(p);
     }
@@ -936,6 +1176,7 @@ int main(void)
         cmocka_unit_test(test_dup_and_rule),
         cmocka_unit_test(test_noreport_junk_empty),
         cmocka_unit_test(test_publish_pb_round_trip),
+        cmocka_unit_test(test_turnout_unknown_and_foreign),
         cmocka_unit_test(test_cli),
         cmocka_unit_test(test_server_db),
     };

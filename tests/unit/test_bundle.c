@@ -82,7 +82,8 @@ static key_pair_t *auth, *auth2, *kiosk, *kiosk2;
 static signer_t ks, ks2, as;
 static uint8_t ca[CERT_DER_MAX], ca2[CERT_DER_MAX], kcert[CERT_DER_MAX], k2cert[CERT_DER_MAX];
 static size_t ca_len, ca2_len, kcert_len, k2cert_len;
-static uint8_t report[REPORT_LEN], report2[REPORT_LEN];
+static uint8_t report[REPORT_MAX_LEN], report2[REPORT_MAX_LEN];
+static size_t report_len, report2_len;
 
 /* A sealed petition signature of `p`, signed by s (naming kid). */
 static void make_signature(const pkg_t *p, int i, const signer_t *s, const uint8_t *kid,
@@ -123,16 +124,22 @@ static void make_ballot(const pkg_t *p, int i, const signer_t *s, const uint8_t 
         memcpy(id, b.id, BALLOT_ID_LEN);
 }
 
-static void sign_report(const signer_t *s, uint8_t *out)
+/* A closing report of N_VOTERS participants: 3 of 35360, the rest of 35238. */
+static void sign_report(const signer_t *s, uint8_t *out, size_t *len)
 {
-    report_t r;
+    static report_t r;
 
     memset(&r, 0, sizeof r);
     strcpy(r.campaign, CAMPAIGN);
     r.opened = TODAY - 10;
     r.closed = TODAY;
     r.registered = r.ballots = N_VOTERS;
-    assert_int_equal(report_seal(&r, s, out), 0);
+    r.n_communes = 2;
+    strcpy(r.communes[0].insee, "35238");
+    r.communes[0].n = N_VOTERS - 3;
+    strcpy(r.communes[1].insee, "35360");
+    r.communes[1].n = 3;
+    assert_int_equal(report_seal(&r, s, out, REPORT_MAX_LEN, len), 0);
 }
 
 static void issue(key_pair_t *issuer, const uint8_t *cad, size_t cal, key_pair_t *subject,
@@ -172,8 +179,8 @@ static int setup(void **state)
         make_ballot(&campaign, i, &ks, ks.pub.id, voters[i].ballot, &voters[i].len, voters[i].id);
         assert_int_equal(rng_bytes(rng, voters[i].pseudonym, 32), 0);
     }
-    sign_report(&ks, report);
-    sign_report(&ks2, report2);
+    sign_report(&ks, report, &report_len);
+    sign_report(&ks2, report2, &report2_len);
     for (i = 0; i < N_SIGNERS; i++)
         make_signature(&petition, i, &ks, ks.pub.id, signers[i].pseudonym, signers[i].rec);
     return 0;
@@ -207,7 +214,7 @@ static uint8_t *small_s(int nb, int nr, int ns, int with_report, size_t *len)
     for (i = ns - 1; i >= 0; i--)
         assert_int_equal(bundle_add_signature(b, signers[i].rec, PETITION_LEN), 0);
     if (with_report)
-        assert_int_equal(bundle_add_report(b, report, REPORT_LEN), 0);
+        assert_int_equal(bundle_add_report(b, report, report_len), 0);
     assert_int_equal(bundle_finish(b, &ks, &out, len), 0);
     bundle_free(b);
     return out;
@@ -290,7 +297,13 @@ static void test_round_trip(void **state)
         if (i > 0)
             assert_true(memcmp(b.registers + (i - 1) * BUNDLE_REGISTER_LEN, e.pseudonym, 32) < 0);
     }
-    assert_memory_equal(bundle_report_at(&b, 0), report, REPORT_LEN);
+    {
+        size_t rl = 0;
+        const uint8_t *rp = bundle_report_at(&b, 0, &rl);
+
+        assert_int_equal(rl, report_len);
+        assert_memory_equal(rp, report, rl);
+    }
     /* (B2) the i-th ballot and the i-th register entry are not the same
      * voter's, beyond chance (about one match expected among 40) */
     {
@@ -312,7 +325,7 @@ static void test_round_trip(void **state)
         size_t alen = 0;
 
         assert_int_equal(bundle_new(CAMPAIGN, 7, kcert, kcert_len, &bb), 0);
-        assert_int_equal(bundle_add_report(bb, report, REPORT_LEN), 0);
+        assert_int_equal(bundle_add_report(bb, report, report_len), 0);
         for (i = N_VOTERS - 1; i >= 0; i--) {
             assert_int_equal(bundle_add_register(bb, voters[i].pseudonym,
                                                  TODAY - (uint32_t)i % 3, i % 2), 0);
@@ -350,8 +363,8 @@ static void test_tamper_every_bit(void **state)
      * signature section (every bit of a record: test_petition) */
     buf = small_s(1, 1, 1, 1, &len);
     refused = 0;
-    for (i = len - KEY_SIG_LEN - REPORT_LEN - PETITION_LEN; i < len - KEY_SIG_LEN - REPORT_LEN;
-         i++) {
+    for (i = len - KEY_SIG_LEN - (2 + report_len) - PETITION_LEN;
+         i < len - KEY_SIG_LEN - (2 + report_len); i++) {
         buf[i] ^= (uint8_t)(1u << (i % 8));
         if (bundle_verify(buf, len, ca, ca_len, NULL, TODAY, NULL, NULL, NULL, 0) != 0)
             refused++;
@@ -395,7 +408,7 @@ static uint8_t *raw_bundle(const uint8_t *const *ballots, const size_t *blens, i
         total += 2 + blens[i];
     buf = calloc(1, total);
     assert_non_null(buf);
-    memcpy(buf, "BRNU\x01" CAMPAIGN, 5 + strlen(CAMPAIGN));
+    memcpy(buf, "BRNU\x02" CAMPAIGN, 5 + strlen(CAMPAIGN));
     buf[28] = 7;
     buf[29] = (uint8_t)(kcert_len >> 8);
     buf[30] = (uint8_t)kcert_len;
@@ -479,11 +492,67 @@ static void test_unsorted_duplicates(void **state)
     REFUSED(raw_bundle(NULL, NULL, 0, regs, 2, &len), BN_EFORMAT, "offline flag");
 }
 
+/* Closing reports of version 2 have a length each: two reports of one
+ * kiosk, 215 and 241 bytes, travel in one bundle, in byte order; a bundle
+ * of version 1 is refused with what to do. */
+static void test_reports_variable_length(void **state)
+{
+    static report_t r;
+    static uint8_t shortrep[REPORT_MAX_LEN];
+    bundle_builder_t *b = NULL;
+    uint8_t *out = NULL;
+    size_t len = 0, shortlen = 0, l0 = 0, l1 = 0;
+    const uint8_t *r0, *r1;
+    char why[300] = "";
+    bundle_t d;
+
+    (void)state;
+    memset(&r, 0, sizeof r);
+    strcpy(r.campaign, CAMPAIGN);
+    r.opened = TODAY - 10;
+    r.closed = TODAY;
+    r.registered = r.ballots = N_VOTERS; /* no communes: a store migrated from schema 2 */
+    assert_int_equal(report_seal(&r, &ks, shortrep, sizeof shortrep, &shortlen), 0);
+    assert_int_equal(shortlen, REPORT_MIN_LEN);
+    assert_int_equal(report_len, REPORT_LEN_OF(2));
+    assert_int_equal(bundle_new(CAMPAIGN, 3, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_report(b, report, report_len), 0);
+    assert_int_equal(bundle_add_report(b, shortrep, shortlen), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(len, BUNDLE_HEADER_LEN + kcert_len + 2 + shortlen + 2 + report_len +
+                     KEY_SIG_LEN);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, &d, NULL, why, sizeof why),
+                     0);
+    assert_int_equal(d.n_reports, 2);
+    r0 = bundle_report_at(&d, 0, &l0);
+    r1 = bundle_report_at(&d, 1, &l1);
+    /* byte order: they differ first at m (offset 150), 0 before 2 */
+    assert_int_equal(l0, shortlen);
+    assert_memory_equal(r0, shortrep, l0);
+    assert_int_equal(l1, report_len);
+    assert_memory_equal(r1, report, l1);
+    /* the report section's lengths are checked */
+    out[BUNDLE_HEADER_LEN + kcert_len + 1] ^= 0x01; /* 215 -> 214 */
+    assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "report 0 length 214"));
+    out[BUNDLE_HEADER_LEN + kcert_len + 1] ^= 0x01;
+    out[BUNDLE_HEADER_LEN + kcert_len + 1] ^= 0x02; /* 215 -> 213, version 1's length */
+    assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+    out[BUNDLE_HEADER_LEN + kcert_len + 1] ^= 0x02;
+    /* version 1: refused, saying what to do */
+    out[4] = 1;
+    assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "version 1"));
+    assert_non_null(strstr(why, "send its outbox again"));
+    free(out);
+}
+
 /* The builder refuses duplicates, foreign and malformed items, another key. */
 static void test_builder(void **state)
 {
     bundle_builder_t *b = NULL;
-    uint8_t *out = NULL, other[BALLOT_MAX_LEN], bad[REPORT_LEN];
+    uint8_t *out = NULL, other[BALLOT_MAX_LEN], bad[REPORT_MAX_LEN];
     size_t len = 0, olen = 0;
 
     (void)state;
@@ -501,8 +570,8 @@ static void test_builder(void **state)
     bundle_free(b);
 
     assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
-    assert_int_equal(bundle_add_report(b, report, REPORT_LEN), 0);
-    assert_int_equal(bundle_add_report(b, report, REPORT_LEN), 0);
+    assert_int_equal(bundle_add_report(b, report, report_len), 0);
+    assert_int_equal(bundle_add_report(b, report, report_len), 0);
     assert_int_equal(bundle_finish(b, &ks, &out, &len), BN_EEXISTS);
     bundle_free(b);
 
@@ -510,9 +579,10 @@ static void test_builder(void **state)
     make_ballot(&other_campaign, 0, &ks, ks.pub.id, other, &olen, NULL);
     assert_int_equal(bundle_add_ballot(b, other, olen), BN_EINVAL);
     assert_int_equal(bundle_add_ballot(b, voters[0].ballot, voters[0].len - 1), BN_EFORMAT);
-    memcpy(bad, report, REPORT_LEN);
+    memcpy(bad, report, report_len);
     bad[0] = 'x';
-    assert_int_equal(bundle_add_report(b, bad, REPORT_LEN), BN_EFORMAT);
+    assert_int_equal(bundle_add_report(b, bad, report_len), BN_EFORMAT);
+    assert_int_equal(bundle_add_report(b, report, report_len - 1), BN_EFORMAT);
     assert_int_equal(bundle_add_register(b, voters[0].pseudonym, 0, 0), BN_EINVAL);
     assert_int_equal(bundle_add_register(b, voters[0].pseudonym, TODAY, 2), BN_EINVAL);
     /* signed by a key that is not the certificate's */
@@ -563,7 +633,7 @@ static void test_foreign_items(void **state)
     free(out);
     /* another kiosk's report */
     assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
-    assert_int_equal(bundle_add_report(b, report2, REPORT_LEN), 0);
+    assert_int_equal(bundle_add_report(b, report2, report2_len), 0);
     assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
     bundle_free(b);
     assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
@@ -610,7 +680,7 @@ static void test_signatures_round_trip(void **state)
     assert_int_equal(b.n_reports, 1);
     assert_int_equal(len, BUNDLE_HEADER_LEN + kcert_len + 3 * 2 + voters[0].len + voters[1].len +
                      voters[2].len + 3 * BUNDLE_REGISTER_LEN + N_SIGNERS * PETITION_LEN +
-                     REPORT_LEN + KEY_SIG_LEN);
+                     2 + report_len + KEY_SIG_LEN);
     for (i = 0; i < b.n_signatures; i++) {
         const uint8_t *r = bundle_signature_at(&b, i);
 
@@ -628,7 +698,13 @@ static void test_signatures_round_trip(void **state)
     assert_int_equal(petition_decrypt(bundle_signature_at(&b, 0), PETITION_LEN, auth, &who, why,
                                       sizeof why), 0);
     assert_memory_equal(who.last_name, "Signataire ", 11);
-    assert_memory_equal(bundle_report_at(&b, 0), report, REPORT_LEN);
+    {
+        size_t rl = 0;
+        const uint8_t *rp = bundle_report_at(&b, 0, &rl);
+
+        assert_int_equal(rl, report_len);
+        assert_memory_equal(rp, report, rl);
+    }
     free(buf);
 }
 
@@ -846,7 +922,8 @@ static void test_header(void **state)
         assert_int_equal(bundle_decode(c, len, NULL, why, sizeof why), code);     \
     } while (0)
     CASE(0, 'b', BN_EFORMAT);        /* magic */
-    CASE(4, 2, BN_EFORMAT);          /* version */
+    CASE(4, 1, BN_EFORMAT);          /* version 1: reports without lengths */
+    CASE(4, 3, BN_EFORMAT);          /* version */
     CASE(5, 'B', BN_EFORMAT);        /* campaign token */
     CASE(20, 1, BN_EFORMAT);         /* campaign padding */
     CASE(29, 0x10, BN_EFORMAT);      /* certificate length > 2048 */
@@ -885,6 +962,7 @@ static store_t *cast_all(const char *dir)
         c.ballot_id = voters[i].id;
         c.ballot = voters[i].ballot;
         c.ballot_len = voters[i].len;
+        c.commune = "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     /* three casts in another campaign, which no bundle of CAMPAIGN carries */
@@ -898,6 +976,7 @@ static store_t *cast_all(const char *dir)
         c.ballot_id = oid;
         c.ballot = ob;
         c.ballot_len = olen;
+        c.commune = "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     free(path);
@@ -955,6 +1034,17 @@ static void test_outbox(void **state)
     assert_int_equal(b.seq, 1);
     for (i = 0; i < N_VOTERS; i++)
         assert_true(seen_b[i] && seen_r[i]);
+    /* (S9) the voters' commune (35238, counted in the store's turnout) is in
+     * no register entry of the bundle: pseudonym, day, offline flag only */
+    assert_int_equal(BUNDLE_REGISTER_LEN, 32 + 4 + 1);
+    for (i = 0; i < N_VOTERS; i++) {
+        const uint8_t *e = b.registers + (size_t)i * BUNDLE_REGISTER_LEN;
+        size_t k;
+
+        for (k = 0; k + 5 <= BUNDLE_REGISTER_LEN; k++)
+            if (memcmp(e + k, "35238", 5) == 0)
+                fail_msg("(S9) register entry %d of the bundle holds the commune", i);
+    }
     free(buf);
 
     /* in batches of 25, marked synced after each: every item exactly once */
@@ -1029,7 +1119,8 @@ static void test_vectors(void **state)
     rng_t *vr = NULL;
     key_pair_t *va = NULL, *vk = NULL;
     signer_t vs;
-    uint8_t vca[CERT_DER_MAX], vcert[CERT_DER_MAX], bal[BALLOT_MAX_LEN], rep[REPORT_LEN], pseud[32];
+    uint8_t vca[CERT_DER_MAX], vcert[CERT_DER_MAX], bal[BALLOT_MAX_LEN], rep[REPORT_MAX_LEN], pseud[32];
+    size_t rep_len = 0;
     uint8_t sigrec[PETITION_LEN], spseud[32];
     petition_identity_t who;
     petition_t pr;
@@ -1062,7 +1153,10 @@ static void test_vectors(void **state)
     r.opened = TODAY - 1;
     r.closed = TODAY;
     r.registered = r.ballots = 1;
-    assert_int_equal(report_seal(&r, &vs, rep), 0);
+    r.n_communes = 1;
+    strcpy(r.communes[0].insee, "35238");
+    r.communes[0].n = 1;
+    assert_int_equal(report_seal(&r, &vs, rep, sizeof rep, &rep_len), 0);
     /* a petition signature (canton rennes-1, do not publish), sealed to the authority */
     key_public(va, &vap);
     memset(spseud, 0x5b, sizeof spseud);
@@ -1077,12 +1171,12 @@ static void test_vectors(void **state)
     assert_int_equal(bundle_add_signature(b, sigrec, PETITION_LEN), 0);
     assert_int_equal(bundle_add_ballot(b, bal, blen), 0);
     assert_int_equal(bundle_add_register(b, pseud, TODAY, 1), 0);
-    assert_int_equal(bundle_add_report(b, rep, REPORT_LEN), 0);
+    assert_int_equal(bundle_add_report(b, rep, rep_len), 0);
     assert_int_equal(bundle_finish(b, &vs, &bytes, &len), 0);
     assert_int_equal(bundle_verify(bytes, len, vca, vca_len, NULL, TODAY, NULL, NULL, why,
                                    sizeof why), 0);
     n += (size_t)snprintf(out + n, 65536 - n,
-        "# Bundle vectors, format version 1 (docs/formats-bundle.md).\n"
+        "# Bundle vectors, format version 2 (docs/formats.md).\n"
         "# Written by test_bundle with BORNE_REGEN_VECTORS=1. From rng_open_fixed(seed):\n"
         "# key_generate (authority), key_generate (kiosk), cert_make_authority(\"Autorite-35\",\n"
         "# 2026-01-01..2030-12-31), cert_issue(kiosk, \"kiosk-35238-01\", same dates), one\n"
@@ -1090,7 +1184,7 @@ static void test_vectors(void **state)
         "# register entry (pseudonym 5a * 32, day 2026-11-28, offline), one petition\n"
         "# signature (petition_make + petition_seal: canton rennes-1, pseudonym 5b * 32, day\n"
         "# 2026-11-28, do not publish, Le Gall / Éloïse / 1987-04-12 / 35238 sealed to the\n"
-        "# authority key), one closing report.\n"
+        "# authority key), one closing report (version 2: 1 participant, of 35238).\n"
         "# The bundle verifies on 2026-11-28 against `authority_cert`.\n"
         "seed = borne bundle vectors v1\nverify_day = 2026-11-28\n");
     n += put_hex(out + n, 65536 - n, "authority_cert", vca, vca_len);
@@ -1098,7 +1192,7 @@ static void test_vectors(void **state)
     n += put_hex(out + n, 65536 - n, "kiosk_id", p.id, KEY_ID_LEN);
     n += put_hex(out + n, 65536 - n, "ballot", bal, blen);
     n += put_hex(out + n, 65536 - n, "signature", sigrec, PETITION_LEN);
-    n += put_hex(out + n, 65536 - n, "report", rep, REPORT_LEN);
+    n += put_hex(out + n, 65536 - n, "report", rep, rep_len);
     n += put_hex(out + n, 65536 - n, "bundle", bytes, len);
     if (regen()) {
         assert_int_equal(tu_write(path, out, n), 0);
@@ -1113,8 +1207,12 @@ static void test_vectors(void **state)
             put_seed("empty", bytes, 0);
             memcpy(c, bytes, len); c[0] = 'b';
             put_seed("invalid-magic", c, len);
-            memcpy(c, bytes, len); c[4] = 2;
+            memcpy(c, bytes, len); c[4] = 1;
             put_seed("invalid-version", c, len);
+            memcpy(c, bytes, len); c[len - 64 - rep_len - 1] ^= 0x40;
+            put_seed("invalid-report-length", c, len);
+            memcpy(c, bytes, len); c[len - 64 - rep_len + 151] = 'x';
+            put_seed("invalid-report-commune", c, len);
             memcpy(c, bytes, len); c[20] = 1;
             put_seed("invalid-campaign-padding", c, len);
             memcpy(c, bytes, len); c[30] ^= 1;
@@ -1124,9 +1222,9 @@ static void test_vectors(void **state)
             memcpy(c, bytes, len); c[len] = 0;
             put_seed("invalid-trailing-byte", c, len + 1);
             put_seed("invalid-truncated-signature", bytes, len - 1);
-            memcpy(c, bytes, len); c[len - 64 - REPORT_LEN - PETITION_LEN - 1] = 2;
+            memcpy(c, bytes, len); c[len - 64 - (2 + rep_len) - PETITION_LEN - 1] = 2;
             put_seed("invalid-offline-flag", c, len);
-            memcpy(c, bytes, len); c[len - 64 - REPORT_LEN - PETITION_LEN + 5] = 2;
+            memcpy(c, bytes, len); c[len - 64 - (2 + rep_len) - PETITION_LEN + 5] = 2;
             put_seed("invalid-signature-flags", c, len);
             memcpy(c, bytes, len); c[46] = 2;
             put_seed("invalid-signature-count", c, len);
@@ -1162,6 +1260,7 @@ int main(void)
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_unsorted_duplicates),
         cmocka_unit_test(test_builder),
+        cmocka_unit_test(test_reports_variable_length),
         cmocka_unit_test(test_foreign_items),
         cmocka_unit_test(test_kiosk_refused),
         cmocka_unit_test(test_header),

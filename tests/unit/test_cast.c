@@ -91,6 +91,29 @@ static int proj(const fx_t *f, const char *id)
     return i;
 }
 
+/* (S9) the turnout counter of one commune, 0 if it has none */
+typedef struct turnout_q_s {
+    const char *commune;
+    int64_t n;
+} turnout_q_t;
+
+static int on_turnout(void *arg, const char *commune, int64_t n)
+{
+    turnout_q_t *q = arg;
+
+    if (strcmp(commune, q->commune) == 0)
+        q->n = n;
+    return 0;
+}
+
+static int64_t turnout_of(const fx_t *f, const char *commune)
+{
+    turnout_q_t q = {commune, 0};
+
+    assert_int_equal(store_turnout_each(f->store, f->pkg->id, on_turnout, &q), 0);
+    return q.n;
+}
+
 /* Register, box and outbox sizes: a refusal must leave all three as they were. */
 static void counts(const fx_t *f, int64_t *reg, int64_t *box, int64_t *out)
 {
@@ -101,18 +124,22 @@ static void counts(const fx_t *f, int64_t *reg, int64_t *box, int64_t *out)
 static void expect_refused(fx_t *f, const cast_identity_t *who, const int *sel, int n,
                            uint32_t day, int code, const char *words)
 {
-    int64_t r0, b0, o0, r1, b1, o1;
+    int64_t r0, b0, o0, r1, b1, o1, t0 = 0;
     cast_receipt_t rec;
     char why[256] = "";
     int rc;
 
     counts(f, &r0, &b0, &o0);
+    if (who->commune != NULL && strlen(who->commune) == 5)
+        t0 = turnout_of(f, who->commune);
     rc = cast_budget(&f->ctx, who, sel, n, day, &rec, why, sizeof why);
     if (rc != code)
         fail_msg("expected %s, got %s (%s)", bn_strerror(code), bn_strerror(rc), why);
     if (words != NULL && strstr(why, words) == NULL)
         fail_msg("reason \"%s\" lacks \"%s\"", why, words);
     counts(f, &r1, &b1, &o1);
+    if (who->commune != NULL && strlen(who->commune) == 5)
+        assert_int_equal(turnout_of(f, who->commune), t0); /* (S9) nothing counted */
     assert_int_equal(r0, r1);
     assert_int_equal(b0, b1);
     assert_int_equal(o0, o1);
@@ -147,6 +174,8 @@ static void test_cast_stores_a_signed_ballot(void **state)
     assert_int_equal(reg, 1);
     assert_int_equal(box, 1);
     assert_int_equal(out, 2);
+    /* (S9) the voter's commune is counted, with the cast */
+    assert_int_equal(turnout_of(f, "35238"), 1);
     /* the receipt's code is the ballot's, and reads back when typed sloppily */
     assert_int_equal(track_key(f->ctx.secret, tkey), 0);
     assert_int_equal(track_code(tkey, rec.ballot_id, code), 0);

@@ -114,6 +114,7 @@ static store_t *filled_store(const char *dir, const char *name, const int *order
         c.ballot_id = v->id;
         c.ballot = v->ballot;
         c.ballot_len = v->len;
+        c.commune = i % 3 == 0 ? "35360" : "35238";
         assert_int_equal(store_cast(s, &c), 0);
     }
     free(path);
@@ -131,51 +132,112 @@ static void sample(report_t *r)
     memset(r->ballot_set, 0xab, 32);
     memset(r->audit_head, 0xcd, 32);
     r->audit_entries = 17;
+    /* 1234 participants: 34 + 1000 + 200, codes in increasing order */
+    r->n_communes = 3;
+    strcpy(r->communes[0].insee, "2A004");
+    r->communes[0].n = 34;
+    strcpy(r->communes[1].insee, "35238");
+    r->communes[1].n = 1000;
+    strcpy(r->communes[2].insee, "35360");
+    r->communes[2].n = 200;
 }
+
+/* Seals r into buf (REPORT_MAX_LEN bytes): the length. */
+static size_t seal(report_t *r, const signer_t *by, uint8_t *buf)
+{
+    size_t len = 0;
+
+    assert_int_equal(report_seal(r, by, buf, REPORT_MAX_LEN, &len), 0);
+    assert_int_equal(len, REPORT_LEN_OF(r->n_communes));
+    return len;
+}
+
+static uint8_t buf_a[REPORT_MAX_LEN + 1], buf_b[REPORT_MAX_LEN + 1];
+static report_t rep_a, rep_b;
 
 static void test_round_trip(void **state)
 {
-    uint8_t buf[REPORT_LEN];
-    report_t r, d;
+    uint8_t *buf = buf_a;
+    report_t *r = &rep_a, *d = &rep_b;
+    size_t len;
 
     (void)state;
-    sample(&r);
-    assert_int_equal(report_seal(&r, &signer, buf), 0);
-    assert_memory_equal(r.kiosk, signer.pub.id, KEY_ID_LEN);
-    assert_int_equal(report_decode(buf, sizeof buf, &d, NULL, 0), 0);
-    assert_memory_equal(&d, &r, sizeof r);
-    assert_int_equal(report_verify(buf, sizeof buf, &signer.pub, NULL, 0), 0);
-    assert_int_equal(report_verify(buf, sizeof buf, &other_signer.pub, NULL, 0), BN_EWRONGKEY);
+    sample(r);
+    len = seal(r, &signer, buf);
+    assert_int_equal(len, 215 + 3 * 13);
+    assert_int_equal(report_length(buf, len), len);
+    assert_int_equal(report_length(buf, 150), 0);
+    assert_memory_equal(r->kiosk, signer.pub.id, KEY_ID_LEN);
+    assert_int_equal(report_decode(buf, len, d, NULL, 0), 0);
+    assert_memory_equal(d, r, sizeof *r);
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+    assert_int_equal(report_verify(buf, len, &other_signer.pub, NULL, 0), BN_EWRONGKEY);
     /* the layout of report.h */
-    assert_memory_equal(buf, "BRNR\x01" "bp-2026\0\0\0\0\0\0\0\0\0", 21);
+    assert_memory_equal(buf, "BRNR\x02" "bp-2026\0\0\0\0\0\0\0\0\0", 21);
     assert_memory_equal(buf + 21, signer.pub.id, 32);
     assert_int_equal(buf[56], DAY & 0xff);
     assert_int_equal(buf[60], (DAY + 20) & 0xff);
     assert_int_equal(buf[68], 1234 & 0xff);
     assert_int_equal(buf[76], 1230 & 0xff);
     assert_int_equal(buf[148], 17);
+    assert_int_equal(buf[149], 0);
+    assert_int_equal(buf[150], 3);
+    assert_memory_equal(buf + 151, "2A004\0\0\0\0\0\0\0\x22", 13);
+    assert_memory_equal(buf + 164, "35238\0\0\0\0\0\0\x03\xe8", 13);
+    assert_memory_equal(buf + 177, "35360\0\0\0\0\0\0\0\xc8", 13);
+    /* no commune (a petition, a migrated store): 215 bytes */
+    sample(r);
+    r->n_communes = 0;
+    len = seal(r, &signer, buf);
+    assert_int_equal(len, 215);
+    assert_int_equal(report_decode(buf, len, d, NULL, 0), 0);
+    assert_int_equal(d->n_communes, 0);
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+    /* the most communes */
+    sample(r);
+    r->n_communes = REPORT_MAX_COMMUNES;
+    r->registered = 0;
+    for (int i = 0; i < REPORT_MAX_COMMUNES; i++) {
+        snprintf(r->communes[i].insee, sizeof r->communes[i].insee, "%05d", 10000 + i);
+        r->communes[i].n = 1;
+        r->registered++;
+    }
+    len = seal(r, &signer, buf);
+    assert_int_equal(len, REPORT_MAX_LEN);
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+    r->n_communes = REPORT_MAX_COMMUNES + 1;
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN + 1, &len), BN_EINVAL);
+    /* a buffer too short */
+    sample(r);
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_LEN_OF(3) - 1, &len), BN_ETOOBIG);
 }
 
-/* Every single-bit change of a signed report is refused. */
+/* Every single-bit change of a signed report is refused (with communes:
+ * the codes, the counts and m too). */
 static void test_tamper_every_bit(void **state)
 {
-    uint8_t buf[REPORT_LEN];
-    report_t r;
-    size_t i;
+    uint8_t *buf = buf_a;
+    size_t i, len;
     int bit, refused = 0;
 
     (void)state;
-    sample(&r);
-    assert_int_equal(report_seal(&r, &signer, buf), 0);
-    for (i = 0; i < REPORT_LEN; i++)
+    sample(&rep_a);
+    len = seal(&rep_a, &signer, buf);
+    for (i = 0; i < len; i++)
         for (bit = 0; bit < 8; bit++) {
             buf[i] ^= (uint8_t)(1u << bit);
-            if (report_verify(buf, sizeof buf, &signer.pub, NULL, 0) != 0)
+            if (report_verify(buf, len, &signer.pub, NULL, 0) != 0)
                 refused++;
             buf[i] ^= (uint8_t)(1u << bit);
         }
-    assert_int_equal(refused, REPORT_LEN * 8);
-    assert_int_equal(report_verify(buf, sizeof buf, &signer.pub, NULL, 0), 0);
+    assert_int_equal(refused, (int)len * 8);
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+}
+
+/* Re-signs buf (len bytes) after a change, so that only a rule can refuse it. */
+static void resign(uint8_t *buf, size_t len)
+{
+    assert_int_equal(key_sign_msg(&signer, buf, len - KEY_SIG_LEN, buf + len - KEY_SIG_LEN), 0);
 }
 
 /* Each rule of the strict decoder, on a report re-signed after the change
@@ -188,7 +250,8 @@ static void test_strict(void **state)
         const char *why;
     } cases[] = {
         {0, 'b', "magic"},
-        {4, 2, "version"},
+        {4, 1, "version 1"},
+        {4, 3, "version"},
         {4, 0, "version"},
         {5, 0, "campaign"},          /* empty token */
         {5, 'B', "campaign"},        /* uppercase */
@@ -199,55 +262,117 @@ static void test_strict(void **state)
         {61, 0x01, "above 2^53"},    /* registered >= 2^56 */
         {69, 0x01, "above 2^53"},
         {141, 0x01, "above 2^53"},
+        {150, 2, "bytes, not"},      /* m = 2: the length does not match */
+        {150, 4, "bytes, not"},
+        {149, 0x04, "more than"},    /* m = 1027 */
+        {151, 'a', "[0-9AB]"},       /* "aA004" */
+        {152, 'C', "[0-9AB]"},       /* "2C004" */
+        {155, 0, "[0-9AB]"},         /* "2A00\0" */
+        {155, ' ', "[0-9AB]"},
+        {164, '4', "does not follow"},       /* "45238" after "35360" */
+        {164, '2', "does not follow"},       /* "25238" before "2A004" */
+        {177, '2', "does not follow"},       /* "25360" before "35238" */
+        {176, 0, "participants"},    /* 35238: 1000 -> 0x0300 = 768: the sum is off */
+        {163, 0, "counts 0"},        /* 2A004: 34 -> 0 */
+        {156, 0x01, "above 2^53"},   /* 2A004: >= 2^56 */
+        {189, 0xc9, "register entries 1234"}, /* 35360: 201: sum 1235 */
     };
-    uint8_t buf[REPORT_LEN + 1], base[REPORT_LEN];
-    char why[200];
-    report_t r;
-    size_t i;
+    uint8_t *buf = buf_a, *base = buf_b;
+    char why[300];
+    report_t *r = &rep_a;
+    size_t i, len;
+    int rc;
 
     (void)state;
-    sample(&r);
-    assert_int_equal(report_seal(&r, &signer, base), 0);
+    sample(r);
+    len = seal(r, &signer, base);
     for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        memcpy(buf, base, REPORT_LEN);
+        memcpy(buf, base, len);
         if (cases[i].off == 56)
             memset(buf + 53, 0, 3);
         buf[cases[i].off] = cases[i].val;
-        assert_int_equal(key_sign_msg(&signer, buf, REPORT_SIGNED_LEN, buf + REPORT_SIGNED_LEN), 0);
-        assert_int_equal(report_decode(buf, REPORT_LEN, NULL, why, sizeof why), BN_EFORMAT);
-        assert_int_equal(report_verify(buf, REPORT_LEN, &signer.pub, NULL, 0), BN_EFORMAT);
+        resign(buf, len);
+        why[0] = '\0';
+        rc = report_decode(buf, len, NULL, why, sizeof why);
+        if (rc != BN_EFORMAT)
+            fail_msg("case %zu (offset %zu): %s", i, cases[i].off, bn_strerror(rc));
+        if (strstr(why, cases[i].why) == NULL)
+            fail_msg("case %zu (offset %zu): \"%s\" lacks \"%s\"", i, cases[i].off, why,
+                     cases[i].why);
+        assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), BN_EFORMAT);
     }
+    /* the rules on communes, from the fields */
+    sample(r); /* unsorted */
+    strcpy(r->communes[1].insee, "35360");
+    strcpy(r->communes[2].insee, "35238");
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r); /* twice */
+    strcpy(r->communes[2].insee, "35238");
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r); /* a zero count, the sum kept */
+    r->communes[0].n = 0;
+    r->registered -= 34;
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r); /* sum above the register */
+    r->registered--;
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r); /* sum below */
+    r->registered++;
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r); /* a bad code */
+    strcpy(r->communes[0].insee, "2a004");
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r);
+    strcpy(r->communes[0].insee, "2A04");
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    /* and the decoder says so: re-encode by hand a report whose sum is off */
+    sample(r);
+    len = seal(r, &signer, buf);
+    buf[68] = (uint8_t)(1235 & 0xff); /* registered 1235 */
+    resign(buf, len);
+    assert_int_equal(report_decode(buf, len, NULL, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "communes count 1234 participants, register entries 1235"));
     /* closed before opened */
-    memcpy(buf, base, REPORT_LEN);
+    memcpy(buf, base, REPORT_LEN_OF(3));
+    len = REPORT_LEN_OF(3);
     buf[60] = 0; buf[59] = 0; buf[58] = 0; buf[57] = 0;
-    assert_int_equal(report_decode(buf, REPORT_LEN, NULL, why, sizeof why), BN_EFORMAT);
+    assert_int_equal(report_decode(buf, len, NULL, why, sizeof why), BN_EFORMAT);
     assert_non_null(strstr(why, "closed before"));
     /* lengths */
-    memcpy(buf, base, REPORT_LEN);
-    buf[REPORT_LEN] = 0;
-    assert_int_equal(report_decode(buf, REPORT_LEN + 1, NULL, NULL, 0), BN_EFORMAT);
-    assert_int_equal(report_decode(buf, REPORT_LEN - 1, NULL, NULL, 0), BN_EFORMAT);
+    memcpy(buf, base, len);
+    buf[len] = 0;
+    assert_int_equal(report_decode(buf, len + 1, NULL, NULL, 0), BN_EFORMAT);
+    assert_int_equal(report_decode(buf, len - 1, NULL, NULL, 0), BN_EFORMAT);
+    assert_int_equal(report_decode(buf, len - 13, NULL, NULL, 0), BN_EFORMAT);
+    assert_int_equal(report_decode(buf, 213, NULL, NULL, 0), BN_EFORMAT);
     assert_int_equal(report_decode(buf, 0, NULL, NULL, 0), BN_EFORMAT);
+    /* version 1: refused with what to do */
+    memcpy(buf, base, len);
+    buf[4] = 1;
+    assert_int_equal(report_decode(buf, 213, NULL, why, sizeof why), BN_EFORMAT);
+    assert_int_equal(report_decode(buf, len, NULL, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "close the polls again"));
     /* the encoder refuses what the decoder refuses */
-    sample(&r);
-    r.closed = r.opened - 1;
-    assert_int_equal(report_seal(&r, &signer, buf), BN_EINVAL);
-    sample(&r);
-    strcpy(r.campaign, "BP");
-    assert_int_equal(report_seal(&r, &signer, buf), BN_EINVAL);
-    sample(&r);
-    r.ballots = REPORT_COUNT_MAX + 1;
-    assert_int_equal(report_seal(&r, &signer, buf), BN_EINVAL);
+    sample(r);
+    r->closed = r->opened - 1;
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r);
+    strcpy(r->campaign, "BP");
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
+    sample(r);
+    r->ballots = REPORT_COUNT_MAX + 1;
+    assert_int_equal(report_seal(r, &signer, buf, REPORT_MAX_LEN, &len), BN_EINVAL);
 }
 
-/* Counts, ballot-set digest and audit head from a real store. */
+/* Counts, ballot-set digest, audit head and turnout from a real store. */
 static void test_make_from_store(void **state)
 {
     char *dir = tu_tmpdir("report"), why[256] = "";
     int order[N_VOTERS], i;
-    uint8_t buf[REPORT_LEN], hashes[N_VOTERS * 32], digest[32], head[32];
+    uint8_t *buf = buf_a, hashes[N_VOTERS * 32], digest[32], head[32];
     int64_t entries = 0;
-    report_t r, d;
+    report_t *r = &rep_a, *d = &rep_b;
+    size_t len = 0;
     store_t *s;
 
     (void)state;
@@ -257,38 +382,117 @@ static void test_make_from_store(void **state)
     assert_int_equal(store_audit_append(s, "package-loaded", "bp-2026"), 0);
     assert_int_equal(store_audit_append(s, "polls-opened", ""), 0);
     assert_int_equal(store_audit_append(s, "polls-closed", ""), 0);
-    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY + 3, &signer, buf, &r, why, sizeof why), 0);
-    assert_int_equal(report_verify(buf, sizeof buf, &signer.pub, NULL, 0), 0);
-    assert_int_equal(report_decode(buf, sizeof buf, &d, NULL, 0), 0);
-    assert_memory_equal(&d, &r, sizeof r);
-    assert_int_equal(d.registered, N_VOTERS);
-    assert_int_equal(d.ballots, N_VOTERS);
-    assert_int_equal(d.audit_entries, 3);
-    assert_int_equal(d.opened, DAY);
-    assert_int_equal(d.closed, DAY + 3);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY + 3, &signer, buf, REPORT_MAX_LEN, &len, r,
+                                 why, sizeof why), 0);
+    assert_int_equal(len, REPORT_LEN_OF(2));
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+    assert_int_equal(report_decode(buf, len, d, NULL, 0), 0);
+    assert_memory_equal(d, r, sizeof *r);
+    assert_int_equal(d->registered, N_VOTERS);
+    assert_int_equal(d->ballots, N_VOTERS);
+    assert_int_equal(d->audit_entries, 3);
+    assert_int_equal(d->opened, DAY);
+    assert_int_equal(d->closed, DAY + 3);
+    /* the turnout counters: every third voter of 35360, the others of 35238 */
+    assert_int_equal(d->n_communes, 2);
+    assert_string_equal(d->communes[0].insee, "35238");
+    assert_int_equal(d->communes[0].n, N_VOTERS - N_VOTERS / 3);
+    assert_string_equal(d->communes[1].insee, "35360");
+    assert_int_equal(d->communes[1].n, N_VOTERS / 3);
     assert_int_equal(store_audit_verify(s, head, &entries, NULL, 0), 0);
-    assert_memory_equal(d.audit_head, head, 32);
+    assert_memory_equal(d->audit_head, head, 32);
     /* the digest, recomputed by hand from the ballots as cast */
     for (i = 0; i < N_VOTERS; i++)
         key_sha256(voters[i].ballot, voters[i].len, hashes + 32 * i);
     report_set_digest(hashes, N_VOTERS, digest);
-    assert_memory_equal(d.ballot_set, digest, 32);
+    assert_memory_equal(d->ballot_set, digest, 32);
     /* another campaign, unknown to the store: zero counts, the empty set */
-    assert_int_equal(report_make(s, "other", DAY, DAY, &signer, buf, &r, why, sizeof why), 0);
-    assert_int_equal(r.ballots, 0);
+    assert_int_equal(report_make(s, "other", DAY, DAY, &signer, buf, REPORT_MAX_LEN, &len, r, why,
+                                 sizeof why), 0);
+    assert_int_equal(r->ballots, 0);
+    assert_int_equal(r->n_communes, 0);
     report_set_digest(NULL, 0, digest);
-    assert_memory_equal(r.ballot_set, digest, 32);
+    assert_memory_equal(r->ballot_set, digest, 32);
     /* bad arguments */
-    assert_int_equal(report_make(s, "Bad", DAY, DAY, &signer, buf, NULL, NULL, 0), BN_EINVAL);
-    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY - 1, &signer, buf, NULL, NULL, 0),
-                     BN_EINVAL);
+    assert_int_equal(report_make(s, "Bad", DAY, DAY, &signer, buf, REPORT_MAX_LEN, &len, NULL,
+                                 NULL, 0), BN_EINVAL);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY - 1, &signer, buf, REPORT_MAX_LEN, &len,
+                                 NULL, NULL, 0), BN_EINVAL);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY, &signer, buf, REPORT_LEN_OF(2) - 1, &len,
+                                 NULL, NULL, 0), BN_ETOOBIG);
+    /* counters short of the register (entries cast before schema 3): no
+     * communes at all, never a partial list */
+    assert_int_equal(sqlite3_exec(store__db(s), "UPDATE turnout SET n = n - 1 WHERE commune = "
+                                  "'35238'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY + 3, &signer, buf, REPORT_MAX_LEN, &len, r,
+                                 why, sizeof why), 0);
+    assert_int_equal(len, REPORT_MIN_LEN);
+    assert_int_equal(r->n_communes, 0);
+    assert_int_equal(r->registered, N_VOTERS);
+    /* counters above the register: the store is not sound, no report */
+    assert_int_equal(sqlite3_exec(store__db(s), "UPDATE turnout SET n = n + 2 WHERE commune = "
+                                  "'35238'", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY + 3, &signer, buf, REPORT_MAX_LEN, &len,
+                                 NULL, why, sizeof why), BN_ECORRUPT);
+    assert_non_null(strstr(why, "turnout"));
+    assert_int_equal(sqlite3_exec(store__db(s), "UPDATE turnout SET n = n - 1 WHERE commune = "
+                                  "'35238'", NULL, NULL, NULL), SQLITE_OK);
     /* a broken audit chain gives no report */
     assert_int_equal(sqlite3_exec(store__db(s), "UPDATE audit SET detail = 'x' WHERE seq = 2",
                                   NULL, NULL, NULL), SQLITE_OK);
-    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY + 3, &signer, buf, NULL, why, sizeof why),
-                     BN_ECORRUPT);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY + 3, &signer, buf, REPORT_MAX_LEN, &len,
+                                 NULL, why, sizeof why), BN_ECORRUPT);
     store_close(s);
     tu_rmtree(dir);
+    free(dir);
+}
+
+/* A store migrated from schema 2 (tests/vectors/store/v2.db: 3 entries of
+ * bp-2026 cast before the counters existed): its report gives no communes
+ * (never a partial list), before and after a new cast; it still decodes,
+ * verifies and reconciles its counts. */
+static void test_make_migrated_store(void **state)
+{
+    char *dir = tu_tmpdir("report-v2"), *src = tu_vector("store/v2.db"), why[256] = "";
+    char *path = tu_path(dir, "v2.db");
+    uint8_t *bytes, *buf = buf_a;
+    size_t len = 0, n = 0;
+    store_t *s = NULL;
+    report_t *r = &rep_a;
+    voter_t *v = &voters[0];
+    store_cast_t c;
+
+    (void)state;
+    bytes = tu_read(src, &n);
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, n), 0);
+    free(bytes);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY, &signer, buf, REPORT_MAX_LEN, &len, r,
+                                 why, sizeof why), 0);
+    assert_int_equal(len, REPORT_MIN_LEN);
+    assert_int_equal(r->registered, 3);
+    assert_int_equal(r->ballots, 3);
+    assert_int_equal(r->n_communes, 0);
+    assert_int_equal(report_verify(buf, len, &signer.pub, NULL, 0), 0);
+    /* one more cast, with its commune: 1 counted of 4, still no list */
+    memset(&c, 0, sizeof c);
+    c.campaign = CAMPAIGN;
+    memcpy(c.pseudonym, v->pseudonym, 32);
+    c.day = DAY;
+    c.ballot_id = v->id;
+    c.ballot = v->ballot;
+    c.ballot_len = v->len;
+    c.commune = "35238";
+    assert_int_equal(store_cast(s, &c), 0);
+    assert_int_equal(report_make(s, CAMPAIGN, DAY, DAY, &signer, buf, REPORT_MAX_LEN, &len, r,
+                                 why, sizeof why), 0);
+    assert_int_equal(r->registered, 4);
+    assert_int_equal(r->n_communes, 0);
+    store_close(s);
+    tu_rmtree(dir);
+    free(path);
+    free(src);
     free(dir);
 }
 
@@ -335,14 +539,14 @@ static void test_digest_order_free(void **state)
 static void test_vectors(void **state)
 {
     static const uint8_t seed[] = "borne report vectors v1";
-    char *path = tu_vector("report/vectors.txt"), *text, hex[2 * REPORT_LEN + 1];
+    char *path = tu_vector("report/vectors.txt"), *text, hex[2 * REPORT_LEN_OF(3) + 1];
     char out[4096];
-    uint8_t buf[REPORT_LEN], hashes[64], digest[32];
-    size_t n = 0, have = 0;
+    uint8_t buf[REPORT_LEN_OF(3)], hashes[64], digest[32];
+    size_t n = 0, have = 0, len = 0;
     rng_t *vr = NULL;
     key_pair_t *vk = NULL;
     signer_t vs;
-    report_t r;
+    static report_t r;
 
     (void)state;
     assert_int_equal(rng_open_fixed(&vr, seed, sizeof seed - 1), 0);
@@ -352,9 +556,10 @@ static void test_vectors(void **state)
     r.opened = 20161; /* 2025-03-14 */
     r.closed = 20180; /* 2025-04-02 */
     strcpy(r.campaign, "bp-2025");
-    assert_int_equal(report_seal(&r, &vs, buf), 0);
+    assert_int_equal(report_seal(&r, &vs, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, sizeof buf);
     n += (size_t)snprintf(out + n, sizeof out - n,
-                          "# Closing report vectors, format version 1 (docs/formats-bundle.md).\n"
+                          "# Closing report vectors, format version 2 (docs/formats.md).\n"
                           "# Written by test_report with BORNE_REGEN_VECTORS=1. Kiosk key:\n"
                           "# key_generate(rng_open_fixed(kiosk_seed)); deterministic low-s ECDSA.\n"
                           "kiosk_seed = borne report vectors v1\n");
@@ -364,8 +569,9 @@ static void test_vectors(void **state)
     n += (size_t)snprintf(out + n, sizeof out - n, "kiosk_id = %s\n"
                           "campaign = bp-2025\nopened = 2025-03-14\nclosed = 2025-04-02\n"
                           "registered = 1234\nballots = 1230\nballot_set = ab * 32\n"
-                          "audit_head = cd * 32\naudit_entries = 17\n", hex);
-    hex_encode(buf, REPORT_LEN, hex);
+                          "audit_head = cd * 32\naudit_entries = 17\n"
+                          "communes = 2A004:34 35238:1000 35360:200\n", hex);
+    hex_encode(buf, len, hex);
     n += (size_t)snprintf(out + n, sizeof out - n, "encoded = %s\n", hex);
     report_set_digest(NULL, 0, digest);
     hex_encode(digest, 32, hex);
@@ -402,6 +608,7 @@ int main(void)
         cmocka_unit_test(test_tamper_every_bit),
         cmocka_unit_test(test_strict),
         cmocka_unit_test(test_make_from_store),
+        cmocka_unit_test(test_make_migrated_store),
         cmocka_unit_test(test_digest_order_free),
         cmocka_unit_test(test_vectors),
     };

@@ -63,6 +63,7 @@ static void make_vote(vote_t *v, const char *campaign)
     v->c.ballot_id = v->id;
     v->c.ballot = v->ballot;
     v->c.ballot_len = sizeof v->ballot;
+    v->c.commune = "35238";
 }
 
 static int setup(void **state)
@@ -134,22 +135,22 @@ static void assert_counts(store_t *s, int64_t reg, int64_t box, int64_t outbox)
 
 /* --- schema and open ------------------------------------------------------- */
 
-static void test_fresh_store_is_version_2(void **state)
+static void test_fresh_store_is_version_3(void **state)
 {
     fixture_t *f = *state;
     char why[256];
 
     assert_int_equal(query_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 2);
+    assert_int_equal(STORE_SCHEMA_VERSION, 3);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                      "AND name IN ('campaign', 'meta', 'register', 'box', "
-                                     "'signature', 'outbox', 'audit')"), 7);
+                                     "'signature', 'outbox', 'audit', 'turnout')"), 8);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
-                     7);
+                     8);
     /* reopening a current store changes nothing */
     store_close(f->s);
     assert_int_equal(store_open(f->path, &f->s, why, sizeof why), 0);
-    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 2);
+    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 3);
     assert_int_equal(store_check(f->s, why, sizeof why), 0);
 }
 
@@ -707,7 +708,7 @@ static void make_sig(sig_t *g, const char *campaign, const char *canton)
 
 /* A copy of tests/vectors/store/v1.db, a store written by the schema-1
  * code (3 ballots of bp-2026, their 6 outbox items, one audit entry), opens
- * with this code: migrated to version 2 in place, nothing lost, and it
+ * with this code: migrated to the current version in place (1 -> 2 -> 3), nothing lost, and it
  * takes signatures. */
 static void test_migrate_v1_fixture(void **state)
 {
@@ -735,8 +736,10 @@ static void test_migrate_v1_fixture(void **state)
         sqlite3_close(db);
     }
     assert_int_equal(store_open(path, &s, why, sizeof why), 0);
-    assert_int_equal(query_int(s, "PRAGMA user_version"), 2);
+    assert_int_equal(query_int(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     assert_int_equal(store_check(s, why, sizeof why), 0);
+    /* through 2 -> 3 as well: no counter is made up for earlier entries */
+    assert_int_equal(query_int(s, "SELECT count(*) FROM turnout"), 0);
     assert_int_equal(store_counts(s, CAMPAIGN, &reg, &box), 0);
     assert_int_equal(store_outbox_count(s, &out), 0);
     assert_int_equal(reg, 3);
@@ -760,7 +763,7 @@ static void test_migrate_v1_fixture(void **state)
     store_close(s);
     /* reopened: nothing more to migrate */
     assert_int_equal(store_open(path, &s, why, sizeof why), 0);
-    assert_int_equal(query_int(s, "PRAGMA user_version"), 2);
+    assert_int_equal(query_int(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     store_close(s);
     /* the fixture itself was not touched */
     again = tu_read(src, &len2);
@@ -830,6 +833,205 @@ static void test_migration_is_one_transaction(void **state)
     free(bytes);
     free(src);
     free(path);
+}
+
+/* The version of a store file, read with SQLite alone. */
+static int file_version(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    int v = -1;
+
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return v;
+}
+
+/* Collects the turnout counters as "commune=n," text. */
+static int collect_turnout(void *arg, const char *commune, int64_t n)
+{
+    char *out = arg;
+    size_t len = strlen(out);
+
+    snprintf(out + len, 256 - len, "%s=%lld,", commune, (long long)n);
+    return 0;
+}
+
+static int stop_turnout(void *arg, const char *commune, int64_t n)
+{
+    (void)arg;
+    (void)commune;
+    (void)n;
+    return 42;
+}
+
+/* A copy of tests/vectors/store/v2.db, written by the schema-2 code (3
+ * ballots of bp-2026 with their entries, one signature of interp-2026 with
+ * its entry, 5 outbox items, one audit entry), is migrated to version 3:
+ * every row kept, the register, the box and the outbox exactly as they
+ * were (no commune), an empty `turnout` (the communes of the 3 earlier
+ * entries were never kept); new casts then count. */
+static void test_migrate_v2_fixture(void **state)
+{
+    fixture_t *f = *state;
+    char *src = tu_vector("store/v2.db"), *path = tu_path(f->dir, "v2.db"), why[256] = "";
+    char cols[256], got[256] = "";
+    uint8_t *bytes, *again;
+    size_t len = 0, len2 = 0;
+    store_t *s = NULL;
+    int64_t reg = -1, box = -1, out = -1, n = -1;
+    vote_t v;
+
+    bytes = tu_read(src, &len);
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, len), 0);
+    assert_int_equal(file_version(path), 2);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(query_int(s, "PRAGMA user_version"), 3);
+    assert_int_equal(store_check(s, why, sizeof why), 0);
+    assert_int_equal(store_counts(s, CAMPAIGN, &reg, &box), 0);
+    assert_int_equal(reg, 3);
+    assert_int_equal(box, 3);
+    assert_int_equal(store_counts(s, "interp-2026", &reg, &box), 0);
+    assert_int_equal(reg, 1);
+    assert_int_equal(box, 0);
+    assert_int_equal(store_outbox_count(s, &out), 0);
+    assert_int_equal(out, 5);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM signature"), 1);
+    assert_int_equal(store_audit_verify(s, NULL, &n, why, sizeof why), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM register WHERE day = 20785"), 4);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM register WHERE offline = 0"), 1);
+    /* (S1) (S9) the tables of cast data are untouched by the step */
+    columns(s, "register", cols, sizeof cols);
+    assert_string_equal(cols, "campaign,pseudonym,day,offline");
+    columns(s, "box", cols, sizeof cols);
+    assert_string_equal(cols, "ballot_id,campaign,ballot");
+    columns(s, "outbox", cols, sizeof cols);
+    assert_string_equal(cols, "kind,key,campaign");
+    columns(s, "turnout", cols, sizeof cols);
+    assert_string_equal(cols, "campaign,commune,n");
+    assert_int_equal(query_int(s, "SELECT count(*) FROM turnout"), 0);
+    assert_int_equal(store_turnout_each(s, CAMPAIGN, collect_turnout, got), 0);
+    assert_string_equal(got, "");
+    /* a new cast counts */
+    make_vote(&v, CAMPAIGN);
+    v.c.commune = "2A004";
+    assert_int_equal(store_cast(s, &v.c), 0);
+    assert_int_equal(store_turnout_each(s, CAMPAIGN, collect_turnout, got), 0);
+    assert_string_equal(got, "2A004=1,");
+    store_close(s);
+    /* reopened: nothing more to migrate */
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(query_int(s, "PRAGMA user_version"), 3);
+    assert_int_equal(query_int(s, "SELECT count(*) FROM register"), 5);
+    assert_int_equal(query_int(s, "SELECT n FROM turnout"), 1);
+    store_close(s);
+    /* the fixture itself was not touched */
+    again = tu_read(src, &len2);
+    assert_non_null(again);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, bytes, len);
+    free(again);
+    free(bytes);
+    free(src);
+    free(path);
+}
+
+/* (D4) A version-2 store on which the step 2 -> 3 fails (a table already
+ * named `turnout`) stays a whole version-2 store. */
+static void test_migration_2_3_is_one_transaction(void **state)
+{
+    fixture_t *f = *state;
+    char *src = tu_vector("store/v2.db"), *path = tu_path(f->dir, "v2-bad.db"), why[256] = "";
+    uint8_t *bytes;
+    size_t len = 0;
+    store_t *s = (store_t *)1;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+
+    bytes = tu_read(src, &len);
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, len), 0);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "CREATE VIEW turnout AS SELECT 1", NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_null(s);
+    assert_int_equal(file_version(path), 2);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM register", -1, &st, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(st, 0), 4);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    free(bytes);
+    free(src);
+    free(path);
+}
+
+/* The commune of a cast: 5 characters of [0-9AB], or the cast is refused
+ * and nothing is written; counted per commune in the cast's transaction;
+ * a refused cast (double vote) counts nothing; a petition counts nothing. */
+static void test_cast_turnout(void **state)
+{
+    fixture_t *f = *state;
+    static const char *const bad[] = {NULL, "", "3523", "352380", "35 38", "2a004", "2C004",
+                                      "3523\xc3", "unkno"};
+    static const char *const good[] = {"35360", "35238", "2B033", "35238", "35238", "35360"};
+    char got[256] = "";
+    size_t i;
+    vote_t v, again;
+    sig_t g;
+
+    for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        make_vote(&v, CAMPAIGN);
+        v.c.commune = bad[i];
+        assert_int_equal(store_cast(f->s, &v.c), BN_EINVAL);
+        assert_int_equal(store_commune_valid(bad[i]), 0);
+    }
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM register"), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM box"), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM outbox"), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM turnout"), 0);
+    /* nor can SQL put a bad one there, or a count of 0 */
+    assert_int_not_equal(sqlite3_exec(store__db(f->s), "INSERT INTO turnout VALUES "
+                                      "('bp-2026', '35 38', 1)", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(store__db(f->s), "INSERT INTO turnout VALUES "
+                                      "('bp-2026', '35238', 0)", NULL, NULL, NULL), SQLITE_OK);
+    for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+        make_vote(&v, CAMPAIGN);
+        v.c.commune = good[i];
+        assert_int_equal(store_cast(f->s, &v.c), 0);
+    }
+    /* the same person again: refused, not counted */
+    again = v;
+    fill_random(again.id, sizeof again.id);
+    again.c.ballot_id = again.id;
+    again.c.ballot = again.ballot;
+    assert_int_equal(store_cast(f->s, &again.c), BN_EALREADY);
+    make_sig(&g, CAMPAIGN, "rennes-1");
+    assert_int_equal(store_sign(f->s, &g.c), 0);
+    assert_int_equal(store_turnout_each(f->s, CAMPAIGN, collect_turnout, got), 0);
+    assert_string_equal(got, "2B033=1,35238=3,35360=2,");
+    got[0] = '\0';
+    assert_int_equal(store_turnout_each(f->s, "other", collect_turnout, got), 0);
+    assert_string_equal(got, "");
+    assert_int_equal(store_turnout_each(f->s, CAMPAIGN, stop_turnout, NULL), 42);
+    assert_int_equal(store_turnout_each(f->s, NULL, collect_turnout, got), BN_EINVAL);
+    assert_int_equal(store_turnout_each(NULL, CAMPAIGN, collect_turnout, got), BN_EINVAL);
+    /* a row that breaks the schema (written behind the store's back) */
+    assert_int_equal(sqlite3_exec(store__db(f->s), "PRAGMA ignore_check_constraints = ON;"
+                                  "UPDATE turnout SET n = 0 WHERE commune = '2B033';"
+                                  "PRAGMA ignore_check_constraints = OFF", NULL, NULL, NULL),
+                     SQLITE_OK);
+    assert_int_equal(store_turnout_each(f->s, CAMPAIGN, collect_turnout, got), BN_ECORRUPT);
 }
 
 static int collect_sig(void *arg, const uint8_t *rec, size_t len)
@@ -986,6 +1188,14 @@ static void test_s1_no_common_key(void **state)
     assert_string_equal(reg, "campaign,pseudonym,day,offline");
     assert_string_equal(box, "ballot_id,campaign,ballot");
     assert_string_equal(out, "kind,key,campaign");
+    /* (S9) the counters: a count per (campaign, commune), no key of the
+     * register or the box, no day; no commune anywhere else */
+    columns(f->s, "turnout", out, sizeof out);
+    assert_string_equal(out, "campaign,commune,n");
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM pragma_table_info('turnout') "
+                                     "WHERE pk > 0"), 2);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE name <> "
+                                     "'turnout' AND sql LIKE '%commune%'"), 0);
     assert_int_equal(query_int(f->s,
                                "SELECT count(*) FROM pragma_table_info('register') r "
                                "JOIN pragma_table_info('box') b ON r.name = b.name "
@@ -1020,7 +1230,8 @@ static void test_s2_no_rowid_no_autoincrement(void **state)
 {
     fixture_t *f = *state;
     sqlite3_stmt *st = NULL;
-    static const char *const cast_tables[] = {"register", "box", "signature", "outbox"};
+    static const char *const cast_tables[] = {"register", "box", "signature", "outbox",
+                                              "turnout"};
     char sql[128];
     size_t i;
     vote_t v;
@@ -1127,9 +1338,12 @@ static void test_cast_time(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_2, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v1_fixture, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_one_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrate_v2_fixture, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_2_3_is_one_transaction, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cast_turnout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s8_signatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
