@@ -706,6 +706,30 @@ static void make_sig(sig_t *g, const char *campaign, const char *canton)
     g->c.record_len = sizeof g->rec;
 }
 
+/* Copies the fixture file src to path; returns its bytes (len in *len;
+ * the caller frees them). */
+static uint8_t *fixture_copy(const char *src, const char *path, size_t *len)
+{
+    uint8_t *bytes = tu_read(src, len);
+
+    assert_non_null(bytes);
+    assert_int_equal(tu_write(path, bytes, *len), 0);
+    return bytes;
+}
+
+/* The fixture file src still holds exactly `bytes` (a migration works on
+ * the copy). */
+static void fixture_untouched(const char *src, const uint8_t *bytes, size_t len)
+{
+    size_t len2 = 0;
+    uint8_t *again = tu_read(src, &len2);
+
+    assert_non_null(again);
+    assert_int_equal(len2, len);
+    assert_memory_equal(again, bytes, len);
+    free(again);
+}
+
 /* A copy of tests/vectors/store/v1.db, a store written by the schema-1
  * code (3 ballots of bp-2026, their 6 outbox items, one audit entry), opens
  * with this code: migrated to the current version in place (1 -> 2 -> 3), nothing lost, and it
@@ -714,15 +738,13 @@ static void test_migrate_v1_fixture(void **state)
 {
     fixture_t *f = *state;
     char *src = tu_vector("store/v1.db"), *path = tu_path(f->dir, "v1.db"), why[256] = "";
-    uint8_t *bytes, *again;
-    size_t len = 0, len2 = 0;
+    uint8_t *bytes;
+    size_t len = 0;
     store_t *s = NULL;
     int64_t reg = -1, box = -1, out = -1, n = -1, nsig = -1, ncan = -1;
     sig_t g;
 
-    bytes = tu_read(src, &len);
-    assert_non_null(bytes);
-    assert_int_equal(tu_write(path, bytes, len), 0);
+    bytes = fixture_copy(src, path, &len);
     {
         sqlite3 *db = NULL;
         sqlite3_stmt *st = NULL;
@@ -765,12 +787,7 @@ static void test_migrate_v1_fixture(void **state)
     assert_int_equal(store_open(path, &s, why, sizeof why), 0);
     assert_int_equal(query_int(s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
     store_close(s);
-    /* the fixture itself was not touched */
-    again = tu_read(src, &len2);
-    assert_non_null(again);
-    assert_int_equal(len2, len);
-    assert_memory_equal(again, bytes, len);
-    free(again);
+    fixture_untouched(src, bytes, len);
     free(bytes);
     free(src);
     free(path);
@@ -788,9 +805,7 @@ static void test_migration_is_one_transaction(void **state)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
 
-    bytes = tu_read(src, &len);
-    assert_non_null(bytes);
-    assert_int_equal(tu_write(path, bytes, len), 0);
+    bytes = fixture_copy(src, path, &len);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     /* fails at the first statement of the step */
     assert_int_equal(sqlite3_exec(db, "CREATE TABLE signature(x)", NULL, NULL, NULL), SQLITE_OK);
@@ -880,15 +895,13 @@ static void test_migrate_v2_fixture(void **state)
     fixture_t *f = *state;
     char *src = tu_vector("store/v2.db"), *path = tu_path(f->dir, "v2.db"), why[256] = "";
     char cols[256], got[256] = "";
-    uint8_t *bytes, *again;
-    size_t len = 0, len2 = 0;
+    uint8_t *bytes;
+    size_t len = 0;
     store_t *s = NULL;
     int64_t reg = -1, box = -1, out = -1, n = -1;
     vote_t v;
 
-    bytes = tu_read(src, &len);
-    assert_non_null(bytes);
-    assert_int_equal(tu_write(path, bytes, len), 0);
+    bytes = fixture_copy(src, path, &len);
     assert_int_equal(file_version(path), 2);
     assert_int_equal(store_open(path, &s, why, sizeof why), 0);
     assert_int_equal(query_int(s, "PRAGMA user_version"), 3);
@@ -931,12 +944,7 @@ static void test_migrate_v2_fixture(void **state)
     assert_int_equal(query_int(s, "SELECT count(*) FROM register"), 5);
     assert_int_equal(query_int(s, "SELECT n FROM turnout"), 1);
     store_close(s);
-    /* the fixture itself was not touched */
-    again = tu_read(src, &len2);
-    assert_non_null(again);
-    assert_int_equal(len2, len);
-    assert_memory_equal(again, bytes, len);
-    free(again);
+    fixture_untouched(src, bytes, len);
     free(bytes);
     free(src);
     free(path);
@@ -954,9 +962,7 @@ static void test_migration_2_3_is_one_transaction(void **state)
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
 
-    bytes = tu_read(src, &len);
-    assert_non_null(bytes);
-    assert_int_equal(tu_write(path, bytes, len), 0);
+    bytes = fixture_copy(src, path, &len);
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_exec(db, "CREATE VIEW turnout AS SELECT 1", NULL, NULL, NULL),
                      SQLITE_OK);
