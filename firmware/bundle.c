@@ -55,7 +55,29 @@ static int bytes_cmp(const uint8_t *a, size_t alen, const uint8_t *b, size_t ble
     return alen < blen ? -1 : alen > blen ? 1 : 0;
 }
 
+
 /* --- decoding --------------------------------------------------------------- */
+
+/* An item of a bundle with a 2-byte length before it (a ballot, a report):
+ * the length must be in [min, max] and the bytes before `end`; *l gets the
+ * length and *pos moves to the bytes. BN_EFORMAT naming the offset, the
+ * item and its index otherwise. */
+static int sized_item(const uint8_t *buf, size_t end, size_t *pos, const char *what, size_t i,
+                      size_t min, size_t max, size_t *l, char *why, size_t whylen)
+{
+    if (end - *pos < 2)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %s %zu truncated", *pos,
+                       what, i);
+    *l = (size_t)wire_get_be(buf + *pos, 2);
+    if (*l < min || *l > max)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %s %zu length %zu not in "
+                       "%zu..%zu", *pos, what, i, *l, min, max);
+    *pos += 2;
+    if (end - *pos < *l)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %s %zu truncated", *pos,
+                       what, i);
+    return 0;
+}
 
 int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size_t whylen)
 {
@@ -67,6 +89,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     const uint8_t *prev = NULL;
     size_t pos, end, c, i;
     uint64_t items;
+    int rc;
 
     memset(&b, 0, sizeof b);
     if (buf == NULL || len < BUNDLE_HEADER_LEN + 1 + KEY_SIG_LEN)
@@ -112,17 +135,9 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     for (i = 0; i < b.n_ballots; i++) {
         size_t l;
 
-        if (end - pos < 2)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu truncated",
-                           pos, i);
-        l = (size_t)wire_get_be(buf + pos, 2);
-        if (l < BALLOT_MIN_LEN || l > BALLOT_MAX_LEN)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu length %zu "
-                           "not in %d..%d", pos, i, l, BALLOT_MIN_LEN, BALLOT_MAX_LEN);
-        pos += 2;
-        if (end - pos < l)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu truncated",
-                           pos, i);
+        if ((rc = sized_item(buf, end, &pos, "ballot", i, BALLOT_MIN_LEN, BALLOT_MAX_LEN, &l,
+                             why, whylen)) != 0)
+            return rc;
         if (ballot_decode(buf + pos, l, &bal, inner, sizeof inner) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu: %s", pos,
                            i, inner);
@@ -180,17 +195,9 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     for (i = 0; i < b.n_reports; i++) {
         size_t l, prev_len = 0;
 
-        if (end - pos < 2)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu truncated",
-                           pos, i);
-        l = (size_t)wire_get_be(buf + pos, 2);
-        if (l < REPORT_MIN_LEN || l > REPORT_MAX_LEN)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu length %zu "
-                           "not in %d..%d", pos, i, l, REPORT_MIN_LEN, REPORT_MAX_LEN);
-        pos += 2;
-        if (end - pos < l)
-            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu truncated",
-                           pos, i);
+        if ((rc = sized_item(buf, end, &pos, "report", i, REPORT_MIN_LEN, REPORT_MAX_LEN, &l,
+                             why, whylen)) != 0)
+            return rc;
         if (report_decode(buf + pos, l, &rep, inner, sizeof inner) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: report %zu: %s", pos,
                            i, inner);
