@@ -793,77 +793,67 @@ static void test_migrate_v1_fixture(void **state)
     free(path);
 }
 
-/* (D4) A version-1 store on which the step 1 -> 2 fails halfway (a table
- * already named `signature`) stays a whole version-1 store. */
-static void test_migration_is_one_transaction(void **state)
-{
-    fixture_t *f = *state;
-    char *src = tu_vector("store/v1.db"), *path = tu_path(f->dir, "v1-bad.db"), why[256] = "";
-    uint8_t *bytes;
-    size_t len = 0;
-    store_t *s = (store_t *)1;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
-
-    bytes = fixture_copy(src, path, &len);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    /* fails at the first statement of the step */
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE signature(x)", NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
-    assert_null(s);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 1);
-    sqlite3_finalize(st);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                                        "('outbox_v2') OR sql LIKE '%IN (1, 2, 3)%'", -1, &st,
-                                        NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 0);
-    sqlite3_finalize(st);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM outbox", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 6);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    /* and a failure after `signature` was created (outbox_v2 is taken) */
-    assert_int_equal(tu_write(path, bytes, len), 0);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE VIEW outbox_v2 AS SELECT 1", NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
-    s = (store_t *)1;
-    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
-    assert_null(s);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = "
-                                        "'signature'", -1, &st, NULL), SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 0);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
-    free(bytes);
-    free(src);
-    free(path);
-}
-
-/* The version of a store file, read with SQLite alone. */
-static int file_version(const char *path)
+/* One integer that `sql` reads from a store file, with SQLite alone (not
+ * store_open, which would migrate it). */
+static int file_int(const char *path, const char *sql)
 {
     sqlite3 *db = NULL;
     sqlite3_stmt *st = NULL;
     int v = -1;
 
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
     if (sqlite3_step(st) == SQLITE_ROW)
         v = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
     sqlite3_close(db);
     return v;
+}
+
+static int file_version(const char *path)
+{
+    return file_int(path, "PRAGMA user_version");
+}
+
+/* Writes the fixture's bytes to path, runs `sabotage` on it with SQLite so
+ * that a migration step fails, and checks that store_open refuses it. */
+static void open_sabotaged(const char *path, const uint8_t *bytes, size_t len,
+                           const char *sabotage)
+{
+    store_t *s = (store_t *)1;
+    sqlite3 *db = NULL;
+    char why[256] = "";
+
+    assert_int_equal(tu_write(path, bytes, len), 0);
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sabotage, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_null(s);
+}
+
+/* (D4) A version-1 store on which the step 1 -> 2 fails halfway (a table
+ * already named `signature`) stays a whole version-1 store. */
+static void test_migration_is_one_transaction(void **state)
+{
+    fixture_t *f = *state;
+    char *src = tu_vector("store/v1.db"), *path = tu_path(f->dir, "v1-bad.db");
+    size_t len = 0;
+    uint8_t *bytes = fixture_copy(src, path, &len);
+
+    /* fails at the first statement of the step */
+    open_sabotaged(path, bytes, len, "CREATE TABLE signature(x)");
+    assert_int_equal(file_version(path), 1);
+    assert_int_equal(file_int(path, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                    "('outbox_v2') OR sql LIKE '%IN (1, 2, 3)%'"), 0);
+    assert_int_equal(file_int(path, "SELECT count(*) FROM outbox"), 6);
+    /* and a failure after `signature` was created (outbox_v2 is taken) */
+    open_sabotaged(path, bytes, len, "CREATE VIEW outbox_v2 AS SELECT 1");
+    assert_int_equal(file_int(path, "SELECT count(*) FROM sqlite_master WHERE name = "
+                                    "'signature'"), 0);
+    free(bytes);
+    free(src);
+    free(path);
 }
 
 /* Collects the turnout counters as "commune=n," text. */
@@ -955,28 +945,13 @@ static void test_migrate_v2_fixture(void **state)
 static void test_migration_2_3_is_one_transaction(void **state)
 {
     fixture_t *f = *state;
-    char *src = tu_vector("store/v2.db"), *path = tu_path(f->dir, "v2-bad.db"), why[256] = "";
-    uint8_t *bytes;
+    char *src = tu_vector("store/v2.db"), *path = tu_path(f->dir, "v2-bad.db");
     size_t len = 0;
-    store_t *s = (store_t *)1;
-    sqlite3 *db = NULL;
-    sqlite3_stmt *st = NULL;
+    uint8_t *bytes = fixture_copy(src, path, &len);
 
-    bytes = fixture_copy(src, path, &len);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE VIEW turnout AS SELECT 1", NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
-    assert_int_not_equal(store_open(path, &s, why, sizeof why), 0);
-    assert_null(s);
+    open_sabotaged(path, bytes, len, "CREATE VIEW turnout AS SELECT 1");
     assert_int_equal(file_version(path), 2);
-    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM register", -1, &st, NULL),
-                     SQLITE_OK);
-    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(st, 0), 4);
-    sqlite3_finalize(st);
-    sqlite3_close(db);
+    assert_int_equal(file_int(path, "SELECT count(*) FROM register"), 4);
     free(bytes);
     free(src);
     free(path);
