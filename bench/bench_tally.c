@@ -151,7 +151,7 @@ out:
  * used with OpenSSL (the generator signs ~50x faster than with mbedTLS; the
  * signatures are the same low-s ECDSA P-256, verified by the same code).
  * tally_verify_per_s is ballots / the wall time of verify_bundles() on every
- * core: all of (V1)..(V5) (bundle, certificate, every ballot signature,
+ * core: all of (VERIFY-V1)..(VERIFY-V5) (bundle, certificate, every ballot signature,
  * package checks, de-duplication, reconciliation). */
 #include <pthread.h>
 #include <unistd.h>

@@ -111,7 +111,7 @@ int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int 
         goto fail;
     return 0;
 fail:
-    memset(b, 0, sizeof *b); /* (S3) no choice left behind on failure */
+    memset(b, 0, sizeof *b); /* (DESIGN-S3) no choice left behind on failure */
     return rc;
 }
 
@@ -161,7 +161,7 @@ int ballot_seal(ballot_t *b, const signer_t *s, uint8_t *out, size_t cap, size_t
     if (rc == 0)
         rc = key_sign_msg(s, out, body, out + body);
     if (rc != 0) {
-        memset(out, 0, total); /* (S3) no half-written ballot with choices */
+        memset(out, 0, total); /* (DESIGN-S3) no half-written ballot with choices */
         return rc;
     }
     memcpy(b->sig, out + body, KEY_SIG_LEN);
@@ -234,7 +234,7 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
         }
         /* Strictly increasing, as the padded 16-byte fields: sorted and distinct. */
         if (i > 0 && memcmp(buf + off - BALLOT_TOKEN_LEN, buf + off, BALLOT_TOKEN_LEN) >= 0) {
-            /* (S3) the reason names offsets, never a chosen project. */
+            /* (DESIGN-S3) the reason names offsets, never a chosen project. */
             rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d] %s", off, i,
                          strcmp(out->choices[i - 1], out->choices[i]) == 0
                              ? "is a duplicate" : "is out of order");
@@ -263,6 +263,6 @@ int ballot_verify(const uint8_t *buf, size_t len, const key_pub_t *kiosk)
         rc = BN_EWRONGKEY;
     else
         rc = key_verify_msg(kiosk, buf, len - KEY_SIG_LEN, buf + len - KEY_SIG_LEN);
-    mbedtls_platform_zeroize(&b, sizeof b); /* (S3) the choices do not outlive the check */
+    mbedtls_platform_zeroize(&b, sizeof b); /* (DESIGN-S3) the choices do not outlive the check */
     return rc;
 }

@@ -144,7 +144,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         if (strcmp(bal.campaign, b.campaign) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu is of "
                            "campaign %s, not %s", pos, i, bal.campaign, b.campaign);
-        /* (B1) strictly increasing ballot ids */
+        /* (BUNDLE-B1) strictly increasing ballot ids */
         if (prev != NULL && memcmp(prev, buf + pos + 12, BALLOT_ID_LEN) >= 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: ballot %zu: id not "
                            "above the previous one (unsorted or duplicate)", pos, i);
@@ -165,7 +165,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         if (e[36] > 1)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entry %zu: "
                            "offline flag %u is not 0 or 1", pos + 36, i, e[36]);
-        /* (B1) strictly increasing pseudonyms */
+        /* (BUNDLE-B1) strictly increasing pseudonyms */
         if (i > 0 && memcmp(e - BUNDLE_REGISTER_LEN, e, 32) >= 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: register entry %zu: "
                            "pseudonym not above the previous one (unsorted or duplicate)", pos,
@@ -183,7 +183,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         if (strcmp(pet.campaign, b.campaign) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: signature %zu is of "
                            "campaign %s, not %s", pos, i, pet.campaign, b.campaign);
-        /* (B3) strictly increasing signature ids */
+        /* (BUNDLE-B3) strictly increasing signature ids */
         if (i > 0 && memcmp(buf + pos - PETITION_LEN + PETITION_OFF_ID,
                             buf + pos + PETITION_OFF_ID, PETITION_ID_LEN) >= 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: signature %zu: id "
@@ -536,7 +536,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
         return BN_EFORMAT;
     if (memcmp(ck.id, s->pub.id, KEY_ID_LEN) != 0)
         return BN_EWRONGKEY;
-    /* (B1) each kind in the order of its random key, never the order added */
+    /* (BUNDLE-B1) each kind in the order of its random key, never the order added */
     if (b->nb > 1)
         qsort(b->ballots, b->nb, sizeof *b->ballots, by_ballot_id);
     if (b->nr > 1)
@@ -544,7 +544,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     if (b->np > 1)
         qsort(b->reports, b->np, sizeof *b->reports, by_report);
     if (b->ns > 1)
-        qsort(b->sigs, b->ns, PETITION_LEN, by_signature_id); /* (B3) */
+        qsort(b->sigs, b->ns, PETITION_LEN, by_signature_id); /* (BUNDLE-B3) */
     for (i = 1; i < b->nb; i++)
         if (by_ballot_id(&b->ballots[i - 1], &b->ballots[i]) == 0)
             return BN_EEXISTS;

@@ -29,15 +29,15 @@
  *                           increasing as byte strings (a prefix first)
  *   L-64          64        kiosk signature r || s over SHA-256(bytes 0..L-64)
  *
- * (B1) Secrecy invariant 2 (DESIGN.md): items of a kind are sorted by their
+ * (BUNDLE-B1) DESIGN-S2: items of a kind are sorted by their
  *      key, a random ballot id or a pseudonym (an HMAC), so the order in a
  *      bundle is a shuffle of the cast order, never the cast order itself;
  *      the decoder refuses any other order, so no kiosk can leak it either.
- * (B2) Secrecy invariant 1: ballots and register entries sit in two separate
+ * (BUNDLE-B2) DESIGN-S1: ballots and register entries sit in two separate
  *      sections, each in its own key order; nothing pairs the i-th ballot
  *      with the i-th entry. (A bundle holding ONE ballot and ONE entry pairs
  *      them by itself: the sync client sends batches, DESIGN.md "Transport".)
- * (B3) Petition signatures (invariant 5, not secret to the authority) are
+ * (BUNDLE-B3) Petition signatures (DESIGN-S5, not secret to the authority) are
  *      sorted by their random signature id, so a bundle does not give their
  *      order either; each carries its own pseudonym, so a petition needs no
  *      register section (bundle_from_outbox queues none for it).
@@ -137,7 +137,7 @@ int bundle_add_report(bundle_builder_t *b, const uint8_t *report, size_t len);
  * the campaign: BN_EFORMAT, BN_EINVAL). */
 int bundle_add_signature(bundle_builder_t *b, const uint8_t *rec, size_t len);
 
-/* Sorts the items (B1), refuses duplicates (BN_EEXISTS: two ballots with
+/* Sorts the items (BUNDLE-B1), refuses duplicates (BN_EEXISTS: two ballots with
  * one id, one pseudonym twice, two signatures with one id, one report twice), checks that the signer's
  * key is the certificate's (BN_EWRONGKEY), encodes and signs. *out is
  * malloc'd. The builder may be freed or finished again afterwards. */

@@ -2,14 +2,14 @@
  * ballot and a tracking code, or nothing at all.
  *
  * Order of the steps, and why:
- *   (C1) Everything that can refuse without writing (kind, polls, commune,
+ *   (CAST-C1) Everything that can refuse without writing (kind, polls, commune,
  *        age, ballot rule) runs first, so a refusal writes nothing.
- *   (C2) The ballot is signed before the transaction: store_cast() writes
+ *   (CAST-C2) The ballot is signed before the transaction: store_cast() writes
  *        the register entry and the signed ballot in one transaction, so a
  *        stored ballot always verifies (durability invariants in store.c).
- *   (C3) The tracking code is derived after the commit returned 0: a receipt
+ *   (CAST-C3) The tracking code is derived after the commit returned 0: a receipt
  *        is never computed for a ballot that is not on disk.
- *   (C4) Secrecy invariant 3: the choices live only in this stack frame and
+ *   (CAST-C4) DESIGN-S3: the choices live only in this stack frame and
  *        the caller's selection; the ballot_t and its encoding are wiped
  *        before returning, on every path. */
 #include "cast.h"
@@ -50,7 +50,7 @@ static int rule_why(const pkg_t *p, const rules_verdict_t *v, char *why, size_t 
     return bn_fail(why, whylen, BN_ERULE, "selection breaks the ballot rule");
 }
 
-/* (C1) The refusals common to a vote and a signature, none of which writes:
+/* (CAST-C1) The refusals common to a vote and a signature, none of which writes:
  * polls open on `day`, commune in the package (its index in *commune), a
  * valid birth date, old enough. `who_word` names the person ("voters"). */
 static int eligible(const pkg_t *p, const cast_identity_t *who, uint32_t day,
@@ -79,8 +79,8 @@ static int eligible(const pkg_t *p, const cast_identity_t *who, uint32_t day,
 }
 
 /* What follows the store's transaction (rc is its result): a refusal in
- * words, or (C3) the receipt, now that the item is durable. An already
- * registered person is told that and nothing more (invariant 4). */
+ * words, or (CAST-C3) the receipt, now that the item is durable. An already
+ * registered person is told that and nothing more (DESIGN-S4). */
 static int receipt(const cast_ctx_t *ctx, int rc, const char *what, const uint8_t id[16],
                    cast_receipt_t *out, char *why, size_t whylen)
 {
@@ -114,7 +114,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     memset(&b, 0, sizeof b);
     memset(out, 0, sizeof *out);
 
-    /* (C1) refusals that write nothing */
+    /* (CAST-C1) refusals that write nothing */
     if (p->kind != PKG_BUDGET) {
         rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a budget vote", p->id);
         goto out;
@@ -141,7 +141,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
         goto out;
     }
 
-    /* (C2) sign, then one transaction */
+    /* (CAST-C2) sign, then one transaction */
     rc = ballot_make(&b, p, territory, sel, n, day, ctx->signer->pub.id, ctx->rng);
     if (rc == 0)
         rc = ballot_seal(&b, ctx->signer, enc, sizeof enc, &len);
@@ -151,14 +151,14 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     }
     sc.campaign = p->id;
     sc.day = day;
-    sc.offline = !ctx->reserved; /* (K1) online only when the server reserved it */
-    sc.commune = p->communes[commune].insee; /* counted only, store.c (S9) */
+    sc.offline = !ctx->reserved; /* (KSYNC-K1) online only when the server reserved it */
+    sc.commune = p->communes[commune].insee; /* counted only, store.c (STORE-S9) */
     sc.ballot_id = b.id;
     sc.ballot = enc;
     sc.ballot_len = len;
     rc = receipt(ctx, store_cast(ctx->store, &sc), "ballot", b.id, out, why, whylen);
 out:
-    /* (C4) */
+    /* (CAST-C4) */
     mbedtls_platform_zeroize(&b, sizeof b);
     mbedtls_platform_zeroize(enc, sizeof enc);
     mbedtls_platform_zeroize(&verdict, sizeof verdict);
@@ -166,10 +166,10 @@ out:
 }
 
 /* The same steps for a petition signature:
- *   (C1) kind, polls, commune, age, authority key: refusals that write nothing;
- *   (C2) sealed and signed before the one transaction of store_sign();
- *   (C3) the tracking code after the commit;
- *   (C5) invariant 5: the identity as typed lives in this frame only long
+ *   (CAST-C1) kind, polls, commune, age, authority key: refusals that write nothing;
+ *   (CAST-C2) sealed and signed before the one transaction of store_sign();
+ *   (CAST-C3) the tracking code after the commit;
+ *   (CAST-C5) DESIGN-S5: the identity as typed lives in this frame only long
  *        enough to be sealed to the authority key; it is wiped on every path,
  *        and only the sealed record reaches the store. */
 int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish_name,
@@ -188,7 +188,7 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     memset(enc, 0, sizeof enc);
     memset(out, 0, sizeof *out);
 
-    /* (C1) */
+    /* (CAST-C1) */
     if (p->kind != PKG_PETITION) {
         rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a petition", p->id);
         goto out;
@@ -218,7 +218,7 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     memcpy(id.birth, who->birth, DAY_TEXT_LEN); /* checked by eligible() */
     strcpy(id.commune, p->communes[commune].insee);
 
-    /* (C2) seal and sign, then one transaction */
+    /* (CAST-C2) seal and sign, then one transaction */
     rc = petition_make(&rec, p, commune, ss.pseudonym, !publish_name, day,
                        ctx->signer->pub.id, ctx->rng);
     if (rc == 0)
@@ -229,13 +229,13 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     }
     ss.campaign = p->id;
     ss.day = day;
-    ss.offline = !ctx->reserved; /* (K1) online only when the server reserved it */
+    ss.offline = !ctx->reserved; /* (KSYNC-K1) online only when the server reserved it */
     ss.sig_id = rec.id;
     ss.record = enc;
     ss.record_len = sizeof enc;
     rc = receipt(ctx, store_sign(ctx->store, &ss), "signature", rec.id, out, why, whylen);
 out:
-    /* (C5) */
+    /* (CAST-C5) */
     mbedtls_platform_zeroize(&id, sizeof id);
     mbedtls_platform_zeroize(&rec, sizeof rec);
     mbedtls_platform_zeroize(&ss, sizeof ss);

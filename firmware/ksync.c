@@ -242,7 +242,7 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
     *out = NULL;
     snprintf(path, sizeof path, "%s/%s", dir, KSYNC_CONF_FILE);
     if ((f = fopen(path, "rb")) == NULL && errno == ENOENT)
-        return 0; /* no server: (K1) every entry offline */
+        return 0; /* no server: (KSYNC-K1) every entry offline */
     if (f != NULL)
         fclose(f);
     if (n < 0 || n > KSYNC_MAX_CAMPAIGNS)
@@ -392,7 +392,7 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
 
         r = sync_upload(&c, k->store, k->camp[i].id, &b, closing, now_ms, &u, w, sizeof w);
         if (r == 0 && u.mismatch) {
-            /* (Y3) the server lost items: they were queued again, send them now */
+            /* (SYNC-Y3) the server lost items: they were queued again, send them now */
             sync_upload_res_t again;
             snprintf(detail, sizeof detail, "%s: %.150s", k->camp[i].id, w);
             (void)store_audit_append(k->store, "sync-mismatch", detail);
@@ -455,7 +455,7 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
                 rc = bn_fail(why, whylen, r, "revocation list: %s", w);
         }
         for (i = 0; i < k->n_camp; i++) {
-            /* (K3) the server's package of each campaign must be this
+            /* (KSYNC-K3) the server's package of each campaign must be this
              * kiosk's, byte for byte, or its ballots would not count */
             uint8_t *mine = NULL, *theirs = NULL, secret[32];
             size_t ml = 0, tl = 0;
@@ -581,7 +581,7 @@ int ksync_reserve(ksync_t *k, key_pair_t *key, const signer_t *signer, rng_t *rn
     if (k == NULL)
         return bn_fail(why, whylen, 0, "no server configured");
     pthread_mutex_lock(&k->mu);
-    /* (K2) a failure a moment ago: do not make this citizen wait for it */
+    /* (KSYNC-K2) a failure a moment ago: do not make this citizen wait for it */
     hold = k->failed_ms != 0 && now_ms - k->failed_ms < k->conf.offline_ms &&
            now_ms >= k->failed_ms;
     if (hold)
@@ -594,7 +594,7 @@ int ksync_reserve(ksync_t *k, key_pair_t *key, const signer_t *signer, rng_t *rn
     pthread_mutex_lock(&k->mu);
     if (rc == BN_EREVOKED)
         k->revoked = 1;
-    /* (K1) only "reserved" and "already" are answers; the rest is offline */
+    /* (KSYNC-K1) only "reserved" and "already" are answers; the rest is offline */
     outcome(k, rc == 0 && *out != SYNC_OFFLINE, w, now_ms, 0);
     pthread_mutex_unlock(&k->mu);
     if (rc != 0)

@@ -11,15 +11,15 @@
  * during network I/O. ksync_reserve runs in the caller's thread with the
  * caller's key and generator.
  *
- * (K1) An entry is marked online (register offline = 0) only when the
+ * (KSYNC-K1) An entry is marked online (register offline = 0) only when the
  *      server answered "reserved" for this kiosk; every other outcome
  *      (no server configured, no route, timeout, an answer that is not one
  *      of the documented ones) casts it offline, so that the tally reports
- *      it if the same person took part elsewhere (DESIGN.md invariant 4).
- * (K2) After a failed exchange, reservations answer offline at once for
+ *      it if the same person took part elsewhere (DESIGN-S4).
+ * (KSYNC-K2) After a failed exchange, reservations answer offline at once for
  *      offline_ms without asking (a citizen never waits for a timeout
  *      twice in a row); the thread's backoff decides when uploads retry.
- * (K3) The first pull of a round compares the server's package of each
+ * (KSYNC-K3) The first pull of a round compares the server's package of each
  *      campaign with the one in the kiosk's store, byte for byte: a
  *      difference (the server and the kiosk do not run the same campaign,
  *      and its ballots would be refused) is logged ("package-mismatch") and
@@ -48,7 +48,7 @@
  *   batch-delay-s = 7200       ... or when its oldest cast waited this long
  *   round-s = 60               how often the thread looks at the outbox
  *   pull-s = 300               how often it pulls revocations and counters
- *   offline-hold-s = 30        (K2) */
+ *   offline-hold-s = 30        (KSYNC-K2) */
 typedef struct ksync_conf_s {
     char host[128];
     char addr[64];
@@ -72,7 +72,7 @@ typedef struct ksync_campaign_s {
 } ksync_campaign_t;
 
 /* Opens the link of state directory `dir`. No dir/server.conf: *out = NULL
- * and 0 (a kiosk without a server: every entry offline, (K1)). Otherwise
+ * and 0 (a kiosk without a server: every entry offline, (KSYNC-K1)). Otherwise
  * reads server.conf, authority.crt (PEM: a certificate of the pinned
  * `authority` key), kiosk.crt (PEM: a kiosk certificate of `kiosk`'s key,
  * issued by it), loads dir/kiosk.key again for the thread, opens its own
@@ -102,7 +102,7 @@ typedef struct ksync_round_s {
 /* One round, as the thread runs it: sync_upload for each campaign
  * (closing: everything, whatever the batch policy), then, every pull_ms
  * or when force_pull, the revocation list, each campaign's package until
- * it was compared once (K3), and each petition's counter.
+ * it was compared once (KSYNC-K3), and each petition's counter.
  * Logs "sync-done", "sync-offline", "sync-online" and "sync-mismatch" in
  * the audit log (never per ballot). 0 when every exchange succeeded;
  * otherwise the first error, with `why`. Not to be called while the
@@ -111,7 +111,7 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
                 char *why, size_t whylen);
 
 /* After each cast of `campaign` (the batch's first unsent time, in memory
- * only, sync.h (Y1)); wakes the thread. NULL k is accepted. */
+ * only, sync.h (SYNC-Y1)); wakes the thread. NULL k is accepted. */
 void ksync_note_cast(ksync_t *k, const char *campaign, int64_t now_ms);
 
 /* Asks the server to reserve `pseudonym` for `campaign`, within
@@ -130,7 +130,7 @@ int ksync_counter(ksync_t *k, const char *campaign, sync_counter_t *out, int64_t
 typedef struct ksync_status_s {
     int online;                  /* the last exchange succeeded */
     int revoked;                 /* the authority's list names this kiosk */
-    int package_mismatch;        /* (K3) the server serves another package for a campaign */
+    int package_mismatch;        /* (KSYNC-K3) the server serves another package for a campaign */
     int64_t rounds;              /* rounds run */
     char last_error[256];
 } ksync_status_t;

@@ -2,16 +2,16 @@
  * authority (ECIES: P-256 ECDH, HKDF-SHA256, AES-256-GCM), strict decoding,
  * verification, decryption, and the threshold counters.
  *
- * Invariant 5 of DESIGN.md, as this file keeps it:
- * (P1) The identity (names, birth date, commune) leaves petition_seal() only
+ * DESIGN-S5, as this file keeps it:
+ * (PET-P1) The identity (names, birth date, commune) leaves petition_seal() only
  *      encrypted to the authority key; the plaintext buffer and the derived
  *      keys are wiped on every path, and the plaintext has one length for
  *      everybody (PETITION_PT_LEN), so the record does not leak the length
  *      of a name either.
- * (P2) In clear, a record holds what de-duplication and counting need and
+ * (PET-P2) In clear, a record holds what de-duplication and counting need and
  *      nothing more: campaign, canton (not the commune), day (not the time),
  *      pseudonym (not the name), the no-publish flag.
- * (P3) The GCM additional data is the whole clear header (bytes 0..219): the
+ * (PET-P3) The GCM additional data is the whole clear header (bytes 0..219): the
  *      ciphertext cannot be moved to another record, nor the flag changed,
  *      without the authority noticing, even where the kiosk signature was
  *      not checked. */
@@ -262,7 +262,7 @@ int petition_seal(petition_t *s, const petition_identity_t *who, const key_pub_t
     memcpy(out + OFF_PSEUD, s->pseudonym, PSEUD_LEN);
     memcpy(out + OFF_AUTH, authority->id, KEY_ID_LEN);
 
-    /* (P1) ECIES: ephemeral key, ECDH with the authority key, HKDF, GCM */
+    /* (PET-P1) ECIES: ephemeral key, ECDH with the authority key, HKDF, GCM */
     if (mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
         mbedtls_ecp_point_read_binary(&grp, &auth, authority->pub, KEY_PUB_LEN) != 0 ||
         mbedtls_ecp_check_pubkey(&grp, &auth) != 0) {
@@ -285,7 +285,7 @@ int petition_seal(petition_t *s, const petition_identity_t *who, const key_pub_t
     rc = derive(zb, out + OFF_EPH, authority->pub, okm);
     if (rc != 0)
         goto out;
-    /* (P3) the whole clear header is authenticated */
+    /* (PET-P3) the whole clear header is authenticated */
     if (mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, okm, 256) != 0 ||
         mbedtls_gcm_crypt_and_tag(&gcm, MBEDTLS_GCM_ENCRYPT, PETITION_PT_LEN, okm + 32, 12, out,
                                   OFF_CT, pt, out + OFF_CT, PETITION_TAG_LEN,
@@ -299,7 +299,7 @@ int petition_seal(petition_t *s, const petition_identity_t *who, const key_pub_t
 out:
     if (rc != 0)
         memset(out, 0, PETITION_LEN);
-    /* (P1) */
+    /* (PET-P1) */
     mbedtls_platform_zeroize(pt, sizeof pt);
     mbedtls_platform_zeroize(zb, sizeof zb);
     mbedtls_platform_zeroize(okm, sizeof okm);

@@ -2,7 +2,7 @@
  * the authority, and the counters (signatures, cantons, threshold).
  *
  * Petition signatures are not secret to the authority, but they are personal
- * data (DESIGN.md, secrecy invariant 5). A record therefore carries in clear
+ * data (DESIGN-S5). A record therefore carries in clear
  * only what the server and the tally need to de-duplicate and count (the
  * campaign, the signer's canton, the day, the pseudonym, the "do not publish
  * my name" flag) and carries the identity itself (names, birth date,

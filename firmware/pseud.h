@@ -4,7 +4,7 @@
  * over the campaign id and the normalised identity (last name, first names,
  * birth date). The same person typed differently ("Éloïse  Le-Gall",
  * "ELOISE LE GALL") gets the same pseudonym; nobody without the secret can
- * compute or reverse it. See DESIGN.md, secrecy invariant 4. */
+ * compute or reverse it. See DESIGN-S4. */
 #ifndef PSEUD_H
 #define PSEUD_H
 

@@ -325,7 +325,7 @@ int report_make(store_t *s, const char *campaign, uint32_t opened, uint32_t clos
                      (long long)bal, (unsigned long long)n);
         goto out;
     }
-    /* the turnout counters (store.c, (S9)): given only when they account
+    /* the turnout counters (store.c, (STORE-S9)): given only when they account
      * for every register entry */
     memset(&acc, 0, sizeof acc);
     acc.r = rep;

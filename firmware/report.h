@@ -3,7 +3,7 @@
  * When the polls close, the kiosk signs what it holds: how many register
  * entries and ballots, a digest of the set of ballots that does not depend
  * on their order, the head of its audit log, and how many participants of
- * each commune took part at this kiosk (counts only: store.c, (S9)). The
+ * each commune took part at this kiosk (counts only: store.c, (STORE-S9)). The
  * tally reconciles it with the ballots it received from that kiosk and sums
  * the commune counts into the published turnout (docs/formats.md, "Closing
  * report"). Format version 2, big-endian:

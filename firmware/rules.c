@@ -3,17 +3,17 @@
  * Pure functions over a parsed package: no allocation, no I/O, no state.
  *
  * How a selection is read (sel[0..n-1], indexes into p->projects):
- *   (R1) Entries are taken as given: `chosen` is n, and `total` is the sum
+ *   (RULES-R1) Entries are taken as given: `chosen` is n, and `total` is the sum
  *        of the costs of every entry whose index is known (a duplicate counts
  *        twice, a project of another territory counts too), so that the
  *        meter never hides what the selection would spend.
- *   (R2) Sums never overflow: costs are at most 2^53 in a package, but the
+ *   (RULES-R2) Sums never overflow: costs are at most 2^53 in a package, but the
  *        total saturates at INT64_MAX whatever the selection; the envelope is
  *        never negative, so `remaining` = envelope - total stays in range.
- *   (R3) min_spend = ceil(envelope * min_spend_percent / 100), computed as
+ *   (RULES-R3) min_spend = ceil(envelope * min_spend_percent / 100), computed as
  *        q * pct + ceil(r * pct / 100) with envelope = 100 q + r, so that it
  *        is exact for every envelope up to INT64_MAX.
- *   (R4) Problems are listed in a fixed order: first the ones about the whole
+ *   (RULES-R4) Problems are listed in a fixed order: first the ones about the whole
  *        selection (too few or too many; then over the envelope or under the
  *        minimum spend), which are never dropped, then one problem per bad
  *        entry in the selection's order (unknown index; else a later copy of
@@ -51,13 +51,13 @@ static int known(const pkg_t *p, int project)
     return project >= 0 && project < p->n_projects;
 }
 
-/* (R2) total + cost, saturated at INT64_MAX; both are >= 0. */
+/* (RULES-R2) total + cost, saturated at INT64_MAX; both are >= 0. */
 static int64_t add_sat(int64_t total, int64_t cost)
 {
     return cost > INT64_MAX - total ? INT64_MAX : total + cost;
 }
 
-/* (R1) The sum of the costs of the known entries of sel into *total; or
+/* (RULES-R1) The sum of the costs of the known entries of sel into *total; or
  * BN_EINVAL when a cost is negative: not a package that pkg_parse gives. */
 static int sum_costs(const pkg_t *p, const int *sel, int n, int64_t *total)
 {
@@ -76,7 +76,7 @@ static int sum_costs(const pkg_t *p, const int *sel, int n, int64_t *total)
     return 0;
 }
 
-/* (R3) ceil(envelope * pct / 100), exact, envelope >= 0, 0 <= pct <= 100. */
+/* (RULES-R3) ceil(envelope * pct / 100), exact, envelope >= 0, 0 <= pct <= 100. */
 static int64_t min_spend(int64_t envelope, int pct)
 {
     int64_t q = envelope / 100, r = envelope % 100;
@@ -126,10 +126,10 @@ int rules_check(const pkg_t *p, int territory, const int *sel, int n, rules_verd
     out->max = p->rule.max;
     out->total = total;
     out->envelope = p->territories[territory].envelope;
-    out->remaining = out->envelope - total; /* (R2) envelope >= 0: no overflow */
+    out->remaining = out->envelope - total; /* (RULES-R2) envelope >= 0: no overflow */
     out->min_spend = min_spend(out->envelope, p->rule.min_spend_percent);
 
-    /* (R4) whole-selection problems first: at most two, never dropped. */
+    /* (RULES-R4) whole-selection problems first: at most two, never dropped. */
     if (n < p->rule.min)
         push(out, RULES_TOO_FEW, (int64_t)p->rule.min - n, -1);
     else if (n > p->rule.max)
@@ -139,7 +139,7 @@ int rules_check(const pkg_t *p, int territory, const int *sel, int n, rules_verd
     else if (total < out->min_spend)
         push(out, RULES_UNDER_MIN_SPEND, out->min_spend - total, -1);
 
-    /* (R4) then one problem per bad entry, in the selection's order. */
+    /* (RULES-R4) then one problem per bad entry, in the selection's order. */
     for (i = 0; i < n; i++) {
         pr = sel[i];
         if (!known(p, pr))

@@ -23,25 +23,25 @@
  * Secrecy invariants (DESIGN.md, "Trust and secrecy", 1 and 2), each tested
  * by tests/unit/test_store.c and tests/fault/test_secrecy.c:
  *
- * (S1) The register and the box have no common key: the register is keyed
+ * (STORE-S1) The register and the box have no common key: the register is keyed
  *      by (campaign, pseudonym), the box by the ballot's random id. Apart
  *      from the campaign id, which is the same for every row of a campaign,
  *      no column of one is a column of the other, no value is written into
  *      both, and no statement here joins them.
- * (S2) No insertion order: register, box and outbox are WITHOUT ROWID
+ * (STORE-S2) No insertion order: register, box and outbox are WITHOUT ROWID
  *      tables, so each is one b-tree ordered by its primary key, a random
  *      ballot id (CTR_DRBG) or a pseudonym (HMAC): there is no rowid, no
  *      AUTOINCREMENT (so no sqlite_sequence), no INTEGER PRIMARY KEY on
  *      cast data, and every reader walks in key order (ORDER BY the key).
- * (S3) The day, nothing finer: register.day is a day number (day.h) and no
+ * (STORE-S3) The day, nothing finer: register.day is a day number (day.h) and no
  *      table of cast data has a time column; the ballot itself carries the
  *      day only (ballot.h).
- * (S4) Casting never writes the audit log: store_cast() touches register,
+ * (STORE-S4) Casting never writes the audit log: store_cast() touches register,
  *      box and outbox, nothing else (the audit log has a time and a
  *      sequence number, which would order the casts).
- * (S5) The outbox is keyed by (kind, ballot id or pseudonym), both random
+ * (STORE-S5) The outbox is keyed by (kind, ballot id or pseudonym), both random
  *      to an observer, and listed in that key order, never in cast order.
- * (S6) secure_delete=ON: what is deleted (outbox items once synced) is
+ * (STORE-S6) secure_delete=ON: what is deleted (outbox items once synced) is
  *      overwritten with zeros instead of lingering in freeblocks and free
  *      pages; what a refused cast wrote is restored from the journal.
  *      A known limit, measured by tests/fault/test_secrecy.c and NOT closed
@@ -55,7 +55,7 @@
  *      chance). store_compact() (VACUUM) rewrites every page in key order
  *      and removes it (tested); the kiosk runs it at start-up and when the
  *      polls open and close, so the trace covers at most one session.
- * (S7) No ballot spills into overflow pages: SQLite stores the part of a
+ * (STORE-S7) No ballot spills into overflow pages: SQLite stores the part of a
  *      row beyond ((page size - 12) * 64 / 255 - 23) bytes in overflow pages
  *      allocated at the end of the file, i.e. in cast order (measured: a
  *      1,180-byte ballot, 64 choices, with 4096-byte pages gave tau = +1.0
@@ -63,26 +63,26 @@
  *      8192-byte pages (at most 2,030 bytes in a page, more than
  *      BALLOT_MAX_LEN), and store_cast() refuses (BN_ETOOBIG) a row that
  *      would not fit in its page.
- * (S8) Petitions (DESIGN.md, invariant 5: not secret to the authority, but
+ * (STORE-S8) Petitions (DESIGN-S5: not secret to the authority, but
  *      personal data). What holds: the `signature` table is WITHOUT ROWID,
- *      keyed by the record's random id (no insertion order, as (S2)), read
- *      in that order; the day only (S3); store_sign() never audits (S4);
+ *      keyed by the record's random id (no insertion order, as (STORE-S2)), read
+ *      in that order; the day only (STORE-S3); store_sign() never audits (STORE-S4);
  *      the record fits in its page (S7: 555 bytes); the identity is never
  *      stored in clear, only sealed to the authority key inside the record
- *      (petition.c, (P1)). What deliberately does NOT hold: (S1). A record
+ *      (petition.c, (PET-P1)). What deliberately does NOT hold: (STORE-S1). A record
  *      carries the signer's pseudonym in clear, the same value as their
  *      register row, because the server must de-duplicate across kiosks and
  *      the tally must count persons; a signature is linkable to its
  *      register entry by design.
- * (S9) The turnout counters (schema 3, turnout per commune, issue 5) are
+ * (STORE-S9) The turnout counters (schema 3, turnout per commune, issue 5) are
  *      counts only. `turnout` is keyed by (campaign, commune) and holds the
  *      number n of register entries of that campaign whose participant
  *      declared that commune; store_cast() adds 1 in the cast's own
- *      transaction (D2). It has no pseudonym, no ballot id, no day, no
+ *      transaction (STORE-D2). It has no pseudonym, no ballot id, no day, no
  *      time and no sequence: no value of a row is a value of one register
  *      entry or of one ballot, so it gives no common key between register
- *      and box (S1), and a row is updated in place, never one row per cast,
- *      so it orders nothing (S2). Known limit, of the kind (S6) describes:
+ *      and box (STORE-S1), and a row is updated in place, never one row per cast,
+ *      so it orders nothing (STORE-S2). Known limit, of the kind (STORE-S6) describes:
  *      the first cast of a commune inserts its row, and an update that
  *      changes the record's size (n from 1 to 2, 127 to 128, 32767 to
  *      32768: SQLite's integer sizes) rewrites the cell at the low end of
@@ -93,23 +93,23 @@
  *      cast show that cast's commune, as they show its ballot and its
  *      entry: a copy of the store is outside what this file can protect.) The register, the box, the
  *      ballot encoding and the outbox stay without any commune: this is the
- *      design that keeps invariant 1 where a commune per register entry did
+ *      design that keeps DESIGN-S1 where a commune per register entry did
  *      not (the commune gives the territory, the ballot carries it, so an
  *      entry whose territory is alone at a kiosk on a day would be matched
  *      to its ballot). What the counters do give, and why that is accepted:
  *      how many people of each commune took part at this kiosk, the figure
- *      the results page publishes (above a threshold, tally/turnout.c (T1)
- *      (T2)); where a commune counts one participant and its territory one
+ *      the results page publishes (above a threshold, tally/turnout.c (TURNOUT-T1)
+ *      (TURNOUT-T2)); where a commune counts one participant and its territory one
  *      ballot at this kiosk, the holder of the box learns that that ballot
  *      came from that commune, never from which register entry or person.
  *      Petitions (store_sign) count nothing here: their commune stays sealed
- *      in the record (S8). Tested: test_secrecy (no commune in the register,
+ *      in the record (STORE-S8). Tested: test_secrecy (no commune in the register,
  *      the box, a ballot, the outbox or a bundle's register entry; the
  *      counter table's columns) and test_store.
  *
  * Durability invariants:
  *
- * (D1) synchronous=FULL with journal_mode=TRUNCATE: the rollback journal is
+ * (STORE-D1) synchronous=FULL with journal_mode=TRUNCATE: the rollback journal is
  *      synced before the database file is written, the database file is
  *      synced before the journal is truncated (the commit point), and under
  *      FULL the truncation is synced too, so that a power cut can neither
@@ -117,19 +117,19 @@
  *      back at the next open. (DELETE mode would need synchronous=EXTRA to
  *      sync the directory after the unlink; TRUNCATE keeps the journal file,
  *      so no directory sync is needed per commit.)
- * (D2) One transaction per cast: BEGIN IMMEDIATE takes the write lock before
+ * (STORE-D2) One transaction per cast: BEGIN IMMEDIATE takes the write lock before
  *      the first write (no lock upgrade can fail halfway), then the register
  *      entry, the ballot and both outbox items, then COMMIT. store_cast()
  *      returns 0 only when COMMIT returned SQLITE_OK, i.e. after the fsyncs.
  *      store_sign() is the same transaction for a petition signature:
  *      register entry, record, its outbox item, COMMIT.
- * (D3) Any failure rolls the transaction back (ROLLBACK if SQLite has not
+ * (STORE-D3) Any failure rolls the transaction back (ROLLBACK if SQLite has not
  *      already) and returns a BN_E code (store__rc): nothing of a refused cast
  *      is written. SQLITE_FULL -> BN_EFULL, SQLITE_CORRUPT/NOTADB ->
  *      BN_ECORRUPT, a duplicate register key -> BN_EALREADY, a duplicate
  *      ballot id -> BN_EEXISTS, an unknown campaign -> BN_ENOTFOUND, I/O
  *      errors -> BN_EIO, anything else -> BN_ESTORE.
- * (D4) store_open() reads the pragmas back and refuses to run without them,
+ * (STORE-D4) store_open() reads the pragmas back and refuses to run without them,
  *      refuses a schema newer than its own (BN_ESCHEMA) before writing
  *      anything, migrates one version per transaction (the schema change and
  *      the user_version bump commit together), and syncs the directory of a
@@ -153,7 +153,7 @@
 #include "bn_err.h"
 
 #define BUSY_TIMEOUT_MS 5000
-#define STORE_PAGE_SIZE 8192 /* (S7) */
+#define STORE_PAGE_SIZE 8192 /* (STORE-S7) */
 
 /* migrations[v] takes a store from user_version v to v + 1. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -167,7 +167,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  key TEXT NOT NULL PRIMARY KEY,"
     "  value TEXT NOT NULL"
     ") WITHOUT ROWID;"
-    /* (S1) (S2) (S3) keyed by the pseudonym, the day only */
+    /* (STORE-S1) (STORE-S2) (STORE-S3) keyed by the pseudonym, the day only */
     "CREATE TABLE register("
     "  campaign TEXT NOT NULL REFERENCES campaign(id),"
     "  pseudonym BLOB NOT NULL CHECK (length(pseudonym) = 32),"
@@ -175,20 +175,20 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  offline INTEGER NOT NULL CHECK (offline IN (0, 1)),"
     "  PRIMARY KEY (campaign, pseudonym)"
     ") WITHOUT ROWID;"
-    /* (S1) (S2) keyed by the random ballot id */
+    /* (STORE-S1) (STORE-S2) keyed by the random ballot id */
     "CREATE TABLE box("
     "  ballot_id BLOB NOT NULL PRIMARY KEY CHECK (length(ballot_id) = 16),"
     "  campaign TEXT NOT NULL REFERENCES campaign(id),"
     "  ballot BLOB NOT NULL"
     ") WITHOUT ROWID;"
-    /* (S5) keyed by kind and random id / pseudonym */
+    /* (STORE-S5) keyed by kind and random id / pseudonym */
     "CREATE TABLE outbox("
     "  kind INTEGER NOT NULL CHECK (kind IN (1, 2)),"
     "  key BLOB NOT NULL,"
     "  campaign TEXT NOT NULL REFERENCES campaign(id),"
     "  PRIMARY KEY (kind, key)"
     ") WITHOUT ROWID;"
-    /* (S4) never written by a cast: a sequence and a time are fine here */
+    /* (STORE-S4) never written by a cast: a sequence and a time are fine here */
     "CREATE TABLE audit("
     "  seq INTEGER PRIMARY KEY,"
     "  time INTEGER NOT NULL,"
@@ -196,13 +196,13 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  detail TEXT NOT NULL,"
     "  hash BLOB NOT NULL CHECK (length(hash) = 32)"
     ");",
-    /* 1 -> 2: petition signatures. (S8) keyed by the random signature id */
+    /* 1 -> 2: petition signatures. (STORE-S8) keyed by the random signature id */
     "CREATE TABLE signature("
     "  sig_id BLOB NOT NULL PRIMARY KEY CHECK (length(sig_id) = 16),"
     "  campaign TEXT NOT NULL REFERENCES campaign(id),"
     "  record BLOB NOT NULL"
     ") WITHOUT ROWID;"
-    /* (S5) the outbox admits kind 3 (signature id): rebuilt, rows copied */
+    /* (STORE-S5) the outbox admits kind 3 (signature id): rebuilt, rows copied */
     "CREATE TABLE outbox_v2("
     "  kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),"
     "  key BLOB NOT NULL,"
@@ -212,7 +212,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "INSERT INTO outbox_v2(kind, key, campaign) SELECT kind, key, campaign FROM outbox;"
     "DROP TABLE outbox;"
     "ALTER TABLE outbox_v2 RENAME TO outbox;",
-    /* 2 -> 3: (S9) turnout counters, counts only, keyed by the commune */
+    /* 2 -> 3: (STORE-S9) turnout counters, counts only, keyed by the commune */
     "CREATE TABLE turnout("
     "  campaign TEXT NOT NULL REFERENCES campaign(id),"
     "  commune TEXT NOT NULL CHECK (length(commune) = 5 AND commune NOT GLOB '*[^0-9AB]*'),"
@@ -223,7 +223,7 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 
 struct store_s {
     sqlite3 *db;
-    int max_local;               /* (S7) largest payload kept in a b-tree page */
+    int max_local;               /* (STORE-S7) largest payload kept in a b-tree page */
     /* cached for the cast path */
     sqlite3_stmt *begin, *commit, *rollback;
     sqlite3_stmt *reg_insert, *box_insert, *out_insert, *has_voted;
@@ -235,7 +235,7 @@ sqlite3 *store__db(store_t *s)
     return s->db;
 }
 
-/* (D3) A BN_E code for an SQLite result code (primary or extended). */
+/* (STORE-D3) A BN_E code for an SQLite result code (primary or extended). */
 int store__rc(int rc)
 {
     switch (rc & 0xFF) {
@@ -323,7 +323,7 @@ static int user_version(store_t *s, int *v)
     return rc;
 }
 
-/* (D4) Brings the schema to STORE_SCHEMA_VERSION, one transaction a step. */
+/* (STORE-D4) Brings the schema to STORE_SCHEMA_VERSION, one transaction a step. */
 static int migrate(store_t *s, const char *path, char *why, size_t whylen)
 {
     char sql[64];
@@ -353,7 +353,7 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
             return bn_fail(why, whylen, BN_ECORRUPT,
                            "store %s: a database, but not a store (user_version 0, %d objects)",
                            path, tables);
-        /* (S7) takes effect with the first table, in the transaction below */
+        /* (STORE-S7) takes effect with the first table, in the transaction below */
         snprintf(sql, sizeof sql, "PRAGMA page_size = %d", STORE_PAGE_SIZE);
         if ((rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK)
             goto fail;
@@ -384,7 +384,7 @@ fail:
     return rc;
 }
 
-/* (D4) PRAGMA quick_check: measured here (warm cache) about 10 ms for 10,000
+/* (STORE-D4) PRAGMA quick_check: measured here (warm cache) about 10 ms for 10,000
  * ballots and 70-80 ms for 100,000 (43 MB), above the 50 ms allowed at
  * open, so store_open() does not run it. */
 int store_check(store_t *s, char *why, size_t whylen)
@@ -415,7 +415,7 @@ out:
     return rc;
 }
 
-/* (S6) VACUUM copies the tables into a fresh file in b-tree (key) order
+/* (STORE-S6) VACUUM copies the tables into a fresh file in b-tree (key) order
  * and writes it back through the journal: one transaction. */
 int store_compact(store_t *s, char *why, size_t whylen)
 {
@@ -429,7 +429,7 @@ int store_compact(store_t *s, char *why, size_t whylen)
     return 0;
 }
 
-/* (D4) Syncs the directory holding path, after the file was created. */
+/* (STORE-D4) Syncs the directory holding path, after the file was created. */
 static int sync_dir(const char *path)
 {
     char *dir = strdup(path), *slash;
@@ -492,7 +492,7 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
                      path, sqlite3_errmsg(s->db));
         goto fail;
     }
-    /* (D1) (S6) read back: a pragma SQLite does not know answers nothing */
+    /* (STORE-D1) (STORE-S6) read back: a pragma SQLite does not know answers nothing */
     if (rc != 0 ||
         (rc = pragma(s, "PRAGMA journal_mode = TRUNCATE", "truncate", path, why, whylen)) != 0 ||
         (rc = pragma(s, "PRAGMA synchronous = FULL", NULL, path, why, whylen)) != 0 ||
@@ -510,7 +510,7 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
         sqlite3_stmt *st = NULL;
         int page = 0;
 
-        /* (S7) the largest payload an index b-tree page keeps locally */
+        /* (STORE-S7) the largest payload an index b-tree page keeps locally */
         if (sqlite3_prepare_v2(s->db, "PRAGMA page_size", -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             page = sqlite3_column_int(st, 0);
@@ -742,18 +742,18 @@ int store_cast(store_t *s, const store_cast_t *c)
         c->ballot_id == NULL || c->ballot == NULL || c->ballot_len == 0 ||
         c->ballot_len > INT_MAX || !store_commune_valid(c->commune))
         return BN_EINVAL;
-    /* (S7) the box row (record header of at most 12 bytes, id, campaign,
+    /* (STORE-S7) the box row (record header of at most 12 bytes, id, campaign,
      * ballot) must fit in its page, never in an overflow page */
     if (12 + 16 + strlen(c->campaign) + c->ballot_len > (size_t)s->max_local)
         return BN_ETOOBIG;
 
-    /* (D2) the write lock first, then every write, then COMMIT */
+    /* (STORE-D2) the write lock first, then every write, then COMMIT */
     rc = step_done(s->begin);
     if (rc != SQLITE_OK) {
         rc = store__rc(rc);
         goto out;
     }
-    /* (S1) (S3) the register gets the pseudonym and the day, nothing of the ballot */
+    /* (STORE-S1) (STORE-S3) the register gets the pseudonym and the day, nothing of the ballot */
     sqlite3_bind_text(s->reg_insert, 1, c->campaign, -1, SQLITE_STATIC);
     sqlite3_bind_blob(s->reg_insert, 2, c->pseudonym, PSEUD_LEN, SQLITE_STATIC);
     sqlite3_bind_int64(s->reg_insert, 3, (sqlite3_int64)c->day);
@@ -763,7 +763,7 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = insert_rc(rc, BN_EALREADY);
         goto out;
     }
-    /* (S1) (S2) the box gets the ballot under its random id, nothing of the voter */
+    /* (STORE-S1) (STORE-S2) the box gets the ballot under its random id, nothing of the voter */
     sqlite3_bind_blob(s->box_insert, 1, c->ballot_id, 16, SQLITE_STATIC);
     sqlite3_bind_text(s->box_insert, 2, c->campaign, -1, SQLITE_STATIC);
     sqlite3_bind_blob(s->box_insert, 3, c->ballot, (int)c->ballot_len, SQLITE_STATIC);
@@ -772,7 +772,7 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = insert_rc(rc, BN_EEXISTS);
         goto out;
     }
-    /* (S5) two outbox items, each under its own random key */
+    /* (STORE-S5) two outbox items, each under its own random key */
     rc = outbox_insert(s, STORE_ITEM_BALLOT, c->ballot_id, 16, c->campaign);
     if (rc == SQLITE_OK)
         rc = outbox_insert(s, STORE_ITEM_REGISTER, c->pseudonym, PSEUD_LEN, c->campaign);
@@ -780,7 +780,7 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = insert_rc(rc, BN_EEXISTS);
         goto out;
     }
-    /* (S9) (D2) the commune's counter, in the same transaction: a count,
+    /* (STORE-S9) (STORE-D2) the commune's counter, in the same transaction: a count,
      * nothing of the entry or of the ballot */
     sqlite3_bind_text(s->turnout_add, 1, c->campaign, -1, SQLITE_STATIC);
     sqlite3_bind_text(s->turnout_add, 2, c->commune, STORE_COMMUNE_LEN, SQLITE_STATIC);
@@ -789,13 +789,13 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = insert_rc(rc, BN_EINVAL);
         goto out;
     }
-    /* (S4) no audit entry. (D1) COMMIT returns after the journal, the
+    /* (STORE-S4) no audit entry. (STORE-D1) COMMIT returns after the journal, the
      * database and the journal's truncation are synced. */
     rc = step_done(s->commit);
     rc = store__rc(rc);
 out:
     if (rc != 0)
-        rollback(s); /* (D3) */
+        rollback(s); /* (STORE-D3) */
     sqlite3_clear_bindings(s->reg_insert);
     sqlite3_clear_bindings(s->box_insert);
     sqlite3_clear_bindings(s->out_insert);
@@ -851,7 +851,7 @@ int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t 
     return rc;
 }
 
-/* (S9) in commune order */
+/* (STORE-S9) in commune order */
 int store_turnout_each(store_t *s, const char *campaign, store_turnout_fn fn, void *arg)
 {
     sqlite3_stmt *st = NULL;
@@ -958,7 +958,7 @@ out:
     return rc;
 }
 
-/* (S2) in the order of the random ballot ids */
+/* (STORE-S2) in the order of the random ballot ids */
 int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void *arg)
 {
     return each_blob(s, "SELECT ballot FROM box WHERE campaign = ?1 ORDER BY ballot_id",
@@ -980,11 +980,11 @@ int store_sign(store_t *s, const store_sign_t *c)
         c->sig_id == NULL || c->record == NULL || c->record_len == 0 ||
         c->record_len > INT_MAX)
         return BN_EINVAL;
-    /* (S7) (S8) the row fits in its page */
+    /* (STORE-S7) (STORE-S8) the row fits in its page */
     if (12 + 16 + strlen(c->campaign) + c->record_len > (size_t)s->max_local)
         return BN_ETOOBIG;
 
-    /* (D2) the write lock first, then every write, then COMMIT */
+    /* (STORE-D2) the write lock first, then every write, then COMMIT */
     rc = step_done(s->begin);
     if (rc != SQLITE_OK) {
         rc = store__rc(rc);
@@ -999,7 +999,7 @@ int store_sign(store_t *s, const store_sign_t *c)
         rc = insert_rc(rc, BN_EALREADY);
         goto out;
     }
-    /* (S8) under its random id */
+    /* (STORE-S8) under its random id */
     sqlite3_bind_blob(s->sig_insert, 1, c->sig_id, 16, SQLITE_STATIC);
     sqlite3_bind_text(s->sig_insert, 2, c->campaign, -1, SQLITE_STATIC);
     sqlite3_bind_blob(s->sig_insert, 3, c->record, (int)c->record_len, SQLITE_STATIC);
@@ -1013,18 +1013,18 @@ int store_sign(store_t *s, const store_sign_t *c)
         rc = insert_rc(rc, BN_EEXISTS);
         goto out;
     }
-    /* (S4) no audit entry. (D1) durable when COMMIT returns. */
+    /* (STORE-S4) no audit entry. (STORE-D1) durable when COMMIT returns. */
     rc = store__rc(step_done(s->commit));
 out:
     if (rc != 0)
-        rollback(s); /* (D3) */
+        rollback(s); /* (STORE-D3) */
     sqlite3_clear_bindings(s->reg_insert);
     sqlite3_clear_bindings(s->sig_insert);
     sqlite3_clear_bindings(s->out_insert);
     return rc;
 }
 
-/* (S8) in the order of the random signature ids */
+/* (STORE-S8) in the order of the random signature ids */
 int store_each_signature(store_t *s, const char *campaign, store_record_fn fn, void *arg)
 {
     return each_blob(s, "SELECT record FROM signature WHERE campaign = ?1 ORDER BY sig_id",
@@ -1061,7 +1061,7 @@ typedef struct outbox_item_s {
     size_t keylen;
 } outbox_item_t;
 
-/* (S5) Collects the items in key order, then calls fn for each: fn may call
+/* (STORE-S5) Collects the items in key order, then calls fn for each: fn may call
  * store_outbox_done() on the item it is given. */
 int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg)
 {
@@ -1145,7 +1145,7 @@ int store_outbox_count(store_t *s, int64_t *n)
     return count(s, "SELECT count(*) FROM outbox", NULL, n);
 }
 
-/* (S5) Puts every item of a campaign back in the outbox, in one transaction:
+/* (STORE-S5) Puts every item of a campaign back in the outbox, in one transaction:
  * the ballots, the signatures, and the register entries of a budget vote
  * (a petition's records carry their pseudonym). Keys are the same random
  * ids as at the cast, so the outbox order stays the key order. */
@@ -1188,6 +1188,6 @@ int store_outbox_requeue(store_t *s, const char *campaign, int64_t *added)
     rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
 out:
     if (rc != SQLITE_OK)
-        rollback(s); /* (D3) */
+        rollback(s); /* (STORE-D3) */
     return store__rc(rc);
 }

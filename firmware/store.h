@@ -36,7 +36,7 @@ int store_check(store_t *s, char *why, size_t whylen);
 
 /* Rewrites the whole file in key order (VACUUM), which erases the one trace
  * of the cast order that SQLite's in-page cell placement leaves (store.c,
- * (S6)). Transactional: a crash during it leaves the store as it was. Run
+ * (STORE-S6)). Transactional: a crash during it leaves the store as it was. Run
  * when the polls open and close, and at start-up (about 50 ms for 10,000
  * ballots, 300 ms for 100,000). BN_EFULL if the disk lacks room for a copy. */
 int store_compact(store_t *s, char *why, size_t whylen);
@@ -67,7 +67,7 @@ typedef struct store_cast_s {
     int offline;                 /* 1 when the server could not be asked */
     const char *commune;         /* the voter's commune, INSEE code: counted in
                                   * `turnout` only, never kept with the entry
-                                  * or the ballot (store.c, (S9)) */
+                                  * or the ballot (store.c, (STORE-S9)) */
     const uint8_t *ballot_id;    /* 16 bytes */
     const uint8_t *ballot;       /* signed encoding (ballot.h) */
     size_t ballot_len;

@@ -17,7 +17,7 @@
  *
  *   hash = SHA-256(those bytes)
  *
- * (S4) The log records events of the kiosk, never a cast nor a choice: it
+ * (STORE-S4) The log records events of the kiosk, never a cast nor a choice: it
  * has a time and a sequence number, which would order the ballots. */
 #include "store.h"
 

@@ -1,19 +1,19 @@
 /* sync.c - the kiosk's sync client (sync.h).
  *
  * Invariants (each has a test that names it):
- * (Y1) Secrecy invariant 2: never a lone ballot right after its cast. A
+ * (SYNC-Y1) DESIGN-S2: never a lone ballot right after its cast. A
  *      batch goes only with at least min_casts casts, after the first
  *      unsent cast waited max_delay_ms (a time in memory only), or at poll
- *      close; bundles come from bundle_from_outbox, in key order (B1).
+ *      close; bundles come from bundle_from_outbox, in key order (BUNDLE-B1).
  *      Tests: test_sync (test_batch_rule), sync_e2e ("batches").
- * (Y2) Nothing is marked synced that the server does not hold: items are
+ * (SYNC-Y2) Nothing is marked synced that the server does not hold: items are
  *      marked only after a 200 acknowledgement naming this bundle, this
  *      campaign and this kiosk, holding at least this bundle's items. A
  *      failure or a crash before the marking only sends them again, and the
  *      server skips what it holds, so nothing is counted twice.
  *      Tests: sync_e2e (lost acknowledgement, TLS refusals, restart),
  *      sync_kill (kiosk SIGKILLed), sync_faults (faulty proxy).
- * (Y3) After an upload the kiosk compares the set of ballots it marked
+ * (SYNC-Y3) After an upload the kiosk compares the set of ballots it marked
  *      synced with the acknowledgement's ballot_ids_digest and count, and
  *      reports a server that lost some (restored from an old copy, or an
  *      empty database): sync_upload_res_t.mismatch, and repairs it: every
@@ -729,14 +729,14 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
         b->first_unsent_ms = 0;
         if (!closing)
             return 0;
-        /* (Y3) at poll close, even with nothing to send, an empty bundle
+        /* (SYNC-Y3) at poll close, even with nothing to send, an empty bundle
          * asks the server what it holds of this kiosk: a server restored
          * from an old copy, or empty, is noticed and repaired before the
          * close, not at the next cast */
         probe = 1;
     }
-    sync_note_cast(b, now_ms);  /* (Y1) after a restart the wait starts now */
-    /* (Y1) never a lone ballot right after its cast: a batch goes when it
+    sync_note_cast(b, now_ms);  /* (SYNC-Y1) after a restart the wait starts now */
+    /* (SYNC-Y1) never a lone ballot right after its cast: a batch goes when it
      * is big enough, when its oldest cast has waited long enough, or at
      * poll close */
     res->due = closing || (size_t)n.casts >= min_casts || now_ms - b->first_unsent_ms > max_delay;
@@ -766,7 +766,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
         }
         if ((rc = check_ack(c, ack, buf, len, &bd, res, why, whylen)) != 0)
             goto fail;
-        /* (Y2) only now, acknowledged: marking twice or crashing before
+        /* (SYNC-Y2) only now, acknowledged: marking twice or crashing before
          * marking only makes the next call send the same items again */
         if ((rc = bundle_outbox_done(s, &bd)) != 0) {
             rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
@@ -788,7 +788,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
         b->first_unsent_ms = 0;
     rc = 0;
     if (res->bundles > 0 || res->probed) {
-        /* (Y3) does the server hold exactly what this kiosk marked synced? */
+        /* (SYNC-Y3) does the server hold exactly what this kiosk marked synced? */
         char mine[65];
         int64_t nmine = 0;
         if ((rc = synced_digest(s, campaign, mine, &nmine)) != 0) {

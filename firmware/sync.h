@@ -86,7 +86,7 @@ void sync_backoff_ok(sync_backoff_t *b);
 
 /* --- uploads -------------------------------------------------------------- */
 
-/* The batching policy and its memory. (Y1) (S2) A batch goes only when the
+/* The batching policy and its memory. (SYNC-Y1) (DESIGN-S2) A batch goes only when the
  * outbox of the campaign holds at least min_casts casts (ballots and
  * petition signatures), or when the first unsent cast has waited more than
  * max_delay_ms, or at poll close: never a lone ballot right after its cast.
@@ -119,17 +119,17 @@ typedef struct sync_upload_res_s {
                                     this kiosk marked synced (why says so, rc 0) */
     int64_t requeued;            /* on a mismatch: items put back in the outbox */
     int probed;                  /* closing with nothing to send: an empty bundle asked
-                                    the server what it holds (Y3) */
+                                    the server what it holds (SYNC-Y3) */
 } sync_upload_res_t;
 
 /* Uploads the outbox of `campaign` when a batch is due (see sync_batch_t;
  * closing = 1 at poll close sends everything), in bundles of at most
  * max_items items, until the outbox of the campaign is empty; also waits
  * for b->backoff (returns 0 with res->due = 0 while it runs). Each bundle
- * is built by bundle_from_outbox (items in key order, (B1)) and its items
+ * is built by bundle_from_outbox (items in key order, (BUNDLE-B1)) and its items
  * are marked synced (bundle_outbox_done) only after a 200 acknowledgement
  * that names this bundle's SHA-256, the campaign and this kiosk, and holds
- * at least this bundle's ballots and register entries (Y2). Any failure
+ * at least this bundle's ballots and register entries (SYNC-Y2). Any failure
  * stops the upload, arms the backoff, and marks nothing of that bundle: the
  * next call sends it again (uploads are idempotent on the server). After
  * the last bundle, the ballots of the campaign not in the outbox are

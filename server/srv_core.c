@@ -14,8 +14,8 @@
  *      fit it                                 for a petition, signatures
  *                                             for a budget vote)
  *   6. one store transaction              409 conflict / 507 / 503
- * Nothing is stored before step 6, and step 6 is all or nothing (D1).
- * (S3) Logs and refusal details name kiosks, bundles, ballot ids and item
+ * Nothing is stored before step 6, and step 6 is all or nothing (SRV-D1).
+ * (SRV-S3) Logs and refusal details name kiosks, bundles, ballot ids and item
  *      indexes, never a choice and never a pseudonym. */
 #include "srv_core.h"
 
@@ -620,7 +620,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
             srv_refuse(s, res, 503, "crypto", "tracking code", kiosk.pub.id);
             goto out;
         }
-        memset(&bt, 0, sizeof bt); /* (S3) choices do not outlive the check */
+        memset(&bt, 0, sizeof bt); /* (DESIGN-S3) choices do not outlive the check */
     }
     for (i = 0; i < b.n_register; i++) {
         bundle_reg_t r;
@@ -679,7 +679,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
     items.n_signatures = b.n_signatures;
     items.signatures = sigs;
     items.kiosk_pub = kiosk.pub.pub;
-    items.bytes = buf;          /* (D1) kept with the items, in their transaction */
+    items.bytes = buf;          /* (SRV-D1) kept with the items, in their transaction */
     items.len = len;
     pthread_mutex_lock(&s->lock);
     rc = srv_store_put_bundle(s->store, &items, &res->added, why, sizeof why);

@@ -42,7 +42,7 @@ static int same_file(const char *path, const uint8_t *bytes, size_t len)
     return rc;
 }
 
-/* (E1) tmp, write all, fsync, close, rename. errno is kept for the caller. */
+/* (EXPORT-E1) tmp, write all, fsync, close, rename. errno is kept for the caller. */
 static int write_new(const char *tmp, const char *path, const uint8_t *bytes, size_t len)
 {
     size_t off = 0;
@@ -88,7 +88,7 @@ static int one(void *arg, const srv_bundle_row_t *r)
 
     hex_encode(r->digest, 32, hex);
     hex_encode(r->kiosk, 32, kid);
-    if (r->bytes == NULL) { /* (E3) */
+    if (r->bytes == NULL) { /* (EXPORT-E3) */
         w->n->without_bytes++;
         fprintf(w->out, "%s%s: held without its bytes (accepted before store schema 3), "
                 "campaign %s, kiosk %s: not exported\n", hex, SRV_EXPORT_EXT, r->campaign, kid);
@@ -103,7 +103,7 @@ static int one(void *arg, const srv_bundle_row_t *r)
     }
     snprintf(path, n, "%s/%s%s", w->dir, hex, SRV_EXPORT_EXT);
     snprintf(tmp, n, "%s/.%s%s.tmp", w->dir, hex, SRV_EXPORT_EXT);
-    if (lstat(path, &st) == 0) { /* (E2) */
+    if (lstat(path, &st) == 0) { /* (EXPORT-E2) */
         rc = S_ISREG(st.st_mode) ? same_file(path, r->bytes, r->len) : 0;
         if (rc == 1) {
             w->n->present++;
@@ -140,7 +140,7 @@ int srv_export(srv_store_t *s, const char *campaign, const char *out_dir, FILE *
     rc = srv_store_bundle_each(s, campaign, one, &w);
     if (rc != 0)
         return bn_fail(why, whylen, rc, "reading the store: %s", bn_strerror(rc));
-    /* (E1) the renames themselves, durable */
+    /* (EXPORT-E1) the renames themselves, durable */
     if (n->written > 0) {
         fd = open(out_dir, O_RDONLY | O_DIRECTORY);
         if (fd < 0 || fsync(fd) != 0)

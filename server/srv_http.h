@@ -7,7 +7,7 @@
  *   GET  /v1/receipts/CODE      JSON; /receipts/CODE, /receipts?code= HTML (fr, en)
  *   GET  /v1/health, /v1/metrics
  * One log line per request on stderr: method, path, status, kiosk, bytes, ms
- * (S3: a receipt path is logged without its code). */
+ * (SRV-S3: a receipt path is logged without its code). */
 #ifndef SRV_HTTP_H
 #define SRV_HTTP_H
 

@@ -9,7 +9,7 @@
  *   ballots    ballot id (PK), campaign, kiosk key id, tracking code, the
  *              signed ballot; key-ordered (WITHOUT ROWID), no time at all.
  *   register   (campaign, pseudonym, kiosk) PK, day, offline flag; no link
- *              to any ballot (secrecy invariant 1).
+ *              to any ballot (DESIGN-S1).
  *   reports    closing reports (campaign, kiosk, SHA-256 of the report) PK.
  *   bundles    bundle digest (PK) -> campaign, kiosk, day, acknowledgement.
  *   bundle_bytes  bundle digest (PK) -> campaign, kiosk, the bundle's exact
@@ -20,7 +20,7 @@
  *   petitions  petition signature records: signature id (PK), campaign, kiosk
  *              key id, pseudonym (de-duplication across kiosks), canton,
  *              day, tracking code, the signed record (identity sealed to
- *              the authority, secrecy invariant 5); WITHOUT ROWID.
+ *              the authority, DESIGN-S5); WITHOUT ROWID.
  *   kiosk_keys kiosk key id (PK) -> public key, to re-verify and count the
  *              petition records (petition_count).
  *   reserve    pseudonym reservations (campaign, pseudonym) PK, kiosk, day.

@@ -1,27 +1,27 @@
 /* srv_store_sqlite.c - the server store (srv_store.h) on SQLite.
  *
- * (D1) synchronous=FULL in WAL mode: when srv_store_put_bundle() returns 0
+ * (SRV-D1) synchronous=FULL in WAL mode: when srv_store_put_bundle() returns 0
  *      the bundle's items and its exact signed bytes (bundle_bytes) survive a
  *      crash or a power cut; the bundle is one transaction, so after a crash
  *      either all of it (items and bytes) is held or none: no item is ever
  *      held from a bundle accepted under schema 3 whose bytes are not.
- * (D2) Idempotence: every item has a natural primary key (ballot id,
+ * (SRV-D2) Idempotence: every item has a natural primary key (ballot id,
  *      (campaign, pseudonym, kiosk), (campaign, kiosk, report digest)); an
  *      item already held with the same bytes is skipped, with other bytes
  *      the whole bundle is refused (BN_EEXISTS) and nothing is written.
- * (S1) ballots and register sit in two tables with no common key.
- * (S2) no autoincrement id and no time finer than the day beside a ballot
+ * (SRV-S1) ballots and register sit in two tables with no common key.
+ * (SRV-S2) no autoincrement id and no time finer than the day beside a ballot
  *      or a register entry: both tables are WITHOUT ROWID, so stored in key
  *      order (random ids, HMAC pseudonyms), never in arrival order.
- * (S5) bundle_bytes keeps each accepted bundle exactly as it was sent,
+ * (SRV-S5) bundle_bytes keeps each accepted bundle exactly as it was sent,
  *      WITHOUT ROWID, keyed by its SHA-256: rows sit in digest order, never
  *      in arrival order, and no time is stored beside them. A bundle holds
  *      what a USB export of the kiosk holds, no more: its ballots and
- *      register entries in two sections each in key order (B1, B2 in
+ *      register entries in two sections each in key order (BUNDLE-B1, BUNDLE-B2 in
  *      bundle.h), its certificate and its sequence number (the kiosk's
  *      count of bundles, so the order of batches of one kiosk, not of
  *      ballots).
- * (M1) Schema versions: 1 ballots, register, reports, bundles ...; 2 adds
+ * (SRV-M1) Schema versions: 1 ballots, register, reports, bundles ...; 2 adds
  *      petitions and kiosk_keys; 3 adds bundle_bytes. Opening an older store
  *      creates the missing tables and bumps user_version in one
  *      transaction; bundles accepted before version 3 keep their `bundles`
@@ -65,11 +65,11 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS bundles ("
     " digest BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
     " day INTEGER NOT NULL, ack TEXT NOT NULL) WITHOUT ROWID;"
-    /* (S5) schema 3: the bundle as sent, for export and the tally */
+    /* (SRV-S5) schema 3: the bundle as sent, for export and the tally */
     "CREATE TABLE IF NOT EXISTS bundle_bytes ("
     " digest BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
     " bytes BLOB NOT NULL) WITHOUT ROWID;"
-    /* (S4) petition signatures (invariant 5): the signed record as sent
+    /* (SRV-S4) petition signatures (DESIGN-S5): the signed record as sent
      * (identity sealed to the authority), the pseudonym for de-duplication
      * across kiosks, the day only; key order (random signature ids) */
     "CREATE TABLE IF NOT EXISTS petitions ("
@@ -155,7 +155,7 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
                      SRV_SCHEMA_VERSION);
         goto out;
     }
-    /* (M1) the missing tables and the version, in one transaction */
+    /* (SRV-M1) the missing tables and the version, in one transaction */
     if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
         goto out;
     if ((rc = exec(s, schema, why, whylen)) != 0 ||
@@ -256,7 +256,7 @@ static int put_one(srv_store_t *s, sqlite3_stmt *ins, sqlite3_stmt *same)
 }
 
 /* The petition records of a bundle and the kiosk's public key, inside the
- * caller's transaction; *n gets the number of new records. (D2) as for
+ * caller's transaction; *n gets the number of new records. (SRV-D2) as for
  * ballots: a signature id held with the same bytes is skipped, with other
  * bytes BN_EEXISTS. */
 static int put_signatures(srv_store_t *s, const srv_bundle_items_t *b, size_t *n, char *why,
@@ -317,7 +317,7 @@ out:
     return rc;
 }
 
-/* (D1, S5) The bundle's bytes under its digest, inside the caller's
+/* (SRV-D1, SRV-S5) The bundle's bytes under its digest, inside the caller's
  * transaction. Already held (a bundle sent again): nothing changes. Other
  * bytes under the same digest can only be an altered store: BN_ECORRUPT. */
 static int put_bytes(srv_store_t *s, const srv_bundle_items_t *b, char *why, size_t whylen)
@@ -694,7 +694,7 @@ int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
 int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
                       const uint8_t kiosk[32], uint32_t day)
 {
-    /* (R1) One statement decides: inserted only when nobody reserved the
+    /* (SRV-R1) One statement decides: inserted only when nobody reserved the
      * pseudonym and no register entry nor petition signature (an upload,
      * maybe from an offline kiosk) holds it. The caller serialises calls; SQLite's write lock
      * would serialise them between processes too. A kiosk asking again for

@@ -6,7 +6,7 @@
  * through OpenSSL's libcrypto,
  * spread over `threads` threads (docs/architecture.md, "Server": mbedTLS
  * verifies P-256 about 30 times slower on this machine). Certificates are
- * still checked by cert_verify (mbedTLS), once per bundle. (V1) Equivalence with bundle_verify is tested by
+ * still checked by cert_verify (mbedTLS), once per bundle. (VERIFY-V1) Equivalence with bundle_verify is tested by
  * test_server (every bit of a bundle flipped: both accept or both refuse). */
 #ifndef SRV_VERIFY_H
 #define SRV_VERIFY_H

@@ -319,8 +319,8 @@ static char *csv_quoted(const char *s)
 }
 
 /* The territory's turnout against its own rules and its ballots (B_T, the
- * lines of its .pb): (T1) no count below 10 shown, none written for a
- * hidden commune; (T2) the hidden ones add up to territory - shown within
+ * lines of its .pb): (TURNOUT-T1) no count below 10 shown, none written for a
+ * hidden commune; (TURNOUT-T2) the hidden ones add up to territory - shown within
  * their bounds, and none can be worked out while a count is still shown;
  * in certified results B_T >= P_T (each participant counted in a commune
  * of T cast one ballot of T), and B_T = P_T when the turnout is complete.
@@ -366,7 +366,7 @@ static void check_turnout_territory(chk_t *c, chk_turnout_t *t, const cJSON *jt,
                 free(q);
                 continue;
             }
-            if (v < TURNOUT_MIN) /* (T1) */
+            if (v < TURNOUT_MIN) /* (TURNOUT-T1) */
                 disagree(c, "%s: commune %s shows %lld participants: fewer than %d must be "
                          "hidden", where, insee, (long long)v, TURNOUT_MIN);
             shown[n_shown++] = v;
@@ -374,7 +374,7 @@ static void check_turnout_territory(chk_t *c, chk_turnout_t *t, const cJSON *jt,
             expect_line(t, "%s,commune,%s,%s,%lld,%s", status, tid, insee, (long long)v,
                         q ? q : "");
         } else if (strcmp(how, "fewer-than-10") == 0 || strcmp(how, "hidden") == 0) {
-            if (pj == NULL || !cJSON_IsNull(pj)) /* (T1) (T2) never the count */
+            if (pj == NULL || !cJSON_IsNull(pj)) /* (TURNOUT-T1) (TURNOUT-T2) never the count */
                 disagree(c, "%s: commune %s is '%s' but its participants are written", where,
                          insee, how);
             if (how[0] == 'f')
@@ -394,7 +394,7 @@ static void check_turnout_territory(chk_t *c, chk_turnout_t *t, const cJSON *jt,
                  "each) and %d 'hidden' (10 up to the smallest shown) cannot add up to %lld",
                  where, (long long)total, (long long)sum, n_fewer, n_hidden,
                  (long long)(total - sum));
-    else if (d > 0 && n_shown > 0) /* (T2) */
+    else if (d > 0 && n_shown > 0) /* (TURNOUT-T2) */
         disagree(c, "%s: a hidden commune's count can be worked out from the total (%lld) and "
                  "the %d shown (%lld): one more must be hidden", where, (long long)total, n_shown,
                  (long long)sum);

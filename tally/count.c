@@ -252,7 +252,7 @@ static int exhaustive(const count__prep_t *pr, const int *win, int nwin, int64_t
     return ex;
 }
 
-/* One speculative add1 run (E6). */
+/* One speculative add1 run (MES-E6). */
 typedef struct job_s {
     const count__prep_t *pr;
     count__ws_t *ws;
@@ -269,7 +269,7 @@ static void *job_run(void *arg)
     return NULL;
 }
 
-/* (E6) add1 runs are independent: with P cores the next P raises are run
+/* (MES-E6) add1 runs are independent: with P cores the next P raises are run
  * at once and looked at in order, exactly as if run one by one; the work of
  * at most P - 1 runs past the stopping point is thrown away. The outcome does
  * not depend on P. */

@@ -37,7 +37,7 @@ int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *wi
  * exact paths of (E3, E4) alone decide; results must not change. */
 extern int count__test_scramble;
 
-/* Test hook: when > 0, the number of add1 runs made at once (E6) instead of
+/* Test hook: when > 0, the number of add1 runs made at once (MES-E6) instead of
  * the online cores (at most 8). */
 extern int count__test_threads;
 

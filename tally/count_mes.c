@@ -6,20 +6,20 @@
  * integers, k = supporters paying q in full) multiplies D by k' = k / gcd(X, k)
  * so that q D stays an integer, and every N by k' alongside.
  *
- * (E1) Voters whose budgets are equal share a "class"; a class holds one N
+ * (MES-E1) Voters whose budgets are equal share a "class"; a class holds one N
  *      and a weight. Classes only split (on a purchase, supporters leave their
  *      class) or empty; voters who pay all they have join class 0 (N = 0).
- * (E2) rho_c = X / (k cost_c D) is compared across projects by
+ * (MES-E2) rho_c = X / (k cost_c D) is compared across projects by
  *      cross-multiplication of integers; nothing is rounded.
- * (E3) A project's rho never decreases during a run (budgets only fall), so
+ * (MES-E3) A project's rho never decreases during a run (budgets only fall), so
  *      its last rho is a lower bound; a project whose bound exceeds the best
  *      rho found in this round is skipped. The comparison is exact, or made
  *      on doubles only when they show a gap far wider than their error.
- * (E4) Classes are scanned in an order given by doubles; only where the scan
+ * (MES-E4) Classes are scanned in an order given by doubles; only where the scan
  *      stops must the order be exact, and that is checked (eval()).
- * (E5) Classes are rescaled to the current D only when next looked at.
- * (E6) add1 runs in parallel (count.c); the outcome does not depend on it.
- * (E7) "pays all" / "stops here" are decided on doubles only with a margin a
+ * (MES-E5) Classes are rescaled to the current D only when next looked at.
+ * (MES-E6) add1 runs in parallel (count.c); the outcome does not depend on it.
+ * (MES-E7) "pays all" / "stops here" are decided on doubles only with a margin a
  *      million times their error bound; X itself is always summed exactly.
  * No double ever decides alone when the exact values could differ; see
  * docs/counting.md for the error bounds. */
@@ -47,8 +47,8 @@ typedef struct ws_s {
     /* classes */
     int ccap, nclass;
     mbedtls_mpi *N;
-    double *dval;           /* N / D, approximately (E4) */
-    int *ep;                /* N is over the D of purchase ep[cl] (E5) */
+    double *dval;           /* N / D, approximately (MES-E4) */
+    int *ep;                /* N is over the D of purchase ep[cl] (MES-E5) */
     int64_t *kp;            /* kp[e]: the factor D took at purchase e (1-based) */
     int nbuy;
     int exact;              /* scan w->touched, sorted exactly */
@@ -67,7 +67,7 @@ typedef struct ws_s {
     hk_t *heap;
     int nh;
     /* projects */
-    mbedtls_mpi *pn, *pd;   /* last rho of each project: pn / pd (E3) */
+    mbedtls_mpi *pn, *pd;   /* last rho of each project: pn / pd (MES-E3) */
     double *pdbl;
     unsigned char *alive;
     int *order;
@@ -151,7 +151,7 @@ static void sort_touched(ws_t *w)
     }
 }
 
-/* (E5) Brings N[cl] over the current D: classes are rescaled only when they
+/* (MES-E5) Brings N[cl] over the current D: classes are rescaled only when they
  * are next looked at, not at every purchase. 0 or BN_ENOMEM. */
 static int fresh(ws_t *w, int cl)
 {
@@ -260,7 +260,7 @@ static int scan(ws_t *w, int c, int64_t *k, int *stop)
         if (cl < 0)
             break;
         if (fast) {
-            /* (E7) b < q decided in doubles when the gap is far above their
+            /* (MES-E7) b < q decided in doubles when the gap is far above their
              * error (< 5e-10 cost + 1e-15 lhs, docs/counting.md), else exactly */
             lhs = w->dval[cl] * (double)kk;
             rhs = cd - paid_d;
@@ -302,7 +302,7 @@ out:
 /* rho of project c now: 1 and w->X, *k set (rho = X / (k cost D)), 0 when its
  * supporters cannot afford it, or BN_ENOMEM.
  *
- * (E4) The supporters' classes are scanned by increasing budget; those below
+ * (MES-E4) The supporters' classes are scanned by increasing budget; those below
  * the running payment q pay all they have (q only rises as they are taken
  * out, so every one taken satisfies b < q at the end). The order comes from
  * doubles; it only has to be exact where the scan stops: the classes after
@@ -326,7 +326,7 @@ static int eval(ws_t *w, int c, int64_t *k)
         hsift(w->heap, i, w->nh);
     r = scan(w, c, k, &stop);
     if (r <= 0 || stop < 0 || w->sure_stop)
-        return r;       /* a sure stop (E7) vouches for every class after it */
+        return r;       /* a sure stop (MES-E7) vouches for every class after it */
     lim = w->dval[stop] * (1 + GAP) + TINY;
     CHK(mbedtls_mpi_sub_mpi(&w->T2, &w->R, &w->paid));
     while (w->nh > 0 && w->heap[0].d <= lim) {
@@ -352,7 +352,7 @@ static int new_class(ws_t *w)
 {
     if (w->nfree > 0)
         return w->freel[--w->nfree];
-    return w->nclass++;   /* capacity: classes <= groups + 2 (E1) */
+    return w->nclass++;   /* capacity: classes <= groups + 2 (MES-E1) */
 }
 
 /* ---- the run --------------------------------------------------------------- */
@@ -581,7 +581,7 @@ static int buy(ws_t *w, int b, int64_t bk)
             }
             continue;
         }
-        w->W[cl] -= w->agg[cl];                 /* the class splits (E1) */
+        w->W[cl] -= w->agg[cl];                 /* the class splits (MES-E1) */
         if (w->payall[cl]) {
             w->W[0] += w->agg[cl];
             w->map[cl] = 0;
@@ -657,7 +657,7 @@ int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *wi
         for (i = 0; i < no; i++) {
             c = w->order[i];
             if (b >= 0) {
-                /* skip c when its lower bound pn/pd > best bX/bd (E3) */
+                /* skip c when its lower bound pn/pd > best bX/bd (MES-E3) */
                 if (w->pdbl[c] > bdbl * (1 + GAP) + TINY)
                     break;      /* and so are all the next ones (sorted by pdbl) */
                 CHK(mbedtls_mpi_mul_mpi(&w->T1, &w->pn[c], &w->bd));

@@ -274,7 +274,7 @@ const char *publish__shown_word(turnout_shown_t s)
 /* turnout.csv: a row per territory, then its communes (package order: by
  * INSEE code), then the row of the register entries whose commune is not
  * known (kiosks without a report, or whose report gives no communes).
- * (T1) (T2): a commune that is not shown has the word in place of its
+ * (TURNOUT-T1) (TURNOUT-T2): a commune that is not shown has the word in place of its
  * count. */
 static int write_turnout_csv(const out_t *o, const verify_t *v, const tally_count_t *c,
                              int provisional)
@@ -305,7 +305,7 @@ static int write_turnout_csv(const out_t *o, const verify_t *v, const tally_coun
             if (tc->shown == TURNOUT_SHOWN)
                 fprintf(f, "%lld,", (long long)tc->participants);
             else
-                fprintf(f, "%s,", publish__shown_word(tc->shown)); /* (T1) (T2) */
+                fprintf(f, "%s,", publish__shown_word(tc->shown)); /* (TURNOUT-T1) (TURNOUT-T2) */
             csv_str(f, p->communes[k].name);
             fputs("\r\n", f);
         }
@@ -346,7 +346,7 @@ static cJSON *turnout_json(const pkg_t *p, const turnout_t *tu, int t)
         if (tc->shown == TURNOUT_SHOWN)
             cJSON_AddNumberToObject(jc, "participants", (double)tc->participants);
         else
-            cJSON_AddNullToObject(jc, "participants"); /* (T1) (T2) never the count */
+            cJSON_AddNullToObject(jc, "participants"); /* (TURNOUT-T1) (TURNOUT-T2) never the count */
     }
     return o;
 }
@@ -374,7 +374,7 @@ static int write_pb(const out_t *o, const verify_t *v, const tally_terr_t *tt, r
     for (i = 0; i < v->n_ballots; i++)
         if (v->ballots[i].valid && v->ballots[i].territory == tt->territory)
             order[n++] = i;
-    /* (P1) Fisher-Yates with the system's generator, rejection sampling so
+    /* (PUB-P1) Fisher-Yates with the system's generator, rejection sampling so
      * that every order is equally likely. */
     for (i = n - 1; i > 0; i--) {
         uint32_t r, lim = UINT32_MAX - UINT32_MAX % (uint32_t)(i + 1);
@@ -455,7 +455,7 @@ static int write_codes(const out_t *o, const verify_t *v, const uint8_t *secret,
             return bn_fail(o->why, o->whylen, BN_ECRYPTO, "tracking code failed");
         }
     memset(key, 0, sizeof key);
-    qsort(codes, (size_t)n, sizeof *codes, cmp_code);  /* (P1) sorted, not in ballot order */
+    qsort(codes, (size_t)n, sizeof *codes, cmp_code);  /* (PUB-P1) sorted, not in ballot order */
     if ((f = open_out(o, "tracking-codes.txt", &path)) == NULL) {
         free(codes);
         free(path);

@@ -14,13 +14,13 @@
  *                             (only with the campaign secret)
  *   verification.txt          the verification report
  *   index.html                the results page, French and English, no script
- * (P1) Secrecy invariants 1 and 2: a published ballot carries its territory
+ * (PUB-P1) DESIGN-S1 and DESIGN-S2: a published ballot carries its territory
  *      and choices only, in an order drawn from the system's random
  *      generator; the tracking codes are sorted, so nothing pairs a code with
  *      a ballot. Turnout per commune comes from the kiosks' signed closing
  *      reports (counts per commune, turnout.h), never from register entries
  *      or ballots (which carry no commune), and is published
- *      under (T1) (T2) of turnout.h: no count of a commune below 10
+ *      under (TURNOUT-T1) (TURNOUT-T2) of turnout.h: no count of a commune below 10
  *      participants is written, nor can one be worked out from the
  *      published turnout figures. */
 #ifndef TALLY_PUBLISH_H
@@ -74,9 +74,9 @@ int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_
  * signatures-cantons.csv (persons counted per canton), signatures-days.csv
  * (persons counted per day and canton: the day of their earliest record),
  * tracking-codes.txt of the distinct records (with the secret), sorted,
- * verification.txt, index.html (fr/en, a bar per canton). (P2) Counts only:
+ * verification.txt, index.html (fr/en, a bar per canton). (PUB-P2) Counts only:
  * never a name, pseudonym, signature id nor kiosk beside a signature
- * (invariant 5: the identities stay sealed to the authority). */
+ * (DESIGN-S5: the identities stay sealed to the authority). */
 int publish_petition(const verify_t *v, const publish_opts_t *o, const char *dir, char *why,
                      size_t whylen);
 

@@ -250,7 +250,7 @@ static void chart(FILE *f, const pkg_t *p, const tally_terr_t *tt, const int *or
     fputs("</svg>\n", f);
 }
 
-/* (T1) (T2) The communes of territory t: a count only for those shown. */
+/* (TURNOUT-T1) (TURNOUT-T2) The communes of territory t: a count only for those shown. */
 static void turnout_table(FILE *f, const pkg_t *p, const turnout_t *tu, int t, int lang)
 {
     int k;

@@ -1,7 +1,7 @@
 /* publish_pet.c - borne-tally publish and check for a petition
  * (publish.h, publish_petition; docs/results.md, "Petitions").
  *
- * (P2) Secrecy invariant 5: the files hold counts only, per canton and per
+ * (PUB-P2) DESIGN-S5: the files hold counts only, per canton and per
  *      day; no name (the identities stay sealed to the authority: publishing
  *      the signers who did not object is the authority's separate tool), no
  *      pseudonym, no signature id, no kiosk beside a signature. The tracking

@@ -102,7 +102,7 @@ static int add_note(held_t *h, const uint8_t *digest, size_t dlen, const uint8_t
     return 0;
 }
 
-/* One row of bundle_bytes: (T3) the campaign and digest checks, then the
+/* One row of bundle_bytes: (SRVDB-T3) the campaign and digest checks, then the
  * bytes kept for verify_set. */
 static int take_row(held_t *h, sqlite3_stmt *st)
 {
@@ -206,7 +206,7 @@ static int check_tables(sqlite3 *db, const char *path, char *why, size_t whylen)
     return 0;
 }
 
-/* (T1) one read transaction: the held bundles, then those without bytes. */
+/* (SRVDB-T1) one read transaction: the held bundles, then those without bytes. */
 static int read_store(sqlite3 *db, const char *path, const char *campaign, held_t *h, char *why,
                       size_t whylen)
 {
@@ -218,7 +218,7 @@ static int read_store(sqlite3 *db, const char *path, const char *campaign, held_
     memcpy(token, campaign, strlen(campaign) < PKG_ID_MAX ? strlen(campaign) : PKG_ID_MAX);
     if ((rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
         return db_fail(db, rc, path, "BEGIN", why, whylen);
-    /* (T3) filed under the campaign, or signed for it (header bytes 5..20) */
+    /* (SRVDB-T3) filed under the campaign, or signed for it (header bytes 5..20) */
     rc = sqlite3_prepare_v2(db, "SELECT digest, campaign, kiosk, bytes FROM bundle_bytes"
                             " WHERE campaign = ?1 OR substr(bytes, 6, 16) = ?2 ORDER BY digest",
                             -1, &st, NULL);
@@ -239,7 +239,7 @@ static int read_store(sqlite3 *db, const char *path, const char *campaign, held_
     }
     sqlite3_finalize(st);
     st = NULL;
-    /* (T4) acknowledged, no bytes */
+    /* (SRVDB-T4) acknowledged, no bytes */
     rc = sqlite3_prepare_v2(db, "SELECT b.digest, b.kiosk FROM bundles b WHERE b.campaign = ?1"
                             " AND NOT EXISTS (SELECT 1 FROM bundle_bytes x WHERE x.digest ="
                             " b.digest) ORDER BY b.digest", -1, &st, NULL);
@@ -276,7 +276,7 @@ int serverdb_verify(const verify_input_t *in, const char *path, verify_t **out, 
     *out = NULL;
     memset(&h, 0, sizeof h);
     h.path = path;
-    /* (T1) read-only: the tally never writes the server's store */
+    /* (SRVDB-T1) read-only: the tally never writes the server's store */
     rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL);
     if (rc != SQLITE_OK) {
         rc = bn_fail(why, whylen, BN_EIO, "%s: cannot open: %s", path,
@@ -294,7 +294,7 @@ int serverdb_verify(const verify_input_t *in, const char *path, verify_t **out, 
     set.names = (const char *const *)h.names;
     set.n_notes = h.n_notes;
     set.notes = h.notes;
-    rc = verify_set(in, &set, out, why, whylen);   /* (T2) */
+    rc = verify_set(in, &set, out, why, whylen);   /* (SRVDB-T2) */
 out:
     sqlite3_close(db);
     held_free(&h);

@@ -11,18 +11,18 @@
  *                                                 accepted before schema 3,
  *                                                 which have no bytes)
  * Invariants:
- *   (T1) the file is opened with SQLITE_OPEN_READONLY and read in one read
+ *   (SRVDB-T1) the file is opened with SQLITE_OPEN_READONLY and read in one read
  *        transaction: the tally cannot change the store, and sees one
  *        snapshot of it even while the server runs.
- *   (T2) nothing counts but the signed bytes: each bundle goes through
+ *   (SRVDB-T2) nothing counts but the signed bytes: each bundle goes through
  *        verify_set like a bundle file; the server's other tables (ballots,
  *        register, reports) are never read.
- *   (T3) a bundle is taken when the store files it under the package's
+ *   (SRVDB-T3) a bundle is taken when the store files it under the package's
  *        campaign OR its signed header names that campaign; when the two
  *        disagree, or the bytes do not hash to the digest they are held
  *        under, it is a problem naming it (and the bytes are verified
  *        anyway, so a tampered item is named too).
- *   (T4) a bundle of the campaign held without its bytes (accepted before
+ *   (SRVDB-T4) a bundle of the campaign held without its bytes (accepted before
  *        store schema 3) is a problem naming its digest and kiosk: the
  *        tally cannot certify what it cannot verify. */
 #ifndef TALLY_SERVERDB_H

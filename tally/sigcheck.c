@@ -125,6 +125,6 @@ int sigcheck_ballot(const sigcheck_key_t *k, const uint8_t *buf, size_t len)
         rc = BN_EWRONGKEY;
     else
         rc = sigcheck_msg(k, buf, len - KEY_SIG_LEN, buf + len - KEY_SIG_LEN);
-    OPENSSL_cleanse(&b, sizeof b);  /* (S3) the choices do not outlive the check */
+    OPENSSL_cleanse(&b, sizeof b);  /* (DESIGN-S3) the choices do not outlive the check */
     return rc;
 }

@@ -1,5 +1,5 @@
 /* turnout.c - turnout per territory and per commune from the closing
- * reports, and (T1) (T2): which communes' counts are published (turnout.h). */
+ * reports, and (TURNOUT-T1) (TURNOUT-T2): which communes' counts are published (turnout.h). */
 #include "turnout.h"
 
 #include <stdlib.h>
@@ -46,7 +46,7 @@ int turnout_disclosed(int64_t total, const int64_t *shown, int n_shown, int n_fe
         if (shown[i] < TURNOUT_MIN)
             return -1;
         sum = add_sat(sum, shown[i]);
-        hi_h = min64(hi_h, shown[i]); /* (T2) a hidden one is at most the smallest shown */
+        hi_h = min64(hi_h, shown[i]); /* (TURNOUT-T2) a hidden one is at most the smallest shown */
     }
     rest = total - sum;
     if (rest < mul_sat(lo_h, n_hidden) ||
@@ -68,7 +68,7 @@ int turnout_disclosed(int64_t total, const int64_t *shown, int n_shown, int n_fe
     return 0;
 }
 
-/* (T1) (T2) for territory t. */
+/* (TURNOUT-T1) (TURNOUT-T2) for territory t. */
 static int suppress(const pkg_t *p, turnout_t *t, int terr, int64_t *shown)
 {
     int c, n_shown, n_fewer, n_hidden, best;

@@ -4,9 +4,9 @@
  *
  * Where the figures come from: each kiosk's closing report (report.h,
  * version 2) gives how many of its register entries declared each commune
- * (counts only: firmware/store.c (S9); no register entry, bundle or ballot
- * holds a commune). verify picks one report per kiosk (V4) and keeps the
- * communes of the package (V8). Then
+ * (counts only: firmware/store.c (STORE-S9); no register entry, bundle or ballot
+ * holds a commune). verify picks one report per kiosk (VERIFY-V4) and keeps the
+ * communes of the package (VERIFY-V8). Then
  *   - per commune: the sum over the kiosks of their reports' counts;
  *   - per territory T: the sum of T's communes (commune -> canton ->
  *     territory from the package). Each register entry went with one ballot
@@ -22,11 +22,11 @@
  *     Either makes the turnout incomplete (complete = 0).
  *
  * What is published (turnout_suppress), numbered as in the code:
- *   (T1) A commune with fewer than TURNOUT_MIN (10) participants, 0
+ *   (TURNOUT-T1) A commune with fewer than TURNOUT_MIN (10) participants, 0
  *        included, is published as "fewer than 10", its count nowhere.
  *        (0 too: "nobody from X took part" is a statement about every
  *        resident of X; every commune of the package is listed.)
- *   (T2) The territory's participants are always published, so the sum of
+ *   (TURNOUT-T2) The territory's participants are always published, so the sum of
  *        its hidden communes is public: territory - shown. If that sum and
  *        the bounds a reader knows (a "fewer than 10" commune holds 0..9, a
  *        commune hidden by this rule at least 10 and at most the smallest
@@ -41,7 +41,7 @@
  *   What this does not cover: a reader who knows more than the published
  *   files (who voted, from outside), and narrow ranges that are not one
  *   value (two hidden communes summing to 1 are "0 and 1" in some order).
- * turnout_disclosed is the test of (T2), used by publish and by check. */
+ * turnout_disclosed is the test of (TURNOUT-T2), used by publish and by check. */
 #ifndef TALLY_TURNOUT_H
 #define TALLY_TURNOUT_H
 
@@ -54,8 +54,8 @@
 
 typedef enum {
     TURNOUT_SHOWN = 0,        /* its count is published */
-    TURNOUT_FEWER = 1,        /* (T1) fewer than TURNOUT_MIN: "fewer than 10" */
-    TURNOUT_HIDDEN = 2        /* (T2) at least TURNOUT_MIN, hidden so that (T1) holds */
+    TURNOUT_FEWER = 1,        /* (TURNOUT-T1) fewer than TURNOUT_MIN: "fewer than 10" */
+    TURNOUT_HIDDEN = 2        /* (TURNOUT-T2) at least TURNOUT_MIN, hidden so that (TURNOUT-T1) holds */
 } turnout_shown_t;
 
 typedef struct turnout_commune_s {
@@ -79,12 +79,12 @@ typedef struct turnout_s {
 } turnout_t;
 
 /* Sums the turnout of the kiosks of v (their closing reports' communes,
- * verify.h (V8)) and applies (T1) (T2). BN_ENOMEM, BN_EINVAL for figures
+ * verify.h (VERIFY-V8)) and applies (TURNOUT-T1) (TURNOUT-T2). BN_ENOMEM, BN_EINVAL for figures
  * that cannot be (a bug upstream). */
 int turnout_compute(const pkg_t *p, const verify_t *v, turnout_t *out);
 void turnout_free(turnout_t *t);
 
-/* (T2) 1 if, in a territory of `total` participants whose published counts
+/* (TURNOUT-T2) 1 if, in a territory of `total` participants whose published counts
  * are shown[0..n_shown), n_fewer communes "fewer than 10" and n_hidden
  * communes "hidden", some hidden count has a single possible value given
  * those figures and bounds; 0 if none has; -1 if the figures are

@@ -202,7 +202,7 @@ static int kiosk_index(ctx_t *c, const cert_info_t *ci)
     return v->n_kiosks++;
 }
 
-/* The result of checking one bundle (V1), computed in a worker thread. */
+/* The result of checking one bundle (VERIFY-V1), computed in a worker thread. */
 typedef struct bcheck_s {
     int rc;
     char why[512];
@@ -218,7 +218,7 @@ static int ballot_ok(const verify_input_t *in, const sigcheck_key_t *sk, const k
                                        : sigcheck_ballot(sk, ballot, len);
 }
 
-/* (V1) bundle_verify's checks, in its order and with its messages, but the
+/* (VERIFY-V1) bundle_verify's checks, in its order and with its messages, but the
  * signatures by libcrypto. */
 static int check_fast(const verify_input_t *in, const key_pub_t *ca_key, const uint8_t *buf,
                       size_t len, bcheck_t *r)
@@ -358,7 +358,7 @@ static int check_all(const verify_input_t *in, int n, const uint8_t *const *bufs
     return 0;
 }
 
-/* (V1) A refused bundle: find what in it is wrong, so that the report names
+/* (VERIFY-V1) A refused bundle: find what in it is wrong, so that the report names
  * the item, not only the bundle. */
 static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, const char *why)
 {
@@ -552,7 +552,7 @@ static const char *rules_words(const pkg_t *p, const rules_verdict_t *vd, char *
     return out;
 }
 
-/* (V2) The ballot against the package; fills territory and sel. */
+/* (VERIFY-V2) The ballot against the package; fills territory and sel. */
 static int check_ballot(ctx_t *c, const raw_ballot_t *r, verify_ballot_t *vb, const char *item)
 {
     const pkg_t *p = c->in->pkg;
@@ -605,7 +605,7 @@ static int check_ballot(ctx_t *c, const raw_ballot_t *r, verify_ballot_t *vb, co
     return 0;
 }
 
-/* (V3) Distinct ballots, (V2) checked. */
+/* (VERIFY-V3) Distinct ballots, (VERIFY-V2) checked. */
 static int collect_ballots(ctx_t *c)
 {
     verify_t *v = c->v;
@@ -657,9 +657,9 @@ static int cmp_kh(const void *a, const void *b)
     return memcmp(x->hash, y->hash, 32);
 }
 
-/* (V4) Each kiosk's report against what was received from it: the distinct
+/* (VERIFY-V4) Each kiosk's report against what was received from it: the distinct
  * signed ballots (by their bytes) that came in its accepted bundles. */
-/* (V8) The kiosk's turnout per commune, from its closing report: the
+/* (VERIFY-V8) The kiosk's turnout per commune, from its closing report: the
  * communes of the package are kept (as package indices), any other is a
  * problem and not counted. 0 or BN_ENOMEM. */
 static int kiosk_turnout(ctx_t *c, verify_kiosk_t *ks, int bundle, const report_t *rep)
@@ -669,7 +669,7 @@ static int kiosk_turnout(ctx_t *c, verify_kiosk_t *ks, int bundle, const report_
 
     ks->turnout_known = rep->n_communes > 0 || rep->registered == 0;
     if (c->v->pkg->kind == PKG_PETITION)
-        return 0; /* signatures count nothing per commune (store.c, (S8) (S9)) */
+        return 0; /* signatures count nothing per commune (store.c, (STORE-S8) (STORE-S9)) */
     if (rep->n_communes == 0) {
         if (rep->registered > 0)
             verify_logf(c->v, "NOTE kiosk %s: its closing report gives no participants per "
@@ -800,7 +800,7 @@ static int reconcile(ctx_t *c)
     return rc;
 }
 
-/* (V5) Pseudonyms registered by several kiosks. */
+/* (VERIFY-V5) Pseudonyms registered by several kiosks. */
 static void duplicates(ctx_t *c)
 {
     verify_t *v = c->v;
@@ -827,7 +827,7 @@ static void duplicates(ctx_t *c)
     }
 }
 
-/* (V9) every enrolled kiosk was heard from. */
+/* (VERIFY-V9) every enrolled kiosk was heard from. */
 static void enrolled(ctx_t *c)
 {
     const verify_input_t *in = c->in;

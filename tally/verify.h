@@ -7,7 +7,7 @@
  * with '.', verify_dir), or the bundles a borne-server store holds
  * (serverdb.h), both through verify_set, so through the same checks.
  * Checks, for each bundle (docs/counting.md, "Verification"):
- *   (V1) the checks of bundle_verify, in its order: strict decoding,
+ *   (VERIFY-V1) the checks of bundle_verify, in its order: strict decoding,
  *        certificate chain to the authority, revocation, bundle signature,
  *        each ballot's and report's signature (a budget-vote bundle holding
  *        petition signatures is refused); when it fails, each item is checked
@@ -16,27 +16,27 @@
  *        one thread per core; signatures with OpenSSL's libcrypto
  *        (sigcheck.h), or with bundle_verify itself (mbedTLS) when
  *        `reference` is set
- *   (V2) campaign: the bundle's and every ballot's campaign is the package's,
+ *   (VERIFY-V2) campaign: the bundle's and every ballot's campaign is the package's,
  *        the territory exists, every project exists and is of that territory,
  *        the selection keeps the ballot rule (rules_check), the day is within
  *        the polls
- *   (V3) a ballot id met twice with identical bytes counts once; with
+ *   (VERIFY-V3) a ballot id met twice with identical bytes counts once; with
  *        different bytes it is a problem naming both places
- *   (V4) each kiosk that sent ballots or entries has a closing report; the
+ *   (VERIFY-V4) each kiosk that sent ballots or entries has a closing report; the
  *        report's ballot count and ballot-set digest (report_set_digest) are
  *        those of the distinct ballots received from it, its register count
  *        that of the distinct entries
- *   (V5) a pseudonym in the register of two kiosks (a duplicate participation
+ *   (VERIFY-V5) a pseudonym in the register of two kiosks (a duplicate participation
  *        made offline) is reported as a pair; it is a warning, not a problem
- *        (the ballots cannot be told apart, by design: invariant 1)
- *   (V8) the turnout of each kiosk is the per-commune counts of its closing
- *        report (the one (V4) reconciles; counts only, firmware/store.c (S9)):
+ *        (the ballots cannot be told apart, by design: DESIGN-S1)
+ *   (VERIFY-V8) the turnout of each kiosk is the per-commune counts of its closing
+ *        report (the one (VERIFY-V4) reconciles; counts only, firmware/store.c (STORE-S9)):
  *        a commune that is not the package's is a problem naming the kiosk
  *        and the value, and is not counted; a report with no communes while
  *        the kiosk registered participants (a store migrated from schema 2)
  *        leaves that kiosk's turnout unknown (turnout_known = 0), as does a
  *        missing report: the tally then marks the turnout incomplete
- *   (V9) with a list of enrolled kiosks: each one sent at least one bundle
+ *   (VERIFY-V9) with a list of enrolled kiosks: each one sent at least one bundle
  *        that verified (for a budget vote, its closing report too, V4);
  *        one that sent nothing is a problem naming it (a lost kiosk, a
  *        forgotten USB stick); for a petition, which is counted while it
@@ -44,11 +44,11 @@
  * For a petition package (docs/results.md, "Petitions"): each bundle's
  * petition signature records are checked like ballots (kiosk key id and
  * signature, by libcrypto or mbedTLS); a bundle with ballots is refused;
- *   (V6) a signature id met twice with identical bytes counts once, with
+ *   (VERIFY-V6) a signature id met twice with identical bytes counts once, with
  *        different bytes neither counts (a problem); a record of a canton the
  *        package does not list is a problem; one dated outside the window is
  *        noted and not counted
- *   (V7) petition_count over the distinct records: one person (pseudonym)
+ *   (VERIFY-V7) petition_count over the distinct records: one person (pseudonym)
  *        counts once, on the day of their earliest record; further records
  *        of the same person are reported as pairs of kiosks (warnings);
  *        persons per canton and per day; the threshold reached or not, and
@@ -107,11 +107,11 @@ typedef struct verify_kiosk_s {
     int has_report;
     int64_t rep_ballots, rep_registered;
     int reconciled;           /* 1 when the report agrees with what was received */
-    int turnout_known;        /* (V8) its report gives its participants per commune */
-    int n_turnout;            /* (V8) communes of its report that are the package's */
+    int turnout_known;        /* (VERIFY-V8) its report gives its participants per commune */
+    int n_turnout;            /* (VERIFY-V8) communes of its report that are the package's */
     int *turnout_commune;     /* index into pkg->communes, increasing */
     int64_t *turnout_n;       /* participants of that commune at this kiosk */
-    int64_t turnout_excluded; /* (V8) counts of communes outside the package */
+    int64_t turnout_excluded; /* (VERIFY-V8) counts of communes outside the package */
 } verify_kiosk_t;
 
 typedef struct verify_s {
@@ -152,7 +152,7 @@ typedef struct verify_input_s {
     uint32_t day;                  /* certificates must be valid on it (the polls' close) */
     int threads;                   /* 0: one per online core */
     int reference;                 /* 1: bundle_verify (mbedTLS) instead of libcrypto */
-    int n_enrolled;                /* (V9) the kiosks expected; 0: not checked */
+    int n_enrolled;                /* (VERIFY-V9) the kiosks expected; 0: not checked */
     const verify_enrolled_t *enrolled;
 } verify_input_t;
 

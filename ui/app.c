@@ -269,7 +269,7 @@ int app_budget_index(const app_t *a)
 
 void app_reset_session(app_t *a)
 {
-    /* Secrecy invariant 3: nothing of the session survives it. */
+    /* DESIGN-S3: nothing of the session survives it. */
     mbedtls_platform_zeroize(&a->s, sizeof a->s);
     a->s.commune = -1;
     a->s.territory = -1;
@@ -376,7 +376,7 @@ void app_tick(app_t *a, uint32_t now)
             return;
         }
         if (st.package_mismatch) {
-            /* (K3) the server runs another campaign under this id */
+            /* (KSYNC-K3) the server runs another campaign under this id */
             a->sync_revoked_seen = 1;
             app_out_of_service(a, "the server's campaign package differs from this kiosk's");
             return;
@@ -763,7 +763,7 @@ int app_reserve(app_t *a, cast_ctx_t *ctx, const cast_identity_t *who)
     }
     if (r == SYNC_ALREADY)
         return BN_EALREADY;
-    /* anything else than "reserved": an offline entry (K1); the cast
+    /* anything else than "reserved": an offline entry (KSYNC-K1); the cast
      * itself reports an identity that is not valid text */
     ctx->reserved = rc == 0 && r == SYNC_RESERVED;
     return 0;

@@ -21,7 +21,7 @@
  *   any screen but WELCOME/OUTOFSERVICE --60 s idle--> warning overlay
  *     --90 s idle [app_reset_session]--> WELCOME
  *
- * Secrecy (DESIGN.md invariant 3): the session (identity, choices) lives in
+ * Secrecy (DESIGN-S3): the session (identity, choices) lives in
  * app_t.s only; app_reset_session() wipes it, the draw list's arena and asks
  * the renderer to drop its text cache (session_epoch). */
 #ifndef APP_H
@@ -273,7 +273,7 @@ int app_reserve(app_t *a, cast_ctx_t *ctx, const cast_identity_t *who);
 int app_sync_round(app_t *a, int closing, char *why, size_t whylen);
 
 /* After a cast returned 0 (signed and on disk): keeps only the tracking
- * code, forgets the whole session (secrecy invariants 3 and 5), prints
+ * code, forgets the whole session (DESIGN-S3, DESIGN-S5), prints
  * "receipt CODE" in headless mode and shows the receipt. */
 void app_show_receipt(app_t *a, cast_receipt_t *rec, int signed_petition);
 

@@ -131,7 +131,7 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
     if ((rc = store_open(path, &a->store, w, sizeof w)) != 0)
         goto out;
-    /* Secrecy (store.c, S6): no trace of a cast order survives a restart. */
+    /* Secrecy (STORE-S6): no trace of a cast order survives a restart. */
     if ((rc = store_compact(a->store, w, sizeof w)) != 0)
         goto out;
     /* each campaign: in the store with its secret, polls open today */

@@ -5,14 +5,14 @@
  * moment the kiosk would show the receipt). The parent kills it with SIGKILL
  * after a random 0-30 ms, KILLS times in a row on the same store file, and
  * after each kill checks (store.c invariants in brackets):
- *   - store_open() succeeds and PRAGMA integrity_check says "ok"      (D1)
+ *   - store_open() succeeds and PRAGMA integrity_check says "ok"      (STORE-D1)
  *   - every reported ballot id is in the box, and its ballot verifies
- *     with the kiosk's public key                                    (D1, D2)
+ *     with the kiosk's public key                         (STORE-D1, STORE-D2, CAST-C2)
  *   - register count == box count, outbox == 2 x box: no cast is half
- *     written                                                        (D2, D3)
+ *     written                                                        (STORE-D2, STORE-D3)
  * SIGKILL keeps the operating system's page cache, so this checks the
  * transaction logic at every instant, not the fsyncs against a power cut
- * (those are (D1): synchronous=FULL, read back by test_store). */
+ * (those are (STORE-D1): synchronous=FULL, read back by test_store). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -171,7 +171,7 @@ static int check_store(const char *path, const ids_t *ids, size_t from, const ke
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     ok = (const char *)sqlite3_column_text(st, 0);
     if (ok == NULL || strcmp(ok, "ok") != 0) {
-        printf("(D1) integrity_check after a kill: %s\n", ok != NULL ? ok : "?");
+        printf("(STORE-D1) integrity_check after a kill: %s\n", ok != NULL ? ok : "?");
         (*corrupt)++;
     }
     sqlite3_finalize(st);
@@ -181,10 +181,10 @@ static int check_store(const char *path, const ids_t *ids, size_t from, const ke
         int rc = store_get_ballot(s, ids->id[i], &b, &len);
 
         if (rc != 0) {
-            printf("(D1) (D2) reported ballot %zu is not in the box: %s\n", i, bn_strerror(rc));
+            printf("(STORE-D1) (STORE-D2) reported ballot %zu is not in the box: %s\n", i, bn_strerror(rc));
             lost++;
         } else if (ballot_verify(b, len, pub) != 0) {
-            printf("(D2) reported ballot %zu does not verify\n", i);
+            printf("(STORE-D2) reported ballot %zu does not verify\n", i);
             (*corrupt)++;
         }
         free(b);
@@ -192,17 +192,17 @@ static int check_store(const char *path, const ids_t *ids, size_t from, const ke
     assert_int_equal(store_counts(s, CAMPAIGN, &reg, &box), 0);
     assert_int_equal(store_outbox_count(s, &out), 0);
     if (reg != box || out != 2 * box || box < (int64_t)ids->n) {
-        printf("(D2) (D3) half a cast: register %lld, box %lld, outbox %lld, reported %zu\n",
+        printf("(STORE-D2) (STORE-D3) half a cast: register %lld, box %lld, outbox %lld, reported %zu\n",
                (long long)reg, (long long)box, (long long)out, ids->n);
         (*corrupt)++;
     }
     assert_int_equal(query_int(s, "SELECT count(*) FROM box WHERE campaign <> '" CAMPAIGN "'"),
                      0);
-    /* (D2) (S9) the turnout counter is in the cast's transaction: it
+    /* (STORE-D2) (STORE-S9) the turnout counter is in the cast's transaction: it
      * counts the register, no more, no less, after any kill */
     if (query_int(s, "SELECT coalesce(sum(n), 0) FROM turnout WHERE campaign = '" CAMPAIGN "'") !=
         reg) {
-        printf("(D2) turnout counts %lld, the register holds %lld\n",
+        printf("(STORE-D2) turnout counts %lld, the register holds %lld\n",
                (long long)query_int(s, "SELECT coalesce(sum(n), 0) FROM turnout"), (long long)reg);
         (*corrupt)++;
     }

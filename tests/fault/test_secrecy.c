@@ -1,23 +1,23 @@
-/* test_secrecy.c - secrecy invariants 1 and 2 of DESIGN.md, measured on a real store.
+/* test_secrecy.c - invariants DESIGN-S1 and DESIGN-S2, measured on a real store.
  *
  * 1,000 known voters cast, in a known order, signed ballots into a fresh
  * store. Then nothing readable from the store may follow that order:
  * Kendall's tau between the cast order and each order an observer can see
  * must be near 0 (|tau| < 0.1; for 1,000 random items its standard deviation
  * is about 0.021). The orders (store.c invariants in brackets):
- *   (a) ballots as store_each_ballot() gives them            (S2)
- *   (b) the outbox, ballot items and register items apart      (S5)
+ *   (a) ballots as store_each_ballot() gives them            (STORE-S2)
+ *   (b) the outbox, ballot items and register items apart      (STORE-S5)
  *   (c) ballot ids in the raw bytes of the database file, and of the
- *       journal if it is not empty                             (S2)
+ *       journal if it is not empty                             (STORE-S2)
  *       plus, inside each b-tree page, the order of the cells' offsets
  *       (SQLite's in-page cell placement), measured and reported
- *   (d) register rows as SELECT pseudonym FROM register gives them (S2)
- * and nothing links a register row to a box row (S1): the only columns they
+ *   (d) register rows as SELECT pseudonym FROM register gives them (STORE-S2)
+ * and nothing links a register row to a box row (STORE-S1): the only columns they
  * share are the campaign and the day, both one value for all 1,000 rows, and
  * no register value occurs in the bytes of a box row, nor the reverse. The
  * voters' communes (7 different ones) are counted in `turnout` and occur
  * nowhere else: in no register row, box row, signed ballot or outbox row,
- * and a bundle's register entry has no room for one (S9). */
+ * and a bundle's register entry has no room for one (STORE-S9). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -263,7 +263,7 @@ static void file_order(const char *path, const char *label, int required, size_t
     qsort(pl, (size_t)n, sizeof *pl, by_offset);
     for (i = 0; i < n; i++)
         seq[i] = pl[i].voter;
-    snprintf(what, sizeof what, "(S2) (c) %s: ballot ids, first occurrence", label);
+    snprintf(what, sizeof what, "(STORE-S2) (c) %s: ballot ids, first occurrence", label);
     check_tau(what, seq, n);
 
     /* each ballot body: the box's cells (the body holds its id at 12); with
@@ -275,7 +275,7 @@ static void file_order(const char *path, const char *label, int required, size_t
                                  : find(file, len, voters[i].ballot, 28, 0);
 
         if (at == NULL)
-            fail_msg("(S2) (c) ballot %d not found in %s", i, path);
+            fail_msg("(STORE-S2) (c) ballot %d not found in %s", i, path);
         pl[n].off = (size_t)(at - file);
         pl[n].voter = i;
         n++;
@@ -283,7 +283,7 @@ static void file_order(const char *path, const char *label, int required, size_t
     qsort(pl, (size_t)n, sizeof *pl, by_offset);
     for (i = 0; i < n; i++)
         seq[i] = pl[i].voter;
-    snprintf(what, sizeof what, "(S2) (c) %s: ballot %s", label,
+    snprintf(what, sizeof what, "(STORE-S2) (c) %s: ballot %s", label,
              tail ? "signatures (row tails)" : "bodies (box cells)");
     check_tau(what, seq, n);
     pairs = in_page_tau(pl, n, page, &tau, &latest, &pages, &expect);
@@ -293,22 +293,22 @@ static void file_order(const char *path, const char *label, int required, size_t
         ip->pages = pages;
         ip->expect = expect;
     }
-    printf("  %-58s pairs=%lld  tau = %+.4f  (measured, store.c (S6))\n",
-           "(S2) (c) ... within each page only", pairs, tau);
+    printf("  %-58s pairs=%lld  tau = %+.4f  (measured, store.c (STORE-S6))\n",
+           "(STORE-S2) (c) ... within each page only", pairs, tau);
     printf("  %-58s %d of %d pages (%.0f%%; by chance %.0f%%)\n",
-           "(S2) (c) ... pages whose lowest cell is their latest cast", latest, pages,
+           "(STORE-S2) (c) ... pages whose lowest cell is their latest cast", latest, pages,
            pages ? 100.0 * latest / pages : 0.0, pages ? 100.0 * expect / pages : 0.0);
 out:
     free(file);
     free(pl);
 }
 
-/* (S9) the voters' communes of residence, counted in `turnout` only */
+/* (STORE-S9) the voters' communes of residence, counted in `turnout` only */
 #define N_COMMUNES 7
 static const char *const communes[N_COMMUNES] = {"35238", "35360", "2A004", "35001", "35047",
                                                  "2B033", "35281"};
 
-/* (S9) fails if any column of any row that `sql` selects holds one of the
+/* (STORE-S9) fails if any column of any row that `sql` selects holds one of the
  * communes' bytes; returns the number of rows. */
 static int no_commune_in(store_t *s, const char *sql, const char *what)
 {
@@ -323,7 +323,7 @@ static int no_commune_in(store_t *s, const char *sql, const char *what)
 
             for (k = 0; k < N_COMMUNES; k++)
                 if (b != NULL && find(b, bl, (const uint8_t *)communes[k], 5, 0) != NULL)
-                    fail_msg("(S9) %s row %d, column %s holds commune %s", what, rows,
+                    fail_msg("(STORE-S9) %s row %d, column %s holds commune %s", what, rows,
                              sqlite3_column_name(st, col), communes[k]);
         }
         rows++;
@@ -416,18 +416,18 @@ static void test_cast_order_is_not_stored(void **state)
     printf("Kendall tau between the cast order of %d voters and what is stored (|tau| < %.2f):\n",
            N_VOTERS, TAU_MAX);
 
-    /* (a) (S2) */
+    /* (a) (STORE-S2) */
     memset(&o, 0, sizeof o);
     assert_int_equal(store_each_ballot(s, CAMPAIGN, on_ballot, &o), 0);
-    check_tau("(S2) (a) store_each_ballot order", o.seq, o.n);
+    check_tau("(STORE-S2) (a) store_each_ballot order", o.seq, o.n);
 
-    /* (b) (S5) */
+    /* (b) (STORE-S5) */
     memset(&o, 0, sizeof o);
     assert_int_equal(store_outbox_each(s, on_outbox, &o), 0);
-    check_tau("(S5) (b) outbox order, ballot items", o.seq, o.n);
-    check_tau("(S5) (b) outbox order, register items", o.reg, o.nreg);
+    check_tau("(STORE-S5) (b) outbox order, ballot items", o.seq, o.n);
+    check_tau("(STORE-S5) (b) outbox order, register items", o.reg, o.nreg);
 
-    /* (d) (S2) */
+    /* (d) (STORE-S2) */
     memset(&o, 0, sizeof o);
     assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT pseudonym FROM register", -1, &st,
                                         NULL), SQLITE_OK);
@@ -438,9 +438,9 @@ static void test_cast_order_is_not_stored(void **state)
         o.seq[o.n++] = v;
     }
     sqlite3_finalize(st);
-    check_tau("(S2) (d) SELECT pseudonym FROM register", o.seq, o.n);
+    check_tau("(STORE-S2) (d) SELECT pseudonym FROM register", o.seq, o.n);
 
-    /* (S1) the only columns register and box share are campaign and day,
+    /* (STORE-S1) the only columns register and box share are campaign and day,
      * and each holds one value for all 1,000 rows: they link nothing */
     assert_int_equal(sqlite3_prepare_v2(store__db(s),
                                         "SELECT count(*) FROM pragma_table_info('register') r "
@@ -449,7 +449,7 @@ static void test_cast_order_is_not_stored(void **state)
                                         NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     if (sqlite3_column_int(st, 0) != 0)
-        fail_msg("(S1) register and box share a column other than campaign and day");
+        fail_msg("(STORE-S1) register and box share a column other than campaign and day");
     sqlite3_finalize(st);
     assert_int_equal(sqlite3_prepare_v2(store__db(s),
                                         "SELECT (SELECT count(DISTINCT campaign) FROM register), "
@@ -460,12 +460,12 @@ static void test_cast_order_is_not_stored(void **state)
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     if (sqlite3_column_int(st, 0) != 1 || sqlite3_column_int(st, 1) != 1 ||
         sqlite3_column_int(st, 2) != 1)
-        fail_msg("(S1) (S3) campaign or day differ between rows: they could link rows");
+        fail_msg("(STORE-S1) (STORE-S3) campaign or day differ between rows: they could link rows");
     assert_int_equal(sqlite3_column_int(st, 3), N_VOTERS);
     assert_int_equal(sqlite3_column_int(st, 4), N_VOTERS);
     sqlite3_finalize(st);
 
-    /* (S1) no register value inside any box row, no box value inside any
+    /* (STORE-S1) no register value inside any box row, no box value inside any
      * register row (the rows as SQLite stores them: all their columns) */
     {
         static uint8_t reg_rows[N_VOTERS][64], box_rows[N_VOTERS][BALLOT_MAX_LEN + 64];
@@ -501,17 +501,17 @@ static void test_cast_order_is_not_stored(void **state)
 
                 for (k = 0; k + 8 <= (int)reg_len[i]; k += 8)
                     if (find(box_rows[j], box_len[j], reg_rows[i] + k, 8, 0) != NULL)
-                        fail_msg("(S1) bytes %d..%d of register row %d occur in box row %d",
+                        fail_msg("(STORE-S1) bytes %d..%d of register row %d occur in box row %d",
                                  k, k + 7, i, j);
                 /* the ballot id inside a register row */
                 if (find(reg_rows[i], reg_len[i], box_rows[j], BALLOT_ID_LEN, 0) != NULL)
-                    fail_msg("(S1) the id of box row %d occurs in register row %d", j, i);
+                    fail_msg("(STORE-S1) the id of box row %d occurs in register row %d", j, i);
             }
-        printf("  (S1) no register value in any box row, no box id in any register row "
+        printf("  (STORE-S1) no register value in any box row, no box id in any register row "
                "(%d x %d rows)\n", nr, nb);
     }
 
-    /* (S9) the communes are counted, and kept nowhere else: not in the
+    /* (STORE-S9) the communes are counted, and kept nowhere else: not in the
      * register, the box, a signed ballot, the outbox; the counters hold no
      * pseudonym, no ballot id, no day; a bundle's register entry is the
      * pseudonym, the day and the offline flag, no room for a commune */
@@ -521,7 +521,7 @@ static void test_cast_order_is_not_stored(void **state)
     for (i = 0; i < N_VOTERS; i++)
         for (j = 0; j < N_COMMUNES; j++)
             if (find(voters[i].ballot, voters[i].len, (const uint8_t *)communes[j], 5, 0) != NULL)
-                fail_msg("(S9) signed ballot %d holds commune %s", i, communes[j]);
+                fail_msg("(STORE-S9) signed ballot %d holds commune %s", i, communes[j]);
     assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT count(*), sum(n) FROM turnout",
                                         -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -533,21 +533,21 @@ static void test_cast_order_is_not_stored(void **state)
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     if (strcmp((const char *)sqlite3_column_text(st, 0), "campaign,commune,n") != 0)
-        fail_msg("(S9) turnout has columns %s, not campaign,commune,n",
+        fail_msg("(STORE-S9) turnout has columns %s, not campaign,commune,n",
                  (const char *)sqlite3_column_text(st, 0));
     sqlite3_finalize(st);
     if (BUNDLE_REGISTER_LEN != PSEUD_LEN + 4 + 1)
-        fail_msg("(S9) a bundle's register entry is %d bytes, not pseudonym + day + offline",
+        fail_msg("(STORE-S9) a bundle's register entry is %d bytes, not pseudonym + day + offline",
                  BUNDLE_REGISTER_LEN);
-    printf("  (S9) %d communes counted in turnout (sum %d), none in the register, the box, "
+    printf("  (STORE-S9) %d communes counted in turnout (sum %d), none in the register, the box, "
            "a ballot or the outbox\n", N_COMMUNES, N_VOTERS);
 
-    /* (S4) the casts left no trace in the audit log */
+    /* (STORE-S4) the casts left no trace in the audit log */
     assert_int_equal(sqlite3_prepare_v2(store__db(s), "SELECT count(*) FROM audit", -1, &st,
                                         NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     if (sqlite3_column_int(st, 0) != 0)
-        fail_msg("(S4) casting wrote the audit log");
+        fail_msg("(STORE-S4) casting wrote the audit log");
     sqlite3_finalize(st);
 
     assert_int_equal(sqlite3_prepare_v2(store__db(s), "PRAGMA page_size", -1, &st, NULL),
@@ -557,14 +557,14 @@ static void test_cast_order_is_not_stored(void **state)
     sqlite3_finalize(st);
     store_close(s);
 
-    /* (c) (S2) the raw bytes */
+    /* (c) (STORE-S2) the raw bytes */
     file_order(path, "database file", 1, (size_t)page, 0, &before);
     if (stat(journal, &sb) == 0 && sb.st_size > 0)
         file_order(journal, "journal file", 0, (size_t)page, 0, NULL);
     else
-        printf("  (S2) (c) journal file: empty or absent after close\n");
+        printf("  (STORE-S2) (c) journal file: empty or absent after close\n");
 
-    /* (S6) store_compact() erases the in-page trace: cells in key order */
+    /* (STORE-S6) store_compact() erases the in-page trace: cells in key order */
     assert_int_equal(store_open(path, &s, why, sizeof why), 0);
     assert_int_equal(store_compact(s, why, sizeof why), 0);
     assert_int_equal(store_check(s, why, sizeof why), 0);
@@ -572,12 +572,12 @@ static void test_cast_order_is_not_stored(void **state)
     printf("after store_compact():\n");
     file_order(path, "database file, compacted", 1, (size_t)page, 0, &after);
     if (after.tau > IN_PAGE_TAU_MAX || after.tau < -IN_PAGE_TAU_MAX)
-        fail_msg("(S6) after store_compact, in-page tau = %+.4f (|tau| >= %.2f)", after.tau,
+        fail_msg("(STORE-S6) after store_compact, in-page tau = %+.4f (|tau| >= %.2f)", after.tau,
                  IN_PAGE_TAU_MAX);
     if (after.latest > 2 * after.expect + 2)
-        fail_msg("(S6) after store_compact, %d of %d pages have their latest cast lowest "
+        fail_msg("(STORE-S6) after store_compact, %d of %d pages have their latest cast lowest "
                  "(chance: %.1f)", after.latest, after.pages, after.expect);
-    printf("  (S6) in-page trace: tau %+.4f -> %+.4f, latest-cast-lowest pages %d -> %d\n",
+    printf("  (STORE-S6) in-page trace: tau %+.4f -> %+.4f, latest-cast-lowest pages %d -> %d\n",
            before.tau, after.tau, before.latest, after.latest);
 
     key_free(key);
@@ -588,7 +588,7 @@ static void test_cast_order_is_not_stored(void **state)
     free(dir);
 }
 
-/* (S7) Ballots of the largest size (64 choices, BALLOT_MAX_LEN bytes) stay
+/* (STORE-S7) Ballots of the largest size (64 choices, BALLOT_MAX_LEN bytes) stay
  * in their b-tree pages: were their tails in overflow pages, allocated at the
  * end of the file as the casts come, the file order would be the cast order
  * (tau = +1.0 measured with 4096-byte pages). */
@@ -628,10 +628,10 @@ static void test_large_ballots_keep_no_order(void **state)
     page = sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     store_close(s);
-    printf("  (S7) overflow pages: %d\n", overflow);
+    printf("  (STORE-S7) overflow pages: %d\n", overflow);
     file_order(path, "database file", 1, (size_t)page, 1, NULL);
     if (overflow != 0)
-        fail_msg("(S7) %d overflow pages: ballots spill out of their b-tree pages", overflow);
+        fail_msg("(STORE-S7) %d overflow pages: ballots spill out of their b-tree pages", overflow);
 
     key_free(key);
     rng_close(rng);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# server_enrolled.sh - (V9) borne-tally --enrolled DIR: a kiosk enrolled
+# server_enrolled.sh - (VERIFY-V9) borne-tally --enrolled DIR: a kiosk enrolled
 # that sent nothing refuses certification and is named; the same election
 # certifies when only the kiosks that took part are enrolled, or when the
 # silent one was revoked (not expected); a petition only notes it; bad

@@ -1,5 +1,5 @@
 #!/bin/sh
-# server_kill.sh - (D1, D2) borne-server SIGKILLed at random moments during
+# server_kill.sh - (SRV-D1, SRV-D2) borne-server SIGKILLed at random moments during
 # uploads, at least 50 times, and restarted; a client re-sends every bundle
 # until acknowledged. At the end every ballot is held exactly once (the
 # acknowledgements' counts and ballot-id digests equal those of the bundles

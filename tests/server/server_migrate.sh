@@ -1,7 +1,7 @@
 #!/bin/sh
 # server_migrate.sh - a real schema-2 store (tests/vectors/server/v2.db, on
 # a copy) under a server of this version: it opens (migrated to schema 3,
-# M1), keeps serving (the old receipts are found, new bundles are accepted
+# SRV-M1), keeps serving (the old receipts are found, new bundles are accepted
 # and kept with their bytes), and `borne-server export` and `borne-tally
 # --server-db` name each bundle it holds without bytes, with its kiosk;
 # --provisional counts the rest. Usage: server_migrate.sh BORNE_SERVER
@@ -52,7 +52,7 @@ $C "$URL/v1/metrics" | tr -d ' \t\n' | grep -q '"campaign":"bp35-demo","ballots"
 stop_server
 expect_rc 0 "$T/check.out" "$T/check.err" "$SRV" check --dir "$D"
 
-# --- export names what it cannot write ------------------------------------------
+# --- (EXPORT-E3) export names what it cannot write ------------------------------------------
 expect_rc 1 "$T/e.out" "$T/e.err" "$SRV" export --dir "$D" "$T/export"
 grep -qx 'export: 3 written, 0 already there, 4 held without bytes, 0 failed' "$T/e.out" ||
     fail "export: $(cat "$T/e.out")"

@@ -37,7 +37,7 @@ done
 cp "$T"/up/*.bundle "$T/b/"
 
 TA="--authority $D/authority.crt --package $D/bp35-demo.bpkg --secret $D/bp35-demo.secret"
-# (T1) read-only, while the server runs
+# (SRVDB-T1) read-only, while the server runs
 expect_rc 0 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db"
 grep -q '^certified: no problem found' "$T/v.out" || fail "verify --server-db: $(cat "$T/v.out")"
 grep -q '^bundles 7, refused 0$' "$T/v.out" || fail "verify --server-db: $(cat "$T/v.out")"
@@ -52,8 +52,9 @@ for f in "$T"/b/*.bundle; do
     cmp -s "$f" "$T/export/$h.bundle" || fail "export: $h.bundle is not $f"
 done
 [ "$(ls "$T/export" | wc -l)" = 7 ] || fail "export: $(ls -a "$T/export")"
+# (EXPORT-E1) written under a dot name, then renamed: nothing temporary left
 ! ls -a "$T/export" | grep -q '\.tmp' || fail "export left a temporary file"
-# (E2) again: everything already there; a different file in the way is named
+# (EXPORT-E2) again: everything already there; a different file in the way is named
 expect_rc 0 "$T/e.out" "$T/e.err" "$SRV" export --dir "$D" "$T/export"
 grep -qx 'export: 0 written, 7 already there, 0 held without bytes, 0 failed' "$T/e.out" ||
     fail "export again: $(cat "$T/e.out")"
@@ -77,7 +78,7 @@ for f in results.json tracking-codes.txt $(cd "$T/p-db" && ls results-*.csv); do
     cmp "$T/p-db/$f" "$T/p-export/$f" || fail "$f: --server-db and export differ"
     cmp "$T/p-db/$f" "$T/p-files/$f" || fail "$f: --server-db and the bundle files differ"
 done
-# (T1) the tally never writes the store
+# (SRVDB-T1) the tally never writes the store
 [ "$(sha256sum <"$D/server.db")" = "$before" ] || fail "borne-tally changed server.db"
 for p in p-db p-export p-files; do
     expect_rc 0 "$T/c.out" "$T/c.err" "$TALLY" check "$T/$p"

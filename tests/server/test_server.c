@@ -176,7 +176,7 @@ static void test_upload_ack_idempotent_receipts(void **state)
     kit_ids_digest(ids, 30, hex);
     json_str(ack, "ballot_ids_digest", got, sizeof got);
     assert_string_equal(got, hex);
-    /* (D2) the same bundle again: same acknowledgement, nothing changed */
+    /* (SRV-D2) the same bundle again: same acknowledgement, nothing changed */
     totals(&nb, &nr, &nf);
     again = upload(b, len, 200);
     assert_string_equal(again, ack);
@@ -396,7 +396,7 @@ static void *race(void *arg)
     return NULL;
 }
 
-/* (R1) two kiosks asking for the same pseudonym at once: exactly one "reserved" */
+/* (SRV-R1) two kiosks asking for the same pseudonym at once: exactly one "reserved" */
 static void test_reservation_race(void **state)
 {
     enum { N = 8 };
@@ -534,7 +534,7 @@ static void test_revoked(void **state)
     assert_int_equal(srv_store_check(srv_store(srv), why, sizeof why), 0);
 }
 
-/* (V1) srv_verify_bundle (OpenSSL, threads) accepts and refuses exactly what
+/* (VERIFY-V1) srv_verify_bundle (OpenSSL, threads) accepts and refuses exactly what
  * bundle_verify (mbedTLS) does, with the same code: every byte of a bundle
  * with ballots, register entries and a report flipped in turn; bundles
  * signed correctly around a bad ballot (first, middle, last), a ballot of
@@ -663,7 +663,7 @@ static void test_expired_kiosk(void **state)
     kit_close(&f);
 }
 
-/* (S1, S2) The schema: ballots and register share no column but the
+/* (SRV-S1, SRV-S2) The schema: ballots and register share no column but the
  * campaign and the kiosk, both are WITHOUT ROWID (key order, not arrival
  * order), and neither has a time column. */
 static void test_schema_secrecy(void **state)
@@ -701,7 +701,7 @@ static void test_schema_secrecy(void **state)
             if (strcmp(cols[0][i], cols[1][j]) == 0)
                 assert_true(strcmp(cols[0][i], "campaign") == 0 ||
                             strcmp(cols[0][i], "kiosk") == 0);
-    /* (S5) the bundles' bytes: key order, no time, keyed by the digest alone */
+    /* (SRV-S5) the bundles' bytes: key order, no time, keyed by the digest alone */
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name ="
                                         " 'bundle_bytes'", -1, &st, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
@@ -720,7 +720,22 @@ static void test_schema_secrecy(void **state)
     }
     assert_int_equal(i, 4);
     sqlite3_finalize(st);
-    /* (S3) the refusals log holds no pseudonym: none of the register's */
+    /* (SRV-S4) petition records: key order (random signature ids), the day only */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT sql FROM sqlite_master WHERE name ="
+                                        " 'petitions'", -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    assert_non_null(strstr((const char *)sqlite3_column_text(st, 0), "WITHOUT ROWID"));
+    sqlite3_finalize(st);
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('petitions')",
+                                        -1, &st, NULL), SQLITE_OK);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        const char *c = (const char *)sqlite3_column_text(st, 0);
+
+        assert_null(strstr(c, "time"));
+        assert_null(strstr(c, "name"));
+    }
+    sqlite3_finalize(st);
+    /* (SRV-S3) the refusals log holds no pseudonym: none of the register's */
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM refusals f, register r WHERE"
                                         " instr(f.detail, hex(r.pseudonym)) > 0 OR instr(f.detail,"
                                         " lower(hex(r.pseudonym))) > 0", -1, &st, NULL), SQLITE_OK);
@@ -1074,7 +1089,7 @@ static void sql_exec(const char *sql)
     sqlite3_close(db);
 }
 
-/* (D1, D2, S5) An accepted bundle's exact bytes are held under its digest;
+/* (SRV-D1, SRV-D2, SRV-S5) An accepted bundle's exact bytes are held under its digest;
  * sent again: the same acknowledgement, nothing changes; a refused bundle
  * leaves no bytes. */
 static void test_bundle_bytes(void **state)
@@ -1095,7 +1110,7 @@ static void test_bundle_bytes(void **state)
     assert_true(f.with_bytes);
     assert_int_equal(f.len, len);
     assert_memory_equal(f.bytes, b, len);
-    assert_true(f.ordered); /* (S5) digest order, whatever the arrival order */
+    assert_true(f.ordered); /* (SRV-S5) digest order, whatever the arrival order */
     free(f.bytes);
     again = upload(b, len, 200);
     assert_string_equal(again, ack);
@@ -1104,7 +1119,7 @@ static void test_bundle_bytes(void **state)
     assert_int_equal(f.found, 1);
     assert_memory_equal(f.bytes, b, len);
     free(f.bytes);
-    /* (M1) a bundle held without its bytes (as if accepted under schema 2)
+    /* (SRV-M1) a bundle held without its bytes (as if accepted under schema 2)
      * gets them back when sent again; nothing else changes */
     {
         char sql[200], hex[65];
@@ -1147,7 +1162,7 @@ static void test_bundle_bytes(void **state)
     free(b);
 }
 
-/* (D1) The bytes and the items are one transaction: when storing the bytes
+/* (SRV-D1) The bytes and the items are one transaction: when storing the bytes
  * fails, no item of the bundle is held; when storing an item fails, no
  * bytes are held. Each half fails if the bytes were written in a
  * transaction of their own. */
@@ -1194,7 +1209,7 @@ static int count_rows(void *arg, const srv_bundle_row_t *r)
     size_t *n = arg;
 
     hex_encode(r->digest, 32, hex);
-    /* (M1) the four bundles of the fixture, held without their bytes */
+    /* (SRV-M1) the four bundles of the fixture, held without their bytes */
     assert_null(r->bytes);
     assert_true(strcmp(hex, "001df1327162936623e5e6d01fd4b192e267f178db19e32925a87ce7b6fc39f1") == 0 ||
                 strcmp(hex, "388eef98bc486c42915374324d59d6e93d9f5aa2f6e46f4dd263405e9538848e") == 0 ||
@@ -1204,7 +1219,7 @@ static int count_rows(void *arg, const srv_bundle_row_t *r)
     return 0;
 }
 
-/* (M1) A real schema-2 store (tests/vectors/server/v2.db, on a copy) opens
+/* (SRV-M1) A real schema-2 store (tests/vectors/server/v2.db, on a copy) opens
  * as schema 3, keeps every ballot and receipt, and lists its bundles as
  * held without bytes; opening it again changes nothing. */
 static void test_migrate_v2(void **state)

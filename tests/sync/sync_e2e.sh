@@ -6,7 +6,7 @@
 # acknowledgement and a server restart counted nothing twice; TLS refusals
 # (wrong CA, wrong host name, expired server certificate) and a revoked
 # kiosk marked nothing synced; a server restored from an old copy of its
-# database is noticed (Y3); reservations (reserved, then already, from
+# database is noticed (SYNC-Y3); reservations (reserved, then already, from
 # two kiosks); offline reservation fast; packages and revocation list
 # downloaded and verified. Usage: sync_e2e.sh BORNE_SERVER SYNC_KIT
 set -eu
@@ -112,7 +112,7 @@ for code in $(cat "$T/codes"); do
 done
 [ "$(outbox "$K1")" = 0 ] && [ "$(outbox "$K2")" = 0 ] || fail "outboxes not empty"
 
-# --- (Y3) the server restored from an old copy of its database ---------------
+# --- (SYNC-Y3) the server restored from an old copy of its database ---------------
 stop_server
 mkdir "$T/old"
 cp "$D"/server.db* "$T/old/"

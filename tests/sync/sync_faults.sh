@@ -2,7 +2,7 @@
 # sync_faults.sh - uploads through a faulty proxy on loopback (sync_proxy.c:
 # drop, delay, truncated request, truncated or reset answer, at random),
 # 40 rounds of casts and uploads. After every round nothing is marked synced
-# that the server does not hold (Y2); at the end, with the proxy gone,
+# that the server does not hold (SYNC-Y2); at the end, with the proxy gone,
 # every ballot is on the server exactly once and every receipt is found.
 # Usage: sync_faults.sh BORNE_SERVER SYNC_KIT SYNC_PROXY [ROUNDS]
 set -eu

@@ -3,7 +3,7 @@
 # rounds or more: casts, an upload in several bundles, kill -9 after 0-400 ms),
 # then one last upload: every ballot on the server exactly once, the outbox
 # empty, every receipt found; after every round nothing is marked synced
-# that the server does not hold. (Y2): a kill between the server's
+# that the server does not hold. (SYNC-Y2): a kill between the server's
 # acknowledgement and the marking only makes the next upload send the same
 # items again. Usage: sync_kill.sh BORNE_SERVER SYNC_KIT (rounds: $SYNC_KILL_ROUNDS)
 set -eu

@@ -2,7 +2,7 @@
  * server.conf (defaults, and every bad line named by file, line, key and
  * value), opening a state directory (no server.conf; an authority
  * certificate of another key; a kiosk certificate of another key), and
- * (K2): after a failed reservation the next one answers offline without
+ * (KSYNC-K2): after a failed reservation the next one answers offline without
  * connecting, for offline-hold-s. The kiosk program against a real server
  * is tests/ui/sync_kiosk.sh (K1 there: reserved -> online entry, offline
  * -> offline entry). */
@@ -255,7 +255,7 @@ static void open_refusals(void **state)
     free(d.path);
 }
 
-/* --- (K2) a peer that accepts and never answers ------------------------------------------ */
+/* --- (KSYNC-K2) a peer that accepts and never answers ------------------------------------------ */
 
 typedef struct peer_s {
     int fd;
@@ -341,7 +341,7 @@ static void reserve_hold(void **state)
         usleep(10000);
     assert_int_equal(accepted(&peer), 1);
 
-    /* (K2) the next ones, within offline-hold-s: offline without connecting */
+    /* (KSYNC-K2) the next ones, within offline-hold-s: offline without connecting */
     for (i = 0; i < 3; i++) {
         assert_int_equal(ksync_reserve(k, key, &s, rng, "bp35-demo", pseud, now_ms(), &r, why,
                                        sizeof why), 0);

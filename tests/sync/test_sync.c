@@ -1,5 +1,5 @@
 /* test_sync.c - the sync client without a borne-server (sync.h): backoff
- * with jitter (times driven by the test), the batching rule (S2) and its
+ * with jitter (times driven by the test), the batching rule (DESIGN-S2) and its
  * in-memory "first unsent" time, reservations that answer "offline" fast
  * (connection refused; a peer that never answers, within the timeout), and
  * transport faults from a fake peer (closed at once, not TLS). The
@@ -127,7 +127,7 @@ static void test_backoff(void **state)
     assert_int_equal(b.next_ms, 900000);
 }
 
-/* (Y1) A batch is not due with fewer than min_casts casts before the
+/* (SYNC-Y1) A batch is not due with fewer than min_casts casts before the
  * maximum delay; the delay counts from the first unsent cast, known only in
  * memory; a running backoff holds even a due batch. Nothing here may touch
  * the network: the server address is a closed port. */
@@ -198,7 +198,7 @@ static void test_batch_rule(void **state)
     assert_int_equal(sync_upload(&cf, s, "other", &b, 0, 7000, &res, why, sizeof why), 0);
     assert_int_equal(res.due, 0);
     /* closing with nothing to send: an empty bundle is due all the same, to
-     * ask the server what it holds (Y3); the backoff holds it here */
+     * ask the server what it holds (SYNC-Y3); the backoff holds it here */
     assert_int_equal(sync_upload(&cf, s, "other", &b, 1, 7000, &res, why, sizeof why), 0);
     assert_int_equal(res.due, 1);
     assert_int_equal(res.bundles, 0);

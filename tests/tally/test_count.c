@@ -188,6 +188,7 @@ static void test_toulouse(void **state)
     real("pabulib/France_Toulouse_2022_Capitole.pb", COUNT_GREEDY, w, 6, 396000);
 }
 
+/* (MES-E6) add1 in parallel: the same outcome with 1 to 8 runs at once. */
 static void test_add1_same_with_any_thread_count(void **state)
 {
     char *path = tu_vector("pabulib/Netherlands_Assen_2024.pb"), why[256] = "";
@@ -300,7 +301,7 @@ static void test_mes_ties(void **state)
 
 static void test_mes_equal_split_is_exact(void **state)
 {
-    /* 3 voters, budget 10: shares of 10/3, not representable in binary.
+    /* (MES-E2) 3 voters, budget 10: shares of 10/3, not representable in binary.
      * p0 costs exactly 10 with all three -> affordable exactly (q = 10/3). */
     static const int64_t cost[] = { 10 };
     prof_t f;
@@ -456,7 +457,8 @@ static void test_random_properties(void **state)
         assert_true(a.cost <= f.p.budget);
         if (a.cost < m.cost)
             fail_msg("profile %d: add1 cost %lld below MES cost %lld", t, (long long)a.cost, (long long)m.cost);
-        /* the exact paths alone (doubles all read 0) give the same outcome, in the same order */
+        /* (MES-E1) (MES-E3) (MES-E4) (MES-E5) (MES-E7) the exact paths alone (doubles
+         * all read 0) give the same outcome, in the same order: no double decides */
         count__test_scramble = 1;
         assert_int_equal(count_run(&f.p, COUNT_MES, &m2, why, sizeof(why)), 0);
         assert_int_equal(count_run(&f.p, COUNT_MES_ADD1, &a2, why, sizeof(why)), 0);

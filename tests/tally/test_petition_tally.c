@@ -7,7 +7,7 @@
  * outside the window is noted and not counted; a tampered record refuses
  * certification naming the kiosk and the item; check agrees on the
  * published folder and disagrees once a figure is edited; no name is ever
- * published (invariant 5). */
+ * published (DESIGN-S5). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,9 +274,9 @@ static void test_reached(void **state)
     v = run_verify(dir, pkg);
     if (v->n_problems != 0)
         fail_msg("%s", v->log);
-    assert_int_equal(v->n_sigs, 7);                 /* distinct records (k0 sent twice) */
+    assert_int_equal(v->n_sigs, 7);                 /* (VERIFY-V6) distinct records (k0 sent twice) */
     assert_int_equal(v->petition.valid, 5);         /* persons 0..4 */
-    assert_int_equal(v->petition.duplicates, 1);    /* person 0 again at kiosk 1 */
+    assert_int_equal(v->petition.duplicates, 1);    /* (VERIFY-V7) person 0 again at kiosk 1: once */
     assert_int_equal(v->petition.outside, 1);       /* person 5 */
     assert_int_equal(v->petition.cantons, 3);
     assert_int_equal(v->petition.reached, 1);
@@ -397,7 +397,7 @@ static void test_publish_check(void **state)
     assert_int_equal(cJSON_GetObjectItem(root, "cantons_reached")->valueint, 3);
     cJSON_Delete(root);
     free(s);
-    /* (P2) no name, no pseudonym in any published file */
+    /* (PUB-P2) no name, no pseudonym in any published file */
     for (i = 0; i < sizeof files / sizeof files[0]; i++) {
         char hex[65];
 

@@ -1,5 +1,5 @@
 /* test_turnout.c - turnout per territory and per commune (tally/turnout.h):
- * sums of the kiosks' closing reports, and (T1) (T2), the rule that keeps
+ * sums of the kiosks' closing reports, and (TURNOUT-T1) (TURNOUT-T2), the rule that keeps
  * the count of a commune below 10 participants from being published or
  * worked out. */
 #include <setjmp.h>
@@ -27,7 +27,7 @@ static pkg_t pkg = {
 };
 
 /* Up to 4 kiosks, each with the communes of its closing report (verify.h,
- * (V8)): what turnout_compute reads. */
+ * (VERIFY-V8)): what turnout_compute reads. */
 #define N_K 4
 static verify_kiosk_t kiosks[N_K];
 static int kc[N_K][8];
@@ -65,7 +65,7 @@ static int people(int first, int n, int c)
     return first + n;
 }
 
-/* (T2) turnout_disclosed on hand-made tables. */
+/* (TURNOUT-T2) turnout_disclosed on hand-made tables. */
 static void test_disclosed(void **state)
 {
     const int64_t s12[1] = {12}, s15_20[2] = {15, 20}, s9[1] = {9};
@@ -94,9 +94,9 @@ static void test_disclosed(void **state)
     assert_int_equal(turnout_disclosed(11, s12, 1, 0, 0), -1);
 }
 
-/* (T1) 12 and 3 in a territory of 3 communes: 12 shown, 3 and 0 "fewer than
+/* (TURNOUT-T1) 12 and 3 in a territory of 3 communes: 12 shown, 3 and 0 "fewer than
  * 10"; 12 and 3 in one of 2: the 3 would be 15 - 12, so the 12 is hidden
- * too (T2); a territory of one commune shows... nothing more than its
+ * too (TURNOUT-T2); a territory of one commune shows... nothing more than its
  * total. */
 static void test_twelve_and_three(void **state)
 {
@@ -120,13 +120,13 @@ static void test_twelve_and_three(void **state)
     assert_int_equal(t.communes[0].participants, 0);
     assert_int_equal(t.terr[1].participants, 15);
     assert_int_equal(t.communes[3].shown, TURNOUT_FEWER);
-    assert_int_equal(t.communes[4].shown, TURNOUT_HIDDEN);  /* (T2) */
+    assert_int_equal(t.communes[4].shown, TURNOUT_HIDDEN);  /* (TURNOUT-T2) */
     assert_int_equal(t.terr[2].participants, 4);
     assert_int_equal(t.communes[5].shown, TURNOUT_FEWER);   /* pinned, but nothing left to hide */
     turnout_free(&t);
 }
 
-/* (T2) repeats. 9 + 9 + 10: the two nines are pinned by the total (18 left
+/* (TURNOUT-T2) repeats. 9 + 9 + 10: the two nines are pinned by the total (18 left
  * for two communes of at most 9), so the 10 is hidden. 0 + 10 + 10: Betton
  * (0) is pinned; Bruz (10, first of the smallest) is hidden; then Betton is
  * still pinned (20 - 10 shown, and the hidden one is at most 10), so Rennes

@@ -137,7 +137,7 @@ static void cast_all(kiosk_t *k, int ki, const char *dir)
         assert_int_equal(ballot_make(&b, pkg, vitre ? 1 : 0, sel, n, TODAY, k->signer.pub.id, rng), 0);
         assert_int_equal(ballot_seal(&b, &k->signer, v->ballot, sizeof v->ballot, &v->len), 0);
         memcpy(v->id, b.id, BALLOT_ID_LEN);
-        if (ki == 2 && i == 0)  /* (V5) the same person voted offline at kiosk 0 too */
+        if (ki == 2 && i == 0)  /* (VERIFY-V5) the same person voted offline at kiosk 0 too */
             memcpy(v->pseudonym, kiosks[0].voters[3].pseudonym, 32);
         else
             assert_int_equal(rng_bytes(rng, v->pseudonym, 32), 0);
@@ -411,14 +411,14 @@ static void test_clean(void **state)
     assert_int_equal(v->n_problems, 0);
     assert_int_equal(v->n_bundles, 5);
     assert_int_equal(v->n_kiosks, 3);
-    /* (V3) the re-sent bundle counts once */
+    /* (VERIFY-V3) the re-sent bundle counts once */
     assert_int_equal(v->n_ballots, 12 + 10 + 8);
     for (i = 0; i < v->n_ballots; i++)
         counted += v->ballots[i].valid;
     assert_int_equal(counted, 30);
     for (i = 0; i < 3; i++)
         assert_true(v->kiosks[i].reconciled);
-    /* (V5) the offline duplicate, as a pair naming both kiosks */
+    /* (VERIFY-V5) the offline duplicate, as a pair naming both kiosks */
     assert_int_equal(v->n_warnings, 1);
     assert_true(line_with(v->log, "DUPLICATE", "kiosk-35238-01", "kiosk-35360-01"));
     verify_free(v);
@@ -506,6 +506,7 @@ static void test_dup_and_rule(void **state)
     assert_true(line_with(v->log, "kiosk kiosk-35360-01, k2-9.bnu", hex,
                           "same ballot id as in kiosk kiosk-35238-01, k0-1.bnu"));
     assert_true(line_with(v->log, "kiosk-35360-01", "closing report", "1 extra"));
+    /* (VERIFY-V2) a ballot that breaks the rule is named */
     assert_true(line_with(v2->log, "kiosk kiosk-35360-01, k2-9.bnu, ballot",
                           "4 projects, more than the maximum 3", NULL));
     verify_free(v);
@@ -516,7 +517,7 @@ static void test_dup_and_rule(void **state)
     free(dir2);
 }
 
-/* No closing report from a kiosk, a file that is not a bundle, an empty
+/* (VERIFY-V4) No closing report from a kiosk, a file that is not a bundle, an empty
  * folder: each is a problem. */
 static void test_noreport_junk_empty(void **state)
 {
@@ -596,12 +597,12 @@ static void test_publish_pb_round_trip(void **state)
      * 18 = Rennes 12 (kiosk 0, shown) + Bruz 3 + Betton 3 (kiosk 1: fewer
      * than 10, "3" written nowhere for them); Vitre 12 = Vitre 12 (kiosks 1
      * and 2) + Acigne 0: Acigne is fewer than 10, and Vitre is hidden too
-     * (T2), else Acigne's 0 would be 12 - 12. 30 participants: the person
-     * who took part at kiosks 0 and 2 (V5) counts at both (counts carry no
+     * (TURNOUT-T2), else Acigne's 0 would be 12 - 12. 30 participants: the person
+     * who took part at kiosks 0 and 2 (VERIFY-V5) counts at both (counts carry no
      * pseudonym). Complete: each territory's participants are its ballots. */
     {
-        /* Rennes shown; Bruz and Betton fewer than 10 (T1); Vitré hidden,
-         * or Acigné's 0 would be Vitré's total less its count (T2) */
+        /* Rennes shown; Bruz and Betton fewer than 10 (TURNOUT-T1); Vitré hidden,
+         * or Acigné's 0 would be Vitré's total less its count (TURNOUT-T2) */
         static const struct {
             const char *insee;
             int64_t participants;
@@ -627,7 +628,7 @@ static void test_publish_pb_round_trip(void **state)
             assert_int_equal(tu->communes[at].shown, want[k].shown);
         }
     }
-    /* (T1) a hidden commune's count is written nowhere: its JSON object,
+    /* (TURNOUT-T1) a hidden commune's count is written nowhere: its JSON object,
      * its CSV row and its page rows carry no number */
     {
         static const char *const hidden[] = {"35047", "35024", "35001", "35360"};
@@ -683,7 +684,7 @@ static void test_publish_pb_round_trip(void **state)
         free(cp);
         free(hp);
     }
-    /* every counted ballot's tracking code is in the sorted list */
+    /* (PUB-P1) every counted ballot's tracking code is in the sorted list */
     {
         uint8_t key[32];
         char code[TRACK_TEXT_LEN + 1], *path = tu_path(out, "tracking-codes.txt");
@@ -708,7 +709,7 @@ static void test_publish_pb_round_trip(void **state)
     free(dir);
 }
 
-/* (V8) A kiosk whose closing report gives no communes (a store migrated
+/* (VERIFY-V8) A kiosk whose closing report gives no communes (a store migrated
  * from schema 2) is certified, its 10 participants counted apart (unknown
  * commune), the turnout incomplete; each territory's ballots exceed its
  * communes' participants by that kiosk's, and check agrees. A report
@@ -1066,7 +1067,7 @@ static void rm_store(char *path)
     free(path);
 }
 
-/* (T2) The bundles of a store verify exactly as the same bundles in files:
+/* (SRVDB-T2) The bundles of a store verify exactly as the same bundles in files:
  * the same ballots, each counted or not alike, the same kiosks reconciled;
  * (T3, T4) what only a store can get wrong is named. */
 static void test_server_db(void **state)
@@ -1098,7 +1099,7 @@ static void test_server_db(void **state)
         assert_true(w->kiosks[i].reconciled);
     assert_int_equal(w->n_warnings, v->n_warnings);
     verify_free(w);
-    /* (T4) a bundle held without bytes, with its kiosk's name; another
+    /* (SRVDB-T4) a bundle held without bytes, with its kiosk's name; another
      * campaign's is none of this tally's business */
     store_sql(db, "INSERT INTO bundles SELECT CAST(zeroblob(31) || x'ee' AS BLOB), 'bp-test', kiosk, 1, '{}'"
                   " FROM bundles LIMIT 1;"
@@ -1113,7 +1114,7 @@ static void test_server_db(void **state)
                           "bundle: held by the server without its bytes"));
     assert_null(strstr(w->log, "00ef"));
     verify_free(w);
-    /* (T3) filed under another campaign but signed for this one: taken, named */
+    /* (SRVDB-T3) filed under another campaign but signed for this one: taken, named */
     path = tu_path(dir, "k0-1.bnu");
     buf = tu_read(path, &len);
     key_sha256(buf, len, sha);
@@ -1127,7 +1128,7 @@ static void test_server_db(void **state)
     assert_true(line_with(w->log, "PROBLEM kiosk kiosk-35238-01", line,
                           "the store files it under campaign 'other-2026' but its signed bytes name 'bp-test'"));
     verify_free(w);
-    /* (T3) held under a digest its bytes do not hash to: named, still verified */
+    /* (SRVDB-T3) held under a digest its bytes do not hash to: named, still verified */
     snprintf(line, sizeof line, "UPDATE bundle_bytes SET digest = CAST(zeroblob(31) || x'01' AS BLOB) WHERE digest = x'%s'", hex);
     store_sql(db, line);
     w = run_db(db);

@@ -12,7 +12,7 @@
 #     the server's store names both kiosks);
 #   revoked: kiosk 2 revoked by the authority goes out of service after a
 #     round, and casts nothing;
-#   (K3) a kiosk whose stored package differs from the server's goes out of
+#   (KSYNC-K3) a kiosk whose stored package differs from the server's goes out of
 #     service and logs it.
 # Every ballot is on the server exactly once; every store checks.
 # Usage: sync_kiosk.sh BORNE BORNE_SERVER SYNC_KIT BORNE_TALLY
@@ -91,9 +91,10 @@ mkdir -p "$T/shots"
 vote "$T/a1.txt" "Le Gall" "Éloïse"
 printf 'expect screen receipt\ntap "Terminer"\nsync\nsync close\n' >>"$T/a1.txt"
 run k1 "$T/a1.txt"
-expect "sync bundles=0 items=0 left=1 online=1"     # (Y1) not a lone ballot
+expect "sync bundles=0 items=0 left=1 online=1"     # (SYNC-Y1) not a lone ballot
 expect "sync bundles=1 items=2 left=0 online=1"
 CODE_A=$(echo "$OUT" | sed -n 's/^receipt //p')
+# (KSYNC-K1) reserved by the server: an online entry
 [ "$(reg k1 0)" = 1 ] && [ "$(reg k1 1)" = 0 ] || fail "k1: the reserved entry is not online"
 [ "$(metric ballots)" = 1 ] || fail "server holds $(metric ballots) ballots, expected 1"
 counted "$CODE_A"
@@ -151,6 +152,7 @@ expect "online=0"
 CODE_C1=$(echo "$OUT" | sed -n 's/^receipt //p')
 run k2 "$T/c.txt"
 CODE_C2=$(echo "$OUT" | sed -n 's/^receipt //p')
+# (KSYNC-K1) no answer from the server: both entries offline
 [ "$(reg k1 1)" = 1 ] && [ "$(reg k2 1)" = 1 ] || fail "offline entries: k1 $(reg k1 1), k2 $(reg k2 1)"
 restart
 printf 'sync close\n' >"$T/s.txt"
@@ -178,7 +180,7 @@ grep -q "^DUPLICATE participation .*kiosk kiosk-35238-0[12] .*and kiosk kiosk-35
     { cat "$T/tally.out"; fail "the tally does not name the duplicate pair of kiosks"; }
 [ "$(grep -c '^DUPLICATE' "$T/tally.out")" = 1 ] || fail "the tally reports more than one duplicate"
 
-# --- (Y3) the server restarted on an empty database: noticed at the close
+# --- (SYNC-Y3) the server restarted on an empty database: noticed at the close
 # (an empty bundle asks what it holds), everything sent again, once -------
 stop_server
 mkdir "$T/lost"
@@ -208,7 +210,7 @@ run k2 "$T/r.txt"
 run k1 "$T/s.txt"
 expect "online=1"
 
-# --- (K3) a kiosk whose package is not the server's goes out of service ---
+# --- (KSYNC-K3) a kiosk whose package is not the server's goes out of service ---
 "$BORNE" --init-demo "$T/k3" --demo-server "$D" --demo-kiosk 1 --demo-port "$PORT" >/dev/null
 sqlite3 "$T/k3/kiosk.db" "UPDATE campaign SET package = package || x'0a' WHERE id = 'bp35-demo'"
 printf 'sync\nwait 200\nexpect screen outofservice\nexpect text "package differs"\n' >"$T/m.txt"

@@ -214,7 +214,7 @@ static void test_vote_flow(void **state)
     assert_int_equal(a->scr, SCR_WELCOME);
 }
 
-/* Secrecy invariant 3: the end of a session leaves nothing of it. */
+/* DESIGN-S3: the end of a session leaves nothing of it. */
 static void test_session_wiped(void **state)
 {
     fixture_t *f = *state;

@@ -867,7 +867,7 @@ static void test_make_refuses(void **state)
     free(f);
 }
 
-/* (S3) A refused selection leaves no choice in the ballot struct. */
+/* (DESIGN-S3) A refused selection leaves no choice in the ballot struct. */
 static void test_make_failure_clears_choices_S3(void **state)
 {
     uint8_t kiosk[KEY_ID_LEN] = { 1 };

@@ -1,4 +1,4 @@
-/* test_bundle.c - signed bundles: round trip, (B1) sorted items, every bit
+/* test_bundle.c - signed bundles: round trip, (BUNDLE-B1) sorted items, every bit
  * tampered, another kiosk's ballot or report, revoked / expired / foreign
  * kiosks, duplicates, unsorted and truncated bundles, and a bundle built
  * from a real store's outbox.
@@ -245,7 +245,7 @@ static int voter_of_pseudonym(const uint8_t *p)
     return -1;
 }
 
-/* (B1) (B2) Round trip of every voter's ballot and register entry: each is
+/* (BUNDLE-B1) (BUNDLE-B2) Round trip of every voter's ballot and register entry: each is
  * found once, in the order of its random key, not in the order it was added,
  * and the two sections are not aligned by voter. */
 static void test_round_trip(void **state)
@@ -284,7 +284,7 @@ static void test_round_trip(void **state)
     assert_int_equal(i, N_VOTERS);
     for (i = 1; i < N_VOTERS; i++)
         inversions += order[i] < order[i - 1];
-    printf("  (B1) %d of %d neighbours out of insertion order\n", inversions, N_VOTERS - 1);
+    printf("  (BUNDLE-B1) %d of %d neighbours out of insertion order\n", inversions, N_VOTERS - 1);
     assert_true(inversions > 0);
     memset(seen, 0, sizeof seen);
     for (i = 0; i < N_VOTERS; i++) {
@@ -304,7 +304,7 @@ static void test_round_trip(void **state)
         assert_int_equal(rl, report_len);
         assert_memory_equal(rp, report, rl);
     }
-    /* (B2) the i-th ballot and the i-th register entry are not the same
+    /* (BUNDLE-B2) the i-th ballot and the i-th register entry are not the same
      * voter's, beyond chance (about one match expected among 40) */
     {
         int matches = 0;
@@ -314,7 +314,7 @@ static void test_round_trip(void **state)
             bundle_register_at(&b, (uint32_t)i, &e);
             matches += voter_of_id(ballot + 12) == voter_of_pseudonym(e.pseudonym);
         }
-        printf("  (B2) %d of %d positions hold the same voter's ballot and entry\n", matches,
+        printf("  (BUNDLE-B2) %d of %d positions hold the same voter's ballot and entry\n", matches,
                N_VOTERS);
         assert_true(matches < 6);
     }
@@ -659,7 +659,7 @@ static int signer_of_id(const uint8_t *id)
     return -1;
 }
 
-/* (B3) Round trip with signatures: each once, sorted by signature id, each
+/* (BUNDLE-B3) Round trip with signatures: each once, sorted by signature id, each
  * verifying with the certificate's key and opening with the authority's. */
 static void test_signatures_round_trip(void **state)
 {
@@ -1034,7 +1034,7 @@ static void test_outbox(void **state)
     assert_int_equal(b.seq, 1);
     for (i = 0; i < N_VOTERS; i++)
         assert_true(seen_b[i] && seen_r[i]);
-    /* (S9) the voters' commune (35238, counted in the store's turnout) is in
+    /* (STORE-S9) the voters' commune (35238, counted in the store's turnout) is in
      * no register entry of the bundle: pseudonym, day, offline flag only */
     assert_int_equal(BUNDLE_REGISTER_LEN, 32 + 4 + 1);
     for (i = 0; i < N_VOTERS; i++) {
@@ -1043,7 +1043,7 @@ static void test_outbox(void **state)
 
         for (k = 0; k + 5 <= BUNDLE_REGISTER_LEN; k++)
             if (memcmp(e + k, "35238", 5) == 0)
-                fail_msg("(S9) register entry %d of the bundle holds the commune", i);
+                fail_msg("(STORE-S9) register entry %d of the bundle holds the commune", i);
     }
     free(buf);
 

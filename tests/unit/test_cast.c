@@ -22,6 +22,8 @@
 #include "testutil.h"
 #include "track.h"
 
+#include <sqlite3.h>
+
 typedef struct fx_s {
     char *dir;
     rng_t *rng;
@@ -91,7 +93,7 @@ static int proj(const fx_t *f, const char *id)
     return i;
 }
 
-/* (S9) the turnout counter of one commune, 0 if it has none */
+/* (STORE-S9) the turnout counter of one commune, 0 if it has none */
 typedef struct turnout_q_s {
     const char *commune;
     int64_t n;
@@ -114,7 +116,7 @@ static int64_t turnout_of(const fx_t *f, const char *commune)
     return q.n;
 }
 
-/* Register, box and outbox sizes: a refusal must leave all three as they were. */
+/* (CAST-C1) Register, box and outbox sizes: a refusal must leave all three as they were. */
 static void counts(const fx_t *f, int64_t *reg, int64_t *box, int64_t *out)
 {
     assert_int_equal(store_counts(f->store, f->pkg->id, reg, box), 0);
@@ -139,7 +141,7 @@ static void expect_refused(fx_t *f, const cast_identity_t *who, const int *sel, 
         fail_msg("reason \"%s\" lacks \"%s\"", why, words);
     counts(f, &r1, &b1, &o1);
     if (who->commune != NULL && strlen(who->commune) == 5)
-        assert_int_equal(turnout_of(f, who->commune), t0); /* (S9) nothing counted */
+        assert_int_equal(turnout_of(f, who->commune), t0); /* (STORE-S9) nothing counted */
     assert_int_equal(r0, r1);
     assert_int_equal(b0, b1);
     assert_int_equal(o0, o1);
@@ -159,7 +161,7 @@ static void test_cast_stores_a_signed_ballot(void **state)
     int64_t reg, box, out;
 
     assert_int_equal(cast_budget(&f->ctx, &who, sel, 2, f->day, &rec, why, sizeof why), 0);
-    /* the ballot is in the box, signed by the kiosk, with the selection sorted */
+    /* (CAST-C2) the ballot is in the box, signed by the kiosk, with the selection sorted */
     assert_int_equal(store_get_ballot(f->store, rec.ballot_id, &enc, &len), 0);
     assert_int_equal(ballot_verify(enc, len, &f->signer.pub), 0);
     assert_int_equal(ballot_decode(enc, len, &b, why, sizeof why), 0);
@@ -174,7 +176,7 @@ static void test_cast_stores_a_signed_ballot(void **state)
     assert_int_equal(reg, 1);
     assert_int_equal(box, 1);
     assert_int_equal(out, 2);
-    /* (S9) the voter's commune is counted, with the cast */
+    /* (STORE-S9) the voter's commune is counted, with the cast */
     assert_int_equal(turnout_of(f, "35238"), 1);
     /* the receipt's code is the ballot's, and reads back when typed sloppily */
     assert_int_equal(track_key(f->ctx.secret, tkey), 0);
@@ -252,6 +254,104 @@ static void test_ballot_rule(void **state)
     expect_refused(f, &who, other, 1, f->day, BN_ERULE, "stm-dune");
     expect_refused(f, &who, twice, 2, f->day, BN_ERULE, "twice");
     expect_refused(f, &who, bad, 1, f->day, BN_ERULE, "unknown");
+}
+
+/* (CAST-C3) A store that fails inside the cast's transaction (here a trigger
+ * another connection put on the turnout counters, the last write before
+ * COMMIT) gives no receipt: the error, no tracking code, and nothing of the
+ * cast left in the register, the box or the outbox (STORE-D3). */
+static void test_failed_write_gives_no_receipt(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Le Gall", "Éloïse", "1987-04-12", "35238"};
+    int sel[1] = {proj(f, "ren-jardin")};
+    char *db = tu_path(f->dir, "kiosk.db"), why[256] = "";
+    cast_receipt_t rec;
+    sqlite3 *other;
+    int64_t r0, b0, o0, r1, b1, o1;
+    int rc;
+
+    assert_int_equal(sqlite3_open(db, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "CREATE TRIGGER refuse BEFORE UPDATE ON turnout BEGIN"
+                                  " SELECT RAISE(ABORT, 'disk says no'); END;"
+                                  "CREATE TRIGGER refuse2 BEFORE INSERT ON turnout BEGIN"
+                                  " SELECT RAISE(ABORT, 'disk says no'); END;",
+                                  NULL, NULL, NULL), SQLITE_OK);
+    counts(f, &r0, &b0, &o0);
+    memset(&rec, 'x', sizeof rec);
+    rc = cast_budget(&f->ctx, &who, sel, 1, f->day, &rec, why, sizeof why);
+    assert_int_not_equal(rc, 0);
+    assert_string_equal(rec.tracking, "");
+    counts(f, &r1, &b1, &o1);
+    assert_int_equal(r0, r1);
+    assert_int_equal(b0, b1);
+    assert_int_equal(o0, o1);
+    /* the store works again once the fault is gone, and the person can vote */
+    assert_int_equal(sqlite3_exec(other, "DROP TRIGGER refuse; DROP TRIGGER refuse2;", NULL, NULL,
+                                  NULL), SQLITE_OK);
+    sqlite3_close(other);
+    assert_int_equal(cast_budget(&f->ctx, &who, sel, 1, f->day, &rec, why, sizeof why), 0);
+    assert_int_equal(strlen(rec.tracking), TRACK_TEXT_LEN);
+    free(db);
+}
+
+/* Searches the dead stack below the caller for `needle`: what the frames of
+ * the call just made (cast_budget and all it called) left behind. The area
+ * is read without being written, on purpose. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+static __attribute__((noinline)) int stack_holds(const char *needle)
+{
+    volatile unsigned char area[65536];
+    size_t n = strlen(needle), i, j;
+    int hits = 0;
+
+    for (i = 0; i + n <= sizeof area; i++) {
+        for (j = 0; j < n && area[i + j] == (unsigned char)needle[j]; j++)
+            ;
+        if (j == n)
+            hits++;
+    }
+    return hits;
+}
+#pragma GCC diagnostic pop
+
+static __attribute__((noinline)) int cast_then(const cast_ctx_t *ctx, uint32_t day,
+                                               const cast_identity_t *who, const int *sel,
+                                               int n, int budget)
+{
+    cast_receipt_t rec;
+    char why[256];
+
+    if (budget)
+        return cast_budget(ctx, who, sel, n, day, &rec, why, sizeof why);
+    return cast_petition(ctx, who, 1, day, &rec, why, sizeof why);
+}
+
+/* (CAST-C4) DESIGN-S3: after a cast, the chosen projects' ids are nowhere in
+ * the stack the cast used (ballot_t, its encoding, the rule's verdict are
+ * wiped on every path), whether it was stored or refused. */
+static void test_choices_do_not_outlive_the_cast(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Perrin", "Lucie", "1990-02-02", "35238"};
+    int sel[2] = {proj(f, "ren-arbres-ecole"), proj(f, "ren-reparation")};
+    int over[4] = {proj(f, "ren-velo"), proj(f, "ren-aire-jeux"), proj(f, "ren-arbres-ecole"),
+                   proj(f, "ren-reparation")};
+
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* ASan moves frames to a fake stack and fills redzones: plain build only */
+#endif
+    assert_int_equal(cast_then(&f->ctx, f->day, &who, sel, 2, 1), 0);
+    assert_int_equal(stack_holds("ren-arbres-ecole"), 0);
+    assert_int_equal(stack_holds("ren-reparation"), 0);
+    who.birth = "1990-02-03";
+    assert_int_equal(cast_then(&f->ctx, f->day, &who, over, 4, 1), BN_ERULE);
+    assert_int_equal(stack_holds("ren-aire-jeux"), 0);
+    assert_int_equal(stack_holds("ren-arbres-ecole"), 0);
 }
 
 static void test_wrong_kind_and_unknown_campaign(void **state)
@@ -371,6 +471,65 @@ static void expect_sign_refused(pfx_t *p, const cast_identity_t *who, uint32_t d
     assert_int_equal(s0, s1);
     assert_int_equal(o0, o1);
     assert_string_equal(rec.tracking, "");
+}
+
+/* (CAST-C5) DESIGN-S5: after a signature, the names as typed are nowhere in
+ * the stack the cast used: sealed, then wiped on every path. */
+static void test_identity_does_not_outlive_the_signature(void **state)
+{
+    pfx_t *p = *state;
+    cast_identity_t who = {"Quéméner-Tanguy", "Rozenn-Gwenaëlle", "1975-09-30", "35238"};
+    cast_identity_t young = {"Quéméner-Tanguy", "Rozenn-Gwenaëlle", "2020-09-30", "35238"};
+
+#if defined(__SANITIZE_ADDRESS__)
+    skip(); /* ASan moves frames to a fake stack and fills redzones: plain build only */
+#endif
+    assert_int_equal(cast_then(&p->pctx, p->f.day, &who, NULL, 0, 0), 0);
+    assert_int_equal(stack_holds("Tanguy"), 0);
+    assert_int_equal(stack_holds("Gwena"), 0);
+    assert_int_equal(stack_holds("1975-09-30"), 0);
+    assert_int_equal(cast_then(&p->pctx, p->f.day, &young, NULL, 0, 0), BN_ERANGE);
+    assert_int_equal(stack_holds("Tanguy"), 0);
+}
+
+static int holds(const uint8_t *b, size_t len, const char *s)
+{
+    size_t n = strlen(s), i;
+
+    for (i = 0; i + n <= len; i++)
+        if (memcmp(b + i, s, n) == 0)
+            return 1;
+    return 0;
+}
+
+/* DESIGN-S4: the register holds a pseudonym, never a name: after casts,
+ * neither the database file nor its journal holds any part of the identity
+ * as typed or normalised. */
+static void test_register_holds_no_name(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t who = {"Le Gall", "Éloïse", "1987-04-12", "35238"};
+    int sel[1] = {proj(f, "ren-jardin")};
+    static const char *never[] = {"Gall", "GALL", "gall", "Elo", "ELO", "elo", "1987-04-12",
+                                  "19870412", "LE GALL", "LEGALL"};
+    char *db = tu_path(f->dir, "kiosk.db"), *jr = tu_path(f->dir, "kiosk.db-journal");
+    char why[256];
+    cast_receipt_t rec;
+    uint8_t *bytes;
+    size_t len, i, k;
+
+    assert_int_equal(cast_budget(&f->ctx, &who, sel, 1, f->day, &rec, why, sizeof why), 0);
+    for (k = 0; k < 2; k++) {
+        bytes = tu_read(k == 0 ? db : jr, &len);
+        if (bytes == NULL)
+            continue; /* no journal left: nothing to search */
+        for (i = 0; i < sizeof never / sizeof never[0]; i++)
+            if (holds(bytes, len, never[i]))
+                fail_msg("(DESIGN-S4) '%s' is in %s", never[i], k == 0 ? db : jr);
+        free(bytes);
+    }
+    free(db);
+    free(jr);
 }
 
 static void test_petition_signed_sealed_stored(void **state)
@@ -512,6 +671,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_eligibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ballot_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_kind_and_unknown_campaign, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_failed_write_gives_no_receipt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_choices_do_not_outlive_the_cast, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_register_holds_no_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_identity_does_not_outlive_the_signature, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_signed_sealed_stored, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_second_signature_refused, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_refusals, psetup, pteardown),

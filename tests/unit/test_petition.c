@@ -140,7 +140,7 @@ static void test_round_trip(void **state)
     assert_int_equal(dec.no_publish, 1);
     assert_int_equal(dec.day, opens + 3);
     assert_string_equal(dec.campaign, "interp-2026");
-    assert_string_equal(dec.canton, "saint-malo-1"); /* the canton, not the commune */
+    assert_string_equal(dec.canton, "saint-malo-1"); /* (PET-P2) the canton, not the commune */
     assert_memory_equal(dec.id, made.id, PETITION_ID_LEN);
     assert_memory_equal(dec.pseudonym, made.pseudonym, PSEUD_LEN);
     assert_memory_equal(dec.kiosk, ks.pub.id, KEY_ID_LEN);
@@ -154,7 +154,7 @@ static void test_round_trip(void **state)
     assert_string_equal(back.first_names, "Éloïse Marie");
     assert_string_equal(back.birth, "1987-04-12");
     assert_string_equal(back.commune, "35288");
-    /* (P1) nothing of the name is in clear */
+    /* (PET-P1) nothing of the name is in clear */
     assert_false(contains(rec, sizeof rec, "Gall"));
     assert_false(contains(rec, sizeof rec, "1987"));
     assert_false(contains(rec, sizeof rec, "35288"));
@@ -174,7 +174,7 @@ static void test_round_trip(void **state)
 
 /* Every single-bit change is refused by the kiosk signature check; every
  * change of the signed part (header, ephemeral key, ciphertext, tag) is
- * refused by decryption too, without the kiosk key (one bit of each byte). */
+ * refused by decryption too (PET-P3: the whole clear header is GCM's additional data), without the kiosk key (one bit of each byte). */
 static void test_tamper_every_bit(void **state)
 {
     petition_identity_t who, back;

@@ -395,6 +395,9 @@ static int run_case(const char *file, int lineno, case_t *c)
     return bad ? -1 : 0;
 }
 
+/* tests/vectors/rules/cases.txt: (RULES-R1) chosen and total as given,
+ * (RULES-R3) min_spend = ceil(envelope * percent / 100) exactly, (RULES-R4)
+ * the problems in order. */
 static void test_case_file(void **state)
 {
     char *path = tu_vector("rules/cases.txt");
@@ -475,7 +478,7 @@ static void test_null_arguments(void **state)
     assert_int_equal(rules_check(&f.p, 0, sel, 1, &v), BN_EINVAL);
 }
 
-/* (R2) 2,000 copies of a 2^53-euro project: 2^64 euros, more than int64 holds. */
+/* (RULES-R2) 2,000 copies of a 2^53-euro project: 2^64 euros, more than int64 holds. */
 static void test_total_saturates(void **state)
 {
     fixture_t f;
@@ -509,7 +512,7 @@ static void test_total_saturates(void **state)
     assert_true(why.amount == INT64_MAX - (INT64_C(1) << 53));
 }
 
-/* (R4) a long list of bad entries never pushes out the whole-selection problems. */
+/* (RULES-R4) a long list of bad entries never pushes out the whole-selection problems. */
 static void test_problem_list_full(void **state)
 {
     fixture_t f;

@@ -168,7 +168,7 @@ static void test_newer_schema_refused(void **state)
     assert_int_equal(store_open(path, &s, why, sizeof why), BN_ESCHEMA);
     assert_null(s);
     assert_non_null(strstr(why, "99"));
-    /* (D4) the file was not touched: no table of ours, same version */
+    /* (STORE-D4) the file was not touched: no table of ours, same version */
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     {
         sqlite3_stmt *st;
@@ -238,7 +238,7 @@ static void test_cannot_open(void **state)
     free(path);
 }
 
-/* (D4) a database whose pages were cut off: store_check names it corrupt */
+/* (STORE-D4) a database whose pages were cut off: store_check names it corrupt */
 static void test_truncated_file_is_corrupt(void **state)
 {
     fixture_t *f = *state;
@@ -275,7 +275,7 @@ static void test_truncated_file_is_corrupt(void **state)
     assert_true(strstr(why, "quick_check") != NULL || strstr(why, f->path) != NULL);
 }
 
-/* (D1) (S6) the pragmas are really in effect */
+/* (STORE-D1) (STORE-S6) the pragmas are really in effect */
 static void test_pragmas_in_effect(void **state)
 {
     fixture_t *f = *state;
@@ -288,7 +288,7 @@ static void test_pragmas_in_effect(void **state)
     assert_int_equal(query_int(f->s, "PRAGMA secure_delete"), 1);
     assert_int_equal(query_int(f->s, "PRAGMA trusted_schema"), 0);
     assert_true(query_int(f->s, "PRAGMA busy_timeout") >= 1000);
-    assert_int_equal(query_int(f->s, "PRAGMA page_size"), 8192); /* (S7) */
+    assert_int_equal(query_int(f->s, "PRAGMA page_size"), 8192); /* (STORE-S7) */
 }
 
 /* --- casting --------------------------------------------------------------- */
@@ -324,7 +324,7 @@ static void test_cast_then_double_cast(void **state)
     assert_counts(f->s, 2, 2, 4);
 }
 
-/* (D3) a cast that fails half-way writes nothing */
+/* (STORE-D3) a cast that fails half-way writes nothing */
 static void test_failed_cast_writes_nothing(void **state)
 {
     fixture_t *f = *state;
@@ -357,7 +357,7 @@ static void test_failed_cast_writes_nothing(void **state)
     assert_true(sqlite3_get_autocommit(store__db(f->s)));
 }
 
-/* (S7) a ballot too large to stay in its b-tree page is refused: its tail
+/* (STORE-S7) a ballot too large to stay in its b-tree page is refused: its tail
  * would go to an overflow page at the end of the file, in cast order */
 static void test_s7_no_overflow_pages(void **state)
 {
@@ -380,7 +380,7 @@ static void test_s7_no_overflow_pages(void **state)
                      0);
 }
 
-/* (D3) a full disk: BN_EFULL, nothing of that cast written, the earlier
+/* (STORE-D3) a full disk: BN_EFULL, nothing of that cast written, the earlier
  * casts intact (SQLite's max_page_count stands for the disk's end). */
 static void test_full_disk(void **state)
 {
@@ -446,7 +446,7 @@ static int stop_at_two(void *arg, const uint8_t *ballot, size_t len)
     return ++*n == 2 ? 42 : 0;
 }
 
-/* (S2) ballots come back in the order of their random ids */
+/* (STORE-S2) ballots come back in the order of their random ids */
 static void test_each_ballot_in_id_order(void **state)
 {
     fixture_t *f = *state;
@@ -492,7 +492,7 @@ static int walk_outbox(void *arg, store_item_t kind, const char *campaign, const
     assert_true(kind == STORE_ITEM_BALLOT || kind == STORE_ITEM_REGISTER);
     assert_string_equal(campaign, CAMPAIGN);
     assert_int_equal(keylen, kind == STORE_ITEM_BALLOT ? 16 : PSEUD_LEN);
-    /* (S5) key order within a kind, ballots before register entries */
+    /* (STORE-S5) key order within a kind, ballots before register entries */
     if (kind == STORE_ITEM_BALLOT)
         assert_int_equal(w->n[STORE_ITEM_REGISTER], 0);
     if (w->n[kind] > 0)
@@ -655,7 +655,7 @@ static void test_audit_chain(void **state)
     assert_non_null(strstr(why, "entry 4"));
 }
 
-/* (S4) casting never writes the audit log */
+/* (STORE-S4) casting never writes the audit log */
 static void test_cast_never_audits(void **state)
 {
     fixture_t *f = *state;
@@ -832,7 +832,7 @@ static void open_sabotaged(const char *path, const uint8_t *bytes, size_t len,
     assert_null(s);
 }
 
-/* (D4) A version-1 store on which the step 1 -> 2 fails halfway (a table
+/* (STORE-D4) A version-1 store on which the step 1 -> 2 fails halfway (a table
  * already named `signature`) stays a whole version-1 store. */
 static void test_migration_is_one_transaction(void **state)
 {
@@ -909,7 +909,7 @@ static void test_migrate_v2_fixture(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(query_int(s, "SELECT count(*) FROM register WHERE day = 20785"), 4);
     assert_int_equal(query_int(s, "SELECT count(*) FROM register WHERE offline = 0"), 1);
-    /* (S1) (S9) the tables of cast data are untouched by the step */
+    /* (STORE-S1) (STORE-S9) the tables of cast data are untouched by the step */
     columns(s, "register", cols, sizeof cols);
     assert_string_equal(cols, "campaign,pseudonym,day,offline");
     columns(s, "box", cols, sizeof cols);
@@ -940,7 +940,7 @@ static void test_migrate_v2_fixture(void **state)
     free(path);
 }
 
-/* (D4) A version-2 store on which the step 2 -> 3 fails (a table already
+/* (STORE-D4) A version-2 store on which the step 2 -> 3 fails (a table already
  * named `turnout`) stays a whole version-2 store. */
 static void test_migration_2_3_is_one_transaction(void **state)
 {
@@ -1100,7 +1100,7 @@ static void test_sign(void **state)
     assert_int_equal(n, 5);
 }
 
-/* (S8) what holds for signatures: random key, no rowid, the day only, no
+/* (STORE-S8) what holds for signatures: random key, no rowid, the day only, no
  * audit entry, a record within its page; and what does not: the pseudonym
  * is shared with the register on purpose. */
 static void test_s8_signatures(void **state)
@@ -1122,7 +1122,7 @@ static void test_s8_signatures(void **state)
         assert_int_equal(store_sign(f->s, &g.c), 0);
     }
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit"), 1);
-    /* (S7) no overflow page for a record: a larger one is refused */
+    /* (STORE-S7) no overflow page for a record: a larger one is refused */
     {
         static uint8_t big[3000];
 
@@ -1156,7 +1156,7 @@ static void columns(store_t *s, const char *table, char *out, size_t cap)
     sqlite3_finalize(st);
 }
 
-/* (S1) (S3) register and box share no column but the campaign (and the
+/* (STORE-S1) (STORE-S3) register and box share no column but the campaign (and the
  * register's day is the only time anywhere in cast data) */
 static void test_s1_no_common_key(void **state)
 {
@@ -1169,7 +1169,7 @@ static void test_s1_no_common_key(void **state)
     assert_string_equal(reg, "campaign,pseudonym,day,offline");
     assert_string_equal(box, "ballot_id,campaign,ballot");
     assert_string_equal(out, "kind,key,campaign");
-    /* (S9) the counters: a count per (campaign, commune), no key of the
+    /* (STORE-S9) the counters: a count per (campaign, commune), no key of the
      * register or the box, no day; no commune anywhere else */
     columns(f->s, "turnout", out, sizeof out);
     assert_string_equal(out, "campaign,commune,n");
@@ -1181,7 +1181,7 @@ static void test_s1_no_common_key(void **state)
                                "SELECT count(*) FROM pragma_table_info('register') r "
                                "JOIN pragma_table_info('box') b ON r.name = b.name "
                                "WHERE r.name NOT IN ('campaign', 'day')"), 0);
-    /* (S1) the keys: register by (campaign, pseudonym), box by ballot_id */
+    /* (STORE-S1) the keys: register by (campaign, pseudonym), box by ballot_id */
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pragma_table_info('register') "
                                      "WHERE pk > 0 AND name IN ('campaign', 'pseudonym')"), 2);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM pragma_table_info('register') "
@@ -1195,7 +1195,7 @@ static void test_s1_no_common_key(void **state)
                                      "WHERE type IN ('view', 'trigger')"), 0);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'index' "
                                      "AND sql IS NOT NULL"), 0);
-    /* (S3) no time column in cast data */
+    /* (STORE-S3) no time column in cast data */
     assert_int_equal(query_int(f->s,
                                "SELECT count(*) FROM pragma_table_info('register') "
                                "WHERE name LIKE '%time%' OR name LIKE '%stamp%' OR name LIKE '%at'"),
@@ -1206,7 +1206,7 @@ static void test_s1_no_common_key(void **state)
                      0);
 }
 
-/* (S2) no AUTOINCREMENT anywhere, no rowid on cast data, storage in key order */
+/* (STORE-S2) no AUTOINCREMENT anywhere, no rowid on cast data, storage in key order */
 static void test_s2_no_rowid_no_autoincrement(void **state)
 {
     fixture_t *f = *state;
@@ -1254,7 +1254,7 @@ static int file_contains(const char *path, const uint8_t *needle, size_t n)
     return found;
 }
 
-/* (S6) what is deleted or rolled back does not stay in the file */
+/* (STORE-S6) what is deleted or rolled back does not stay in the file */
 static void test_s6_secure_delete(void **state)
 {
     fixture_t *f = *state;

@@ -183,7 +183,7 @@ static void identity_check(app_t *a)
     mbedtls_platform_zeroize(pseud, sizeof pseud);
     mbedtls_platform_zeroize(birth, sizeof birth);
     if (rc == 1) {
-        a->s.msg = MSG_ALREADY; /* and nothing more (invariant 4) */
+        a->s.msg = MSG_ALREADY; /* and nothing more (DESIGN-S4) */
         app_go(a, SCR_MESSAGE);
     } else if (rc == 0 && a->pkg->kind == PKG_PETITION) {
         a->s.no_publish = 0;

@@ -1,5 +1,5 @@
 /* message.c - kind refusals: already taken part, too young, not stored.
- * Each says what it must and nothing more (DESIGN.md, invariant 4). */
+ * Each says what it must and nothing more (DESIGN-S4). */
 #include <stdio.h>
 
 #include "screens.h"

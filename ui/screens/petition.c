@@ -3,7 +3,7 @@
  * consent step (a plain personal-data notice, "do not publish my name",
  * sign -> cast_petition -> receipt). The identity steps are identity.c's.
  *
- * Personal data (DESIGN.md, invariant 5): the session holds the identity
+ * Personal data (DESIGN-S5): the session holds the identity
  * until the signature is stored or the session ends; cast_petition seals it
  * to the authority's key; the session forgets it before the receipt. */
 #include <stdio.h>
