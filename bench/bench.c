@@ -24,25 +24,17 @@
 #include "rules.h"
 #include "store.h"
 
-#ifdef BORNE_BENCH_TALLY
 /* bench_tally.c: counting benchmarks (greedy_seconds, mes_add1_seconds). */
 int bench_tally(void);
-#endif
 
-#ifdef BORNE_BENCH_SERVER
 /* bench_server.c: server_verify_per_s (bulk verification on every core). */
 int bench_server(double *per_s);
-#endif
 
-#ifdef BORNE_BENCH_SYNC
 /* bench_sync.c: sync_ballots_per_s (uploads to borne-server over TLS). */
 int bench_sync(void);
-#endif
 
-#ifdef BORNE_BENCH_KIOSK
 /* bench_kiosk.c: kiosk benchmarks (frames, first frame, memory, idle CPU). */
 int bench_kiosk(void);
-#endif
 
 #ifndef BORNE_ASSETS
 #define BORNE_ASSETS "assets"
@@ -255,11 +247,8 @@ int main(int argc, char **argv)
     printf("openssl_verify_per_s_allcores %.0f verifies/s\n", openssl_verify(cores, (int)secs));
     printf("cores %d cores\n", cores);
     fflush(stdout);
-#ifdef BORNE_BENCH_TALLY
     if (bench_tally() != 0)
         goto out;
-#endif
-#ifdef BORNE_BENCH_SERVER
     {
         double server = 0, osl;
 
@@ -270,15 +259,10 @@ int main(int argc, char **argv)
         printf("server_verify_ratio_to_openssl %.2f ratio\n", osl > 0 ? server / osl : 0.0);
         fflush(stdout);
     }
-#endif
-#ifdef BORNE_BENCH_SYNC
     if (bench_sync() != 0)
         goto out;
-#endif
-#ifdef BORNE_BENCH_KIOSK
     if (bench_kiosk() != 0)
         goto out;
-#endif
     status = 0;
     goto out;
 fail:

@@ -1,6 +1,6 @@
 /* srv_verify.h - bulk verification of a bundle on every core, with OpenSSL.
  *
- * The same checks as bundle_verify() (firmware/bundle.h), in the same order
+ * The same checks as bundle_verify() (firmware/formats/bundle.h), in the same order
  * and with the same error codes, except that the ECDSA verifications of the
  * bundle, its ballots, its petition signature records and its reports run
  * through OpenSSL's libcrypto,

@@ -1,7 +1,7 @@
 /* sigcheck.h - ECDSA P-256 verification with OpenSSL's libcrypto, for bulk
  * verification in the tally (docs/results.md, "Why libcrypto in the tally").
  *
- * Same contract as firmware/key.c key_verify (the reference, mbedTLS): a
+ * Same contract as firmware/crypto/key.c key_verify (the reference, mbedTLS): a
  * 64-byte r || s signature over a SHA-256 digest, refused unless it is the
  * low-s form (s <= n/2) with 1 <= r, s < n, so that exactly one signature
  * per message and key is accepted; and sigcheck_ballot is ballot_verify:

@@ -4,7 +4,7 @@
  *
  * Where the figures come from: each kiosk's closing report (report.h,
  * version 2) gives how many of its register entries declared each commune
- * (counts only: firmware/store.c (STORE-S9); no register entry, bundle or ballot
+ * (counts only: firmware/store/store.c (STORE-S9); no register entry, bundle or ballot
  * holds a commune). verify picks one report per kiosk (VERIFY-V4) and keeps the
  * communes of the package (VERIFY-V8). Then
  *   - per commune: the sum over the kiosks of their reports' counts;

@@ -30,7 +30,7 @@
  *        made offline) is reported as a pair; it is a warning, not a problem
  *        (the ballots cannot be told apart, by design: DESIGN-S1)
  *   (VERIFY-V8) the turnout of each kiosk is the per-commune counts of its closing
- *        report (the one (VERIFY-V4) reconciles; counts only, firmware/store.c (STORE-S9)):
+ *        report (the one (VERIFY-V4) reconciles; counts only, firmware/store/store.c (STORE-S9)):
  *        a commune that is not the package's is a problem naming the kiosk
  *        and the value, and is not counted; a report with no communes while
  *        the kiosk registered participants (a store migrated from schema 2)

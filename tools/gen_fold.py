@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""gen_fold.py - generates firmware/pseud_fold.h, the folding table of pseud.c.
+"""gen_fold.py - generates firmware/crypto/pseud_fold.h, the folding table of pseud.c.
 
-Usage: python3 tools/gen_fold.py > firmware/pseud_fold.h
+Usage: python3 tools/gen_fold.py > firmware/crypto/pseud_fold.h
 
 For each code point of the covered ranges the table gives what it becomes in
 a normalised name (UTF-8, possibly empty = dropped, " " = a separator):

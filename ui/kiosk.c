@@ -423,7 +423,7 @@ int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned por
         }
     }
     snprintf(conf, sizeof conf,
-             "# server.conf - where borne-server is (firmware/ksync.h lists every key)\n"
+             "# server.conf - where borne-server is (firmware/net/ksync.h lists every key)\n"
              "host = localhost\naddress = 127.0.0.1\nport = %u\n"
              "batch-casts = 10\nbatch-delay-s = 7200\nreserve-timeout-ms = 1500\n", port);
     snprintf(dst, sizeof dst, "%s/%s", dir, KSYNC_CONF_FILE);

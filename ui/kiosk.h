@@ -8,7 +8,7 @@
  *   *.bpkg             signed campaign packages
  *   kiosk.db           the store: campaign and its secret, meta
  *                      "polls:<campaign>" = "open" | "closed", register, box
- *   server.conf        (optional) where borne-server is (firmware/ksync.h);
+ *   server.conf        (optional) where borne-server is (firmware/net/ksync.h);
  *                      without it the kiosk works alone, every entry offline
  *   authority.crt      with server.conf: the authority's certificate (TLS)
  *   kiosk.crt          with server.conf: this kiosk's certificate */

@@ -1,5 +1,5 @@
 #!/bin/sh
-# sync_e2e.sh - the kiosk's sync client (firmware/sync.c) against a real
+# sync_e2e.sh - the kiosk's sync client (firmware/net/sync.c) against a real
 # borne-server on 127.0.0.1: ballots cast into two kiosk stores, uploaded in
 # batches (not before a batch is due), every ballot on the server exactly
 # once (metrics, acknowledgements, receipts), outbox empty afterwards; a lost

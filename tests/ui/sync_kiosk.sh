@@ -1,6 +1,6 @@
 #!/bin/sh
 # sync_kiosk.sh - the kiosk program (borne) with its link to a real
-# borne-server on 127.0.0.1 (firmware/ksync.c): two kiosks of one demo
+# borne-server on 127.0.0.1 (firmware/net/ksync.c): two kiosks of one demo
 # server, driven headless by touch.
 #   online: a vote reserved on the server (register entry online), uploaded
 #     in one batch at `sync close`; the same person refused at the second
