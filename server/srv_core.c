@@ -613,7 +613,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
             srv_refuse(s, res, 422, "inconsistent-ballot", detail, kiosk.pub.id);
             goto out;
         }
-        ballots[i].id = bb + 12;
+        ballots[i].id = bb + BALLOT_OFF_ID;
         ballots[i].bytes = bb;
         ballots[i].len = bl;
         if (track_code(c->track_key, bt.id, ballots[i].track) != 0) {
@@ -653,7 +653,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
         }
         sigs[i].id = rec + PETITION_OFF_ID;
         sigs[i].bytes = rec;
-        sigs[i].pseudonym = rec + 90;
+        sigs[i].pseudonym = rec + PETITION_OFF_PSEUDONYM;
         sigs[i].canton = canton_of(c->pkg, pt.canton);
         sigs[i].day = pt.day;
         if (track_code(c->track_key, pt.id, sigs[i].track) != 0) {

@@ -95,7 +95,7 @@ typedef struct srv_bundle_items_s {
 /* What the store holds from one kiosk for one campaign. */
 typedef struct srv_held_s {
     int64_t ballots, registers, reports, signatures;
-    uint8_t ids_digest[32];     /* SHA-256("borne-ballot-ids-v1" || sorted ids) */
+    uint8_t ids_digest[32];     /* ballot_ids_digest (ballot.h) */ /* */
 } srv_held_t;
 
 /* Stores every item, and the bundle's bytes under its digest, in one

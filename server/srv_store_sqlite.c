@@ -35,6 +35,7 @@
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "ballot.h"
 #include "bn_err.h"
 #include "hex.h"
 #include "petition.h"
@@ -590,21 +591,20 @@ int srv_store_held(srv_store_t *s, const char *campaign, const uint8_t kiosk[32]
     }
     sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, kiosk, 32, SQLITE_STATIC);
-    /* the digest input: tag || id_1 || ... || id_n, ids in byte order */
+    /* the ids, in byte order, for ballot_ids_digest */
     cap = 1024;
     ids = malloc(cap);
     if (ids == NULL) {
         rc = BN_ENOMEM;
         goto out;
     }
-    memcpy(ids, "borne-ballot-ids-v1", 19);
-    n = 19;
+    n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (sqlite3_column_bytes(st, 0) != 16) {
+        if (sqlite3_column_bytes(st, 0) != BALLOT_ID_LEN) {
             rc = BN_ECORRUPT;
             goto out;
         }
-        if (n + 16 > cap) {
+        if (n + BALLOT_ID_LEN > cap) {
             uint8_t *t = realloc(ids, cap * 2);
 
             if (t == NULL) {
@@ -614,13 +614,13 @@ int srv_store_held(srv_store_t *s, const char *campaign, const uint8_t kiosk[32]
             ids = t;
             cap *= 2;
         }
-        memcpy(ids + n, sqlite3_column_blob(st, 0), 16);
-        n += 16;
+        memcpy(ids + n, sqlite3_column_blob(st, 0), BALLOT_ID_LEN);
+        n += BALLOT_ID_LEN;
         out->ballots++;
     }
     rc = map_rc(rc);
     if (rc == 0)
-        key_sha256(ids, n, out->ids_digest);
+        ballot_ids_digest(ids, n / BALLOT_ID_LEN, out->ids_digest);
 out:
     free(ids);
     sqlite3_finalize(st);

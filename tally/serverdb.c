@@ -218,9 +218,9 @@ static int read_store(sqlite3 *db, const char *path, const char *campaign, held_
     memcpy(token, campaign, strlen(campaign) < PKG_ID_MAX ? strlen(campaign) : PKG_ID_MAX);
     if ((rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL)) != SQLITE_OK)
         return db_fail(db, rc, path, "BEGIN", why, whylen);
-    /* (SRVDB-T3) filed under the campaign, or signed for it (header bytes 5..20) */
+    /* (SRVDB-T3) filed under the campaign, or signed for it (the header's campaign field) */
     rc = sqlite3_prepare_v2(db, "SELECT digest, campaign, kiosk, bytes FROM bundle_bytes"
-                            " WHERE campaign = ?1 OR substr(bytes, 6, 16) = ?2 ORDER BY digest",
+                            " WHERE campaign = ?1 OR substr(bytes, ?3, ?4) = ?2 ORDER BY digest",
                             -1, &st, NULL);
     if (rc != SQLITE_OK) {
         rc = db_fail(db, rc, path, "bundle_bytes", why, whylen);
@@ -228,6 +228,8 @@ static int read_store(sqlite3 *db, const char *path, const char *campaign, held_
     }
     sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
     sqlite3_bind_blob(st, 2, token, sizeof token, SQLITE_STATIC);
+    sqlite3_bind_int(st, 3, BUNDLE_OFF_CAMPAIGN + 1);  /* SQL counts from 1 */
+    sqlite3_bind_int(st, 4, BUNDLE_LEN_CAMPAIGN);
     while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         if ((x = take_row(h, st)) != 0) {
             rc = bn_fail(why, whylen, x, "%s: out of memory", path);

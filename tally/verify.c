@@ -20,7 +20,7 @@
 #include "petition.h"
 #include "report.h"
 #include "rules.h"
-#include "sigcheck.h"
+#include "sigverify_openssl.h"
 
 /* A ballot as received (one per bundle it was in). */
 typedef struct raw_ballot_s {
@@ -210,91 +210,36 @@ typedef struct bcheck_s {
     cert_info_t ci;
 } bcheck_t;
 
-/* A ballot's signature with the key of a bundle, by the configured path. */
-static int ballot_ok(const verify_input_t *in, const sigcheck_key_t *sk, const key_pub_t *pub,
-                     const uint8_t *ballot, size_t len)
+/* The signature backend of this run: OpenSSL's libcrypto, or mbedTLS (the
+ * reference, --mbedtls). Both behind the one contract of sigverify.h. */
+static const sigverify_backend_t *backend(const verify_input_t *in)
 {
-    return in->reference || sk == NULL ? ballot_verify(ballot, len, pub)
-                                       : sigcheck_ballot(sk, ballot, len);
+    return in->reference ? &sigverify_mbedtls : &sigverify_openssl;
 }
 
-/* (VERIFY-V1) bundle_verify's checks, in its order and with its messages, but the
- * signatures by libcrypto. */
-static int check_fast(const verify_input_t *in, const key_pub_t *ca_key, const uint8_t *buf,
-                      size_t len, bcheck_t *r)
+/* (VERIFY-V1) The one core of bundle.h: bundle_open (decode, certificate,
+ * revocation), then every signed item in order (bundle_check); a budget-vote
+ * bundle holding petition signatures is refused after that. */
+static int check_bundle(const verify_input_t *in, const uint8_t *buf, size_t len, bcheck_t *r)
 {
-    char inner[200], kid[2 * KEY_ID_LEN + 1], bid[2 * BALLOT_ID_LEN + 1];
-    sigcheck_key_t *sk = NULL;
-    const uint8_t *ballot;
-    size_t pos = 0, blen;
-    uint32_t i;
+    bundle_trust_t trust = {in->ca_der, in->ca_len, in->revoked, in->day};
+    sigverify_key_t *k = NULL;
     int rc;
 
-    if ((rc = bundle_decode(buf, len, &r->b, r->why, sizeof r->why)) != 0)
+    if ((rc = bundle_open(buf, len, &trust, &r->b, &r->ci, r->why, sizeof r->why)) != 0)
         return rc;
-    if ((rc = cert_verify(r->b.cert, r->b.cert_len, in->ca_der, in->ca_len, in->day, CERT_KIOSK,
-                          NULL, &r->ci, inner, sizeof inner)) != 0)
-        return bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s", inner);
-    hex_encode(r->ci.pub.id, 8, kid);
-    if (in->revoked != NULL && memcmp(in->revoked->authority, ca_key->id, KEY_ID_LEN) != 0)
-        return bn_fail(r->why, sizeof r->why, BN_EINVAL, "bundle: the revocation list is not the "
-                       "authority's");
-    if (in->revoked != NULL && cert_is_revoked(in->revoked, r->ci.pub.id))
-        return bn_fail(r->why, sizeof r->why, BN_EREVOKED, "bundle: kiosk %s (key %s...) is revoked",
-                       r->ci.name, kid);
-    if ((rc = sigcheck_key(&r->ci.pub, &sk)) != 0)
+    if ((rc = sigverify_key_new(backend(in), &r->ci.pub, &k)) != 0)
         return bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: unusable key", r->ci.name);
-    if (sigcheck_msg(sk, buf, r->b.signed_len, r->b.sig) != 0) {
-        rc = bn_fail(r->why, sizeof r->why, BN_EBADSIG, "bundle: kiosk %s: bundle signature does "
-                     "not match", r->ci.name);
-        goto out;
-    }
-    for (i = 0; bundle_next_ballot(&r->b, &pos, &ballot, &blen); i++) {
-        if ((rc = sigcheck_ballot(sk, ballot, blen)) != 0) {
-            hex_encode(ballot + 12, BALLOT_ID_LEN, bid);
-            rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: ballot %u (id %s): %s",
-                         r->ci.name, i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
-                                                                : "signature does not match");
-            goto out;
-        }
-    }
-    if (r->b.n_signatures > 0 && in->pkg->kind != PKG_PETITION) {
+    rc = bundle_check(buf, &r->b, &r->ci, k, r->why, sizeof r->why);
+    sigverify_key_free(k);
+    if (rc == 0 && r->b.n_signatures > 0 && in->pkg->kind != PKG_PETITION)
         rc = bn_fail(r->why, sizeof r->why, BN_EKIND, "bundle: kiosk %s: %u petition signatures "
                      "in a budget-vote bundle", r->ci.name, (unsigned)r->b.n_signatures);
-        goto out;
-    }
-    for (i = 0; i < r->b.n_signatures; i++) {  /* bundle_verify step 6: petition_verify */
-        const uint8_t *rec = bundle_signature_at(&r->b, i);
-
-        rc = memcmp(rec + 26, r->ci.pub.id, KEY_ID_LEN) != 0
-                 ? BN_EWRONGKEY : sigcheck_msg(sk, rec, PETITION_SIGNED_LEN, rec + PETITION_SIGNED_LEN);
-        if (rc != 0) {
-            hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, bid);
-            rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: signature %u (id %s): %s",
-                         r->ci.name, i, bid, rc == BN_EWRONGKEY ? "signed by another kiosk"
-                                                                : "signature does not match");
-            goto out;
-        }
-    }
-    for (i = 0; i < r->b.n_reports; i++) {
-        size_t rl;
-        const uint8_t *rp = bundle_report_at(&r->b, i, &rl);
-
-        if ((rc = report_verify(rp, rl, &r->ci.pub, inner, sizeof inner)) != 0) {
-            rc = bn_fail(r->why, sizeof r->why, rc, "bundle: kiosk %s: report %u: %s", r->ci.name,
-                         i, inner);
-            goto out;
-        }
-    }
-    rc = 0;
-out:
-    sigcheck_key_free(sk);
     return rc;
 }
 
 typedef struct pool_s {
     const verify_input_t *in;
-    key_pub_t ca_key;
     const uint8_t *const *bufs;
     const size_t *lens;
     bcheck_t *res;
@@ -313,12 +258,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&p->lock);
         if (i >= p->n)
             return NULL;
-        if (p->in->reference)
-            p->res[i].rc = bundle_verify(p->bufs[i], p->lens[i], p->in->ca_der, p->in->ca_len,
-                                         p->in->revoked, p->in->day, &p->res[i].b, &p->res[i].ci,
-                                         p->res[i].why, sizeof p->res[i].why);
-        else
-            p->res[i].rc = check_fast(p->in, &p->ca_key, p->bufs[i], p->lens[i], &p->res[i]);
+        p->res[i].rc = check_bundle(p->in, p->bufs[i], p->lens[i], &p->res[i]);
     }
 }
 
@@ -337,8 +277,6 @@ static int check_all(const verify_input_t *in, int n, const uint8_t *const *bufs
     p.lens = lens;
     p.res = res;
     p.n = n;
-    if (cert_key(in->ca_der, in->ca_len, &p.ca_key) != 0)
-        memset(&p.ca_key, 0, sizeof p.ca_key);
     if (nt > n)
         nt = n > 0 ? n : 1;
     if (pthread_mutex_init(&p.lock, NULL) != 0)
@@ -364,14 +302,13 @@ static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, c
 {
     const verify_input_t *in = c->in;
     char name[CERT_NAME_MAX + 40] = "?", item[64], hex[2 * KEY_ID_LEN + 1];
-    sigcheck_key_t *sk = NULL;
+    sigverify_key_t *sk = NULL;
+    bundle_item_t *items = NULL;
     cert_info_t ci;
     key_pub_t pub;
     bundle_t b;
-    size_t pos = 0, blen;
-    const uint8_t *ballot;
+    size_t n = 0, k;
     int have_key = 0;
-    uint32_t i;
 
     if (bundle_decode(buf, len, &b, NULL, 0) != 0) {
         problem(c, "?", bi, "bundle", "refused (%s): %s", bn_strerror(rc), why);
@@ -393,39 +330,30 @@ static void diagnose(ctx_t *c, int bi, const uint8_t *buf, size_t len, int rc, c
             (unsigned)b.n_reports);
     if (!have_key || rc == BN_EREVOKED)
         return;
-    if (!in->reference && sigcheck_key(&pub, &sk) != 0)
-        sk = NULL;
-    while (bundle_next_ballot(&b, &pos, &ballot, &blen)) {
-        int r = ballot_ok(in, sk, &pub, ballot, blen);
+    /* every item on its own, with the same core (bundle_item_check) */
+    if (sigverify_key_new(backend(in), &pub, &sk) != 0 || bundle_items(buf, &b, &items, &n) != 0) {
+        sigverify_key_free(sk);
+        return;
+    }
+    for (k = 1; k < n; k++) {  /* item 0, the bundle's own signature, is named above */
+        const bundle_item_t *it = &items[k];
+        int r = bundle_item_check(it, sk);
 
-        if (r != 0) {
-            hex_encode(ballot + 12, BALLOT_ID_LEN, hex);
+        if (r == 0)
+            continue;
+        if (it->kind == BUNDLE_ITEM_BALLOT) {
+            hex_encode(it->p + BALLOT_OFF_ID, BALLOT_LEN_ID, hex);
             snprintf(item, sizeof item, "ballot %.32s", hex);
-            problem(c, name, bi, item, "%s", bn_strerror(r));
-        }
-    }
-    sigcheck_key_free(sk);
-    for (i = 0; i < b.n_signatures; i++) {
-        const uint8_t *rec = bundle_signature_at(&b, i);
-        int r = petition_verify(rec, PETITION_LEN, &pub);
-
-        if (r != 0) {
-            hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, hex);
+        } else if (it->kind == BUNDLE_ITEM_SIGNATURE) {
+            hex_encode(it->p + PETITION_OFF_ID, PETITION_LEN_ID, hex);
             snprintf(item, sizeof item, "signature %.32s", hex);
-            problem(c, name, bi, item, "%s", bn_strerror(r));
+        } else {
+            snprintf(item, sizeof item, "closing report %u", (unsigned)it->index + 1);
         }
+        problem(c, name, bi, item, "%s", bn_strerror(r));
     }
-    for (i = 0; i < b.n_reports; i++) {
-        char w[200] = "";
-        size_t rl;
-        const uint8_t *rp = bundle_report_at(&b, i, &rl);
-        int r = report_verify(rp, rl, &pub, w, sizeof w);
-
-        if (r != 0) {
-            snprintf(item, sizeof item, "closing report %u", (unsigned)i + 1);
-            problem(c, name, bi, item, "%s%s%s", bn_strerror(r), w[0] ? ": " : "", w);
-        }
-    }
+    free(items);
+    sigverify_key_free(sk);
 }
 
 static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck_t *r)
@@ -511,7 +439,7 @@ static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck
 static int cmp_rb(const void *a, const void *b)
 {
     const raw_ballot_t *x = a, *y = b;
-    int r = memcmp(x->bytes + 12, y->bytes + 12, BALLOT_ID_LEN);
+    int r = memcmp(x->bytes + BALLOT_OFF_ID, y->bytes + BALLOT_OFF_ID, BALLOT_LEN_ID);
 
     if (r != 0)
         return r;
@@ -621,9 +549,9 @@ static int collect_ballots(ctx_t *c)
         verify_ballot_t *vb = &v->ballots[v->n_ballots++];
         int same = 1;
 
-        hex_encode(r->bytes + 12, BALLOT_ID_LEN, hex);
+        hex_encode(r->bytes + BALLOT_OFF_ID, BALLOT_LEN_ID, hex);
         snprintf(item, sizeof item, "ballot %s", hex);
-        for (j = i + 1; j < c->n_rb && memcmp(c->rb[j].bytes + 12, r->bytes + 12, BALLOT_ID_LEN) == 0;
+        for (j = i + 1; j < c->n_rb && memcmp(c->rb[j].bytes + BALLOT_OFF_ID, r->bytes + BALLOT_OFF_ID, BALLOT_LEN_ID) == 0;
              j++) {
             const raw_ballot_t *o = &c->rb[j];
 
@@ -634,7 +562,7 @@ static int collect_ballots(ctx_t *c)
                 same = 0;
             }
         }
-        memcpy(vb->id, r->bytes + 12, BALLOT_ID_LEN);
+        memcpy(vb->id, r->bytes + BALLOT_OFF_ID, BALLOT_LEN_ID);
         vb->kiosk = r->kiosk;
         key_sha256(r->bytes, r->len, vb->hash);
         vb->valid = same && check_ballot(c, r, vb, item) == 0;
@@ -865,7 +793,7 @@ static int cmp_rs(const void *a, const void *b)
 static int cmp_person(const void *a, const void *b)
 {
     const verify_sig_t *x = *(verify_sig_t *const *)a, *y = *(verify_sig_t *const *)b;
-    int r = memcmp(x->rec + 90, y->rec + 90, PSEUD_LEN);
+    int r = memcmp(x->rec + PETITION_OFF_PSEUDONYM, y->rec + PETITION_OFF_PSEUDONYM, PETITION_LEN_PSEUDONYM);
 
     if (r != 0)
         return r;
@@ -975,8 +903,8 @@ static int collect_signatures(ctx_t *c)
         by[i]->counted = 1;
         v->canton_persons[by[i]->canton]++;
         persons++;
-        for (j = i + 1; j < k && memcmp(by[j]->rec + 90, by[i]->rec + 90, PSEUD_LEN) == 0; j++) {
-            hex_encode(by[i]->rec + 90, 8, ph);
+        for (j = i + 1; j < k && memcmp(by[j]->rec + PETITION_OFF_PSEUDONYM, by[i]->rec + PETITION_OFF_PSEUDONYM, PETITION_LEN_PSEUDONYM) == 0; j++) {
+            hex_encode(by[i]->rec + PETITION_OFF_PSEUDONYM, 8, ph);
             v->n_warnings++;
             verify_logf(v, "DUPLICATE signature of person %s...: kiosk %s (%s) and kiosk %s (%s); "
                         "counted once, on %s", ph, kname(v, by[i]->kiosk),

@@ -19,6 +19,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "bn_err.h"
+#include "sigverify.h"
 
 struct key_pair_s {
     mbedtls_pk_context pk;
@@ -427,35 +428,14 @@ int key_pub_save(const key_pub_t *p, const char *path)
 
 int key_verify(const key_pub_t *p, const uint8_t digest[32], const uint8_t sig[KEY_SIG_LEN])
 {
-    mbedtls_ecp_group grp;
-    mbedtls_ecp_point q;
-    mbedtls_mpi r, s, half;
+    sigverify_key_t *k = NULL;
     int rc = BN_EBADSIG;
 
-    mbedtls_ecp_group_init(&grp);
-    mbedtls_ecp_point_init(&q);
-    mbedtls_mpi_init(&r);
-    mbedtls_mpi_init(&s);
-    mbedtls_mpi_init(&half);
-    if (mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
-        mbedtls_ecp_point_read_binary(&grp, &q, p->pub, KEY_PUB_LEN) != 0 ||
-        mbedtls_mpi_read_binary(&r, sig, 32) != 0 ||
-        mbedtls_mpi_read_binary(&s, sig + 32, 32) != 0 ||
-        mbedtls_mpi_copy(&half, &grp.N) != 0 || mbedtls_mpi_shift_r(&half, 1) != 0)
-        goto out;
-    /* One signature per message: the high-s twin of a valid signature is refused. */
-    if (mbedtls_mpi_cmp_mpi(&s, &half) > 0)
-        goto out;
-    if (mbedtls_ecdsa_verify(&grp, digest, 32, &q, &r, &s) != 0)
-        goto out;
-    rc = 0;
-out:
-    mbedtls_mpi_free(&r);
-    mbedtls_mpi_free(&s);
-    mbedtls_mpi_free(&half);
-    mbedtls_ecp_point_free(&q);
-    mbedtls_ecp_group_free(&grp);
-    return rc;
+    /* the one verification contract (sigverify.h), with its mbedTLS backend */
+    if (sigverify_key_new(&sigverify_mbedtls, p, &k) == 0)
+        rc = sigverify_digest(k, digest, sig);
+    sigverify_key_free(k);
+    return rc == 0 ? 0 : BN_EBADSIG;
 }
 
 int key_verify_msg(const key_pub_t *p, const void *msg, size_t len, const uint8_t sig[KEY_SIG_LEN])

@@ -7,9 +7,11 @@
  * the OFFSET/SIZE table of ballot.h (docs/formats.md, "Ballot"). */
 #include "ballot.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
 
 #include "bn_err.h"
 #include "wire.h"
@@ -265,4 +267,24 @@ int ballot_verify(const uint8_t *buf, size_t len, const key_pub_t *kiosk)
         rc = key_verify_msg(kiosk, buf, len - KEY_SIG_LEN, buf + len - KEY_SIG_LEN);
     mbedtls_platform_zeroize(&b, sizeof b); /* (DESIGN-S3) the choices do not outlive the check */
     return rc;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return memcmp(a, b, BALLOT_ID_LEN);
+}
+
+void ballot_ids_digest(uint8_t *ids, size_t n, uint8_t out[32])
+{
+    mbedtls_sha256_context c;
+
+    if (n > 1)
+        qsort(ids, n, BALLOT_ID_LEN, cmp_id);
+    mbedtls_sha256_init(&c);
+    mbedtls_sha256_starts_ret(&c, 0);
+    mbedtls_sha256_update_ret(&c, (const uint8_t *)BALLOT_IDS_TAG, sizeof BALLOT_IDS_TAG - 1);
+    if (n > 0)
+        mbedtls_sha256_update_ret(&c, ids, n * BALLOT_ID_LEN);
+    mbedtls_sha256_finish_ret(&c, out);
+    mbedtls_sha256_free(&c);
 }

@@ -36,6 +36,36 @@
 #define BALLOT_HEADER_LEN 92
 #define BALLOT_MAX_LEN (BALLOT_HEADER_LEN + BALLOT_TOKEN_LEN * BALLOT_MAX_CHOICES + KEY_SIG_LEN)
 
+/* The table above as code: each field's offset and length, chained. */
+#define BALLOT_OFF_MAGIC 0
+#define BALLOT_LEN_MAGIC 4
+#define BALLOT_OFF_VERSION 4
+#define BALLOT_LEN_VERSION 1
+#define BALLOT_OFF_KIND 5
+#define BALLOT_LEN_KIND 1
+#define BALLOT_OFF_N 6
+#define BALLOT_LEN_N 2
+#define BALLOT_OFF_DAY 8
+#define BALLOT_LEN_DAY 4
+#define BALLOT_OFF_ID 12
+#define BALLOT_LEN_ID BALLOT_ID_LEN
+#define BALLOT_OFF_KIOSK 28
+#define BALLOT_LEN_KIOSK KEY_ID_LEN
+#define BALLOT_OFF_CAMPAIGN 60
+#define BALLOT_LEN_CAMPAIGN BALLOT_TOKEN_LEN
+#define BALLOT_OFF_TERRITORY 76
+#define BALLOT_LEN_TERRITORY BALLOT_TOKEN_LEN
+_Static_assert(BALLOT_OFF_MAGIC + BALLOT_LEN_MAGIC == BALLOT_OFF_VERSION, "ballot layout: MAGIC then VERSION");
+_Static_assert(BALLOT_OFF_VERSION + BALLOT_LEN_VERSION == BALLOT_OFF_KIND, "ballot layout: VERSION then KIND");
+_Static_assert(BALLOT_OFF_KIND + BALLOT_LEN_KIND == BALLOT_OFF_N, "ballot layout: KIND then N");
+_Static_assert(BALLOT_OFF_N + BALLOT_LEN_N == BALLOT_OFF_DAY, "ballot layout: N then DAY");
+_Static_assert(BALLOT_OFF_DAY + BALLOT_LEN_DAY == BALLOT_OFF_ID, "ballot layout: DAY then ID");
+_Static_assert(BALLOT_OFF_ID + BALLOT_LEN_ID == BALLOT_OFF_KIOSK, "ballot layout: ID then KIOSK");
+_Static_assert(BALLOT_OFF_KIOSK + BALLOT_LEN_KIOSK == BALLOT_OFF_CAMPAIGN, "ballot layout: KIOSK then CAMPAIGN");
+_Static_assert(BALLOT_OFF_CAMPAIGN + BALLOT_LEN_CAMPAIGN == BALLOT_OFF_TERRITORY, "ballot layout: CAMPAIGN then TERRITORY");
+_Static_assert(BALLOT_OFF_TERRITORY + BALLOT_LEN_TERRITORY == BALLOT_HEADER_LEN, "ballot layout: TERRITORY ends the header");
+#define BALLOT_OFF_CHOICES BALLOT_HEADER_LEN           /* n ids of BALLOT_TOKEN_LEN, then the signature */
+
 typedef struct ballot_s {
     uint8_t kind;
     uint32_t day;
@@ -67,5 +97,12 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
  * (and that the kiosk key id in the ballot is that key's id: BN_EWRONGKEY).
  * 0 or BN_EBADSIG / BN_EFORMAT. */
 int ballot_verify(const uint8_t *buf, size_t len, const key_pub_t *kiosk);
+
+/* The digest of a set of ballot ids, as the server's acknowledgement gives it
+ * (docs/api.md, ballot_ids_digest): SHA-256(BALLOT_IDS_TAG || id_1 || ... ||
+ * id_n), the n ids of BALLOT_ID_LEN bytes in byte order (sorted here, in
+ * place). n = 0 is the digest of the tag alone. */
+#define BALLOT_IDS_TAG "borne-ballot-ids-v1"
+void ballot_ids_digest(uint8_t *ids, size_t n, uint8_t out[32]);
 
 #endif

@@ -51,6 +51,7 @@
 #include "cert.h"
 #include "key.h"
 #include "rng.h"
+#include "sigverify.h"
 #include "store.h"
 
 #define BUNDLE_MAGIC "BRNU"
@@ -60,6 +61,45 @@
 #define BUNDLE_MAX_ITEMS 10000                 /* ballots + entries + signatures + reports */
 #define BUNDLE_MAX_REPORTS 16
 #define BUNDLE_MAX_LEN (16u << 20)             /* 16 MiB */
+
+/* The table above as code: each field's offset and length, chained. */
+#define BUNDLE_OFF_MAGIC 0
+#define BUNDLE_LEN_MAGIC 4
+#define BUNDLE_OFF_VERSION 4
+#define BUNDLE_LEN_VERSION 1
+#define BUNDLE_OFF_CAMPAIGN 5
+#define BUNDLE_LEN_CAMPAIGN 16
+#define BUNDLE_OFF_SEQ 21
+#define BUNDLE_LEN_SEQ 8
+#define BUNDLE_OFF_CERT_LEN 29
+#define BUNDLE_LEN_CERT_LEN 2
+#define BUNDLE_OFF_N_BALLOTS 31
+#define BUNDLE_LEN_N_BALLOTS 4
+#define BUNDLE_OFF_N_REGISTER 35
+#define BUNDLE_LEN_N_REGISTER 4
+#define BUNDLE_OFF_N_REPORTS 39
+#define BUNDLE_LEN_N_REPORTS 4
+#define BUNDLE_OFF_N_SIGNATURES 43
+#define BUNDLE_LEN_N_SIGNATURES 4
+_Static_assert(BUNDLE_OFF_MAGIC + BUNDLE_LEN_MAGIC == BUNDLE_OFF_VERSION, "bundle layout: MAGIC then VERSION");
+_Static_assert(BUNDLE_OFF_VERSION + BUNDLE_LEN_VERSION == BUNDLE_OFF_CAMPAIGN, "bundle layout: VERSION then CAMPAIGN");
+_Static_assert(BUNDLE_OFF_CAMPAIGN + BUNDLE_LEN_CAMPAIGN == BUNDLE_OFF_SEQ, "bundle layout: CAMPAIGN then SEQ");
+_Static_assert(BUNDLE_OFF_SEQ + BUNDLE_LEN_SEQ == BUNDLE_OFF_CERT_LEN, "bundle layout: SEQ then CERT_LEN");
+_Static_assert(BUNDLE_OFF_CERT_LEN + BUNDLE_LEN_CERT_LEN == BUNDLE_OFF_N_BALLOTS, "bundle layout: CERT_LEN then N_BALLOTS");
+_Static_assert(BUNDLE_OFF_N_BALLOTS + BUNDLE_LEN_N_BALLOTS == BUNDLE_OFF_N_REGISTER, "bundle layout: N_BALLOTS then N_REGISTER");
+_Static_assert(BUNDLE_OFF_N_REGISTER + BUNDLE_LEN_N_REGISTER == BUNDLE_OFF_N_REPORTS, "bundle layout: N_REGISTER then N_REPORTS");
+_Static_assert(BUNDLE_OFF_N_REPORTS + BUNDLE_LEN_N_REPORTS == BUNDLE_OFF_N_SIGNATURES, "bundle layout: N_REPORTS then N_SIGNATURES");
+_Static_assert(BUNDLE_OFF_N_SIGNATURES + BUNDLE_LEN_N_SIGNATURES == BUNDLE_HEADER_LEN, "bundle layout: N_SIGNATURES ends the header");
+/* The table above as code: each field's offset and length, chained. */
+#define BUNDLE_REG_OFF_PSEUDONYM 0
+#define BUNDLE_REG_LEN_PSEUDONYM 32
+#define BUNDLE_REG_OFF_DAY 32
+#define BUNDLE_REG_LEN_DAY 4
+#define BUNDLE_REG_OFF_OFFLINE 36
+#define BUNDLE_REG_LEN_OFFLINE 1
+_Static_assert(BUNDLE_REG_OFF_PSEUDONYM + BUNDLE_REG_LEN_PSEUDONYM == BUNDLE_REG_OFF_DAY, "bundle_reg layout: PSEUDONYM then DAY");
+_Static_assert(BUNDLE_REG_OFF_DAY + BUNDLE_REG_LEN_DAY == BUNDLE_REG_OFF_OFFLINE, "bundle_reg layout: DAY then OFFLINE");
+_Static_assert(BUNDLE_REG_OFF_OFFLINE + BUNDLE_REG_LEN_OFFLINE == BUNDLE_REGISTER_LEN, "bundle_reg layout: OFFLINE ends an entry");
 
 /* A decoded bundle: pointers into the bytes it was decoded from (no copy). */
 typedef struct bundle_s {
@@ -100,20 +140,72 @@ const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i, size_t *len);
 /* The i-th petition signature record (i < n_signatures), PETITION_LEN bytes. */
 const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i);
 
-/* Decodes and verifies everything, in this order, stopping at the first
- * failure (the kiosk and the item are named in `why`):
+/* --- verification: one core, any signature backend (sigverify.h) ----------
+ *
+ * Everything is checked in this order, stopping at the first failure (the
+ * kiosk and the item are named in `why`):
  *   1. bundle_decode                                          BN_EFORMAT
  *   2. the certificate is a kiosk certificate of the authority
  *      ca_der, valid on `today` (cert_verify)     BN_EWRONGKEY, BN_EEXPIRED ...
  *   3. its key id is not in `revoked` (may be NULL; opened with
  *      cert_revoke_open, of this authority: BN_EINVAL otherwise) BN_EREVOKED
  *   4. the bundle signature, with the certificate's key       BN_EBADSIG
- *   5. every ballot: kiosk key id and signature (ballot_verify)
- *                                                  BN_EWRONGKEY, BN_EBADSIG
- *   6. every petition signature: kiosk key id and signature (petition_verify)
- *                                                  BN_EWRONGKEY, BN_EBADSIG
- *   7. every report: kiosk key id and signature (report_verify)
- * Fills *out (may be NULL) and *kiosk (may be NULL) with the certificate. */
+ *   5. every ballot: kiosk key id and signature    BN_EWRONGKEY, BN_EBADSIG
+ *   6. every petition signature: kiosk key id and signature
+ *   7. every report: kiosk key id and signature
+ * Steps 1-3 are bundle_open (the prologue, one function for the kiosk's
+ * tests, the server and the tally); steps 4-7 are the items of bundle_items,
+ * each checked by bundle_item_check with a sigverify key of any backend:
+ * mbedTLS in bundle_verify, OpenSSL's libcrypto in the server and the tally,
+ * which may spread the items over threads and report the first failing one
+ * with bundle_item_fail, as the sequential check would. */
+
+/* What a bundle is verified against. */
+typedef struct bundle_trust_s {
+    const uint8_t *ca_der;          /* the authority's certificate */
+    size_t ca_len;
+    const cert_revoked_t *revoked;  /* may be NULL */
+    uint32_t today;                 /* certificates must be valid on this day */
+} bundle_trust_t;
+
+/* Steps 1-3: fills *b and *kiosk (the certificate's name and key). */
+int bundle_open(const uint8_t *buf, size_t len, const bundle_trust_t *t, bundle_t *b,
+                cert_info_t *kiosk, char *why, size_t whylen);
+
+typedef enum bundle_item_kind_e {
+    BUNDLE_ITEM_BUNDLE = 0,         /* the bundle's own signature (step 4) */
+    BUNDLE_ITEM_BALLOT,             /* step 5 */
+    BUNDLE_ITEM_SIGNATURE,          /* step 6: a petition signature record */
+    BUNDLE_ITEM_REPORT              /* step 7 */
+} bundle_item_kind_t;
+
+/* A signed thing in a bundle: `signed_len` bytes at p, then the signature;
+ * the kiosk key id at p + kid_off (none for the bundle itself). */
+typedef struct bundle_item_s {
+    bundle_item_kind_t kind;
+    uint32_t index;                 /* among the items of its kind */
+    const uint8_t *p;
+    size_t len, signed_len, kid_off;
+} bundle_item_t;
+
+/* Every item of an opened bundle, in the order of steps 4-7, into a new
+ * array (free() it). BN_ENOMEM. */
+int bundle_items(const uint8_t *buf, const bundle_t *b, bundle_item_t **items, size_t *n);
+
+/* One item: its kiosk key id is the key's (BN_EWRONGKEY), and its signature
+ * verifies (BN_EBADSIG). The item was decoded strictly by bundle_decode. */
+int bundle_item_check(const bundle_item_t *it, const sigverify_key_t *k);
+
+/* The message of a failing item, as bundle_verify gives it; returns rc. */
+int bundle_item_fail(const bundle_item_t *it, const char *kiosk, int rc, char *why,
+                     size_t whylen);
+
+/* Steps 4-7 in order with key k, stopping at the first failure. */
+int bundle_check(const uint8_t *buf, const bundle_t *b, const cert_info_t *kiosk,
+                 const sigverify_key_t *k, char *why, size_t whylen);
+
+/* Steps 1-7 with mbedTLS. Fills *out (may be NULL) and *kiosk (may be NULL)
+ * with the certificate. */
 int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t ca_len,
                   const cert_revoked_t *revoked, uint32_t today, bundle_t *out,
                   cert_info_t *kiosk, char *why, size_t whylen);

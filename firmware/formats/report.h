@@ -51,6 +51,44 @@
 #define REPORT_COUNT_MAX (UINT64_C(1) << 53)
 #define REPORT_SET_TAG "borne-ballot-set-v1" /* 19 bytes, no NUL */
 
+/* The table above as code: each field's offset and length, chained. */
+#define REPORT_OFF_MAGIC 0
+#define REPORT_LEN_MAGIC 4
+#define REPORT_OFF_VERSION 4
+#define REPORT_LEN_VERSION 1
+#define REPORT_OFF_CAMPAIGN 5
+#define REPORT_LEN_CAMPAIGN REPORT_TOKEN_LEN
+#define REPORT_OFF_KIOSK 21
+#define REPORT_LEN_KIOSK KEY_ID_LEN
+#define REPORT_OFF_OPENED 53
+#define REPORT_LEN_OPENED 4
+#define REPORT_OFF_CLOSED 57
+#define REPORT_LEN_CLOSED 4
+#define REPORT_OFF_REGISTER 61
+#define REPORT_LEN_REGISTER 8
+#define REPORT_OFF_BALLOTS 69
+#define REPORT_LEN_BALLOTS 8
+#define REPORT_OFF_SET 77
+#define REPORT_LEN_SET 32
+#define REPORT_OFF_LOG_HEAD 109
+#define REPORT_LEN_LOG_HEAD 32
+#define REPORT_OFF_LOG_N 141
+#define REPORT_LEN_LOG_N 8
+#define REPORT_OFF_M 149
+#define REPORT_LEN_M 2
+_Static_assert(REPORT_OFF_MAGIC + REPORT_LEN_MAGIC == REPORT_OFF_VERSION, "report layout: MAGIC then VERSION");
+_Static_assert(REPORT_OFF_VERSION + REPORT_LEN_VERSION == REPORT_OFF_CAMPAIGN, "report layout: VERSION then CAMPAIGN");
+_Static_assert(REPORT_OFF_CAMPAIGN + REPORT_LEN_CAMPAIGN == REPORT_OFF_KIOSK, "report layout: CAMPAIGN then KIOSK");
+_Static_assert(REPORT_OFF_KIOSK + REPORT_LEN_KIOSK == REPORT_OFF_OPENED, "report layout: KIOSK then OPENED");
+_Static_assert(REPORT_OFF_OPENED + REPORT_LEN_OPENED == REPORT_OFF_CLOSED, "report layout: OPENED then CLOSED");
+_Static_assert(REPORT_OFF_CLOSED + REPORT_LEN_CLOSED == REPORT_OFF_REGISTER, "report layout: CLOSED then REGISTER");
+_Static_assert(REPORT_OFF_REGISTER + REPORT_LEN_REGISTER == REPORT_OFF_BALLOTS, "report layout: REGISTER then BALLOTS");
+_Static_assert(REPORT_OFF_BALLOTS + REPORT_LEN_BALLOTS == REPORT_OFF_SET, "report layout: BALLOTS then SET");
+_Static_assert(REPORT_OFF_SET + REPORT_LEN_SET == REPORT_OFF_LOG_HEAD, "report layout: SET then LOG_HEAD");
+_Static_assert(REPORT_OFF_LOG_HEAD + REPORT_LEN_LOG_HEAD == REPORT_OFF_LOG_N, "report layout: LOG_HEAD then LOG_N");
+_Static_assert(REPORT_OFF_LOG_N + REPORT_LEN_LOG_N == REPORT_OFF_M, "report layout: LOG_N then M");
+_Static_assert(REPORT_OFF_M + REPORT_LEN_M == REPORT_FIXED_LEN, "report layout: M ends the fixed part");
+
 typedef struct report_commune_s {
     char insee[6];               /* 5 characters of [0-9AB] */
     uint64_t n;                  /* participants of that commune, >= 1 */

@@ -41,6 +41,7 @@
 #include "mbedtls/ssl.h"
 #include "mbedtls/x509_crt.h"
 
+#include "ballot.h"
 #include "bn_err.h"
 #include "bundle.h"
 #include "day.h"
@@ -612,11 +613,11 @@ static int synced_ballot(void *arg, const uint8_t *ballot, size_t len)
 {
     idset_t *d = arg;
 
-    if (len < 28)
+    if (len < BALLOT_OFF_ID + BALLOT_LEN_ID)
         return BN_ECORRUPT;
-    if (d->n_unsent > 0 && bsearch(ballot + 12, d->unsent, d->n_unsent, 16, cmp16) != NULL)
+    if (d->n_unsent > 0 && bsearch(ballot + BALLOT_OFF_ID, d->unsent, d->n_unsent, 16, cmp16) != NULL)
         return 0;
-    return idset_add(d, ballot + 12);
+    return idset_add(d, ballot + BALLOT_OFF_ID);
 }
 
 /* SHA-256("borne-ballot-ids-v1" || ids of the campaign's ballots that are
@@ -653,7 +654,7 @@ static int synced_signatures(store_t *s, const char *campaign, int64_t *n)
 static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t *n)
 {
     idset_t u, d;
-    uint8_t *buf = NULL, dg[32];
+    uint8_t dg[32];
     int rc;
 
     memset(&u, 0, sizeof u);
@@ -667,21 +668,10 @@ static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t
     d.n_unsent = u.n;
     if ((rc = store_each_ballot(s, campaign, synced_ballot, &d)) != 0)
         goto out;
-    if (d.n > 0)
-        qsort(d.ids, d.n, 16, cmp16);
-    buf = malloc(19 + 16 * d.n);
-    if (buf == NULL) {
-        rc = BN_ENOMEM;
-        goto out;
-    }
-    memcpy(buf, "borne-ballot-ids-v1", 19);
-    if (d.n > 0)
-        memcpy(buf + 19, d.ids, 16 * d.n);
-    key_sha256(buf, 19 + 16 * d.n, dg);
+    ballot_ids_digest(d.ids, d.n, dg);
     hex_encode(dg, 32, hex);
     *n = (int64_t)d.n;
 out:
-    free(buf);
     free(u.ids);
     free(d.ids);
     return rc;

@@ -151,6 +151,7 @@
 #include <sqlite3.h>
 
 #include "bn_err.h"
+#include "petition.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define STORE_PAGE_SIZE 8192 /* (STORE-S7) */
@@ -829,6 +830,10 @@ static int count(store_t *s, const char *sql, const char *campaign, int64_t *n)
     if (rc == SQLITE_OK) {
         if (campaign != NULL)
             sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        if (sqlite3_bind_parameter_count(st) == 3) { /* the canton of a petition record */
+            sqlite3_bind_int(st, 2, PETITION_OFF_CANTON + 1); /* SQL counts from 1 */
+            sqlite3_bind_int(st, 3, PETITION_LEN_CANTON);
+        }
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW) {
             *n = sqlite3_column_int64(st, 0);
@@ -1036,8 +1041,8 @@ int store_get_signature(store_t *s, const uint8_t id[16], uint8_t **out, size_t 
     return get_blob(s, "SELECT record FROM signature WHERE sig_id = ?1", id, out, len);
 }
 
-/* The canton field of a record: bytes 74..89 (petition.h), i.e. SQLite's
- * substr(record, 75, 16). */
+/* The cantons: the distinct canton fields of the records (PETITION_OFF_CANTON,
+ * bound as parameters of substr). */
 int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
                           int64_t *cantons)
 {
@@ -1047,7 +1052,7 @@ int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
         return BN_EINVAL;
     rc = count(s, "SELECT count(*) FROM signature WHERE campaign = ?1", campaign, signatures);
     if (rc == 0)
-        rc = count(s, "SELECT count(DISTINCT substr(record, 75, 16)) FROM signature "
+        rc = count(s, "SELECT count(DISTINCT substr(record, ?2, ?3)) FROM signature "
                       "WHERE campaign = ?1", campaign, cantons);
     return rc;
 }

@@ -181,15 +181,10 @@ static KIT_UNUSED int kit_cmp16(const void *a, const void *b)
 /* The acknowledgement's ballot_ids_digest of n ids (sorted in place). */
 static KIT_UNUSED void kit_ids_digest(uint8_t *ids, size_t n, char hex[65])
 {
-    uint8_t *buf = malloc(19 + 16 * n + 1), d[32];
+    uint8_t d[32];
 
-    qsort(ids, n, 16, kit_cmp16);
-    memcpy(buf, "borne-ballot-ids-v1", 19);
-    if (n > 0)
-        memcpy(buf + 19, ids, 16 * n);
-    key_sha256(buf, 19 + 16 * n, d);
+    ballot_ids_digest(ids, n, d);
     hex_encode(d, 32, hex);
-    free(buf);
 }
 
 #endif
