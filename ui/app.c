@@ -738,35 +738,18 @@ void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birt
     ctx->rng = a->rng;
     ctx->authority = &a->authority;
     memcpy(ctx->secret, a->secret, sizeof ctx->secret);
+    if (a->sync != NULL) { /* reserve-then-cast, in the cast path (cast.h) */
+        a->hook = (ksync_hook_t){a->sync, a->kiosk, &a->signer, a->rng, a->now, ""};
+        ctx->reserve = ksync_reserve_hook;
+        ctx->reserve_arg = &a->hook;
+    }
 }
 
-int app_reserve(app_t *a, cast_ctx_t *ctx, const cast_identity_t *who)
+void app_cast_revoked(app_t *a, char *why, size_t whylen)
 {
-    uint8_t pseud[PSEUD_LEN];
-    sync_resv_t r = SYNC_OFFLINE;
-    char why[300] = "";
-    int rc;
-
-    ctx->reserved = 0;
-    if (a->sync == NULL)
-        return 0;
-    rc = pseud_compute(ctx->secret, ctx->pkg->id, who->last_name, who->first_names, who->birth,
-                       pseud);
-    if (rc == 0)
-        rc = ksync_reserve(a->sync, a->kiosk, &a->signer, a->rng, ctx->pkg->id, pseud, a->now,
-                           &r, why, sizeof why);
-    mbedtls_platform_zeroize(pseud, sizeof pseud);
-    if (rc == BN_EREVOKED) {
-        a->sync_revoked_seen = 1;
-        snprintf(a->oos_reason, sizeof a->oos_reason, "reservation: %s", why);
-        return rc;
-    }
-    if (r == SYNC_ALREADY)
-        return BN_EALREADY;
-    /* anything else than "reserved": an offline entry (KSYNC-K1); the cast
-     * itself reports an identity that is not valid text */
-    ctx->reserved = rc == 0 && r == SYNC_RESERVED;
-    return 0;
+    a->sync_revoked_seen = 1;
+    snprintf(a->oos_reason, sizeof a->oos_reason, "reservation: %.200s", a->hook.why);
+    snprintf(why, whylen, "%.200s", a->oos_reason);
 }
 
 int app_sync_round(app_t *a, int closing, char *why, size_t whylen)

@@ -189,6 +189,7 @@ typedef struct app_s {
     char oos_reason[400];             /* for agents */
     ksync_t *sync;                    /* the link to borne-server, or NULL (no server.conf) */
     int sync_revoked_seen;            /* the revocation already put the kiosk out of service */
+    ksync_hook_t hook;                /* the cast path's reservation (app_cast_inputs) */
 
     /* state */
     scr_t scr;
@@ -254,18 +255,16 @@ void app_set_display(app_t *a, int text_size, int contrast);
 void app_go(app_t *a, scr_t s);
 
 /* The cast path's inputs for the campaign in use: the kiosk's context (the
- * campaign secret copied in: wipe ctx->secret after the cast) and the
+ * campaign secret copied in: wipe ctx->secret after the cast; with a server,
+ * the reservation hook, ksync.h) and the
  * session's identity, the birth date written into `birth` (DAY_TEXT_LEN + 1
  * bytes, wiped by the caller). */
 void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birth);
 
-/* Before a cast: asks borne-server to reserve the person's pseudonym for
- * this kiosk (ksync_reserve; nothing asked without a server). 0: go on,
- * with ctx->reserved = 1 when the server reserved it, 0 for an offline
- * entry (ksync.h, K1). BN_EALREADY: someone took part already, at another
- * kiosk or online (say only that). BN_EREVOKED: the authority revoked this
- * kiosk; the reason is in a->oos_reason. */
-int app_reserve(app_t *a, cast_ctx_t *ctx, const cast_identity_t *who);
+/* After a cast refused with BN_EREVOKED (the server said, at the reservation
+ * the cast path made through a->hook, that the authority revoked this
+ * kiosk): out of service, the reason in a->oos_reason and in why. */
+void app_cast_revoked(app_t *a, char *why, size_t whylen);
 
 /* Headless runs: one round of the link (ksync_round; closing: everything
  * goes), then prints "sync bundles=B items=I left=L online=0|1" or

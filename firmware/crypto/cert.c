@@ -178,8 +178,8 @@ int cert_make_authority(key_pair_t *authority, rng_t *rng, const char *name,
     if (rc != 0)
         goto out;
     snprintf(dn, sizeof dn, "CN=%s", name);
-    mbedtls_x509write_crt_set_subject_key(&w, key__pk(authority));
-    mbedtls_x509write_crt_set_issuer_key(&w, key__pk(authority));
+    mbedtls_x509write_crt_set_subject_key(&w, key_pk(authority));
+    mbedtls_x509write_crt_set_issuer_key(&w, key_pk(authority));
     if (mbedtls_x509write_crt_set_subject_name(&w, dn) != 0 ||
         mbedtls_x509write_crt_set_issuer_name(&w, dn) != 0 ||
         mbedtls_x509write_crt_set_basic_constraints(&w, 1, 0) != 0 ||
@@ -258,7 +258,7 @@ int cert_issue(key_pair_t *authority, rng_t *rng, const uint8_t *ca_der, size_t 
     if (rc != 0)
         goto out;
     mbedtls_x509write_crt_set_subject_key(&w, &spk);
-    mbedtls_x509write_crt_set_issuer_key(&w, key__pk(authority));
+    mbedtls_x509write_crt_set_issuer_key(&w, key_pk(authority));
     rc = BN_ECRYPTO;
     snprintf(dn, sizeof dn, "CN=%s", ca_cn);
     if (mbedtls_x509write_crt_set_issuer_name(&w, dn) != 0)

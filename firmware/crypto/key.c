@@ -269,7 +269,7 @@ out:
     return rc;
 }
 
-struct mbedtls_pk_context *key__pk(key_pair_t *k)
+struct mbedtls_pk_context *key_pk(key_pair_t *k)
 {
     return &k->pk;
 }

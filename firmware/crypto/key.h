@@ -89,9 +89,10 @@ int key_verify_msg(const key_pub_t *p, const void *msg, size_t len, const uint8_
  * other tools such as `openssl dgst -verify`. */
 int key_sig_to_der(const uint8_t sig[KEY_SIG_LEN], uint8_t *der, size_t cap, size_t *len);
 
-/* Internal (cert.c): the key's mbedTLS context, for writing X.509
- * certificates with mbedtls_x509write_crt. Owned by `k`. */
+/* The key pair's mbedTLS context, owned by `k`, for what needs the private
+ * key inside mbedTLS itself: X.509 writing (cert.c), the ECDH of a petition
+ * seal (petition.c), the TLS client key (sync). Never copied out. */
 struct mbedtls_pk_context;
-struct mbedtls_pk_context *key__pk(key_pair_t *k);
+struct mbedtls_pk_context *key_pk(key_pair_t *k);
 
 #endif

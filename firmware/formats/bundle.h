@@ -40,7 +40,7 @@
  * (BUNDLE-B3) Petition signatures (DESIGN-S5, not secret to the authority) are
  *      sorted by their random signature id, so a bundle does not give their
  *      order either; each carries its own pseudonym, so a petition needs no
- *      register section (bundle_from_outbox queues none for it).
+ *      register section (outbox_bundle queues none for it).
  */
 #ifndef BUNDLE_H
 #define BUNDLE_H
@@ -52,7 +52,6 @@
 #include "key.h"
 #include "rng.h"
 #include "sigverify.h"
-#include "store.h"
 
 #define BUNDLE_MAGIC "BRNU"
 #define BUNDLE_VERSION 2
@@ -237,20 +236,5 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
 
 /* Frees the builder; NULL is accepted. */
 void bundle_free(bundle_builder_t *b);
-
-/* --- the kiosk's outbox ---------------------------------------------------- */
-
-/* Builds and signs a bundle of at most max_items of the store's outbox items
- * of `campaign` (in the outbox's key order: ballots, register entries, then
- * petition signatures),
- * sets *n_items to the number it holds (0: *out is still a valid, empty
- * bundle). BN_ECORRUPT if an outbox item has no ballot or register row. */
-int bundle_from_outbox(store_t *s, const char *campaign, uint64_t seq, const uint8_t *cert,
-                       size_t cert_len, const signer_t *signer, size_t max_items,
-                       uint8_t **out, size_t *len, size_t *n_items);
-
-/* Marks every ballot, register entry and signature of a decoded bundle synced
- * (store_outbox_done): call it once the server acknowledged the bundle. */
-int bundle_outbox_done(store_t *s, const bundle_t *b);
 
 #endif

@@ -403,7 +403,7 @@ int petition_decrypt(const uint8_t *buf, size_t len, key_pair_t *authority,
                      "authority key", OFF_AUTH);
         goto out;
     }
-    kp = mbedtls_pk_ec(*key__pk(authority));
+    kp = mbedtls_pk_ec(*key_pk(authority));
     if (kp == NULL || mbedtls_ecp_point_read_binary(&kp->grp, &eph, buf + OFF_EPH,
                                                     PETITION_EPH_LEN) != 0 ||
         mbedtls_ecp_check_pubkey(&kp->grp, &eph) != 0 ||

@@ -635,3 +635,23 @@ void ksync_status(ksync_t *k, ksync_status_t *out)
     snprintf(out->last_error, sizeof out->last_error, "%s", k->last_error);
     pthread_mutex_unlock(&k->mu);
 }
+
+int ksync_reserve_hook(void *arg, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                       int *reserved)
+{
+    ksync_hook_t *h = arg;
+    sync_resv_t r = SYNC_OFFLINE;
+    int rc;
+
+    *reserved = 0;
+    h->why[0] = '\0';
+    rc = ksync_reserve(h->k, h->key, h->signer, h->rng, campaign, pseudonym, h->now_ms, &r,
+                       h->why, sizeof h->why);
+    if (rc == BN_EREVOKED)
+        return rc;
+    if (r == SYNC_ALREADY)
+        return BN_EALREADY;
+    /* (KSYNC-K1) anything else than "reserved": an offline entry */
+    *reserved = rc == 0 && r == SYNC_RESERVED;
+    return 0;
+}

@@ -123,6 +123,23 @@ int ksync_reserve(ksync_t *k, key_pair_t *key, const signer_t *signer, rng_t *rn
                   const char *campaign, const uint8_t pseudonym[PSEUD_LEN], int64_t now_ms,
                   sync_resv_t *out, char *why, size_t whylen);
 
+/* The cast path's reservation (cast.h, cast_ctx_t.reserve, arg a
+ * ksync_hook_t filled by the caller): ksync_reserve, then *reserved = 1 only
+ * for SYNC_RESERVED (KSYNC-K1); BN_EALREADY for SYNC_ALREADY; BN_EREVOKED
+ * (the reason in hook->why) when the server says this kiosk is revoked;
+ * every other outcome 0, an offline entry. */
+typedef struct ksync_hook_s {
+    ksync_t *k;
+    key_pair_t *key;
+    const signer_t *signer;
+    rng_t *rng;
+    int64_t now_ms;
+    char why[256];
+} ksync_hook_t;
+
+int ksync_reserve_hook(void *arg, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                       int *reserved);
+
 /* The petition's counter from the server's last answer, and the wall
  * clock time (time(NULL)) it came. BN_ENOTFOUND when none came yet. */
 int ksync_counter(ksync_t *k, const char *campaign, sync_counter_t *out, int64_t *when);

@@ -4,7 +4,7 @@
  * (SYNC-Y1) DESIGN-S2: never a lone ballot right after its cast. A
  *      batch goes only with at least min_casts casts, after the first
  *      unsent cast waited max_delay_ms (a time in memory only), or at poll
- *      close; bundles come from bundle_from_outbox, in key order (BUNDLE-B1).
+ *      close; bundles come from outbox_bundle, in key order (BUNDLE-B1).
  *      Tests: test_sync (test_batch_rule), sync_e2e ("batches").
  * (SYNC-Y2) Nothing is marked synced that the server does not hold: items are
  *      marked only after a 200 acknowledgement naming this bundle, this
@@ -44,6 +44,7 @@
 #include "ballot.h"
 #include "bn_err.h"
 #include "bundle.h"
+#include "outbox.h"
 #include "day.h"
 #include "hex.h"
 #include "http.h"
@@ -308,7 +309,7 @@ static int tls_open(tls_t *t, const sync_conf_t *c, int connect_ms, int io_ms, i
     if (c->cert_der != NULL && c->key != NULL) {
         if (mbedtls_x509_crt_parse_der(&t->own, c->cert_der, c->cert_len) != 0)
             return bn_fail(why, whylen, BN_EFORMAT, "kiosk certificate does not parse");
-        if (mbedtls_ssl_conf_own_cert(&t->conf, &t->own, key__pk(c->key)) != 0)
+        if (mbedtls_ssl_conf_own_cert(&t->conf, &t->own, key_pk(c->key)) != 0)
             return bn_fail(why, whylen, BN_EKEY, "kiosk certificate and key rejected by TLS");
     }
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 ||
@@ -737,7 +738,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
         free(ack);
         buf = ack = NULL;
         if ((rc = next_seq(s, &seq)) != 0 ||
-            (rc = bundle_from_outbox(s, campaign, seq, c->cert_der, c->cert_len, c->signer,
+            (rc = outbox_bundle(s, campaign, seq, c->cert_der, c->cert_len, c->signer,
                                      max_items, &buf, &len, &items)) != 0) {
             rc = bn_fail(why, whylen, rc, "building a bundle from the outbox: %s", bn_strerror(rc));
             goto out;
@@ -758,7 +759,7 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
             goto fail;
         /* (SYNC-Y2) only now, acknowledged: marking twice or crashing before
          * marking only makes the next call send the same items again */
-        if ((rc = bundle_outbox_done(s, &bd)) != 0) {
+        if ((rc = outbox_done(s, &bd)) != 0) {
             rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
             goto out;
         }

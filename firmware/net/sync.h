@@ -126,8 +126,8 @@ typedef struct sync_upload_res_s {
  * closing = 1 at poll close sends everything), in bundles of at most
  * max_items items, until the outbox of the campaign is empty; also waits
  * for b->backoff (returns 0 with res->due = 0 while it runs). Each bundle
- * is built by bundle_from_outbox (items in key order, (BUNDLE-B1)) and its items
- * are marked synced (bundle_outbox_done) only after a 200 acknowledgement
+ * is built by outbox_bundle (items in key order, (BUNDLE-B1)) and its items
+ * are marked synced (outbox_done) only after a 200 acknowledgement
  * that names this bundle's SHA-256, the campaign and this kiosk, and holds
  * at least this bundle's ballots and register entries (SYNC-Y2). Any failure
  * stops the upload, arms the backoff, and marks nothing of that bundle: the

@@ -50,6 +50,39 @@ static int rule_why(const pkg_t *p, const rules_verdict_t *v, char *why, size_t 
     return bn_fail(why, whylen, BN_ERULE, "selection breaks the ballot rule");
 }
 
+/* (KSYNC-K1) The last step before anything is made: the server's
+ * reservation, through ctx->reserve. *offline is 0 only when the server
+ * reserved this person for this kiosk. */
+static int reserve(const cast_ctx_t *ctx, const uint8_t pseudonym[PSEUD_LEN], int *offline,
+                   char *why, size_t whylen)
+{
+    int reserved = 0, rc;
+
+    *offline = 1;
+    if (ctx->reserve == NULL)
+        return 0;
+    rc = ctx->reserve(ctx->reserve_arg, ctx->pkg->id, pseudonym, &reserved);
+    if (rc == BN_EALREADY) /* the bare fact, nothing more (DESIGN-S4) */
+        return bn_fail(why, whylen, rc, "%s", bn_strerror(rc));
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "reservation: %s", bn_strerror(rc));
+    *offline = !reserved;
+    return 0;
+}
+
+int cast_has_taken_part(const cast_ctx_t *ctx, const cast_identity_t *who)
+{
+    uint8_t pseud[PSEUD_LEN];
+    int rc;
+
+    rc = pseud_compute(ctx->secret, ctx->pkg->id, who->last_name, who->first_names, who->birth,
+                       pseud);
+    if (rc == 0)
+        rc = store_has_voted(ctx->store, ctx->pkg->id, pseud);
+    mbedtls_platform_zeroize(pseud, sizeof pseud);
+    return rc;
+}
+
 /* (CAST-C1) The refusals common to a vote and a signature, none of which writes:
  * polls open on `day`, commune in the package (its index in *commune), a
  * valid birth date, old enough. `who_word` names the person ("voters"). */
@@ -140,6 +173,8 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
         rc = bn_fail(why, whylen, rc, "identity is incomplete or not valid text");
         goto out;
     }
+    if ((rc = reserve(ctx, sc.pseudonym, &sc.offline, why, whylen)) != 0)
+        goto out;
 
     /* (CAST-C2) sign, then one transaction */
     rc = ballot_make(&b, p, territory, sel, n, day, ctx->signer->pub.id, ctx->rng);
@@ -151,7 +186,6 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     }
     sc.campaign = p->id;
     sc.day = day;
-    sc.offline = !ctx->reserved; /* (KSYNC-K1) online only when the server reserved it */
     sc.commune = p->communes[commune].insee; /* counted only, store.c (STORE-S9) */
     sc.ballot_id = b.id;
     sc.ballot = enc;
@@ -213,6 +247,8 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
                      PETITION_NAMES_MAX);
         goto out;
     }
+    if ((rc = reserve(ctx, ss.pseudonym, &ss.offline, why, whylen)) != 0)
+        goto out;
     strcpy(id.last_name, who->last_name);
     strcpy(id.first_names, who->first_names);
     memcpy(id.birth, who->birth, DAY_TEXT_LEN); /* checked by eligible() */
@@ -229,7 +265,6 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     }
     ss.campaign = p->id;
     ss.day = day;
-    ss.offline = !ctx->reserved; /* (KSYNC-K1) online only when the server reserved it */
     ss.sig_id = rec.id;
     ss.record = enc;
     ss.record_len = sizeof enc;

@@ -36,15 +36,27 @@ typedef struct cast_ctx_s {
     const signer_t *signer;      /* kiosk key */
     rng_t *rng;
     const key_pub_t *authority;  /* petitions: the key identities are sealed to */
-    int reserved;                /* 1: the server reserved this person's pseudonym for
-                                    this kiosk (ksync.h, K1); 0: the register entry is
-                                    an offline one, for the tally to check */
+    /* (KSYNC-K1) Reserve-then-cast: called once the cast can no longer be
+     * refused here (eligibility, rule, pseudonym), before anything is made
+     * or written. Sets *reserved to 1 when the server reserved `pseudonym`
+     * for this kiosk (an online entry), 0 for an offline entry; returns 0,
+     * BN_EALREADY (the person took part elsewhere: the cast is refused with
+     * that bare fact), or another code that refuses the cast (BN_EREVOKED).
+     * NULL: no server, every entry offline. ksync.h has the kiosk's. */
+    int (*reserve)(void *arg, const char *campaign, const uint8_t pseudonym[32], int *reserved);
+    void *reserve_arg;
 } cast_ctx_t;
 
 typedef struct cast_receipt_s {
     uint8_t ballot_id[16];       /* the ballot id, or a petition's signature id */
     char tracking[TRACK_TEXT_LEN + 1];
 } cast_receipt_t;
+
+/* 1 when `who` is already in this kiosk's register of ctx->pkg (the pseudonym
+ * computed here, as the cast computes it), 0 when not; a negative code for
+ * an identity that is not valid text or a store error. For the identity
+ * step, before the person chooses. */
+int cast_has_taken_part(const cast_ctx_t *ctx, const cast_identity_t *who);
 
 /* Checks eligibility (commune in the package, age on `day`), polls open on
  * `day`, the ballot rule for the commune's territory; refuses a person

@@ -735,6 +735,24 @@ int store_commune_valid(const char *commune)
     return commune[STORE_COMMUNE_LEN] == '\0';
 }
 
+/* The one register insert, for a vote and a signature, inside the caller's
+ * transaction. (STORE-S1) (STORE-S3) the register gets the pseudonym and the
+ * day, nothing of the ballot or the record. BN_EALREADY for a person already
+ * registered in the campaign. */
+static int register_insert(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                           uint32_t day, int offline)
+{
+    int rc;
+
+    sqlite3_bind_text(s->reg_insert, 1, campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s->reg_insert, 2, pseudonym, PSEUD_LEN, SQLITE_STATIC);
+    sqlite3_bind_int64(s->reg_insert, 3, (sqlite3_int64)day);
+    sqlite3_bind_int(s->reg_insert, 4, offline != 0);
+    rc = step_done(s->reg_insert);
+    sqlite3_clear_bindings(s->reg_insert);
+    return rc == SQLITE_OK ? 0 : insert_rc(rc, BN_EALREADY);
+}
+
 int store_cast(store_t *s, const store_cast_t *c)
 {
     int rc;
@@ -754,16 +772,8 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = store__rc(rc);
         goto out;
     }
-    /* (STORE-S1) (STORE-S3) the register gets the pseudonym and the day, nothing of the ballot */
-    sqlite3_bind_text(s->reg_insert, 1, c->campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s->reg_insert, 2, c->pseudonym, PSEUD_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(s->reg_insert, 3, (sqlite3_int64)c->day);
-    sqlite3_bind_int(s->reg_insert, 4, c->offline != 0);
-    rc = step_done(s->reg_insert);
-    if (rc != SQLITE_OK) {
-        rc = insert_rc(rc, BN_EALREADY);
+    if ((rc = register_insert(s, c->campaign, c->pseudonym, c->day, c->offline)) != 0)
         goto out;
-    }
     /* (STORE-S1) (STORE-S2) the box gets the ballot under its random id, nothing of the voter */
     sqlite3_bind_blob(s->box_insert, 1, c->ballot_id, 16, SQLITE_STATIC);
     sqlite3_bind_text(s->box_insert, 2, c->campaign, -1, SQLITE_STATIC);
@@ -797,7 +807,6 @@ int store_cast(store_t *s, const store_cast_t *c)
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */
-    sqlite3_clear_bindings(s->reg_insert);
     sqlite3_clear_bindings(s->box_insert);
     sqlite3_clear_bindings(s->out_insert);
     sqlite3_clear_bindings(s->turnout_add);
@@ -975,6 +984,37 @@ int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *le
     return get_blob(s, "SELECT ballot FROM box WHERE ballot_id = ?1", id, out, len);
 }
 
+int store_get_register(store_t *s, const char *campaign, const uint8_t pseudonym[32],
+                       uint32_t *day, int *offline)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (s == NULL || campaign == NULL || pseudonym == NULL || day == NULL || offline == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_prepare_v2(s->db, "SELECT day, offline FROM register WHERE campaign = ?1 AND "
+                            "pseudonym = ?2", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, pseudonym, 32, SQLITE_STATIC);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        sqlite3_int64 d = sqlite3_column_int64(st, 0), o = sqlite3_column_int64(st, 1);
+
+        rc = d > 0 && d <= UINT32_MAX && (o == 0 || o == 1) ? 0 : BN_ECORRUPT;
+        *day = (uint32_t)d;
+        *offline = (int)o;
+    } else {
+        rc = rc == SQLITE_DONE ? BN_ENOTFOUND : store__rc(rc);
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
 /* --- petition signatures ---------------------------------------------------- */
 
 int store_sign(store_t *s, const store_sign_t *c)
@@ -995,15 +1035,8 @@ int store_sign(store_t *s, const store_sign_t *c)
         rc = store__rc(rc);
         goto out;
     }
-    sqlite3_bind_text(s->reg_insert, 1, c->campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s->reg_insert, 2, c->pseudonym, PSEUD_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(s->reg_insert, 3, (sqlite3_int64)c->day);
-    sqlite3_bind_int(s->reg_insert, 4, c->offline != 0);
-    rc = step_done(s->reg_insert);
-    if (rc != SQLITE_OK) {
-        rc = insert_rc(rc, BN_EALREADY);
+    if ((rc = register_insert(s, c->campaign, c->pseudonym, c->day, c->offline)) != 0)
         goto out;
-    }
     /* (STORE-S8) under its random id */
     sqlite3_bind_blob(s->sig_insert, 1, c->sig_id, 16, SQLITE_STATIC);
     sqlite3_bind_text(s->sig_insert, 2, c->campaign, -1, SQLITE_STATIC);
@@ -1023,7 +1056,6 @@ int store_sign(store_t *s, const store_sign_t *c)
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */
-    sqlite3_clear_bindings(s->reg_insert);
     sqlite3_clear_bindings(s->sig_insert);
     sqlite3_clear_bindings(s->out_insert);
     return rc;

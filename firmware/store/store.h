@@ -109,6 +109,11 @@ int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void
 /* One ballot by id; *out is malloc'd. BN_ENOTFOUND. */
 int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
 
+/* The register entry of `pseudonym` in `campaign`: its day and offline flag.
+ * BN_ENOTFOUND, BN_ECORRUPT for a row out of range. */
+int store_get_register(store_t *s, const char *campaign, const uint8_t pseudonym[32],
+                       uint32_t *day, int *offline);
+
 /* --- petition signatures (schema 2) -------------------------------------- */
 
 typedef struct store_sign_s {

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "kit.h"
+#include "outbox.h"
 #include "store.h"
 #include "sync.h"
 
@@ -163,9 +164,9 @@ static int upload(const char *dir, int n, const char *path, unsigned port, int a
         uint8_t *buf = NULL, *ack = NULL;
         size_t len;
         int status;
-        if ((rc = bundle_from_outbox(s, "bp35-demo", 999999, k.cert, k.cert_len, &k.ks,
+        if ((rc = outbox_bundle(s, "bp35-demo", 999999, k.cert, k.cert_len, &k.ks,
                                      b.max_items ? b.max_items : 2000, &buf, &len, &items)) != 0)
-            return die(rc, "bundle_from_outbox", "");
+            return die(rc, "outbox_bundle", "");
         rc = sync_request(&c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
                           SYNC_MAX_ANSWER, &status, &ack, NULL, why, sizeof why);
         if (rc != 0) {

@@ -18,6 +18,7 @@
 #include "ballot.h"
 #include "bn_err.h"
 #include "bundle.h"
+#include "outbox.h"
 #include "cert.h"
 #include "day.h"
 #include "hex.h"
@@ -779,7 +780,7 @@ static void test_signatures_refused(void **state)
 }
 
 /* A store's outbox with ballots and signatures of one campaign: every item
- * travels once, and is marked synced by bundle_outbox_done. */
+ * travels once, and is marked synced by outbox_done. */
 static void test_outbox_signatures(void **state)
 {
     char *dir = tu_tmpdir("bundle-sig"), *path = tu_path(dir, "kiosk.db"), why[256] = "";
@@ -808,7 +809,7 @@ static void test_outbox_signatures(void **state)
         assert_int_equal(store_sign(s, &c), 0);
     }
     for (i = 0;; i++) {
-        assert_int_equal(bundle_from_outbox(s, CAMPAIGN, 1 + (uint64_t)i, kcert, kcert_len, &ks,
+        assert_int_equal(outbox_bundle(s, CAMPAIGN, 1 + (uint64_t)i, kcert, kcert_len, &ks,
                                             5, &buf, &len, &n), 0);
         if (n == 0) {
             free(buf);
@@ -825,7 +826,7 @@ static void test_outbox_signatures(void **state)
             seen[v] = 1;
             total++;
         }
-        assert_int_equal(bundle_outbox_done(s, &b), 0);
+        assert_int_equal(outbox_done(s, &b), 0);
         free(buf);
     }
     assert_int_equal(total, N_SIGNERS);
@@ -1025,7 +1026,7 @@ static void test_outbox(void **state)
 
     (void)state;
     /* all of it at once: exactly the campaign's items */
-    assert_int_equal(bundle_from_outbox(s, CAMPAIGN, 1, kcert, kcert_len, &ks, 1000, &buf, &len,
+    assert_int_equal(outbox_bundle(s, CAMPAIGN, 1, kcert, kcert_len, &ks, 1000, &buf, &len,
                                         &n), 0);
     assert_int_equal(n, 2 * N_VOTERS);
     check_outbox_bundle(buf, len, seen_b, seen_r, &b);
@@ -1051,7 +1052,7 @@ static void test_outbox(void **state)
     memset(seen_b, 0, sizeof seen_b);
     memset(seen_r, 0, sizeof seen_r);
     for (i = 0;; i++) {
-        assert_int_equal(bundle_from_outbox(s, CAMPAIGN, 2 + (uint64_t)i, kcert, kcert_len, &ks,
+        assert_int_equal(outbox_bundle(s, CAMPAIGN, 2 + (uint64_t)i, kcert, kcert_len, &ks,
                                             25, &buf, &len, &n), 0);
         if (n == 0) {
             /* still a valid, empty bundle */
@@ -1064,7 +1065,7 @@ static void test_outbox(void **state)
         assert_true(n <= 25);
         check_outbox_bundle(buf, len, seen_b, seen_r, &b);
         assert_int_equal(b.n_ballots + b.n_register, n);
-        assert_int_equal(bundle_outbox_done(s, &b), 0);
+        assert_int_equal(outbox_done(s, &b), 0);
         free(buf);
     }
     assert_int_equal(i, (2 * N_VOTERS + 24) / 25);
@@ -1073,12 +1074,12 @@ static void test_outbox(void **state)
     /* the other campaign's six items are still waiting */
     assert_int_equal(store_outbox_count(s, &left), 0);
     assert_int_equal(left, 6);
-    assert_int_equal(bundle_from_outbox(s, "other", 1, kcert, kcert_len, &ks, 100, &buf, &len,
+    assert_int_equal(outbox_bundle(s, "other", 1, kcert, kcert_len, &ks, 100, &buf, &len,
                                         &n), 0);
     assert_int_equal(n, 6);
     free(buf);
     /* a signer that is not the certificate's */
-    assert_int_equal(bundle_from_outbox(s, "other", 1, kcert, kcert_len, &ks2, 100, &buf, &len,
+    assert_int_equal(outbox_bundle(s, "other", 1, kcert, kcert_len, &ks2, 100, &buf, &len,
                                         &n), BN_EWRONGKEY);
     store_close(s);
     tu_rmtree(dir);

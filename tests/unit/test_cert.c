@@ -232,7 +232,7 @@ static void test_wrong_key_type(void **state)
     assert_int_equal(mbedtls_x509write_crt_set_subject_name(&w, "CN=kiosk-p384"), 0);
     assert_int_equal(mbedtls_x509write_crt_set_issuer_name(&w, "CN=Autorite-Ille-et-Vilaine"), 0);
     mbedtls_x509write_crt_set_subject_key(&w, &k384);
-    mbedtls_x509write_crt_set_issuer_key(&w, key__pk(auth));
+    mbedtls_x509write_crt_set_issuer_key(&w, key_pk(auth));
     n = mbedtls_x509write_crt_der(&w, buf, sizeof buf, rng_mbedtls, rng);
     assert_true(n > 0);
     assert_int_equal(cert_verify(buf + sizeof buf - n, (size_t)n, ca, ca_len, TODAY, CERT_KIOSK,

@@ -551,7 +551,7 @@ static void test_vectors(void **state)
     assert_int_equal(petition_decrypt(rec, sizeof rec, va, &back, why, sizeof why), 0);
 
     /* the intermediate values, recomputed from the authority's scalar */
-    kp = mbedtls_pk_ec(*key__pk(va));
+    kp = mbedtls_pk_ec(*key_pk(va));
     mbedtls_ecp_point_init(&q);
     mbedtls_mpi_init(&z);
     assert_int_equal(mbedtls_mpi_write_binary(&kp->d, d, sizeof d), 0);

@@ -163,7 +163,6 @@ static int validate(app_t *a)
 /* Age, territory, already taken part: to the projects or to a message. */
 static void identity_check(app_t *a)
 {
-    uint8_t pseud[PSEUD_LEN];
     char birth[DAY_TEXT_LEN + 1], why[160];
     int y, m, d, rc;
 
@@ -176,11 +175,17 @@ static void identity_check(app_t *a)
     }
     a->s.territory = pkg_commune_territory(a->pkg, a->s.commune);
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", y, m, d);
-    rc = pseud_compute(a->secret, a->pkg->id, a->s.field[ID_LAST], a->s.field[ID_FIRST], birth,
-                       pseud);
-    if (rc == 0)
-        rc = store_has_voted(a->store, a->pkg->id, pseud);
-    mbedtls_platform_zeroize(pseud, sizeof pseud);
+    {
+        cast_ctx_t ctx;
+        cast_identity_t who;
+        char b2[DAY_TEXT_LEN + 1];
+
+        app_cast_inputs(a, &ctx, &who, b2);
+        who.birth = birth;
+        rc = cast_has_taken_part(&ctx, &who);
+        mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
+        mbedtls_platform_zeroize(b2, sizeof b2);
+    }
     mbedtls_platform_zeroize(birth, sizeof birth);
     if (rc == 1) {
         a->s.msg = MSG_ALREADY; /* and nothing more (DESIGN-S4) */

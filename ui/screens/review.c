@@ -17,11 +17,9 @@ static void confirm(app_t *a)
     int rc;
 
     app_cast_inputs(a, &ctx, &who, birth);
-    rc = app_reserve(a, &ctx, &who);
-    if (rc == 0)
-        rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, a->today, &rec, why, sizeof why);
-    else if (rc == BN_EREVOKED)
-        snprintf(why, sizeof why, "%.200s", a->oos_reason);
+    rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, a->today, &rec, why, sizeof why);
+    if (rc == BN_EREVOKED)
+        app_cast_revoked(a, why, sizeof why);
     mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
     mbedtls_platform_zeroize(birth, sizeof birth);
     if (rc == 0) {

@@ -1,0 +1,27 @@
+/* outbox.h - the kiosk's outbox as signed bundles (the sync client's and the
+ * USB export's source): the store's unsynced items of a campaign, in key
+ * order, into a bundle; and the items of an acknowledged bundle marked synced. */
+#ifndef OUTBOX_H
+#define OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bundle.h"
+#include "key.h"
+#include "store.h"
+
+/* Builds and signs a bundle of at most max_items of the store's outbox items
+ * of `campaign` (in the outbox's key order: ballots, register entries, then
+ * petition signatures),
+ * sets *n_items to the number it holds (0: *out is still a valid, empty
+ * bundle). BN_ECORRUPT if an outbox item has no ballot or register row. */
+int outbox_bundle(store_t *s, const char *campaign, uint64_t seq, const uint8_t *cert,
+                  size_t cert_len, const signer_t *signer, size_t max_items,
+                  uint8_t **out, size_t *len, size_t *n_items);
+
+/* Marks every ballot, register entry and signature of a decoded bundle synced
+ * (store_outbox_done): call it once the server acknowledged the bundle. */
+int outbox_done(store_t *s, const bundle_t *b);
+
+#endif
