@@ -187,6 +187,7 @@ typedef struct app_s {
     char **commune_norm;              /* normalised names, for type-ahead */
     int *commune_order;               /* communes sorted by normalised name */
     char oos_reason[400];             /* for agents */
+    char departement[4];              /* STATE/departement: the packages' département */
     ksync_t *sync;                    /* the link to borne-server, or NULL (no server.conf) */
     int sync_revoked_seen;            /* the revocation already put the kiosk out of service */
     ksync_hook_t hook;                /* the cast path's reservation (app_cast_inputs) */

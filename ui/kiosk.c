@@ -55,6 +55,36 @@ static int index_communes(app_campaign_t *k, char *why, size_t whylen)
     return 0;
 }
 
+/* STATE/departement: the kiosk's département, one line ("35", "2A", "971");
+ * packages for any other are refused (pkg_open, BN_EDEPT). */
+#define KIOSK_DEPT_FILE "departement"
+#define KIOSK_DEMO_DEPT "35\n" /* the demonstration's: Ille-et-Vilaine */
+
+static int read_departement(const char *dir, char out[4], char *why, size_t whylen)
+{
+    char path[1024], line[16] = "";
+    size_t n, i;
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/" KIOSK_DEPT_FILE, dir);
+    if ((f = fopen(path, "r")) == NULL)
+        return bn_fail(why, whylen, BN_ENOTFOUND, "%s: %s (it names the kiosk's departement, "
+                       "e.g. 35)", path, strerror(errno));
+    if (fgets(line, sizeof line, f) == NULL)
+        line[0] = '\0';
+    fclose(f);
+    n = strcspn(line, "\r\n");
+    line[n] = '\0';
+    for (i = 0; i < n; i++)
+        if (!((line[i] >= '0' && line[i] <= '9') || line[i] == 'A' || line[i] == 'B'))
+            break;
+    if (n < 2 || n > 3 || i != n)
+        return bn_fail(why, whylen, BN_EFORMAT, "%s:1: departement '%.10s' is not a code of "
+                       "2 or 3 characters (35, 2A, 971)", path, line);
+    memcpy(out, line, n + 1);
+    return 0;
+}
+
 static int has_suffix(const char *s, const char *suf)
 {
     size_t n = strlen(s), k = strlen(suf);
@@ -85,6 +115,8 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         goto out;
     }
     a->today = today;
+    if ((rc = read_departement(dir, a->departement, w, sizeof w)) != 0)
+        goto out;
     snprintf(path, sizeof path, "%s/authority.pub.pem", dir);
     if ((rc = key_pub_load(path, &a->authority, w, sizeof w)) != 0)
         goto out;
@@ -105,7 +137,7 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         file = NULL;
         if ((rc = pkg_read_file(path, &file, &len, w, sizeof w)) != 0)
             continue;
-        rc = pkg_open(file, len, &a->authority, "35", today, &p, pw, sizeof pw);
+        rc = pkg_open(file, len, &a->authority, a->departement, today, &p, pw, sizeof pw);
         if (rc != 0) {
             bn_fail(w, sizeof w, rc, "%s: %s", f, pw);
             continue;
@@ -175,6 +207,7 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         for (i = 0; i < a->n_camp; i++) {
             kc[i].id = a->camp[i].pkg->id;
             kc[i].petition = a->camp[i].pkg->kind == PKG_PETITION;
+            kc[i].departement = a->departement;
         }
         if ((rc = ksync_open(dir, &a->authority, &a->signer.pub, kc, a->n_camp, today, &a->sync,
                              w, sizeof w)) != 0)
@@ -297,6 +330,9 @@ int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns
     }
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
     if ((rc = store_open(path, &st, why, whylen)) != 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/" KIOSK_DEPT_FILE, dir);
+    if ((rc = write_file(path, KIOSK_DEMO_DEPT, strlen(KIOSK_DEMO_DEPT))) != 0)
         goto out;
     if ((campaigns & KIOSK_DEMO_BUDGET) &&
         (rc = demo_campaign(dir, assets, "demo-budget", &as, rng, st, why, whylen)) != 0)
@@ -427,7 +463,12 @@ int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned por
              "host = localhost\naddress = 127.0.0.1\nport = %u\n"
              "batch-casts = 10\nbatch-delay-s = 7200\nreserve-timeout-ms = 1500\n", port);
     snprintf(dst, sizeof dst, "%s/%s", dir, KSYNC_CONF_FILE);
-    if ((rc = write_file(dst, conf, strlen(conf))) != 0)
+    if ((rc = write_file(dst, conf, strlen(conf))) != 0) {
+        bn_fail(why, whylen, rc, "cannot write %s", dst);
+        goto out;
+    }
+    snprintf(dst, sizeof dst, "%s/" KIOSK_DEPT_FILE, dir);
+    if ((rc = write_file(dst, KIOSK_DEMO_DEPT, strlen(KIOSK_DEMO_DEPT))) != 0)
         bn_fail(why, whylen, rc, "cannot write %s", dst);
 out:
     memset(secret, 0, sizeof secret);

@@ -20,8 +20,8 @@
 
 #include "app.h"
 
-/* Loads every package of `dir` verified with the pinned key (departement
- * "35", `today`): the first budget vote, and the petitions; opens and
+/* Loads every package of `dir` verified with the pinned key, for the
+ * département named by dir/departement, and `today`: the first budget vote, and the petitions; opens and
  * compacts the store; keeps the campaigns that are in the store with their
  * secret and whose polls are open today; checks the clock, loads the kiosk
  * key. On success (one campaign open at least) the app shows the welcome

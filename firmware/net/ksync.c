@@ -17,6 +17,7 @@
 typedef struct camp_s {
     char id[65];
     int petition;
+    char departement[4];         /* "" when not given */
     sync_batch_t batch;          /* the thread's (copied out and back under the lock) */
     int64_t noted_ms;            /* a cast noted while a round ran (0: none) */
     int package_checked;         /* the server's package was compared with ours */
@@ -296,6 +297,9 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
         }
         strcpy(k->camp[i].id, camps[i].id);
         k->camp[i].petition = camps[i].petition;
+        if (camps[i].departement != NULL)
+            snprintf(k->camp[i].departement, sizeof k->camp[i].departement, "%s",
+                     camps[i].departement);
         k->camp[i].batch.min_casts = k->conf.batch_casts;
         k->camp[i].batch.max_delay_ms = k->conf.batch_delay_ms;
     }
@@ -462,7 +466,9 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
             pkg_t *p = NULL;
             if (k->camp[i].package_checked)
                 continue;
-            r = sync_fetch_package(&c, k->camp[i].id, "35", k->today, &p, &theirs, &tl, w,
+            r = sync_fetch_package(&c, k->camp[i].id,
+                                   k->camp[i].departement[0] ? k->camp[i].departement : NULL,
+                                   k->today, &p, &theirs, &tl, w,
                                    sizeof w);
             if (r == 0 && store_get_campaign(k->store, k->camp[i].id, &mine, &ml, secret) == 0) {
                 k->camp[i].package_checked = 1;

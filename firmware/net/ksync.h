@@ -69,6 +69,8 @@ typedef struct ksync_s ksync_t;
 typedef struct ksync_campaign_s {
     const char *id;
     int petition;
+    const char *departement;     /* the kiosk's; the server's package must be of it
+                                    (NULL: not checked, the bytes still are, KSYNC-K3) */
 } ksync_campaign_t;
 
 /* Opens the link of state directory `dir`. No dir/server.conf: *out = NULL

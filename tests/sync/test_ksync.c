@@ -209,7 +209,7 @@ static void make_dir(dir_t *d, unsigned port, int hold_s, int other_ca, int othe
 
 static void open_refusals(void **state)
 {
-    static const ksync_campaign_t camp[1] = {{"bp35-demo", 0}};
+    static const ksync_campaign_t camp[1] = {{"bp35-demo", 0, "35"}};
     dir_t d;
     ksync_t *k = NULL;
     char why[512] = "", *p;
@@ -294,7 +294,7 @@ static int accepted(peer_t *p)
 
 static void reserve_hold(void **state)
 {
-    static const ksync_campaign_t camp[1] = {{"bp35-demo", 0}};
+    static const ksync_campaign_t camp[1] = {{"bp35-demo", 0, "35"}};
     struct sockaddr_in a;
     socklen_t al = sizeof a;
     peer_t peer;
