@@ -227,7 +227,7 @@ struct store_s {
     int max_local;               /* (STORE-S7) largest payload kept in a b-tree page */
     /* cached for the cast path */
     sqlite3_stmt *begin, *commit, *rollback;
-    sqlite3_stmt *reg_insert, *box_insert, *out_insert, *has_voted;
+    sqlite3_stmt *reg_insert, *box_insert, *out_insert, *has_voted, *reg_get;
     sqlite3_stmt *sig_insert, *turnout_add;
 };
 
@@ -538,6 +538,8 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
                       &s->out_insert)) != SQLITE_OK ||
         (rc = prepare(s, "SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2",
                       &s->has_voted)) != SQLITE_OK ||
+        (rc = prepare(s, "SELECT day, offline FROM register WHERE campaign = ?1 AND "
+                         "pseudonym = ?2", &s->reg_get)) != SQLITE_OK ||
         (rc = prepare(s, "INSERT INTO signature(sig_id, campaign, record) VALUES (?1, ?2, ?3)",
                       &s->sig_insert)) != SQLITE_OK ||
         (rc = prepare(s, "INSERT INTO turnout(campaign, commune, n) VALUES (?1, ?2, 1) "
@@ -565,6 +567,7 @@ void store_close(store_t *s)
     sqlite3_finalize(s->box_insert);
     sqlite3_finalize(s->out_insert);
     sqlite3_finalize(s->has_voted);
+    sqlite3_finalize(s->reg_get);
     sqlite3_finalize(s->sig_insert);
     sqlite3_finalize(s->turnout_add);
     sqlite3_close(s->db);
@@ -987,22 +990,15 @@ int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *le
 int store_get_register(store_t *s, const char *campaign, const uint8_t pseudonym[32],
                        uint32_t *day, int *offline)
 {
-    sqlite3_stmt *st = NULL;
     int rc;
 
     if (s == NULL || campaign == NULL || pseudonym == NULL || day == NULL || offline == NULL)
         return BN_EINVAL;
-    rc = sqlite3_prepare_v2(s->db, "SELECT day, offline FROM register WHERE campaign = ?1 AND "
-                            "pseudonym = ?2", -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        rc = store__rc(rc);
-        goto out;
-    }
-    sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(st, 2, pseudonym, 32, SQLITE_STATIC);
-    rc = sqlite3_step(st);
+    sqlite3_bind_text(s->reg_get, 1, campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(s->reg_get, 2, pseudonym, 32, SQLITE_STATIC);
+    rc = sqlite3_step(s->reg_get);
     if (rc == SQLITE_ROW) {
-        sqlite3_int64 d = sqlite3_column_int64(st, 0), o = sqlite3_column_int64(st, 1);
+        sqlite3_int64 d = sqlite3_column_int64(s->reg_get, 0), o = sqlite3_column_int64(s->reg_get, 1);
 
         rc = d > 0 && d <= UINT32_MAX && (o == 0 || o == 1) ? 0 : BN_ECORRUPT;
         *day = (uint32_t)d;
@@ -1010,8 +1006,8 @@ int store_get_register(store_t *s, const char *campaign, const uint8_t pseudonym
     } else {
         rc = rc == SQLITE_DONE ? BN_ENOTFOUND : store__rc(rc);
     }
-out:
-    sqlite3_finalize(st);
+    sqlite3_reset(s->reg_get);
+    sqlite3_clear_bindings(s->reg_get);
     return rc;
 }
 
