@@ -1,23 +1,12 @@
-/* sync.h - the kiosk's sync client: TLS 1.2 (mbedTLS) to borne-server,
- * uploads of the outbox in batches, pseudonym reservations, packages and
- * revocation lists (docs/api.md; docs/architecture.md, "Sync client").
+/* sync.h - the kiosk's sync protocol with borne-server: uploads of the
+ * outbox in batches, pseudonym reservations, packages and revocation lists
+ * (docs/api.md; docs/architecture.md, "Sync client"). Each exchange is one
+ * request over transport.h (TLS, timeouts); this module decides what to
+ * send and judges the answers.
  *
- * Every exchange is one TLS connection and one HTTP/1.1 request with
- * "Connection: close" (http.h). The server certificate must chain to the
- * pinned authority certificate, be valid now (system clock, as the TLS
- * library checks it) and name the expected host; it is checked again with
- * cert_verify (role: server, EKU serverAuth). The kiosk certificate and key
- * go as a TLS client certificate (the server needs them for reservations).
- *
- * Timeouts: connect (non-blocking connect + poll), and every read and every
- * write (poll before each recv / send), all in milliseconds.
- *
- * Results: a transport failure (no route, refused, timeout, reset, closed
- * early) is BN_EIO with the reason in `why`; a TLS refusal of the server
- * certificate is BN_EWRONGKEY (not from the authority), BN_EKEY (host name,
- * role), BN_EEXPIRED / BN_ENOTYET; a response that is not strict HTTP is
- * BN_EFORMAT / BN_ETOOBIG; a server refusal has the status and the
- * server's {"error","detail"} in `why`, and a code after its "error"
+ * Results: transport failures and refused server certificates as in
+ * transport.h; a server refusal has the status and the server's
+ * {"error","detail"} in `why`, and a code after its "error"
  * (docs/api.md): malformed BN_EFORMAT, too-large BN_ETOOBIG, unknown-kiosk
  * BN_EWRONGKEY, kiosk-certificate-expired BN_EEXPIRED, revoked-kiosk
  * BN_EREVOKED, conflict BN_EEXISTS, bad-signature BN_EBADSIG,
@@ -31,6 +20,7 @@
 #include <stdint.h>
 
 #include "cert.h"
+#include "transport.h"
 #include "key.h"
 #include "pkg.h"
 #include "rng.h"
@@ -38,32 +28,6 @@
 
 #define SYNC_MAX_ANSWER (64u << 10)  /* JSON answers */
 #define SYNC_MAX_FILE (16u << 20)     /* package and revocation files */
-
-/* How to reach the server and who the kiosk is. The pointers must outlive
- * every call that uses the struct. */
-typedef struct sync_conf_s {
-    const char *host;            /* name in the server certificate; SNI and Host */
-    const char *addr;            /* address to connect to; NULL: host */
-    unsigned port;               /* 8443 by default in docs/api.md */
-    const uint8_t *ca_der;       /* pinned authority certificate */
-    size_t ca_len;
-    const uint8_t *cert_der;     /* the kiosk certificate (TLS client, bundles) */
-    size_t cert_len;
-    key_pair_t *key;             /* the kiosk key (TLS client authentication) */
-    const signer_t *signer;      /* signs bundles (the same key) */
-    rng_t *rng;
-    int connect_ms;              /* 0: 5000 */
-    int io_ms;                   /* each read and write; 0: 10000 */
-} sync_conf_t;
-
-/* One request over a fresh TLS connection: writes the head and the body
- * (may be NULL), reads a strict response of at most max_body bytes.
- * *status and *body (malloc'd, NUL-terminated, may be NULL) on 0. The
- * status is not judged here. */
-int sync_request(const sync_conf_t *c, const char *method, const char *path,
-                 const char *content_type, const uint8_t *body, size_t body_len,
-                 size_t max_body, int *status, uint8_t **out, size_t *out_len,
-                 char *why, size_t whylen);
 
 /* --- backoff --------------------------------------------------------------
  * Exponential backoff with jitter between failed attempts; times are the
