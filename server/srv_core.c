@@ -511,206 +511,275 @@ static char *ack_json(const uint8_t digest[32], const char *campaign, const uint
     return t;
 }
 
-int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
-{
-    char why[512] = "", detail[600];
+/* One upload on its way through srv_ingest's steps. Each step returns 0,
+ * or the HTTP status of the refusal it has already written in res. */
+typedef struct ingest_s {
+    srv_t *s;
+    srv_result_t *res;
+    const uint8_t *buf;
+    size_t len;
     bundle_t b;
     cert_info_t kiosk;
     srv_campaign_t *c;
-    srv_ballot_t *ballots = NULL;
-    srv_reg_t *regs = NULL;
-    const uint8_t **reports = NULL;
-    size_t *report_lens = NULL;
-    srv_sig_t *sigs = NULL;
-    srv_bundle_items_t items;
-    srv_held_t held;
-    uint8_t digest[32];
-    size_t pos = 0, i;
-    int rc;
+    srv_ballot_t *ballots;
+    srv_reg_t *regs;
+    const uint8_t **reports;
+    size_t *report_lens;
+    srv_sig_t *sigs;
+    char why[512];
+    char detail[600];
+} ingest_t;
 
-    memset(res, 0, sizeof *res);
-    set_kiosk(res, NULL);
-    if (len > SRV_BODY_MAX) {
-        snprintf(detail, sizeof detail, "%zu bytes, the limit is %u", len, SRV_BODY_MAX);
-        return srv_refuse(s, res, 413, "too-large", detail, NULL);
+/* 1. Decode the bundle. */
+static int ingest_decode(ingest_t *g)
+{
+    if (g->len > SRV_BODY_MAX) {
+        snprintf(g->detail, sizeof g->detail, "%zu bytes, the limit is %u", g->len, SRV_BODY_MAX);
+        return srv_refuse(g->s, g->res, 413, "too-large", g->detail, NULL);
     }
-    /* 1. decode */
-    rc = bundle_decode(buf, len, &b, why, sizeof why);
-    if (rc != 0) {
-        snprintf(detail, sizeof detail, "not a bundle: %s", why);
-        return srv_refuse(s, res, 400, "malformed", detail, NULL);
+    if (bundle_decode(g->buf, g->len, &g->b, g->why, sizeof g->why) != 0) {
+        snprintf(g->detail, sizeof g->detail, "not a bundle: %s", g->why);
+        return srv_refuse(g->s, g->res, 400, "malformed", g->detail, NULL);
     }
-    /* 2, 3. the kiosk */
-    rc = cert_verify(b.cert, b.cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK, NULL,
-                     &kiosk, why, sizeof why);
+    return 0;
+}
+
+/* 2, 3. The kiosk: its certificate chains to the authority, is valid
+ * today, and is not revoked. */
+static int ingest_kiosk(ingest_t *g)
+{
+    srv_t *s = g->s;
+    int rc = cert_verify(g->b.cert, g->b.cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK,
+                         NULL, &g->kiosk, g->why, sizeof g->why);
+
     if (rc != 0) {
-        uint8_t id[32];
         key_pub_t pub;
-        const uint8_t *kid = cert_key(b.cert, b.cert_len, &pub) == 0 ? pub.id : NULL;
+        const uint8_t *kid = cert_key(g->b.cert, g->b.cert_len, &pub) == 0 ? pub.id : NULL;
 
-        if (kid != NULL)
-            memcpy(id, kid, 32);
-        snprintf(detail, sizeof detail, "kiosk certificate: %s (%s)", bn_strerror(rc), why);
-        if (rc == BN_EEXPIRED || rc == BN_ENOTYET)
-            return srv_refuse(s, res, 403, "kiosk-certificate-expired", detail, kid ? id : NULL);
-        return srv_refuse(s, res, 403, "unknown-kiosk", detail, kid ? id : NULL);
+        snprintf(g->detail, sizeof g->detail, "kiosk certificate: %s (%s)", bn_strerror(rc),
+                 g->why);
+        return srv_refuse(s, g->res, 403,
+                          rc == BN_EEXPIRED || rc == BN_ENOTYET ? "kiosk-certificate-expired"
+                                                                 : "unknown-kiosk",
+                          g->detail, kid);
     }
-    if (s->has_revoked && cert_is_revoked(&s->revoked, kiosk.pub.id)) {
-        snprintf(detail, sizeof detail, "kiosk %s is in the revocation list %u", kiosk.name,
-                 (unsigned)s->revoked.seq);
-        return srv_refuse(s, res, 403, "revoked-kiosk", detail, kiosk.pub.id);
+    if (s->has_revoked && cert_is_revoked(&s->revoked, g->kiosk.pub.id)) {
+        snprintf(g->detail, sizeof g->detail, "kiosk %s is in the revocation list %u",
+                 g->kiosk.name, (unsigned)s->revoked.seq);
+        return srv_refuse(s, g->res, 403, "revoked-kiosk", g->detail, g->kiosk.pub.id);
     }
-    /* 4. every signature */
-    rc = srv_verify_bundle(buf, len, s->ca_der, s->ca_len, s->has_revoked ? &s->revoked : NULL,
-                           s->today, s->threads, &b, &kiosk, why, sizeof why);
+    return 0;
+}
+
+/* 4. Every signature of the bundle (bundle_verify.c, on threads). */
+static int ingest_signatures(ingest_t *g)
+{
+    srv_t *s = g->s;
+    int rc = srv_verify_bundle(g->buf, g->len, s->ca_der, s->ca_len,
+                               s->has_revoked ? &s->revoked : NULL, s->today, s->threads, &g->b,
+                               &g->kiosk, g->why, sizeof g->why);
+
     if (rc != 0) {
-        snprintf(detail, sizeof detail, "%s: %s", bn_strerror(rc), why);
-        return srv_refuse(s, res, 422, rc == BN_EREVOKED ? "revoked-kiosk" : "bad-signature",
-                          detail, kiosk.pub.id);
+        snprintf(g->detail, sizeof g->detail, "%s: %s", bn_strerror(rc), g->why);
+        return srv_refuse(s, g->res, 422, rc == BN_EREVOKED ? "revoked-kiosk" : "bad-signature",
+                          g->detail, g->kiosk.pub.id);
     }
-    set_kiosk(res, kiosk.pub.id);
-    /* 5. the campaign */
-    c = find_campaign(s, b.campaign);
-    if (c == NULL) {
-        snprintf(detail, sizeof detail, "campaign %s is not served here", b.campaign);
-        return srv_refuse(s, res, 422, "unknown-campaign", detail, kiosk.pub.id);
+    set_kiosk(g->res, g->kiosk.pub.id);
+    return 0;
+}
+
+/* 5. The campaign is served here and takes these kinds of items. */
+static int ingest_campaign(ingest_t *g)
+{
+    const bundle_t *b = &g->b;
+
+    g->c = find_campaign(g->s, b->campaign);
+    if (g->c == NULL) {
+        snprintf(g->detail, sizeof g->detail, "campaign %s is not served here", b->campaign);
+        return srv_refuse(g->s, g->res, 422, "unknown-campaign", g->detail, g->kiosk.pub.id);
     }
-    if (b.n_signatures > 0 && c->pkg->kind != PKG_PETITION) {
-        snprintf(detail, sizeof detail, "%u petition signature records for campaign %s, a"
-                 " budget vote", (unsigned)b.n_signatures, c->pkg->id);
-        return srv_refuse(s, res, 422, "unsupported-item", detail, kiosk.pub.id);
+    if (b->n_signatures > 0 && g->c->pkg->kind != PKG_PETITION) {
+        snprintf(g->detail, sizeof g->detail, "%u petition signature records for campaign %s, a"
+                 " budget vote", (unsigned)b->n_signatures, g->c->pkg->id);
+        return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
     }
-    if (b.n_ballots > 0 && c->pkg->kind != PKG_BUDGET) {
-        snprintf(detail, sizeof detail, "%u ballots for campaign %s, a petition",
-                 (unsigned)b.n_ballots, c->pkg->id);
-        return srv_refuse(s, res, 422, "unsupported-item", detail, kiosk.pub.id);
+    if (b->n_ballots > 0 && g->c->pkg->kind != PKG_BUDGET) {
+        snprintf(g->detail, sizeof g->detail, "%u ballots for campaign %s, a petition",
+                 (unsigned)b->n_ballots, g->c->pkg->id);
+        return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
     }
-    ballots = calloc(b.n_ballots ? b.n_ballots : 1, sizeof *ballots);
-    regs = calloc(b.n_register ? b.n_register : 1, sizeof *regs);
-    reports = calloc(b.n_reports ? b.n_reports : 1, sizeof *reports);
-    report_lens = calloc(b.n_reports ? b.n_reports : 1, sizeof *report_lens);
-    sigs = calloc(b.n_signatures ? b.n_signatures : 1, sizeof *sigs);
-    if (ballots == NULL || regs == NULL || reports == NULL || report_lens == NULL ||
-        sigs == NULL) {
-        srv_refuse(s, res, 503, "out-of-memory", "the server is out of memory", kiosk.pub.id);
-        goto out;
-    }
-    for (i = 0; i < b.n_ballots; i++) {
+    g->ballots = calloc(b->n_ballots ? b->n_ballots : 1, sizeof *g->ballots);
+    g->regs = calloc(b->n_register ? b->n_register : 1, sizeof *g->regs);
+    g->reports = calloc(b->n_reports ? b->n_reports : 1, sizeof *g->reports);
+    g->report_lens = calloc(b->n_reports ? b->n_reports : 1, sizeof *g->report_lens);
+    g->sigs = calloc(b->n_signatures ? b->n_signatures : 1, sizeof *g->sigs);
+    if (g->ballots == NULL || g->regs == NULL || g->reports == NULL || g->report_lens == NULL ||
+        g->sigs == NULL)
+        return srv_refuse(g->s, g->res, 503, "out-of-memory", "the server is out of memory",
+                          g->kiosk.pub.id);
+    return 0;
+}
+
+/* 5a. Each ballot fits the package; its tracking code. */
+static int ingest_ballots(ingest_t *g)
+{
+    size_t pos = 0, i;
+
+    for (i = 0; i < g->b.n_ballots; i++) {
         const uint8_t *bb;
         size_t bl;
         ballot_t bt;
 
-        if (bundle_next_ballot(&b, &pos, &bb, &bl) != 1 ||
-            ballot_decode(bb, bl, &bt, why, sizeof why) != 0) {
-            srv_refuse(s, res, 400, "malformed", "ballot section", kiosk.pub.id);
-            goto out;
-        }
-        if (ballot_fits(c->pkg, &bt, why, sizeof why) != 0) {
+        if (bundle_next_ballot(&g->b, &pos, &bb, &bl) != 1 ||
+            ballot_decode(bb, bl, &bt, g->why, sizeof g->why) != 0)
+            return srv_refuse(g->s, g->res, 400, "malformed", "ballot section", g->kiosk.pub.id);
+        if (ballot_fits(g->c->pkg, &bt, g->why, sizeof g->why) != 0) {
             char hex[33];
 
             hex_encode(bt.id, 16, hex);
-            snprintf(detail, sizeof detail, "ballot %s: %s", hex, why);
-            srv_refuse(s, res, 422, "inconsistent-ballot", detail, kiosk.pub.id);
-            goto out;
+            memset(&bt, 0, sizeof bt);
+            snprintf(g->detail, sizeof g->detail, "ballot %s: %s", hex, g->why);
+            return srv_refuse(g->s, g->res, 422, "inconsistent-ballot", g->detail,
+                              g->kiosk.pub.id);
         }
-        ballots[i].id = bb + BALLOT_OFF_ID;
-        ballots[i].bytes = bb;
-        ballots[i].len = bl;
-        if (track_code(c->track_key, bt.id, ballots[i].track) != 0) {
-            srv_refuse(s, res, 503, "crypto", "tracking code", kiosk.pub.id);
-            goto out;
-        }
+        g->ballots[i].id = bb + BALLOT_OFF_ID;
+        g->ballots[i].bytes = bb;
+        g->ballots[i].len = bl;
+        if (track_code(g->c->track_key, bt.id, g->ballots[i].track) != 0)
+            return srv_refuse(g->s, g->res, 503, "crypto", "tracking code", g->kiosk.pub.id);
         memset(&bt, 0, sizeof bt); /* (DESIGN-S3) choices do not outlive the check */
     }
-    for (i = 0; i < b.n_register; i++) {
+    return 0;
+}
+
+/* 5b. Register entries and closing reports, as they are. */
+static void ingest_registers(ingest_t *g)
+{
+    size_t i;
+
+    for (i = 0; i < g->b.n_register; i++) {
         bundle_reg_t r;
 
-        bundle_register_at(&b, (uint32_t)i, &r);
-        regs[i].pseudonym = r.pseudonym;
-        regs[i].day = r.day;
-        regs[i].offline = r.offline;
+        bundle_register_at(&g->b, (uint32_t)i, &r);
+        g->regs[i].pseudonym = r.pseudonym;
+        g->regs[i].day = r.day;
+        g->regs[i].offline = r.offline;
     }
-    for (i = 0; i < b.n_reports; i++)
-        reports[i] = bundle_report_at(&b, (uint32_t)i, &report_lens[i]);
-    for (i = 0; i < b.n_signatures; i++) {
-        const uint8_t *rec = bundle_signature_at(&b, (uint32_t)i);
+    for (i = 0; i < g->b.n_reports; i++)
+        g->reports[i] = bundle_report_at(&g->b, (uint32_t)i, &g->report_lens[i]);
+}
+
+/* 5c. Each petition signature fits the package; its tracking code. */
+static int ingest_petition(ingest_t *g)
+{
+    const pkg_t *p = g->c->pkg;
+    size_t i;
+
+    for (i = 0; i < g->b.n_signatures; i++) {
+        const uint8_t *rec = bundle_signature_at(&g->b, (uint32_t)i);
         petition_t pt;
         char hex[33];
 
         hex_encode(rec + PETITION_OFF_ID, PETITION_ID_LEN, hex);
-        if (petition_decode(rec, PETITION_LEN, &pt, why, sizeof why) != 0) {
-            srv_refuse(s, res, 400, "malformed", "signature section", kiosk.pub.id);
-            goto out;
+        if (petition_decode(rec, PETITION_LEN, &pt, g->why, sizeof g->why) != 0)
+            return srv_refuse(g->s, g->res, 400, "malformed", "signature section",
+                              g->kiosk.pub.id);
+        if (strcmp(pt.campaign, p->id) != 0 || pt.day < p->opens || pt.day > p->closes ||
+            canton_of(p, pt.canton) == NULL) {
+            snprintf(g->detail, sizeof g->detail, "signature %s: %s", hex,
+                     strcmp(pt.campaign, p->id) != 0     ? "of another campaign"
+                     : canton_of(p, pt.canton) == NULL ? "canton not in the package"
+                                                       : "day outside the polls");
+            return srv_refuse(g->s, g->res, 422, "inconsistent-signature", g->detail,
+                              g->kiosk.pub.id);
         }
-        if (strcmp(pt.campaign, c->pkg->id) != 0 || pt.day < c->pkg->opens ||
-            pt.day > c->pkg->closes || canton_of(c->pkg, pt.canton) == NULL) {
-            snprintf(detail, sizeof detail, "signature %s: %s", hex,
-                     strcmp(pt.campaign, c->pkg->id) != 0 ? "of another campaign"
-                     : canton_of(c->pkg, pt.canton) == NULL ? "canton not in the package"
-                                                           : "day outside the polls");
-            srv_refuse(s, res, 422, "inconsistent-signature", detail, kiosk.pub.id);
-            goto out;
-        }
-        sigs[i].id = rec + PETITION_OFF_ID;
-        sigs[i].bytes = rec;
-        sigs[i].pseudonym = rec + PETITION_OFF_PSEUDONYM;
-        sigs[i].canton = canton_of(c->pkg, pt.canton);
-        sigs[i].day = pt.day;
-        if (track_code(c->track_key, pt.id, sigs[i].track) != 0) {
-            srv_refuse(s, res, 503, "crypto", "tracking code", kiosk.pub.id);
-            goto out;
-        }
+        g->sigs[i].id = rec + PETITION_OFF_ID;
+        g->sigs[i].bytes = rec;
+        g->sigs[i].pseudonym = rec + PETITION_OFF_PSEUDONYM;
+        g->sigs[i].canton = canton_of(p, pt.canton);
+        g->sigs[i].day = pt.day;
+        if (track_code(g->c->track_key, pt.id, g->sigs[i].track) != 0)
+            return srv_refuse(g->s, g->res, 503, "crypto", "tracking code", g->kiosk.pub.id);
     }
-    /* 6. one transaction */
-    key_sha256(buf, len, digest);
+    return 0;
+}
+
+/* 6. One transaction: the items, the bundle's bytes, the acknowledgement. */
+static int ingest_store(ingest_t *g)
+{
+    srv_t *s = g->s;
+    srv_bundle_items_t items;
+    srv_held_t held;
+    uint8_t digest[32];
+    int rc;
+
+    key_sha256(g->buf, g->len, digest);
     memset(&items, 0, sizeof items);
-    items.campaign = c->pkg->id;
-    items.kiosk = kiosk.pub.id;
+    items.campaign = g->c->pkg->id;
+    items.kiosk = g->kiosk.pub.id;
     items.digest = digest;
     items.today = s->today;
     items.now = now_s();
-    items.n_ballots = b.n_ballots;
-    items.n_register = b.n_register;
-    items.n_reports = b.n_reports;
-    items.ballots = ballots;
-    items.registers = regs;
-    items.reports = reports;
-    items.report_lens = report_lens;
-    items.n_signatures = b.n_signatures;
-    items.signatures = sigs;
-    items.kiosk_pub = kiosk.pub.pub;
-    items.bytes = buf;          /* (SRV-D1) kept with the items, in their transaction */
-    items.len = len;
+    items.n_ballots = g->b.n_ballots;
+    items.n_register = g->b.n_register;
+    items.n_reports = g->b.n_reports;
+    items.ballots = g->ballots;
+    items.registers = g->regs;
+    items.reports = g->reports;
+    items.report_lens = g->report_lens;
+    items.n_signatures = g->b.n_signatures;
+    items.signatures = g->sigs;
+    items.kiosk_pub = g->kiosk.pub.pub;
+    items.bytes = g->buf;       /* (SRV-D1) kept with the items, in their transaction */
+    items.len = g->len;
     pthread_mutex_lock(&s->lock);
-    rc = srv_store_put_bundle(s->store, &items, &res->added, why, sizeof why);
+    rc = srv_store_put_bundle(s->store, &items, &g->res->added, g->why, sizeof g->why);
     if (rc == 0)
-        rc = srv_store_held(s->store, c->pkg->id, kiosk.pub.id, &held);
+        rc = srv_store_held(s->store, items.campaign, items.kiosk, &held);
     if (rc == 0) {
-        res->body = ack_json(digest, c->pkg->id, kiosk.pub.id, &held);
-        if (res->body == NULL)
+        g->res->body = ack_json(digest, items.campaign, items.kiosk, &held);
+        if (g->res->body == NULL)
             rc = BN_ENOMEM;
         else
-            (void)srv_store_put_ack(s->store, digest, c->pkg->id, kiosk.pub.id, s->today,
-                                    res->body);
+            (void)srv_store_put_ack(s->store, digest, items.campaign, items.kiosk, s->today,
+                                    g->res->body);
     }
     pthread_mutex_unlock(&s->lock);
     if (rc == 0) {
-        res->status = 200;
-    } else if (rc == BN_EEXISTS) {
-        snprintf(detail, sizeof detail, "%s", why);
-        srv_refuse(s, res, 409, "conflict", detail, kiosk.pub.id);
-    } else if (rc == BN_EFULL) {
-        srv_refuse(s, res, 507, "store-full", "the server's disk is full", kiosk.pub.id);
-    } else {
-        snprintf(detail, sizeof detail, "%s: %s", bn_strerror(rc), why);
-        srv_refuse(s, res, 503, "store", detail, kiosk.pub.id);
+        g->res->status = 200;
+        return 0;
     }
-out:
-    free(ballots);
-    free(regs);
-    free(reports);
-    free(report_lens);
-    free(sigs);
+    if (rc == BN_EEXISTS)
+        return srv_refuse(s, g->res, 409, "conflict", g->why, items.kiosk);
+    if (rc == BN_EFULL)
+        return srv_refuse(s, g->res, 507, "store-full", "the server's disk is full", items.kiosk);
+    snprintf(g->detail, sizeof g->detail, "%s: %s", bn_strerror(rc), g->why);
+    return srv_refuse(s, g->res, 503, "store", g->detail, items.kiosk);
+}
+
+int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
+{
+    ingest_t *g = calloc(1, sizeof *g);
+
+    memset(res, 0, sizeof *res);
+    set_kiosk(res, NULL);
+    if (g == NULL)
+        return srv_refuse(s, res, 503, "out-of-memory", "the server is out of memory", NULL);
+    g->s = s;
+    g->res = res;
+    g->buf = buf;
+    g->len = len;
+    if (ingest_decode(g) == 0 && ingest_kiosk(g) == 0 && ingest_signatures(g) == 0 &&
+        ingest_campaign(g) == 0 && ingest_ballots(g) == 0 && ingest_petition(g) == 0) {
+        ingest_registers(g);
+        (void)ingest_store(g);
+    }
+    free(g->ballots);
+    free(g->regs);
+    free(g->reports);
+    free(g->report_lens);
+    free(g->sigs);
+    free(g);
     return res->status;
 }
 
