@@ -371,150 +371,199 @@ static void outcome(ksync_t *k, int ok, const char *why, int64_t now_ms, int aud
                                  ok ? k->conf.host : why);
 }
 
+/* One round on its way through ksync_round's steps; the first failure
+ * is the round's result, the others are in the audit log. */
+typedef struct round_s {
+    ksync_t *k;
+    sync_conf_t c;
+    int64_t now_ms;
+    ksync_round_t *res;
+    char w[400];
+    char detail[200];
+    int rc;
+    char *why;
+    size_t whylen;
+} round_t;
+
+static void round_failed(round_t *r, int code, const char *what, const char *id)
+{
+    r->res->failed = 1;
+    if (r->rc == 0)
+        r->rc = bn_fail(r->why, r->whylen, code, "%s%s%s: %s", what, id ? " " : "",
+                        id ? id : "", r->w);
+}
+
+/* 1. Upload campaign i's outbox (batches, SYNC-Y1), and send everything
+ * again if the server lost some (SYNC-Y3). */
+static void round_upload(round_t *r, int i, int closing)
+{
+    ksync_t *k = r->k;
+    sync_batch_t b;
+    sync_upload_res_t u;
+    int e;
+
+    pthread_mutex_lock(&k->mu);
+    b = k->camp[i].batch;
+    if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
+        b.first_unsent_ms = k->camp[i].noted_ms;
+    k->camp[i].noted_ms = 0;
+    pthread_mutex_unlock(&k->mu);
+
+    e = sync_upload(&r->c, k->store, k->camp[i].id, &b, closing, r->now_ms, &u, r->w,
+                    sizeof r->w);
+    if (e == 0 && u.mismatch) {
+        /* (SYNC-Y3) the server lost items: they were queued again, send them now */
+        sync_upload_res_t again;
+
+        snprintf(r->detail, sizeof r->detail, "%s: %.150s", k->camp[i].id, r->w);
+        (void)store_audit_append(k->store, "sync-mismatch", r->detail);
+        r->res->mismatch = 1;
+        e = sync_upload(&r->c, k->store, k->camp[i].id, &b, 1, r->now_ms, &again, r->w,
+                        sizeof r->w);
+        again.bundles += u.bundles;
+        again.items += u.items;
+        u = again;
+    }
+
+    pthread_mutex_lock(&k->mu);
+    if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
+        b.first_unsent_ms = k->camp[i].noted_ms;
+    k->camp[i].noted_ms = 0;
+    k->camp[i].batch = b;
+    if (e == BN_EREVOKED)
+        k->revoked = 1;
+    if (e != 0 || u.bundles > 0 || u.probed)
+        outcome(k, e == 0, r->w, r->now_ms, 1);
+    pthread_mutex_unlock(&k->mu);
+
+    r->res->bundles += u.bundles;
+    r->res->items += u.items;
+    r->res->left += u.left;
+    if (u.mismatch) { /* still, after the repair */
+        r->res->mismatch = 1;
+        snprintf(r->detail, sizeof r->detail, "%s: %.150s", k->camp[i].id, r->w);
+        (void)store_audit_append(k->store, "sync-mismatch", r->detail);
+    }
+    if (u.bundles > 0) {
+        snprintf(r->detail, sizeof r->detail, "%s: %zu bundles, %zu items", k->camp[i].id,
+                 u.bundles, u.items);
+        (void)store_audit_append(k->store, "sync-done", r->detail);
+    }
+    if (e != 0)
+        round_failed(r, e, "upload of", k->camp[i].id);
+}
+
+/* 2. The revocation list: is this kiosk in it? */
+static void round_revocations(round_t *r)
+{
+    ksync_t *k = r->k;
+    uint8_t *list = NULL;
+    size_t len = 0;
+    cert_revoked_t rv;
+    int e = sync_fetch_revocations(&r->c, &list, &len, &rv, r->w, sizeof r->w);
+
+    pthread_mutex_lock(&k->mu);
+    if (e == 0)
+        k->revoked = cert_is_revoked(&rv, k->kiosk_id) == 1;
+    if (e != BN_ENOTFOUND)
+        outcome(k, e == 0, r->w, r->now_ms, 1);
+    pthread_mutex_unlock(&k->mu);
+    free(list);
+    if (e != 0 && e != BN_ENOTFOUND)
+        round_failed(r, e, "revocation list", NULL);
+}
+
+/* 3. (KSYNC-K3) The server's package of campaign i must be this kiosk's,
+ * byte for byte, or its ballots would not count. Checked once. */
+static void round_package(round_t *r, int i)
+{
+    ksync_t *k = r->k;
+    uint8_t *mine = NULL, *theirs = NULL, secret[32];
+    size_t ml = 0, tl = 0;
+    pkg_t *p = NULL;
+    int e;
+
+    if (k->camp[i].package_checked)
+        return;
+    e = sync_fetch_package(&r->c, k->camp[i].id,
+                           k->camp[i].departement[0] ? k->camp[i].departement : NULL, k->today,
+                           &p, &theirs, &tl, r->w, sizeof r->w);
+    if (e == 0 && store_get_campaign(k->store, k->camp[i].id, &mine, &ml, secret) == 0) {
+        k->camp[i].package_checked = 1;
+        if (ml != tl || memcmp(mine, theirs, ml) != 0) {
+            snprintf(r->detail, sizeof r->detail, "%s: the server's package differs",
+                     k->camp[i].id);
+            (void)store_audit_append(k->store, "package-mismatch", r->detail);
+            pthread_mutex_lock(&k->mu);
+            k->package_mismatch = 1;
+            pthread_mutex_unlock(&k->mu);
+        }
+    }
+    memset(secret, 0, sizeof secret);
+    pkg_free(p);
+    free(mine);
+    free(theirs);
+    if (e != 0 && e != BN_ENOTFOUND)
+        round_failed(r, e, "package", k->camp[i].id);
+}
+
+/* 4. A petition's public counter, for the welcome screen. */
+static void round_counter(round_t *r, int i)
+{
+    ksync_t *k = r->k;
+    sync_counter_t sc;
+    int e;
+
+    if (!k->camp[i].petition)
+        return;
+    e = sync_fetch_counter(&r->c, k->camp[i].id, &sc, r->w, sizeof r->w);
+    pthread_mutex_lock(&k->mu);
+    if (e == 0) {
+        k->camp[i].counter = sc;
+        k->camp[i].have_counter = 1;
+        k->camp[i].counter_when = (int64_t)time(NULL);
+    }
+    if (e != BN_ENOTFOUND)
+        outcome(k, e == 0, r->w, r->now_ms, 1);
+    pthread_mutex_unlock(&k->mu);
+    if (e != 0 && e != BN_ENOTFOUND)
+        round_failed(r, e, "counter of", k->camp[i].id);
+}
+
 /* The thread's clock is the monotonic one; a headless run passes its own
- * (simulated) time, which only orders the batches. */
+ * (simulated) time, which only orders the batches. Uploads every round;
+ * the pulls (steps 2 to 4) every pull_ms, or when forced. */
 int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_round_t *res,
                 char *why, size_t whylen)
 {
-    sync_conf_t c;
-    char w[400] = "", detail[200];
-    int i, rc = 0, first = 0;
+    round_t *r = calloc(1, sizeof *r);
+    int i, rc;
 
     memset(res, 0, sizeof *res);
-    conf_for(k, &c, k->key, &k->signer, k->rng);
-    for (i = 0; i < k->n_camp; i++) {
-        sync_batch_t b;
-        sync_upload_res_t u;
-        int r;
-
-        pthread_mutex_lock(&k->mu);
-        b = k->camp[i].batch;
-        if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
-            b.first_unsent_ms = k->camp[i].noted_ms;
-        k->camp[i].noted_ms = 0;
-        pthread_mutex_unlock(&k->mu);
-
-        r = sync_upload(&c, k->store, k->camp[i].id, &b, closing, now_ms, &u, w, sizeof w);
-        if (r == 0 && u.mismatch) {
-            /* (SYNC-Y3) the server lost items: they were queued again, send them now */
-            sync_upload_res_t again;
-            snprintf(detail, sizeof detail, "%s: %.150s", k->camp[i].id, w);
-            (void)store_audit_append(k->store, "sync-mismatch", detail);
-            res->mismatch = 1;
-            r = sync_upload(&c, k->store, k->camp[i].id, &b, 1, now_ms, &again, w, sizeof w);
-            again.bundles += u.bundles;
-            again.items += u.items;
-            u = again;
-        }
-
-        pthread_mutex_lock(&k->mu);
-        if (k->camp[i].noted_ms != 0 && b.first_unsent_ms == 0)
-            b.first_unsent_ms = k->camp[i].noted_ms;
-        k->camp[i].noted_ms = 0;
-        k->camp[i].batch = b;
-        if (r == BN_EREVOKED)
-            k->revoked = 1;
-        if (r != 0 || u.bundles > 0 || u.probed)
-            outcome(k, r == 0, w, now_ms, 1);
-        pthread_mutex_unlock(&k->mu);
-
-        res->bundles += u.bundles;
-        res->items += u.items;
-        res->left += u.left;
-        if (u.mismatch) { /* still, after the repair */
-            res->mismatch = 1;
-            snprintf(detail, sizeof detail, "%s: %.150s", k->camp[i].id, w);
-            (void)store_audit_append(k->store, "sync-mismatch", detail);
-        }
-        if (u.bundles > 0) {
-            snprintf(detail, sizeof detail, "%s: %zu bundles, %zu items", k->camp[i].id,
-                     u.bundles, u.items);
-            (void)store_audit_append(k->store, "sync-done", detail);
-        }
-        if (r != 0) {
-            res->failed = 1;
-            if (!first++)
-                rc = bn_fail(why, whylen, r, "upload of %s: %s", k->camp[i].id, w);
-        }
-    }
+    if (r == NULL)
+        return bn_fail(why, whylen, BN_ENOMEM, "sync round: out of memory");
+    r->k = k;
+    r->now_ms = now_ms;
+    r->res = res;
+    r->why = why;
+    r->whylen = whylen;
+    conf_for(k, &r->c, k->key, &k->signer, k->rng);
+    for (i = 0; i < k->n_camp; i++)
+        round_upload(r, i, closing);
     if (force_pull || k->last_pull_ms == 0 || now_ms - k->last_pull_ms >= k->conf.pull_ms) {
-        uint8_t *list = NULL;
-        size_t len = 0;
-        cert_revoked_t rv;
-        int r;
-
         k->last_pull_ms = now_ms > 0 ? now_ms : 1;
         res->pulled = 1;
-        r = sync_fetch_revocations(&c, &list, &len, &rv, w, sizeof w);
-        pthread_mutex_lock(&k->mu);
-        if (r == 0)
-            k->revoked = cert_is_revoked(&rv, k->kiosk_id) == 1;
-        if (r != BN_ENOTFOUND)
-            outcome(k, r == 0, w, now_ms, 1);
-        pthread_mutex_unlock(&k->mu);
-        free(list);
-        if (r != 0 && r != BN_ENOTFOUND) {
-            res->failed = 1;
-            if (!first++)
-                rc = bn_fail(why, whylen, r, "revocation list: %s", w);
-        }
-        for (i = 0; i < k->n_camp; i++) {
-            /* (KSYNC-K3) the server's package of each campaign must be this
-             * kiosk's, byte for byte, or its ballots would not count */
-            uint8_t *mine = NULL, *theirs = NULL, secret[32];
-            size_t ml = 0, tl = 0;
-            pkg_t *p = NULL;
-            if (k->camp[i].package_checked)
-                continue;
-            r = sync_fetch_package(&c, k->camp[i].id,
-                                   k->camp[i].departement[0] ? k->camp[i].departement : NULL,
-                                   k->today, &p, &theirs, &tl, w,
-                                   sizeof w);
-            if (r == 0 && store_get_campaign(k->store, k->camp[i].id, &mine, &ml, secret) == 0) {
-                k->camp[i].package_checked = 1;
-                if (ml != tl || memcmp(mine, theirs, ml) != 0) {
-                    snprintf(detail, sizeof detail, "%s: the server's package differs",
-                             k->camp[i].id);
-                    (void)store_audit_append(k->store, "package-mismatch", detail);
-                    pthread_mutex_lock(&k->mu);
-                    k->package_mismatch = 1;
-                    pthread_mutex_unlock(&k->mu);
-                }
-            }
-            memset(secret, 0, sizeof secret);
-            pkg_free(p);
-            free(mine);
-            free(theirs);
-            if (r != 0 && r != BN_ENOTFOUND) {
-                res->failed = 1;
-                if (!first++)
-                    rc = bn_fail(why, whylen, r, "package %s: %s", k->camp[i].id, w);
-            }
-        }
-        for (i = 0; i < k->n_camp; i++) {
-            sync_counter_t sc;
-            if (!k->camp[i].petition)
-                continue;
-            r = sync_fetch_counter(&c, k->camp[i].id, &sc, w, sizeof w);
-            pthread_mutex_lock(&k->mu);
-            if (r == 0) {
-                k->camp[i].counter = sc;
-                k->camp[i].have_counter = 1;
-                k->camp[i].counter_when = (int64_t)time(NULL);
-            }
-            if (r != BN_ENOTFOUND)
-                outcome(k, r == 0, w, now_ms, 1);
-            pthread_mutex_unlock(&k->mu);
-            if (r != 0 && r != BN_ENOTFOUND) {
-                res->failed = 1;
-                if (!first++)
-                    rc = bn_fail(why, whylen, r, "counter of %s: %s", k->camp[i].id, w);
-            }
-        }
+        round_revocations(r);
+        for (i = 0; i < k->n_camp; i++)
+            round_package(r, i);
+        for (i = 0; i < k->n_camp; i++)
+            round_counter(r, i);
     }
     pthread_mutex_lock(&k->mu);
     k->rounds++;
     pthread_mutex_unlock(&k->mu);
+    rc = r->rc;
+    free(r);
     return rc;
 }
 
