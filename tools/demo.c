@@ -102,155 +102,149 @@ static void print_selection(const pkg_t *p, const int *sel, int n)
     printf("        %-50s %7lld EUR\n", "total", (long long)total);
 }
 
-int main(int argc, char **argv)
-{
-    static const struct option opts[] = {
-        {"dir", required_argument, NULL, 'd'},
-        {"assets", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
-    };
-    const char *dir = "demo-out", *assets = BORNE_ASSETS;
-    char path[4096], why[512] = "", idhex[2 * KEY_ID_LEN + 1], dig[65];
-    rng_t *rng = NULL;
-    key_pair_t *authority = NULL, *kiosk = NULL;
+/* The run's state, through main's numbered steps. Each step prints what
+ * it did and returns 0, or 1 after saying on stderr what failed. */
+typedef struct demo_s {
+    const char *dir, *assets;
+    char path[4096], why[512];
+    rng_t *rng;
+    key_pair_t *authority, *kiosk;
     signer_t auth_signer, kiosk_signer;
-    key_pub_t auth_pub;
-    uint8_t *src = NULL, *tampered = NULL, secret[32], head[32];
-    char *signed_pkg = NULL;
-    size_t srclen = 0, signedlen = 0;
-    pkg_t *draft = NULL, *p = NULL;
-    store_t *st = NULL;
+    uint8_t *src, secret[32];
+    char *signed_pkg;
+    size_t srclen, signedlen;
+    pkg_t *draft, *p;
+    store_t *st;
     cast_ctx_t ctx;
-    cast_receipt_t rec;
-    int sel[BALLOT_MAX_CHOICES], n, i, c, rc, status = 1;
     uint32_t today;
-    int64_t reg = 0, box = 0, nlog = 0;
+} demo_t;
 
-    while ((c = getopt_long(argc, argv, "d:a:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': dir = optarg; break;
-        case 'a': assets = optarg; break;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
-        }
-    }
-    if (optind != argc) {
-        usage(stderr);
-        return 2;
-    }
-    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
-        fprintf(stderr, "borne-demo: cannot create %s: %s\n", dir, strerror(errno));
-        return 1;
-    }
+/* 1. Keys: the participation team's authority, and one kiosk. */
+static int step_keys(demo_t *d)
+{
+    char idhex[2 * KEY_ID_LEN + 1];
+    int rc;
 
-    printf("borne foundation demo (output in %s/)\n\n", dir);
-    if ((rc = rng_open(&rng)) != 0)
-        return die("random generator", rc, NULL);
-
-    /* 1. Keys: the participation team's authority, and one kiosk. */
-    if ((rc = key_generate(rng, &authority)) != 0 || (rc = key_generate(rng, &kiosk)) != 0) {
-        status = die("key generation", rc, NULL);
-        goto out;
-    }
-    key_signer(authority, &auth_signer);
-    key_signer(kiosk, &kiosk_signer);
-    snprintf(path, sizeof path, "%s/authority.key", dir);
-    rc = key_save(authority, path);
-    snprintf(path, sizeof path, "%s/authority.pub.pem", dir);
+    if ((rc = key_generate(d->rng, &d->authority)) != 0 ||
+        (rc = key_generate(d->rng, &d->kiosk)) != 0)
+        return die("key generation", rc, NULL);
+    key_signer(d->authority, &d->auth_signer);
+    key_signer(d->kiosk, &d->kiosk_signer);
+    snprintf(d->path, sizeof d->path, "%s/authority.key", d->dir);
+    rc = key_save(d->authority, d->path);
+    snprintf(d->path, sizeof d->path, "%s/authority.pub.pem", d->dir);
     if (rc == 0)
-        rc = key_pub_save(&auth_signer.pub, path);
-    snprintf(path, sizeof path, "%s/kiosk.key", dir);
+        rc = key_pub_save(&d->auth_signer.pub, d->path);
+    snprintf(d->path, sizeof d->path, "%s/kiosk.key", d->dir);
     if (rc == 0)
-        rc = key_save(kiosk, path);
-    snprintf(path, sizeof path, "%s/kiosk.pub.pem", dir);
+        rc = key_save(d->kiosk, d->path);
+    snprintf(d->path, sizeof d->path, "%s/kiosk.pub.pem", d->dir);
     if (rc == 0)
-        rc = key_pub_save(&kiosk_signer.pub, path);
-    if (rc != 0) {
-        status = die("saving keys", rc, dir);
-        goto out;
-    }
-    hex_encode(auth_signer.pub.id, KEY_ID_LEN, idhex);
+        rc = key_pub_save(&d->kiosk_signer.pub, d->path);
+    if (rc != 0)
+        return die("saving keys", rc, d->dir);
+    hex_encode(d->auth_signer.pub.id, KEY_ID_LEN, idhex);
     printf("1. authority key  %.16s...  (authority.key, mode 0600)\n", idhex);
-    hex_encode(kiosk_signer.pub.id, KEY_ID_LEN, idhex);
+    hex_encode(d->kiosk_signer.pub.id, KEY_ID_LEN, idhex);
     printf("   kiosk key      %.16s...  (kiosk.key, mode 0600)\n\n", idhex);
+    return 0;
+}
 
-    /* 2. The authority signs the demonstration campaign. */
-    snprintf(path, sizeof path, "%s/campaigns/demo-budget.json", assets);
-    if ((rc = pkg_read_file(path, &src, &srclen, why, sizeof why)) != 0 ||
-        (rc = pkg_parse((char *)src, srclen, &draft, why, sizeof why)) != 0 ||
-        (rc = pkg_sign((char *)src, srclen, &auth_signer, &signed_pkg, &signedlen, why,
-                       sizeof why)) != 0) {
-        status = die(path, rc, why);
-        goto out;
-    }
-    snprintf(path, sizeof path, "%s/demo-budget.bpkg", dir);
-    {
-        FILE *f = fopen(path, "wb");
-        if (f == NULL || fwrite(signed_pkg, 1, signedlen, f) != signedlen || fclose(f) != 0) {
-            status = die(path, BN_EIO, strerror(errno));
-            goto out;
-        }
-    }
+/* 2. The authority signs the demonstration campaign. */
+static int step_sign(demo_t *d)
+{
+    FILE *f;
+    int rc;
+
+    snprintf(d->path, sizeof d->path, "%s/campaigns/demo-budget.json", d->assets);
+    if ((rc = pkg_read_file(d->path, &d->src, &d->srclen, d->why, sizeof d->why)) != 0 ||
+        (rc = pkg_parse((char *)d->src, d->srclen, &d->draft, d->why, sizeof d->why)) != 0 ||
+        (rc = pkg_sign((char *)d->src, d->srclen, &d->auth_signer, &d->signed_pkg,
+                       &d->signedlen, d->why, sizeof d->why)) != 0)
+        return die(d->path, rc, d->why);
+    snprintf(d->path, sizeof d->path, "%s/demo-budget.bpkg", d->dir);
+    f = fopen(d->path, "wb");
+    if (f == NULL || fwrite(d->signed_pkg, 1, d->signedlen, f) != d->signedlen ||
+        fclose(f) != 0)
+        return die(d->path, BN_EIO, strerror(errno));
     printf("2. campaign '%s' signed by the authority -> demo-budget.bpkg (%zu bytes)\n\n",
-           draft->id, signedlen);
+           d->draft->id, d->signedlen);
+    return 0;
+}
 
-    /* 3. The kiosk verifies the package against its pinned authority key. */
-    today = day_today();
-    if (today < draft->opens || today > draft->closes)
-        today = draft->opens; /* the demo's own clock stays within the polls */
-    auth_pub = auth_signer.pub;
-    tampered = malloc(signedlen);
-    if (tampered == NULL) {
-        status = die("memory", BN_ENOMEM, NULL);
-        goto out;
-    }
-    memcpy(tampered, signed_pkg, signedlen);
-    tampered[signedlen / 2] ^= 0x01;
-    rc = pkg_open(tampered, signedlen, &auth_pub, "35", today, &p, why, sizeof why);
-    printf("3. kiosk checks a copy with one bit flipped: refused (%s)\n", why);
+/* 3. The kiosk verifies the package against its pinned authority key:
+ * a flipped bit and another département are refused. */
+static int step_verify(demo_t *d)
+{
+    key_pub_t auth_pub = d->auth_signer.pub;
+    uint8_t *tampered;
+    pkg_t *p = NULL;
+    char dig[65];
+    int rc;
+
+    d->today = day_today();
+    if (d->today < d->draft->opens || d->today > d->draft->closes)
+        d->today = d->draft->opens; /* the demo's own clock stays within the polls */
+    tampered = malloc(d->signedlen);
+    if (tampered == NULL)
+        return die("memory", BN_ENOMEM, NULL);
+    memcpy(tampered, d->signed_pkg, d->signedlen);
+    tampered[d->signedlen / 2] ^= 0x01;
+    (void)pkg_open(tampered, d->signedlen, &auth_pub, "35", d->today, &p, d->why, sizeof d->why);
+    printf("3. kiosk checks a copy with one bit flipped: refused (%s)\n", d->why);
     pkg_free(p);
+    free(tampered);
     p = NULL;
-    rc = pkg_open((uint8_t *)signed_pkg, signedlen, &auth_pub, "37", today, &p, why, sizeof why);
-    printf("   kiosk of another departement (37): refused (%s)\n", why);
+    (void)pkg_open((uint8_t *)d->signed_pkg, d->signedlen, &auth_pub, "37", d->today, &p,
+                   d->why, sizeof d->why);
+    printf("   kiosk of another departement (37): refused (%s)\n", d->why);
     pkg_free(p);
-    p = NULL;
-    if ((rc = pkg_open((uint8_t *)signed_pkg, signedlen, &auth_pub, "35", today, &p, why,
-                       sizeof why)) != 0) {
-        status = die("opening the signed package", rc, why);
-        goto out;
-    }
+    if ((rc = pkg_open((uint8_t *)d->signed_pkg, d->signedlen, &auth_pub, "35", d->today,
+                       &d->p, d->why, sizeof d->why)) != 0)
+        return die("opening the signed package", rc, d->why);
+    p = d->p;
     hex_encode(p->digest, 32, dig);
     printf("   kiosk in Ille-et-Vilaine: package verified, digest %.16s...\n", dig);
     printf("   %d territories, %d cantons, %d communes, %d projects; "
            "rule: %d to %d projects within the envelope\n\n",
            p->n_territories, p->n_cantons, p->n_communes, p->n_projects, p->rule.min,
            p->rule.max);
+    return 0;
+}
 
-    /* 4. A fresh store. */
-    snprintf(path, sizeof path, "%s/kiosk.db", dir);
-    (void)unlink(path);
-    if ((rc = store_open(path, &st, why, sizeof why)) != 0) {
-        status = die(path, rc, why);
-        goto out;
-    }
-    if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
-        (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0 ||
-        (rc = store_audit_append(st, "package-loaded", p->id)) != 0 ||
-        (rc = store_compact(st, why, sizeof why)) != 0 ||
-        (rc = store_audit_append(st, "polls-opened", p->id)) != 0) {
-        status = die("store", rc, NULL);
-        goto out;
-    }
-    printf("4. fresh store %s: campaign loaded, polls opened\n\n", path);
+/* 4. A fresh store, the campaign loaded, the polls open. */
+static int step_store(demo_t *d)
+{
+    int rc;
 
-    /* 5. Voters. */
-    memset(&ctx, 0, sizeof ctx);
-    ctx.store = st;
-    ctx.pkg = p;
-    memcpy(ctx.secret, secret, sizeof secret);
-    ctx.signer = &kiosk_signer;
-    ctx.rng = rng;
+    snprintf(d->path, sizeof d->path, "%s/kiosk.db", d->dir);
+    (void)unlink(d->path);
+    if ((rc = store_open(d->path, &d->st, d->why, sizeof d->why)) != 0)
+        return die(d->path, rc, d->why);
+    if ((rc = rng_bytes(d->rng, d->secret, sizeof d->secret)) != 0 ||
+        (rc = store_put_campaign(d->st, d->p->id, (uint8_t *)d->signed_pkg, d->signedlen,
+                                 d->secret)) != 0 ||
+        (rc = store_audit_append(d->st, "package-loaded", d->p->id)) != 0 ||
+        (rc = store_compact(d->st, d->why, sizeof d->why)) != 0 ||
+        (rc = store_audit_append(d->st, "polls-opened", d->p->id)) != 0)
+        return die("store", rc, NULL);
+    printf("4. fresh store %s: campaign loaded, polls opened\n\n", d->path);
+    memset(&d->ctx, 0, sizeof d->ctx);
+    d->ctx.store = d->st;
+    d->ctx.pkg = d->p;
+    memcpy(d->ctx.secret, d->secret, sizeof d->secret);
+    d->ctx.signer = &d->kiosk_signer;
+    d->ctx.rng = d->rng;
+    return 0;
+}
+
+/* 5. Voters choose and cast. */
+static void step_voters(demo_t *d)
+{
+    const pkg_t *p = d->p;
+    cast_receipt_t rec;
+    int sel[BALLOT_MAX_CHOICES], n, i;
+
     printf("5. voters\n");
     for (i = 0; i < (int)(sizeof voters / sizeof voters[0]); i++) {
         const voter_t *v = &voters[i];
@@ -266,65 +260,118 @@ int main(int argc, char **argv)
         printf("   %s %s, %s (territory %s) chooses:\n", v->first, v->last,
                p->communes[cm].name, p->territories[t].id);
         print_selection(p, sel, n);
-        rc = cast_budget(&ctx, &who, sel, n, today, &rec, why, sizeof why);
-        if (rc != 0) {
-            printf("      refused: %s\n", why);
+        if (cast_budget(&d->ctx, &who, sel, n, d->today, &rec, d->why, sizeof d->why) != 0) {
+            printf("      refused: %s\n", d->why);
             continue;
         }
         printf("      ballot stored and signed; tracking code  %s\n", rec.tracking);
     }
+}
+
+/* 6. What the kiosk refuses, and why. */
+static void step_refusals(demo_t *d)
+{
+    static const cast_identity_t again = {"LE GALL", "eloise", "1987-04-12", "35238"};
+    static const cast_identity_t young = {"Hamon", "Lou", "2013-05-01", "35188"};
+    static const cast_identity_t elsewhere = {"Martin", "Paul", "1980-01-01", "22278"};
+    static const cast_identity_t greedy = {"Perrin", "Lucie", "1990-02-02", "35238"};
+    const pkg_t *p = d->p;
+    int t = pkg_commune_territory(p, pkg_find_commune(p, "35238"));
+    int sel[BALLOT_MAX_CHOICES], all[BALLOT_MAX_CHOICES], n, k = 0, i;
+    cast_receipt_t rec;
 
     printf("\n6. what the kiosk refuses\n");
-    {
-        cast_identity_t again = {"LE GALL", "eloise", "1987-04-12", "35238"};
-        cast_identity_t young = {"Hamon", "Lou", "2013-05-01", "35188"};
-        cast_identity_t elsewhere = {"Martin", "Paul", "1980-01-01", "22278"};
-        int t = pkg_commune_territory(p, pkg_find_commune(p, "35238"));
-        int all[BALLOT_MAX_CHOICES], k = 0;
+    n = pick(p, t, 0, sel);
+    (void)cast_budget(&d->ctx, &again, sel, n, d->today, &rec, d->why, sizeof d->why);
+    printf("   'LE GALL eloise' again (typed differently): %s\n", d->why);
+    (void)cast_budget(&d->ctx, &young, sel, n, d->today, &rec, d->why, sizeof d->why);
+    printf("   a 13-year-old: %s\n", d->why);
+    (void)cast_budget(&d->ctx, &elsewhere, sel, n, d->today, &rec, d->why, sizeof d->why);
+    printf("   a resident of Saint-Brieuc (22278): %s\n", d->why);
+    for (i = 0; i < p->n_projects && k < p->rule.max; i++)
+        if (p->projects[i].territory == t)
+            all[k++] = i;
+    (void)cast_budget(&d->ctx, &greedy, all, k, d->today, &rec, d->why, sizeof d->why);
+    printf("   %d projects of Rennes at once: %s\n", k, d->why);
+}
 
-        n = pick(p, t, 0, sel);
-        rc = cast_budget(&ctx, &again, sel, n, today, &rec, why, sizeof why);
-        printf("   'LE GALL eloise' again (typed differently): %s\n", why);
-        rc = cast_budget(&ctx, &young, sel, n, today, &rec, why, sizeof why);
-        printf("   a 13-year-old: %s\n", why);
-        rc = cast_budget(&ctx, &elsewhere, sel, n, today, &rec, why, sizeof why);
-        printf("   a resident of Saint-Brieuc (22278): %s\n", why);
-        for (i = 0; i < p->n_projects && k < p->rule.max; i++)
-            if (p->projects[i].territory == t)
-                all[k++] = i;
-        {
-            cast_identity_t greedy = {"Perrin", "Lucie", "1990-02-02", "35238"};
-            rc = cast_budget(&ctx, &greedy, all, k, today, &rec, why, sizeof why);
-            printf("   %d projects of Rennes at once: %s\n", k, why);
-        }
-        (void)rc;
-    }
+/* 7. The polls close: what the store holds. Fails unless the register and
+ * the box hold as many. */
+static int step_close(demo_t *d)
+{
+    uint8_t head[32];
+    char dig[65];
+    int64_t reg = 0, box = 0, nlog = 0;
+    int rc;
 
-    /* 7. What the store holds. */
-    if ((rc = store_audit_append(st, "polls-closed", p->id)) != 0 ||
-        (rc = store_compact(st, why, sizeof why)) != 0 ||
-        (rc = store_check(st, why, sizeof why)) != 0 ||
-        (rc = store_counts(st, p->id, &reg, &box)) != 0 ||
-        (rc = store_audit_verify(st, head, &nlog, why, sizeof why)) != 0) {
-        status = die("store check", rc, why);
-        goto out;
-    }
+    if ((rc = store_audit_append(d->st, "polls-closed", d->p->id)) != 0 ||
+        (rc = store_compact(d->st, d->why, sizeof d->why)) != 0 ||
+        (rc = store_check(d->st, d->why, sizeof d->why)) != 0 ||
+        (rc = store_counts(d->st, d->p->id, &reg, &box)) != 0 ||
+        (rc = store_audit_verify(d->st, head, &nlog, d->why, sizeof d->why)) != 0)
+        return die("store check", rc, d->why);
     hex_encode(head, 32, dig);
     printf("\n7. polls closed; store compacted and checked: %lld in the register, %lld ballots in the box "
            "(no link between the two); audit log %lld events, head %.16s...\n",
            (long long)reg, (long long)box, (long long)nlog, dig);
     printf("   files: %s/{authority.key,authority.pub.pem,kiosk.key,kiosk.pub.pem,"
-           "demo-budget.bpkg,kiosk.db}\n", dir);
-    status = reg == box ? 0 : 1;
-out:
-    store_close(st);
-    pkg_free(p);
-    pkg_free(draft);
-    free(src);
-    free(tampered);
-    free(signed_pkg);
-    key_free(authority);
-    key_free(kiosk);
-    rng_close(rng);
+           "demo-budget.bpkg,kiosk.db}\n", d->dir);
+    return reg == box ? 0 : 1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"dir", required_argument, NULL, 'd'},
+        {"assets", required_argument, NULL, 'a'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    demo_t *d = calloc(1, sizeof *d);
+    int c, rc, status = 1;
+
+    if (d == NULL)
+        return die("memory", BN_ENOMEM, NULL);
+    d->dir = "demo-out";
+    d->assets = BORNE_ASSETS;
+    while ((c = getopt_long(argc, argv, "d:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': d->dir = optarg; break;
+        case 'a': d->assets = optarg; break;
+        case 'h': usage(stdout); free(d); return 0;
+        default: usage(stderr); free(d); return 2;
+        }
+    }
+    if (optind != argc) {
+        usage(stderr);
+        free(d);
+        return 2;
+    }
+    if (mkdir(d->dir, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "borne-demo: cannot create %s: %s\n", d->dir, strerror(errno));
+        free(d);
+        return 1;
+    }
+    printf("borne foundation demo (output in %s/)\n\n", d->dir);
+    if ((rc = rng_open(&d->rng)) != 0) {
+        free(d);
+        return die("random generator", rc, NULL);
+    }
+    if (step_keys(d) == 0 && step_sign(d) == 0 && step_verify(d) == 0 && step_store(d) == 0) {
+        step_voters(d);
+        step_refusals(d);
+        status = step_close(d);
+    }
+    memset(d->secret, 0, sizeof d->secret);
+    memset(&d->ctx, 0, sizeof d->ctx);
+    store_close(d->st);
+    pkg_free(d->p);
+    pkg_free(d->draft);
+    free(d->src);
+    free(d->signed_pkg);
+    key_free(d->authority);
+    key_free(d->kiosk);
+    rng_close(d->rng);
+    free(d);
     return status;
 }
