@@ -253,7 +253,18 @@ static int run_window(app_t *a, render_t *r, SDL_Window *win, SDL_Surface *canva
     }
 }
 
-int main(int argc, char **argv)
+/* What the command line asked for. */
+typedef struct args_s {
+    const char *state, *script_path, *assets, *fonts, *switch_keys, *init_dir, *demo_server;
+    long demo_kiosk, demo_port, warn_ms, reset_ms;
+    unsigned demo;
+    int headless, windowed, w, h, sized;
+    uint32_t today;
+} args_t;
+
+/* 1. The options. Returns -1 to go on, or the exit status (help, errors,
+ * --check-state). */
+static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
 {
     static const struct option opts[] = {
         {"headless", no_argument, NULL, 'H'},   {"state", required_argument, NULL, 's'},
@@ -270,68 +281,63 @@ int main(int argc, char **argv)
         {"demo-port", required_argument, NULL, 'P'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
-    const char *state = NULL, *script_path = NULL, *assets = BORNE_ASSETS, *fonts = FONT_DIR;
-    const char *switch_keys = NULL, *init_dir = NULL, *demo_server = NULL;
-    long demo_kiosk = 1, demo_port = 8443;
-    unsigned demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
-    char switch_file[64] = "";
-    const char *env = getenv("BORNE_ASSETS");
-    shots_t shots = {NULL, NULL, 0, 0, 0, NULL, NULL};
-    const char *update_env = getenv("BORNE_UPDATE_REFS");
-    int headless = 0, windowed = 0, w = 1920, h = 1080, c, rc, status = 1, sized = 0, lw, lh;
-    long warn_ms = 60000, reset_ms = 90000;
-    uint32_t today = day_today();
-    char why[8192] = "";
-    render_t *r = NULL;
-    SDL_Window *win = NULL;
-    app_t app;
-    script_t sc = {NULL, 0};
-    char *text = NULL;
+    const char *env = getenv("BORNE_ASSETS"), *update_env = getenv("BORNE_UPDATE_REFS");
+    char why[1024] = "";
+    int c, rc;
 
-    if (env != NULL && *env)
-        assets = env;
+    memset(a, 0, sizeof *a);
+    a->assets = env != NULL && *env ? env : BORNE_ASSETS;
+    a->fonts = FONT_DIR;
+    a->demo_kiosk = 1;
+    a->demo_port = 8443;
+    a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
+    a->w = 1920;
+    a->h = 1080;
+    a->warn_ms = 60000;
+    a->reset_ms = 90000;
+    a->today = day_today();
     if (update_env != NULL && strcmp(update_env, "1") == 0)
-        shots.update_refs = 1;
+        shots->update_refs = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
-        case 'H': headless = 1; break;
-        case 's': state = optarg; break;
-        case 'S': script_path = optarg; break;
-        case 'o': shots.dir = optarg; break;
+        case 'H': a->headless = 1; break;
+        case 's': a->state = optarg; break;
+        case 'S': a->script_path = optarg; break;
+        case 'o': shots->dir = optarg; break;
         case 'z':
-            if (sscanf(optarg, "%dx%d", &w, &h) != 2 || w < 640 || h < 480 || w > 8192 ||
-                h > 8192) {
+            if (sscanf(optarg, "%dx%d", &a->w, &a->h) != 2 || a->w < 640 || a->h < 480 ||
+                a->w > 8192 || a->h > 8192) {
                 fprintf(stderr, "borne: --size: expected WxH, e.g. 1920x1080\n");
                 return 2;
             }
-            sized = 1;
+            a->sized = 1;
             break;
-        case 'W': shots.width = atoi(optarg); break;
+        case 'W': shots->width = atoi(optarg); break;
         case 't':
-            if (day_parse(optarg, &today) != 0) {
+            if (day_parse(optarg, &a->today) != 0) {
                 fprintf(stderr, "borne: --today: expected YYYY-MM-DD\n");
                 return 2;
             }
             break;
-        case 'w': warn_ms = atol(optarg); break;
-        case 'r': reset_ms = atol(optarg); break;
-        case 'a': assets = optarg; break;
-        case 'f': fonts = optarg; break;
-        case 'n': windowed = 1; break;
-        case 'k': switch_keys = optarg; break;
-        case 'R': shots.refs = optarg; break;
-        case 'U': shots.update_refs = 1; break;
-        case 'I': init_dir = optarg; break;
-        case 'V': demo_server = optarg; break;
-        case 'K': demo_kiosk = atol(optarg); break;
-        case 'P': demo_port = atol(optarg); break;
+        case 'w': a->warn_ms = atol(optarg); break;
+        case 'r': a->reset_ms = atol(optarg); break;
+        case 'a': a->assets = optarg; break;
+        case 'f': a->fonts = optarg; break;
+        case 'n': a->windowed = 1; break;
+        case 'k': a->switch_keys = optarg; break;
+        case 'R': shots->refs = optarg; break;
+        case 'U': shots->update_refs = 1; break;
+        case 'I': a->init_dir = optarg; break;
+        case 'V': a->demo_server = optarg; break;
+        case 'K': a->demo_kiosk = atol(optarg); break;
+        case 'P': a->demo_port = atol(optarg); break;
         case 'D':
             if (strcmp(optarg, "budget") == 0)
-                demo = KIOSK_DEMO_BUDGET;
+                a->demo = KIOSK_DEMO_BUDGET;
             else if (strcmp(optarg, "petition") == 0)
-                demo = KIOSK_DEMO_PETITION;
+                a->demo = KIOSK_DEMO_PETITION;
             else if (strcmp(optarg, "both") == 0)
-                demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
+                a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
             else {
                 fprintf(stderr, "borne: --demo-campaigns: budget, petition or both\n");
                 return 2;
@@ -347,40 +353,64 @@ int main(int argc, char **argv)
         default: usage(stderr); return 2;
         }
     }
-    if (init_dir != NULL && optind == argc) {
-        if (demo_server != NULL)
-            rc = kiosk_init_from_server(init_dir, demo_server, (int)demo_kiosk,
-                                        demo_port > 0 && demo_port < 65536 ? (unsigned)demo_port
-                                                                            : 0,
-                                        why, sizeof why);
-        else
-            rc = kiosk_init_demo_with(init_dir, assets, demo, why, sizeof why);
-        if (rc != 0) {
-            fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
-            return 1;
-        }
-        printf("demo state directory ready: %s\n", init_dir);
-        return 0;
-    }
-    if (optind != argc || state == NULL || (headless && script_path == NULL) ||
-        warn_ms <= 0 || reset_ms <= warn_ms) {
+    if (a->init_dir != NULL && optind == argc)
+        return -1;
+    if (optind != argc || a->state == NULL || (a->headless && a->script_path == NULL) ||
+        a->warn_ms <= 0 || a->reset_ms <= a->warn_ms) {
         usage(stderr);
         return 2;
     }
-    if (headless) {
-        if ((text = slurp(script_path)) == NULL) {
-            fprintf(stderr, "borne: cannot read %s\n", script_path);
-            return 1;
-        }
-        if ((rc = script_parse(text, &sc, why, sizeof why)) != 0) {
-            fprintf(stderr, "borne: %s: %s\n", script_path, why);
-            free(text);
-            return 1;
-        }
-        free(text);
-    }
+    return -1;
+}
 
-    /* Software rendering only: no OpenGL, no accelerated framebuffer. */
+/* 2. --init-demo: a demonstration state directory, then exit. */
+static int init_demo(const args_t *a)
+{
+    char why[1024] = "";
+    int rc;
+
+    if (a->demo_server != NULL)
+        rc = kiosk_init_from_server(a->init_dir, a->demo_server, (int)a->demo_kiosk,
+                                    a->demo_port > 0 && a->demo_port < 65536
+                                        ? (unsigned)a->demo_port : 0,
+                                    why, sizeof why);
+    else
+        rc = kiosk_init_demo_with(a->init_dir, a->assets, a->demo, why, sizeof why);
+    if (rc != 0) {
+        fprintf(stderr, "borne: --init-demo: %s: %s\n", bn_strerror(rc), why);
+        return 1;
+    }
+    printf("demo state directory ready: %s\n", a->init_dir);
+    return 0;
+}
+
+/* 3. A headless run's script, parsed before anything opens. */
+static int load_script(const args_t *a, script_t *sc)
+{
+    char why[1024] = "", *text;
+
+    if ((text = slurp(a->script_path)) == NULL) {
+        fprintf(stderr, "borne: cannot read %s\n", a->script_path);
+        return 1;
+    }
+    if (script_parse(text, sc, why, sizeof why) != 0) {
+        fprintf(stderr, "borne: %s: %s\n", a->script_path, why);
+        free(text);
+        return 1;
+    }
+    free(text);
+    return 0;
+}
+
+/* 4. SDL, the window (hidden when headless), the canvas and the fonts;
+ * the layout's zoom. Software rendering only: no OpenGL, no accelerated
+ * framebuffer. */
+static int open_video(args_t *a, SDL_Window **win, shots_t *shots, render_t **r, int *lw,
+                      int *lh)
+{
+    char why[1024] = "";
+    double zoom;
+
     SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_SetHint(SDL_HINT_RENDER_DRIVER, "software");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0 || TTF_Init() != 0 ||
@@ -388,49 +418,60 @@ int main(int argc, char **argv)
         fprintf(stderr, "borne: SDL: %s\n", SDL_GetError());
         return 1;
     }
-    if (!headless) {
-        Uint32 flags = windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
-        win = SDL_CreateWindow("borne", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
-                               flags);
-        if (win == NULL) {
+    if (!a->headless) {
+        Uint32 flags = a->windowed ? 0 : SDL_WINDOW_FULLSCREEN_DESKTOP;
+        *win = SDL_CreateWindow("borne", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, a->w,
+                                a->h, flags);
+        if (*win == NULL) {
             fprintf(stderr, "borne: window: %s\n", SDL_GetError());
-            goto out;
+            return 1;
         }
-        if (!sized && !windowed)
-            SDL_GetWindowSize(win, &w, &h);
+        if (!a->sized && !a->windowed)
+            SDL_GetWindowSize(*win, &a->w, &a->h);
         SDL_ShowCursor(SDL_DISABLE);
     } else {
         /* the offscreen driver: a window exists, nothing is shown */
-        win = SDL_CreateWindow("borne", 0, 0, w, h, SDL_WINDOW_HIDDEN);
+        *win = SDL_CreateWindow("borne", 0, 0, a->w, a->h, SDL_WINDOW_HIDDEN);
     }
-    shots.canvas = SDL_CreateRGBSurfaceWithFormat(0, w, h, 32, SDL_PIXELFORMAT_ARGB8888);
-    if (shots.canvas == NULL) {
+    shots->canvas = SDL_CreateRGBSurfaceWithFormat(0, a->w, a->h, 32, SDL_PIXELFORMAT_ARGB8888);
+    if (shots->canvas == NULL) {
         fprintf(stderr, "borne: canvas: %s\n", SDL_GetError());
-        goto out;
+        return 1;
     }
-    if ((rc = render_open(&r, fonts, why, sizeof why)) != 0) {
+    if (render_open(r, a->fonts, why, sizeof why) != 0) {
         fprintf(stderr, "borne: %s\n", why);
-        goto out;
+        return 1;
     }
-    shots.r = r;
+    shots->r = *r;
     /* Screens lay out for a canvas whose shorter side is 1080 px (the size
      * the touch targets are set for); other screens scale that layout:
      * 1280x800 is laid out as 1728x1080 and drawn at 74 %. */
-    {
-        double zoom = (w < h ? w : h) / 1080.0;
-        render_set_zoom(r, zoom);
-        lw = (int)lround(w / zoom);
-        lh = (int)lround(h / zoom);
-    }
-    if ((rc = app_init(&app, assets, render_measure(r), lw, lh, why, sizeof why)) != 0) {
+    zoom = (a->w < a->h ? a->w : a->h) / 1080.0;
+    render_set_zoom(*r, zoom);
+    *lw = (int)lround(a->w / zoom);
+    *lh = (int)lround(a->h / zoom);
+    return 0;
+}
+
+/* 5. The application and its state directory. Returns 0, 1, or 2 for
+ * bad switch keys; a state the kiosk cannot open leaves it out of service
+ * (returns 0: the screen says so). */
+static int open_app(const args_t *a, app_t *app, render_t *r, int lw, int lh)
+{
+    const char *switch_keys = a->switch_keys;
+    char switch_file[64] = "", why[8192] = "";
+    int rc;
+
+    if ((rc = app_init(app, a->assets, render_measure(r), lw, lh, why, sizeof why)) != 0) {
         fprintf(stderr, "borne: %s: %s\n", bn_strerror(rc), why);
-        goto out;
+        return 1;
     }
     /* the two switches: --switch-keys, else STATE/switch-keys, else F1,F2 */
     if (switch_keys == NULL) {
         char path[1200];
         FILE *f;
-        snprintf(path, sizeof path, "%s/switch-keys", state);
+
+        snprintf(path, sizeof path, "%s/switch-keys", a->state);
         if ((f = fopen(path, "r")) != NULL) {
             if (fgets(switch_file, sizeof switch_file, f) != NULL) {
                 switch_file[strcspn(switch_file, " \t\r\n")] = '\0';
@@ -439,34 +480,57 @@ int main(int argc, char **argv)
             fclose(f);
         }
     }
-    if (switch_keys != NULL && app_set_switch_keys(&app, switch_keys, why, sizeof why) != 0) {
+    if (switch_keys != NULL && app_set_switch_keys(app, switch_keys, why, sizeof why) != 0) {
         fprintf(stderr, "borne: %s\n", why);
-        status = 2;
-        app_free(&app);
-        goto out;
+        app_free(app);
+        return 2;
     }
-    app.warn_ms = (uint32_t)warn_ms;
-    app.reset_ms = (uint32_t)reset_ms;
-    app.print_receipts = headless;
-    app.now = headless ? 0 : SDL_GetTicks();
-    if ((rc = kiosk_open(&app, state, today, why, sizeof why)) != 0)
+    app->warn_ms = (uint32_t)a->warn_ms;
+    app->reset_ms = (uint32_t)a->reset_ms;
+    app->print_receipts = a->headless;
+    app->now = a->headless ? 0 : SDL_GetTicks();
+    if ((rc = kiosk_open(app, a->state, a->today, why, sizeof why)) != 0)
         fprintf(stderr, "borne: out of service: %s\n", why);
     /* window runs sync in the background; headless scripts say when (sync) */
-    if (rc == 0 && !headless && app.sync != NULL && ksync_start(app.sync) != 0)
+    if (rc == 0 && !a->headless && app->sync != NULL && ksync_start(app->sync) != 0)
         fprintf(stderr, "borne: the sync thread could not start: uploads wait\n");
+    return 0;
+}
 
-    if (headless) {
-        why[0] = '\0';
-        rc = script_run(&sc, &app, shot, &shots, why, sizeof why);
-        if (rc != 0)
-            fprintf(stderr, "borne: %s:%s\n", script_path, why);
-        status = rc != 0;
-    } else {
-        status = run_window(&app, r, win, shots.canvas);
+int main(int argc, char **argv)
+{
+    args_t a;
+    shots_t shots = {NULL, NULL, 0, 0, 0, NULL, NULL};
+    script_t sc = {NULL, 0};
+    render_t *r = NULL;
+    SDL_Window *win = NULL;
+    app_t app;
+    char why[8192] = "";
+    int status, lw = 0, lh = 0;
+
+    if ((status = parse_args(argc, argv, &a, &shots)) >= 0)
+        return status;
+    if (a.init_dir != NULL)
+        return init_demo(&a);
+    if (a.headless && load_script(&a, &sc) != 0)
+        return 1;
+    status = open_video(&a, &win, &shots, &r, &lw, &lh);
+    if (status == 0)
+        status = open_app(&a, &app, r, lw, lh);
+    if (status == 0) {
+        /* 6. run: the script, or the window's event loop */
+        if (a.headless) {
+            int rc = script_run(&sc, &app, shot, &shots, why, sizeof why);
+
+            if (rc != 0)
+                fprintf(stderr, "borne: %s:%s\n", a.script_path, why);
+            status = rc != 0;
+        } else {
+            status = run_window(&app, r, win, shots.canvas);
+        }
+        app_free(&app);
+        peak_rss_report();
     }
-    app_free(&app);
-    peak_rss_report();
-out:
     script_free(&sc);
     render_close(r);
     SDL_FreeSurface(shots.canvas);

@@ -450,6 +450,31 @@ static void test_out_of_service(void **state)
     assert_non_null(strstr(why, "clock"));
     app_free(&b);
 
+    /* STATE/departement: missing, malformed (file, line, value named), or
+     * another département than the packages' (they are refused) */
+    snprintf(path, sizeof path, "%s/departement", f->dir);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_int_equal(kiosk_open(&b, f->dir, today(), why, sizeof why), BN_ENOTFOUND);
+    assert_int_equal(b.scr, SCR_OUTOFSERVICE);
+    assert_non_null(strstr(why, "/departement"));
+    app_free(&b);
+    assert_int_equal(tu_write(path, (const uint8_t *)"Ille-et-Vilaine\n", 16), 0);
+    assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_int_equal(kiosk_open(&b, f->dir, today(), why, sizeof why), BN_EFORMAT);
+    assert_int_equal(b.scr, SCR_OUTOFSERVICE);
+    assert_non_null(strstr(why, "/departement:1:"));
+    assert_non_null(strstr(why, "'Ille-et-V"));
+    app_free(&b);
+    assert_int_equal(tu_write(path, (const uint8_t *)"22\n", 3), 0);
+    assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_true(kiosk_open(&b, f->dir, today(), why, sizeof why) != 0);
+    assert_int_equal(b.scr, SCR_OUTOFSERVICE);
+    assert_int_equal(b.n_camp, 0);
+    assert_non_null(strstr(why, "22"));
+    app_free(&b);
+    assert_int_equal(tu_write(path, (const uint8_t *)"35\n", 3), 0);
+
     /* one flipped bit in the package */
     snprintf(path, sizeof path, "%s/bp35-demo.bpkg", f->dir);
     pkg = tu_read(path, &len);
