@@ -170,7 +170,7 @@ static int load_campaign(srv_t *s, const char *dir, const char *name, char *why,
 {
     char *p = path_join(dir, name), *sp = NULL, idsecret[PKG_ID_MAX + 8];
     srv_campaign_t *c = &s->campaigns[s->n_campaigns];
-    uint8_t *sec = NULL, secret[32];
+    uint8_t *sec = NULL;
     size_t slen = 0;
     int rc, i;
 
@@ -197,8 +197,24 @@ static int load_campaign(srv_t *s, const char *dir, const char *name, char *why,
             goto out;
         }
     key_sha256(c->file, c->file_len, c->file_sha);
-    /* the secret: from ID.secret if present (copied into the store), else the store */
+    /* (SRV-S6) the tracking key: from ID.track if present (copied into the
+     * store), else the store. The pseudonym secret stays with the kiosks:
+     * a server directory holding ID.secret is refused. */
     snprintf(idsecret, sizeof idsecret, "%s.secret", c->pkg->id);
+    sp = path_join(dir, idsecret);
+    if (sp == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    if (access(sp, F_OK) == 0) {
+        rc = bn_fail(why, whylen, BN_EKEY, "%s: the server must not hold a campaign's pseudonym "
+                     "secret (it could test identities against the register); remove it and "
+                     "give the server %s.track (borne-server init-demo writes it)", sp,
+                     c->pkg->id);
+        goto out;
+    }
+    free(sp);
+    snprintf(idsecret, sizeof idsecret, "%s.track", c->pkg->id);
     sp = path_join(dir, idsecret);
     if (sp == NULL) {
         rc = BN_ENOMEM;
@@ -208,25 +224,22 @@ static int load_campaign(srv_t *s, const char *dir, const char *name, char *why,
     if (rc == 0) {
         while (slen > 0 && (sec[slen - 1] == '\n' || sec[slen - 1] == '\r' || sec[slen - 1] == ' '))
             slen--;
-        if (hex_decode((const char *)sec, slen, secret, 32) != 0) {
+        if (hex_decode((const char *)sec, slen, c->track_key, 32) != 0) {
             rc = bn_fail(why, whylen, BN_EFORMAT, "%s: not 64 lowercase hex digits", sp);
             goto out;
         }
-        rc = srv_store_put_secret(s->store, c->pkg->id, secret);
+        rc = srv_store_put_track_key(s->store, c->pkg->id, c->track_key);
     } else if (rc == BN_ENOTFOUND) {
-        rc = srv_store_get_secret(s->store, c->pkg->id, secret);
+        rc = srv_store_get_track_key(s->store, c->pkg->id, c->track_key);
         if (rc == BN_ENOTFOUND)
-            rc = bn_fail(why, whylen, rc, "campaign %s: no secret (%s) and none in the store",
-                         c->pkg->id, sp);
+            rc = bn_fail(why, whylen, rc, "campaign %s: no tracking key (%s) and none in the "
+                         "store", c->pkg->id, sp);
     }
     if (rc != 0) {
         if (why != NULL && why[0] == 0)
             bn_fail(why, whylen, rc, "%s: %s", sp, bn_strerror(rc));
         goto out;
     }
-    rc = track_key(secret, c->track_key);
-    if (rc != 0)
-        goto out;
     s->n_campaigns++;
 out:
     if (rc != 0) {
@@ -234,7 +247,6 @@ out:
         free(c->file);
         memset(c, 0, sizeof *c);
     }
-    memset(secret, 0, sizeof secret);
     free(sec);
     free(sp);
     free(p);

@@ -17,6 +17,7 @@
 #include "key.h"
 #include "pkg.h"
 #include "rng.h"
+#include "track.h"
 
 int srv_write_file(const char *dir, const char *name, const void *data, size_t len, int mode)
 {
@@ -59,7 +60,7 @@ int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
     key_pair_t *auth = NULL, *server = NULL, *kiosk = NULL;
     signer_t as;
     key_pub_t pub;
-    uint8_t ca[CERT_DER_MAX], der[CERT_DER_MAX], secret[32], *json = NULL;
+    uint8_t ca[CERT_DER_MAX], der[CERT_DER_MAX], secret[32], tkey[32], *json = NULL;
     char path[4096], *signed_pkg = NULL, hexs[66];
     size_t ca_len, der_len, json_len, signed_len;
     uint32_t from = day_today() - 1, until = from + 3650;
@@ -134,13 +135,22 @@ int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
         snprintf(name, sizeof name, "%s.bpkg", id[i]);
         if ((rc = srv_write_file(dir, name, signed_pkg, signed_len, 0644)) != 0)
             goto io;
+        /* (SRV-S6) the pseudonym secret goes with the kiosks' enrolment
+         * material (kiosks/), the server gets only its tracking key */
         if ((rc = rng_bytes(rng, secret, sizeof secret)) != 0)
             goto out;
         hex_encode(secret, 32, hexs);
         strcat(hexs, "\n");
-        memset(secret, 0, sizeof secret);
-        snprintf(name, sizeof name, "%s.secret", id[i]);
+        snprintf(name, sizeof name, "kiosks/%s.secret", id[i]);
         rc = srv_write_file(dir, name, hexs, 65, 0600);
+        if (rc == 0 && (rc = track_key(secret, tkey)) == 0) {
+            hex_encode(tkey, 32, hexs);
+            strcat(hexs, "\n");
+            snprintf(name, sizeof name, "%s.track", id[i]);
+            rc = srv_write_file(dir, name, hexs, 65, 0600);
+        }
+        memset(secret, 0, sizeof secret);
+        memset(tkey, 0, sizeof tkey);
         memset(hexs, 0, sizeof hexs);
         if (rc != 0)
             goto io;

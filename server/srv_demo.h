@@ -6,11 +6,17 @@
  *   DIR/demo/authority.key     its private key (demo only: a real one stays offline)
  *   DIR/server.key, server.crt server certificate for host name "localhost"
  *   DIR/bp35-demo.bpkg         assets/campaigns/demo-budget.json, signed
- *   DIR/bp35-demo.secret       a random campaign secret (64 hex digits, 0600)
+ *   DIR/bp35-demo.track        its tracking key (track_key of the campaign
+ *                              secret, 64 hex digits, 0600): all the server
+ *                              needs, never the secret itself (SRV-S6)
  *   DIR/pet35-demo.bpkg        assets/campaigns/demo-petition.json, signed
- *   DIR/pet35-demo.secret      its random campaign secret
+ *   DIR/pet35-demo.track       its tracking key
+ *   DIR/kiosks/                what enrolment hands the kiosks (demo only:
+ *                              borne-admin will own it), never read by the
+ *                              server:
  *   DIR/kiosks/kiosk-N.key     kiosk keys (N = 1, 2), and kiosk-N.crt (PEM)
- *   DIR/kiosks/kiosk-N.crt     issued to "kiosk-35238-0N" */
+ *   DIR/kiosks/kiosk-N.crt     issued to "kiosk-35238-0N"
+ *   DIR/kiosks/ID.secret       each campaign's pseudonym secret (0600) */
 #ifndef SRV_DEMO_H
 #define SRV_DEMO_H
 

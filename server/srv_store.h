@@ -26,7 +26,9 @@
  *   reserve    pseudonym reservations (campaign, pseudonym) PK, kiosk, day.
  *   kiosks     (kiosk, campaign) -> last upload time (seconds).
  *   refusals   time, reason, kiosk (if known), detail; never a choice.
- *   secrets    campaign id -> campaign secret; never served.
+ *   track_keys campaign id -> tracking key (track_key of the campaign
+ *              secret); never served. The server never holds the pseudonym
+ *              secret itself (SRV-S6).
  *
  * Thread safety: a store is used by one thread at a time (the HTTP layer
  * holds a mutex around every call). Errors are BN_E* codes. */
@@ -47,9 +49,9 @@ void srv_store_close(srv_store_t *s);
 /* PRAGMA integrity_check: 0 or BN_ECORRUPT with the first complaint. */
 int srv_store_check(srv_store_t *s, char *why, size_t whylen);
 
-/* Campaign secrets (insert or replace) and lookups. BN_ENOTFOUND. */
-int srv_store_put_secret(srv_store_t *s, const char *campaign, const uint8_t secret[32]);
-int srv_store_get_secret(srv_store_t *s, const char *campaign, uint8_t secret[32]);
+/* Tracking keys (insert or replace) and lookups. BN_ENOTFOUND. */
+int srv_store_put_track_key(srv_store_t *s, const char *campaign, const uint8_t key[32]);
+int srv_store_get_track_key(srv_store_t *s, const char *campaign, uint8_t key[32]);
 
 /* One item of a bundle, as handed to srv_store_put_bundle. */
 typedef struct srv_ballot_s {

@@ -38,10 +38,11 @@
 #include "ballot.h"
 #include "bn_err.h"
 #include "hex.h"
+#include "track.h"
 #include "petition.h"
 #include "report.h"
 
-#define SRV_SCHEMA_VERSION 3
+#define SRV_SCHEMA_VERSION 4
 #define SRV_STR_(x) #x
 #define SRV_STR(x) SRV_STR_(x)
 
@@ -90,8 +91,11 @@ static const char schema[] =
     " PRIMARY KEY (kiosk, campaign)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS refusals ("
     " time INTEGER NOT NULL, reason TEXT NOT NULL, kiosk BLOB, detail TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS secrets ("
-    " campaign TEXT PRIMARY KEY, secret BLOB NOT NULL) WITHOUT ROWID;";
+    /* (SRV-S6) schema 4: the tracking key of each campaign, never the
+     * pseudonym secret it derives from (schema 3's secrets table is
+     * converted and dropped by srv_store_open) */
+    "CREATE TABLE IF NOT EXISTS track_keys ("
+    " campaign TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;";
 
 static int map_rc(int rc)
 {
@@ -124,6 +128,42 @@ static int exec(srv_store_t *s, const char *sql, char *why, size_t whylen)
     return 0;
 }
 
+/* (SRV-S6) Schema 3 kept each campaign's pseudonym secret: derive its
+ * tracking key, keep that, and drop the secrets (secure_delete zeroes
+ * their pages). Inside srv_store_open's transaction. */
+static int drop_secrets(srv_store_t *s, char *why, size_t whylen)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t key[32];
+    int rc, n = 0;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"
+                            " AND name = 'secrets'", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_OK || n == 0)
+        return rc == SQLITE_OK ? 0 : bn_fail(why, whylen, map_rc(rc), "schema: %s",
+                                             sqlite3_errmsg(s->db));
+    rc = sqlite3_prepare_v2(s->db, "SELECT campaign, secret FROM secrets", -1, &st, NULL);
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 1) != 32 ||
+            track_key(sqlite3_column_blob(st, 1), key) != 0) {
+            rc = SQLITE_CORRUPT;
+            break;
+        }
+        rc = srv_store_put_track_key(s, (const char *)sqlite3_column_text(st, 0), key) == 0
+                 ? SQLITE_OK : SQLITE_ERROR;
+    }
+    memset(key, 0, sizeof key);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return bn_fail(why, whylen, map_rc(rc), "converting the campaign secrets: %s",
+                       sqlite3_errmsg(s->db));
+    return exec(s, "DROP TABLE secrets", why, whylen);
+}
+
 int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen)
 {
     srv_store_t *s;
@@ -142,7 +182,8 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
         goto out;
     }
     sqlite3_busy_timeout(s->db, 5000);
-    if ((rc = exec(s, "PRAGMA journal_mode = WAL", why, whylen)) != 0 ||
+    if ((rc = exec(s, "PRAGMA secure_delete = ON", why, whylen)) != 0 ||
+        (rc = exec(s, "PRAGMA journal_mode = WAL", why, whylen)) != 0 ||
         (rc = exec(s, "PRAGMA synchronous = FULL", why, whylen)) != 0 ||
         (rc = exec(s, "PRAGMA trusted_schema = OFF", why, whylen)) != 0 ||
         (rc = exec(s, "PRAGMA cell_size_check = ON", why, whylen)) != 0)
@@ -159,7 +200,7 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
     /* (SRV-M1) the missing tables and the version, in one transaction */
     if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
         goto out;
-    if ((rc = exec(s, schema, why, whylen)) != 0 ||
+    if ((rc = exec(s, schema, why, whylen)) != 0 || (rc = drop_secrets(s, why, whylen)) != 0 ||
         (rc = exec(s, "PRAGMA user_version = " SRV_STR(SRV_SCHEMA_VERSION), why, whylen)) != 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         goto out;
@@ -198,32 +239,32 @@ int srv_store_check(srv_store_t *s, char *why, size_t whylen)
     return rc;
 }
 
-int srv_store_put_secret(srv_store_t *s, const char *campaign, const uint8_t secret[32])
+int srv_store_put_track_key(srv_store_t *s, const char *campaign, const uint8_t key[32])
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO secrets VALUES (?, ?)", -1, &st,
-                                NULL);
+    int rc = sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO track_keys VALUES (?, ?)", -1,
+                                &st, NULL);
 
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, secret, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, key, 32, SQLITE_STATIC);
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
     return map_rc(rc);
 }
 
-int srv_store_get_secret(srv_store_t *s, const char *campaign, uint8_t secret[32])
+int srv_store_get_track_key(srv_store_t *s, const char *campaign, uint8_t key[32])
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT secret FROM secrets WHERE campaign = ?", -1, &st,
+    int rc = sqlite3_prepare_v2(s->db, "SELECT key FROM track_keys WHERE campaign = ?", -1, &st,
                                 NULL);
 
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_ROW && sqlite3_column_bytes(st, 0) == 32) {
-            memcpy(secret, sqlite3_column_blob(st, 0), 32);
+            memcpy(key, sqlite3_column_blob(st, 0), 32);
             rc = 0;
         } else {
             rc = rc == SQLITE_DONE ? BN_ENOTFOUND : map_rc(rc) ? map_rc(rc) : BN_ECORRUPT;
@@ -828,7 +869,7 @@ int srv_store_metrics(srv_store_t *s, char **json)
     ref = cJSON_AddObjectToObject(root, "refusals");
     rc = each_row(s,
         "WITH c(campaign) AS (SELECT campaign FROM ballots UNION SELECT campaign FROM register"
-        " UNION SELECT campaign FROM reports UNION SELECT campaign FROM secrets"
+        " UNION SELECT campaign FROM reports UNION SELECT campaign FROM track_keys"
         " UNION SELECT campaign FROM petitions)"
         " SELECT c.campaign,"
         " (SELECT count(*) FROM ballots b WHERE b.campaign = c.campaign),"

@@ -1,7 +1,7 @@
 /* main.c - borne-tally: verifies, counts and publishes participatory-budget
  * votes and petitions (docs/results.md).
  *
- *   borne-tally verify  --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]
+ *   borne-tally verify  --authority CA.pem --package FILE.bpkg [--track-key HEX_OR_FILE]
  *                       [--revocations FILE] [--provisional] BUNDLE_DIR | --server-db FILE
  *   borne-tally publish (the same options) -o DIR BUNDLE_DIR | --server-db FILE
  *   borne-tally check   DIR
@@ -30,7 +30,7 @@
 
 static void usage(FILE *f)
 {
-    fputs("usage: borne-tally verify --authority CA.pem --package FILE.bpkg [--secret HEX_OR_FILE]\n"
+    fputs("usage: borne-tally verify --authority CA.pem --package FILE.bpkg [--track-key HEX_OR_FILE]\n"
           "                          [--revocations FILE] [--enrolled DIR] [--provisional]\n"
           "                          [--threads N] [--mbedtls]\n"
           "                          BUNDLE_DIR | --server-db FILE\n"
@@ -60,13 +60,14 @@ static void usage(FILE *f)
           "         ballots-TERRITORY.pb (anonymised, shuffled), turnout.csv (participants\n"
           "         per territory and commune from the closing reports; a commune below 10\n"
           "         is never given a count), tracking-codes.txt (needs\n"
-          "         --secret: 64 hex digits, or a file of 32 bytes or 64 hex digits),\n"
+          "         --track-key: the campaign's tracking key, ID.track: 64 hex digits,\n"
+          "         or a file of 32 bytes or 64 hex digits; never the pseudonym secret),\n"
           "         verification.txt, index.html (docs/results.md).\n"
           "         For a petition package: the signature records are verified the same way,\n"
           "         then counted (persons, duplicates, window, cantons, threshold and the\n"
           "         day it was reached); publish writes results.json,\n"
           "         signatures-cantons.csv, signatures-days.csv, tracking-codes.txt (with\n"
-          "         --secret), verification.txt, index.html. Never a name.\n"
+          "         --track-key), verification.txt, index.html. Never a name.\n"
           "check    recomputes every figure of a published DIR from its .pb files (or, for\n"
           "         a petition, its CSV files) and results.json alone; exit 0 when all\n"
           "         agree, 1 when one does not.\n"
@@ -202,15 +203,15 @@ out:
 /* --- verify, publish, check ------------------------------------------------- */
 
 typedef struct inputs_s {
-    uint8_t *ca_file, *pkg_file, *rev_file, *secret_file;
+    uint8_t *ca_file, *pkg_file, *rev_file, *tkey_file;
     uint8_t ca[CERT_DER_MAX];
     size_t ca_len;
     key_pub_t authority;
     pkg_t *pkg;
     cert_revoked_t revoked;
     int have_revoked;
-    uint8_t secret[32];
-    int have_secret;
+    uint8_t track_key[32];
+    int have_track_key;
 } inputs_t;
 
 static void inputs_free(inputs_t *in)
@@ -218,38 +219,38 @@ static void inputs_free(inputs_t *in)
     free(in->ca_file);
     free(in->pkg_file);
     free(in->rev_file);
-    free(in->secret_file);
+    free(in->tkey_file);
     pkg_free(in->pkg);
-    memset(in->secret, 0, sizeof in->secret);
+    memset(in->track_key, 0, sizeof in->track_key);
 }
 
-/* The secret: 64 hex digits on the command line, or a file holding 32 raw
+/* The tracking key: 64 hex digits on the command line, or a file holding 32 raw
  * bytes or 64 hex digits (and an optional line end). */
-static int load_secret(inputs_t *in, const char *arg)
+static int load_track_key(inputs_t *in, const char *arg)
 {
     char why[256] = "";
     size_t len = strlen(arg);
 
-    if (len == 64 && hex_decode(arg, 64, in->secret, 32) == 0)
+    if (len == 64 && hex_decode(arg, 64, in->track_key, 32) == 0)
         return 0;
-    if (pkg_read_file(arg, &in->secret_file, &len, why, sizeof why) != 0) {
-        fprintf(stderr, "borne-tally: --secret: neither 64 hex digits nor a readable file: %s\n", why);
+    if (pkg_read_file(arg, &in->tkey_file, &len, why, sizeof why) != 0) {
+        fprintf(stderr, "borne-tally: --track-key: neither 64 hex digits nor a readable file: %s\n", why);
         return -1;
     }
     if (len == 32) {
-        memcpy(in->secret, in->secret_file, 32);
+        memcpy(in->track_key, in->tkey_file, 32);
         return 0;
     }
-    while (len > 0 && (in->secret_file[len - 1] == '\n' || in->secret_file[len - 1] == '\r'))
+    while (len > 0 && (in->tkey_file[len - 1] == '\n' || in->tkey_file[len - 1] == '\r'))
         len--;
-    if (len == 64 && hex_decode((const char *)in->secret_file, 64, in->secret, 32) == 0)
+    if (len == 64 && hex_decode((const char *)in->tkey_file, 64, in->track_key, 32) == 0)
         return 0;
-    fprintf(stderr, "borne-tally: --secret %s: not 32 bytes nor 64 lowercase hex digits\n", arg);
+    fprintf(stderr, "borne-tally: --track-key %s: not 32 bytes nor 64 lowercase hex digits\n", arg);
     return -1;
 }
 
 static int load_inputs(inputs_t *in, const char *ca, const char *pkgf, const char *rev,
-                       const char *secret)
+                       const char *tkey)
 {
     char why[512] = "";
     size_t len;
@@ -306,10 +307,10 @@ static int load_inputs(inputs_t *in, const char *ca, const char *pkgf, const cha
         }
         in->have_revoked = 1;
     }
-    if (secret != NULL) {
-        if (load_secret(in, secret) != 0)
+    if (tkey != NULL) {
+        if (load_track_key(in, tkey) != 0)
             return -1;
-        in->have_secret = 1;
+        in->have_track_key = 1;
     }
     return 0;
 }
@@ -388,7 +389,7 @@ out:
 /* verify (out == NULL) and publish (out: the directory). */
 static int cmd_verify(int argc, char **argv, int publish)
 {
-    const char *ca = NULL, *pkgf = NULL, *rev = NULL, *secret = NULL, *dir = NULL, *out = NULL;
+    const char *ca = NULL, *pkgf = NULL, *rev = NULL, *tkey = NULL, *dir = NULL, *out = NULL;
     const char *threads = NULL, *db = NULL, *enrolled_dir = NULL;
     verify_enrolled_t *enrolled = NULL;
     int provisional = 0, reference = 0, i, status = 1, rc, n_enrolled = 0;
@@ -410,8 +411,8 @@ static int cmd_verify(int argc, char **argv, int publish)
             opt = &pkgf;
         else if (strcmp(argv[i], "--revocations") == 0)
             opt = &rev;
-        else if (strcmp(argv[i], "--secret") == 0)
-            opt = &secret;
+        else if (strcmp(argv[i], "--track-key") == 0)
+            opt = &tkey;
         else if (publish && strcmp(argv[i], "-o") == 0)
             opt = &out;
         else if (strcmp(argv[i], "--threads") == 0)
@@ -455,7 +456,7 @@ static int cmd_verify(int argc, char **argv, int publish)
         fprintf(stderr, "borne-tally: --threads %s: 1 to 1024\n", threads);
         return 2;
     }
-    if (load_inputs(&in, ca, pkgf, rev, secret) != 0)
+    if (load_inputs(&in, ca, pkgf, rev, tkey) != 0)
         goto out;
     memset(&vi, 0, sizeof vi);
     vi.ca_der = in.ca;
@@ -494,7 +495,7 @@ static int cmd_verify(int argc, char **argv, int publish)
     }
     if (in.pkg->kind == PKG_PETITION) {
         po.provisional = provisional;
-        po.secret = in.have_secret ? in.secret : NULL;
+        po.track_key = in.have_track_key ? in.track_key : NULL;
         po.package_file = pkgf;
         if ((rc = publish_petition(v, &po, out, why, sizeof why)) != 0) {
             fprintf(stderr, "borne-tally: publish: %s: %s\n", bn_strerror(rc), why);
@@ -512,14 +513,14 @@ static int cmd_verify(int argc, char **argv, int publish)
         goto out;
     }
     po.provisional = provisional;
-    po.secret = in.have_secret ? in.secret : NULL;
+    po.track_key = in.have_track_key ? in.track_key : NULL;
     po.package_file = pkgf;
     if ((rc = publish_write(v, &cnt, &po, out, why, sizeof why)) != 0) {
         fprintf(stderr, "borne-tally: publish: %s: %s\n", bn_strerror(rc), why);
         goto out;
     }
-    if (!in.have_secret)
-        fputs("borne-tally: note: no --secret, so no tracking-codes.txt\n", stderr);
+    if (!in.have_track_key)
+        fputs("borne-tally: note: no --track-key, so no tracking-codes.txt\n", stderr);
     fputs(v->log, stderr);
     printf("%s: %lld ballots counted, results in %s\n", provisional ? "PROVISIONAL" : "certified",
            (long long)cnt.ballots, out);

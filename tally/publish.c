@@ -437,16 +437,13 @@ static int cmp_code(const void *a, const void *b)
     return memcmp(a, b, TRACK_TEXT_LEN);
 }
 
-static int write_codes(const out_t *o, const verify_t *v, const uint8_t *secret, int provisional,
+static int write_codes(const out_t *o, const verify_t *v, const uint8_t *key, int provisional,
                        int64_t *n_codes)
 {
-    uint8_t key[32];
     char (*codes)[TRACK_TEXT_LEN + 1] = NULL, *path = NULL;
     int i, n = 0;
     FILE *f;
 
-    if (track_key(secret, key) != 0)
-        return bn_fail(o->why, o->whylen, BN_ECRYPTO, "tracking key derivation failed");
     if ((codes = malloc(((size_t)v->n_ballots + 1) * sizeof *codes)) == NULL)
         return bn_fail(o->why, o->whylen, BN_ENOMEM, "out of memory");
     for (i = 0; i < v->n_ballots; i++)
@@ -454,7 +451,6 @@ static int write_codes(const out_t *o, const verify_t *v, const uint8_t *secret,
             free(codes);
             return bn_fail(o->why, o->whylen, BN_ECRYPTO, "tracking code failed");
         }
-    memset(key, 0, sizeof key);
     qsort(codes, (size_t)n, sizeof *codes, cmp_code);  /* (PUB-P1) sorted, not in ballot order */
     if ((f = open_out(o, "tracking-codes.txt", &path)) == NULL) {
         free(codes);
@@ -545,7 +541,7 @@ static int write_json(const out_t *o, const verify_t *v, const tally_count_t *c,
     cJSON_AddNumberToObject(x, "unknown_commune_entries", (double)c->turnout.unknown_entries);
     cJSON_AddNumberToObject(x, "excluded_entries", (double)c->turnout.excluded_entries);
     cJSON_AddBoolToObject(x, "complete", c->turnout.complete);
-    if (po->secret != NULL) {
+    if (po->track_key != NULL) {
         x = cJSON_AddObjectToObject(root, "tracking_codes");
         cJSON_AddStringToObject(x, "file", "tracking-codes.txt");
         cJSON_AddNumberToObject(x, "count", (double)n_codes);
@@ -634,7 +630,7 @@ int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_
     }
     if ((rc = write_turnout_csv(&o, v, c, po->provisional)) != 0)
         goto out;
-    if (po->secret != NULL && (rc = write_codes(&o, v, po->secret, po->provisional, &n_codes)) != 0)
+    if (po->track_key != NULL && (rc = write_codes(&o, v, po->track_key, po->provisional, &n_codes)) != 0)
         goto out;
     if ((rc = write_report(&o, v, po)) != 0 || (rc = write_json(&o, v, c, po, n_codes)) != 0 ||
         (rc = publish__html(dir, v, c, po, why, whylen)) != 0)

@@ -11,7 +11,7 @@
  *   turnout.csv               participants per territory and per commune (turnout.h:
  *                             a commune below 10 is "fewer-than-10", never its count)
  *   tracking-codes.txt        the tracking codes of the counted ballots, sorted
- *                             (only with the campaign secret)
+ *                             (only with the campaign's tracking key)
  *   verification.txt          the verification report
  *   index.html                the results page, French and English, no script
  * (PUB-P1) DESIGN-S1 and DESIGN-S2: a published ballot carries its territory
@@ -61,7 +61,8 @@ void tally_count_free(tally_count_t *c);
 
 typedef struct publish_opts_s {
     int provisional;          /* mark everything provisional */
-    const uint8_t *secret;    /* 32 bytes, or NULL: no tracking codes */
+    const uint8_t *track_key; /* the campaign's tracking key (ID.track, 32 bytes),
+                               * or NULL: no tracking codes */
     const char *package_file; /* for the report */
 } publish_opts_t;
 
@@ -73,7 +74,7 @@ int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_
 /* A petition (publish_pet.c): results.json ("kind": "petition"),
  * signatures-cantons.csv (persons counted per canton), signatures-days.csv
  * (persons counted per day and canton: the day of their earliest record),
- * tracking-codes.txt of the distinct records (with the secret), sorted,
+ * tracking-codes.txt of the distinct records (with the tracking key), sorted,
  * verification.txt, index.html (fr/en, a bar per canton). (PUB-P2) Counts only:
  * never a name, pseudonym, signature id nor kiosk beside a signature
  * (DESIGN-S5: the identities stay sealed to the authority). */

@@ -361,7 +361,7 @@ static int lang_section(FILE *f, const verify_t *v, const tally_count_t *c,
         free(order);
     }
     fprintf(f, "<h3>%s</h3>\n<ol><li>%s</li><li>%s</li><li>%s</li></ol>\n", S[T_HOW][lang],
-            S[T_HOW1][lang], S[T_HOW2][lang], po->secret != NULL ? S[T_HOW3][lang] :
+            S[T_HOW1][lang], S[T_HOW2][lang], po->track_key != NULL ? S[T_HOW3][lang] :
             S[T_NOCODES][lang]);
     fputs("</section>\n", f);
     return 0;

@@ -82,13 +82,11 @@ static int cmp_code(const void *a, const void *b)
 static int write_codes(const verify_t *v, const publish_opts_t *o, const char *dir,
                        int64_t *n_codes, char *why, size_t whylen)
 {
-    uint8_t key[32];
+    const uint8_t *key = o->track_key;
     char (*codes)[TRACK_TEXT_LEN + 1] = NULL, *path = NULL;
     int i, n = 0;
     FILE *f;
 
-    if (track_key(o->secret, key) != 0)
-        return bn_fail(why, whylen, BN_ECRYPTO, "tracking key derivation failed");
     if ((codes = malloc(((size_t)v->n_sigs + 1) * sizeof *codes)) == NULL)
         return bn_fail(why, whylen, BN_ENOMEM, "out of memory");
     for (i = 0; i < v->n_sigs; i++)
@@ -97,7 +95,6 @@ static int write_codes(const verify_t *v, const publish_opts_t *o, const char *d
             free(codes);
             return bn_fail(why, whylen, BN_ECRYPTO, "tracking code failed");
         }
-    memset(key, 0, sizeof key);
     qsort(codes, (size_t)n, sizeof *codes, cmp_code);
     if ((f = out_file(dir, "tracking-codes.txt", &path, why, whylen)) == NULL) {
         free(codes);
@@ -235,7 +232,7 @@ static int write_json(const verify_t *v, const publish_opts_t *o, const char *di
     }
     cJSON_AddStringToObject(root, "cantons_csv", "signatures-cantons.csv");
     cJSON_AddStringToObject(root, "days_csv", "signatures-days.csv");
-    if (o->secret != NULL) {
+    if (o->track_key != NULL) {
         x = cJSON_AddObjectToObject(root, "tracking_codes");
         cJSON_AddStringToObject(x, "file", "tracking-codes.txt");
         cJSON_AddNumberToObject(x, "count", (double)n_codes);
@@ -395,7 +392,7 @@ int publish_petition(const verify_t *v, const publish_opts_t *o, const char *dir
         return bn_fail(why, whylen, BN_EINVAL, "%s is not a petition", v->pkg->id);
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return bn_fail(why, whylen, BN_EIO, "%s: %s", dir, strerror(errno));
-    if (o->secret != NULL && (rc = write_codes(v, o, dir, &n_codes, why, whylen)) != 0)
+    if (o->track_key != NULL && (rc = write_codes(v, o, dir, &n_codes, why, whylen)) != 0)
         return rc;
     if ((rc = write_csvs(v, o, dir, why, whylen)) != 0 ||
         (rc = write_report(v, o, dir, why, whylen)) != 0 ||

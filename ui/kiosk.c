@@ -442,7 +442,7 @@ int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned por
         if ((rc = copy_file(src, dst, 0644, why, whylen)) != 0 ||
             (rc = pkg_read_file(src, &pem, &plen, why, whylen)) != 0)
             goto out;
-        snprintf(src, sizeof src, "%s/%s.secret", srv, ids[i]);
+        snprintf(src, sizeof src, "%s/kiosks/%s.secret", srv, ids[i]);
         if ((rc = pkg_read_file(src, &hexs, &len, why, whylen)) != 0)
             goto out;
         if (len < 64 || hex_decode((const char *)hexs, 64, secret, 32) != 0) {

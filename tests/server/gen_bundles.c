@@ -200,7 +200,7 @@ static int petitions(const char *dir, int n, const char *outdir, int count)
         pkg_open(file, len, &ca_pub, NULL, k.day, &p, NULL, 0) != 0)
         return fprintf(stderr, "cannot open pet35-demo.bpkg\n"), 1;
     free(file);
-    sec = kit_read(dir, "pet35-demo.secret", &slen);
+    sec = kit_read(dir, "kiosks/pet35-demo.secret", &slen);
     if (sec == NULL || slen < 64 || hex_decode((const char *)sec, 64, secret, 32) != 0 ||
         track_key(secret, tkey) != 0)
         return 1;

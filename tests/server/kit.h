@@ -90,7 +90,7 @@ static KIT_UNUSED int kit_open(kit_t *k, const char *dir, int n)
     free(pkg);
     if (rc != 0)
         return rc;
-    sec = kit_read(dir, "bp35-demo.secret", &slen);
+    sec = kit_read(dir, "kiosks/bp35-demo.secret", &slen);
     if (sec == NULL || slen < 64 || hex_decode((const char *)sec, 64, secret, 32) != 0) {
         free(sec);
         return BN_EIO;

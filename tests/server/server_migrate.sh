@@ -1,7 +1,7 @@
 #!/bin/sh
 # server_migrate.sh - a real schema-2 store (tests/vectors/server/v2.db, on
-# a copy) under a server of this version: it opens (migrated to schema 3,
-# SRV-M1), keeps serving (the old receipts are found, new bundles are accepted
+# a copy) under a server of this version: it opens (migrated to schema 4,
+# SRV-M1; its campaign secrets dropped, SRV-S6), keeps serving (the old receipts are found, new bundles are accepted
 # and kept with their bytes), and `borne-server export` and `borne-tally
 # --server-db` name each bundle it holds without bytes, with its kiosk;
 # --provisional counts the rest. Usage: server_migrate.sh BORNE_SERVER
@@ -35,7 +35,9 @@ mkdir "$T/b" "$T/export" "$T/export-bp"
 
 # --- keeps serving ------------------------------------------------------------
 start_server "$D"
-[ "$(sqlite3 "$D/server.db" 'PRAGMA user_version')" = 3 ] || fail "not migrated to schema 3"
+[ "$(sqlite3 "$D/server.db" 'PRAGMA user_version')" = 4 ] || fail "not migrated to schema 4"
+[ "$(sqlite3 "$D/server.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'secrets'")" = 0 ] ||
+    fail "the campaign secrets of schema 3 are still in the store (SRV-S6)"
 C="curl -sS --max-time 30 --cacert $D/authority.crt"
 for code in $(cat "$VEC/server/v2.codes"); do
     r=$($C "$URL/v1/receipts/$code")

@@ -36,7 +36,7 @@ for f in "$T"/up/*.bundle; do
 done
 cp "$T"/up/*.bundle "$T/b/"
 
-TA="--authority $D/authority.crt --package $D/bp35-demo.bpkg --secret $D/bp35-demo.secret"
+TA="--authority $D/authority.crt --package $D/bp35-demo.bpkg --track-key $D/bp35-demo.track"
 # (SRVDB-T1) read-only, while the server runs
 expect_rc 0 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --server-db "$D/server.db"
 grep -q '^certified: no problem found' "$T/v.out" || fail "verify --server-db: $(cat "$T/v.out")"

@@ -8,14 +8,18 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
+#include "hex.h"
 #include "kit.h"
 #include "petition.h"
 #include "srv_core.h"
@@ -63,8 +67,9 @@ static void make_small_petition(void)
                               NULL, 0), 0);
     assert_int_equal(rng_bytes(rng, secret, 32), 0);
     hex_encode(secret, 32, hexs);
-    assert_int_equal(srv_write_file(dir, "pet35-small.secret", hexs, 64, 0600), 0);
     assert_int_equal(track_key(secret, small_track), 0);
+    hex_encode(small_track, 32, hexs);
+    assert_int_equal(srv_write_file(dir, "pet35-small.track", hexs, 64, 0600), 0);
     free(out);
     free(txt);
     free(json);
@@ -1222,6 +1227,52 @@ static int count_rows(void *arg, const srv_bundle_row_t *r)
 /* (SRV-M1) A real schema-2 store (tests/vectors/server/v2.db, on a copy) opens
  * as schema 3, keeps every ballot and receipt, and lists its bundles as
  * held without bytes; opening it again changes nothing. */
+/* (SRV-S6) The server's operator holds no pseudonym secret: with the
+ * server's whole directory and store, the register cannot be tested
+ * against a list of identities. A directory holding ID.secret is refused
+ * at start, naming the file; nothing the server keeps holds the secret. */
+static void test_no_pseudonym_secret(void **state)
+{
+    char why[512] = "", path[4096];
+    uint8_t *sec, secret[32], *raw;
+    size_t slen, n, k;
+    srv_t *s2 = NULL;
+    DIR *d;
+    struct dirent *e;
+
+    (void)state;
+    sec = kit_read(dir, "kiosks/bp35-demo.secret", &slen);
+    assert_non_null(sec);
+    assert_int_equal(hex_decode((const char *)sec, 64, secret, 32), 0);
+    /* every file the server reads or writes: its directory, not kiosks/ */
+    assert_non_null(d = opendir(dir));
+    while ((e = readdir(d)) != NULL) {
+        struct stat sb;
+
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+            continue;
+        raw = tu_read(path, &n);
+        assert_non_null(raw);
+        for (k = 0; k + 32 <= n; k++)
+            assert_true(memcmp(raw + k, secret, 32) != 0);
+        for (k = 0; k + 64 <= n; k++)
+            assert_true(memcmp(raw + k, sec, 64) != 0);
+        free(raw);
+    }
+    closedir(d);
+    /* given the secret anyway, the server refuses to start */
+    snprintf(path, sizeof path, "%s/bp35-demo.secret", dir);
+    assert_int_equal(tu_write(path, sec, slen), 0);
+    assert_int_equal(srv_open(dir, 0, &s2, why, sizeof why), BN_EKEY);
+    assert_null(s2);
+    assert_non_null(strstr(why, "bp35-demo.secret"));
+    assert_non_null(strstr(why, "bp35-demo.track"));
+    assert_int_equal(unlink(path), 0);
+    memset(secret, 0, sizeof secret);
+    free(sec);
+}
+
 static void test_migrate_v2(void **state)
 {
     char *src = tu_vector("server/v2.db"), *cp = tu_vector("server/v2.codes"), *tmp,
@@ -1267,9 +1318,29 @@ static void test_migrate_v2(void **state)
         assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-        assert_int_equal(sqlite3_column_int(q, 0), 3);
+        assert_int_equal(sqlite3_column_int(q, 0), 4);
+        sqlite3_finalize(q);
+        /* (SRV-S6) the campaign secrets of schema 3 are gone, their
+         * tracking keys kept, and no page of the file holds a secret */
+        assert_int_equal(sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM sqlite_schema"
+                                            " WHERE name = 'secrets'), (SELECT count(*) FROM"
+                                            " track_keys)", -1, &q, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(q, 0), 0);
+        assert_int_equal(sqlite3_column_int(q, 1), 2);
         sqlite3_finalize(q);
         sqlite3_close(db);
+        {
+            static const uint8_t bp_secret_head[8] = {0xd9, 0xdc, 0xa0, 0x31,
+                                                      0x9a, 0x5a, 0x75, 0x50};
+            uint8_t *raw = tu_read(path, &n);
+            size_t k;
+
+            assert_non_null(raw);
+            for (k = 0; k + 8 <= n; k++)
+                assert_true(memcmp(raw + k, bp_secret_head, 8) != 0);
+            free(raw);
+        }
     }
     free(data);
     free(path);
@@ -1299,6 +1370,7 @@ int main(void)
         cmocka_unit_test(test_petition_refusals),
         cmocka_unit_test(test_bundle_bytes),
         cmocka_unit_test(test_bundle_bytes_one_transaction),
+        cmocka_unit_test(test_no_pseudonym_secret),
         cmocka_unit_test(test_migrate_v2),
     };
 

@@ -70,7 +70,7 @@ static int cast(const char *dir, int n, const char *path, int count)
         return die(rc, "store_open", why);
     g_store = s;
     pkg = kit_read(dir, "bp35-demo.bpkg", &plen);
-    sec = (char *)kit_read(dir, "bp35-demo.secret", &slen);
+    sec = (char *)kit_read(dir, "kiosks/bp35-demo.secret", &slen);
     if (pkg == NULL || sec == NULL || hex_decode(sec, 64, secret, 32) != 0 ||
         (rc = store_put_campaign(s, "bp35-demo", pkg, plen, secret)) != 0)
         return die(BN_EIO, "campaign", "");

@@ -100,11 +100,11 @@ static size_t ca_len;
 static pkg_t *pkg;
 static char *pkg_file;
 static size_t pkg_len;
-static uint8_t secret[32];
+static uint8_t secret[32], tkey[32];
 static kiosk_t kiosks[N_KIOSKS] = {{.name = "kiosk-35238-01", .n = 12},
                                    {.name = "kiosk-35238-02", .n = 10},
                                    {.name = "kiosk-35360-01", .n = 8}};
-static char *work;  /* a temporary folder: CA.pem, campaign.bpkg, secret.hex */
+static char *work;  /* a temporary folder: CA.pem, campaign.bpkg, track.hex */
 
 /* Selections, as project indexes of the package (0-3 Rennes, 4-6 Vitre),
  * each within the ballot rule. */
@@ -198,9 +198,11 @@ static int setup(void **state)
     path = tu_path(work, "campaign.bpkg");
     assert_int_equal(tu_write(path, pkg_file, pkg_len), 0);
     free(path);
-    hex_encode(secret, 32, hex);
+    /* the tally gets the tracking key (ID.track), never the secret */
+    assert_int_equal(track_key(secret, tkey), 0);
+    hex_encode(tkey, 32, hex);
     hex[64] = '\n';
-    path = tu_path(work, "secret.hex");
+    path = tu_path(work, "track.hex");
     assert_int_equal(tu_write(path, hex, 65), 0);
     free(path);
     return 0;
@@ -546,7 +548,7 @@ static void test_publish_pb_round_trip(void **state)
     char *dir = election_dir("pub", 0), *out = tu_path(dir, "out"), why[256] = "", name[64];
     verify_t *v = run_verify(dir, NULL);
     tally_count_t c;
-    publish_opts_t po = {0, secret, "campaign.bpkg"};
+    publish_opts_t po = {0, tkey, "campaign.bpkg"};
     int t, i, j;
 
     (void)state;
@@ -823,7 +825,7 @@ static void test_cli(void **state)
     s = slurp(log);
     assert_true(has(s, "certified: no problem found"));
     free(s);
-    snprintf(extra, sizeof extra, "--secret '%s/secret.hex' -o '%s'", work, out);
+    snprintf(extra, sizeof extra, "--track-key '%s/track.hex' -o '%s'", work, out);
     assert_int_equal(run(cli_args(args, sizeof args, "publish", extra, dir), log), 0);
     snprintf(args, sizeof args, "check '%s'", out);
     assert_int_equal(run(args, log), 0);
@@ -905,7 +907,7 @@ static void test_cli(void **state)
     snprintf(extra, sizeof extra, "-o '%s'", pout);
     assert_int_equal(run(cli_args(args, sizeof args, "publish", extra, bad), log), 1);
     /* --provisional: published, marked provisional everywhere */
-    snprintf(extra, sizeof extra, "--provisional --secret '%s/secret.hex' -o '%s'", work, pout);
+    snprintf(extra, sizeof extra, "--provisional --track-key '%s/track.hex' -o '%s'", work, pout);
     assert_int_equal(run(cli_args(args, sizeof args, "publish", extra, bad), log), 0);
     {
         static const char *const files[][2] = {
@@ -950,7 +952,7 @@ static void test_cli(void **state)
     /* BORNE_TALLY_KEEP=DIR keeps the published folders (to look at the page) */
     if (getenv("BORNE_TALLY_KEEP") != NULL) {
         snprintf(args, sizeof args, "cp -r '%s' '%s/provisional' && "
-                 "cp -r '%s' '%s/bundles' && cp '%s/CA.pem' '%s/campaign.bpkg' '%s/secret.hex' '%s'",
+                 "cp -r '%s' '%s/bundles' && cp '%s/CA.pem' '%s/campaign.bpkg' '%s/track.hex' '%s'",
                  pout, getenv("BORNE_TALLY_KEEP"), bad, getenv("BORNE_TALLY_KEEP"), work, work, work,
                  getenv("BORNE_TALLY_KEEP"));
         assert_int_equal(system(args), 0);

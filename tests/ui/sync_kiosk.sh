@@ -174,7 +174,7 @@ expect "sync bundles=0 items=0 left=0 online=1"
 # kiosk closed its polls (no closing report), so it does not certify
 TRC=0
 "$TALLY" verify --server-db "$D/server.db" --authority "$D/authority.crt" \
-    --package "$D/bp35-demo.bpkg" --secret "$D/bp35-demo.secret" >"$T/tally.out" 2>&1 || TRC=$?
+    --package "$D/bp35-demo.bpkg" --track-key "$D/bp35-demo.track" >"$T/tally.out" 2>&1 || TRC=$?
 [ $TRC = 1 ] || { cat "$T/tally.out"; fail "tally exit $TRC, expected 1 (no closing reports)"; }
 grep -q "^DUPLICATE participation .*kiosk kiosk-35238-0[12] .*and kiosk kiosk-35238-0[12] " "$T/tally.out" ||
     { cat "$T/tally.out"; fail "the tally does not name the duplicate pair of kiosks"; }
