@@ -763,6 +763,8 @@ static int ingest_store(ingest_t *g)
     }
     if (rc == BN_EEXISTS)
         return srv_refuse(s, g->res, 409, "conflict", g->why, items.kiosk);
+    if (rc == BN_ERULE) /* (SRV-I1) */
+        return srv_refuse(s, g->res, 422, "ballots-exceed-register", g->why, items.kiosk);
     if (rc == BN_EFULL)
         return srv_refuse(s, g->res, 507, "store-full", "the server's disk is full", items.kiosk);
     snprintf(g->detail, sizeof g->detail, "%s: %s", bn_strerror(rc), g->why);

@@ -398,6 +398,40 @@ out:
     return rc;
 }
 
+/* (SRV-I1) Per kiosk and campaign, the ballots held never outnumber the
+ * register entries held: a kiosk sends a cast's register entry no later
+ * than its ballot, so more ballots than entries are ballots nobody was
+ * registered for (a stolen kiosk's key stuffing the box). BN_ERULE, and
+ * the bundle's transaction is rolled back. */
+static int ballots_within_register(srv_store_t *s, const srv_bundle_items_t *b, char *why,
+                                   size_t whylen)
+{
+    sqlite3_stmt *st = NULL;
+    int64_t nb = 0, nr = 0;
+    int rc = sqlite3_prepare_v2(s->db,
+        "SELECT (SELECT count(*) FROM ballots WHERE campaign = ?1 AND kiosk = ?2),"
+        " (SELECT count(*) FROM register WHERE campaign = ?1 AND kiosk = ?2)", -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, b->kiosk, 32, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW) {
+            nb = sqlite3_column_int64(st, 0);
+            nr = sqlite3_column_int64(st, 1);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return bn_fail(why, whylen, map_rc(rc), "counting: %s", sqlite3_errmsg(s->db));
+    if (nb > nr)
+        return bn_fail(why, whylen, BN_ERULE, "this kiosk would have %lld ballots for %lld "
+                       "register entries in campaign %s: %lld ballots nobody registered for",
+                       (long long)nb, (long long)nr, b->campaign, (long long)(nb - nr));
+    return 0;
+}
+
 int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *added,
                          char *why, size_t whylen)
 {
@@ -493,7 +527,8 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
         n += (size_t)rc;
     }
     if ((rc = put_signatures(s, b, &n, why, whylen)) != 0 ||
-        (rc = put_bytes(s, b, why, whylen)) != 0)
+        (rc = put_bytes(s, b, why, whylen)) != 0 ||
+        (rc = ballots_within_register(s, b, why, whylen)) != 0)
         goto out;
     sqlite3_bind_blob(ik, 1, b->kiosk, 32, SQLITE_STATIC);
     sqlite3_bind_text(ik, 2, b->campaign, -1, SQLITE_STATIC);

@@ -665,6 +665,14 @@ static int reconcile(ctx_t *c)
         for (; at < n_kh && kh[at].kiosk == k; at++)
             memcpy(hashes + 32 * n++, kh[at].hash, 32);
         ks->ballots = (int64_t)n;
+        /* (VERIFY-V10) never more ballots than register entries from one
+         * kiosk: the others are ballots nobody was registered for (a
+         * stolen kiosk's key), and the result is not certified */
+        if (v->pkg->kind == PKG_BUDGET && ks->ballots > ks->registered)
+            problem(c, ks->name, -1, "register", "the bundles hold %lld ballots of this kiosk "
+                    "and only %lld register entries: %lld ballots nobody was registered for",
+                    (long long)ks->ballots, (long long)ks->registered,
+                    (long long)(ks->ballots - ks->registered));
         for (i = 0; i < c->n_rp; i++) {
             if (c->rp[i].kiosk != k)
                 continue;
@@ -714,6 +722,15 @@ static int reconcile(ctx_t *c)
             problem(c, ks->name, first->bundle, item, "reports %llu ballots and the bundles hold as "
                     "many, but not the same ones (ballot-set digest differs)",
                     (unsigned long long)rep->ballots);
+            ks->reconciled = 0;
+        }
+        if (v->pkg->kind == PKG_BUDGET && ks->ballots < ks->registered &&
+            (int64_t)rep->ballots == ks->ballots) {
+            /* (VERIFY-V10) at the close, as many as registered */
+            problem(c, ks->name, first->bundle, item, "closed with %lld register entries and "
+                    "%lld ballots: %lld people registered whose ballot is missing",
+                    (long long)ks->registered, (long long)ks->ballots,
+                    (long long)(ks->registered - ks->ballots));
             ks->reconciled = 0;
         }
         if ((int64_t)rep->registered != ks->registered) {

@@ -49,6 +49,7 @@ static int server_refused(int status, const uint8_t *body, const char *what, cha
                {"revoked-kiosk", BN_EREVOKED},  {"conflict", BN_EEXISTS},
                {"bad-signature", BN_EBADSIG},   {"unknown-campaign", BN_ENOTFOUND},
                {"inconsistent-ballot", BN_ERULE}, {"no-client-certificate", BN_EKEY},
+               {"ballots-exceed-register", BN_ERULE},
                {"not-found", BN_ENOTFOUND}};
     cJSON *j = body != NULL ? cJSON_Parse((const char *)body) : NULL;
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");
@@ -109,7 +110,7 @@ void sync_note_cast(sync_batch_t *b, int64_t now_ms)
 
 typedef struct count_s {
     const char *campaign;
-    int64_t casts, items;
+    int64_t casts, items, ballots;
 } count_t;
 
 static int count_item(void *arg, store_item_t kind, const char *campaign, const uint8_t *key,
@@ -124,13 +125,15 @@ static int count_item(void *arg, store_item_t kind, const char *campaign, const 
     c->items++;
     if (kind == STORE_ITEM_BALLOT || kind == STORE_ITEM_SIGNATURE)
         c->casts++;
+    if (kind == STORE_ITEM_BALLOT)
+        c->ballots++;
     return 0;
 }
 
 static int outbox_count(store_t *s, const char *campaign, count_t *c)
 {
     c->campaign = campaign;
-    c->casts = c->items = 0;
+    c->casts = c->items = c->ballots = 0;
     return store_outbox_each(s, count_item, c);
 }
 
@@ -305,6 +308,96 @@ static int next_seq(store_t *s, uint64_t *seq)
     return store_meta_set(s, "sync.seq", v);
 }
 
+/* Sends one bundle of at most max_items items of `part` and marks its
+ * items synced once acknowledged (SYNC-Y2). *items: how many it held (0
+ * and nothing sent, unless probe: then an empty bundle goes all the same). */
+static int send_bundle(const sync_conf_t *c, store_t *s, const char *campaign,
+                       outbox_part_t part, size_t max_items, int probe, sync_upload_res_t *res,
+                       size_t *items, char *why, size_t whylen)
+{
+    uint8_t *buf = NULL, *ack = NULL;
+    size_t len, ack_len;
+    bundle_t bd;
+    uint64_t seq;
+    int rc, status;
+
+    *items = 0;
+    if ((rc = next_seq(s, &seq)) != 0 ||
+        (rc = outbox_bundle(s, campaign, part, seq, c->cert_der, c->cert_len, c->signer,
+                            max_items, &buf, &len, items)) != 0) {
+        rc = bn_fail(why, whylen, rc, "building a bundle from the outbox: %s", bn_strerror(rc));
+        goto out;
+    }
+    if (*items == 0 && !probe)
+        goto out;
+    if ((rc = bundle_decode(buf, len, &bd, why, whylen)) != 0)
+        goto out;
+    rc = sync_request(c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
+                      SYNC_MAX_ANSWER, &status, &ack, &ack_len, why, whylen);
+    if (rc == 0 && status != 200)
+        rc = server_refused(status, ack, "upload", why, whylen);
+    if (rc == 0)
+        rc = check_ack(c, ack, buf, len, &bd, res, why, whylen);
+    if (rc != 0)
+        goto out;
+    /* (SYNC-Y2) only now, acknowledged: marking twice or crashing before
+     * marking only makes the next call send the same items again */
+    if ((rc = outbox_done(s, &bd)) != 0) {
+        rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
+    }
+out:
+    free(buf);
+    free(ack);
+    return rc;
+}
+
+/* (SYNC-Y4) How many ballots the next ballot bundle takes of the n
+ * unsent: as many as a bundle holds, but never leaving fewer than
+ * SYNC_MIN_BALLOTS behind unless the poll closes (they would have to go
+ * alone later); 0 when fewer than SYNC_MIN_BALLOTS wait and the poll is open. */
+static size_t ballot_batch(int64_t n, size_t max_items, int closing)
+{
+    size_t k, left;
+
+    if (n <= 0 || (!closing && n < SYNC_MIN_BALLOTS))
+        return 0;
+    if (max_items < SYNC_MIN_BALLOTS)
+        max_items = SYNC_MIN_BALLOTS;
+    k = (size_t)n < max_items ? (size_t)n : max_items;
+    left = (size_t)n - k;
+    if (!closing && left > 0 && left < SYNC_MIN_BALLOTS && (size_t)n >= 2 * SYNC_MIN_BALLOTS)
+        k = (size_t)n - SYNC_MIN_BALLOTS;
+    return k;
+}
+
+/* (SYNC-Y3) Does the server hold exactly what this kiosk marked synced?
+ * If not, every item of the campaign goes back in the outbox. */
+static int compare_held(store_t *s, const char *campaign, sync_upload_res_t *res, char *why,
+                        size_t whylen)
+{
+    char mine[65];
+    int64_t nmine = 0, sigs = 0;
+    int rc;
+
+    if ((rc = synced_digest(s, campaign, mine, &nmine)) != 0)
+        return bn_fail(why, whylen, rc, "reading the ballot box: %s", bn_strerror(rc));
+    if ((rc = synced_signatures(s, campaign, &sigs)) != 0)
+        return bn_fail(why, whylen, rc, "reading the signatures: %s", bn_strerror(rc));
+    if (nmine == res->server_ballots && strcmp(mine, res->server_digest) == 0 &&
+        (res->server_signatures < 0 || res->server_signatures >= sigs))
+        return 0;
+    res->mismatch = 1;
+    if ((rc = store_outbox_requeue(s, campaign, &res->requeued)) != 0)
+        return bn_fail(why, whylen, rc, "the server lost ballots and they cannot be queued "
+                       "again: %s", bn_strerror(rc));
+    bn_fail(why, whylen, 0,
+            "the server holds %lld ballots and %lld signatures of this kiosk, the kiosk "
+            "marked %lld and %lld synced; %lld items queued again for the next upload",
+            (long long)res->server_ballots, (long long)res->server_signatures,
+            (long long)nmine, (long long)sigs, (long long)res->requeued);
+    return 0;
+}
+
 int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_batch_t *b,
                 int closing, int64_t now_ms, sync_upload_res_t *res, char *why, size_t whylen)
 {
@@ -314,11 +407,8 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     int64_t max_delay = b->max_delay_ms > 0 ? b->max_delay_ms : 2 * 3600 * 1000;
     int64_t rounds;
     count_t n;
-    uint8_t *buf = NULL, *ack = NULL;
-    size_t len, items, ack_len;
-    bundle_t bd;
-    uint64_t seq;
-    int rc, status, probe = 0;
+    size_t items, k;
+    int rc, probe = 0;
 
     memset(res, 0, sizeof *res);
     if (c->signer == NULL || c->cert_der == NULL)
@@ -344,85 +434,50 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     res->due = closing || (size_t)n.casts >= min_casts || now_ms - b->first_unsent_ms > max_delay;
     if (!res->due || !sync_backoff_ready(&b->backoff, now_ms))
         return 0;
-    for (rounds = n.items + 1; (n.items > 0 || probe) && rounds > 0; rounds--) {
-        free(buf);
-        free(ack);
-        buf = ack = NULL;
-        if ((rc = next_seq(s, &seq)) != 0 ||
-            (rc = outbox_bundle(s, campaign, seq, c->cert_der, c->cert_len, c->signer,
-                                     max_items, &buf, &len, &items)) != 0) {
-            rc = bn_fail(why, whylen, rc, "building a bundle from the outbox: %s", bn_strerror(rc));
-            goto out;
-        }
-        if (items == 0 && !probe)
-            break;
-        if ((rc = bundle_decode(buf, len, &bd, why, whylen)) != 0)
+    /* 1. (SYNC-Y4) who took part first, in bundles of their own: the server
+     * holds a cast's register entry before its ballot (SRV-I1) */
+    for (rounds = n.items + 1, items = 1; items > 0 && rounds > 0; rounds--) {
+        if ((rc = send_bundle(c, s, campaign, OUTBOX_PARTICIPATION, max_items, 0, res, &items,
+                              why, whylen)) != 0)
             goto fail;
-        rc = sync_request(c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
-                          SYNC_MAX_ANSWER, &status, &ack, &ack_len, why, whylen);
-        if (rc != 0)
-            goto fail;
-        if (status != 200) {
-            rc = server_refused(status, ack, "upload", why, whylen);
-            goto fail;
-        }
-        if ((rc = check_ack(c, ack, buf, len, &bd, res, why, whylen)) != 0)
-            goto fail;
-        /* (SYNC-Y2) only now, acknowledged: marking twice or crashing before
-         * marking only makes the next call send the same items again */
-        if ((rc = outbox_done(s, &bd)) != 0) {
-            rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
-            goto out;
-        }
-        if (probe) {
-            res->probed = 1;
-            probe = 0;
-            break;
-        }
-        res->bundles++;
+        res->bundles += items > 0;
         res->items += items;
+    }
+    /* 2. (SYNC-Y4) then ballots, alone, in batches of at least
+     * SYNC_MIN_BALLOTS (or whatever is left at poll close) */
+    for (; rounds > 0; rounds--) {
         if ((rc = outbox_count(s, campaign, &n)) != 0)
             goto out;
-        res->left = n.casts;
+        if ((k = ballot_batch(n.ballots, max_items, closing)) == 0)
+            break;
+        if ((rc = send_bundle(c, s, campaign, OUTBOX_BALLOTS, k, 0, res, &items, why,
+                              whylen)) != 0)
+            goto fail;
+        if (items == 0)
+            break;
+        res->bundles++;
+        res->items += items;
+    }
+    /* 3. at poll close with nothing sent, the empty bundle (SYNC-Y3) */
+    if (probe) {
+        if ((rc = send_bundle(c, s, campaign, OUTBOX_PARTICIPATION, max_items, 1, res, &items,
+                              why, whylen)) != 0)
+            goto fail;
+        res->probed = 1;
     }
     sync_backoff_ok(&b->backoff);
+    if ((rc = outbox_count(s, campaign, &n)) != 0)
+        goto out;
+    res->left = n.casts;
     if (n.items == 0)
         b->first_unsent_ms = 0;
     rc = 0;
-    if (res->bundles > 0 || res->probed) {
-        /* (SYNC-Y3) does the server hold exactly what this kiosk marked synced? */
-        char mine[65];
-        int64_t nmine = 0;
-        if ((rc = synced_digest(s, campaign, mine, &nmine)) != 0) {
-            rc = bn_fail(why, whylen, rc, "reading the ballot box: %s", bn_strerror(rc));
-            goto out;
-        }
-        int64_t sigs = 0;
-        if ((rc = synced_signatures(s, campaign, &sigs)) != 0) {
-            rc = bn_fail(why, whylen, rc, "reading the signatures: %s", bn_strerror(rc));
-            goto out;
-        }
-        if (nmine != res->server_ballots || strcmp(mine, res->server_digest) != 0 ||
-            (res->server_signatures >= 0 && res->server_signatures < sigs)) {
-            res->mismatch = 1;
-            if ((rc = store_outbox_requeue(s, campaign, &res->requeued)) != 0) {
-                rc = bn_fail(why, whylen, rc, "the server lost ballots and they cannot be "
-                             "queued again: %s", bn_strerror(rc));
-                goto out;
-            }
-            bn_fail(why, whylen, 0,
-                    "the server holds %lld ballots and %lld signatures of this kiosk, the kiosk "
-                    "marked %lld and %lld synced; %lld items queued again for the next upload",
-                    (long long)res->server_ballots, (long long)res->server_signatures,
-                    (long long)nmine, (long long)sigs, (long long)res->requeued);
-        }
-    }
+    if (res->bundles > 0 || res->probed)
+        rc = compare_held(s, campaign, res, why, whylen);
     goto out;
 fail:
     sync_backoff_fail(&b->backoff, now_ms, c->rng);
 out:
-    free(buf);
-    free(ack);
     return rc;
 }
 

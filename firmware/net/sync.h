@@ -67,6 +67,13 @@ typedef struct sync_batch_s {
     sync_backoff_t backoff;
 } sync_batch_t;
 
+/* (SYNC-Y4) Ballots travel apart from who took part: register entries and
+ * petition signatures go in bundles of their own, first; ballots in
+ * bundles of ballots only, of at least SYNC_MIN_BALLOTS (in their random id
+ * order), or whatever is left at poll close. A batch due by max_delay_ms
+ * with fewer ballots sends the register entries and keeps the ballots. */
+#define SYNC_MIN_BALLOTS 10
+
 /* The kiosk calls it after each cast (or signature) of the campaign. */
 void sync_note_cast(sync_batch_t *b, int64_t now_ms);
 

@@ -13,6 +13,7 @@
 typedef struct outbox_walk_s {
     store_t *s;
     const char *campaign;
+    outbox_part_t part;
     bundle_builder_t *b;
     size_t max, n;
 } outbox_walk_t;
@@ -28,7 +29,8 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
     uint32_t day = 0;
     int offline = 0, rc;
 
-    if (strcmp(campaign, w->campaign) != 0)
+    if (strcmp(campaign, w->campaign) != 0 ||
+        (kind == STORE_ITEM_BALLOT) != (w->part == OUTBOX_BALLOTS))
         return 0;
     if (w->n >= w->max)
         return WALK_FULL;
@@ -62,19 +64,21 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
     return rc;
 }
 
-int outbox_bundle(store_t *s, const char *campaign, uint64_t seq, const uint8_t *cert,
-                       size_t cert_len, const signer_t *signer, size_t max_items,
-                       uint8_t **out, size_t *len, size_t *n_items_out)
+int outbox_bundle(store_t *s, const char *campaign, outbox_part_t part, uint64_t seq,
+                  const uint8_t *cert, size_t cert_len, const signer_t *signer,
+                  size_t max_items, uint8_t **out, size_t *len, size_t *n_items_out)
 {
     outbox_walk_t w;
     int rc;
 
-    if (s == NULL || signer == NULL || out == NULL || len == NULL)
+    if (s == NULL || signer == NULL || out == NULL || len == NULL ||
+        (part != OUTBOX_PARTICIPATION && part != OUTBOX_BALLOTS))
         return BN_EINVAL;
     *out = NULL;
     memset(&w, 0, sizeof w);
     w.s = s;
     w.campaign = campaign;
+    w.part = part;
     w.max = max_items < BUNDLE_MAX_ITEMS ? max_items : BUNDLE_MAX_ITEMS;
     rc = bundle_new(campaign, seq, cert, cert_len, &w.b);
     if (rc != 0)

@@ -11,14 +11,22 @@
 #include "key.h"
 #include "store.h"
 
+/* (SYNC-Y4) What a bundle carries: who took part (register entries and
+ * petition signature records), or ballots; never both, so that no bundle
+ * pairs a person with a choice. */
+typedef enum {
+    OUTBOX_PARTICIPATION = 1,
+    OUTBOX_BALLOTS = 2
+} outbox_part_t;
+
 /* Builds and signs a bundle of at most max_items of the store's outbox items
- * of `campaign` (in the outbox's key order: ballots, register entries, then
- * petition signatures),
+ * of `campaign` of one part (in the outbox's key order: random ballot ids;
+ * register entries by pseudonym, then petition signatures by random id),
  * sets *n_items to the number it holds (0: *out is still a valid, empty
  * bundle). BN_ECORRUPT if an outbox item has no ballot or register row. */
-int outbox_bundle(store_t *s, const char *campaign, uint64_t seq, const uint8_t *cert,
-                  size_t cert_len, const signer_t *signer, size_t max_items,
-                  uint8_t **out, size_t *len, size_t *n_items);
+int outbox_bundle(store_t *s, const char *campaign, outbox_part_t part, uint64_t seq,
+                  const uint8_t *cert, size_t cert_len, const signer_t *signer,
+                  size_t max_items, uint8_t **out, size_t *len, size_t *n_items);
 
 /* Marks every ballot, register entry and signature of a decoded bundle synced
  * (store_outbox_done): call it once the server acknowledged the bundle. */

@@ -173,10 +173,10 @@ static void test_upload_ack_idempotent_receipts(void **state)
     int i;
 
     (void)state;
-    assert_int_equal(kit_bundle(&k1, NULL, 1, 30, 25, &b, &len, codes, ids), 0);
+    assert_int_equal(kit_bundle(&k1, NULL, 1, 30, 30, &b, &len, codes, ids), 0);
     ack = upload(b, len, 200);
     assert_int_equal(json_num(ack, "ballots"), 30);
-    assert_int_equal(json_num(ack, "register"), 25);
+    assert_int_equal(json_num(ack, "register"), 30);
     assert_int_equal(json_num(ack, "reports"), 0);
     kit_ids_digest(ids, 30, hex);
     json_str(ack, "ballot_ids_digest", got, sizeof got);
@@ -198,7 +198,7 @@ static void test_upload_ack_idempotent_receipts(void **state)
     free(again);
     again = upload(b2, len2, 200);
     assert_int_equal(json_num(again, "ballots"), 40);
-    assert_int_equal(json_num(again, "register"), 35);
+    assert_int_equal(json_num(again, "register"), 40);
     free(again);
     /* every receipt is found, in any spelling the voter may type */
     for (i = 0; i < 30; i++) {
@@ -1106,7 +1106,7 @@ static void test_bundle_bytes(void **state)
     find_t f;
 
     (void)state;
-    assert_int_equal(kit_bundle(&k1, NULL, 300, 7, 6, &b, &len, NULL, NULL), 0);
+    assert_int_equal(kit_bundle(&k1, NULL, 300, 7, 7, &b, &len, NULL, NULL), 0);
     n0 = sql_count("SELECT count(*) FROM bundle_bytes");
     ack = upload(b, len, 200);
     assert_int_equal(sql_count("SELECT count(*) FROM bundle_bytes"), n0 + 1);
@@ -1227,6 +1227,41 @@ static int count_rows(void *arg, const srv_bundle_row_t *r)
 /* (SRV-M1) A real schema-2 store (tests/vectors/server/v2.db, on a copy) opens
  * as schema 3, keeps every ballot and receipt, and lists its bundles as
  * held without bytes; opening it again changes nothing. */
+/* (SRV-I1) A stolen kiosk's key stuffs the box: ballots with no register
+ * entry are refused, whole, and the kiosk is named in the refusal log;
+ * a bundle that brings as many entries as ballots is still accepted, and
+ * entries sent ahead of their ballots (as the sync client does) too. */
+static void test_ballot_stuffing(void **state)
+{
+    uint8_t *b;
+    size_t len;
+    srv_result_t res;
+    srv_held_t h0, h1;
+
+    (void)state;
+    assert_int_equal(srv_store_held(srv_store(srv), "bp35-demo", k1.ks.pub.id, &h0), 0);
+    /* 5 ballots, no register entry */
+    assert_int_equal(kit_bundle(&k1, NULL, 700, 5, 0, &b, &len, NULL, NULL), 0);
+    expect_refusal(b, len, 422, "ballots-exceed-register");
+    free(b);
+    /* 5 ballots, 4 entries: still one too many */
+    assert_int_equal(kit_bundle(&k1, NULL, 701, 5, 4, &b, &len, NULL, NULL), 0);
+    expect_refusal(b, len, 422, "ballots-exceed-register");
+    free(b);
+    assert_int_equal(srv_store_held(srv_store(srv), "bp35-demo", k1.ks.pub.id, &h1), 0);
+    assert_int_equal(h1.ballots, h0.ballots);
+    assert_int_equal(h1.registers, h0.registers);
+    /* entries first, their ballots in a later bundle: accepted */
+    assert_int_equal(kit_bundle(&k1, NULL, 702, 0, 3, &b, &len, NULL, NULL), 0);
+    assert_int_equal(srv_ingest(srv, b, len, &res), 200);
+    srv_result_free(&res);
+    free(b);
+    assert_int_equal(kit_bundle(&k1, NULL, 703, 3, 0, &b, &len, NULL, NULL), 0);
+    assert_int_equal(srv_ingest(srv, b, len, &res), 200);
+    srv_result_free(&res);
+    free(b);
+}
+
 /* (SRV-S6) The server's operator holds no pseudonym secret: with the
  * server's whole directory and store, the register cannot be tested
  * against a list of identities. A directory holding ID.secret is refused
@@ -1370,6 +1405,7 @@ int main(void)
         cmocka_unit_test(test_petition_refusals),
         cmocka_unit_test(test_bundle_bytes),
         cmocka_unit_test(test_bundle_bytes_one_transaction),
+        cmocka_unit_test(test_ballot_stuffing),
         cmocka_unit_test(test_no_pseudonym_secret),
         cmocka_unit_test(test_migrate_v2),
     };

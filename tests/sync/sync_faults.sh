@@ -47,7 +47,7 @@ while [ $i -lt "$ROUNDS" ]; do
     OUT=$("$KIT" upload "$D" 1 "$K" "$PP" closing max=6 io=1000 2>>"$T/kit.err") || true
     case $OUT in bundles=*) ok=$((ok + 1)) ;; esac
     h=$(held)
-    unsent=$(( $("$KIT" outbox "$K") / 2 ))
+    unsent=$("$KIT" unsent-ballots "$K")
     synced=$((total - unsent))
     [ "$h" -le "$total" ] || fail "round $i: server holds $h of $total casts"
     [ "$synced" -le "$h" ] || fail "round $i: $synced marked synced, server holds $h ($OUT)"

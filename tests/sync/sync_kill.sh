@@ -46,7 +46,7 @@ while [ $i -lt "$ROUNDS" ] || { [ $killed -lt $((ROUNDS / 4)) ] && [ $i -lt $((R
     [ "$h" = "$last" ] || moved=$((moved + 1))
     last=$h
     [ "$h" -le "$total" ] || fail "round $i: server holds $h of $total casts"
-    synced=$((total - $("$KIT" outbox "$K") / 2))
+    synced=$((total - $("$KIT" unsent-ballots "$K")))
     [ "$synced" -le "$h" ] || fail "round $i: $synced marked synced, server holds $h"
 done
 OUT=$("$KIT" upload "$D" 1 "$K" "$PORT" closing)

@@ -262,7 +262,7 @@ static void put(const char *dir, const char *name, uint8_t *buf, size_t len)
 }
 
 enum { F_TAMPER = 1, F_MISSING = 2, F_DUPBYTES = 4, F_BADRULE = 8, F_NOREPORT = 16, F_JUNK = 32,
-       F_NOCOMMUNES = 64, F_FOREIGN = 128 };
+       F_NOCOMMUNES = 64, F_FOREIGN = 128, F_STUFF = 256 };
 
 /* Kiosk 1's report made again: without communes (F_NOCOMMUNES: a store
  * migrated from schema 2), or with Betton's 3 counted as "35999", a
@@ -352,6 +352,25 @@ static char *election_dir(const char *tag, int flags)
         assert_int_equal(bundle_finish(bb, &k->signer, &buf, &len), 0);
         bundle_free(bb);
         put(dir, "k2-9.bnu", buf, len);
+    }
+    if (flags & F_STUFF) {
+        /* kiosk 0's key, stolen: 3 more valid ballots, nobody registered */
+        kiosk_t *k = &kiosks[0];
+        bundle_builder_t *bb = NULL;
+        uint8_t out[BALLOT_MAX_LEN];
+        int sel[1] = {0}, i;
+        ballot_t b;
+        size_t ol;
+
+        assert_int_equal(bundle_new(CAMPAIGN, 7, k->cert, k->cert_len, &bb), 0);
+        for (i = 0; i < 3; i++) {
+            assert_int_equal(ballot_make(&b, pkg, 0, sel, 1, TODAY, k->signer.pub.id, rng), 0);
+            assert_int_equal(ballot_seal(&b, &k->signer, out, sizeof out, &ol), 0);
+            assert_int_equal(bundle_add_ballot(bb, out, ol), 0);
+        }
+        assert_int_equal(bundle_finish(bb, &k->signer, &buf, &len), 0);
+        bundle_free(bb);
+        put(dir, "k0-7.bnu", buf, len);
     }
     return dir;
 }
@@ -468,6 +487,22 @@ static void test_missing(void **state)
                           "reports 8 ballots, the bundles hold 7: 1 missing", NULL));
     assert_true(line_with(v->log, "kiosk-35360-01", "reports 8 register entries", "hold 7"));
     assert_false(v->kiosks[2].reconciled);
+    verify_free(v);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* (VERIFY-V10) A stolen kiosk key stuffs the box with valid ballots and no
+ * register entries: not certified, the kiosk named. */
+static void test_stuffed(void **state)
+{
+    char *dir = election_dir("stuffed", F_STUFF);
+    verify_t *v = run_verify(dir, NULL);
+
+    (void)state;
+    assert_true(v->n_problems > 0);
+    assert_true(line_with(v->log, "kiosk kiosk-35238-01", "register",
+                          "15 ballots of this kiosk and only 12 register entries: 3 ballots nobody"));
     verify_free(v);
     tu_rmtree(dir);
     free(dir);
@@ -1175,6 +1210,7 @@ int main(void)
         cmocka_unit_test(test_clean),
         cmocka_unit_test(test_tampered),
         cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_stuffed),
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_dup_and_rule),
         cmocka_unit_test(test_noreport_junk_empty),

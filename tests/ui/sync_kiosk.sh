@@ -92,7 +92,7 @@ vote "$T/a1.txt" "Le Gall" "Éloïse"
 printf 'expect screen receipt\ntap "Terminer"\nsync\nsync close\n' >>"$T/a1.txt"
 run k1 "$T/a1.txt"
 expect "sync bundles=0 items=0 left=1 online=1"     # (SYNC-Y1) not a lone ballot
-expect "sync bundles=1 items=2 left=0 online=1"
+expect "sync bundles=2 items=2 left=0 online=1"     # (SYNC-Y4) who took part, then the ballot
 CODE_A=$(echo "$OUT" | sed -n 's/^receipt //p')
 # (KSYNC-K1) reserved by the server: an online entry
 [ "$(reg k1 0)" = 1 ] && [ "$(reg k1 1)" = 0 ] || fail "k1: the reserved entry is not online"
@@ -157,9 +157,9 @@ CODE_C2=$(echo "$OUT" | sed -n 's/^receipt //p')
 restart
 printf 'sync close\n' >"$T/s.txt"
 run k1 "$T/s.txt"
-expect "sync bundles=1 items=2 left=0 online=1"
+expect "sync bundles=2 items=2 left=0 online=1"     # (SYNC-Y4) who took part, then the ballot
 run k2 "$T/s.txt"
-expect "sync bundles=1 items=2 left=0 online=1"
+expect "sync bundles=2 items=2 left=0 online=1"     # (SYNC-Y4) who took part, then the ballot
 [ "$(metric ballots)" = 3 ] || fail "server holds $(metric ballots) ballots, expected 3: $($C "$URL/v1/metrics")"
 [ "$(metric register)" = 3 ] || fail "server holds $(metric register) register entries, expected 3"
 [ "$(metric duplicate_pseudonyms)" = 1 ] ||
@@ -188,9 +188,9 @@ mv "$D"/server.db* "$T/lost/"
 restart
 [ "$(metric ballots)" = 0 ] || fail "the new database is not empty"
 run k1 "$T/s.txt"
-expect "sync bundles=2 items=5 left=0 online=1 mismatch"
+expect "sync bundles=3 items=5 left=0 online=1 mismatch"
 run k2 "$T/s.txt"
-expect "sync bundles=1 items=2 left=0 online=1 mismatch"
+expect "sync bundles=2 items=2 left=0 online=1 mismatch"
 [ "$(metric ballots)" = 3 ] || fail "after the repair the server holds $(metric ballots) ballots, expected 3"
 [ "$(metric register)" = 3 ] || fail "after the repair: $(metric register) register entries, expected 3"
 for c in "$CODE_A" "$CODE_C1" "$CODE_C2" "$CODE_P"; do counted "$c"; done

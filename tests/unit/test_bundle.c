@@ -272,7 +272,7 @@ static void test_round_trip(void **state)
     assert_string_equal(ci.name, "kiosk-35238-01");
     assert_memory_equal(ci.pub.id, ks.pub.id, KEY_ID_LEN);
     for (i = 0; bundle_next_ballot(&b, &pos, &ballot, &blen); i++) {
-        v = voter_of_id(ballot + 12);
+        v = voter_of_id(ballot + BALLOT_OFF_ID);
         assert_true(v >= 0 && !seen[v]);
         seen[v] = 1;
         order[i] = v;
@@ -809,8 +809,8 @@ static void test_outbox_signatures(void **state)
         assert_int_equal(store_sign(s, &c), 0);
     }
     for (i = 0;; i++) {
-        assert_int_equal(outbox_bundle(s, CAMPAIGN, 1 + (uint64_t)i, kcert, kcert_len, &ks,
-                                            5, &buf, &len, &n), 0);
+        assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_PARTICIPATION, 1 + (uint64_t)i, kcert,
+                                       kcert_len, &ks, 5, &buf, &len, &n), 0);
         if (n == 0) {
             free(buf);
             break;
@@ -996,7 +996,7 @@ static void check_outbox_bundle(const uint8_t *buf, size_t len, int *seen_b, int
 
     assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, b, NULL, why, sizeof why), 0);
     while (bundle_next_ballot(b, &pos, &ballot, &blen)) {
-        v = voter_of_id(ballot + 12);
+        v = voter_of_id(ballot + BALLOT_OFF_ID);
         assert_true(v >= 0);
         assert_int_equal(seen_b[v], 0);
         seen_b[v] = 1;
@@ -1025,16 +1025,15 @@ static void test_outbox(void **state)
     bundle_t b;
 
     (void)state;
-    /* all of it at once: exactly the campaign's items */
-    assert_int_equal(outbox_bundle(s, CAMPAIGN, 1, kcert, kcert_len, &ks, 1000, &buf, &len,
-                                        &n), 0);
-    assert_int_equal(n, 2 * N_VOTERS);
+    /* (SYNC-Y4) all of it at once, in two bundles: who took part, then the
+     * ballots; never a register entry and a ballot in one bundle */
+    assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_PARTICIPATION, 1, kcert, kcert_len, &ks,
+                                   1000, &buf, &len, &n), 0);
+    assert_int_equal(n, N_VOTERS);
     check_outbox_bundle(buf, len, seen_b, seen_r, &b);
-    assert_int_equal(b.n_ballots, N_VOTERS);
+    assert_int_equal(b.n_ballots, 0);
     assert_int_equal(b.n_register, N_VOTERS);
     assert_int_equal(b.seq, 1);
-    for (i = 0; i < N_VOTERS; i++)
-        assert_true(seen_b[i] && seen_r[i]);
     /* (STORE-S9) the voters' commune (35238, counted in the store's turnout) is in
      * no register entry of the bundle: pseudonym, day, offline flag only */
     assert_int_equal(BUNDLE_REGISTER_LEN, 32 + 4 + 1);
@@ -1047,40 +1046,64 @@ static void test_outbox(void **state)
                 fail_msg("(STORE-S9) register entry %d of the bundle holds the commune", i);
     }
     free(buf);
+    assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_BALLOTS, 2, kcert, kcert_len, &ks, 1000,
+                                   &buf, &len, &n), 0);
+    assert_int_equal(n, N_VOTERS);
+    check_outbox_bundle(buf, len, seen_b, seen_r, &b);
+    assert_int_equal(b.n_ballots, N_VOTERS);
+    assert_int_equal(b.n_register, 0);
+    for (i = 0; i < N_VOTERS; i++)
+        assert_true(seen_b[i] && seen_r[i]);
+    free(buf);
+    assert_int_equal(outbox_bundle(s, CAMPAIGN, 3, 2, kcert, kcert_len, &ks, 1000, &buf, &len,
+                                   &n), BN_EINVAL);
 
-    /* in batches of 25, marked synced after each: every item exactly once */
+    /* in batches of 25, marked synced after each: every item exactly once,
+     * each bundle of one part */
     memset(seen_b, 0, sizeof seen_b);
     memset(seen_r, 0, sizeof seen_r);
-    for (i = 0;; i++) {
-        assert_int_equal(outbox_bundle(s, CAMPAIGN, 2 + (uint64_t)i, kcert, kcert_len, &ks,
-                                            25, &buf, &len, &n), 0);
-        if (n == 0) {
-            /* still a valid, empty bundle */
-            assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &b, NULL, NULL, 0),
-                             0);
-            assert_int_equal(b.n_ballots + b.n_register, 0);
-            free(buf);
-            break;
-        }
-        assert_true(n <= 25);
-        check_outbox_bundle(buf, len, seen_b, seen_r, &b);
-        assert_int_equal(b.n_ballots + b.n_register, n);
-        assert_int_equal(outbox_done(s, &b), 0);
-        free(buf);
+    {
+        int part, bundles = 0;
+
+        for (part = OUTBOX_PARTICIPATION; part <= OUTBOX_BALLOTS; part++)
+            for (i = 0;; i++) {
+                assert_int_equal(outbox_bundle(s, CAMPAIGN, (outbox_part_t)part,
+                                               10 + (uint64_t)bundles, kcert, kcert_len, &ks, 25,
+                                               &buf, &len, &n), 0);
+                if (n == 0) {
+                    /* still a valid, empty bundle */
+                    assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &b, NULL,
+                                                   NULL, 0), 0);
+                    assert_int_equal(b.n_ballots + b.n_register, 0);
+                    free(buf);
+                    break;
+                }
+                assert_true(n <= 25);
+                check_outbox_bundle(buf, len, seen_b, seen_r, &b);
+                assert_int_equal(b.n_ballots + b.n_register, n);
+                assert_int_equal(part == OUTBOX_BALLOTS ? b.n_register : b.n_ballots, 0);
+                assert_int_equal(outbox_done(s, &b), 0);
+                free(buf);
+                bundles++;
+            }
+        assert_int_equal(bundles, 2 * ((N_VOTERS + 24) / 25));
     }
-    assert_int_equal(i, (2 * N_VOTERS + 24) / 25);
     for (i = 0; i < N_VOTERS; i++)
         assert_true(seen_b[i] && seen_r[i]);
     /* the other campaign's six items are still waiting */
     assert_int_equal(store_outbox_count(s, &left), 0);
     assert_int_equal(left, 6);
-    assert_int_equal(outbox_bundle(s, "other", 1, kcert, kcert_len, &ks, 100, &buf, &len,
-                                        &n), 0);
-    assert_int_equal(n, 6);
+    assert_int_equal(outbox_bundle(s, "other", OUTBOX_PARTICIPATION, 1, kcert, kcert_len, &ks,
+                                   100, &buf, &len, &n), 0);
+    assert_int_equal(n, 3);
+    free(buf);
+    assert_int_equal(outbox_bundle(s, "other", OUTBOX_BALLOTS, 1, kcert, kcert_len, &ks, 100,
+                                   &buf, &len, &n), 0);
+    assert_int_equal(n, 3);
     free(buf);
     /* a signer that is not the certificate's */
-    assert_int_equal(outbox_bundle(s, "other", 1, kcert, kcert_len, &ks2, 100, &buf, &len,
-                                        &n), BN_EWRONGKEY);
+    assert_int_equal(outbox_bundle(s, "other", OUTBOX_BALLOTS, 1, kcert, kcert_len, &ks2, 100,
+                                   &buf, &len, &n), BN_EWRONGKEY);
     store_close(s);
     tu_rmtree(dir);
     free(dir);
