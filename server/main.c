@@ -7,6 +7,7 @@
 
 #include "bn_err.h"
 #include "day.h"
+#include "harden.h"
 #include "srv_core.h"
 #include "srv_demo.h"
 #include "srv_export.h"
@@ -85,7 +86,13 @@ int main(int argc, char **argv)
 
     if (argc < 2)
         return usage();
+    /* (HARDEN-H1..H3) before any key or store is read */
+    if ((rc = harden_process(why, sizeof why)) < 0)
+        return fprintf(stderr, "borne-server: %s\n", why), 1;
     cmd = argv[1];
+    if (why[0] != '\0' && strcmp(cmd, "serve") == 0)
+        fprintf(stderr, "borne-server: note: %s\n", why);
+    why[0] = '\0';
     for (i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];

@@ -28,15 +28,19 @@
  *      row and have no bytes (srv_store_bundle_each gives bytes NULL). */
 #include "srv_store.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <sqlite3.h>
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "harden.h"
 #include "hex.h"
 #include "track.h"
 #include "petition.h"
@@ -171,6 +175,24 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
     int rc, v = 0;
 
     *out = NULL;
+    /* (SRV-S7) the store (and its WAL and shared memory, which SQLite
+     * creates with the file's mode) is 0600: made so before SQLite opens
+     * it, an older, wider one narrowed */
+    {
+        static const char *const suffix[3] = {"", "-wal", "-shm"};
+        char p[4096];
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600), i;
+
+        if (fd >= 0)
+            close(fd);
+        else if (errno != EEXIST)
+            return bn_fail(why, whylen, BN_EIO, "%s: cannot create: %s", path, strerror(errno));
+        for (i = 0; i < 3; i++) {
+            snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+            if ((rc = harden_file(p, why, whylen)) != 0)
+                return rc;
+        }
+    }
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return BN_ENOMEM;

@@ -17,6 +17,7 @@
 #include "bn_err.h"
 #include "cast.h"
 #include "day.h"
+#include "harden.h"
 #include "hex.h"
 #include "key.h"
 #include "pkg.h"
@@ -332,6 +333,10 @@ int main(int argc, char **argv)
 
     if (d == NULL)
         return die("memory", BN_ENOMEM, NULL);
+    if ((rc = harden_process(d->why, sizeof d->why)) < 0) { /* (HARDEN-H1..H3) */
+        free(d);
+        return die("hardening", rc, NULL);
+    }
     d->dir = "demo-out";
     d->assets = BORNE_ASSETS;
     while ((c = getopt_long(argc, argv, "d:a:h", opts, NULL)) != -1) {

@@ -13,6 +13,7 @@
 #include "app.h"
 #include "bn_err.h"
 #include "day.h"
+#include "harden.h"
 #include "kiosk.h"
 #include "pkg.h"
 #include "render_sdl.h"
@@ -508,6 +509,12 @@ int main(int argc, char **argv)
     char why[8192] = "";
     int status, lw = 0, lh = 0;
 
+    /* (HARDEN-H1..H3) before any key or store is read */
+    if (harden_process(why, sizeof why) < 0) {
+        fprintf(stderr, "borne: %s\n", why);
+        return 1;
+    }
+    why[0] = '\0';
     if ((status = parse_args(argc, argv, &a, &shots)) >= 0)
         return status;
     if (a.init_dir != NULL)

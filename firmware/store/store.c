@@ -151,6 +151,7 @@
 #include <sqlite3.h>
 
 #include "bn_err.h"
+#include "harden.h"
 #include "petition.h"
 
 #define BUSY_TIMEOUT_MS 5000
@@ -470,6 +471,26 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
     if (path == NULL || *path == '\0' || out == NULL)
         return bn_fail(why, whylen, BN_EINVAL, "store: no path");
     created = stat(path, &sb) != 0 && errno == ENOENT;
+    /* (STORE-S10) the register, the box and the campaign secrets are for
+     * this kiosk's process alone: the file (and the journal, which SQLite
+     * creates with the file's mode) is 0600, made so before SQLite opens
+     * it, and an older, wider one is narrowed */
+    if (created) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+        if (fd < 0 && errno != EEXIST)
+            return bn_fail(why, whylen, BN_EIO, "store %s: cannot create: %s", path,
+                           strerror(errno));
+        if (fd >= 0)
+            close(fd);
+    } else {
+        char journal[PATH_MAX];
+
+        snprintf(journal, sizeof journal, "%s-journal", path);
+        if ((rc = harden_file(path, why, whylen)) != 0 ||
+            (rc = harden_file(journal, why, whylen)) != 0)
+            return rc;
+    }
     s = calloc(1, sizeof *s);
     if (s == NULL)
         return bn_fail(why, whylen, BN_ENOMEM, "store %s: out of memory", path);

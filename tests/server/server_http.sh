@@ -23,6 +23,14 @@ mkdir "$T/b" "$T/unsent"
 "$GEN" tamper "$T/b/k1-0001.bundle" "$T/tampered.bin"
 start_server "$D"
 C="curl -sS --max-time 30 --cacert $D/authority.crt"
+# (HARDEN-H2) the running server can leave no core dump (its TLS key, the
+# register): its core size limit is 0
+grep -q '^Max core file size *0 *0 ' "/proc/$PID/limits" ||
+    fail "borne-server may dump core: $(grep 'core file' "/proc/$PID/limits")"
+# (SRV-S7) (HARDEN-H1) its store and the files it made are 0600
+for f in "$D"/server.db*; do
+    [ "$(stat -c %a "$f")" = 600 ] || fail "$f is $(stat -c %a "$f"), not 600"
+done
 
 # post FILE TYPE: uploads, sets CODE and BODY
 post() {

@@ -1227,6 +1227,34 @@ static int count_rows(void *arg, const srv_bundle_row_t *r)
 /* (SRV-M1) A real schema-2 store (tests/vectors/server/v2.db, on a copy) opens
  * as schema 3, keeps every ballot and receipt, and lists its bundles as
  * held without bytes; opening it again changes nothing. */
+/* (SRV-S7) The server's store holds every register entry and the
+ * tracking keys: 0600, with its WAL and shared memory, whatever the umask. */
+static void test_store_modes(void **state)
+{
+    char path[4096], p[4200], why[256] = "";
+    static const char *const suffix[3] = {"", "-wal", "-shm"};
+    srv_store_t *st = NULL;
+    struct stat sb;
+    mode_t old = umask(022);
+    int i;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/modes.db", dir);
+    assert_int_equal(srv_store_open(path, &st, why, sizeof why), 0);
+    for (i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
+        if (stat(p, &sb) == 0)
+            assert_int_equal(sb.st_mode & 0777, 0600);
+    }
+    srv_store_close(st);
+    assert_int_equal(chmod(path, 0644), 0);
+    assert_int_equal(srv_store_open(path, &st, why, sizeof why), 0);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    srv_store_close(st);
+    umask(old);
+}
+
 /* (SRV-I1) A stolen kiosk's key stuffs the box: ballots with no register
  * entry are refused, whole, and the kiosk is named in the refusal log;
  * a bundle that brings as many entries as ballots is still accepted, and
@@ -1405,6 +1433,7 @@ int main(void)
         cmocka_unit_test(test_petition_refusals),
         cmocka_unit_test(test_bundle_bytes),
         cmocka_unit_test(test_bundle_bytes_one_transaction),
+        cmocka_unit_test(test_store_modes),
         cmocka_unit_test(test_ballot_stuffing),
         cmocka_unit_test(test_no_pseudonym_secret),
         cmocka_unit_test(test_migrate_v2),

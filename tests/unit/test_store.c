@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -152,6 +153,35 @@ static void test_fresh_store_is_version_3(void **state)
     assert_int_equal(store_open(f->path, &f->s, why, sizeof why), 0);
     assert_int_equal(query_int(f->s, "PRAGMA user_version"), 3);
     assert_int_equal(store_check(f->s, why, sizeof why), 0);
+}
+
+/* (STORE-S10) Anyone on the machine but the kiosk's user could copy a
+ * 0644 store: it is created 0600 whatever the umask, and a wider file left
+ * by an older version (and its journal) is narrowed when opened. */
+static void test_s10_file_modes(void **state)
+{
+    fixture_t *f = *state;
+    char *path = tu_path(f->dir, "modes.db"), journal[4200], why[256] = "";
+    struct stat sb;
+    store_t *s = NULL;
+    mode_t old = umask(022);
+
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    store_close(s);
+    snprintf(journal, sizeof journal, "%s-journal", path);
+    assert_int_equal(chmod(path, 0644), 0);
+    if (stat(journal, &sb) == 0)
+        assert_int_equal(chmod(journal, 0666), 0);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_mode & 0777, 0600);
+    if (stat(journal, &sb) == 0)
+        assert_int_equal(sb.st_mode & 0777, 0600);
+    store_close(s);
+    umask(old);
+    free(path);
 }
 
 static void test_newer_schema_refused(void **state)
@@ -1328,6 +1358,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sign, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s8_signatures, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_s10_file_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_database_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cannot_open, setup, teardown),
