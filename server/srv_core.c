@@ -528,6 +528,7 @@ static char *ack_json(const uint8_t digest[32], const char *campaign, const uint
 typedef struct ingest_s {
     srv_t *s;
     srv_result_t *res;
+    const uint8_t *as;          /* the TLS connection's kiosk, or NULL */
     const uint8_t *buf;
     size_t len;
     bundle_t b;
@@ -579,6 +580,12 @@ static int ingest_kiosk(ingest_t *g)
         snprintf(g->detail, sizeof g->detail, "kiosk %s is in the revocation list %u",
                  g->kiosk.name, (unsigned)s->revoked.seq);
         return srv_refuse(s, g->res, 403, "revoked-kiosk", g->detail, g->kiosk.pub.id);
+    }
+    /* (SRV-N1) a connection speaks for one kiosk only */
+    if (g->as != NULL && memcmp(g->as, g->kiosk.pub.id, 32) != 0) {
+        snprintf(g->detail, sizeof g->detail, "the bundle is signed by kiosk %s, the connection "
+                 "is another kiosk's", g->kiosk.name);
+        return srv_refuse(s, g->res, 403, "kiosk-mismatch", g->detail, g->as);
     }
     return 0;
 }
@@ -773,6 +780,12 @@ static int ingest_store(ingest_t *g)
 
 int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
 {
+    return srv_ingest_as(s, NULL, buf, len, res);
+}
+
+int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
+                  srv_result_t *res)
+{
     ingest_t *g = calloc(1, sizeof *g);
 
     memset(res, 0, sizeof *res);
@@ -781,6 +794,7 @@ int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res)
         return srv_refuse(s, res, 503, "out-of-memory", "the server is out of memory", NULL);
     g->s = s;
     g->res = res;
+    g->as = as;
     g->buf = buf;
     g->len = len;
     if (ingest_decode(g) == 0 && ingest_kiosk(g) == 0 && ingest_signatures(g) == 0 &&
@@ -980,20 +994,19 @@ int srv_receipt(srv_t *s, const char *typed, char canon[15])
     return rc;
 }
 
-int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
-                size_t len, srv_result_t *res)
+int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t id[32],
+                    srv_result_t *res)
 {
     char why[256] = "", detail[400];
     cert_info_t kiosk;
-    cJSON *j = NULL, *jc, *jp;
-    uint8_t ps[32];
     int rc;
 
     memset(res, 0, sizeof *res);
     set_kiosk(res, NULL);
     if (cert_der == NULL)
         return srv_refuse(s, res, 401, "no-client-certificate",
-                          "a reservation needs the kiosk's TLS client certificate", NULL);
+                          "uploads and reservations need the kiosk's TLS client certificate",
+                          NULL);
     rc = cert_verify(cert_der, cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK, NULL,
                      &kiosk, why, sizeof why);
     if (rc != 0) {
@@ -1002,10 +1015,30 @@ int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *
                                            ? "kiosk-certificate-expired" : "unknown-kiosk",
                           detail, NULL);
     }
-    if (s->has_revoked && cert_is_revoked(&s->revoked, kiosk.pub.id)) {
+    pthread_mutex_lock(&s->lock);
+    rc = s->has_revoked && cert_is_revoked(&s->revoked, kiosk.pub.id);
+    pthread_mutex_unlock(&s->lock);
+    if (rc) {
         snprintf(detail, sizeof detail, "kiosk %s is in the revocation list", kiosk.name);
         return srv_refuse(s, res, 403, "revoked-kiosk", detail, kiosk.pub.id);
     }
+    memcpy(id, kiosk.pub.id, 32);
+    return 0;
+}
+
+int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
+                size_t len, srv_result_t *res)
+{
+    char detail[400];
+    cert_info_t kiosk;
+    cJSON *j = NULL, *jc, *jp;
+    uint8_t ps[32];
+    int rc;
+
+    memset(res, 0, sizeof *res);
+    set_kiosk(res, NULL);
+    if (srv_kiosk_check(s, cert_der, cert_len, kiosk.pub.id, res) != 0)
+        return res->status;
     set_kiosk(res, kiosk.pub.id);
     j = cJSON_ParseWithLength(body, len);
     jc = cJSON_GetObjectItemCaseSensitive(j, "campaign");

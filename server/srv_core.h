@@ -46,6 +46,21 @@ void srv_close(srv_t *s);
  * refusal (logged in the store). Returns res->status. */
 int srv_ingest(srv_t *s, const uint8_t *buf, size_t len, srv_result_t *res);
 
+/* The same for a bundle that came over a TLS connection authenticated as
+ * kiosk `as` (its key id, srv_kiosk_check): a bundle signed by another
+ * kiosk is refused (403 kiosk-mismatch). srv_ingest is srv_ingest_as(NULL):
+ * for `borne-server import` (USB), where no connection speaks for a kiosk. */
+int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
+                  srv_result_t *res);
+
+/* (SRV-N1) The TLS client certificate of a connection, checked before any
+ * body is read: a kiosk certificate of the authority, valid today, not
+ * revoked. 0 and its key id in id[32]; otherwise the refusal in *res
+ * (401 no-client-certificate, 403 unknown-kiosk, kiosk-certificate-expired
+ * or revoked-kiosk) and its status returned. */
+int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t id[32],
+                    srv_result_t *res);
+
 /* A refusal decided by the transport (413, 415 ...): logged, *res filled. */
 int srv_refuse(srv_t *s, srv_result_t *res, int status, const char *error,
                const char *detail, const uint8_t *kiosk);

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,9 @@ typedef struct req_s {
     int kind;                   /* ROUTE_* of a POST, once known */
     int refused;                /* a response was queued before the end of the body */
     int over;                   /* the body passed the limit: 413 at its end */
+    int busy;                   /* the uploads' memory budget is spent: 503 at its end */
+    int has_as;                 /* the connection's kiosk is known (SRV-N1) */
+    uint8_t as[32];
     uint8_t *body;
     size_t len, cap, max;
     int status;
@@ -41,6 +45,32 @@ typedef struct req_s {
 } req_t;
 
 enum { ROUTE_NONE, ROUTE_BUNDLES, ROUTE_RESERVE };
+
+/* (SRV-N3) The request bodies being read, all connections together, never
+ * hold more than this: past it, an upload is read and dropped, and
+ * answered 503 busy (the kiosk tries again later). */
+#define SRV_BODIES_BUDGET ((size_t)128 << 20)
+static size_t bodies_held;
+static pthread_mutex_t bodies_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static int bodies_take(size_t n)
+{
+    int ok;
+
+    pthread_mutex_lock(&bodies_mu);
+    ok = bodies_held + n <= SRV_BODIES_BUDGET;
+    if (ok)
+        bodies_held += n;
+    pthread_mutex_unlock(&bodies_mu);
+    return ok;
+}
+
+static void bodies_give(size_t n)
+{
+    pthread_mutex_lock(&bodies_mu);
+    bodies_held -= n < bodies_held ? n : bodies_held;
+    pthread_mutex_unlock(&bodies_mu);
+}
 
 static void log_line(const char *method, const req_t *r)
 {
@@ -289,6 +319,19 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             r->refused = 1;
             return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"no such route\"}");
         }
+        /* (SRV-N1) the kiosk's TLS certificate, before a byte of the body */
+        {
+            size_t cl_len = 0;
+            const uint8_t *cert = client_cert(c, &cl_len);
+            srv_result_t res;
+
+            if (srv_kiosk_check(h->srv, cert, cl_len, r->as, &res) != 0) {
+                r->refused = 1;
+                return send_result(c, r, &res);
+            }
+            srv_result_free(&res);
+            r->has_as = 1;
+        }
         cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         if (cl != NULL && strtoull(cl, NULL, 10) > r->max) {
             char d[96];
@@ -331,9 +374,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
                 cap *= 2;
             if (cap > r->max)
                 cap = r->max;
+            if (r->busy || !bodies_take(cap - r->cap)) {
+                r->busy = 1;
+                r->len += n;
+                return MHD_YES;
+            }
             t = realloc(r->body, cap);
-            if (t == NULL)
+            if (t == NULL) {
+                bodies_give(cap - r->cap);
                 return MHD_NO;
+            }
             r->body = t;
             r->cap = cap;
         }
@@ -345,12 +395,16 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return MHD_YES;
     if (r->over)
         return refuse(c, r, h->srv, 413, "too-large", "the body is over the limit");
+    if (r->busy)
+        return refuse(c, r, h->srv, 503, "busy", "the server is reading too many uploads at "
+                      "once; send again later");
     if (post) {
         srv_result_t res;
 
         memset(&res, 0, sizeof res);
         if (r->kind == ROUTE_BUNDLES) {
-            srv_ingest(h->srv, r->body ? r->body : (const uint8_t *)"", r->len, &res);
+            srv_ingest_as(h->srv, r->has_as ? r->as : NULL,
+                          r->body ? r->body : (const uint8_t *)"", r->len, &res);
         } else {
             size_t cl = 0;
             const uint8_t *cert = client_cert(c, &cl);
@@ -376,6 +430,7 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     if (r == NULL)
         return;
     log_line(r->method, r);
+    bodies_give(r->cap);
     free(r->body);
     free(r);
     *con_cls = NULL;
@@ -406,8 +461,13 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, srv_http_t **out
         MHD_OPTION_HTTPS_MEM_KEY, srv_tls_key(srv),
         MHD_OPTION_HTTPS_MEM_CERT, srv_tls_cert(srv),
         MHD_OPTION_HTTPS_MEM_TRUST, srv_tls_ca(srv),
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)60,
+        /* (SRV-N2) TLS 1.2 or later; no address holds more than
+         * SRV_PER_ADDRESS connections; an idle connection (headers or body
+         * not coming) is closed after SRV_IDLE_S seconds */
+        MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_IDLE_S,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SRV_PER_ADDRESS,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_END);
     if (h->d == NULL) {

@@ -2,7 +2,9 @@
  *
  * Routes (docs/api.md):
  *   POST /v1/bundles            application/octet-stream, at most 16 MiB
- *   POST /v1/reservations       application/json, TLS client certificate of a kiosk
+ *   POST /v1/reservations       application/json
+ *     both: the TLS client certificate of a kiosk, checked before the body
+ *     is read (SRV-N1); a bundle from the kiosk of the connection only
  *   GET  /v1/packages, /v1/packages/ID, /v1/revocations
  *   GET  /v1/receipts/CODE      JSON; /receipts/CODE, /receipts?code= HTML (fr, en)
  *   GET  /v1/health, /v1/metrics
@@ -14,6 +16,12 @@
 #include <stdint.h>
 
 #include "srv_core.h"
+
+/* (SRV-N2) Connections: TLS 1.2 or 1.3 only; at most SRV_PER_ADDRESS at
+ * once from one address (kiosks behind one NAT share it); closed after
+ * SRV_IDLE_S seconds without a byte. */
+#define SRV_PER_ADDRESS 32
+#define SRV_IDLE_S 15
 
 typedef struct srv_http_s srv_http_t;
 

@@ -32,10 +32,14 @@ for f in "$D"/server.db*; do
     [ "$(stat -c %a "$f")" = 600 ] || fail "$f is $(stat -c %a "$f"), not 600"
 done
 
-# post FILE TYPE: uploads, sets CODE and BODY
+# kiosk N: its TLS client certificate and key for curl (SRV-N1)
+kiosk() { echo "--cert $D/kiosks/kiosk-$1.crt --key $D/kiosks/kiosk-$1.key"; }
+# post FILE TYPE [KIOSK]: uploads as kiosk KIOSK (default: the one the file
+# name says, k2-... is kiosk 2, else kiosk 1), sets CODE and BODY
 post() {
-    CODE=$($C -o "$T/out" -w '%{http_code}' -H "Content-Type: $2" --data-binary "@$1" \
-        "$URL/v1/bundles")
+    k=${3:-$(case "$(basename "$1")" in k2-*) echo 2 ;; *) echo 1 ;; esac)}
+    CODE=$($C $(kiosk "$k") -o "$T/out" -w '%{http_code}' -H "Content-Type: $2" \
+        --data-binary "@$1" "$URL/v1/bundles")
     BODY=$(cat "$T/out")
 }
 ballots_held() {
@@ -84,8 +88,8 @@ r=$($C -o /dev/null -w '%{http_code}' "$URL/receipts?code=$bad&lang=fr")
 [ "$r" = 400 ] || fail "html mistyped: $r"
 
 # --- refusals: status, error, nothing stored, logged ---------------------
-refuse() { # FILE TYPE STATUS ERROR
-    post "$1" "$2"
+refuse() { # FILE TYPE STATUS ERROR [KIOSK]
+    post "$1" "$2" "${5:-}"
     [ "$CODE" = "$3" ] || fail "$1 as $2: got $CODE, expected $3: $BODY"
     echo "$BODY" | grep -q "\"error\":\"$4\",\"detail\":\"." || fail "$1: body $BODY"
     [ "$(ballots_held)" = 80 ] || fail "$1: something was stored"
@@ -99,11 +103,32 @@ refuse "$T/tampered.bin" application/octet-stream 422 bad-signature
 refuse "$T/foreign.bin" application/octet-stream 403 unknown-kiosk
 head -c 17000000 /dev/zero >"$T/big.bin"
 refuse "$T/big.bin" application/octet-stream 413 too-large
-r=$($C -w ' %{http_code}' -H 'Transfer-Encoding: chunked' -H 'Content-Type: application/octet-stream' \
-    --data-binary "@$T/big.bin" "$URL/v1/bundles")
+r=$($C $(kiosk 1) -w ' %{http_code}' -H 'Transfer-Encoding: chunked' \
+    -H 'Content-Type: application/octet-stream' --data-binary "@$T/big.bin" "$URL/v1/bundles")
 echo "$r" | grep -q '"error":"too-large".* 413$' || fail "chunked oversized body: $r"
+# (SRV-N1) a kiosk uploads only its own bundles
+refuse "$T/b/k2-0001.bundle" application/octet-stream 403 kiosk-mismatch 1
+# (SRV-N1) no kiosk certificate: refused before the body is read (16 MB
+# of it would take far longer than the answer)
+r=$($C -o "$T/out" -w '%{http_code} %{size_upload}' -H 'Content-Type: application/octet-stream' \
+    --data-binary "@$T/big.bin" "$URL/v1/bundles" || true)
+case "$r" in 401\ *) ;; *) fail "upload without a client certificate: $r $(cat "$T/out")" ;; esac
+grep -q '"error":"no-client-certificate"' "$T/out" || fail "no certificate: $(cat "$T/out")"
+[ "$(echo "$r" | cut -d' ' -f2)" -lt 17000000 ] || fail "the whole body was read before refusing: $r"
+r=$($C --cert "$D/server.crt" --key "$D/server.key" -o "$T/out" -w '%{http_code}' \
+    -H 'Content-Type: application/octet-stream' --data-binary "@$T/b/k1-0001.bundle" \
+    "$URL/v1/bundles" || true)
+[ "$r" = 403 ] && grep -q '"unknown-kiosk"' "$T/out" || fail "the server's own certificate as a kiosk: $r"
+# (SRV-N2) TLS 1.0 and 1.1 are refused; 1.2 is served
+if curl -sS --max-time 10 --cacert "$D/authority.crt" --tlsv1.0 --tls-max 1.1 \
+    --ciphers 'DEFAULT@SECLEVEL=0' "$URL/v1/health" >/dev/null 2>&1; then
+    fail "TLS 1.1 accepted"
+fi
+curl -sS --max-time 10 --cacert "$D/authority.crt" --tlsv1.2 --tls-max 1.2 "$URL/v1/health" |
+    grep -q '"status":"ok"' || fail "TLS 1.2 refused"
 $C "$URL/v1/metrics" | tr -d ' \t\n' >"$T/metrics"
-for reason in unsupported-media-type malformed bad-signature unknown-kiosk too-large; do
+for reason in unsupported-media-type malformed bad-signature unknown-kiosk too-large \
+    kiosk-mismatch no-client-certificate; do
     grep -q "\"$reason\":[1-9]" "$T/metrics" || fail "refusal $reason not counted: $(cat "$T/metrics")"
 done
 grep -q '"last_upload":[1-9]' "$T/metrics" || fail "metrics: no last upload"
