@@ -133,6 +133,27 @@ for reason in unsupported-media-type malformed bad-signature unknown-kiosk too-l
 done
 grep -q '"last_upload":[1-9]' "$T/metrics" || fail "metrics: no last upload"
 
+# --- (SRV-N3) many big uploads at once: memory bounded ---------------------
+# 12 uploads of 16 MiB at once, sent slowly: the bodies held together stay
+# under the budget (128 MiB); the ones past it are dropped and answered 503
+# busy; the server's peak memory stays bounded
+head -c 16000000 /dev/zero >"$T/big16.bin"
+rm -f "$T"/busy.*
+pids=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+    $C $(kiosk 1) -H 'Expect:' --limit-rate 8M -o "$T/busy.$i" -w '%{http_code}\n' \
+        -H 'Content-Type: application/octet-stream' --data-binary "@$T/big16.bin" \
+        "$URL/v1/bundles" >"$T/busy.$i.code" 2>/dev/null &
+    pids="$pids $!"
+done
+for p in $pids; do wait "$p" || true; done
+busy=$(cat "$T"/busy.*.code | grep -c '^503$' || true)
+[ "$busy" -ge 1 ] || fail "12 uploads of 16 MiB at once: none answered busy ($(cat "$T"/busy.*.code | tr '\n' ' '))"
+grep -l '"busy"' "$T"/busy.[0-9]* >/dev/null || fail "no busy refusal body"
+hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$PID/status")
+echo "server_http: 12 uploads of 16 MiB at once: $busy answered busy, server peak RSS $((hwm / 1024)) MiB"
+[ "$hwm" -lt $((200 * 1024)) ] || fail "server peak RSS $hwm kB under 12 big uploads"
+
 # --- packages ------------------------------------------------------------
 $C "$URL/v1/packages" | grep -q '"id":"bp35-demo"' || fail "packages list"
 $C -o "$T/pkg" "$URL/v1/packages/bp35-demo"
