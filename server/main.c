@@ -1,5 +1,6 @@
 /* main.c - borne-server: the central collector (serve, import, export, init-demo, check). */
 #include <signal.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,7 @@ static int serve(srv_t *srv, const char *listen, const char *port_file)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
     rc = srv_http_start(srv, host, (uint16_t)port, &h, why, sizeof why);
@@ -69,7 +71,19 @@ static int serve(srv_t *srv, const char *listen, const char *port_file)
             return 1;
         }
     }
-    sigwait(&set, &sig);
+    /* (SRV-V1) the revocation list is read again every SRV_RELOAD_S
+     * seconds, and at once on SIGHUP: a new one is in force without a
+     * restart */
+    for (;;) {
+        struct timespec ts = {SRV_RELOAD_S, 0};
+
+        sig = sigtimedwait(&set, NULL, &ts);
+        if (sig == SIGINT || sig == SIGTERM)
+            break;
+        why[0] = '\0';
+        if (srv_reload_revocations(srv, why, sizeof why) < 0)
+            fprintf(stderr, "borne-server: revocation list not reloaded: %s\n", why);
+    }
     fprintf(stderr, "borne-server: signal %d, stopping\n", sig);
     srv_http_stop(h);
     return 0;

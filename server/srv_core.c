@@ -57,6 +57,25 @@ typedef struct srv_campaign_s {
     int cached;
 } srv_campaign_t;
 
+/* (SRV-V1) A revocation list as loaded: shared by the requests that use it
+ * (refs), replaced whole by a reload, freed by the last user. */
+typedef struct revset_s {
+    int refs;
+    uint8_t *file;
+    size_t len;
+    cert_revoked_t list;
+} revset_t;
+
+/* (SRV-R3) A kiosk's reservation budget: a token bucket. */
+typedef struct bucket_s {
+    uint8_t kiosk[32];
+    int used;
+    double tokens;
+    int64_t last_ms;
+} bucket_t;
+
+#define SRV_RATE_KIOSKS 4096
+
 struct srv_s {
     pthread_mutex_t lock;
     srv_store_t *store;
@@ -66,10 +85,11 @@ struct srv_s {
     size_t ca_len;
     key_pub_t ca_pub;
     char *ca_pem, *key_pem, *cert_pem;
-    uint8_t *revoked_file;
-    size_t revoked_len;
-    cert_revoked_t revoked;
-    int has_revoked;
+    char *dir;                  /* for reloads of the revocation list */
+    pthread_mutex_t rev_mu;     /* guards rev (the pointer, not what it points to) */
+    revset_t *rev;              /* the revocation list in force, or NULL */
+    bucket_t buckets[SRV_RATE_KIOSKS]; /* (SRV-R3) under lock */
+    int rate_burst, rate_every_s;
     int n_campaigns;
     srv_campaign_t campaigns[SRV_MAX_CAMPAIGNS];
 };
@@ -82,6 +102,43 @@ static char *path_join(const char *dir, const char *name)
     if (p != NULL)
         snprintf(p, n, "%s/%s", dir, name);
     return p;
+}
+
+static revset_t *rev_get(srv_t *s)
+{
+    revset_t *r;
+
+    pthread_mutex_lock(&s->rev_mu);
+    r = s->rev;
+    if (r != NULL)
+        r->refs++;
+    pthread_mutex_unlock(&s->rev_mu);
+    return r;
+}
+
+static void rev_put(srv_t *s, revset_t *r)
+{
+    int last;
+
+    if (r == NULL)
+        return;
+    pthread_mutex_lock(&s->rev_mu);
+    last = --r->refs == 0;
+    pthread_mutex_unlock(&s->rev_mu);
+    if (last) {
+        free(r->file);
+        free(r);
+    }
+}
+
+/* 1 if the kiosk is in the list in force. */
+static int is_revoked(srv_t *s, const uint8_t id[32])
+{
+    revset_t *r = rev_get(s);
+    int x = r != NULL && cert_is_revoked(&r->list, id) == 1;
+
+    rev_put(s, r);
+    return x;
 }
 
 /* Reads a whole file; NUL-terminated. BN_EIO / BN_ENOTFOUND / BN_ETOOBIG. */
@@ -322,7 +379,14 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
     if (s == NULL)
         return BN_ENOMEM;
     pthread_mutex_init(&s->lock, NULL);
+    pthread_mutex_init(&s->rev_mu, NULL);
+    s->rate_burst = SRV_RESERVE_BURST;
+    s->rate_every_s = SRV_RESERVE_EVERY_S;
     s->today = today ? today : day_today();
+    if ((s->dir = strdup(dir)) == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
     s->threads = (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (s->threads < 1)
         s->threads = 1;
@@ -337,23 +401,6 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
         rc = cert_key(s->ca_der, s->ca_len, &s->ca_pub);
     if (rc != 0)
         goto out;
-    p = path_join(dir, "revocations.brl");
-    if (p == NULL) {
-        rc = BN_ENOMEM;
-        goto out;
-    }
-    rc = read_all(p, CERT_REVOKE_LEN(CERT_REVOKE_MAX), &s->revoked_file, &s->revoked_len);
-    if (rc == 0) {
-        rc = cert_revoke_open(s->revoked_file, s->revoked_len, &s->ca_pub, &s->revoked, why,
-                              whylen);
-        if (rc != 0)
-            goto out;
-        s->has_revoked = 1;
-    } else if (rc != BN_ENOTFOUND) {
-        rc = bn_fail(why, whylen, rc, "%s: %s", p, bn_strerror(rc));
-        goto out;
-    }
-    free(p);
     p = path_join(dir, "server.db");
     if (p == NULL) {
         rc = BN_ENOMEM;
@@ -361,6 +408,9 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
     }
     if ((rc = srv_store_open(p, &s->store, why, whylen)) != 0)
         goto out;
+    if ((rc = srv_reload_revocations(s, why, whylen)) < 0)
+        goto out;
+    rc = 0;
     if ((rc = list_dir(dir, &names, &n)) != 0) {
         rc = bn_fail(why, whylen, rc, "%s: cannot list", dir);
         goto out;
@@ -400,9 +450,70 @@ void srv_close(srv_t *s)
         memset(s->key_pem, 0, strlen(s->key_pem));
         free(s->key_pem);
     }
-    free(s->revoked_file);
+    rev_put(s, s->rev);
+    free(s->dir);
+    pthread_mutex_destroy(&s->rev_mu);
     pthread_mutex_destroy(&s->lock);
     free(s);
+}
+
+int srv_reload_revocations(srv_t *s, char *why, size_t whylen)
+{
+    char *p = path_join(s->dir, "revocations.brl");
+    revset_t *r = calloc(1, sizeof *r), *old;
+    size_t purged = 0;
+    int rc;
+
+    if (p == NULL || r == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    rc = read_all(p, CERT_REVOKE_LEN(CERT_REVOKE_MAX), &r->file, &r->len);
+    if (rc == BN_ENOTFOUND) {
+        rc = 0;                 /* no list, or not yet: nothing changes */
+        goto out;
+    }
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "%s: %s", p, bn_strerror(rc));
+        goto out;
+    }
+    if ((rc = cert_revoke_open(r->file, r->len, &s->ca_pub, &r->list, why, whylen)) != 0)
+        goto out;
+    old = rev_get(s);
+    if (old != NULL && r->list.seq <= old->list.seq) {
+        /* the same list, or an older one (a replay): keep the one in force */
+        rc = r->list.seq < old->list.seq
+                 ? bn_fail(why, whylen, BN_ERANGE, "%s: list %u is older than the one in force "
+                           "(%u): kept the newer", p, (unsigned)r->list.seq,
+                           (unsigned)old->list.seq) : 0;
+        rev_put(s, old);
+        goto out;
+    }
+    rev_put(s, old);
+    /* (SRV-V1) in force from now on for every new request; the previous
+     * list is freed by its last user */
+    r->refs = 1;
+    pthread_mutex_lock(&s->rev_mu);
+    old = s->rev;
+    s->rev = r;
+    pthread_mutex_unlock(&s->rev_mu);
+    rev_put(s, old);
+    /* (SRV-R2) a revoked kiosk's reservations that no register entry
+     * followed block nobody any more */
+    pthread_mutex_lock(&s->lock);
+    (void)srv_store_release_reservations(s->store, r->list.ids, r->list.n, &purged);
+    pthread_mutex_unlock(&s->lock);
+    fprintf(stderr, "borne-server: revocation list %u in force: %u kiosk(s) revoked, %zu "
+            "reservation(s) released\n", (unsigned)r->list.seq, (unsigned)r->list.n, purged);
+    r = NULL;
+    rc = 1;
+out:
+    if (r != NULL) {
+        free(r->file);
+        free(r);
+    }
+    free(p);
+    return rc;
 }
 
 void srv_result_free(srv_result_t *res)
@@ -576,9 +687,9 @@ static int ingest_kiosk(ingest_t *g)
                                                                  : "unknown-kiosk",
                           g->detail, kid);
     }
-    if (s->has_revoked && cert_is_revoked(&s->revoked, g->kiosk.pub.id)) {
-        snprintf(g->detail, sizeof g->detail, "kiosk %s is in the revocation list %u",
-                 g->kiosk.name, (unsigned)s->revoked.seq);
+    if (is_revoked(s, g->kiosk.pub.id)) {
+        snprintf(g->detail, sizeof g->detail, "kiosk %s is in the revocation list",
+                 g->kiosk.name);
         return srv_refuse(s, g->res, 403, "revoked-kiosk", g->detail, g->kiosk.pub.id);
     }
     /* (SRV-N1) a connection speaks for one kiosk only */
@@ -594,9 +705,11 @@ static int ingest_kiosk(ingest_t *g)
 static int ingest_signatures(ingest_t *g)
 {
     srv_t *s = g->s;
-    int rc = srv_verify_bundle(g->buf, g->len, s->ca_der, s->ca_len,
-                               s->has_revoked ? &s->revoked : NULL, s->today, s->threads, &g->b,
-                               &g->kiosk, g->why, sizeof g->why);
+    revset_t *r = rev_get(s);
+    int rc = srv_verify_bundle(g->buf, g->len, s->ca_der, s->ca_len, r ? &r->list : NULL,
+                               s->today, s->threads, &g->b, &g->kiosk, g->why, sizeof g->why);
+
+    rev_put(s, r);
 
     if (rc != 0) {
         snprintf(g->detail, sizeof g->detail, "%s: %s", bn_strerror(rc), g->why);
@@ -1015,15 +1128,63 @@ int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t 
                                            ? "kiosk-certificate-expired" : "unknown-kiosk",
                           detail, NULL);
     }
-    pthread_mutex_lock(&s->lock);
-    rc = s->has_revoked && cert_is_revoked(&s->revoked, kiosk.pub.id);
-    pthread_mutex_unlock(&s->lock);
-    if (rc) {
+    if (is_revoked(s, kiosk.pub.id)) {
         snprintf(detail, sizeof detail, "kiosk %s is in the revocation list", kiosk.name);
         return srv_refuse(s, res, 403, "revoked-kiosk", detail, kiosk.pub.id);
     }
     memcpy(id, kiosk.pub.id, 32);
     return 0;
+}
+
+void srv_set_reserve_rate(srv_t *s, int burst, int every_s)
+{
+    pthread_mutex_lock(&s->lock);
+    s->rate_burst = burst;
+    s->rate_every_s = every_s > 0 ? every_s : 1;
+    memset(s->buckets, 0, sizeof s->buckets);
+    pthread_mutex_unlock(&s->lock);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* (SRV-R3) Takes one reservation from the kiosk's bucket (SRV_RESERVE_BURST
+ * at most, one more every SRV_RESERVE_EVERY_S seconds): 1, or 0 when it is
+ * empty. With s->lock held. */
+static int rate_take(srv_t *s, const uint8_t kiosk[32], int64_t now_ms)
+{
+    uint32_t h = (uint32_t)kiosk[0] << 8 | kiosk[1], i;
+    bucket_t *b = NULL;
+
+    for (i = 0; i < SRV_RATE_KIOSKS; i++) {
+        bucket_t *x = &s->buckets[(h + i) % SRV_RATE_KIOSKS];
+
+        if (!x->used || memcmp(x->kiosk, kiosk, 32) == 0) {
+            b = x;
+            break;
+        }
+    }
+    if (b == NULL || s->rate_burst <= 0)
+        return 1;                 /* more kiosks than the table, or no limit */
+    if (!b->used) {
+        b->used = 1;
+        memcpy(b->kiosk, kiosk, 32);
+        b->tokens = s->rate_burst;
+        b->last_ms = now_ms;
+    }
+    b->tokens += (double)(now_ms - b->last_ms) / (1000.0 * s->rate_every_s);
+    if (b->tokens > s->rate_burst)
+        b->tokens = s->rate_burst;
+    b->last_ms = now_ms;
+    if (b->tokens < 1.0)
+        return 0;
+    b->tokens -= 1.0;
+    return 1;
 }
 
 int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
@@ -1057,7 +1218,16 @@ int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *
         return srv_refuse(s, res, 422, "unknown-campaign", detail, kiosk.pub.id);
     }
     pthread_mutex_lock(&s->lock);
-    rc = srv_store_reserve(s->store, jc->valuestring, ps, kiosk.pub.id, s->today);
+    if (!rate_take(s, kiosk.pub.id, mono_ms())) {
+        pthread_mutex_unlock(&s->lock);
+        cJSON_Delete(j);
+        snprintf(detail, sizeof detail, "more than %d reservations within %d seconds from this "
+                 "kiosk: a person takes tens of seconds to vote", s->rate_burst,
+                 s->rate_burst * s->rate_every_s);
+        return srv_refuse(s, res, 429, "rate-limited", detail, kiosk.pub.id);
+    }
+    rc = srv_store_reserve(s->store, jc->valuestring, ps, kiosk.pub.id, s->today, now_s(),
+                           now_s() + SRV_RESERVE_LAPSE_S);
     pthread_mutex_unlock(&s->lock);
     cJSON_Delete(j);
     if (rc < 0)
@@ -1107,12 +1277,17 @@ const uint8_t *srv_package_file(srv_t *s, const char *id, size_t *len)
     return c->file;
 }
 
-const uint8_t *srv_revocations(srv_t *s, size_t *len)
+uint8_t *srv_revocations(srv_t *s, size_t *len)
 {
-    if (!s->has_revoked)
-        return NULL;
-    *len = s->revoked_len;
-    return s->revoked_file;
+    revset_t *r = rev_get(s);
+    uint8_t *copy = r != NULL ? malloc(r->len) : NULL;
+
+    if (copy != NULL) {
+        memcpy(copy, r->file, r->len);
+        *len = r->len;
+    }
+    rev_put(s, r);
+    return copy;
 }
 
 char *srv_metrics_json(srv_t *s)
@@ -1136,7 +1311,14 @@ char *srv_health_json(srv_t *s)
     cJSON_AddStringToObject(o, "status", "ok");
     cJSON_AddStringToObject(o, "today", d);
     cJSON_AddNumberToObject(o, "campaigns", s->n_campaigns);
-    cJSON_AddBoolToObject(o, "revocation_list", s->has_revoked);
+    {
+        revset_t *r = rev_get(s);
+
+        cJSON_AddBoolToObject(o, "revocation_list", r != NULL);
+        if (r != NULL)
+            cJSON_AddNumberToObject(o, "revocation_seq", r->list.seq);
+        rev_put(s, r);
+    }
     t = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return t;

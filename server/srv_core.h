@@ -77,7 +77,18 @@ int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res);
 
 /* Pseudonym reservation by the kiosk whose TLS client certificate is
  * cert_der (NULL: none was presented); body is JSON
- * {"campaign": "...", "pseudonym": "64 hex digits"}. */
+ * {"campaign": "...", "pseudonym": "64 hex digits"}. (SRV-R3) A kiosk gets
+ * SRV_RESERVE_BURST reservations at once, then one every
+ * SRV_RESERVE_EVERY_S seconds (429 rate-limited, logged as an anomaly);
+ * (SRV-R2) a reservation lapses after SRV_RESERVE_LAPSE_S seconds unless a
+ * register entry followed it. */
+#define SRV_RESERVE_BURST 6
+#define SRV_RESERVE_EVERY_S 10
+#define SRV_RESERVE_LAPSE_S (15 * 60)
+
+/* The reservation rate (SRV-R3) of every kiosk: burst, then one every
+ * every_s seconds; burst 0: no limit (load tests). Buckets start full. */
+void srv_set_reserve_rate(srv_t *s, int burst, int every_s);
 int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
                 size_t len, srv_result_t *res);
 
@@ -85,8 +96,20 @@ int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *
 char *srv_packages_json(srv_t *s);
 /* The signed package file of campaign `id`, or NULL (owned by s). */
 const uint8_t *srv_package_file(srv_t *s, const char *id, size_t *len);
-/* The signed revocation list, or NULL if there is none (owned by s). */
-const uint8_t *srv_revocations(srv_t *s, size_t *len);
+/* A copy of the signed revocation list in force (malloc'd: the caller
+ * frees it), or NULL if there is none. */
+uint8_t *srv_revocations(srv_t *s, size_t *len);
+
+/* (SRV-V1) Reads DIR/revocations.brl again: a list signed by the authority
+ * with a greater sequence number than the one in force replaces it for
+ * every request from now on, without a restart, and (SRV-R2) releases the
+ * revoked kiosks' reservations that no register entry followed. 1: a new
+ * list is in force; 0: nothing changed (no file, the same list); BN_ERANGE
+ * (an older list: kept the newer, said in `why`) or another BN_E code for a
+ * file that is not a valid list (the one in force stays). srv_open calls
+ * it; `borne-server serve` every SRV_RELOAD_S seconds and on SIGHUP. */
+int srv_reload_revocations(srv_t *s, char *why, size_t whylen);
+#define SRV_RELOAD_S 10
 
 /* GET /v1/metrics, GET /v1/health: malloc'd JSON (NULL on failure). */
 char *srv_metrics_json(srv_t *s);

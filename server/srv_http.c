@@ -240,11 +240,14 @@ static enum MHD_Result get_route(struct MHD_Connection *c, req_t *r, srv_t *srv,
         return send_buf(c, r, 200, "application/octet-stream", b, len);
     }
     if (strcmp(url, "/v1/revocations") == 0) {
-        b = srv_revocations(srv, &len);
-        if (b == NULL)
+        uint8_t *copy = srv_revocations(srv, &len);
+
+        if (copy == NULL)
             return send_json(c, r, 404, "{\"error\":\"not-found\",\"detail\":\"the authority has "
                                         "not published a revocation list\"}");
-        return send_buf(c, r, 200, "application/octet-stream", b, len);
+        ret = send_buf(c, r, 200, "application/octet-stream", copy, len);
+        free(copy);
+        return ret;
     }
     if (strncmp(url, "/v1/petitions/", 14) == 0) {
         const char *id = url + 14, *slash = strchr(id, '/');

@@ -156,10 +156,18 @@ int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
 int srv_store_has_track(srv_store_t *s, const char *track);
 
 /* Atomic reservation: 1 if reserved for this kiosk (now, or already by the
- * same kiosk and not yet in the register), 0 if another kiosk reserved it or
- * a register entry or a petition signature holds the pseudonym, or BN_E*. */
+ * same kiosk and not yet in the register), 0 if another kiosk holds a
+ * reservation that has not lapsed, or a register entry or a petition
+ * signature holds the pseudonym, or BN_E*. (SRV-R2) A reservation lapses
+ * at `until` (seconds; 0: a reservation made before schema 4, which does
+ * not): one no register entry followed blocks nobody for good. */
 int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
-                      const uint8_t kiosk[32], uint32_t day);
+                      const uint8_t kiosk[32], uint32_t day, int64_t now, int64_t until);
+
+/* (SRV-R2) Drops the reservations of these kiosks (n key ids) that no
+ * register entry followed; *released (may be NULL) counts them. */
+int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, uint32_t n,
+                                   size_t *released);
 
 /* Appends to the refusals log. kiosk may be NULL. */
 int srv_store_refusal(srv_store_t *s, int64_t now, const char *reason, const uint8_t *kiosk,

@@ -89,7 +89,8 @@ static const char schema[] =
     " kiosk BLOB PRIMARY KEY, pub BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS reserve ("
     " campaign TEXT NOT NULL, pseudonym BLOB NOT NULL, kiosk BLOB NOT NULL,"
-    " day INTEGER NOT NULL, PRIMARY KEY (campaign, pseudonym)) WITHOUT ROWID;"
+    " day INTEGER NOT NULL, until INTEGER NOT NULL DEFAULT 0,"
+    " PRIMARY KEY (campaign, pseudonym)) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS kiosks ("
     " kiosk BLOB NOT NULL, campaign TEXT NOT NULL, last_upload INTEGER NOT NULL,"
     " PRIMARY KEY (kiosk, campaign)) WITHOUT ROWID;"
@@ -130,6 +131,24 @@ static int exec(srv_store_t *s, const char *sql, char *why, size_t whylen)
     if (rc != SQLITE_OK)
         return bn_fail(why, whylen, map_rc(rc), "%s: %s", sql, sqlite3_errmsg(s->db));
     return 0;
+}
+
+/* (SRV-R2) Schema 4: reservations lapse; a store of schema 3 gets the
+ * column (0 for its reservations: they do not lapse). */
+static int reserve_until(srv_store_t *s, char *why, size_t whylen)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, has = 0;
+
+    rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM pragma_table_info('reserve')"
+                            " WHERE name = 'until'", -1, &st, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+        has = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_OK)
+        return bn_fail(why, whylen, map_rc(rc), "schema: %s", sqlite3_errmsg(s->db));
+    return has ? 0 : exec(s, "ALTER TABLE reserve ADD COLUMN until INTEGER NOT NULL DEFAULT 0",
+                          why, whylen);
 }
 
 /* (SRV-S6) Schema 3 kept each campaign's pseudonym secret: derive its
@@ -223,6 +242,7 @@ int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen
     if ((rc = exec(s, "BEGIN IMMEDIATE", why, whylen)) != 0)
         goto out;
     if ((rc = exec(s, schema, why, whylen)) != 0 || (rc = drop_secrets(s, why, whylen)) != 0 ||
+        (rc = reserve_until(s, why, whylen)) != 0 ||
         (rc = exec(s, "PRAGMA user_version = " SRV_STR(SRV_SCHEMA_VERSION), why, whylen)) != 0) {
         sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
         goto out;
@@ -790,50 +810,65 @@ int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
 }
 
 int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
-                      const uint8_t kiosk[32], uint32_t day)
+                      const uint8_t kiosk[32], uint32_t day, int64_t now, int64_t until)
 {
-    /* (SRV-R1) One statement decides: inserted only when nobody reserved the
-     * pseudonym and no register entry nor petition signature (an upload,
-     * maybe from an offline kiosk) holds it. The caller serialises calls; SQLite's write lock
-     * would serialise them between processes too. A kiosk asking again for
-     * its own reservation (a retry after a lost answer) gets "reserved"
-     * again while no register entry holds the pseudonym. */
+    /* (SRV-R1) One statement decides: written only when no register entry
+     * nor petition signature (an upload, maybe from an offline kiosk) holds
+     * the pseudonym, and nobody holds it, or (SRV-R2) the holder's
+     * reservation has lapsed, or the holder is this kiosk asking again (a
+     * retry after a lost answer: its lapse time is renewed). The caller
+     * serialises calls; SQLite's write lock would serialise them between
+     * processes too. */
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(s->db,
-        "INSERT OR IGNORE INTO reserve SELECT ?1, ?2, ?3, ?4 WHERE NOT EXISTS"
+        "INSERT INTO reserve (campaign, pseudonym, kiosk, day, until)"
+        " SELECT ?1, ?2, ?3, ?4, ?6 WHERE NOT EXISTS"
         " (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2) AND NOT EXISTS"
-        " (SELECT 1 FROM petitions WHERE campaign = ?1 AND pseudonym = ?2)", -1, &st, NULL);
+        " (SELECT 1 FROM petitions WHERE campaign = ?1 AND pseudonym = ?2)"
+        " ON CONFLICT (campaign, pseudonym) DO UPDATE SET kiosk = excluded.kiosk,"
+        " day = excluded.day, until = excluded.until"
+        " WHERE reserve.kiosk = excluded.kiosk OR (reserve.until != 0 AND reserve.until <= ?5)",
+        -1, &st, NULL);
 
     if (rc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
         sqlite3_bind_blob(st, 2, pseudonym, 32, SQLITE_STATIC);
         sqlite3_bind_blob(st, 3, kiosk, 32, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, day);
+        sqlite3_bind_int64(st, 5, now);
+        sqlite3_bind_int64(st, 6, until);
         rc = sqlite3_step(st);
     }
     sqlite3_finalize(st);
-    st = NULL;
     if (rc != SQLITE_DONE)
         return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
-    if (sqlite3_changes(s->db) == 1)
-        return 1;
-    rc = sqlite3_prepare_v2(s->db,
-        "SELECT 1 FROM reserve WHERE campaign = ?1 AND pseudonym = ?2 AND kiosk = ?3"
-        " AND NOT EXISTS (SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2)"
-        " AND NOT EXISTS (SELECT 1 FROM petitions WHERE campaign = ?1 AND pseudonym = ?2)",
+    return sqlite3_changes(s->db) == 1;
+}
+
+int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, uint32_t n,
+                                   size_t *released)
+{
+    sqlite3_stmt *st = NULL;
+    size_t total = 0;
+    uint32_t i;
+    int rc = sqlite3_prepare_v2(s->db,
+        "DELETE FROM reserve WHERE kiosk = ?1 AND NOT EXISTS (SELECT 1 FROM register r"
+        " WHERE r.campaign = reserve.campaign AND r.pseudonym = reserve.pseudonym)",
         -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 2, pseudonym, 32, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 3, kiosk, 32, SQLITE_STATIC);
+
+    for (i = 0; rc == SQLITE_OK && i < n; i++) {
+        sqlite3_bind_blob(st, 1, ids + (size_t)32 * i, 32, SQLITE_STATIC);
         rc = sqlite3_step(st);
+        if (rc == SQLITE_DONE) {
+            total += (size_t)sqlite3_changes(s->db);
+            rc = SQLITE_OK;
+        }
+        sqlite3_reset(st);
     }
     sqlite3_finalize(st);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    return map_rc(rc) ? map_rc(rc) : BN_ESTORE;
+    if (released != NULL)
+        *released = total;
+    return map_rc(rc);
 }
 
 int srv_store_refusal(srv_store_t *s, int64_t now, const char *reason, const uint8_t *kiosk,

@@ -164,7 +164,7 @@ $C "$URL/v1/health" | grep -q '"status":"ok"' || fail "health"
 
 # --- reservations: two kiosks at once, exactly one "reserved" ------------
 i=0
-while [ $i -lt 10 ]; do
+while [ $i -lt 5 ]; do
     ps=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
     pids=
     for k in 1 2; do
@@ -184,6 +184,16 @@ done
 r=$($C -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
     --data '{"campaign":"bp35-demo","pseudonym":"00"}' "$URL/v1/reservations")
 [ "$r" = 401 ] || fail "reservation without a client certificate: $r"
+# (SRV-R3) a kiosk reserving faster than people vote is held back: 10 more
+# at once from kiosk 1 (5 done above, 6 at most in a burst)
+limited=0
+for i in 1 2 3 4 5 6 7 8 9 10; do
+    ps=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+    r=$($C $(kiosk 1) -o "$T/res" -w '%{http_code}' -H 'Content-Type: application/json' \
+        --data "{\"campaign\":\"bp35-demo\",\"pseudonym\":\"$ps\"}" "$URL/v1/reservations")
+    [ "$r" = 429 ] && grep -q '"rate-limited"' "$T/res" && limited=$((limited + 1))
+done
+[ "$limited" -ge 8 ] || fail "a kiosk reserving 15 pseudonyms at once: only $limited refused"
 
 # --- TLS: the authority's CA and the host name ---------------------------
 if curl -sS --max-time 10 --cacert "$T/other/authority.crt" "$URL/v1/health" 2>/dev/null; then
@@ -194,11 +204,15 @@ if curl -sS --max-time 10 --cacert "$D/authority.crt" --resolve "wrong.example:$
     fail "a wrong host name was accepted"
 fi
 
-# --- revoked kiosk (list published, server restarted) -------------------
-stop_server
-"$GEN" revoke "$D" 2
+# --- (SRV-V1) revoked kiosk: the list published, the server NOT restarted -
 "$GEN" bundles "$D" 2 "$T/unsent" 1 2 2
-start_server "$D"
+"$GEN" revoke "$D" 2
+t0=$(date +%s)
+until $C "$URL/v1/health" | grep -q '"revocation_seq":'; do
+    [ $(($(date +%s) - t0)) -le 15 ] || fail "revocation not in force 15 s after publication"
+    sleep 0.5
+done
+echo "server_http: revocation in force $(($(date +%s) - t0)) s after publication, no restart"
 refuse "$T/unsent/k2-0001.bundle" application/octet-stream 403 revoked-kiosk
 $C -o "$T/brl" "$URL/v1/revocations"
 cmp -s "$T/brl" "$D/revocations.brl" || fail "revocation list differs"

@@ -164,6 +164,8 @@ static void expect_refusal(const uint8_t *b, size_t len, int status, const char 
     assert_int_equal(f1, f0 + 1);
 }
 
+static int64_t sql_count(const char *sql);
+
 static void test_upload_ack_idempotent_receipts(void **state)
 {
     uint8_t *b, *b2, ids[30 * 16];
@@ -410,6 +412,7 @@ static void test_reservation_race(void **state)
     int round, i, yes1, yes2;
 
     (void)state;
+    srv_set_reserve_rate(srv, 0, 1); /* the race, not the rate (SRV-R3) */
     for (round = 0; round < 20; round++) {
         assert_int_equal(rng_bytes(k1.rng, race_ps, 32), 0);
         assert_int_equal(pthread_barrier_init(&barrier, NULL, N), 0);
@@ -444,6 +447,70 @@ static void test_reservation_race(void **state)
         assert_int_equal(srv_reserve(srv, k1.cert, k1.cert_len, nope, strlen(nope), &res), 422);
         srv_result_free(&res);
     }
+    srv_set_reserve_rate(srv, SRV_RESERVE_BURST, SRV_RESERVE_EVERY_S);
+}
+
+static int reserve_as(kit_t *k, const uint8_t ps[32], const char **answer)
+{
+    static char last[64];
+    char body[200], hex[65];
+    srv_result_t res;
+    int st;
+
+    hex_encode(ps, 32, hex);
+    snprintf(body, sizeof body, "{\"campaign\":\"bp35-demo\",\"pseudonym\":\"%s\"}", hex);
+    st = srv_reserve(srv, k->cert, k->cert_len, body, strlen(body), &res);
+    snprintf(last, sizeof last, "%s", res.body ? res.body : "");
+    srv_result_free(&res);
+    if (answer != NULL)
+        *answer = last;
+    return st;
+}
+
+/* (SRV-R3) A stolen kiosk's key reserves chosen citizens' pseudonyms so
+ * that they are refused everywhere: after SRV_RESERVE_BURST at once, the
+ * kiosk is refused (429 rate-limited, logged), the other kiosks are not. */
+static void test_reservation_rate(void **state)
+{
+    uint8_t ps[32];
+    const char *a;
+    int i, limited = 0;
+
+    (void)state;
+    srv_set_reserve_rate(srv, SRV_RESERVE_BURST, SRV_RESERVE_EVERY_S);
+    for (i = 0; i < 130; i++) {
+        assert_int_equal(rng_bytes(k1.rng, ps, 32), 0);
+        if (reserve_as(&k1, ps, &a) == 429) {
+            limited++;
+            assert_non_null(strstr(a, "rate-limited"));
+        }
+    }
+    /* 130 tries in well under a second: the burst and nothing more */
+    assert_true(130 - limited >= SRV_RESERVE_BURST && 130 - limited <= SRV_RESERVE_BURST + 1);
+    /* another kiosk is not held back */
+    assert_int_equal(rng_bytes(k1.rng, ps, 32), 0);
+    assert_int_equal(reserve_as(&k2, ps, &a), 200);
+    assert_string_equal(a, "{\"status\":\"reserved\"}");
+    srv_set_reserve_rate(srv, SRV_RESERVE_BURST, SRV_RESERVE_EVERY_S);
+}
+
+/* (SRV-R2) A reservation no register entry followed lapses: the person can
+ * vote elsewhere after SRV_RESERVE_LAPSE_S, never before. */
+static void test_reservation_lapse(void **state)
+{
+    srv_store_t *st = srv_store(srv);
+    uint8_t ps[32];
+
+    (void)state;
+    assert_int_equal(rng_bytes(k1.rng, ps, 32), 0);
+    assert_int_equal(srv_store_reserve(st, "bp35-demo", ps, k1.ks.pub.id, k1.day, 1000, 1900), 1);
+    assert_int_equal(srv_store_reserve(st, "bp35-demo", ps, k2.ks.pub.id, k1.day, 1899, 2799), 0);
+    /* the holder asking again renews it */
+    assert_int_equal(srv_store_reserve(st, "bp35-demo", ps, k1.ks.pub.id, k1.day, 1500, 2400), 1);
+    assert_int_equal(srv_store_reserve(st, "bp35-demo", ps, k2.ks.pub.id, k1.day, 2000, 2900), 0);
+    /* lapsed: another kiosk may take it, and then holds it */
+    assert_int_equal(srv_store_reserve(st, "bp35-demo", ps, k2.ks.pub.id, k1.day, 2400, 3300), 1);
+    assert_int_equal(srv_store_reserve(st, "bp35-demo", ps, k1.ks.pub.id, k1.day, 2500, 3400), 0);
 }
 
 /* A pseudonym already in the register (uploaded) cannot be reserved. */
@@ -504,38 +571,71 @@ static void test_import(void **state)
 }
 
 /* Revoked: reopen the server with a revocation list naming kiosk 2. */
+/* (SRV-V1) (SRV-R2) A stolen kiosk revoked: the new list is in force
+ * without a restart; what it sent before stays; its uploads and
+ * reservations from then on are refused; the reservations it made (to
+ * block chosen citizens) are released; an older list does not undo it. */
 static void test_revoked(void **state)
 {
     key_pair_t *auth;
     signer_t as;
-    uint8_t *list, *b;
-    size_t len;
+    uint8_t *list, *old, *b, *copy, blocked[32];
+    size_t len, listlen, oldlen;
     char path[4096], why[256] = "";
+    const char *a;
+    int64_t before, after;
 
     (void)state;
+    srv_set_reserve_rate(srv, 0, 1);
     snprintf(path, sizeof path, "%s/demo/authority.key", dir);
     assert_int_equal(key_load(path, k1.rng, &auth, NULL, 0), 0);
     key_signer(auth, &as);
-    assert_int_equal(cert_revoke_sign(&as, k1.day, 1, k2.ks.pub.id, 1, &list, &len), 0);
+    /* the thief reserves a citizen's pseudonym: refused at kiosk 1 */
+    assert_int_equal(rng_bytes(k1.rng, blocked, 32), 0);
+    assert_int_equal(reserve_as(&k2, blocked, &a), 200);
+    assert_string_equal(a, "{\"status\":\"reserved\"}");
+    assert_int_equal(reserve_as(&k1, blocked, &a), 200);
+    assert_string_equal(a, "{\"status\":\"already\"}");
+    before = sql_count("SELECT count(*) FROM ballots");
+    /* list 2 revokes kiosk 2; the running server picks it up */
+    assert_int_equal(cert_revoke_sign(&as, k1.day, 2, k2.ks.pub.id, 1, &list, &listlen), 0);
     snprintf(path, sizeof path, "%s/revocations.brl", dir);
-    assert_int_equal(tu_write(path, list, len), 0);
-    srv_close(srv);
-    assert_int_equal(srv_open(dir, 0, &srv, why, sizeof why), 0);
+    assert_int_equal(tu_write(path, list, listlen), 0);
+    assert_int_equal(srv_reload_revocations(srv, why, sizeof why), 1);
+    assert_int_equal(srv_reload_revocations(srv, why, sizeof why), 0); /* the same list */
     {
         size_t rl;
 
-        assert_non_null(srv_revocations(srv, &rl));
-        assert_int_equal(rl, len);
+        assert_non_null(copy = srv_revocations(srv, &rl));
+        assert_int_equal(rl, listlen);
+        assert_memory_equal(copy, list, listlen);
+        free(copy);
     }
     assert_int_equal(kit_bundle(&k2, NULL, 200, 3, 3, &b, &len, NULL, NULL), 0);
     expect_refusal(b, len, 403, "revoked-kiosk");
     free(b);
+    assert_int_equal(reserve_as(&k2, blocked, &a), 403);
+    /* what it sent before stays */
+    after = sql_count("SELECT count(*) FROM ballots");
+    assert_int_equal(after, before);
+    /* the citizen it blocked can vote at kiosk 1 */
+    assert_int_equal(reserve_as(&k1, blocked, &a), 200);
+    assert_string_equal(a, "{\"status\":\"reserved\"}");
     /* kiosk 1 still accepted */
     assert_int_equal(kit_bundle(&k1, NULL, 201, 3, 3, &b, &len, NULL, NULL), 0);
     free(upload(b, len, 200));
     free(b);
+    /* an older list (seq 1, revoking nobody) does not undo list 2 */
+    assert_int_equal(cert_revoke_sign(&as, k1.day, 1, NULL, 0, &old, &oldlen), 0);
+    assert_int_equal(tu_write(path, old, oldlen), 0);
+    assert_int_equal(srv_reload_revocations(srv, why, sizeof why), BN_ERANGE);
+    assert_non_null(strstr(why, "older"));
+    assert_int_equal(reserve_as(&k2, blocked, &a), 403);
+    assert_int_equal(tu_write(path, list, listlen), 0);
+    free(old);
     free(list);
     key_free(auth);
+    srv_set_reserve_rate(srv, SRV_RESERVE_BURST, SRV_RESERVE_EVERY_S);
     assert_int_equal(srv_store_check(srv_store(srv), why, sizeof why), 0);
 }
 
@@ -1423,6 +1523,8 @@ int main(void)
         cmocka_unit_test(test_conflicts),
         cmocka_unit_test(test_reservation_race),
         cmocka_unit_test(test_reservation_register),
+        cmocka_unit_test(test_reservation_rate),
+        cmocka_unit_test(test_reservation_lapse),
         cmocka_unit_test(test_import),
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_verify_equivalence),
