@@ -19,12 +19,18 @@
  *
  * then runs of separators collapse to one space and the ends are trimmed.
  *
+ * Identity parts (pseud_identity_part), on the normalised text:
+ *
+ *   last name    leading particles that stand apart dropped (PSEUD-N2),
+ *                then the words run together (PSEUD-N1)
+ *   first names  the words run together (PSEUD-N1)
+ *
  * Pseudonym (pseud_compute):
  *
  *   key = HKDF-SHA256(ikm = campaign secret, salt = none,
  *                     info = "borne pseudonym v1"), 32 bytes
- *   msg = "borne-pseudonym-v1" NUL campaign NUL norm(last) NUL
- *         norm(first) NUL birth ("YYYY-MM-DD", checked)
+ *   msg = "borne-pseudonym-v2" NUL campaign NUL part(last) NUL
+ *         part(first) NUL birth ("YYYY-MM-DD", checked)
  *   pseudonym = HMAC-SHA256(key, msg)
  *
  * NUL never occurs inside the parts, so the message splits one way only.
@@ -44,7 +50,13 @@
 #define PSEUD_NAME_MAX 512 /* bytes of a normalised name, with the NUL */
 
 static const char HKDF_INFO[] = "borne pseudonym v1";
-static const char MSG_TAG[] = "borne-pseudonym-v1";
+static const char MSG_TAG[] = "borne-pseudonym-v2";
+
+/* (PSEUD-N2) Particles dropped from the front of a last name when they
+ * stand apart ("de Gaulle" is "Gaulle"); the articles "le", "la", "l" are
+ * part of the name (Le Gall, La Fontaine) and stay. */
+static const char *const particles[] = {"d", "da", "das", "de", "del", "della", "den", "der",
+                                        "des", "di", "do", "dos", "du", "van", "von"};
 
 /* Decodes one code point of strict UTF-8 (no overlong forms, no surrogates,
  * nothing above U+10FFFF). Returns the number of bytes, or 0 if invalid. */
@@ -189,6 +201,61 @@ out:
     return rc;
 }
 
+static int is_particle(const char *w, size_t n)
+{
+    size_t i;
+
+    for (i = 0; i < sizeof particles / sizeof particles[0]; i++)
+        if (strlen(particles[i]) == n && memcmp(particles[i], w, n) == 0)
+            return 1;
+    return 0;
+}
+
+int pseud_identity_part(pseud_part_t part, const char *name, char *out, size_t cap)
+{
+    char norm[PSEUD_NAME_MAX];
+    const char *p, *w;
+    size_t n = 0, words = 1;
+    int rc;
+
+    if (out == NULL || cap == 0 || (part != PSEUD_LAST && part != PSEUD_FIRST))
+        return BN_EINVAL;
+    out[0] = '\0';
+    if ((rc = pseud_normalise(name, norm, sizeof norm)) != 0)
+        goto out;
+    for (p = norm; *p != '\0'; p++)
+        words += *p == ' ';
+    p = norm;
+    /* (PSEUD-N2) leading particles that stand apart, never the last word */
+    while (part == PSEUD_LAST && words > 1) {
+        size_t len = strcspn(p, " ");
+
+        if (!is_particle(p, len))
+            break;
+        p += len + 1;
+        words--;
+    }
+    /* (PSEUD-N1) the words run together: "Le Gall", "LEGALL", "Le-Gall",
+     * "Jean-François", "Jean François" */
+    for (w = p; *w != '\0'; w++) {
+        if (*w == ' ')
+            continue;
+        if (n + 1 >= cap) {
+            rc = BN_ETOOBIG;
+            goto out;
+        }
+        out[n++] = *w;
+    }
+    out[n] = '\0';
+out:
+    if (rc != 0) {
+        mbedtls_platform_zeroize(out, n < cap ? n : cap);
+        out[0] = '\0';
+    }
+    mbedtls_platform_zeroize(norm, sizeof norm);
+    return rc;
+}
+
 int pseud_compute(const uint8_t secret[32], const char *campaign,
                   const char *last_name, const char *first_names, const char *birth,
                   uint8_t out[PSEUD_LEN])
@@ -208,9 +275,9 @@ int pseud_compute(const uint8_t secret[32], const char *campaign,
         rc = BN_EFORMAT;
         goto out;
     }
-    rc = pseud_normalise(last_name, last, sizeof last);
+    rc = pseud_identity_part(PSEUD_LAST, last_name, last, sizeof last);
     if (rc == 0)
-        rc = pseud_normalise(first_names, first, sizeof first);
+        rc = pseud_identity_part(PSEUD_FIRST, first_names, first, sizeof first);
     if (rc == BN_EINVAL)
         rc = BN_EFORMAT; /* a missing name */
     if (rc != 0)

@@ -211,6 +211,41 @@ static void test_second_vote_refused_saying_nothing_more(void **state)
     assert_int_equal(cast_budget(&f->ctx, &twin, sel, 1, f->day, &rec, why, sizeof why), 0);
 }
 
+/* (PSEUD-N1) (PSEUD-N2) The repeat voter: one person typing their name the
+ * ways people do (the attack gave 7 ballots at one kiosk) gets one. */
+static void test_repeat_voter_variants(void **state)
+{
+    static const cast_identity_t variants[] = {
+        {"Le Gall", "Jean-François", "1987-04-12", "35238"},
+        {"LEGALL", "Jean François", "1987-04-12", "35238"},
+        {"Le-Gall", "JEANFRANCOIS", "1987-04-12", "35238"},
+        {"le  gall", "Jean–François", "1987-04-12", "35238"},
+        {"LE GALL", "jean francois", "1987-04-12", "35238"},
+        {"de Le Gall", "Jean-François", "1987-04-12", "35238"},
+        {"Le’Gall", "Jean.François", "1987-04-12", "35238"},
+    };
+    static const cast_identity_t dupond = {"Du Pond", "Anne", "1990-01-01", "35238"};
+    static const cast_identity_t pond = {"Pond", "Anne", "1990-01-01", "35238"};
+    static const cast_identity_t marie = {"Le Gall", "Marie", "2001-06-01", "35238"};
+    static const cast_identity_t marie_anne = {"Le Gall", "Marie Anne", "2001-06-01", "35238"};
+    fx_t *f = *state;
+    int sel[1] = {proj(f, "ren-jardin")}, ok = 0;
+    cast_receipt_t rec;
+    char why[256] = "";
+    size_t i;
+
+    for (i = 0; i < sizeof variants / sizeof variants[0]; i++)
+        ok += cast_budget(&f->ctx, &variants[i], sel, 1, f->day, &rec, why, sizeof why) == 0;
+    assert_int_equal(ok, 1);
+    /* a dropped particle */
+    assert_int_equal(cast_budget(&f->ctx, &dupond, sel, 1, f->day, &rec, why, sizeof why), 0);
+    assert_int_equal(cast_budget(&f->ctx, &pond, sel, 1, f->day, &rec, why, sizeof why),
+                     BN_EALREADY);
+    /* twins Marie and Marie Anne are two people */
+    assert_int_equal(cast_budget(&f->ctx, &marie, sel, 1, f->day, &rec, why, sizeof why), 0);
+    assert_int_equal(cast_budget(&f->ctx, &marie_anne, sel, 1, f->day, &rec, why, sizeof why), 0);
+}
+
 static void test_eligibility(void **state)
 {
     fx_t *f = *state;
@@ -668,6 +703,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_cast_stores_a_signed_ballot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_vote_refused_saying_nothing_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_repeat_voter_variants, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eligibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ballot_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_kind_and_unknown_campaign, setup, teardown),

@@ -312,6 +312,34 @@ static void test_pseudonym_vectors(void **state)
     assert_true(cases >= 5);
 }
 
+/* (PSEUD-N1) (PSEUD-N2) identity.txt: what of a name the pseudonym keeps */
+static void test_identity_vectors(void **state)
+{
+    char f[MAX_FIELDS + 1][FIELD_MAX], out[FIELD_MAX], line[4096];
+    FILE *fp = open_vectors("pseud/identity.txt");
+    int lineno = 0, cases = 0, n, error, rc;
+
+    (void)state;
+    while (fgets(line, sizeof line, fp) != NULL) {
+        lineno++;
+        n = parse_line(line, f, &error);
+        if (n == 0)
+            continue;
+        if (n != 2 || (strcmp(f[0], "last") != 0 && strcmp(f[0], "first") != 0))
+            fail_msg("identity.txt:%d: malformed line", lineno);
+        rc = pseud_identity_part(f[0][0] == 'l' ? PSEUD_LAST : PSEUD_FIRST, f[1], out,
+                                 sizeof out);
+        if (error && rc == 0)
+            fail_msg("identity.txt:%d: \"%s\" gave \"%s\", expected an error", lineno, f[1], out);
+        if (!error && (rc != 0 || strcmp(out, f[2]) != 0))
+            fail_msg("identity.txt:%d: \"%s\" gave \"%s\" (%d), expected \"%s\"", lineno, f[1],
+                     out, rc, f[2]);
+        cases++;
+    }
+    fclose(fp);
+    assert_true(cases >= 30);
+}
+
 static void test_pseudonym_equivalence(void **state)
 {
     static const struct { const char *last, *first; } same[] = {
@@ -320,6 +348,7 @@ static void test_pseudonym_equivalence(void **state)
         {"eloise le gall", "marie helene"},
         {"  E\xcc\x81loi\xcc\x88se\xc2\xa0Le\xe2\x80\x90Gall ", "Marie\xe2\x80\x93H\xc3\xa9l\xc3\xa8ne"},
         {"Eloise-Le-Gall", "Marie.Helene"},
+        {"ELOISELEGALL", "MARIEHELENE"},       /* (PSEUD-N1) */
     };
     uint8_t secret[32], other[32], ref[PSEUD_LEN], p[PSEUD_LEN];
     size_t i;
@@ -374,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_every_code_point),
         cmocka_unit_test(test_latin_ranges_ascii),
         cmocka_unit_test(test_pseudonym_vectors),
+        cmocka_unit_test(test_identity_vectors),
         cmocka_unit_test(test_pseudonym_equivalence),
         cmocka_unit_test(test_pseudonym_refusals),
     };
