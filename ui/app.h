@@ -106,7 +106,7 @@ enum { ID_LAST = 0, ID_FIRST, ID_BIRTH, ID_COMMUNE, ID__COUNT };
 enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER };
 
 /* Messages of SCR_MESSAGE. */
-enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED };
+enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED, MSG_OFFLINE };
 
 /* Campaigns open on this kiosk: one budget vote at most, petitions. */
 #define APP_MAX_CAMPAIGNS 8

@@ -37,7 +37,8 @@
     X(DEPT,      -25, "package is for another departement")                  \
     X(KIND,      -26, "wrong campaign kind")                                 \
     X(CLOSED,    -27, "polls are not open")                                 \
-    X(REVOKED,   -28, "kiosk has been revoked")
+    X(REVOKED,   -28, "kiosk has been revoked")                              \
+    X(OFFLINE,   -29, "the server cannot be reached, and this campaign takes part online only")
 
 enum {
 #define BN__ENUM(name, code, text) BN_E##name = code,

@@ -408,6 +408,7 @@ static int check_dates(ck_t *c, const cJSON *root)
 {
     static const char *const valid_keys[] = {"from", "until", NULL};
     static const char *const polls_keys[] = {"opens", "closes", NULL};
+    static const char *const polls_opt[] = {"offline", NULL};
     pkg_t *p = c->p;
     const cJSON *v;
     char a[DAY_TEXT_LEN + 1], b[DAY_TEXT_LEN + 1];
@@ -425,10 +426,28 @@ static int check_dates(ck_t *c, const cJSON *root)
     v = cJSON_GetObjectItemCaseSensitive(root, "polls");
     {
         size_t mark = pkg__path_key(&c->path, "polls");
-        if ((rc = want_object(c, v, polls_keys, NULL)) != 0 ||
+        const cJSON *off;
+
+        if ((rc = want_object(c, v, polls_keys, polls_opt)) != 0 ||
             (rc = get_date(c, v, "opens", &p->opens)) != 0 ||
             (rc = get_date(c, v, "closes", &p->closes)) != 0)
             return rc;
+        off = cJSON_GetObjectItemCaseSensitive(v, "offline");
+        if (off != NULL) {
+            const char *s = NULL;
+            size_t m2 = pkg__path_key(&c->path, "offline");
+
+            if ((rc = str_at(c, off, &s)) != 0)
+                return rc;
+            if (strcmp(s, "allow") != 0 && strcmp(s, "refuse") != 0) {
+                char shown[PKG__SHOW_BUF];
+
+                return bad(c, BN_EFORMAT, "%s is neither \"allow\" nor \"refuse\"",
+                           pkg__show(off, shown));
+            }
+            p->online_only = strcmp(s, "refuse") == 0;
+            pkg__path_pop(&c->path, m2);
+        }
         pkg__path_pop(&c->path, mark);
     }
     /* valid.from <= polls.opens <= polls.closes <= valid.until */

@@ -71,6 +71,9 @@ typedef struct pkg_s {
     pkg_text_t title, description;
     uint32_t valid_from, valid_until; /* days (day.h), inclusive: package validity */
     uint32_t opens, closes;           /* days, inclusive: polls */
+    int online_only;            /* polls.offline "refuse": no cast without the server's
+                                   reservation (CAST-C6); "allow" (default): offline
+                                   entries, counted and reported */
     int min_age;
     struct {
         int min, max;           /* number of projects on a ballot */

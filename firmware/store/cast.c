@@ -52,7 +52,9 @@ static int rule_why(const pkg_t *p, const rules_verdict_t *v, char *why, size_t 
 
 /* (KSYNC-K1) The last step before anything is made: the server's
  * reservation, through ctx->reserve. *offline is 0 only when the server
- * reserved this person for this kiosk. */
+ * reserved this person for this kiosk. (CAST-C6) A campaign that takes
+ * part online only (polls.offline "refuse") is refused, writing nothing,
+ * when the server did not reserve: BN_EOFFLINE. */
 static int reserve(const cast_ctx_t *ctx, const uint8_t pseudonym[PSEUD_LEN], int *offline,
                    char *why, size_t whylen)
 {
@@ -60,13 +62,16 @@ static int reserve(const cast_ctx_t *ctx, const uint8_t pseudonym[PSEUD_LEN], in
 
     *offline = 1;
     if (ctx->reserve == NULL)
-        return 0;
+        return ctx->pkg->online_only ? bn_fail(why, whylen, BN_EOFFLINE, "%s (no server is "
+                                               "configured)", bn_strerror(BN_EOFFLINE)) : 0;
     rc = ctx->reserve(ctx->reserve_arg, ctx->pkg->id, pseudonym, &reserved);
     if (rc == BN_EALREADY) /* the bare fact, nothing more (DESIGN-S4) */
         return bn_fail(why, whylen, rc, "%s", bn_strerror(rc));
     if (rc != 0)
         return bn_fail(why, whylen, rc, "reservation: %s", bn_strerror(rc));
     *offline = !reserved;
+    if (*offline && ctx->pkg->online_only)
+        return bn_fail(why, whylen, BN_EOFFLINE, "%s", bn_strerror(BN_EOFFLINE));
     return 0;
 }
 

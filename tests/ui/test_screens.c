@@ -342,6 +342,29 @@ static void test_refusals(void **state)
     check_frame(a);
 }
 
+/* (CAST-C6) A campaign online only, and no server: the citizen is told,
+ * nothing is stored, the kiosk stays in service. */
+static void test_online_only(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    pkg_t *p = (pkg_t *)a->camp[0].pkg;
+    int64_t reg = -1, box = -1;
+
+    p->online_only = 1;
+    run(a, identity_fr);
+    run(a, "tap \"Choisir : Jardin partagé du Blosne\"\n tap \"Voir mon choix\"\n"
+           "tap \"Valider mon vote\"\n expect screen message\n"
+           "expect text \"La borne ne peut pas joindre le serveur\"\n");
+    assert_int_equal(a->s.msg, MSG_OFFLINE);
+    check_frame(a);
+    assert_int_equal(store_counts(a->store, p->id, &reg, &box), 0);
+    assert_int_equal(reg, 0);
+    assert_int_equal(box, 0);
+    run(a, "tap \"Retour à l'accueil\"\n expect screen welcome\n");
+    p->online_only = 0;
+}
+
 static void test_already_voted(void **state)
 {
     fixture_t *f = *state;
@@ -1002,6 +1025,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_inactivity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_already_voted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_online_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_keyboard_focus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cast_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_service, setup, teardown),

@@ -211,6 +211,46 @@ static void test_second_vote_refused_saying_nothing_more(void **state)
     assert_int_equal(cast_budget(&f->ctx, &twin, sel, 1, f->day, &rec, why, sizeof why), 0);
 }
 
+/* A reservation hook that answers as told. */
+static int hook_answer;  /* 1 reserved, 0 offline */
+static int fake_reserve(void *arg, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                        int *reserved)
+{
+    (void)arg;
+    (void)campaign;
+    (void)pseudonym;
+    *reserved = hook_answer;
+    return 0;
+}
+
+/* (CAST-C6) The server unreachable: a campaign that allows it takes an
+ * offline entry (counted, reported); one that takes part online only
+ * (polls.offline "refuse") refuses, writing nothing, and takes the vote
+ * once the server answers. */
+static void test_offline_policy(void **state)
+{
+    fx_t *f = *state;
+    cast_identity_t a = {"Morel", "Jeanne", "1950-03-03", "35238"};
+    cast_identity_t b = {"Morel", "Paul", "1951-03-03", "35238"};
+    int sel[1] = {proj(f, "ren-jardin")};
+    cast_receipt_t rec;
+    char why[256] = "";
+
+    f->ctx.reserve = fake_reserve;
+    hook_answer = 0;
+    f->pkg->online_only = 0;
+    assert_int_equal(cast_budget(&f->ctx, &a, sel, 1, f->day, &rec, why, sizeof why), 0);
+    f->pkg->online_only = 1;
+    expect_refused(f, &b, sel, 1, f->day, BN_EOFFLINE, "online only");
+    f->ctx.reserve = NULL;       /* no server configured at all */
+    expect_refused(f, &b, sel, 1, f->day, BN_EOFFLINE, "no server");
+    f->ctx.reserve = fake_reserve;
+    hook_answer = 1;
+    assert_int_equal(cast_budget(&f->ctx, &b, sel, 1, f->day, &rec, why, sizeof why), 0);
+    f->pkg->online_only = 0;
+    f->ctx.reserve = NULL;
+}
+
 /* (PSEUD-N1) (PSEUD-N2) The repeat voter: one person typing their name the
  * ways people do (the attack gave 7 ballots at one kiosk) gets one. */
 static void test_repeat_voter_variants(void **state)
@@ -704,6 +744,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cast_stores_a_signed_ballot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_second_vote_refused_saying_nothing_more, setup, teardown),
         cmocka_unit_test_setup_teardown(test_repeat_voter_variants, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_offline_policy, setup, teardown),
         cmocka_unit_test_setup_teardown(test_eligibility, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ballot_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_kind_and_unknown_campaign, setup, teardown),

@@ -21,6 +21,9 @@ void scr_message_draw(app_t *a)
     if (a->s.msg == MSG_TOO_YOUNG) {
         title = pet ? "msg.pyoung.title" : "msg.young.title";
         body = pet ? "msg.pyoung.body" : "msg.young.body";
+    } else if (a->s.msg == MSG_OFFLINE) {
+        title = pet ? "msg.poffline.title" : "msg.offline.title";
+        body = pet ? "msg.poffline.body" : "msg.offline.body";
     } else if (a->s.msg == MSG_NOT_STORED) {
         title = pet ? "msg.pfailed.title" : "msg.failed.title";
         body = pet ? "msg.pfailed.body" : "msg.failed.body";

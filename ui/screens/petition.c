@@ -360,6 +360,11 @@ static void sign(app_t *a)
         app_show_receipt(a, &rec, 1);
         return;
     }
+    if (rc == BN_EOFFLINE) { /* (CAST-C6) nothing written: come back, or another kiosk */
+        a->s.msg = MSG_OFFLINE;
+        app_go(a, SCR_MESSAGE);
+        return;
+    }
     if (rc == BN_EALREADY) {
         a->s.msg = MSG_ALREADY; /* and nothing more */
         app_go(a, SCR_MESSAGE);

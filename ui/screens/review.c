@@ -27,6 +27,11 @@ static void confirm(app_t *a)
         app_show_receipt(a, &rec, 0);
         return;
     }
+    if (rc == BN_EOFFLINE) { /* (CAST-C6) nothing written: come back, or another kiosk */
+        a->s.msg = MSG_OFFLINE;
+        app_go(a, SCR_MESSAGE);
+        return;
+    }
     if (rc == BN_EALREADY) {
         a->s.msg = MSG_ALREADY;
         app_go(a, SCR_MESSAGE);
