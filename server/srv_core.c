@@ -79,6 +79,8 @@ typedef struct bucket_s {
 struct srv_s {
     pthread_mutex_t lock;
     srv_store_t *store;
+    srv_store_t *reader;        /* (SRV-P1) public reads, under reader_mu */
+    pthread_mutex_t reader_mu;
     uint32_t today;
     int threads;                /* for bulk verification: the online cores */
     uint8_t *ca_der;
@@ -380,6 +382,7 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
         return BN_ENOMEM;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->rev_mu, NULL);
+    pthread_mutex_init(&s->reader_mu, NULL);
     s->rate_burst = SRV_RESERVE_BURST;
     s->rate_every_s = SRV_RESERVE_EVERY_S;
     s->today = today ? today : day_today();
@@ -406,7 +409,8 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
         rc = BN_ENOMEM;
         goto out;
     }
-    if ((rc = srv_store_open(p, &s->store, why, whylen)) != 0)
+    if ((rc = srv_store_open(p, &s->store, why, whylen)) != 0 ||
+        (rc = srv_store_open_reader(p, &s->reader, why, whylen)) != 0)
         goto out;
     if ((rc = srv_reload_revocations(s, why, whylen)) < 0)
         goto out;
@@ -442,6 +446,7 @@ void srv_close(srv_t *s)
         free(s->campaigns[i].file);
     }
     memset(s->campaigns, 0, sizeof s->campaigns);
+    srv_store_close(s->reader);
     srv_store_close(s->store);
     free(s->ca_der);
     free(s->ca_pem);
@@ -453,6 +458,7 @@ void srv_close(srv_t *s)
     rev_put(s, s->rev);
     free(s->dir);
     pthread_mutex_destroy(&s->rev_mu);
+    pthread_mutex_destroy(&s->reader_mu);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -942,12 +948,15 @@ static int collect_row(void *arg, const uint8_t *rec, size_t len, const uint8_t 
     key_pub_t k;
     size_t i;
 
-    if (len != PETITION_LEN || pub_len != KEY_PUB_LEN || key_pub_from_point(pub, &k) != 0)
+    if (len != PETITION_LEN || pub_len != KEY_PUB_LEN)
         return BN_ECORRUPT;
     for (i = 0; i < c->n_keys; i++)
         if (memcmp(c->keys[i].pub, pub, KEY_PUB_LEN) == 0)
             break;
     if (i == c->n_keys) {
+        /* a kiosk key not seen yet: parsed (and its point checked) once */
+        if (key_pub_from_point(pub, &k) != 0)
+            return BN_ECORRUPT;
         if (c->n_keys == c->cap_keys) {
             size_t cap = c->cap_keys ? 2 * c->cap_keys : 16;
             key_pub_t *t = realloc(c->keys, cap * sizeof *t);
@@ -1000,7 +1009,7 @@ static void pair_row(void *arg, const uint8_t *a, const uint8_t *b, int64_t pers
     cJSON_AddItemToArray(arg, o);
 }
 
-/* petition_count over every record held for c (under s->lock), cached while
+/* petition_count over every record held for c (under s->reader_mu), cached while
  * the number of records does not change. */
 static int counter_of(srv_t *s, srv_campaign_t *c, petition_count_t *out)
 {
@@ -1010,20 +1019,21 @@ static int counter_of(srv_t *s, srv_campaign_t *c, petition_count_t *out)
     int rc;
 
     memset(&col, 0, sizeof col);
-    rc = srv_store_petition_total(s->store, c->pkg->id, &n);
+    rc = srv_store_petition_total(s->reader, c->pkg->id, &n);
     if (rc != 0)
         return rc;
     if (c->cached && c->cache_n == n) {
         *out = c->cache;
         return 0;
     }
-    rc = srv_store_petition_each(s->store, c->pkg->id, collect_row, &col);
+    rc = srv_store_petition_each(s->reader, c->pkg->id, collect_row, &col);
     if (rc == 0) {
         for (i = 0; i < col.n; i++) {
             col.items[i].rec = col.recs + i * PETITION_LEN;
             col.items[i].kiosk = &col.keys[col.key_of[i]];
         }
-        rc = petition_count(c->pkg, col.items, col.n, out);
+        /* (SRV-P1) every stored record was verified at its upload */
+        rc = petition_count_verified(c->pkg, col.items, col.n, out);
     }
     if (rc == 0) {
         c->cache = *out;
@@ -1055,11 +1065,12 @@ int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res)
     }
     o = cJSON_CreateObject();
     pairs = cJSON_CreateArray();
-    pthread_mutex_lock(&s->lock);
+    /* (SRV-P1) the reader, never the store's write lock */
+    pthread_mutex_lock(&s->reader_mu);
     rc = counter_of(s, c, &pc);
     if (rc == 0)
-        rc = srv_store_petition_pairs(s->store, c->pkg->id, pair_row, pairs);
-    pthread_mutex_unlock(&s->lock);
+        rc = srv_store_petition_pairs(s->reader, c->pkg->id, pair_row, pairs);
+    pthread_mutex_unlock(&s->reader_mu);
     if (rc != 0 || o == NULL || pairs == NULL) {
         cJSON_Delete(o);
         cJSON_Delete(pairs);
@@ -1101,9 +1112,9 @@ int srv_receipt(srv_t *s, const char *typed, char canon[15])
 
     if (rc != 0)
         return rc;
-    pthread_mutex_lock(&s->lock);
-    rc = srv_store_has_track(s->store, canon);
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_lock(&s->reader_mu);   /* (SRV-P1) */
+    rc = srv_store_has_track(s->reader, canon);
+    pthread_mutex_unlock(&s->reader_mu);
     return rc;
 }
 
@@ -1294,9 +1305,9 @@ char *srv_metrics_json(srv_t *s)
 {
     char *t = NULL;
 
-    pthread_mutex_lock(&s->lock);
-    (void)srv_store_metrics(s->store, &t);
-    pthread_mutex_unlock(&s->lock);
+    pthread_mutex_lock(&s->reader_mu);   /* (SRV-P1) */
+    (void)srv_store_metrics(s->reader, &t);
+    pthread_mutex_unlock(&s->reader_mu);
     return t;
 }
 

@@ -46,6 +46,12 @@ typedef struct srv_store_s srv_store_t;
 int srv_store_open(const char *path, srv_store_t **out, char *why, size_t whylen);
 void srv_store_close(srv_store_t *s);
 
+/* (SRV-P1) A second connection to the same store, read-only, for the
+ * public endpoints (receipts, counters, metrics): in WAL mode its reads
+ * never wait for the writer nor hold it up. Creates nothing; the store
+ * must exist (srv_store_open first). */
+int srv_store_open_reader(const char *path, srv_store_t **out, char *why, size_t whylen);
+
 /* PRAGMA integrity_check: 0 or BN_ECORRUPT with the first complaint. */
 int srv_store_check(srv_store_t *s, char *why, size_t whylen);
 

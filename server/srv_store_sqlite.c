@@ -256,6 +256,29 @@ out:
     return rc;
 }
 
+int srv_store_open_reader(const char *path, srv_store_t **out, char *why, size_t whylen)
+{
+    srv_store_t *s = calloc(1, sizeof *s);
+    int rc;
+
+    *out = NULL;
+    if (s == NULL)
+        return BN_ENOMEM;
+    rc = sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_busy_timeout(s->db, 5000);
+        rc = sqlite3_exec(s->db, "PRAGMA trusted_schema = OFF", NULL, NULL, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        rc = bn_fail(why, whylen, map_rc(rc), "%s (read-only): %s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        srv_store_close(s);
+        return rc;
+    }
+    *out = s;
+    return 0;
+}
+
 void srv_store_close(srv_store_t *s)
 {
     if (s == NULL)
