@@ -93,7 +93,9 @@ static void bs_fail(bs_t *b, const char *msg)
     pthread_mutex_unlock(&b->lock);
 }
 
-/* One kiosk's ballots, in bundles of BS_PER_BUNDLE. */
+/* One kiosk's ballots, in bundles of BS_PER_BUNDLE, each after a bundle
+ * of as many register entries, as the sync client sends them (SYNC-Y4):
+ * the server takes no more ballots than entries from a kiosk (SRV-I1). */
 static int bs_gen_kiosk(bs_t *b, bs_kiosk_t *k, rng_t *rng)
 {
     const pkg_t *p = b->pkg;
@@ -101,18 +103,30 @@ static int bs_gen_kiosk(bs_t *b, bs_kiosk_t *k, rng_t *rng)
     size_t bl;
     int i, n, j, t, sel[1], rc = 0;
 
-    k->nbundles = (k->nballots + BS_PER_BUNDLE - 1) / BS_PER_BUNDLE;
+    k->nbundles = 2 * ((k->nballots + BS_PER_BUNDLE - 1) / BS_PER_BUNDLE);
     k->bundle = calloc((size_t)k->nbundles + 1, sizeof *k->bundle);
     k->bundle_len = calloc((size_t)k->nbundles + 1, sizeof *k->bundle_len);
     if (k->bundle == NULL || k->bundle_len == NULL)
         return BN_ENOMEM;
-    for (i = 0; i < k->nbundles && rc == 0; i++) {
+    for (i = 0; 2 * i < k->nbundles && rc == 0; i++) {
         bundle_builder_t *bb = NULL;
+        uint8_t ps[32];
         int nb = k->nballots - i * BS_PER_BUNDLE;
 
         if (nb > BS_PER_BUNDLE)
             nb = BS_PER_BUNDLE;
-        if ((rc = bundle_new(p->id, (uint64_t)i + 1, k->cert, k->cert_len, &bb)) != 0)
+        /* who took part, first */
+        if ((rc = bundle_new(p->id, 2 * (uint64_t)i + 1, k->cert, k->cert_len, &bb)) != 0)
+            break;
+        for (n = 0; n < nb && rc == 0; n++)
+            if ((rc = rng_bytes(rng, ps, sizeof ps)) == 0)
+                rc = bundle_add_register(bb, ps, b->day, 0);
+        if (rc == 0)
+            rc = bundle_finish(bb, &k->ks, &k->bundle[2 * i], &k->bundle_len[2 * i]);
+        bundle_free(bb);
+        bb = NULL;
+        if (rc != 0 ||
+            (rc = bundle_new(p->id, 2 * (uint64_t)i + 2, k->cert, k->cert_len, &bb)) != 0)
             break;
         for (n = 0; n < nb && rc == 0; n++) {
             ballot_t bt;
@@ -138,7 +152,7 @@ static int bs_gen_kiosk(bs_t *b, bs_kiosk_t *k, rng_t *rng)
                 rc = bundle_add_ballot(bb, ballot, bl);
         }
         if (rc == 0)
-            rc = bundle_finish(bb, &k->ks, &k->bundle[i], &k->bundle_len[i]);
+            rc = bundle_finish(bb, &k->ks, &k->bundle[2 * i + 1], &k->bundle_len[2 * i + 1]);
         bundle_free(bb);
     }
     return rc;
@@ -214,9 +228,11 @@ static void *bs_upload(void *arg)
             free(ans);
             if (rc != 0 || status != 200)
                 break;
+            if (j % 2 == 0)
+                continue; /* a register bundle: its ballots follow */
             pthread_mutex_lock(&b->lock);
             b->uploaded += j + 1 < k->nbundles ? BS_PER_BUNDLE
-                                                : k->nballots - j * BS_PER_BUNDLE;
+                                                : k->nballots - (j / 2) * BS_PER_BUNDLE;
             pthread_mutex_unlock(&b->lock);
         }
     }
