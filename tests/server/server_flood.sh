@@ -92,7 +92,9 @@ refused=$(grep -c '^401$' "$T/codes3" || true)
 echo "server_flood: 60 slow 16 MiB uploads without a certificate: slowest reservation $w ms;" \
     "$refused answered 401; server peak RSS $((hwm / 1024)) MiB"
 [ "$w" -lt 1500 ] || fail "slow uploads: a reservation took $w ms"
-[ "$hwm" -lt $((200 * 1024)) ] || fail "slow uploads: server peak RSS $hwm kB"
+if ! grep -q __asan_init "$SRV"; then  # (a sanitizer's quarantine keeps freed memory)
+    [ "$hwm" -lt $((200 * 1024)) ] || fail "slow uploads: server peak RSS $hwm kB"
+fi
 
 # 4. the public endpoints, hammered
 mkdir -p "$T/pet"

@@ -152,7 +152,11 @@ busy=$(cat "$T"/busy.*.code | grep -c '^503$' || true)
 grep -l '"busy"' "$T"/busy.[0-9]* >/dev/null || fail "no busy refusal body"
 hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$PID/status")
 echo "server_http: 12 uploads of 16 MiB at once: $busy answered busy, server peak RSS $((hwm / 1024)) MiB"
-[ "$hwm" -lt $((200 * 1024)) ] || fail "server peak RSS $hwm kB under 12 big uploads"
+# (a sanitizer build keeps freed memory in quarantine: the bound is for the
+# real server)
+if ! grep -q __asan_init "$SRV"; then
+    [ "$hwm" -lt $((200 * 1024)) ] || fail "server peak RSS $hwm kB under 12 big uploads"
+fi
 
 # --- packages ------------------------------------------------------------
 $C "$URL/v1/packages" | grep -q '"id":"bp35-demo"' || fail "packages list"
