@@ -272,7 +272,7 @@ static void step_voters(demo_t *d)
 /* 6. What the kiosk refuses, and why. */
 static void step_refusals(demo_t *d)
 {
-    static const cast_identity_t again = {"LE GALL", "eloise", "1987-04-12", "35238"};
+    static const cast_identity_t again = {"LEGALL", "eloise", "1987-04-12", "35238"};
     static const cast_identity_t young = {"Hamon", "Lou", "2013-05-01", "35188"};
     static const cast_identity_t elsewhere = {"Martin", "Paul", "1980-01-01", "22278"};
     static const cast_identity_t greedy = {"Perrin", "Lucie", "1990-02-02", "35238"};
@@ -284,7 +284,7 @@ static void step_refusals(demo_t *d)
     printf("\n6. what the kiosk refuses\n");
     n = pick(p, t, 0, sel);
     (void)cast_budget(&d->ctx, &again, sel, n, d->today, &rec, d->why, sizeof d->why);
-    printf("   'LE GALL eloise' again (typed differently): %s\n", d->why);
+    printf("   'LEGALL eloise' again (typed differently): %s\n", d->why);
     (void)cast_budget(&d->ctx, &young, sel, n, d->today, &rec, d->why, sizeof d->why);
     printf("   a 13-year-old: %s\n", d->why);
     (void)cast_budget(&d->ctx, &elsewhere, sel, n, d->today, &rec, d->why, sizeof d->why);
