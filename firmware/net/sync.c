@@ -266,7 +266,8 @@ static int synced_signatures(store_t *s, const char *campaign, int64_t *n)
     return rc;
 }
 
-static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t *n)
+static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t *n,
+                         int64_t *unsent)
 {
     idset_t u, d;
     uint8_t dg[32];
@@ -286,6 +287,7 @@ static int synced_digest(store_t *s, const char *campaign, char hex[65], int64_t
     ballot_ids_digest(d.ids, d.n, dg);
     hex_encode(dg, 32, hex);
     *n = (int64_t)d.n;
+    *unsent = (int64_t)u.n;
 out:
     free(u.ids);
     free(d.ids);
@@ -370,21 +372,25 @@ static size_t ballot_batch(int64_t n, size_t max_items, int closing)
     return k;
 }
 
-/* (SYNC-Y3) Does the server hold exactly what this kiosk marked synced?
- * If not, every item of the campaign goes back in the outbox. */
+/* (SYNC-Y3) Does the server hold what this kiosk marked synced? When no
+ * ballot of the campaign is unsent, exactly those (count and digest); while
+ * some are (after a restart the outbox holds everything, STORE-S12, and
+ * the server may hold some of them already), at least as many. If not,
+ * every item of the campaign goes back in the outbox. */
 static int compare_held(store_t *s, const char *campaign, sync_upload_res_t *res, char *why,
                         size_t whylen)
 {
     char mine[65];
-    int64_t nmine = 0, sigs = 0;
+    int64_t nmine = 0, sigs = 0, unsent = 0;
     int rc;
 
-    if ((rc = synced_digest(s, campaign, mine, &nmine)) != 0)
+    if ((rc = synced_digest(s, campaign, mine, &nmine, &unsent)) != 0)
         return bn_fail(why, whylen, rc, "reading the ballot box: %s", bn_strerror(rc));
     if ((rc = synced_signatures(s, campaign, &sigs)) != 0)
         return bn_fail(why, whylen, rc, "reading the signatures: %s", bn_strerror(rc));
-    if (nmine == res->server_ballots && strcmp(mine, res->server_digest) == 0 &&
-        (res->server_signatures < 0 || res->server_signatures >= sigs))
+    if ((res->server_signatures < 0 || res->server_signatures >= sigs) &&
+        (unsent > 0 ? res->server_ballots >= nmine
+                    : nmine == res->server_ballots && strcmp(mine, res->server_digest) == 0))
         return 0;
     res->mismatch = 1;
     if ((rc = store_outbox_requeue(s, campaign, &res->requeued)) != 0)

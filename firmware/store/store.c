@@ -1,15 +1,19 @@
 /* store.c - the kiosk's durable store over SQLite: schema, casting, box, outbox.
  *
- * Tables (schema version 3, migrations[] below):
+ * Tables (schema version 4, migrations[] below):
  *
  *   campaign(id PK, package, secret)             signed package file, secret
  *   meta(key PK, value)                          poll state, settings
- *   register(campaign, pseudonym, day, offline)  PK (campaign, pseudonym)
- *   box(ballot_id PK, campaign, ballot)          signed ballots
+ *   register(b, cell)                            slot table (store_slot.c, v4):
+ *                                                campaign, pseudonym, day, flags
+ *   box(b, cell)                                 slot table (v4): ballot id,
+ *                                                campaign, signed ballot
  *   signature(sig_id PK, campaign, record)       sealed petition signatures (v2)
- *   outbox(kind, key, campaign)                  PK (kind, key): not yet synced
  *   turnout(campaign, commune, n)                PK (campaign, commune): counts (v3)
  *   audit(seq PK, time, event, detail, hash)     store_audit.c
+ *
+ * The outbox is in memory (store_unsent.c, (STORE-S12)); until version 4
+ * it was a table.
  *
  * Version 1 -> 2 (one transaction): creates `signature` and rebuilds
  * `outbox` so that its CHECK admits kind 3 (SQLite cannot alter a CHECK),
@@ -19,43 +23,46 @@
  * keep them), so no count is made up for them: the counts of a campaign
  * then sum to less than its register, and report_make() says the kiosk's
  * turnout per commune is not known (an empty list, report.h).
+ * Version 3 -> 4 (one transaction, migrate_3_4): the register and the box
+ * become slot tables, every row added to them; the outbox table is
+ * dropped (the first read of the outbox finds everything unsent).
  *
  * Secrecy invariants (DESIGN.md, "Trust and secrecy", 1 and 2), each tested
  * by tests/unit/test_store.c and tests/fault/test_secrecy.c:
  *
- * (STORE-S1) The register and the box have no common key: the register is keyed
- *      by (campaign, pseudonym), the box by the ballot's random id. Apart
- *      from the campaign id, which is the same for every row of a campaign,
- *      no column of one is a column of the other, no value is written into
- *      both, and no statement here joins them.
- * (STORE-S2) No insertion order: register, box and outbox are WITHOUT ROWID
- *      tables, so each is one b-tree ordered by its primary key, a random
- *      ballot id (CTR_DRBG) or a pseudonym (HMAC): there is no rowid, no
- *      AUTOINCREMENT (so no sqlite_sequence), no INTEGER PRIMARY KEY on
- *      cast data, and every reader walks in key order (ORDER BY the key).
+ * (STORE-S1) The register and the box have no common key: a register entry
+ *      lies in the bucket its pseudonym hashes to, a ballot in the bucket
+ *      its random id hashes to. Apart from the campaign id, which is the
+ *      same for every entry of a campaign, no value is written into both,
+ *      and no statement here joins them.
+ * (STORE-S2) No insertion order: no AUTOINCREMENT (so no sqlite_sequence);
+ *      the register's and the box's rowids are bucket numbers, every one
+ *      made with the table (store_slot.c, (STORE-S11)), so a cast adds,
+ *      moves and removes no row; `signature` and `turnout` are WITHOUT
+ *      ROWID tables keyed by random ids or communes; readers walk in
+ *      bucket or key order.
  * (STORE-S3) The day, nothing finer: register.day is a day number (day.h) and no
  *      table of cast data has a time column; the ballot itself carries the
  *      day only (ballot.h).
- * (STORE-S4) Casting never writes the audit log: store_cast() touches register,
- *      box and outbox, nothing else (the audit log has a time and a
- *      sequence number, which would order the casts).
- * (STORE-S5) The outbox is keyed by (kind, ballot id or pseudonym), both random
- *      to an observer, and listed in that key order, never in cast order.
- * (STORE-S6) secure_delete=ON: what is deleted (outbox items once synced) is
- *      overwritten with zeros instead of lingering in freeblocks and free
+ * (STORE-S4) Casting never writes the audit log: store_cast() touches the
+ *      register, the box and the commune's counter, nothing else (the audit
+ *      log has a time and a sequence number, which would order the casts).
+ * (STORE-S5) The outbox (in memory, (STORE-S12)) is listed in (kind, ballot
+ *      id or pseudonym) order, random to an observer, never in cast order.
+ * (STORE-S6) secure_delete=ON: what is dropped (a slot table left behind when
+ *      it grew) is overwritten with zeros instead of lingering in free
  *      pages; what a refused cast wrote is restored from the journal.
- *      A known limit, measured by tests/fault/test_secrecy.c and NOT closed
- *      here: inside one b-tree page SQLite writes a new cell's content at
- *      the low end of the page's free gap, so among the cells added to a
- *      page since it was last rebuilt, the lower the offset the later the
- *      cast. Across pages and over the whole file the order is that of the
- *      random keys (|tau| < 0.01), but within pages it shows: with 1,000
- *      casts, tau = -0.06 over the pairs of cells sharing a page, and in
- *      9 of 31 pages the lowest cell is that page's latest cast (3% by
- *      chance). store_compact() (VACUUM) rewrites every page in key order
- *      and removes it (tested); the kiosk runs it at start-up and when the
- *      polls open and close, so the trace covers at most one session.
- * (STORE-S7) No ballot spills into overflow pages: SQLite stores the part of a
+ *      Until schema 4 this was not enough: inside one b-tree page SQLite
+ *      writes a new cell at the low end of the page's free gap, so the
+ *      lower a cell the later its cast (1,000 casts: tau = -0.06 over the
+ *      pairs of cells sharing a page; a copy after 15 casts linked 15
+ *      voters of 15 to their ballots). Since schema 4 no cast adds a cell
+ *      (STORE-S11); store_compact() (VACUUM) still runs at start-up and
+ *      when the polls open and close, for the other tables.
+ * (STORE-S7) No ballot spills into overflow pages: a box bucket is one
+ *      ballot slot (1,215 bytes) and a register bucket 849 bytes, far under
+ *      a table page's local limit (8,157 bytes); for `signature`, an index
+ *      b-tree, SQLite stores the part of a
  *      row beyond ((page size - 12) * 64 / 255 - 23) bytes in overflow pages
  *      allocated at the end of the file, i.e. in cast order (measured: a
  *      1,180-byte ballot, 64 choices, with 4096-byte pages gave tau = +1.0
@@ -119,10 +126,10 @@
  *      so no directory sync is needed per commit.)
  * (STORE-D2) One transaction per cast: BEGIN IMMEDIATE takes the write lock before
  *      the first write (no lock upgrade can fail halfway), then the register
- *      entry, the ballot and both outbox items, then COMMIT. store_cast()
+ *      entry, the ballot and the commune's counter, then COMMIT. store_cast()
  *      returns 0 only when COMMIT returned SQLITE_OK, i.e. after the fsyncs.
  *      store_sign() is the same transaction for a petition signature:
- *      register entry, record, its outbox item, COMMIT.
+ *      register entry, record, COMMIT.
  * (STORE-D3) Any failure rolls the transaction back (ROLLBACK if SQLite has not
  *      already) and returns a BN_E code (store__rc): nothing of a refused cast
  *      is written. SQLITE_FULL -> BN_EFULL, SQLITE_CORRUPT/NOTADB ->
@@ -148,17 +155,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <mbedtls/platform_util.h>
 #include <sqlite3.h>
 
 #include "bn_err.h"
 #include "harden.h"
 #include "petition.h"
+#include "store_int.h"
 
 #define BUSY_TIMEOUT_MS 5000
 #define STORE_PAGE_SIZE 8192 /* (STORE-S7) */
 
 /* migrations[v] takes a store from user_version v to v + 1. */
-static const char *const migrations[STORE_SCHEMA_VERSION] = {
+static const char *const migrations[3] = {
     /* 0 -> 1 */
     "CREATE TABLE campaign("
     "  id TEXT NOT NULL PRIMARY KEY,"
@@ -221,15 +230,6 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
     "  n INTEGER NOT NULL CHECK (n >= 1),"
     "  PRIMARY KEY (campaign, commune)"
     ") WITHOUT ROWID;",
-};
-
-struct store_s {
-    sqlite3 *db;
-    int max_local;               /* (STORE-S7) largest payload kept in a b-tree page */
-    /* cached for the cast path */
-    sqlite3_stmt *begin, *commit, *rollback;
-    sqlite3_stmt *reg_insert, *box_insert, *out_insert, *has_voted, *reg_get;
-    sqlite3_stmt *sig_insert, *turnout_add;
 };
 
 sqlite3 *store__db(store_t *s)
@@ -325,6 +325,97 @@ static int user_version(store_t *s, int *v)
     return rc;
 }
 
+static int count(store_t *s, const char *sql, const char *campaign, int64_t *n);
+static int reg_entry(uint8_t e[REG_ENTRY_LEN], const char *campaign,
+                     const uint8_t pseudonym[PSEUD_LEN], uint32_t day, int flags);
+static int box_entry(uint8_t *e, const uint8_t id[16], const char *campaign,
+                     const uint8_t *ballot, size_t len);
+
+/* The number of buckets a slot table starts with to hold n entries at most
+ * half full. */
+static int64_t buckets_for(const slot_spec_t *sp, int64_t n)
+{
+    int64_t nb = sp->first_buckets;
+
+    while (2 * n > nb * sp->per_bucket)
+        nb *= 2;
+    return nb;
+}
+
+/* 3 -> 4, inside the migration's transaction: (STORE-S11) the register and
+ * the box become slot tables, every row added to them; (STORE-S12) the
+ * outbox table goes (the first read of the outbox finds everything unsent:
+ * it is all sent again, and the server skips what it holds). */
+static int migrate_3_4(store_t *s)
+{
+    static const char *const rsql =
+        "SELECT r.campaign, r.pseudonym, r.day, r.offline, "
+        "EXISTS (SELECT 1 FROM signature g WHERE g.campaign = r.campaign) FROM register r";
+    static const char *const bsql = "SELECT ballot_id, campaign, ballot FROM box";
+    sqlite3_stmt *st = NULL;
+    slot_tab_t reg, box;
+    uint8_t e[BOX_ENTRY_LEN];
+    int64_t nreg = 0, nbox = 0;
+    int rc;
+
+    memset(&reg, 0, sizeof reg);
+    memset(&box, 0, sizeof box);
+    if ((rc = count(s, "SELECT count(*) FROM register", NULL, &nreg)) != 0 ||
+        (rc = count(s, "SELECT count(*) FROM box", NULL, &nbox)) != 0 ||
+        (rc = slot_create(s->db, &store_reg_spec, "register_v4",
+                          buckets_for(&store_reg_spec, nreg))) != 0 ||
+        (rc = slot_create(s->db, &store_box_spec, "box_v4",
+                          buckets_for(&store_box_spec, nbox))) != 0 ||
+        (rc = slot_open(s->db, &store_reg_spec, "register_v4", &reg)) != 0 ||
+        (rc = slot_open(s->db, &store_box_spec, "box_v4", &box)) != 0)
+        goto out;
+    if ((rc = store__rc(sqlite3_prepare_v2(s->db, rsql, -1, &st, NULL))) != 0)
+        goto out;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        sqlite3_int64 day = sqlite3_column_int64(st, 2);
+
+        if (sqlite3_column_bytes(st, 1) != PSEUD_LEN || day < 0 || day > UINT32_MAX ||
+            reg_entry(e, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
+                      (uint32_t)day, (sqlite3_column_int(st, 3) ? REG_FLAG_OFFLINE : 0) |
+                      (sqlite3_column_int(st, 4) ? REG_FLAG_PETITION : 0)) != 0) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        if ((rc = slot_add(s->db, &reg, e)) != 0)
+            goto out;
+    }
+    if ((rc = store__rc(rc)) != 0)
+        goto out;
+    sqlite3_finalize(st);
+    if ((rc = store__rc(sqlite3_prepare_v2(s->db, bsql, -1, &st, NULL))) != 0)
+        goto out;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (sqlite3_column_bytes(st, 0) != 16 || sqlite3_column_blob(st, 2) == NULL ||
+            box_entry(e, sqlite3_column_blob(st, 0), (const char *)sqlite3_column_text(st, 1),
+                      sqlite3_column_blob(st, 2), (size_t)sqlite3_column_bytes(st, 2)) != 0) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        if ((rc = slot_add(s->db, &box, e)) != 0)
+            goto out;
+    }
+    if ((rc = store__rc(rc)) != 0)
+        goto out;
+    sqlite3_finalize(st);
+    st = NULL;
+    slot_close(&reg);
+    slot_close(&box);
+    rc = store__rc(sqlite3_exec(s->db, "DROP TABLE outbox; DROP TABLE box; DROP TABLE register;"
+                                       "ALTER TABLE box_v4 RENAME TO box;"
+                                       "ALTER TABLE register_v4 RENAME TO register;",
+                                NULL, NULL, NULL));
+out:
+    sqlite3_finalize(st);
+    slot_close(&reg);
+    slot_close(&box);
+    return rc;
+}
+
 /* (STORE-D4) Brings the schema to STORE_SCHEMA_VERSION, one transaction a step. */
 static int migrate(store_t *s, const char *path, char *why, size_t whylen)
 {
@@ -372,7 +463,16 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
             break;
         }
         snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-        if ((rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK ||
+        if (v == 3) {
+            int e = migrate_3_4(s);
+
+            if (e != 0) {
+                rollback(s);
+                return bn_fail(why, whylen, e, "store %s: schema migration 3 -> 4: %s (%s)",
+                               path, bn_strerror(e), sqlite3_errmsg(s->db));
+            }
+        }
+        if ((v < 3 && (rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK) ||
             (rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
             (rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
             goto fail;
@@ -551,22 +651,17 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
     if ((rc = prepare(s, "BEGIN IMMEDIATE", &s->begin)) != SQLITE_OK ||
         (rc = prepare(s, "COMMIT", &s->commit)) != SQLITE_OK ||
         (rc = prepare(s, "ROLLBACK", &s->rollback)) != SQLITE_OK ||
-        (rc = prepare(s, "INSERT INTO register(campaign, pseudonym, day, offline) "
-                         "VALUES (?1, ?2, ?3, ?4)", &s->reg_insert)) != SQLITE_OK ||
-        (rc = prepare(s, "INSERT INTO box(ballot_id, campaign, ballot) VALUES (?1, ?2, ?3)",
-                      &s->box_insert)) != SQLITE_OK ||
-        (rc = prepare(s, "INSERT INTO outbox(kind, key, campaign) VALUES (?1, ?2, ?3)",
-                      &s->out_insert)) != SQLITE_OK ||
-        (rc = prepare(s, "SELECT 1 FROM register WHERE campaign = ?1 AND pseudonym = ?2",
-                      &s->has_voted)) != SQLITE_OK ||
-        (rc = prepare(s, "SELECT day, offline FROM register WHERE campaign = ?1 AND "
-                         "pseudonym = ?2", &s->reg_get)) != SQLITE_OK ||
+        (rc = prepare(s, "SELECT 1 FROM campaign WHERE id = ?1", &s->campaign_known)) !=
+            SQLITE_OK ||
         (rc = prepare(s, "INSERT INTO signature(sig_id, campaign, record) VALUES (?1, ?2, ?3)",
                       &s->sig_insert)) != SQLITE_OK ||
         (rc = prepare(s, "INSERT INTO turnout(campaign, commune, n) VALUES (?1, ?2, 1) "
                          "ON CONFLICT(campaign, commune) DO UPDATE SET n = n + 1",
-                      &s->turnout_add)) != SQLITE_OK) {
-        rc = bn_fail(why, whylen, store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
+                      &s->turnout_add)) != SQLITE_OK ||
+        (rc = slot_open(s->db, &store_box_spec, "box", &s->box)) != 0 ||
+        (rc = slot_open(s->db, &store_reg_spec, "register", &s->reg)) != 0) {
+        rc = bn_fail(why, whylen, rc < 0 ? BN_ECORRUPT :
+                     store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
                      "store %s: schema does not match: %s", path, sqlite3_errmsg(s->db));
         goto fail;
     }
@@ -584,13 +679,12 @@ void store_close(store_t *s)
     sqlite3_finalize(s->begin);
     sqlite3_finalize(s->commit);
     sqlite3_finalize(s->rollback);
-    sqlite3_finalize(s->reg_insert);
-    sqlite3_finalize(s->box_insert);
-    sqlite3_finalize(s->out_insert);
-    sqlite3_finalize(s->has_voted);
-    sqlite3_finalize(s->reg_get);
+    sqlite3_finalize(s->campaign_known);
     sqlite3_finalize(s->sig_insert);
     sqlite3_finalize(s->turnout_add);
+    slot_close(&s->box);
+    slot_close(&s->reg);
+    unsent_free(s->unsent);
     sqlite3_close(s->db);
     free(s);
 }
@@ -737,15 +831,6 @@ static int insert_rc(int rc, int dup)
     return store__rc(rc);
 }
 
-static int outbox_insert(store_t *s, store_item_t kind, const uint8_t *key, int keylen,
-                         const char *campaign)
-{
-    sqlite3_bind_int(s->out_insert, 1, (int)kind);
-    sqlite3_bind_blob(s->out_insert, 2, key, keylen, SQLITE_STATIC);
-    sqlite3_bind_text(s->out_insert, 3, campaign, -1, SQLITE_STATIC);
-    return step_done(s->out_insert);
-}
-
 int store_commune_valid(const char *commune)
 {
     int i;
@@ -759,36 +844,109 @@ int store_commune_valid(const char *commune)
     return commune[STORE_COMMUNE_LEN] == '\0';
 }
 
-/* The one register insert, for a vote and a signature, inside the caller's
- * transaction. (STORE-S1) (STORE-S3) the register gets the pseudonym and the
- * day, nothing of the ballot or the record. BN_EALREADY for a person already
- * registered in the campaign. */
-static int register_insert(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
-                           uint32_t day, int offline)
+int store__campaign_field(const char *campaign, uint8_t out[PKG_ID_MAX])
+{
+    size_t n = campaign != NULL ? strlen(campaign) : 0;
+
+    if (n == 0 || n > PKG_ID_MAX)
+        return BN_EINVAL;
+    memset(out, 0, PKG_ID_MAX);
+    memcpy(out, campaign, n);
+    return 0;
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* A register entry (store_int.h), 0 or BN_EINVAL. */
+static int reg_entry(uint8_t e[REG_ENTRY_LEN], const char *campaign,
+                     const uint8_t pseudonym[PSEUD_LEN], uint32_t day, int flags)
+{
+    memset(e, 0, REG_ENTRY_LEN);
+    if (store__campaign_field(campaign, e + REG_OFF_CAMPAIGN) != 0)
+        return BN_EINVAL;
+    memcpy(e + REG_OFF_PSEUDONYM, pseudonym, PSEUD_LEN);
+    put32(e + REG_OFF_DAY, day);
+    e[REG_OFF_FLAGS] = (uint8_t)flags;
+    return 0;
+}
+
+/* A box entry (store_int.h), 0 or BN_EINVAL / BN_ETOOBIG. */
+static int box_entry(uint8_t *e, const uint8_t id[16], const char *campaign,
+                     const uint8_t *ballot, size_t len)
+{
+    memset(e, 0, BOX_ENTRY_LEN);
+    if (len > BALLOT_MAX_LEN)
+        return BN_ETOOBIG;
+    if (store__campaign_field(campaign, e + BOX_OFF_CAMPAIGN) != 0)
+        return BN_EINVAL;
+    memcpy(e + BOX_OFF_ID, id, 16);
+    e[BOX_OFF_LEN] = (uint8_t)(len >> 8);
+    e[BOX_OFF_LEN + 1] = (uint8_t)len;
+    memcpy(e + BOX_OFF_BALLOT, ballot, len);
+    return 0;
+}
+
+/* 1 if the entry is the campaign's (NULL: any). */
+static int entry_of(const uint8_t *field, const char *campaign)
+{
+    uint8_t want[PKG_ID_MAX];
+
+    if (campaign == NULL)
+        return 1;
+    return store__campaign_field(campaign, want) == 0 && memcmp(field, want, PKG_ID_MAX) == 0;
+}
+
+/* BN_ENOTFOUND for a campaign not recorded (store_put_campaign). */
+static int campaign_known(store_t *s, const char *campaign)
 {
     int rc;
 
-    sqlite3_bind_text(s->reg_insert, 1, campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s->reg_insert, 2, pseudonym, PSEUD_LEN, SQLITE_STATIC);
-    sqlite3_bind_int64(s->reg_insert, 3, (sqlite3_int64)day);
-    sqlite3_bind_int(s->reg_insert, 4, offline != 0);
-    rc = step_done(s->reg_insert);
-    sqlite3_clear_bindings(s->reg_insert);
-    return rc == SQLITE_OK ? 0 : insert_rc(rc, BN_EALREADY);
+    sqlite3_bind_text(s->campaign_known, 1, campaign, -1, SQLITE_STATIC);
+    rc = sqlite3_step(s->campaign_known);
+    sqlite3_reset(s->campaign_known);
+    sqlite3_clear_bindings(s->campaign_known);
+    return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? BN_ENOTFOUND : store__rc(rc);
+}
+
+/* The one register insert, for a vote and a signature, inside the caller's
+ * transaction. (STORE-S1) (STORE-S3) the register gets the pseudonym and the
+ * day, nothing of the ballot or the record; (STORE-S11) in the bucket its
+ * pseudonym gives. BN_EALREADY for a person already registered. */
+static int register_insert(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                           uint32_t day, int flags)
+{
+    uint8_t e[REG_ENTRY_LEN];
+    int rc;
+
+    if ((rc = reg_entry(e, campaign, pseudonym, day, flags)) != 0 ||
+        (rc = campaign_known(s, campaign)) != 0)
+        return rc;
+    return slot_add(s->db, &s->reg, e);
 }
 
 int store_cast(store_t *s, const store_cast_t *c)
 {
+    uint8_t entry[BOX_ENTRY_LEN];
     int rc;
 
     if (s == NULL || c == NULL || c->campaign == NULL || *c->campaign == '\0' ||
-        c->ballot_id == NULL || c->ballot == NULL || c->ballot_len == 0 ||
-        c->ballot_len > INT_MAX || !store_commune_valid(c->commune))
+        strlen(c->campaign) > PKG_ID_MAX || c->ballot_id == NULL || c->ballot == NULL ||
+        c->ballot_len == 0 || c->ballot_len > INT_MAX || !store_commune_valid(c->commune))
         return BN_EINVAL;
-    /* (STORE-S7) the box row (record header of at most 12 bytes, id, campaign,
-     * ballot) must fit in its page, never in an overflow page */
-    if (12 + 16 + strlen(c->campaign) + c->ballot_len > (size_t)s->max_local)
-        return BN_ETOOBIG;
+    /* (STORE-S7) (STORE-S11) a ballot fills at most one fixed-size slot */
+    if ((rc = box_entry(entry, c->ballot_id, c->campaign, c->ballot, c->ballot_len)) != 0)
+        return rc;
 
     /* (STORE-D2) the write lock first, then every write, then COMMIT */
     rc = step_done(s->begin);
@@ -796,23 +954,13 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = store__rc(rc);
         goto out;
     }
-    if ((rc = register_insert(s, c->campaign, c->pseudonym, c->day, c->offline)) != 0)
+    if ((rc = register_insert(s, c->campaign, c->pseudonym, c->day,
+                              c->offline ? REG_FLAG_OFFLINE : 0)) != 0)
         goto out;
-    /* (STORE-S1) (STORE-S2) the box gets the ballot under its random id, nothing of the voter */
-    sqlite3_bind_blob(s->box_insert, 1, c->ballot_id, 16, SQLITE_STATIC);
-    sqlite3_bind_text(s->box_insert, 2, c->campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s->box_insert, 3, c->ballot, (int)c->ballot_len, SQLITE_STATIC);
-    rc = step_done(s->box_insert);
-    if (rc != SQLITE_OK) {
-        rc = insert_rc(rc, BN_EEXISTS);
-        goto out;
-    }
-    /* (STORE-S5) two outbox items, each under its own random key */
-    rc = outbox_insert(s, STORE_ITEM_BALLOT, c->ballot_id, 16, c->campaign);
-    if (rc == SQLITE_OK)
-        rc = outbox_insert(s, STORE_ITEM_REGISTER, c->pseudonym, PSEUD_LEN, c->campaign);
-    if (rc != SQLITE_OK) {
-        rc = insert_rc(rc, BN_EEXISTS);
+    /* (STORE-S1) (STORE-S11) the box gets the ballot in the slot its random
+     * id gives, nothing of the voter */
+    if ((rc = slot_add(s->db, &s->box, entry)) != 0) {
+        rc = rc == BN_EALREADY ? BN_EEXISTS : rc;
         goto out;
     }
     /* (STORE-S9) (STORE-D2) the commune's counter, in the same transaction: a count,
@@ -824,35 +972,28 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = insert_rc(rc, BN_EINVAL);
         goto out;
     }
-    /* (STORE-S4) no audit entry. (STORE-D1) COMMIT returns after the journal, the
-     * database and the journal's truncation are synced. */
+    /* (STORE-S4) no audit entry; (STORE-S12) no outbox row. (STORE-D1) COMMIT
+     * returns after the journal, the database and the journal's truncation
+     * are synced. */
     rc = step_done(s->commit);
     rc = store__rc(rc);
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */
-    sqlite3_clear_bindings(s->box_insert);
-    sqlite3_clear_bindings(s->out_insert);
     sqlite3_clear_bindings(s->turnout_add);
+    mbedtls_platform_zeroize(entry, sizeof entry); /* (CAST-C4) */
     return rc;
 }
 
 int store_has_voted(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN])
 {
-    int rc;
+    uint8_t e[REG_ENTRY_LEN];
 
     if (s == NULL || campaign == NULL || pseudonym == NULL)
         return BN_EINVAL;
-    sqlite3_bind_text(s->has_voted, 1, campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s->has_voted, 2, pseudonym, PSEUD_LEN, SQLITE_STATIC);
-    rc = sqlite3_step(s->has_voted);
-    sqlite3_reset(s->has_voted);
-    sqlite3_clear_bindings(s->has_voted);
-    if (rc == SQLITE_ROW)
-        return 1;
-    if (rc == SQLITE_DONE)
-        return 0;
-    return store__rc(rc);
+    if (reg_entry(e, campaign, pseudonym, 0, 0) != 0)
+        return 0; /* no such campaign id can be in the register */
+    return slot_find(&s->reg, e, NULL);
 }
 
 static int count(store_t *s, const char *sql, const char *campaign, int64_t *n)
@@ -877,15 +1018,38 @@ static int count(store_t *s, const char *sql, const char *campaign, int64_t *n)
     return store__rc(rc);
 }
 
+typedef struct tally_s {
+    const char *campaign;
+    int64_t n;
+    size_t off;
+} tally_t;
+
+static int count_entry(void *arg, const uint8_t *e)
+{
+    tally_t *t = arg;
+
+    t->n += entry_of(e + t->off, t->campaign);
+    return 0;
+}
+
+/* One read transaction: the two counts are of the same instant. */
 int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t *ballots)
 {
-    int rc;
+    tally_t r = {campaign, 0, REG_OFF_CAMPAIGN}, b = {campaign, 0, BOX_OFF_CAMPAIGN};
+    int rc, own;
 
     if (s == NULL || campaign == NULL || registered == NULL || ballots == NULL)
         return BN_EINVAL;
-    rc = count(s, "SELECT count(*) FROM register WHERE campaign = ?1", campaign, registered);
+    own = sqlite3_get_autocommit(s->db);
+    if (own && (rc = store__rc(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))) != 0)
+        return rc;
+    rc = slot_each(&s->reg, s->db, count_entry, &r);
     if (rc == 0)
-        rc = count(s, "SELECT count(*) FROM box WHERE campaign = ?1", campaign, ballots);
+        rc = slot_each(&s->box, s->db, count_entry, &b);
+    if (own)
+        sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    *registered = r.n;
+    *ballots = b.n;
     return rc;
 }
 
@@ -996,40 +1160,95 @@ out:
     return rc;
 }
 
-/* (STORE-S2) in the order of the random ballot ids */
+typedef struct ballot_walk_s {
+    const char *campaign;
+    store_ballot_fn fn;
+    void *arg;
+} ballot_walk_t;
+
+/* The ballot of a box entry: its length field checked. */
+static int entry_ballot(const uint8_t *e, const uint8_t **ballot, size_t *len)
+{
+    size_t n = (size_t)e[BOX_OFF_LEN] << 8 | e[BOX_OFF_LEN + 1];
+
+    if (n == 0 || n > BALLOT_MAX_LEN)
+        return BN_ECORRUPT;
+    *ballot = e + BOX_OFF_BALLOT;
+    *len = n;
+    return 0;
+}
+
+static int on_box_entry(void *arg, const uint8_t *e)
+{
+    ballot_walk_t *w = arg;
+    const uint8_t *b;
+    size_t n;
+    int rc;
+
+    if (!entry_of(e + BOX_OFF_CAMPAIGN, w->campaign))
+        return 0;
+    if ((rc = entry_ballot(e, &b, &n)) != 0)
+        return rc;
+    return w->fn(w->arg, b, n);
+}
+
+/* (STORE-S11) in slot order: the order of a hash of the random ballot ids */
 int store_each_ballot(store_t *s, const char *campaign, store_ballot_fn fn, void *arg)
 {
-    return each_blob(s, "SELECT ballot FROM box WHERE campaign = ?1 ORDER BY ballot_id",
-                     "SELECT ballot FROM box ORDER BY ballot_id", campaign, fn, arg);
+    ballot_walk_t w = {campaign, fn, arg};
+
+    if (s == NULL || fn == NULL)
+        return BN_EINVAL;
+    return slot_each(&s->box, s->db, on_box_entry, &w);
 }
 
 int store_get_ballot(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
 {
-    return get_blob(s, "SELECT ballot FROM box WHERE ballot_id = ?1", id, out, len);
+    uint8_t e[BOX_ENTRY_LEN];
+    const uint8_t *b;
+    size_t n;
+    int rc;
+
+    if (s == NULL || id == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    *len = 0;
+    memset(e, 0, sizeof e);
+    memcpy(e + BOX_OFF_ID, id, 16);
+    if ((rc = slot_find(&s->box, e, e)) <= 0) {
+        rc = rc == 0 ? BN_ENOTFOUND : rc;
+        goto out;
+    }
+    if ((rc = entry_ballot(e, &b, &n)) != 0)
+        goto out;
+    if ((*out = malloc(n)) == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    memcpy(*out, b, n);
+    *len = n;
+out:
+    mbedtls_platform_zeroize(e, sizeof e);
+    return rc;
 }
 
 int store_get_register(store_t *s, const char *campaign, const uint8_t pseudonym[32],
                        uint32_t *day, int *offline)
 {
+    uint8_t e[REG_ENTRY_LEN];
     int rc;
 
     if (s == NULL || campaign == NULL || pseudonym == NULL || day == NULL || offline == NULL)
         return BN_EINVAL;
-    sqlite3_bind_text(s->reg_get, 1, campaign, -1, SQLITE_STATIC);
-    sqlite3_bind_blob(s->reg_get, 2, pseudonym, 32, SQLITE_STATIC);
-    rc = sqlite3_step(s->reg_get);
-    if (rc == SQLITE_ROW) {
-        sqlite3_int64 d = sqlite3_column_int64(s->reg_get, 0), o = sqlite3_column_int64(s->reg_get, 1);
-
-        rc = d > 0 && d <= UINT32_MAX && (o == 0 || o == 1) ? 0 : BN_ECORRUPT;
-        *day = (uint32_t)d;
-        *offline = (int)o;
-    } else {
-        rc = rc == SQLITE_DONE ? BN_ENOTFOUND : store__rc(rc);
-    }
-    sqlite3_reset(s->reg_get);
-    sqlite3_clear_bindings(s->reg_get);
-    return rc;
+    if (reg_entry(e, campaign, pseudonym, 0, 0) != 0)
+        return BN_ENOTFOUND;
+    if ((rc = slot_find(&s->reg, e, e)) <= 0)
+        return rc == 0 ? BN_ENOTFOUND : rc;
+    *day = get32(e + REG_OFF_DAY);
+    *offline = (e[REG_OFF_FLAGS] & REG_FLAG_OFFLINE) != 0;
+    return *day > 0 && (e[REG_OFF_FLAGS] & ~(REG_FLAG_OFFLINE | REG_FLAG_PETITION)) == 0
+               ? 0
+               : BN_ECORRUPT;
 }
 
 /* --- petition signatures ---------------------------------------------------- */
@@ -1039,6 +1258,7 @@ int store_sign(store_t *s, const store_sign_t *c)
     int rc;
 
     if (s == NULL || c == NULL || c->campaign == NULL || *c->campaign == '\0' ||
+        strlen(c->campaign) > PKG_ID_MAX ||
         c->sig_id == NULL || c->record == NULL || c->record_len == 0 ||
         c->record_len > INT_MAX)
         return BN_EINVAL;
@@ -1052,7 +1272,8 @@ int store_sign(store_t *s, const store_sign_t *c)
         rc = store__rc(rc);
         goto out;
     }
-    if ((rc = register_insert(s, c->campaign, c->pseudonym, c->day, c->offline)) != 0)
+    if ((rc = register_insert(s, c->campaign, c->pseudonym, c->day,
+                              REG_FLAG_PETITION | (c->offline ? REG_FLAG_OFFLINE : 0))) != 0)
         goto out;
     /* (STORE-S8) under its random id */
     sqlite3_bind_blob(s->sig_insert, 1, c->sig_id, 16, SQLITE_STATIC);
@@ -1063,18 +1284,12 @@ int store_sign(store_t *s, const store_sign_t *c)
         rc = insert_rc(rc, BN_EEXISTS);
         goto out;
     }
-    rc = outbox_insert(s, STORE_ITEM_SIGNATURE, c->sig_id, 16, c->campaign);
-    if (rc != SQLITE_OK) {
-        rc = insert_rc(rc, BN_EEXISTS);
-        goto out;
-    }
     /* (STORE-S4) no audit entry. (STORE-D1) durable when COMMIT returns. */
     rc = store__rc(step_done(s->commit));
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */
     sqlite3_clear_bindings(s->sig_insert);
-    sqlite3_clear_bindings(s->out_insert);
     return rc;
 }
 
@@ -1104,144 +1319,4 @@ int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
         rc = count(s, "SELECT count(DISTINCT substr(record, ?2, ?3)) FROM signature "
                       "WHERE campaign = ?1", campaign, cantons);
     return rc;
-}
-
-/* --- outbox -------------------------------------------------------------- */
-
-typedef struct outbox_item_s {
-    store_item_t kind;
-    char *campaign;
-    uint8_t key[PSEUD_LEN];
-    size_t keylen;
-} outbox_item_t;
-
-/* (STORE-S5) Collects the items in key order, then calls fn for each: fn may call
- * store_outbox_done() on the item it is given. */
-int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg)
-{
-    sqlite3_stmt *st = NULL;
-    outbox_item_t *items = NULL, *grown;
-    size_t n = 0, cap = 0, i;
-    int rc;
-
-    if (s == NULL || fn == NULL)
-        return BN_EINVAL;
-    rc = sqlite3_prepare_v2(s->db, "SELECT kind, key, campaign FROM outbox ORDER BY kind, key",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        rc = store__rc(rc);
-        goto out;
-    }
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        const unsigned char *campaign = sqlite3_column_text(st, 2);
-        int keylen = sqlite3_column_bytes(st, 1);
-
-        if (keylen <= 0 || keylen > PSEUD_LEN || campaign == NULL) {
-            rc = BN_ECORRUPT;
-            goto out;
-        }
-        if (n == cap) {
-            cap = cap ? cap * 2 : 64;
-            grown = realloc(items, cap * sizeof *items);
-            if (grown == NULL) {
-                rc = BN_ENOMEM;
-                goto out;
-            }
-            items = grown;
-        }
-        items[n].kind = (store_item_t)sqlite3_column_int(st, 0);
-        items[n].keylen = (size_t)keylen;
-        memcpy(items[n].key, sqlite3_column_blob(st, 1), (size_t)keylen);
-        items[n].campaign = strdup((const char *)campaign);
-        if (items[n].campaign == NULL) {
-            rc = BN_ENOMEM;
-            goto out;
-        }
-        n++;
-    }
-    rc = store__rc(rc);
-    sqlite3_finalize(st);
-    st = NULL;
-    for (i = 0; rc == 0 && i < n; i++)
-        rc = fn(arg, items[i].kind, items[i].campaign, items[i].key, items[i].keylen);
-out:
-    sqlite3_finalize(st);
-    for (i = 0; i < n; i++)
-        free(items[i].campaign);
-    free(items);
-    return rc;
-}
-
-/* Idempotent: marking an item already gone is not an error (uploads may be
- * acknowledged twice). */
-int store_outbox_done(store_t *s, store_item_t kind, const uint8_t *key, size_t keylen)
-{
-    sqlite3_stmt *st = NULL;
-    int rc;
-
-    if (s == NULL || key == NULL || keylen == 0 || keylen > PSEUD_LEN)
-        return BN_EINVAL;
-    rc = sqlite3_prepare_v2(s->db, "DELETE FROM outbox WHERE kind = ?1 AND key = ?2", -1, &st,
-                            NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_int(st, 1, (int)kind);
-        sqlite3_bind_blob(st, 2, key, (int)keylen, SQLITE_STATIC);
-        rc = step_done(st);
-    }
-    sqlite3_finalize(st);
-    return store__rc(rc);
-}
-
-int store_outbox_count(store_t *s, int64_t *n)
-{
-    if (s == NULL || n == NULL)
-        return BN_EINVAL;
-    return count(s, "SELECT count(*) FROM outbox", NULL, n);
-}
-
-/* (STORE-S5) Puts every item of a campaign back in the outbox, in one transaction:
- * the ballots, the signatures, and the register entries of a budget vote
- * (a petition's records carry their pseudonym). Keys are the same random
- * ids as at the cast, so the outbox order stays the key order. */
-int store_outbox_requeue(store_t *s, const char *campaign, int64_t *added)
-{
-    static const char *const sql[] = {
-        "INSERT OR IGNORE INTO outbox(kind, key, campaign) "
-        "SELECT 1, ballot_id, campaign FROM box WHERE campaign = ?1",
-        "INSERT OR IGNORE INTO outbox(kind, key, campaign) "
-        "SELECT 3, sig_id, campaign FROM signature WHERE campaign = ?1",
-        "INSERT OR IGNORE INTO outbox(kind, key, campaign) "
-        "SELECT 2, pseudonym, campaign FROM register WHERE campaign = ?1 "
-        "AND NOT EXISTS (SELECT 1 FROM signature WHERE campaign = ?1)",
-    };
-    sqlite3_stmt *st = NULL;
-    int64_t before;
-    size_t i;
-    int rc;
-
-    if (s == NULL || campaign == NULL)
-        return BN_EINVAL;
-    rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (rc != SQLITE_OK)
-        return store__rc(rc);
-    before = sqlite3_total_changes64(s->db);
-    for (i = 0; i < sizeof sql / sizeof sql[0]; i++) {
-        rc = sqlite3_prepare_v2(s->db, sql[i], -1, &st, NULL);
-        if (rc == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
-            rc = sqlite3_step(st);
-            rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
-        }
-        sqlite3_finalize(st);
-        st = NULL;
-        if (rc != SQLITE_OK)
-            goto out;
-    }
-    if (added != NULL)
-        *added = sqlite3_total_changes64(s->db) - before;
-    rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
-out:
-    if (rc != SQLITE_OK)
-        rollback(s); /* (STORE-D3) */
-    return store__rc(rc);
 }

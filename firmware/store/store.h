@@ -14,7 +14,7 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 #define STORE_COMMUNE_LEN 5 /* an INSEE code: 5 characters of [0-9AB] */
 
@@ -73,10 +73,11 @@ typedef struct store_cast_s {
     size_t ballot_len;
 } store_cast_t;
 
-/* Casts in one transaction: the register entry, the ballot, both in the
- * outbox, and 1 added to the commune's turnout counter; all of it or
- * nothing. BN_EINVAL for a commune that is not 5 characters of [0-9AB]
- * (nothing written), BN_EALREADY if the pseudonym is already in
+/* Casts in one transaction: the register entry and the ballot, each in
+ * the slot its key gives (STORE-S11), and 1 added to the commune's turnout
+ * counter; all of it or nothing. BN_EINVAL for a commune that is not 5
+ * characters of [0-9AB] or a campaign id longer than PKG_ID_MAX (nothing
+ * written), BN_EALREADY if the pseudonym is already in
  * the register for this campaign (nothing written), BN_EEXISTS for a ballot
  * id already in the box, BN_EFULL (disk full), BN_EIO, BN_ECORRUPT. */
 int store_cast(store_t *s, const store_cast_t *c);
@@ -126,10 +127,10 @@ typedef struct store_sign_s {
     size_t record_len;
 } store_sign_t;
 
-/* Signs in one transaction: the register entry, the sealed record in the
- * `signature` table, and the record's outbox item (STORE_ITEM_SIGNATURE;
- * the record carries the pseudonym and the day, so no register item is
- * queued for a petition). All of it or nothing. BN_EALREADY if the
+/* Signs in one transaction: the register entry (marked a petition's: the
+ * record carries the pseudonym and the day, so the outbox lists the
+ * record, STORE_ITEM_SIGNATURE, and no register item) and the sealed
+ * record in the `signature` table. All of it or nothing. BN_EALREADY if the
  * pseudonym is already in the register of the campaign (nothing written),
  * BN_EEXISTS for a signature id already there, BN_ENOTFOUND for a campaign
  * not recorded, BN_EFULL, BN_EIO, BN_ECORRUPT. */
@@ -157,14 +158,20 @@ typedef enum {
     STORE_ITEM_SIGNATURE = 3     /* key: petition signature id (16 bytes) */
 } store_item_t;
 
-/* Calls fn for each item not yet synced, in key order (random ids and
+/* The outbox is this handle's memory, never the file (store_unsent.c,
+ * (STORE-S12)): the first read finds every ballot, signature and budget
+ * register entry of the store unsent, and each read adds what any handle
+ * cast since. So a new process sends everything again (the server skips
+ * what it holds), and a copy of the file cannot tell the recent casts.
+ *
+ * Calls fn for each item not yet synced, in key order (random ids and
  * pseudonyms, never the cast order): key is the ballot id, the pseudonym
  * or the signature id (store_item_t). */
 typedef int (*store_outbox_fn)(void *arg, store_item_t kind, const char *campaign,
                                const uint8_t *key, size_t keylen);
 int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg);
 
-/* Marks an item synced (removes it from the outbox). */
+/* Marks an item synced (removes it from this handle's outbox). */
 int store_outbox_done(store_t *s, store_item_t kind, const uint8_t *key, size_t keylen);
 
 int store_outbox_count(store_t *s, int64_t *n);

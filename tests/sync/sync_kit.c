@@ -8,6 +8,9 @@
  *   sync_kit upload DIR N STORE PORT [opts] sync_upload once; prints
  *        "bundles=B items=I left=L ballots=S due=D" or "error CODE: why"
  *        opts: host=NAME ca=FILE min=M max=X closing delay=MS io=MS lose-ack
+ *              wait=FILE (after the upload, wait until FILE holds the
+ *              server's port, then upload again in the same process: the
+ *              outbox is this process's memory, STORE-S12)
  *        (lose-ack: the server receives and stores the bundle, the answer
  *         is thrown away, nothing is marked: a lost acknowledgement)
  *   sync_kit outbox STORE                  prints the outbox count
@@ -21,6 +24,7 @@
  *   sync_kit revoke DIR N                  DIR/revocations.brl revoking kiosk N */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <time.h>
 
@@ -124,7 +128,8 @@ static int upload(const char *dir, int n, const char *path, unsigned port, int a
     char why[512];
     uint8_t ca2[CERT_DER_MAX];
     size_t ca2_len, items;
-    int i, rc, closing = 0, lose = 0;
+    int i, rc, closing = 0, lose = 0, round;
+    const char *wait = NULL;
 
     memset(&b, 0, sizeof b);
     g_kit = &k;
@@ -155,6 +160,8 @@ static int upload(const char *dir, int n, const char *path, unsigned port, int a
             closing = 1;
         else if (strcmp(argv[i], "lose-ack") == 0)
             lose = 1;
+        else if (strncmp(argv[i], "wait=", 5) == 0)
+            wait = argv[i] + 5;
         else
             return die(BN_EINVAL, "option", argv[i]);
     }
@@ -187,18 +194,39 @@ static int upload(const char *dir, int n, const char *path, unsigned port, int a
         items = sent;
         printf("sent %zu items, status %d, answer thrown away\n", items, status);
     } else {
-        /* the first call only notes the time: a delay test runs it twice */
-        rc = sync_upload(&c, s, "bp35-demo", &b, closing, now_ms(), &res, why, sizeof why);
-        if (rc == 0 && !res.due && b.max_delay_ms > 0) {
-            struct timespec ts = {0, (long)(b.max_delay_ms + 50) * 1000000L};
-            nanosleep(&ts, NULL);
+        for (round = 0; round < (wait != NULL ? 2 : 1); round++) {
+            if (round == 1) {
+                struct timespec ts = {0, 50 * 1000000L};
+                struct stat sb;
+                int tries;
+
+                for (tries = 0; tries < 600 && (stat(wait, &sb) != 0 || sb.st_size == 0); tries++)
+                    nanosleep(&ts, NULL);
+                /* the file holds the server's port now (a restarted server) */
+                {
+                    FILE *f = fopen(wait, "r");
+                    unsigned p = 0;
+
+                    if (f != NULL && fscanf(f, "%u", &p) == 1 && p > 0 && p < 65536)
+                        c.port = p;
+                    if (f != NULL)
+                        fclose(f);
+                }
+            }
+            /* the first call only notes the time: a delay test runs it twice */
             rc = sync_upload(&c, s, "bp35-demo", &b, closing, now_ms(), &res, why, sizeof why);
+            if (rc == 0 && !res.due && b.max_delay_ms > 0) {
+                struct timespec ts = {0, (long)(b.max_delay_ms + 50) * 1000000L};
+                nanosleep(&ts, NULL);
+                rc = sync_upload(&c, s, "bp35-demo", &b, closing, now_ms(), &res, why, sizeof why);
+            }
+            if (rc != 0)
+                return die(rc, "sync_upload", why);
+            printf("bundles=%zu items=%zu left=%lld ballots=%lld due=%d%s%s\n", res.bundles, res.items,
+                   (long long)res.left, (long long)res.server_ballots, res.due,
+                   res.mismatch ? " mismatch: " : "", res.mismatch ? why : "");
+            fflush(stdout);
         }
-        if (rc != 0)
-            return die(rc, "sync_upload", why);
-        printf("bundles=%zu items=%zu left=%lld ballots=%lld due=%d%s%s\n", res.bundles, res.items,
-               (long long)res.left, (long long)res.server_ballots, res.due,
-               res.mismatch ? " mismatch: " : "", res.mismatch ? why : "");
     }
     store_close(s);
     kit_close(&k);
