@@ -37,6 +37,10 @@ import os
 import re
 import sys
 
+# The public half of demo-controller.key (an uncompressed P-256 point, hex).
+DEMO_CONTROLLER = ("04b26946daf757cf1f5008c7126644c7399cbb89196e13ebaf3ab18c718527b053"
+                   "ed04655dad2b916879cecdc8a225844d5e4cf5a3bd41a81bee0c30aa8129a76a")
+
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 CSV_PATH = os.path.join(ROOT, "assets", "data", "communes-35.csv")
 OUT_DIR = os.path.join(ROOT, "assets", "campaigns")
@@ -620,7 +624,11 @@ def main():
         for pid, terr, cost, tfr, ten, sfr, sen, dfr, den in PROJECTS]
     petition = common("pet35-demo", "petition", PETITION_TITLE, PETITION_DESCRIPTION, False,
                       communes, cantons)
-    petition["petition"] = {"threshold": 1000, "min_cantons": 3}
+    # (CAST-C7) the identities of signers are sealed to the data controller's
+    # key; this one is a DEMONSTRATION key whose private half is committed
+    # beside the package (demo-controller.key): never use it for real
+    petition["petition"] = {"threshold": 1000, "min_cantons": 3,
+                            "controller": DEMO_CONTROLLER}
 
     write_json("demo-budget.json", budget)
     write_json("demo-petition.json", petition)

@@ -736,7 +736,6 @@ void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birt
     ctx->pkg = a->pkg;
     ctx->signer = &a->signer;
     ctx->rng = a->rng;
-    ctx->authority = &a->authority;
     memcpy(ctx->secret, a->secret, sizeof ctx->secret);
     if (a->sync != NULL) { /* reserve-then-cast, in the cast path (cast.h) */
         a->hook = (ksync_hook_t){a->sync, a->kiosk, &a->signer, a->rng, a->now, ""};

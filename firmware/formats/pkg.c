@@ -795,17 +795,46 @@ out:
     return rc;
 }
 
+/* petition.controller: the data controller's public key, an uncompressed
+ * P-256 point in 130 lowercase hex digits (04 || X || Y). */
+static int get_controller(ck_t *c, const cJSON *v, pkg_t *p)
+{
+    const cJSON *k = cJSON_GetObjectItemCaseSensitive(v, "controller");
+    uint8_t point[KEY_PUB_LEN];
+    const char *s = NULL;
+    char shown[PKG__SHOW_BUF];
+    size_t mark;
+    int rc;
+
+    if (k == NULL)
+        return 0;
+    mark = pkg__path_key(&c->path, "controller");
+    if ((rc = str_at(c, k, &s)) != 0)
+        return rc;
+    if (strlen(s) != 2 * KEY_PUB_LEN || strspn(s, "0123456789abcdef") != 2 * KEY_PUB_LEN ||
+        hex_decode(s, strlen(s), point, KEY_PUB_LEN) != 0)
+        return bad(c, BN_EFORMAT, "%s is not a public key (130 lowercase hex digits, 04 || X || Y)",
+                   pkg__show(k, shown));
+    if (key_pub_from_point(point, &p->petition.controller) != 0)
+        return bad(c, BN_EFORMAT, "%s is not a point of P-256", pkg__show(k, shown));
+    p->petition.has_controller = 1;
+    pkg__path_pop(&c->path, mark);
+    return 0;
+}
+
 static int check_petition(ck_t *c, const cJSON *root)
 {
     static const char *const keys[] = {"threshold", "min_cantons", NULL};
+    static const char *const opt[] = {"controller", NULL};
     pkg_t *p = c->p;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "petition");
     int rc;
     size_t mark = pkg__path_key(&c->path, "petition");
 
-    if ((rc = want_object(c, v, keys, NULL)) != 0 ||
+    if ((rc = want_object(c, v, keys, opt)) != 0 ||
         (rc = get_int32(c, v, "threshold", 1, INT_FIELD_MAX, &p->petition.threshold)) != 0 ||
-        (rc = get_int32(c, v, "min_cantons", 1, INT_FIELD_MAX, &p->petition.min_cantons)) != 0)
+        (rc = get_int32(c, v, "min_cantons", 1, INT_FIELD_MAX, &p->petition.min_cantons)) != 0 ||
+        (rc = get_controller(c, v, p)) != 0)
         return rc;
     if (p->petition.min_cantons > p->n_cantons)
         return bn_fail(c->why, c->whylen, BN_ERANGE,

@@ -84,6 +84,10 @@ typedef struct pkg_s {
     struct {
         int threshold;          /* signatures */
         int min_cantons;        /* distinct cantons */
+        int has_controller;     /* petition.controller given */
+        key_pub_t controller;   /* the data controller's key: signers' identities
+                                   are sealed to it (CAST-C7), never to the
+                                   authority's signing key */
     } petition;
     int n_territories;
     pkg_territory_t *territories;

@@ -205,12 +205,16 @@ out:
 }
 
 /* The same steps for a petition signature:
- *   (CAST-C1) kind, polls, commune, age, authority key: refusals that write nothing;
+ *   (CAST-C1) kind, polls, commune, age, controller key: refusals that write nothing;
  *   (CAST-C2) sealed and signed before the one transaction of store_sign();
  *   (CAST-C3) the tracking code after the commit;
  *   (CAST-C5) DESIGN-S5: the identity as typed lives in this frame only long
- *        enough to be sealed to the authority key; it is wiped on every path,
- *        and only the sealed record reaches the store. */
+ *        enough to be sealed; it is wiped on every path, and only the sealed
+ *        record reaches the store;
+ *   (CAST-C7) sealed to the data controller's key that the signed package
+ *        names (petition.controller), never to the authority's signing key:
+ *        whoever certifies kiosks and signs packages cannot read who signed;
+ *        a package without one is refused before anything is made. */
 int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish_name,
                   uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
@@ -235,8 +239,10 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     rc = eligible(p, who, day, "signers", &commune, why, whylen);
     if (rc != 0)
         goto out;
-    if (ctx->authority == NULL) {
-        rc = bn_fail(why, whylen, BN_EKEY, "no authority key to seal the identity to");
+    if (!p->petition.has_controller) { /* (CAST-C7) */
+        rc = bn_fail(why, whylen, BN_EKEY, "petition '%s' names no data controller key "
+                     "(petition.controller): identities are sealed to it, never to the "
+                     "authority's signing key", p->id);
         goto out;
     }
     rc = pseud_compute(ctx->secret, p->id, who->last_name, who->first_names, who->birth,
@@ -263,7 +269,7 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     rc = petition_make(&rec, p, commune, ss.pseudonym, !publish_name, day,
                        ctx->signer->pub.id, ctx->rng);
     if (rc == 0)
-        rc = petition_seal(&rec, &id, ctx->authority, ctx->signer, ctx->rng, enc);
+        rc = petition_seal(&rec, &id, &p->petition.controller, ctx->signer, ctx->rng, enc);
     if (rc != 0) {
         rc = bn_fail(why, whylen, rc, "signature could not be made: %s", bn_strerror(rc));
         goto out;

@@ -35,7 +35,6 @@ typedef struct cast_ctx_s {
     uint8_t secret[32];          /* campaign secret */
     const signer_t *signer;      /* kiosk key */
     rng_t *rng;
-    const key_pub_t *authority;  /* petitions: the key identities are sealed to */
     /* (KSYNC-K1) Reserve-then-cast: called once the cast can no longer be
      * refused here (eligibility, rule, pseudonym), before anything is made
      * or written. Sets *reserved to 1 when the server reserved `pseudonym`
@@ -69,9 +68,9 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
 /* Signs petition ctx->pkg for `who` on `day`:
  *   kind (BN_EKIND), polls open (BN_ECLOSED: the polls are the petition's
  *   window), commune in the package (BN_ENOTFOUND), birth date and age
- *   (BN_ERANGE), authority key present (BN_EKEY) -> pseudonym (BN_EFORMAT
+ *   (BN_ERANGE), a data controller key in the package (BN_EKEY) -> pseudonym (BN_EFORMAT
  *   for an identity that is not valid text) -> signature record sealed to
- *   ctx->authority and signed by the kiosk (petition.h; BN_EINVAL for names
+ *   the package's data controller key (petition.controller, CAST-C7) and signed by the kiosk (petition.h; BN_EINVAL for names
  *   too long for it) -> store_sign (register entry, record, outbox item in
  *   one transaction) -> tracking code of the signature id.
  * A person already in the register of the petition is refused with

@@ -463,8 +463,8 @@ static void test_wrong_kind_and_unknown_campaign(void **state)
 typedef struct pfx_s {
     fx_t f;                    /* the budget fixture, its store and keys */
     pkg_t *pet;
-    key_pair_t *auth;
-    key_pub_t auth_pub;
+    key_pair_t *auth;            /* the authority (signs packages, certifies kiosks) */
+    key_pair_t *controller;      /* the data controller: demo-controller.key */
     cast_ctx_t pctx;
 } pfx_t;
 
@@ -489,10 +489,12 @@ static int psetup(void **state)
     if (pkg_parse((char *)json, len, &p->pet, why, sizeof why) != 0)
         fail_msg("demo-petition.json: %s", why);
     assert_int_equal(key_generate(p->f.rng, &p->auth), 0);
-    key_public(p->auth, &p->auth_pub);
+    free(path);
+    path = tu_asset("campaigns/demo-controller.key");
+    if (key_load(path, p->f.rng, &p->controller, why, sizeof why) != 0)
+        fail_msg("demo-controller.key: %s", why);
     p->pctx = p->f.ctx;
     p->pctx.pkg = p->pet;
-    p->pctx.authority = &p->auth_pub;
     assert_int_equal(store_put_campaign(p->f.store, p->pet->id, (const uint8_t *)"pkg", 3,
                                         p->pctx.secret), 0);
     free(json);
@@ -512,6 +514,7 @@ static int pteardown(void **state)
     inner = f;
     pkg_free(p->pet);
     key_free(p->auth);
+    key_free(p->controller);
     free(p);
     return teardown(&inner);
 }
@@ -633,8 +636,10 @@ static void test_petition_signed_sealed_stored(void **state)
     assert_int_equal(pseud_compute(p->pctx.secret, "pet35-demo", "LE GALL", "eloise",
                                    "1987-04-12", ps), 0);
     assert_memory_equal(dec.pseudonym, ps, PSEUD_LEN);
-    /* the authority reads the identity as typed */
-    assert_int_equal(petition_decrypt(enc, len, p->auth, &back, why, sizeof why), 0);
+    /* (CAST-C7) the authority, which signs packages and certifies kiosks,
+     * cannot read it: it is sealed to the data controller's key */
+    assert_int_equal(petition_decrypt(enc, len, p->auth, &back, why, sizeof why), BN_EWRONGKEY);
+    assert_int_equal(petition_decrypt(enc, len, p->controller, &back, why, sizeof why), 0);
     assert_string_equal(back.last_name, "Le Gall");
     assert_string_equal(back.first_names, "Éloïse");
     assert_string_equal(back.birth, "1987-04-12");
@@ -711,10 +716,10 @@ static void test_petition_refusals(void **state)
 
         expect_sign_refused(p, &lng, p->f.day, BN_EINVAL, "longer than");
     }
-    /* no authority key: nothing can be sealed */
-    p->pctx.authority = NULL;
-    expect_sign_refused(p, &ok, p->f.day, BN_EKEY, "authority");
-    p->pctx.authority = &p->auth_pub;
+    /* (CAST-C7) a package with no data controller key: nothing is sealed */
+    p->pet->petition.has_controller = 0;
+    expect_sign_refused(p, &ok, p->f.day, BN_EKEY, "petition.controller");
+    p->pet->petition.has_controller = 1;
     /* kinds: a budget is not signed, a petition is not voted */
     p->pctx.pkg = p->f.pkg;
     {
