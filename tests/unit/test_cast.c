@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ballot.h"
 #include "bn_err.h"
@@ -490,9 +491,23 @@ static int psetup(void **state)
         fail_msg("demo-petition.json: %s", why);
     assert_int_equal(key_generate(p->f.rng, &p->auth), 0);
     free(path);
+    /* a copy made 0600: git keeps no file mode, and key_load wants one */
     path = tu_asset("campaigns/demo-controller.key");
-    if (key_load(path, p->f.rng, &p->controller, why, sizeof why) != 0)
-        fail_msg("demo-controller.key: %s", why);
+    {
+        size_t klen = 0;
+        uint8_t *pem = tu_read(path, &klen);
+        char *dir = tu_tmpdir("controller"), *copy = tu_path(dir, "controller.key");
+
+        assert_non_null(pem);
+        assert_int_equal(tu_write(copy, pem, klen), 0);
+        assert_int_equal(chmod(copy, 0600), 0);
+        if (key_load(copy, p->f.rng, &p->controller, why, sizeof why) != 0)
+            fail_msg("demo-controller.key: %s", why);
+        tu_rmtree(dir);
+        free(copy);
+        free(dir);
+        free(pem);
+    }
     p->pctx = p->f.ctx;
     p->pctx.pkg = p->pet;
     assert_int_equal(store_put_campaign(p->f.store, p->pet->id, (const uint8_t *)"pkg", 3,
