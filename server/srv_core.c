@@ -507,7 +507,8 @@ int srv_reload_revocations(srv_t *s, char *why, size_t whylen)
     /* (SRV-R2) a revoked kiosk's reservations that no register entry
      * followed block nobody any more */
     pthread_mutex_lock(&s->lock);
-    (void)srv_store_release_reservations(s->store, r->list.ids, r->list.n, &purged);
+    (void)srv_store_release_reservations(s->store, r->list.ids, r->list.stride, r->list.n,
+                                         &purged);
     pthread_mutex_unlock(&s->lock);
     fprintf(stderr, "borne-server: revocation list %u in force: %u kiosk(s) revoked, %zu "
             "reservation(s) released\n", (unsigned)r->list.seq, (unsigned)r->list.n, purged);

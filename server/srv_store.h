@@ -170,10 +170,11 @@ int srv_store_has_track(srv_store_t *s, const char *track);
 int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudonym[32],
                       const uint8_t kiosk[32], uint32_t day, int64_t now, int64_t until);
 
-/* (SRV-R2) Drops the reservations of these kiosks (n key ids) that no
- * register entry followed; *released (may be NULL) counts them. */
-int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, uint32_t n,
-                                   size_t *released);
+/* (SRV-R2) Drops the reservations of these kiosks (n key ids, each at the
+ * start of a `stride`-byte entry: a revocation list's) that no register
+ * entry followed; *released (may be NULL) counts them. */
+int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, size_t stride,
+                                   uint32_t n, size_t *released);
 
 /* Appends to the refusals log. kiosk may be NULL. */
 int srv_store_refusal(srv_store_t *s, int64_t now, const char *reason, const uint8_t *kiosk,

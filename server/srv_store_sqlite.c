@@ -868,8 +868,8 @@ int srv_store_reserve(srv_store_t *s, const char *campaign, const uint8_t pseudo
     return sqlite3_changes(s->db) == 1;
 }
 
-int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, uint32_t n,
-                                   size_t *released)
+int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, size_t stride,
+                                   uint32_t n, size_t *released)
 {
     sqlite3_stmt *st = NULL;
     size_t total = 0;
@@ -880,7 +880,7 @@ int srv_store_release_reservations(srv_store_t *s, const uint8_t *ids, uint32_t 
         -1, &st, NULL);
 
     for (i = 0; rc == SQLITE_OK && i < n; i++) {
-        sqlite3_bind_blob(st, 1, ids + (size_t)32 * i, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 1, ids + stride * i, 32, SQLITE_STATIC);
         rc = sqlite3_step(st);
         if (rc == SQLITE_DONE) {
             total += (size_t)sqlite3_changes(s->db);

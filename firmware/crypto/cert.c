@@ -496,36 +496,51 @@ static int cmp_id(const void *a, const void *b)
     return memcmp(a, b, KEY_ID_LEN);
 }
 
-int cert_revoke_sign(const signer_t *authority, uint32_t day, uint32_t seq,
-                     const uint8_t *ids, size_t n, uint8_t **out, size_t *len)
+/* Builds and signs a list of version `version` (entries of `stride` bytes:
+ * the id, then for version 2 its day). */
+static int revoke_sign(const signer_t *authority, uint32_t day, uint32_t seq, int version,
+                       const uint8_t *ids, const uint32_t *since, size_t n, uint8_t **out,
+                       size_t *len)
 {
+    size_t stride = version == CERT_REVOKE_VERSION ? KEY_ID_LEN : CERT_REVOKE_ENTRY_SINCE;
     uint8_t *buf;
     size_t i, total;
     int rc;
 
-    if (authority == NULL || out == NULL || len == NULL || (n > 0 && ids == NULL))
+    if (authority == NULL || out == NULL || len == NULL || (n > 0 && ids == NULL) ||
+        (version == CERT_REVOKE_VERSION_SINCE && n > 0 && since == NULL))
         return BN_EINVAL;
     *out = NULL;
     if (day == 0 || seq == 0)
         return BN_EINVAL;
     if (n > CERT_REVOKE_MAX)
         return BN_ETOOBIG;
-    total = CERT_REVOKE_LEN(n);
+    total = CERT_REVOKE_HEADER_LEN + stride * n + KEY_SIG_LEN;
     buf = malloc(total);
     if (buf == NULL)
         return BN_ENOMEM;
     memcpy(buf, CERT_REVOKE_MAGIC, 4);
-    buf[4] = CERT_REVOKE_VERSION;
+    buf[4] = (uint8_t)version;
     put32(buf + 5, day);
     put32(buf + 9, seq);
     memcpy(buf + 13, authority->pub.id, KEY_ID_LEN);
     put32(buf + 45, (uint32_t)n);
-    if (n > 0)
-        memcpy(buf + CERT_REVOKE_HEADER_LEN, ids, n * KEY_ID_LEN);
-    qsort(buf + CERT_REVOKE_HEADER_LEN, n, KEY_ID_LEN, cmp_id);
+    for (i = 0; i < n; i++) {
+        uint8_t *e = buf + CERT_REVOKE_HEADER_LEN + i * stride;
+
+        memcpy(e, ids + i * KEY_ID_LEN, KEY_ID_LEN);
+        if (version == CERT_REVOKE_VERSION_SINCE) {
+            if (since[i] == 0) {
+                free(buf);
+                return BN_EINVAL;
+            }
+            put32(e + KEY_ID_LEN, since[i]);
+        }
+    }
+    qsort(buf + CERT_REVOKE_HEADER_LEN, n, stride, cmp_id);
     for (i = 1; i < n; i++)
-        if (cmp_id(buf + CERT_REVOKE_HEADER_LEN + (i - 1) * KEY_ID_LEN,
-                   buf + CERT_REVOKE_HEADER_LEN + i * KEY_ID_LEN) == 0) {
+        if (cmp_id(buf + CERT_REVOKE_HEADER_LEN + (i - 1) * stride,
+                   buf + CERT_REVOKE_HEADER_LEN + i * stride) == 0) {
             free(buf);
             return BN_EINVAL;
         }
@@ -539,19 +554,34 @@ int cert_revoke_sign(const signer_t *authority, uint32_t day, uint32_t seq,
     return 0;
 }
 
+int cert_revoke_sign(const signer_t *authority, uint32_t day, uint32_t seq,
+                     const uint8_t *ids, size_t n, uint8_t **out, size_t *len)
+{
+    return revoke_sign(authority, day, seq, CERT_REVOKE_VERSION, ids, NULL, n, out, len);
+}
+
+int cert_revoke_sign_since(const signer_t *authority, uint32_t day, uint32_t seq,
+                           const uint8_t *ids, const uint32_t *since, size_t n, uint8_t **out,
+                           size_t *len)
+{
+    return revoke_sign(authority, day, seq, CERT_REVOKE_VERSION_SINCE, ids, since, n, out, len);
+}
+
 int cert_revoke_decode(const uint8_t *buf, size_t len, cert_revoked_t *out,
                        char *why, size_t whylen)
 {
     uint32_t n, i;
+    size_t stride;
 
     if (buf == NULL || len < CERT_REVOKE_LEN(0))
         return bn_fail(why, whylen, BN_EFORMAT, "revocation list: %zu bytes, shorter than %zu",
                        len, CERT_REVOKE_LEN(0));
     if (memcmp(buf, CERT_REVOKE_MAGIC, 4) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "revocation list: offset 0: magic is not BRNL");
-    if (buf[4] != CERT_REVOKE_VERSION)
-        return bn_fail(why, whylen, BN_EFORMAT, "revocation list: offset 4: version %u is not 1",
-                       buf[4]);
+    if (buf[4] != CERT_REVOKE_VERSION && buf[4] != CERT_REVOKE_VERSION_SINCE)
+        return bn_fail(why, whylen, BN_EFORMAT,
+                       "revocation list: offset 4: version %u is not 1 or 2", buf[4]);
+    stride = buf[4] == CERT_REVOKE_VERSION ? KEY_ID_LEN : CERT_REVOKE_ENTRY_SINCE;
     if (get32(buf + 5) == 0)
         return bn_fail(why, whylen, BN_EFORMAT, "revocation list: offset 5: day is 0");
     if (get32(buf + 9) == 0)
@@ -560,20 +590,28 @@ int cert_revoke_decode(const uint8_t *buf, size_t len, cert_revoked_t *out,
     if (n > CERT_REVOKE_MAX)
         return bn_fail(why, whylen, BN_EFORMAT, "revocation list: offset 45: %u ids, more than %d",
                        n, CERT_REVOKE_MAX);
-    if (len != CERT_REVOKE_LEN(n))
+    if (len != CERT_REVOKE_HEADER_LEN + stride * n + KEY_SIG_LEN)
         return bn_fail(why, whylen, BN_EFORMAT, "revocation list: %zu bytes, expected %zu for %u ids",
-                       len, CERT_REVOKE_LEN(n), n);
-    for (i = 1; i < n; i++)
-        if (cmp_id(buf + CERT_REVOKE_HEADER_LEN + (size_t)(i - 1) * KEY_ID_LEN,
-                   buf + CERT_REVOKE_HEADER_LEN + (size_t)i * KEY_ID_LEN) >= 0)
+                       len, CERT_REVOKE_HEADER_LEN + stride * n + KEY_SIG_LEN, n);
+    for (i = 0; i < n; i++) {
+        const uint8_t *e = buf + CERT_REVOKE_HEADER_LEN + (size_t)i * stride;
+
+        if (i > 0 && cmp_id(e - stride, e) >= 0)
             return bn_fail(why, whylen, BN_EFORMAT,
                            "revocation list: offset %zu: id %u is not above id %u",
-                           CERT_REVOKE_HEADER_LEN + (size_t)i * KEY_ID_LEN, i, i - 1);
+                           CERT_REVOKE_HEADER_LEN + (size_t)i * stride, i, i - 1);
+        if (stride == CERT_REVOKE_ENTRY_SINCE && get32(e + KEY_ID_LEN) == 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "revocation list: offset %zu: id %u is "
+                           "revoked from day 0", CERT_REVOKE_HEADER_LEN + (size_t)i * stride +
+                           KEY_ID_LEN, i);
+    }
     if (out != NULL) {
         out->day = get32(buf + 5);
         out->seq = get32(buf + 9);
         memcpy(out->authority, buf + 13, KEY_ID_LEN);
         out->n = n;
+        out->version = buf[4];
+        out->stride = stride;
         out->ids = buf + CERT_REVOKE_HEADER_LEN;
         out->sig = buf + len - KEY_SIG_LEN;
     }
@@ -603,7 +641,28 @@ int cert_revoke_open(const uint8_t *buf, size_t len, const key_pub_t *authority,
 
 int cert_is_revoked(const cert_revoked_t *r, const uint8_t id[KEY_ID_LEN])
 {
+    uint32_t since;
+
+    return cert_revoked_since(r, id, &since);
+}
+
+/* (CERT-R1) */
+int cert_revoked_since(const cert_revoked_t *r, const uint8_t id[KEY_ID_LEN], uint32_t *since)
+{
+    const uint8_t *e;
+
+    *since = 0;
     if (r == NULL || r->n == 0)
         return 0;
-    return bsearch(id, r->ids, r->n, KEY_ID_LEN, cmp_id) != NULL;
+    e = bsearch(id, r->ids, r->n, r->stride ? r->stride : KEY_ID_LEN, cmp_id);
+    if (e == NULL)
+        return 0;
+    if (r->stride == CERT_REVOKE_ENTRY_SINCE)
+        *since = get32(e + KEY_ID_LEN);
+    return 1;
+}
+
+const uint8_t *cert_revoked_id(const cert_revoked_t *r, uint32_t i)
+{
+    return r->ids + (size_t)i * (r->stride ? r->stride : KEY_ID_LEN);
 }

@@ -85,21 +85,29 @@ int cert_from_pem(const char *pem, size_t pemlen, uint8_t *der, size_t cap, size
  *
  *   OFFSET   SIZE  FIELD
  *   0        4     magic "BRNL"
- *   4        1     format version (1)
+ *   4        1     format version (1, or 2: each id with a day)
  *   5        4     issue day (day.h), not 0
  *   9        4     sequence number, >= 1 (a newer list has a larger one)
  *   13       32    authority key id
  *   45       4     n, revoked kiosks (0..CERT_REVOKE_MAX)
- *   49       32*n  revoked kiosk key ids, strictly increasing (memcmp)
- *   49+32n   64    authority signature r || s over SHA-256(bytes 0..49+32n)
+ *   49       E*n   entries, by strictly increasing key id (memcmp):
+ *                  version 1: the kiosk key id (E = 32), revoked for every day;
+ *                  version 2: the key id, then the day from which it is
+ *                  revoked (4 bytes, not 0; E = 36): what the kiosk made
+ *                  before that day stays trusted (CERT-R1)
+ *   49+E*n   64    authority signature r || s over SHA-256(bytes 0..49+E*n)
  *
  * Big-endian; exactly one byte string per list (docs/formats-bundle.md). */
 
 #define CERT_REVOKE_MAGIC "BRNL"
 #define CERT_REVOKE_VERSION 1
+#define CERT_REVOKE_VERSION_SINCE 2
+#define CERT_REVOKE_ENTRY_SINCE (KEY_ID_LEN + 4)
 #define CERT_REVOKE_HEADER_LEN 49
 #define CERT_REVOKE_MAX 100000
 #define CERT_REVOKE_LEN(n) (CERT_REVOKE_HEADER_LEN + (size_t)KEY_ID_LEN * (n) + KEY_SIG_LEN)
+#define CERT_REVOKE_LEN_SINCE(n) \
+    (CERT_REVOKE_HEADER_LEN + (size_t)CERT_REVOKE_ENTRY_SINCE * (n) + KEY_SIG_LEN)
 
 /* A decoded list; ids points into the bytes it was decoded from. */
 typedef struct cert_revoked_s {
@@ -107,7 +115,9 @@ typedef struct cert_revoked_s {
     uint32_t seq;
     uint8_t authority[KEY_ID_LEN];
     uint32_t n;
-    const uint8_t *ids;             /* n * KEY_ID_LEN bytes, sorted */
+    uint8_t version;                /* 1 or 2 */
+    size_t stride;                  /* bytes an entry: 32 (v1), 36 (v2) */
+    const uint8_t *ids;             /* n entries of `stride` bytes, sorted by id */
     const uint8_t *sig;
 } cert_revoked_t;
 
@@ -115,6 +125,12 @@ typedef struct cert_revoked_s {
  * duplicate is BN_EINVAL. *out is malloc'd (CERT_REVOKE_LEN(n) bytes). */
 int cert_revoke_sign(const signer_t *authority, uint32_t day, uint32_t seq,
                      const uint8_t *ids, size_t n, uint8_t **out, size_t *len);
+
+/* The same as a version-2 list: ids[i] revoked from day since[i] (>= 1)
+ * on. BN_EINVAL for a day 0 or a duplicate id. */
+int cert_revoke_sign_since(const signer_t *authority, uint32_t day, uint32_t seq,
+                           const uint8_t *ids, const uint32_t *since, size_t n, uint8_t **out,
+                           size_t *len);
 
 /* Decodes strictly, without checking the signature. BN_EFORMAT + why. */
 int cert_revoke_decode(const uint8_t *buf, size_t len, cert_revoked_t *out,
@@ -127,5 +143,12 @@ int cert_revoke_open(const uint8_t *buf, size_t len, const key_pub_t *authority,
 
 /* 1 if the kiosk key id is in the list, 0 if not (binary search). */
 int cert_is_revoked(const cert_revoked_t *r, const uint8_t id[KEY_ID_LEN]);
+
+/* (CERT-R1) 1 if the kiosk key id is in the list, with the day from which
+ * it is revoked in *since (0: every day, a version-1 list); 0 if not. */
+int cert_revoked_since(const cert_revoked_t *r, const uint8_t id[KEY_ID_LEN], uint32_t *since);
+
+/* The key id of entry i (< r->n). */
+const uint8_t *cert_revoked_id(const cert_revoked_t *r, uint32_t i);
 
 #endif

@@ -10,15 +10,55 @@
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "day.h"
 #include "hex.h"
 #include "petition.h"
 #include "report.h"
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* (CERT-R1) The latest day of anything the bundle carries: ballots, register
+ * entries, petition signatures, closing reports (their closing day); 0 for
+ * an empty bundle. */
+static int latest_day(const uint8_t *buf, const bundle_t *b, uint32_t *late)
+{
+    bundle_item_t *items = NULL;
+    bundle_reg_t r;
+    size_t n = 0, i;
+    uint32_t d;
+    int rc;
+
+    *late = 0;
+    if ((rc = bundle_items(buf, b, &items, &n)) != 0)
+        return rc;
+    for (i = 0; i < n; i++) {
+        const uint8_t *p = items[i].p;
+
+        d = items[i].kind == BUNDLE_ITEM_BALLOT      ? get32(p + BALLOT_OFF_DAY)
+            : items[i].kind == BUNDLE_ITEM_SIGNATURE ? get32(p + PETITION_OFF_DAY)
+            : items[i].kind == BUNDLE_ITEM_REPORT    ? get32(p + REPORT_OFF_CLOSED)
+                                                     : 0;
+        if (d > *late)
+            *late = d;
+    }
+    free(items);
+    for (i = 0; i < b->n_register; i++) {
+        bundle_register_at(b, (uint32_t)i, &r);
+        if (r.day > *late)
+            *late = r.day;
+    }
+    return 0;
+}
 
 int bundle_open(const uint8_t *buf, size_t len, const bundle_trust_t *t, bundle_t *b,
                 cert_info_t *kiosk, char *why, size_t whylen)
 {
     char inner[200], kid[2 * KEY_ID_LEN + 1];
     key_pub_t ca_key;
+    uint32_t since = 0, late = 0;
     int rc;
 
     if (t == NULL || b == NULL || kiosk == NULL)
@@ -38,10 +78,23 @@ int bundle_open(const uint8_t *buf, size_t len, const bundle_trust_t *t, bundle_
         memcmp(t->revoked->authority, ca_key.id, KEY_ID_LEN) != 0)
         return bn_fail(why, whylen, BN_EINVAL, "bundle: the revocation list is not the "
                        "authority's");
-    if (cert_is_revoked(t->revoked, kiosk->pub.id)) {
+    if (cert_revoked_since(t->revoked, kiosk->pub.id, &since)) {
         hex_encode(kiosk->pub.id, 8, kid);
-        return bn_fail(why, whylen, BN_EREVOKED, "bundle: kiosk %s (key %s...) is revoked",
-                       kiosk->name, kid);
+        if (since == 0)
+            return bn_fail(why, whylen, BN_EREVOKED, "bundle: kiosk %s (key %s...) is revoked",
+                           kiosk->name, kid);
+        /* (CERT-R1) revoked from a day on: what it made before stays */
+        if ((rc = latest_day(buf, b, &late)) != 0)
+            return rc;
+        if (late >= since) {
+            char d1[DAY_TEXT_LEN + 1], d2[DAY_TEXT_LEN + 1];
+
+            day_format(since, d1);
+            day_format(late, d2);
+            return bn_fail(why, whylen, BN_EREVOKED, "bundle: kiosk %s (key %s...) is revoked "
+                           "from %s, and the bundle holds an item of %s", kiosk->name, kid, d1,
+                           d2);
+        }
     }
     return 0;
 }

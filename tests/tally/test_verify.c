@@ -508,6 +508,43 @@ static void test_stuffed(void **state)
     free(dir);
 }
 
+/* (CERT-R1) Revoked from a day on: what the kiosk made before that day is
+ * counted, a bundle holding anything of that day or later is not. Its
+ * bundles are all of TODAY: revoked from the next day, all of them count;
+ * revoked from TODAY, none does. */
+static void test_revoked_since(void **state)
+{
+    char *dir = election_dir("revoked-since", 0);
+    uint8_t *list = NULL;
+    size_t len;
+    uint32_t since = TODAY + 1;
+    cert_revoked_t rev;
+    verify_t *v;
+
+    (void)state;
+    assert_int_equal(cert_revoke_sign_since(&auth_signer, TODAY + 1, 2, kiosks[1].signer.pub.id,
+                                            &since, 1, &list, &len), 0);
+    assert_int_equal(cert_revoke_open(list, len, &auth_signer.pub, &rev, NULL, 0), 0);
+    v = run_verify(dir, &rev);
+    assert_int_equal(v->n_problems, 0);
+    assert_int_equal(v->n_kiosks, 3);
+    verify_free(v);
+    free(list);
+    since = TODAY;
+    assert_int_equal(cert_revoke_sign_since(&auth_signer, TODAY + 1, 3, kiosks[1].signer.pub.id,
+                                            &since, 1, &list, &len), 0);
+    assert_int_equal(cert_revoke_open(list, len, &auth_signer.pub, &rev, NULL, 0), 0);
+    v = run_verify(dir, &rev);
+    assert_int_equal(v->n_problems, 3);
+    assert_true(line_with(v->log, "kiosk-35238-02", "revoked from 2026-11-28",
+                          "an item of 2026-11-28"));
+    assert_int_equal(v->n_kiosks, 2);
+    verify_free(v);
+    free(list);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 static void test_revoked(void **state)
 {
     char *dir = election_dir("revoked", 0);
@@ -1212,6 +1249,7 @@ int main(void)
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_stuffed),
         cmocka_unit_test(test_revoked),
+        cmocka_unit_test(test_revoked_since),
         cmocka_unit_test(test_dup_and_rule),
         cmocka_unit_test(test_noreport_junk_empty),
         cmocka_unit_test(test_publish_pb_round_trip),

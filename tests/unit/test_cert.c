@@ -388,6 +388,59 @@ static void test_revoke_round_trip(void **state)
     free(buf);
 }
 
+/* (CERT-R1) A version-2 list: each id with the day from which it is
+ * revoked; round trip, every bit, a day 0 refused by the signer and by the
+ * decoder, a version-1 list reads as "every day". */
+static void test_revoke_since(void **state)
+{
+    uint8_t ids[3 * KEY_ID_LEN], *buf = NULL, *v1 = NULL;
+    uint32_t since[3] = {TODAY, TODAY + 5, 1}, got = 99;
+    size_t len = 0, len1 = 0, i, b;
+    cert_revoked_t r;
+    signer_t s;
+    char why[200];
+    int refused = 0;
+
+    (void)state;
+    key_signer(auth, &s);
+    assert_int_equal(rng_bytes(rng, ids, sizeof ids), 0);
+    assert_int_equal(cert_revoke_sign_since(&s, TODAY, 4, ids, since, 3, &buf, &len), 0);
+    assert_int_equal(len, CERT_REVOKE_LEN_SINCE(3));
+    assert_int_equal(cert_revoke_open(buf, len, &s.pub, &r, why, sizeof why), 0);
+    assert_int_equal(r.version, 2);
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(cert_revoked_since(&r, ids + i * KEY_ID_LEN, &got), 1);
+        assert_int_equal(got, since[i]);
+        assert_int_equal(cert_is_revoked(&r, ids + i * KEY_ID_LEN), 1);
+    }
+    for (i = 1; i < 3; i++)
+        assert_true(memcmp(cert_revoked_id(&r, (uint32_t)i - 1), cert_revoked_id(&r, (uint32_t)i),
+                           KEY_ID_LEN) < 0);
+    for (b = 0; b < len * 8; b++) {
+        buf[b / 8] ^= (uint8_t)(1u << (b % 8));
+        if (cert_revoke_open(buf, len, &s.pub, NULL, NULL, 0) != 0)
+            refused++;
+        buf[b / 8] ^= (uint8_t)(1u << (b % 8));
+    }
+    assert_int_equal((size_t)refused, len * 8);
+    /* a day 0 in an entry: refused when decoding, even re-signed */
+    buf[CERT_REVOKE_HEADER_LEN + KEY_ID_LEN] = 0;
+    buf[CERT_REVOKE_HEADER_LEN + KEY_ID_LEN + 1] = 0;
+    buf[CERT_REVOKE_HEADER_LEN + KEY_ID_LEN + 2] = 0;
+    buf[CERT_REVOKE_HEADER_LEN + KEY_ID_LEN + 3] = 0;
+    assert_int_equal(cert_revoke_decode(buf, len, NULL, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "revoked from day 0"));
+    free(buf);
+    since[1] = 0;
+    assert_int_equal(cert_revoke_sign_since(&s, TODAY, 4, ids, since, 3, &buf, &len), BN_EINVAL);
+    /* version 1: revoked for every day */
+    assert_int_equal(cert_revoke_sign(&s, TODAY, 1, ids, 1, &v1, &len1), 0);
+    assert_int_equal(cert_revoke_open(v1, len1, &s.pub, &r, NULL, 0), 0);
+    assert_int_equal(cert_revoked_since(&r, ids, &got), 1);
+    assert_int_equal(got, 0);
+    free(v1);
+}
+
 static void test_revoke_strict(void **state)
 {
     uint8_t ids[3 * KEY_ID_LEN], *buf = NULL, copy[CERT_REVOKE_LEN(3) + 1];
@@ -501,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_pem),
         cmocka_unit_test(test_openssl),
         cmocka_unit_test(test_revoke_round_trip),
+        cmocka_unit_test(test_revoke_since),
         cmocka_unit_test(test_revoke_strict),
         cmocka_unit_test(test_revoke_vector),
     };
