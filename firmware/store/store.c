@@ -413,6 +413,7 @@ out:
     sqlite3_finalize(st);
     slot_close(&reg);
     slot_close(&box);
+    mbedtls_platform_zeroize(e, sizeof e); /* (CAST-C4) a ballot's choices */
     return rc;
 }
 
