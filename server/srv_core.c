@@ -51,10 +51,10 @@ typedef struct srv_campaign_s {
     size_t file_len;
     uint8_t file_sha[32];
     uint8_t track_key[32];
-    /* the last petition counter, valid while the campaign holds cache_n records */
-    int64_t cache_n;
-    petition_count_t cache;
-    int cached;
+    /* (SRV-P1) the petition's running count: every record held, each added
+     * once (at its upload, or by one full read when the server starts or
+     * finds the count off); under reader_mu */
+    petition_acc_t *acc;
 } srv_campaign_t;
 
 /* (SRV-V1) A revocation list as loaded: shared by the requests that use it
@@ -81,6 +81,7 @@ struct srv_s {
     srv_store_t *store;
     srv_store_t *reader;        /* (SRV-P1) public reads, under reader_mu */
     pthread_mutex_t reader_mu;
+    int64_t counter_rebuilds;   /* (SRV-P1) full reads of a petition's records */
     uint32_t today;
     int threads;                /* for bulk verification: the online cores */
     uint8_t *ca_der;
@@ -444,6 +445,7 @@ void srv_close(srv_t *s)
     for (i = 0; i < s->n_campaigns; i++) {
         pkg_free(s->campaigns[i].pkg);
         free(s->campaigns[i].file);
+        petition_acc_free(s->campaigns[i].acc);
     }
     memset(s->campaigns, 0, sizeof s->campaigns);
     srv_store_close(s->reader);
@@ -657,6 +659,7 @@ typedef struct ingest_s {
     const uint8_t **reports;
     size_t *report_lens;
     srv_sig_t *sigs;
+    uint8_t *sig_added;         /* per signature: stored by this upload (SRV-P1) */
     char why[512];
     char detail[600];
 } ingest_t;
@@ -752,8 +755,9 @@ static int ingest_campaign(ingest_t *g)
     g->reports = calloc(b->n_reports ? b->n_reports : 1, sizeof *g->reports);
     g->report_lens = calloc(b->n_reports ? b->n_reports : 1, sizeof *g->report_lens);
     g->sigs = calloc(b->n_signatures ? b->n_signatures : 1, sizeof *g->sigs);
+    g->sig_added = calloc(b->n_signatures ? b->n_signatures : 1, 1);
     if (g->ballots == NULL || g->regs == NULL || g->reports == NULL || g->report_lens == NULL ||
-        g->sigs == NULL)
+        g->sigs == NULL || g->sig_added == NULL)
         return srv_refuse(g->s, g->res, 503, "out-of-memory", "the server is out of memory",
                           g->kiosk.pub.id);
     return 0;
@@ -843,6 +847,9 @@ static int ingest_petition(ingest_t *g)
     return 0;
 }
 
+static void count_added(srv_t *s, srv_campaign_t *c, const srv_sig_t *sigs,
+                        const uint8_t *added, size_t n, const key_pub_t *kiosk);
+
 /* 6. One transaction: the items, the bundle's bytes, the acknowledgement. */
 static int ingest_store(ingest_t *g)
 {
@@ -871,8 +878,11 @@ static int ingest_store(ingest_t *g)
     items.kiosk_pub = g->kiosk.pub.pub;
     items.bytes = g->buf;       /* (SRV-D1) kept with the items, in their transaction */
     items.len = g->len;
+    items.sig_added = g->sig_added;
     pthread_mutex_lock(&s->lock);
     rc = srv_store_put_bundle(s->store, &items, &g->res->added, g->why, sizeof g->why);
+    if (rc == 0 && items.n_signatures > 0) /* (SRV-P1) committed: counted once */
+        count_added(s, g->c, g->sigs, g->sig_added, items.n_signatures, &g->kiosk.pub);
     if (rc == 0)
         rc = srv_store_held(s->store, items.campaign, items.kiosk, &held);
     if (rc == 0) {
@@ -927,6 +937,7 @@ int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
     free(g->reports);
     free(g->report_lens);
     free(g->sigs);
+    free(g->sig_added);
     free(g);
     return res->status;
 }
@@ -1010,11 +1021,15 @@ static void pair_row(void *arg, const uint8_t *a, const uint8_t *b, int64_t pers
     cJSON_AddItemToArray(arg, o);
 }
 
-/* petition_count over every record held for c (under s->reader_mu), cached while
- * the number of records does not change. */
+/* (SRV-P1) The counter of petition c (under s->reader_mu): the running count,
+ * which each upload extends with the records it stored (count_added). It
+ * is built by one full read of the records when there is none yet, or when
+ * the number of records it holds is not the store's (an upload that
+ * committed while it was being built): never a recount per request. */
 static int counter_of(srv_t *s, srv_campaign_t *c, petition_count_t *out)
 {
     collect_t col;
+    petition_acc_t *acc = NULL;
     int64_t n;
     size_t i;
     int rc;
@@ -1023,29 +1038,66 @@ static int counter_of(srv_t *s, srv_campaign_t *c, petition_count_t *out)
     rc = srv_store_petition_total(s->reader, c->pkg->id, &n);
     if (rc != 0)
         return rc;
-    if (c->cached && c->cache_n == n) {
-        *out = c->cache;
-        return 0;
-    }
+    if (c->acc != NULL && petition_acc_records(c->acc) == n)
+        return petition_acc_result(c->acc, c->pkg, out);
+    s->counter_rebuilds++;
     rc = srv_store_petition_each(s->reader, c->pkg->id, collect_row, &col);
+    if (rc == 0)
+        rc = petition_acc_new(&acc);
     if (rc == 0) {
         for (i = 0; i < col.n; i++) {
             col.items[i].rec = col.recs + i * PETITION_LEN;
             col.items[i].kiosk = &col.keys[col.key_of[i]];
         }
-        /* (SRV-P1) every stored record was verified at its upload */
-        rc = petition_count_verified(c->pkg, col.items, col.n, out);
+        /* every stored record was verified at its upload */
+        rc = petition_acc_add(acc, c->pkg, col.items, col.n);
     }
     if (rc == 0) {
-        c->cache = *out;
-        c->cache_n = n;
-        c->cached = 1;
+        petition_acc_free(c->acc);
+        c->acc = acc;
+        acc = NULL;
+        rc = petition_acc_result(c->acc, c->pkg, out);
     }
+    petition_acc_free(acc);
     free(col.items);
     free(col.recs);
     free(col.key_of);
     free(col.keys);
     return rc;
+}
+
+int64_t srv_counter_rebuilds(srv_t *s)
+{
+    int64_t n;
+
+    pthread_mutex_lock(&s->reader_mu);
+    n = s->counter_rebuilds;
+    pthread_mutex_unlock(&s->reader_mu);
+    return n;
+}
+
+/* (SRV-P1) After an upload committed: the records it stored go into the
+ * petition's running count, once. A failure drops the count, which the
+ * next request builds again. */
+static void count_added(srv_t *s, srv_campaign_t *c, const srv_sig_t *sigs,
+                        const uint8_t *added, size_t n, const key_pub_t *kiosk)
+{
+    petition_item_t it;
+    size_t i;
+
+    pthread_mutex_lock(&s->reader_mu);
+    for (i = 0; c->acc != NULL && i < n; i++) {
+        if (!added[i])
+            continue;
+        it.rec = sigs[i].bytes;
+        it.len = PETITION_LEN;
+        it.kiosk = kiosk;
+        if (petition_acc_add(c->acc, c->pkg, &it, 1) != 0) {
+            petition_acc_free(c->acc);
+            c->acc = NULL;
+        }
+    }
+    pthread_mutex_unlock(&s->reader_mu);
 }
 
 int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res)

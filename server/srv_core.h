@@ -70,6 +70,11 @@ int srv_refuse(srv_t *s, srv_result_t *res, int status, const char *error,
  * canonical form when the code parses. */
 int srv_receipt(srv_t *s, const char *typed, char canon[15]);
 
+/* (SRV-P1) How many times a petition's records were all read to build its
+ * running count (at the first counter request, or when it was found off):
+ * uploads extend the count, requests never recount. */
+int64_t srv_counter_rebuilds(srv_t *s);
+
 /* GET /v1/petitions/ID/counter: 200 and the counter JSON (docs/api.md),
  * from petition_count over every record held; 404 if ID is not a petition
  * served here. Returns res->status. */

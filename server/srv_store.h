@@ -96,6 +96,8 @@ typedef struct srv_bundle_items_s {
     size_t n_signatures;
     const srv_sig_t *signatures;
     const uint8_t *kiosk_pub;   /* KEY_PUB_LEN bytes, kept when n_signatures > 0 */
+    uint8_t *sig_added;         /* out (may be NULL): per signature, 1 when this call
+                                   stored it, 0 when it was held already */
     const uint8_t *bytes;       /* the whole signed bundle (digest is its SHA-256) */
     size_t len;
 } srv_bundle_items_t;

@@ -406,6 +406,8 @@ static int put_signatures(srv_store_t *s, const srv_bundle_items_t *b, size_t *n
         sqlite3_bind_blob(same, 1, x->id, 16, SQLITE_STATIC);
         sqlite3_bind_blob(same, 2, x->bytes, PETITION_LEN, SQLITE_STATIC);
         rc = put_one(s, ins, same);
+        if (b->sig_added != NULL)
+            b->sig_added[i] = rc == 1;
         if (rc < 0) {
             hex_encode(x->id, 16, hex);
             rc = rc == BN_EEXISTS

@@ -492,26 +492,32 @@ int petition_count_verified(const pkg_t *p, const petition_item_t *items, size_t
     return count(p, items, n, 0, out);
 }
 
-static int count(const pkg_t *p, const petition_item_t *items, size_t n, int verify,
-                 petition_count_t *out)
-{
-    entry_t *e = NULL;
-    uint8_t *seen = NULL;
-    petition_t s;
-    size_t i, m = 0, k;
-    int64_t persons = 0;
-    int cantons = 0, rc;
+struct petition_acc_s {
+    entry_t *e;                  /* the valid records in the window, one entry each */
+    size_t m, cap;
+    int64_t added;               /* records added, valid or not */
+    petition_count_t refused;    /* invalid, outside, unknown_canton so far */
+};
 
-    if (out != NULL)
-        memset(out, 0, sizeof *out);
-    if (p == NULL || out == NULL || (items == NULL && n > 0) || p->kind != PKG_PETITION)
-        return BN_EINVAL;
-    e = malloc((n > 0 ? n : 1) * sizeof *e);
-    seen = calloc(p->n_cantons > 0 ? (size_t)p->n_cantons : 1, 1);
-    if (e == NULL || seen == NULL) {
-        rc = BN_ENOMEM;
-        goto out;
+/* Checks records and adds the valid ones (petition_count's rules) to a. */
+static int classify(petition_acc_t *a, const pkg_t *p, const petition_item_t *items, size_t n,
+                    int verify)
+{
+    petition_t s;
+    size_t i;
+
+    if (a->m + n > a->cap) {
+        size_t cap = a->cap ? a->cap : 64;
+        entry_t *g;
+
+        while (cap < a->m + n)
+            cap *= 2;
+        if ((g = realloc(a->e, cap * sizeof *g)) == NULL)
+            return BN_ENOMEM;
+        a->e = g;
+        a->cap = cap;
     }
+    a->added += (int64_t)n;
     for (i = 0; i < n; i++) {
         int c;
 
@@ -522,23 +528,44 @@ static int count(const pkg_t *p, const petition_item_t *items, size_t n, int ver
             strcmp(s.campaign, p->id) != 0 ||
             (verify && key_verify_msg(items[i].kiosk, items[i].rec, PETITION_SIGNED_LEN,
                                       items[i].rec + OFF_SIG) != 0)) {
-            out->invalid++;
+            a->refused.invalid++;
             continue;
         }
         if (s.day < p->opens || s.day > p->closes) {
-            out->outside++;
+            a->refused.outside++;
             continue;
         }
         c = canton_index(p, s.canton);
         if (c < 0) {
-            out->unknown_canton++;
+            a->refused.unknown_canton++;
             continue;
         }
-        e[m].day = s.day;
-        e[m].canton = c;
-        memcpy(e[m].pseudonym, s.pseudonym, PSEUD_LEN);
-        m++;
+        a->e[a->m].day = s.day;
+        a->e[a->m].canton = c;
+        memcpy(a->e[a->m].pseudonym, s.pseudonym, PSEUD_LEN);
+        a->m++;
     }
+    return 0;
+}
+
+/* The count of everything classified into a (a is left as it was). */
+static int finish(const petition_acc_t *a, const pkg_t *p, petition_count_t *out)
+{
+    entry_t *e = NULL;
+    uint8_t *seen = NULL;
+    size_t i, m = a->m, k;
+    int64_t persons = 0;
+    int cantons = 0, rc;
+
+    *out = a->refused;
+    e = malloc((m > 0 ? m : 1) * sizeof *e);
+    seen = calloc(p->n_cantons > 0 ? (size_t)p->n_cantons : 1, 1);
+    if (e == NULL || seen == NULL) {
+        rc = BN_ENOMEM;
+        goto out;
+    }
+    if (m > 0)
+        memcpy(e, a->e, m * sizeof *e);
     /* one person, one signature: the earliest valid record counts */
     if (m > 1)
         qsort(e, m, sizeof *e, by_person_then_day);
@@ -573,4 +600,57 @@ out:
     free(e);
     free(seen);
     return rc;
+}
+
+static int count(const pkg_t *p, const petition_item_t *items, size_t n, int verify,
+                 petition_count_t *out)
+{
+    petition_acc_t a;
+    int rc;
+
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (p == NULL || out == NULL || (items == NULL && n > 0) || p->kind != PKG_PETITION)
+        return BN_EINVAL;
+    memset(&a, 0, sizeof a);
+    rc = classify(&a, p, items, n, verify);
+    if (rc == 0)
+        rc = finish(&a, p, out);
+    free(a.e);
+    return rc;
+}
+
+int petition_acc_new(petition_acc_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out != NULL ? 0 : BN_ENOMEM;
+}
+
+void petition_acc_free(petition_acc_t *a)
+{
+    if (a == NULL)
+        return;
+    free(a->e);
+    free(a);
+}
+
+int64_t petition_acc_records(const petition_acc_t *a)
+{
+    return a != NULL ? a->added : 0;
+}
+
+int petition_acc_add(petition_acc_t *a, const pkg_t *p, const petition_item_t *items, size_t n)
+{
+    if (a == NULL || p == NULL || (items == NULL && n > 0) || p->kind != PKG_PETITION)
+        return BN_EINVAL;
+    return classify(a, p, items, n, 0);
+}
+
+int petition_acc_result(const petition_acc_t *a, const pkg_t *p, petition_count_t *out)
+{
+    if (out != NULL)
+        memset(out, 0, sizeof *out);
+    if (a == NULL || p == NULL || out == NULL || p->kind != PKG_PETITION)
+        return BN_EINVAL;
+    return finish(a, p, out);
 }

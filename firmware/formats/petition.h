@@ -197,4 +197,15 @@ int petition_count(const pkg_t *p, const petition_item_t *items, size_t n,
 int petition_count_verified(const pkg_t *p, const petition_item_t *items, size_t n,
                             petition_count_t *out);
 
+/* A running count (the server's public counter, SRV-P1): records verified
+ * at their upload are added once, as they arrive; the result is what
+ * petition_count_verified gives over everything added, without reading or
+ * decoding a record twice. petition_acc_records: how many were added. */
+typedef struct petition_acc_s petition_acc_t;
+int petition_acc_new(petition_acc_t **out);
+void petition_acc_free(petition_acc_t *a);
+int petition_acc_add(petition_acc_t *a, const pkg_t *p, const petition_item_t *items, size_t n);
+int petition_acc_result(const petition_acc_t *a, const pkg_t *p, petition_count_t *out);
+int64_t petition_acc_records(const petition_acc_t *a);
+
 #endif

@@ -973,6 +973,7 @@ static void test_petition_upload_counter(void **state)
     srv_result_t res;
     cJSON *c, *pairs, *pr;
     kit_t k3;
+    int64_t rebuilds;
 
     (void)state;
     fresh_kiosk(&k3, "kiosk-35238-03");
@@ -990,6 +991,7 @@ static void test_petition_upload_counter(void **state)
     assert_string_equal(jstr(c, "closes"), d);
     assert_true(jnum(c, "days_left") > 0);
     cJSON_Delete(c);
+    rebuilds = srv_counter_rebuilds(srv);
     /* kiosk 1: persons 0 and 1, canton c01 */
     b = pet_bundle(&k1, small, 500, 2, (const uint8_t(*)[32])ps, cant1, day1, -1, codes, &len);
     a1 = upload(b, len, 200);
@@ -1070,6 +1072,9 @@ static void test_petition_upload_counter(void **state)
         assert_string_equal(res.body, "{\"status\":\"reserved\"}");
         srv_result_free(&res);
     }
+    /* (SRV-P1) the counter was kept as the uploads came: no request after the
+     * first read all the records again */
+    assert_int_equal(srv_counter_rebuilds(srv), rebuilds);
     /* not a petition, or not served: 404 */
     cJSON_Delete(counter("bp35-demo", 404));
     cJSON_Delete(counter("nope", 404));
