@@ -128,7 +128,8 @@ static int write_csvs(const verify_t *v, const publish_opts_t *o, const char *di
     for (i = 0; i < p->n_cantons; i++) {
         fprintf(f, "%s,", p->cantons[i].id);
         csv_str(f, p->cantons[i].name != NULL ? p->cantons[i].name : "");
-        fprintf(f, ",%s,%lld\n", p->territories[p->cantons[i].territory].id,
+        fprintf(f, ",%s,%lld\n",
+                p->cantons[i].territory >= 0 ? p->territories[p->cantons[i].territory].id : "",
                 (long long)v->canton_persons[i]);
     }
     if ((rc = finish(f, path, why, whylen)) != 0)
@@ -249,7 +250,8 @@ static int write_json(const verify_t *v, const publish_opts_t *o, const char *di
         cJSON_AddItemToArray(cant, jc);
         cJSON_AddStringToObject(jc, "id", p->cantons[i].id);
         cJSON_AddStringToObject(jc, "name", p->cantons[i].name ? p->cantons[i].name : "");
-        cJSON_AddStringToObject(jc, "territory", p->territories[p->cantons[i].territory].id);
+        if (p->cantons[i].territory >= 0)
+            cJSON_AddStringToObject(jc, "territory", p->territories[p->cantons[i].territory].id);
         cJSON_AddNumberToObject(jc, "signatures", (double)v->canton_persons[i]);
     }
     if ((s = cJSON_Print(root)) == NULL)

@@ -532,7 +532,8 @@ static int check_territories(ck_t *c, const cJSON *root)
 
 static int check_cantons(ck_t *c, const cJSON *root)
 {
-    static const char *const req[] = {"id", "name", "territory", NULL};
+    static const char *const req[] = {"id", "name", NULL};
+    static const char *const opt[] = {"territory", NULL};
     pkg_t *p = c->p;
     const cJSON *arr, *v;
     pkg_canton_t *k;
@@ -550,7 +551,7 @@ static int check_cantons(ck_t *c, const cJSON *root)
     cJSON_ArrayForEach(v, arr) {
         size_t item = pkg__path_index(&c->path, i);
         k = &p->cantons[i];
-        if ((rc = want_object(c, v, req, NULL)) != 0 || (rc = get_id(c, v, "id", k->id)) != 0)
+        if ((rc = want_object(c, v, req, opt)) != 0 || (rc = get_id(c, v, "id", k->id)) != 0)
             return rc;
         for (j = 0; j < i; j++) {
             if (strcmp(p->cantons[j].id, k->id) == 0) {
@@ -562,12 +563,15 @@ static int check_cantons(ck_t *c, const cJSON *root)
             return rc;
         if ((k->name = strdup(s)) == NULL)
             return bn_fail(c->why, c->whylen, BN_ENOMEM, "out of memory");
-        if ((rc = get_id(c, v, "territory", ref)) != 0)
-            return rc;
-        k->territory = pkg_find_territory(p, ref);
-        if (k->territory < 0) {
-            pkg__path_key(&c->path, "territory");
-            return bad(c, BN_EFORMAT, "unknown territory %s", pkg__show_str(ref, shown));
+        k->territory = -1; /* a canton may lie across territories: its communes say */
+        if (cJSON_GetObjectItemCaseSensitive(v, "territory") != NULL) {
+            if ((rc = get_id(c, v, "territory", ref)) != 0)
+                return rc;
+            k->territory = pkg_find_territory(p, ref);
+            if (k->territory < 0) {
+                pkg__path_key(&c->path, "territory");
+                return bad(c, BN_EFORMAT, "unknown territory %s", pkg__show_str(ref, shown));
+            }
         }
         pkg__path_pop(&c->path, item);
         i++;
@@ -589,6 +593,7 @@ static int cmp_commune(const void *a, const void *b)
 static int check_communes(ck_t *c, const cJSON *root)
 {
     static const char *const req[] = {"insee", "name", "canton", NULL};
+    static const char *const opt[] = {"territory", NULL};
     pkg_t *p = c->p;
     const cJSON *arr, *v;
     pkg_commune_t *m;
@@ -606,7 +611,7 @@ static int check_communes(ck_t *c, const cJSON *root)
     cJSON_ArrayForEach(v, arr) {
         size_t item = pkg__path_index(&c->path, i);
         m = &p->communes[i];
-        if ((rc = want_object(c, v, req, NULL)) != 0 || (rc = get_str(c, v, "insee", &s)) != 0)
+        if ((rc = want_object(c, v, req, opt)) != 0 || (rc = get_str(c, v, "insee", &s)) != 0)
             return rc;
         size_t mark2 = pkg__path_key(&c->path, "insee");
         if (!is_insee(s))
@@ -629,6 +634,22 @@ static int check_communes(ck_t *c, const cJSON *root)
         if (m->canton == p->n_cantons) {
             pkg__path_key(&c->path, "canton");
             return bad(c, BN_EFORMAT, "unknown canton %s", pkg__show_str(ref, shown));
+        }
+        /* its own territory, else its canton's (one of the two, and one only) */
+        m->territory = p->cantons[m->canton].territory;
+        if (cJSON_GetObjectItemCaseSensitive(v, "territory") != NULL) {
+            if ((rc = get_id(c, v, "territory", ref)) != 0)
+                return rc;
+            pkg__path_key(&c->path, "territory");
+            if (m->territory >= 0)
+                return bad(c, BN_EFORMAT, "the commune's canton %s already names its territory",
+                           p->cantons[m->canton].id);
+            m->territory = pkg_find_territory(p, ref);
+            if (m->territory < 0)
+                return bad(c, BN_EFORMAT, "unknown territory %s", pkg__show_str(ref, shown));
+        } else if (m->territory < 0) {
+            return bad(c, BN_EFORMAT, "commune %s is in no territory: neither it nor its canton "
+                       "%s names one", m->insee, p->cantons[m->canton].id);
         }
         pkg__path_pop(&c->path, item);
         i++;
@@ -996,7 +1017,7 @@ int pkg_commune_territory(const pkg_t *p, int commune)
 {
     if (p == NULL || commune < 0 || commune >= p->n_communes)
         return -1;
-    return p->cantons[p->communes[commune].canton].territory;
+    return p->communes[commune].territory;
 }
 
 int pkg_lang(const pkg_t *p, const char *lang)

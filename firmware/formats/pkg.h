@@ -44,13 +44,17 @@ typedef struct pkg_territory_s {
 typedef struct pkg_canton_s {
     char id[PKG_ID_MAX + 1];
     char *name;
-    int territory;              /* index into pkg_t.territories */
+    int territory;              /* index into pkg_t.territories, or -1 when the
+                                   canton lies across territories (its communes
+                                   then name theirs) */
 } pkg_canton_t;
 
 typedef struct pkg_commune_s {
     char insee[6];              /* INSEE code, 5 characters */
     char *name;
     int canton;                 /* index into pkg_t.cantons */
+    int territory;              /* index into pkg_t.territories: the commune's
+                                   own, else its canton's */
 } pkg_commune_t;
 
 typedef struct pkg_project_s {

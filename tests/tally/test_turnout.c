@@ -13,14 +13,15 @@
 #include "turnout.h"
 
 /* Territory 0: communes 0, 1, 2; territory 1: communes 3, 4; territory 2:
- * commune 5 alone. pkg_commune_territory goes through the cantons. */
+ * commune 5 alone, as their cantons say. */
 static pkg_territory_t territories[3] = {{.id = "rennes"}, {.id = "vitre"}, {.id = "redon"}};
 static pkg_canton_t cantons[3] = {{.id = "c-rennes", .territory = 0},
                                   {.id = "c-vitre", .territory = 1},
                                   {.id = "c-redon", .territory = 2}};
-static pkg_commune_t communes[6] = {{.insee = "35024", .canton = 0}, {.insee = "35047", .canton = 0},
-                                    {.insee = "35238", .canton = 0}, {.insee = "35001", .canton = 1},
-                                    {.insee = "35360", .canton = 1}, {.insee = "35236", .canton = 2}};
+static pkg_commune_t communes[6] = {
+    {.insee = "35024", .canton = 0, .territory = 0}, {.insee = "35047", .canton = 0, .territory = 0},
+    {.insee = "35238", .canton = 0, .territory = 0}, {.insee = "35001", .canton = 1, .territory = 1},
+    {.insee = "35360", .canton = 1, .territory = 1}, {.insee = "35236", .canton = 2, .territory = 2}};
 static pkg_t pkg = {
     .id = "bp", .kind = PKG_BUDGET, .n_territories = 3, .territories = territories,
     .n_cantons = 3, .cantons = cantons, .n_communes = 6, .communes = communes,

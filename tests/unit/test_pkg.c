@@ -380,6 +380,41 @@ static void test_error_cases(void **state)
     assert_true(cases >= 30);
 }
 
+/* A canton that lies across two territories (cantons do not nest in
+ * intercommunalities): the canton names none, its communes name theirs; a
+ * commune that names an unknown territory is refused. */
+static void test_canton_across_territories(void **state)
+{
+    static const char *fmt =
+        "{\"format\":\"borne-campaign/1\",\"id\":\"demo\",\"kind\":\"petition\","
+        "\"departement\":\"35\",\"languages\":[\"fr\"],\"title\":{\"fr\":\"T\"},"
+        "\"description\":{\"fr\":\"D\"},\"valid\":{\"from\":\"2026-01-01\","
+        "\"until\":\"2026-12-31\"},\"polls\":{\"opens\":\"2026-01-01\","
+        "\"closes\":\"2026-06-30\"},\"eligibility\":{\"min_age\":16},"
+        "\"territories\":[{\"id\":\"vitre\",\"name\":{\"fr\":\"V\"}},"
+        "{\"id\":\"rennes\",\"name\":{\"fr\":\"R\"}}],"
+        "\"cantons\":[{\"id\":\"3505\",\"name\":\"Ch\u00e2teaugiron\"}],"
+        "\"communes\":[{\"insee\":\"35069\",\"name\":\"Ch\u00e2teaugiron\","
+        "\"canton\":\"3505\",\"territory\":\"vitre\"},{\"insee\":\"35204\","
+        "\"name\":\"Nouvoitou\",\"canton\":\"3505\",\"territory\":\"%s\"}],"
+        "\"petition\":{\"threshold\":10,\"min_cantons\":1}}";
+    char json[2048], why[256] = "";
+    pkg_t *p = NULL;
+
+    (void)state;
+    snprintf(json, sizeof json, fmt, "rennes");
+    assert_int_equal(pkg_parse(json, strlen(json), &p, why, sizeof why), 0);
+    assert_int_equal(p->cantons[0].territory, -1);
+    assert_int_equal(pkg_commune_territory(p, pkg_find_commune(p, "35069")), 0);
+    assert_int_equal(pkg_commune_territory(p, pkg_find_commune(p, "35204")), 1);
+    pkg_free(p);
+    p = NULL;
+    snprintf(json, sizeof json, fmt, "redon");
+    assert_int_equal(pkg_parse(json, strlen(json), &p, why, sizeof why), BN_EFORMAT);
+    assert_null(p);
+    assert_string_equal(why, "communes[1].territory: unknown territory \"redon\"");
+}
+
 /* Messages: `why` may be NULL or short, the code is the same. */
 static void test_why_buffer(void **state)
 {
@@ -826,6 +861,7 @@ int main(void)
         cmocka_unit_test(test_petition),
         cmocka_unit_test(test_error_cases),
         cmocka_unit_test(test_why_buffer),
+        cmocka_unit_test(test_canton_across_territories),
         cmocka_unit_test(test_canonical_same_bytes),
         cmocka_unit_test(test_canonical_layout),
         cmocka_unit_test(test_canonical_vector),
