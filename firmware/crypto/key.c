@@ -155,19 +155,53 @@ out:
     return rc;
 }
 
+int key_to_pem(const key_pair_t *k, char *pem, size_t cap, size_t *len)
+{
+    /* mbedtls_pk_write_key_pem takes a non-const context but only reads it. */
+    if (mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, (unsigned char *)pem, cap) != 0)
+        return BN_EKEY;
+    *len = strlen(pem);
+    return 0;
+}
+
 int key_save(const key_pair_t *k, const char *path)
 {
-    unsigned char pem[1024];
+    char pem[KEY_PEM_MAX];
+    size_t len = 0;
     int rc;
 
-    /* mbedtls_pk_write_key_pem takes a non-const context but only reads it. */
-    if (mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, pem, sizeof pem) != 0) {
-        rc = BN_EKEY;
-        goto out;
-    }
-    rc = write_atomic(path, pem, strlen((char *)pem), 0600);
-out:
+    if ((rc = key_to_pem(k, pem, sizeof pem, &len)) == 0)
+        rc = write_atomic(path, pem, len, 0600);
     mbedtls_platform_zeroize(pem, sizeof pem);
+    return rc;
+}
+
+int key_from_pem(const char *pem, size_t len, rng_t *rng, key_pair_t **out)
+{
+    key_pair_t *k = calloc(1, sizeof *k);
+    unsigned char *buf = malloc(len + 1);
+    int rc = 0;
+
+    *out = NULL;
+    if (k == NULL || buf == NULL) {
+        free(k);
+        free(buf);
+        return BN_ENOMEM;
+    }
+    memcpy(buf, pem, len);
+    buf[len] = '\0';
+    mbedtls_pk_init(&k->pk);
+    k->rng = rng;
+    if (mbedtls_pk_parse_key(&k->pk, buf, len + 1, NULL, 0) != 0 ||
+        mbedtls_pk_get_type(&k->pk) != MBEDTLS_PK_ECKEY ||
+        pub_from_ec(mbedtls_pk_ec(k->pk), &k->pub) != 0)
+        rc = BN_EKEY;
+    mbedtls_platform_zeroize(buf, len + 1);
+    free(buf);
+    if (rc != 0)
+        key_free(k);
+    else
+        *out = k;
     return rc;
 }
 
@@ -246,22 +280,14 @@ int key_load(const char *path, rng_t *rng, key_pair_t **out, char *why, size_t w
     rc = read_small(path, fd, &buf, &len, why, whylen); /* closes fd */
     if (rc != 0)
         return rc;
-    k = calloc(1, sizeof *k);
-    if (k == NULL) {
-        rc = BN_ENOMEM;
-        goto out;
-    }
-    mbedtls_pk_init(&k->pk);
-    k->rng = rng;
-    if (mbedtls_pk_parse_key(&k->pk, buf, len + 1, NULL, 0) != 0 ||
-        mbedtls_pk_get_type(&k->pk) != MBEDTLS_PK_ECKEY ||
-        pub_from_ec(mbedtls_pk_ec(k->pk), &k->pub) != 0) {
-        rc = bn_fail(why, whylen, BN_EKEY, "%s: not an ECDSA P-256 private key", path);
+    if ((rc = key_from_pem((const char *)buf, len, rng, &k)) != 0) {
+        rc = rc == BN_ENOMEM ? BN_ENOMEM
+                             : bn_fail(why, whylen, BN_EKEY, "%s: not an ECDSA P-256 private key",
+                                       path);
         goto out;
     }
     *out = k;
     k = NULL;
-    rc = 0;
 out:
     key_free(k);
     mbedtls_platform_zeroize(buf, len);

@@ -43,6 +43,15 @@ int key_generate(rng_t *rng, key_pair_t **out);
  * leaves either the old file or the new one. BN_EIO. */
 int key_save(const key_pair_t *k, const char *path);
 
+/* The private key as PEM text ("EC PRIVATE KEY", NUL-terminated) in
+ * pem[cap] (KEY_PEM_MAX is enough), for a caller that protects it itself
+ * (borne-admin encrypts the authority's). Wipe it after use. BN_EKEY. */
+#define KEY_PEM_MAX 512
+int key_to_pem(const key_pair_t *k, char *pem, size_t cap, size_t *len);
+
+/* A private key from key_to_pem's text. BN_EKEY, BN_ENOMEM. */
+int key_from_pem(const char *pem, size_t len, rng_t *rng, key_pair_t **out);
+
 /* Loads a private key written by key_save. Refuses (BN_EPERM) a file that
  * group or others can read or write; BN_EKEY for a file that is not a P-256
  * private key; BN_EIO if it cannot be read. `why` (may be NULL) names the
