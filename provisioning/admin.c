@@ -28,6 +28,7 @@
 #include "prov_auth.h"
 #include "prov_campaign.h"
 #include "prov_file.h"
+#include "prov_kiosk.h"
 #include "rng.h"
 
 /* Exit codes (every command's --help lists them). */
@@ -52,7 +53,10 @@ typedef struct opts_s {
     const char *out;
     const char *name;
     const char *auth;
-    uint32_t today, from, until;
+    const char *host, *address, *server, *id, *commune, *role;
+    long port, days;
+    int pin_fd;
+    uint32_t today, from, until, since;
 } opts_t;
 
 static int code_of(int rc)
@@ -151,7 +155,8 @@ static int get_pass(const opts_t *o, int confirm, char *buf, size_t cap)
 
 /* --- options ------------------------------------------------------------------------- */
 
-enum { O_JSON = 256, O_PASS_FD, O_PASS_FILE, O_TODAY, O_FROM, O_UNTIL, O_NAME, O_AUTH, O_OUT };
+enum { O_JSON = 256, O_PASS_FD, O_PASS_FILE, O_TODAY, O_FROM, O_UNTIL, O_NAME, O_AUTH, O_OUT,
+       O_HOST, O_ADDRESS, O_PORT, O_SERVER, O_ID, O_DAYS, O_COMMUNE, O_ROLE, O_PIN_FD, O_SINCE };
 
 static const struct option long_opts[] = {
     {"json", no_argument, NULL, O_JSON},
@@ -163,6 +168,16 @@ static const struct option long_opts[] = {
     {"name", required_argument, NULL, O_NAME},
     {"authority", required_argument, NULL, O_AUTH},
     {"out", required_argument, NULL, O_OUT},
+    {"host", required_argument, NULL, O_HOST},
+    {"address", required_argument, NULL, O_ADDRESS},
+    {"port", required_argument, NULL, O_PORT},
+    {"server", required_argument, NULL, O_SERVER},
+    {"id", required_argument, NULL, O_ID},
+    {"days", required_argument, NULL, O_DAYS},
+    {"commune", required_argument, NULL, O_COMMUNE},
+    {"role", required_argument, NULL, O_ROLE},
+    {"pin-fd", required_argument, NULL, O_PIN_FD},
+    {"since", required_argument, NULL, O_SINCE},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -184,6 +199,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
 
     memset(o, 0, sizeof *o);
     o->pass_fd = -1;
+    o->pin_fd = -1;
     o->today = day_today();
     optind = 1;
     while ((c = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
@@ -207,6 +223,24 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         case O_NAME: o->name = optarg; break;
         case O_AUTH: o->auth = optarg; break;
         case 'o': case O_OUT: o->out = optarg; break;
+        case O_HOST: o->host = optarg; break;
+        case O_ADDRESS: o->address = optarg; break;
+        case O_SERVER: o->server = optarg; break;
+        case O_ID: o->id = optarg; break;
+        case O_COMMUNE: o->commune = optarg; break;
+        case O_ROLE: o->role = optarg; break;
+        case O_SINCE: if (parse_day("--since", optarg, &o->since) != 0) return -1; break;
+        case O_PORT: case O_DAYS: case O_PIN_FD: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end != '\0' || v < 0 || v > 65535) {
+                fprintf(stderr, "borne-admin: %s: \"%s\" is not a number from 0 to 65535\n",
+                        c == O_PORT ? "--port" : c == O_DAYS ? "--days" : "--pin-fd", optarg);
+                return -1;
+            }
+            if (c == O_PORT) o->port = v; else if (c == O_DAYS) o->days = v; else o->pin_fd = (int)v;
+            break;
+        }
         case 'h': return 1;
         default: return -1;
         }
@@ -236,13 +270,13 @@ static const char help_auth_show[] =
 
 static void print_authority(const char *dir, const uint8_t *der, size_t len, int json)
 {
-    char fpr[PROV_FPR_LEN], hexd[65], d1[11] = "?", d2[11] = "?";
+    char fpr[CERT_FPR_LEN], hexd[65], d1[11] = "?", d2[11] = "?";
     uint8_t digest[32];
     cert_info_t info;
     char inner[128];
 
     memset(&info, 0, sizeof info);
-    prov_auth_fingerprint(der, len, fpr);
+    cert_fingerprint(der, len, fpr);
     key_sha256(der, len, digest);
     hex_encode(digest, 32, hexd);
     if (cert_verify(der, len, der, len, day_today(), CERT_AUTHORITY, NULL, &info, inner,
@@ -338,7 +372,9 @@ static const char help_camp_sign[] =
     "usage: borne-admin campaign sign PACKAGE.json --authority DIR -o PACKAGE.bpkg\n"
     "                                 [--passphrase-fd N | --passphrase-file F]\n"
     "Signs a built campaign with the authority's key: the signed package that kiosks\n"
-    "and the server load.\n" PASS_HELP EXIT_CODES;
+    "and the server load. The authority folder keeps a copy, and the campaign's\n"
+    "pseudonym secret (made at the first signature, sealed to the authority's key).\n"
+    PASS_HELP EXIT_CODES;
 
 static const char help_camp_verify[] =
     "usage: borne-admin campaign verify PACKAGE.bpkg --authority DIR [--today DATE] [--json]\n"
@@ -430,11 +466,23 @@ static int cmd_camp_sign(int argc, char **argv)
         ex = fail(rc, "%s: cannot be written", o.out);
         goto out;
     }
-    hex_encode(p->digest, 32, dig);
-    if (o.json)
-        printf("{\"package\": \"%s\", \"id\": \"%s\", \"digest\": \"%s\"}\n", o.out, p->id, dig);
-    else
-        printf("signed %s: campaign %s, digest %.16s...\n", o.out, p->id, dig);
+    {
+        int made = 0;
+
+        if ((rc = prov_campaign_register(a, o.auth, o.out, (const uint8_t *)signed_pkg, slen, rng,
+                                         &made, why, sizeof why)) != 0) {
+            ex = fail(rc, "%s", why);
+            goto out;
+        }
+        hex_encode(p->digest, 32, dig);
+        if (o.json)
+            printf("{\"package\": \"%s\", \"id\": \"%s\", \"digest\": \"%s\", "
+                   "\"new_secret\": %s}\n", o.out, p->id, dig, made ? "true" : "false");
+        else
+            printf("signed %s: campaign %s, digest %.16s...\n%s", o.out, p->id, dig,
+                   made ? "a new pseudonym secret was made for it in the authority folder\n"
+                        : "");
+    }
     ex = EX_OK;
 out:
     mbedtls_platform_zeroize(pass, sizeof pass);
@@ -514,6 +562,235 @@ out:
     return ex;
 }
 
+/* --- the server, kiosks, agents ---------------------------------------------------------- */
+
+/* The passphrase, then the authority of --authority. 0 or an exit code. */
+static int open_authority(const opts_t *o, rng_t **rng, prov_auth_t **a)
+{
+    char pass[256], why[1024] = "";
+    int rc, ex;
+
+    *rng = NULL;
+    *a = NULL;
+    if ((ex = get_pass(o, 0, pass, sizeof pass)) != 0)
+        return ex;
+    if ((rc = rng_open(rng)) != 0)
+        ex = fail(rc, "no random generator");
+    else if ((rc = prov_auth_open(o->auth, pass, *rng, a, why, sizeof why)) != 0)
+        ex = fail(rc, "%s", why);
+    mbedtls_platform_zeroize(pass, sizeof pass);
+    return ex;
+}
+
+static const char help_server_init[] =
+    "usage: borne-admin server init DIR --authority AUTH --host NAME [--address IP]\n"
+    "                               [--port N] [--passphrase-fd N | --passphrase-file F]\n"
+    "Makes the folder borne-server serves (or brings it up to date: run it again after\n"
+    "signing a campaign): the server's key (kept if it has one) and its TLS certificate\n"
+    "for NAME issued by the authority, the authority's certificate, every signed\n"
+    "campaign with its tracking key (never the pseudonym secret), kiosks/ (the\n"
+    "enrolled kiosks, filled by kiosk enroll), the revocation list. Then:\n"
+    "  borne-server serve --dir DIR\n"
+    "  --address IP   where kiosks connect (default 127.0.0.1)\n"
+    "  --port N       (default 8443)\n" PASS_HELP EXIT_CODES;
+
+static int cmd_server_init(int argc, char **argv)
+{
+    opts_t o;
+    rng_t *rng = NULL;
+    prov_auth_t *a = NULL;
+    char why[1024] = "";
+    int rc, ex;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc - optind != 1 || o.auth == NULL ||
+        o.host == NULL) {
+        fputs(help_server_init, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if ((ex = open_authority(&o, &rng, &a)) != 0)
+        goto out;
+    if ((rc = prov_server_init(a, o.auth, argv[optind], o.host,
+                               o.address != NULL ? o.address : "127.0.0.1",
+                               o.port > 0 ? (unsigned)o.port : 8443, o.today, rng, why,
+                               sizeof why)) != 0) {
+        ex = fail(rc, "server init: %s", why);
+        goto out;
+    }
+    if (o.json)
+        printf("{\"server\": \"%s\", \"host\": \"%s\"}\n", argv[optind], o.host);
+    else
+        printf("server folder %s ready for %s: borne-server serve --dir %s\n", argv[optind],
+               o.host, argv[optind]);
+out:
+    prov_auth_close(a);
+    rng_close(rng);
+    return ex;
+}
+
+static const char help_kiosk_enroll[] =
+    "usage: borne-admin kiosk enroll REQUEST_DIR --authority AUTH --server SRV_DIR\n"
+    "                                --id kiosk-INSEE-NN -o BUNDLE_DIR [--days N]\n"
+    "                                [--passphrase-fd N | --passphrase-file F]\n"
+    "Enrols a kiosk. REQUEST_DIR holds the request the kiosk wrote (borne --enroll):\n"
+    "its key stays on the kiosk. Issues its certificate (id kiosk-INSEE-NN: the\n"
+    "commune's INSEE code and a number), adds it to the server's enrolled kiosks, and\n"
+    "writes the provisioning bundle to BUNDLE_DIR: certificates, the server's address,\n"
+    "the campaigns, their secrets sealed to this kiosk's key, the commune's agents,\n"
+    "all signed. Import it on the kiosk within N days (default 30):\n"
+    "  borne --provision BUNDLE_DIR --state STATE_DIR\n" PASS_HELP EXIT_CODES;
+
+static int cmd_kiosk_enroll(int argc, char **argv)
+{
+    opts_t o;
+    rng_t *rng = NULL;
+    prov_auth_t *a = NULL;
+    char why[1024] = "";
+    int rc, ex;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc - optind != 1 || o.auth == NULL ||
+        o.server == NULL || o.id == NULL || o.out == NULL) {
+        fputs(help_kiosk_enroll, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if ((ex = open_authority(&o, &rng, &a)) != 0)
+        goto out;
+    if ((rc = prov_kiosk_enroll(a, o.auth, argv[optind], o.server, o.id, o.out, o.today,
+                                o.days > 0 ? (uint32_t)o.days : 30, rng, why, sizeof why)) != 0) {
+        ex = fail(rc, "kiosk enroll: %s", why);
+        goto out;
+    }
+    if (o.json)
+        printf("{\"kiosk\": \"%s\", \"bundle\": \"%s\"}\n", o.id, o.out);
+    else
+        printf("enrolled %s; its provisioning bundle is in %s\n"
+               "on the kiosk: borne --provision %s --state STATE_DIR\n", o.id, o.out, o.out);
+out:
+    prov_auth_close(a);
+    rng_close(rng);
+    return ex;
+}
+
+static const char help_kiosk_revoke[] =
+    "usage: borne-admin kiosk revoke ID --authority AUTH [--server SRV_DIR] [--since DATE]\n"
+    "                                [--passphrase-fd N | --passphrase-file F]\n"
+    "Revokes a kiosk (stolen, broken): signs a new revocation list naming it. What it\n"
+    "sent before DATE (default: every day) stays counted; anything of DATE or later is\n"
+    "refused. With --server, the list is written into the server's folder too: a\n"
+    "running borne-server takes it within a minute, without a restart.\n"
+    PASS_HELP EXIT_CODES;
+
+static int cmd_kiosk_revoke(int argc, char **argv)
+{
+    opts_t o;
+    rng_t *rng = NULL;
+    prov_auth_t *a = NULL;
+    char why[1024] = "";
+    int rc, ex;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc - optind != 1 || o.auth == NULL) {
+        fputs(help_kiosk_revoke, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if ((ex = open_authority(&o, &rng, &a)) != 0)
+        goto out;
+    if ((rc = prov_kiosk_revoke(a, o.auth, o.server, argv[optind], o.since, o.today, why,
+                                sizeof why)) != 0) {
+        ex = fail(rc, "kiosk revoke: %s", why);
+        goto out;
+    }
+    printf("%s revoked%s; revocation list in %s/revocations.brl%s%s\n", argv[optind],
+           o.since ? " from the date given" : "", o.auth, o.server ? " and " : "",
+           o.server ? o.server : "");
+out:
+    prov_auth_close(a);
+    rng_close(rng);
+    return ex;
+}
+
+static const char help_agent_add[] =
+    "usage: borne-admin agent add --authority AUTH --commune INSEE --id ID --name NAME\n"
+    "                             --role agent|technician [--pin-fd N]\n"
+    "Adds an agent of a town hall. Roles: agent (open, pause, close, sync, export) and\n"
+    "technician (enrol, load a package, wipe). The PIN (6 to 12 digits, not one another\n"
+    "agent of the commune has) is asked twice on the terminal, or read from file\n"
+    "descriptor N; only its salted PBKDF2 hash is kept. Kiosks enrolled afterwards\n"
+    "carry the agents of their commune.\n" EXIT_CODES;
+
+static int cmd_agent_add(int argc, char **argv)
+{
+    opts_t o;
+    rng_t *rng = NULL;
+    char pin[64] = "", again[64] = "", why[1024] = "";
+    int rc, ex = EX_OK;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc != optind || o.auth == NULL ||
+        o.commune == NULL || o.id == NULL || o.name == NULL || o.role == NULL) {
+        fputs(help_agent_add, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if (o.pin_fd >= 0) {
+        if (read_line_fd(o.pin_fd, pin, sizeof pin) != 0)
+            return fail(BN_EINVAL, "no PIN on file descriptor %d", o.pin_fd);
+    } else if (ask_tty("PIN of the agent: ", pin, sizeof pin) != 0 ||
+               ask_tty("The same PIN again: ", again, sizeof again) != 0) {
+        return fail(BN_EINVAL, "no PIN: run this on a terminal, or give --pin-fd N");
+    } else if (strcmp(pin, again) != 0) {
+        ex = fail(BN_EINVAL, "the two PINs differ: no agent was added");
+        goto out;
+    }
+    if ((rc = rng_open(&rng)) != 0 ||
+        (rc = prov_agent_add(o.auth, o.commune, o.id, o.name, o.role, pin, rng, why,
+                             sizeof why)) != 0) {
+        ex = fail(rc, "agent add: %s", why);
+        goto out;
+    }
+    printf("agent %s (%s) added to commune %s\n", o.id, o.role, o.commune);
+out:
+    mbedtls_platform_zeroize(pin, sizeof pin);
+    mbedtls_platform_zeroize(again, sizeof again);
+    rng_close(rng);
+    return ex;
+}
+
+static const char help_agent_remove[] =
+    "usage: borne-admin agent remove ID --authority AUTH\n"
+    "Removes an agent. Kiosks learn it from their next provisioning bundle.\n" EXIT_CODES;
+
+static int cmd_agent_remove(int argc, char **argv)
+{
+    opts_t o;
+    char why[1024] = "";
+    int rc;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc - optind != 1 || o.auth == NULL) {
+        fputs(help_agent_remove, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if ((rc = prov_agent_remove(o.auth, argv[optind], why, sizeof why)) != 0)
+        return fail(rc, "agent remove: %s", why);
+    printf("agent %s removed\n", argv[optind]);
+    return EX_OK;
+}
+
+static const char help_agent_list[] =
+    "usage: borne-admin agent list --authority AUTH [--commune INSEE] [--json]\n"
+    "Lists the agents (never their PINs).\n" EXIT_CODES;
+
+static int cmd_agent_list(int argc, char **argv)
+{
+    opts_t o;
+    char why[1024] = "";
+    int rc;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc != optind || o.auth == NULL) {
+        fputs(help_agent_list, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if ((rc = prov_agent_list(o.auth, o.commune, o.json, why, sizeof why)) != 0)
+        return fail(rc, "agent list: %s", why);
+    return EX_OK;
+}
+
 /* --- dispatch -------------------------------------------------------------------------- */
 
 typedef struct cmd_s {
@@ -529,6 +806,12 @@ static const cmd_t cmds[] = {
     {"campaign", "sign", cmd_camp_sign, "sign a built campaign with the authority"},
     {"campaign", "verify", cmd_camp_verify, "check a signed package"},
     {"campaign", "show", cmd_camp_show, "a readable summary of a campaign"},
+    {"server", "init", cmd_server_init, "make the folder borne-server serves"},
+    {"kiosk", "enroll", cmd_kiosk_enroll, "enrol a kiosk: its certificate and provisioning bundle"},
+    {"kiosk", "revoke", cmd_kiosk_revoke, "revoke a kiosk (signed revocation list)"},
+    {"agent", "add", cmd_agent_add, "add an agent of a town hall, with a PIN"},
+    {"agent", "remove", cmd_agent_remove, "remove an agent"},
+    {"agent", "list", cmd_agent_list, "list the agents"},
 };
 
 static int usage(FILE *f)

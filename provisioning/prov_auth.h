@@ -26,7 +26,6 @@
 
 #define PROV_KDF_ITER 600000u
 #define PROV_PASS_MIN 10          /* characters of a passphrase, at least */
-#define PROV_FPR_LEN 40           /* "XXXX-XXXX-...": 8 groups of 4, NUL */
 
 typedef struct prov_auth_s {
     key_pair_t *key;
@@ -54,11 +53,6 @@ void prov_auth_close(prov_auth_t *a);
 /* Reads only the CA certificate of `dir` (no passphrase needed). */
 int prov_auth_cert(const char *dir, uint8_t *der, size_t cap, size_t *len, char *why,
                    size_t whylen);
-
-/* The fingerprint two people read to each other on the phone: the first 160
- * bits of SHA-256 of the CA certificate, in Crockford's base 32 (digits and
- * letters without I, L, O, U), 8 groups of 4: "7ZQ4-K2M9-...". */
-void prov_auth_fingerprint(const uint8_t *der, size_t len, char out[PROV_FPR_LEN]);
 
 /* Encrypts / decrypts a secret with a passphrase in the authority key file
  * format (exposed for the tests' vectors). */

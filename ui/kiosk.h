@@ -50,6 +50,24 @@ int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whyle
 int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned port, char *why,
                            size_t whylen);
 
+/* Enrolment, on the kiosk (kiosk_prov.c). kiosk_enroll: the kiosk's own
+ * key (made in STATE if it has none; it never leaves), and its certificate
+ * request written to OUT (a USB stick) for borne-admin kiosk enroll; with
+ * `authority` (a CA certificate file), that authority is pinned in STATE
+ * and its fingerprint printed. */
+int kiosk_enroll(const char *state, const char *out, const char *authority, uint32_t today,
+                 char *why, size_t whylen);
+
+/* Imports a provisioning bundle (provision.h) into STATE: refused whole,
+ * nothing written, if it is altered, for another kiosk, expired or of
+ * another authority than the pinned one. Polls are not opened. */
+int kiosk_provision(const char *bundle, const char *state, uint32_t today, char *why,
+                    size_t whylen);
+
+/* Opens the polls of a campaign loaded in STATE's store (audit-logged).
+ * A stand-in for the two agents' opening of the agent-mode issue. */
+int kiosk_open_polls(const char *state, const char *campaign, char *why, size_t whylen);
+
 /* Prints the counts of every campaign's register and box (petitions:
  * register and signature records) to stdout, and verifies every ballot and
  * every signature record with DIR/kiosk.pub.pem. Returns 0 when all verify

@@ -50,6 +50,13 @@ static void usage(FILE *f)
             "              kiosk N (default 1) of `borne-server init-demo SRV`, syncing\n"
             "              with borne-server on 127.0.0.1:P (default 8443)\n"
             "       borne --check-state DIR\n"
+            "       borne --enroll --state DIR --out DIR [--authority FILE.crt]\n"
+            "              makes the kiosk's key and writes its certificate request to OUT\n"
+            "              (for borne-admin kiosk enroll); pins the authority given\n"
+            "       borne --provision BUNDLE_DIR --state DIR\n"
+            "              imports the provisioning bundle borne-admin kiosk enroll wrote\n"
+            "       borne --open-polls CAMPAIGN --state DIR\n"
+            "              opens a campaign's polls (until agent mode: two agents' PINs)\n"
             "Options: --assets DIR (default %s), --fonts DIR (default %s).\n"
             "Headless runs print \"receipt CODE\" on stdout for every receipt shown.\n",
             BORNE_ASSETS, FONT_DIR);
@@ -261,6 +268,8 @@ typedef struct args_s {
     unsigned demo;
     int headless, windowed, w, h, sized;
     uint32_t today;
+    int enroll;
+    const char *enroll_out, *authority, *provision, *open_polls;
 } args_t;
 
 /* 1. The options. Returns -1 to go on, or the exit status (help, errors,
@@ -280,6 +289,10 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         {"demo-campaigns", required_argument, NULL, 'D'},
         {"demo-server", required_argument, NULL, 'V'}, {"demo-kiosk", required_argument, NULL, 'K'},
         {"demo-port", required_argument, NULL, 'P'},
+        {"enroll", no_argument, NULL, 'E'}, {"out", required_argument, NULL, 'O'},
+        {"authority", required_argument, NULL, 'A'},
+        {"provision", required_argument, NULL, 'B'},
+        {"open-polls", required_argument, NULL, 'L'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
     const char *env = getenv("BORNE_ASSETS"), *update_env = getenv("BORNE_UPDATE_REFS");
@@ -329,6 +342,11 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         case 'R': shots->refs = optarg; break;
         case 'U': shots->update_refs = 1; break;
         case 'I': a->init_dir = optarg; break;
+        case 'E': a->enroll = 1; break;
+        case 'O': a->enroll_out = optarg; break;
+        case 'A': a->authority = optarg; break;
+        case 'B': a->provision = optarg; break;
+        case 'L': a->open_polls = optarg; break;
         case 'V': a->demo_server = optarg; break;
         case 'K': a->demo_kiosk = atol(optarg); break;
         case 'P': a->demo_port = atol(optarg); break;
@@ -356,6 +374,33 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
     }
     if (a->init_dir != NULL && optind == argc)
         return -1;
+    /* the state-directory commands of enrolment: done here, then exit */
+    if ((a->enroll || a->provision != NULL || a->open_polls != NULL) && optind == argc &&
+        a->state != NULL) {
+        if (a->enroll && a->enroll_out != NULL)
+            rc = kiosk_enroll(a->state, a->enroll_out, a->authority, a->today, why, sizeof why);
+        else if (a->provision != NULL)
+            rc = kiosk_provision(a->provision, a->state, a->today, why, sizeof why);
+        else if (a->open_polls != NULL)
+            rc = kiosk_open_polls(a->state, a->open_polls, why, sizeof why);
+        else {
+            usage(stderr);
+            return 2;
+        }
+        if (rc != 0) {
+            fprintf(stderr, "borne: %s: %s: %s\n",
+                    a->enroll ? "--enroll" : a->provision ? "--provision" : "--open-polls",
+                    bn_strerror(rc), why);
+            return 1;
+        }
+        if (a->enroll)
+            printf("kiosk key in %s; certificate request written to %s/kiosk.csr\n"
+                   "take it to the authority: borne-admin kiosk enroll %s ...\n", a->state,
+                   a->enroll_out, a->enroll_out);
+        else if (a->open_polls != NULL)
+            printf("polls of %s open on this kiosk\n", a->open_polls);
+        return 0;
+    }
     if (optind != argc || a->state == NULL || (a->headless && a->script_path == NULL) ||
         a->warn_ms <= 0 || a->reset_ms <= a->warn_ms) {
         usage(stderr);

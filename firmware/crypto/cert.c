@@ -666,3 +666,21 @@ const uint8_t *cert_revoked_id(const cert_revoked_t *r, uint32_t i)
 {
     return r->ids + (size_t)i * (r->stride ? r->stride : KEY_ID_LEN);
 }
+
+void cert_fingerprint(const uint8_t *der, size_t len, char out[CERT_FPR_LEN])
+{
+    static const char b32[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    uint8_t d[32];
+    int i, o = 0;
+
+    key_sha256(der, len, d);
+    for (i = 0; i < 32; i++) { /* 160 bits = 32 symbols of 5 bits */
+        int bit = i * 5, byte = bit / 8, shift = bit % 8;
+        unsigned v = ((unsigned)d[byte] << 8 | d[byte + 1]) >> (11 - shift) & 31;
+
+        if (i > 0 && i % 4 == 0)
+            out[o++] = '-';
+        out[o++] = b32[v];
+    }
+    out[o] = '\0';
+}

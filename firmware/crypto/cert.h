@@ -81,6 +81,13 @@ int cert_to_pem(const uint8_t *der, size_t len, char *pem, size_t cap, size_t *p
 /* PEM (one "CERTIFICATE" block) -> DER. BN_EFORMAT, BN_ETOOBIG. */
 int cert_from_pem(const char *pem, size_t pemlen, uint8_t *der, size_t cap, size_t *len);
 
+/* The fingerprint two people read to each other on the phone: the first 160
+ * bits of SHA-256 of a certificate's DER, in Crockford's base 32 (digits and
+ * letters without I, L, O, U), 8 groups of 4: "KSS1-XTYA-...". borne-admin
+ * authority show and borne --enroll print the authority's. */
+#define CERT_FPR_LEN 40
+void cert_fingerprint(const uint8_t *der, size_t len, char out[CERT_FPR_LEN]);
+
 /* --- revocation list ------------------------------------------------------
  *
  *   OFFSET   SIZE  FIELD

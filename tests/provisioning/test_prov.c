@@ -19,6 +19,8 @@
 #include "prov_campaign.h"
 #include "prov_csv.h"
 #include "rng.h"
+#include "seal.h"
+#include "csr.h"
 #include "testutil.h"
 
 #ifndef BORNE_PROV_SRC
@@ -477,16 +479,59 @@ static void test_authority(void **state)
 
 static void test_fingerprint(void **state)
 {
-    char fpr[PROV_FPR_LEN];
+    char fpr[CERT_FPR_LEN];
     size_t i;
 
     (void)state;
     /* SHA-256("") = e3b0c442 98fc1c14 ...: 11100 01110 11000 01100 ... */
-    prov_auth_fingerprint((const uint8_t *)"", 0, fpr);
+    cert_fingerprint((const uint8_t *)"", 0, fpr);
     assert_int_equal(strlen(fpr), 39);
     assert_memory_equal(fpr, "WERC-", 5);
     for (i = 0; i < strlen(fpr); i++)
         assert_true(strchr("0123456789ABCDEFGHJKMNPQRSTVWXYZ-", fpr[i]) != NULL);
+}
+
+/* (PROV-B1) a secret sealed to a kiosk's key opens with that key, that
+ * label and that additional data only; a request proves its key */
+static void test_seal_csr(void **state)
+{
+    uint8_t seed[32] = {9}, pt[32], out[32 + SEAL_OVERHEAD], back[32];
+    key_pair_t *k1 = NULL, *k2 = NULL;
+    key_pub_t p1, got;
+    char pem[CSR_PEM_MAX], why[256];
+    size_t len, i;
+    rng_t *rng;
+
+    (void)state;
+    assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed), 0);
+    assert_int_equal(key_generate(rng, &k1), 0);
+    assert_int_equal(key_generate(rng, &k2), 0);
+    key_public(k1, &p1);
+    memset(pt, 0x5a, sizeof pt);
+    assert_int_equal(seal_to(&p1, "label", (const uint8_t *)"k/c", 3, pt, 32, rng, out), 0);
+    assert_int_equal(seal_open(k1, "label", (const uint8_t *)"k/c", 3, out, sizeof out, back), 0);
+    assert_memory_equal(back, pt, 32);
+    assert_int_equal(seal_open(k2, "label", (const uint8_t *)"k/c", 3, out, sizeof out, back),
+                     BN_EBADSIG);
+    assert_int_equal(seal_open(k1, "other", (const uint8_t *)"k/c", 3, out, sizeof out, back),
+                     BN_EBADSIG);
+    assert_int_equal(seal_open(k1, "label", (const uint8_t *)"k/d", 3, out, sizeof out, back),
+                     BN_EBADSIG);
+    for (i = KEY_PUB_LEN; i < sizeof out; i += 9) {
+        out[i] ^= 1;
+        assert_int_not_equal(seal_open(k1, "label", (const uint8_t *)"k/c", 3, out, sizeof out,
+                                       back), 0);
+        out[i] ^= 1;
+    }
+    assert_int_equal(csr_make(k1, rng, "borne-kiosk", pem, sizeof pem, &len), 0);
+    assert_int_equal(csr_check(pem, len, &got, why, sizeof why), 0);
+    assert_memory_equal(got.id, p1.id, KEY_ID_LEN);
+    /* one changed character of the request's body: refused */
+    pem[100] = pem[100] == 'A' ? 'B' : 'A';
+    assert_int_not_equal(csr_check(pem, len, &got, why, sizeof why), 0);
+    key_free(k1);
+    key_free(k2);
+    rng_close(rng);
 }
 
 int main(void)
@@ -500,6 +545,7 @@ int main(void)
         cmocka_unit_test(test_build_refusals),
         cmocka_unit_test(test_authority),
         cmocka_unit_test(test_fingerprint),
+        cmocka_unit_test(test_seal_csr),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,178 @@
+#!/bin/sh
+# chain.sh - the whole provisioning chain from nothing, as a technician runs
+# it: authority -> campaign from the spreadsheet and INSEE's files ->
+# package -> server folder -> two kiosks enrolled (their keys never leave
+# them) -> bundles imported -> a vote at each kiosk -> synced -> borne-tally
+# verifies and counts. Certificates and the package checked with openssl.
+# (PROV-B1) Refusals, each with its message: a bundle altered, for another kiosk,
+# expired, of another authority; a revoked kiosk (server); a kiosk missing
+# from the enrolled list (tally).
+# Usage: chain.sh BORNE_ADMIN BORNE BORNE_SERVER BORNE_TALLY SOURCE_DIR
+set -eu
+abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+ADMIN=$(abs "$1")
+BORNE=$(abs "$2")
+SRV=$(abs "$3")
+TALLY=$(abs "$4")
+SRC=$(cd "$5" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/chain.XXXXXX")
+PID=0
+trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+. "$(dirname "$0")/../server/lib.sh"
+export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
+DAY=2027-03-02          # within the campaign's polls (tests/provisioning/src)
+cd "$T"
+printf 'une phrase de passe\n' >pass
+P="--passphrase-file pass"
+
+# refuse CODE MESSAGE CMD...: CMD must exit CODE and say MESSAGE
+refuse() {
+    want=$1 msg=$2
+    shift 2
+    got=0
+    "$@" >out 2>&1 || got=$?
+    [ "$got" = "$want" ] && grep -qF -- "$msg" out ||
+        fail "$*: exit $got, expected $want with \"$msg\": $(cat out)"
+}
+
+# --- the authority, the campaign, the server ------------------------------------
+"$ADMIN" authority init auth --name Autorite-35 --from 2026-12-01 --until 2031-12-31 $P >/dev/null
+"$ADMIN" campaign build "$SRC/campaign.json" -o bp.json >/dev/null
+"$ADMIN" campaign sign bp.json --authority auth -o bp.bpkg $P >/dev/null
+"$ADMIN" campaign verify bp.bpkg --authority auth --today $DAY >/dev/null
+"$ADMIN" server init srv --authority auth --host localhost $P >/dev/null
+[ ! -e srv/bp35-essai.secret ] && ! grep -rq "$(od -An -tx1 auth/campaigns/bp35-essai.secret | tr -d ' \n' | cut -c1-40)" srv ||
+    fail "the server folder holds the pseudonym secret"
+start_server_day() {
+    rm -f port
+    "$SRV" serve --dir srv --listen 127.0.0.1:${1:-0} --port-file port --today $DAY 2>>log &
+    PID=$!
+    i=0
+    while [ ! -s port ]; do
+        i=$((i + 1))
+        [ $i -gt 200 ] && fail "server did not start"
+        kill -0 $PID 2>/dev/null || fail "server exited at start: $(tail -3 log)"
+        sleep 0.05
+    done
+    PORT=$(cat port)
+}
+start_server_day
+# the port is known now: the server folder says where kiosks connect
+"$ADMIN" server init srv --authority auth --host localhost --port "$PORT" $P >/dev/null
+printf '123456\n' | "$ADMIN" agent add --authority auth --commune 35238 --id marie \
+    --name "Marie Le Goff" --role agent --pin-fd 0 >/dev/null
+printf '654321\n' | "$ADMIN" agent add --authority auth --commune 35238 --id yann \
+    --name "Yann Morvan" --role technician --pin-fd 0 >/dev/null
+refuse 1 "already has this PIN" sh -c "printf '123456\n' | '$ADMIN' agent add --authority auth \
+    --commune 35238 --id paul --name Paul --role agent --pin-fd 0"
+
+# --- two kiosks: each makes its key, the authority enrols it ---------------------
+for n in 1 2; do
+    "$BORNE" --enroll --state k$n --out usb$n --authority auth/authority.crt >/dev/null
+    [ ! -e usb$n/kiosk.key ] || fail "the kiosk's private key left the kiosk"
+    "$ADMIN" kiosk enroll usb$n --authority auth --server srv --id kiosk-35238-0$n \
+        -o b$n --today 2027-02-20 $P >/dev/null
+done
+[ -f srv/kiosks/kiosk-35238-01.crt ] && [ -f srv/kiosks/kiosk-35238-02.crt ] ||
+    fail "the server's enrolled list lacks a kiosk"
+for n in 1 2; do
+    openssl verify -attime "$(date -d $DAY +%s)" -CAfile auth/authority.crt b$n/kiosk.crt >out 2>&1 || fail "openssl: $(cat out)"
+    openssl x509 -in b$n/kiosk.crt -noout -subject | grep -q "CN *= *kiosk-35238-0$n" ||
+        fail "kiosk $n's certificate does not name it"
+done
+
+# --- refusals of the kiosk: nothing is taken from a bad bundle --------------------
+cp -r b1 bad
+printf ' ' >>bad/agents.json
+refuse 1 "bad/agents.json: altered since the authority signed" \
+    "$BORNE" --provision bad --state k1 --today $DAY
+rm -rf bad && cp -r b1 bad
+sed 's/"port":[[:space:]]*[0-9]*/"port": 1/' b1/provision.json >bad/provision.json
+refuse 1 "the authority's signature does not verify" "$BORNE" --provision bad --state k1 --today $DAY
+refuse 1 "made for another kiosk (kiosk-35238-02)" "$BORNE" --provision b2 --state k1 --today $DAY
+refuse 1 "expired on 2027-03-22" "$BORNE" --provision b1 --state k1 --today 2027-04-01
+"$ADMIN" authority init other $P >/dev/null
+"$ADMIN" campaign sign bp.json --authority other -o other.bpkg $P >/dev/null
+"$ADMIN" server init osrv --authority other --host localhost $P >/dev/null
+"$BORNE" --enroll --state k1 --out usbx >/dev/null   # the same kiosk, asking another authority
+"$ADMIN" kiosk enroll usbx --authority other --server osrv --id kiosk-35238-01 -o bx \
+    --today 2027-02-20 $P >/dev/null
+refuse 1 "from another authority than the one this kiosk was enrolled with" \
+    "$BORNE" --provision bx --state k1 --today $DAY
+[ ! -e k1/kiosk.db ] && [ ! -e k1/bp35-essai.bpkg ] || fail "a refused bundle left files"
+
+# --- imported, polls opened, a vote at each ---------------------------------------
+for n in 1 2; do
+    "$BORNE" --provision b$n --state k$n --today $DAY >/dev/null
+    "$BORNE" --open-polls bp35-essai --state k$n --today $DAY >/dev/null
+done
+vote() { # vote FILE LAST: a vote in Rennes for both of its projects, then sync
+    cat >"$1" <<EOF
+expect screen welcome
+tap "Touchez l'écran pour commencer"
+expect screen identity
+type "$2"
+tap "Suivant"
+type "Anne"
+tap "Suivant"
+type "12041987"
+tap "Suivant"
+type "ren"
+tap "Rennes"
+tap "Continuer"
+expect screen projects
+tap "Choisir : Jardin partagé du Blosne"
+tap "Choisir : Piste cyclable Betton - Saint-Grégoire"
+tap "Voir mon choix"
+tap "Valider mon vote"
+expect screen receipt
+tap "Terminer"
+sync close
+EOF
+}
+mkdir shots
+for n in 1 2; do
+    [ $n = 1 ] && vote v$n.txt "Kervella" || vote v$n.txt "Quemener"
+    OUT=$("$BORNE" --headless --state k$n --script v$n.txt --shots shots --today $DAY 2>>borne.err) ||
+        fail "kiosk $n: $(cat borne.err) $OUT"
+    echo "$OUT" | grep -q "^receipt " || fail "kiosk $n gave no receipt: $OUT"
+    echo "$OUT" | grep -q "sync bundles=.* left=0 online=1" || fail "kiosk $n did not sync: $OUT"
+done
+
+# --- the tally: both kiosks' ballots verify and are counted -----------------------
+"$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --track-key srv/bp35-essai.track --enrolled srv/kiosks \
+    --provisional >tally.out 2>&1 || fail "tally: $(cat tally.out)"
+grep -q "kiosk-35238-01" tally.out && grep -q "kiosk-35238-02" tally.out ||
+    fail "the tally does not name both kiosks: $(cat tally.out)"
+grep -qi "ballots *2\|2 ballots" tally.out || fail "the tally did not count 2 ballots: $(cat tally.out)"
+# a kiosk the authority enrolled that sent nothing refuses certification
+mkdir enrolled3
+cp srv/kiosks/*.crt enrolled3/
+"$BORNE" --enroll --state k3 --out usb3 >/dev/null
+"$ADMIN" kiosk enroll usb3 --authority auth --server srv --id kiosk-35238-03 -o b3 \
+    --today 2027-02-20 $P >/dev/null
+cp srv/kiosks/kiosk-35238-03.crt enrolled3/
+refuse 1 "kiosk-35238-03" "$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --track-key srv/bp35-essai.track --enrolled enrolled3
+
+# --- revoked: the server refuses kiosk 2 without a restart -------------------------
+"$ADMIN" kiosk revoke kiosk-35238-02 --authority auth --server srv --today $DAY $P >/dev/null
+kill -HUP $PID 2>/dev/null || true
+vote v3.txt "Riou"
+i=0
+while :; do
+    OUT=$("$BORNE" --headless --state k2 --script v3.txt --shots shots --today $DAY 2>>borne.err) || true
+    echo "$OUT" | grep -q "left=0" || break
+    i=$((i + 1))
+    [ $i -gt 15 ] && fail "the server still takes kiosk 2's uploads after its revocation: $OUT"
+    sleep 1
+done
+grep -q "POST /v1/reservations 403 kiosk=$(openssl x509 -in b2/kiosk.crt -pubkey -noout |
+    openssl pkey -pubin -outform DER | sha256sum | cut -c1-16)" log ||
+    fail "the server did not refuse the revoked kiosk: $(tail -5 log)"
+grep -q "POST /v1/reservations 200 kiosk=$(openssl x509 -in b1/kiosk.crt -pubkey -noout |
+    openssl pkey -pubin -outform DER | sha256sum | cut -c1-16)" log ||
+    fail "the server's log does not show kiosk 1's reservation: $(tail -5 log)"
+stop_server
+echo "chain: all checks passed"

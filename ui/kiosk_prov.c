@@ -1,0 +1,258 @@
+/* kiosk_prov.c - a kiosk's side of enrolment: its key and certificate
+ * request (borne --enroll), the provisioning bundle imported (borne
+ * --provision), polls opened (borne --open-polls). No SDL here. */
+#include "kiosk.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "bn_err.h"
+#include "cert.h"
+#include "csr.h"
+#include "day.h"
+#include "key.h"
+#include "ksync.h"
+#include "pkg.h"
+#include "provision.h"
+#include "rng.h"
+#include "store.h"
+
+static int put_file(const char *dir, const char *name, const void *data, size_t len, int mode)
+{
+    char path[1200], tmp[1300];
+    FILE *f;
+    int ok;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    f = fopen(tmp, "wb");
+    ok = f != NULL && fwrite(data, 1, len, f) == len;
+    if (f != NULL && (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0))
+        ok = 0;
+    if (ok && (chmod(tmp, (mode_t)mode) != 0 || rename(tmp, path) != 0))
+        ok = 0;
+    if (!ok)
+        unlink(tmp);
+    return ok ? 0 : BN_EIO;
+}
+
+static int copy_in(const char *from, const char *to, const char *name, int mode, char *why,
+                   size_t whylen)
+{
+    char path[1200];
+    uint8_t *b = NULL;
+    size_t len;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/%s", from, name);
+    if ((rc = pkg_read_file(path, &b, &len, why, whylen)) != 0)
+        return rc;
+    rc = put_file(to, name, b, len, mode);
+    free(b);
+    return rc != 0 ? bn_fail(why, whylen, rc, "%s/%s: cannot be written", to, name) : 0;
+}
+
+/* The CA certificate pinned in the state directory, if any: 1, 0, or <0. */
+static int pinned_ca(const char *state, uint8_t *der, size_t *len)
+{
+    char path[1200];
+    uint8_t *pem = NULL;
+    size_t pl;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/authority.crt", state);
+    if (access(path, F_OK) != 0)
+        return 0;
+    if (pkg_read_file(path, &pem, &pl, NULL, 0) != 0)
+        return BN_EIO;
+    rc = cert_from_pem((const char *)pem, pl, der, CERT_DER_MAX, len) == 0 ? 1 : BN_EFORMAT;
+    free(pem);
+    return rc;
+}
+
+int kiosk_enroll(const char *state, const char *out, const char *authority, uint32_t today,
+                 char *why, size_t whylen)
+{
+    char path[1200], pem[CSR_PEM_MAX], fpr[CERT_FPR_LEN];
+    uint8_t der[CERT_DER_MAX], *cpem = NULL;
+    size_t len = 0, der_len = 0, cl = 0;
+    key_pair_t *k = NULL;
+    key_pub_t pub;
+    rng_t *rng = NULL;
+    int rc;
+
+    if ((mkdir(state, 0700) != 0 && errno != EEXIST) || (mkdir(out, 0700) != 0 && errno != EEXIST))
+        return bn_fail(why, whylen, BN_EIO, "%s or %s: cannot be made: %s", state, out,
+                       strerror(errno));
+    if ((rc = rng_open(&rng)) != 0)
+        return bn_fail(why, whylen, rc, "random generator");
+    /* the authority to trust, pinned now: bundles of any other are refused */
+    if (authority != NULL) {
+        cert_info_t info;
+        char w[256];
+
+        if ((rc = pkg_read_file(authority, &cpem, &cl, why, whylen)) != 0)
+            goto out;
+        if (cert_from_pem((const char *)cpem, cl, der, sizeof der, &der_len) != 0 ||
+            (rc = cert_verify(der, der_len, der, der_len, today, CERT_AUTHORITY, NULL, &info, w,
+                              sizeof w)) != 0) {
+            rc = bn_fail(why, whylen, rc != 0 ? rc : BN_EFORMAT, "%s: not the authority's "
+                         "certificate: %s", authority, rc != 0 ? w : "not PEM");
+            goto out;
+        }
+        if ((rc = put_file(state, "authority.crt", cpem, cl, 0644)) != 0) {
+            rc = bn_fail(why, whylen, rc, "%s/authority.crt: cannot be written", state);
+            goto out;
+        }
+        snprintf(path, sizeof path, "%s/authority.pub.pem", state);
+        if ((rc = key_pub_save(&info.pub, path)) != 0)
+            goto out;
+        cert_fingerprint(der, der_len, fpr);
+        printf("authority %s pinned; its fingerprint: %s\n"
+               "(compare it with the one borne-admin authority show prints)\n", info.name, fpr);
+    }
+    /* its own key: made here, never leaves (kept if the kiosk has one) */
+    snprintf(path, sizeof path, "%s/kiosk.key", state);
+    if (access(path, F_OK) == 0) {
+        if ((rc = key_load(path, rng, &k, why, whylen)) != 0)
+            goto out;
+    } else if ((rc = key_generate(rng, &k)) != 0 || (rc = key_save(k, path)) != 0) {
+        rc = bn_fail(why, whylen, rc, "%s: cannot be made", path);
+        goto out;
+    }
+    key_public(k, &pub);
+    snprintf(path, sizeof path, "%s/kiosk.pub.pem", state);
+    if ((rc = key_pub_save(&pub, path)) != 0 ||
+        (rc = csr_make(k, rng, "borne-kiosk", pem, sizeof pem, &len)) != 0 ||
+        (rc = put_file(out, "kiosk.csr", pem, len, 0644)) != 0) {
+        rc = bn_fail(why, whylen, rc, "the request cannot be written to %s", out);
+        goto out;
+    }
+out:
+    free(cpem);
+    key_free(k);
+    rng_close(rng);
+    return rc;
+}
+
+int kiosk_provision(const char *bundle, const char *state, uint32_t today, char *why,
+                    size_t whylen)
+{
+    provision_t *m = calloc(1, sizeof *m);
+    uint8_t pinned[CERT_DER_MAX], ca[CERT_DER_MAX], secret[32], *pkg = NULL;
+    size_t pinned_len = 0, ca_len = 0, plen;
+    char path[1200], conf[600], dept[8];
+    key_pair_t *k = NULL;
+    rng_t *rng = NULL;
+    store_t *st = NULL;
+    int rc, has_pin, i;
+
+    if (m == NULL)
+        return BN_ENOMEM;
+    if ((rc = rng_open(&rng)) != 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/kiosk.key", state);
+    if (access(path, F_OK) != 0) {
+        rc = bn_fail(why, whylen, BN_ENOTFOUND, "%s: no kiosk key: run borne --enroll first",
+                     state);
+        goto out;
+    }
+    if ((rc = key_load(path, rng, &k, why, whylen)) != 0)
+        goto out;
+    if ((has_pin = pinned_ca(state, pinned, &pinned_len)) < 0) {
+        rc = bn_fail(why, whylen, has_pin, "%s/authority.crt: unreadable", state);
+        goto out;
+    }
+    /* (PROV-B1) everything checked before anything is taken */
+    if ((rc = provision_open(bundle, has_pin ? pinned : NULL, pinned_len, k, today, m, ca,
+                             &ca_len, why, whylen)) != 0)
+        goto out;
+    for (i = 0; i < m->n_files; i++)
+        if ((rc = copy_in(bundle, state, m->files[i].name, 0644, why, whylen)) != 0)
+            goto out;
+    {
+        key_pub_t apub;
+
+        if ((rc = cert_key(ca, ca_len, &apub)) != 0)
+            goto out;
+        snprintf(path, sizeof path, "%s/authority.pub.pem", state);
+        if ((rc = key_pub_save(&apub, path)) != 0)
+            goto out;
+    }
+    snprintf(dept, sizeof dept, "%s\n", m->departement);
+    snprintf(conf, sizeof conf,
+             "# server.conf - written by borne --provision from the bundle of %s\n"
+             "# (firmware/net/ksync.h lists every key)\n"
+             "host = %s\naddress = %s\nport = %u\n", m->kiosk, m->host, m->address, m->port);
+    if ((rc = put_file(state, "departement", dept, strlen(dept), 0644)) != 0 ||
+        (rc = put_file(state, KSYNC_CONF_FILE, conf, strlen(conf), 0644)) != 0 ||
+        (rc = put_file(state, "kiosk-id", m->kiosk, strlen(m->kiosk), 0644)) != 0) {
+        rc = bn_fail(why, whylen, rc, "%s: cannot be written", state);
+        goto out;
+    }
+    /* the campaigns with their secrets; polls stay as they are (closed for a
+     * new campaign: agents open them) */
+    snprintf(path, sizeof path, "%s/kiosk.db", state);
+    if ((rc = store_open(path, &st, why, whylen)) != 0)
+        goto out;
+    for (i = 0; i < m->n_secrets; i++) {
+        free(pkg);
+        pkg = NULL;
+        snprintf(path, sizeof path, "%s/%s.bpkg", state, m->secrets[i].campaign);
+        if ((rc = pkg_read_file(path, &pkg, &plen, why, whylen)) != 0)
+            goto out;
+        if ((rc = provision_secret(m, k, m->secrets[i].campaign, secret)) != 0) {
+            rc = bn_fail(why, whylen, rc, "campaign %s: its secret does not open with this "
+                         "kiosk's key", m->secrets[i].campaign);
+            goto out;
+        }
+        rc = store_put_campaign(st, m->secrets[i].campaign, pkg, plen, secret);
+        mbedtls_platform_zeroize(secret, sizeof secret);
+        if (rc != 0 || (rc = store_audit_append(st, "package-loaded", m->secrets[i].campaign)) != 0) {
+            rc = bn_fail(why, whylen, rc, "store: campaign %s", m->secrets[i].campaign);
+            goto out;
+        }
+    }
+    printf("%s provisioned from %s: %d campaign%s, server %s:%u\n", m->kiosk, bundle,
+           m->n_secrets, m->n_secrets > 1 ? "s" : "", m->host, m->port);
+out:
+    store_close(st);
+    free(pkg);
+    key_free(k);
+    rng_close(rng);
+    mbedtls_platform_zeroize(m, sizeof *m);
+    free(m);
+    return rc;
+}
+
+int kiosk_open_polls(const char *state, const char *campaign, char *why, size_t whylen)
+{
+    char path[1200], key[64];
+    uint8_t *pkg = NULL, secret[32];
+    size_t len;
+    store_t *st = NULL;
+    int rc;
+
+    snprintf(path, sizeof path, "%s/kiosk.db", state);
+    if ((rc = store_open(path, &st, why, whylen)) != 0)
+        return rc;
+    if ((rc = store_get_campaign(st, campaign, &pkg, &len, secret)) != 0) {
+        rc = bn_fail(why, whylen, rc, "campaign %s is not on this kiosk", campaign);
+        goto out;
+    }
+    snprintf(key, sizeof key, "polls:%s", campaign);
+    if ((rc = store_meta_set(st, key, "open")) != 0 ||
+        (rc = store_audit_append(st, "polls-opened", campaign)) != 0)
+        rc = bn_fail(why, whylen, rc, "store");
+out:
+    mbedtls_platform_zeroize(secret, sizeof secret);
+    free(pkg);
+    store_close(st);
+    return rc;
+}
