@@ -82,7 +82,7 @@ struct srv_s {
     srv_store_t *reader;        /* (SRV-P1) public reads, under reader_mu */
     pthread_mutex_t reader_mu;
     int64_t counter_rebuilds;   /* (SRV-P1) full reads of a petition's records */
-    uint32_t today;
+    uint32_t fixed_today;       /* --today (tests), or 0: the clock's day */
     int threads;                /* for bulk verification: the online cores */
     uint8_t *ca_der;
     size_t ca_len;
@@ -135,6 +135,13 @@ static void rev_put(srv_t *s, revset_t *r)
 }
 
 /* 1 if the kiosk is in the list in force. */
+/* The day, as the clock says now (a server runs across midnights), or the
+ * one --today fixed. */
+static uint32_t srv_day(const srv_t *s)
+{
+    return s->fixed_today != 0 ? s->fixed_today : day_today();
+}
+
 static int is_revoked(srv_t *s, const uint8_t id[32])
 {
     revset_t *r = rev_get(s);
@@ -243,7 +250,28 @@ static int load_campaign(srv_t *s, const char *dir, const char *name, char *why,
     rc = pkg_read_file(p, &c->file, &c->file_len, why, whylen);
     if (rc != 0)
         goto out;
-    rc = pkg_open(c->file, c->file_len, &s->ca_pub, NULL, s->today, &c->pkg, why, whylen);
+    rc = pkg_open(c->file, c->file_len, &s->ca_pub, NULL, srv_day(s), &c->pkg, why, whylen);
+    if ((rc == BN_ENOTYET || rc == BN_EEXPIRED) && c->file_len > PKG_TRAILER_LEN) {
+        /* (SRV-T1) dates are a rule for ballots, not for starting: a package
+         * outside its validity is checked whole as of its first day and
+         * served; reservations are refused outside its polls, bundles cast
+         * within them are taken, lookups and exports answer */
+        pkg_t *draft = NULL;
+
+        if (pkg_parse((const char *)c->file, c->file_len - PKG_TRAILER_LEN, &draft, NULL, 0) == 0)
+            rc = pkg_open(c->file, c->file_len, &s->ca_pub, NULL, draft->valid_from, &c->pkg,
+                          why, whylen);
+        if (rc == 0) {
+            char d1[11], d2[11];
+
+            day_format(draft->opens, d1);
+            day_format(draft->closes, d2);
+            fprintf(stderr, "borne-server: campaign %s: polls from %s to %s, not today: no "
+                    "reservation is taken; bundles cast within those days are, and receipts "
+                    "and exports answer\n", draft->id, d1, d2);
+        }
+        pkg_free(draft);
+    }
     if (rc != 0) {
         char w[256];
 
@@ -386,7 +414,7 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
     pthread_mutex_init(&s->reader_mu, NULL);
     s->rate_burst = SRV_RESERVE_BURST;
     s->rate_every_s = SRV_RESERVE_EVERY_S;
-    s->today = today ? today : day_today();
+    s->fixed_today = today;
     if ((s->dir = strdup(dir)) == NULL) {
         rc = BN_ENOMEM;
         goto out;
@@ -399,7 +427,7 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
         (rc = load_pem_cert(dir, "server.crt", &s->cert_pem, NULL, NULL, why, whylen)) != 0 ||
         (rc = load_pem_cert(dir, "server.key", &s->key_pem, NULL, NULL, why, whylen)) != 0)
         goto out;
-    rc = cert_verify(s->ca_der, s->ca_len, s->ca_der, s->ca_len, s->today, CERT_AUTHORITY, NULL,
+    rc = cert_verify(s->ca_der, s->ca_len, s->ca_der, s->ca_len, srv_day(s), CERT_AUTHORITY, NULL,
                      NULL, why, whylen);
     if (rc == 0)
         rc = cert_key(s->ca_der, s->ca_len, &s->ca_pub);
@@ -683,7 +711,7 @@ static int ingest_decode(ingest_t *g)
 static int ingest_kiosk(ingest_t *g)
 {
     srv_t *s = g->s;
-    int rc = cert_verify(g->b.cert, g->b.cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK,
+    int rc = cert_verify(g->b.cert, g->b.cert_len, s->ca_der, s->ca_len, srv_day(s), CERT_KIOSK,
                          NULL, &g->kiosk, g->why, sizeof g->why);
 
     if (rc != 0) {
@@ -717,7 +745,7 @@ static int ingest_signatures(ingest_t *g)
     srv_t *s = g->s;
     revset_t *r = rev_get(s);
     int rc = srv_verify_bundle(g->buf, g->len, s->ca_der, s->ca_len, r ? &r->list : NULL,
-                               s->today, s->threads, &g->b, &g->kiosk, g->why, sizeof g->why);
+                               srv_day(s), s->threads, &g->b, &g->kiosk, g->why, sizeof g->why);
 
     rev_put(s, r);
 
@@ -864,7 +892,7 @@ static int ingest_store(ingest_t *g)
     items.campaign = g->c->pkg->id;
     items.kiosk = g->kiosk.pub.id;
     items.digest = digest;
-    items.today = s->today;
+    items.today = srv_day(s);
     items.now = now_s();
     items.n_ballots = g->b.n_ballots;
     items.n_register = g->b.n_register;
@@ -890,7 +918,7 @@ static int ingest_store(ingest_t *g)
         if (g->res->body == NULL)
             rc = BN_ENOMEM;
         else
-            (void)srv_store_put_ack(s->store, digest, items.campaign, items.kiosk, s->today,
+            (void)srv_store_put_ack(s->store, digest, items.campaign, items.kiosk, srv_day(s),
                                     g->res->body);
     }
     pthread_mutex_unlock(&s->lock);
@@ -1147,9 +1175,9 @@ int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res)
     } else {
         cJSON_AddNullToObject(o, "reached_on");
     }
-    cJSON_AddNumberToObject(o, "days_left", s->today > c->pkg->closes ? 0
-                            : (double)(c->pkg->closes - (s->today > c->pkg->opens
-                                                         ? s->today : c->pkg->opens) + 1));
+    cJSON_AddNumberToObject(o, "days_left", srv_day(s) > c->pkg->closes ? 0
+                            : (double)(c->pkg->closes - (srv_day(s) > c->pkg->opens
+                                                         ? srv_day(s) : c->pkg->opens) + 1));
     cJSON_AddNumberToObject(o, "duplicates", (double)pc.duplicates);
     cJSON_AddItemToObject(o, "duplicate_kiosk_pairs", pairs);
     cJSON_AddNumberToObject(o, "invalid", (double)(pc.invalid + pc.outside + pc.unknown_canton));
@@ -1184,7 +1212,7 @@ int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t 
         return srv_refuse(s, res, 401, "no-client-certificate",
                           "uploads and reservations need the kiosk's TLS client certificate",
                           NULL);
-    rc = cert_verify(cert_der, cert_len, s->ca_der, s->ca_len, s->today, CERT_KIOSK, NULL,
+    rc = cert_verify(cert_der, cert_len, s->ca_der, s->ca_len, srv_day(s), CERT_KIOSK, NULL,
                      &kiosk, why, sizeof why);
     if (rc != 0) {
         snprintf(detail, sizeof detail, "kiosk certificate: %s (%s)", bn_strerror(rc), why);
@@ -1257,6 +1285,7 @@ int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *
     char detail[400];
     cert_info_t kiosk;
     cJSON *j = NULL, *jc, *jp;
+    const srv_campaign_t *camp;
     uint8_t ps[32];
     int rc;
 
@@ -1276,10 +1305,22 @@ int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *
                           "expected {\"campaign\": \"ID\", \"pseudonym\": \"64 lowercase hex\"}",
                           kiosk.pub.id);
     }
-    if (find_campaign(s, jc->valuestring) == NULL) {
+    if ((camp = find_campaign(s, jc->valuestring)) == NULL) {
         snprintf(detail, sizeof detail, "campaign %.32s is not served here", jc->valuestring);
         cJSON_Delete(j);
         return srv_refuse(s, res, 422, "unknown-campaign", detail, kiosk.pub.id);
+    }
+    if (srv_day(s) < camp->pkg->opens || srv_day(s) > camp->pkg->closes) {
+        /* (SRV-T1) no reservation outside the polls */
+        char d0[11], d1[11], d2[11];
+
+        day_format(srv_day(s), d0);
+        day_format(camp->pkg->opens, d1);
+        day_format(camp->pkg->closes, d2);
+        snprintf(detail, sizeof detail, "the polls of %s are closed on %s (open from %s to %s)",
+                 camp->pkg->id, d0, d1, d2);
+        cJSON_Delete(j);
+        return srv_refuse(s, res, 422, "polls-closed", detail, kiosk.pub.id);
     }
     pthread_mutex_lock(&s->lock);
     if (!rate_take(s, kiosk.pub.id, mono_ms())) {
@@ -1290,7 +1331,7 @@ int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *
                  s->rate_burst * s->rate_every_s);
         return srv_refuse(s, res, 429, "rate-limited", detail, kiosk.pub.id);
     }
-    rc = srv_store_reserve(s->store, jc->valuestring, ps, kiosk.pub.id, s->today, now_s(),
+    rc = srv_store_reserve(s->store, jc->valuestring, ps, kiosk.pub.id, srv_day(s), now_s(),
                            now_s() + SRV_RESERVE_LAPSE_S);
     pthread_mutex_unlock(&s->lock);
     cJSON_Delete(j);
@@ -1371,7 +1412,7 @@ char *srv_health_json(srv_t *s)
 
     if (o == NULL)
         return NULL;
-    day_format(s->today, d);
+    day_format(srv_day(s), d);
     cJSON_AddStringToObject(o, "status", "ok");
     cJSON_AddStringToObject(o, "today", d);
     cJSON_AddNumberToObject(o, "campaigns", s->n_campaigns);

@@ -43,9 +43,9 @@ refuse() {
 "$ADMIN" server init srv --authority auth --host localhost $P >/dev/null
 [ ! -e srv/bp35-essai.secret ] && ! grep -rq "$(od -An -tx1 auth/campaigns/bp35-essai.secret | tr -d ' \n' | cut -c1-40)" srv ||
     fail "the server folder holds the pseudonym secret"
-start_server_day() {
+start_server_day() { # start_server_day [PORT [DAY]]
     rm -f port
-    "$SRV" serve --dir srv --listen 127.0.0.1:${1:-0} --port-file port --today $DAY 2>>log &
+    "$SRV" serve --dir srv --listen 127.0.0.1:${1:-0} --port-file port --today ${2:-$DAY} 2>>log &
     PID=$!
     i=0
     while [ ! -s port ]; do
@@ -137,6 +137,7 @@ for n in 1 2; do
         fail "kiosk $n: $(cat borne.err) $OUT"
     echo "$OUT" | grep -q "^receipt " || fail "kiosk $n gave no receipt: $OUT"
     echo "$OUT" | grep -q "sync bundles=.* left=0 online=1" || fail "kiosk $n did not sync: $OUT"
+    [ $n = 1 ] && CODE1=$(echo "$OUT" | sed -n 's/^receipt //p')
 done
 
 # --- the tally: both kiosks' ballots verify and are counted -----------------------
@@ -175,4 +176,43 @@ grep -q "POST /v1/reservations 200 kiosk=$(openssl x509 -in b1/kiosk.crt -pubkey
     openssl pkey -pubin -outform DER | sha256sum | cut -c1-16)" log ||
     fail "the server's log does not show kiosk 1's reservation: $(tail -5 log)"
 stop_server
+
+# --- (SRV-T1) dates are a rule for ballots, not for starting ----------------------
+# a vote at kiosk 1 while the server is away: cast offline, kept for later
+vote v4.txt "Riou"
+OUT=$("$BORNE" --headless --state k1 --script v4.txt --shots shots --today $DAY 2>>borne.err) ||
+    fail "kiosk 1 offline: $(cat borne.err) $OUT"
+echo "$OUT" | grep -q "left=[1-9]" || fail "kiosk 1 sent its ballot to a stopped server: $OUT"
+C="curl -sS --max-time 30 --cacert auth/authority.crt"
+K1="--cert k1/kiosk.crt --key k1/kiosk.key"
+PS=$(printf '%064d' 7)
+# before the package's validity (no kiosk certificate valid yet either), before
+# the polls, after everything
+for when in 2026-12-05 2027-02-25 2028-06-01; do
+    : >log
+    start_server_day "$PORT" $when
+    [ $when = 2027-02-25 ] ||
+        grep -q "campaign bp35-essai: polls from 2027-03-01 to 2027-04-30, not today" log ||
+        fail "the server does not say the campaign is outside its dates: $(tail -3 log)"
+    if [ $when != 2026-12-05 ]; then
+        $C $K1 -H "Content-Type: application/json" -X POST -d "{\"campaign\":\"bp35-essai\",\"pseudonym\":\"$PS\"}" \
+            "https://localhost:$PORT/v1/reservations" >out 2>&1
+        grep -q "polls-closed" out &&
+            grep -q "closed on $when (open from 2027-03-01 to 2027-04-30)" out ||
+            fail "a reservation on $when was not refused in words: $(cat out)"
+    fi
+    $C "https://localhost:$PORT/v1/receipts/$CODE1" | grep -q '"counted"' ||
+        fail "the receipt lookup does not answer on $when"
+    if [ $when = 2028-06-01 ]; then
+        # the ballot cast on $DAY, uploaded after the close: taken
+        printf 'sync close\n' >s.txt
+        OUT=$("$BORNE" --headless --state k1 --script s.txt --shots shots --today $DAY 2>>borne.err) ||
+            fail "kiosk 1 late sync: $(cat borne.err) $OUT"
+        echo "$OUT" | grep -q "left=0 online=1" || fail "the late upload was refused: $OUT $(tail -3 log)"
+    fi
+    stop_server
+done
+mkdir exported
+"$SRV" export --dir srv --today 2028-06-01 exported >out 2>&1 || fail "export after the dates: $(cat out)"
+ls exported | grep -q . || fail "the export after the campaign's dates wrote nothing"
 echo "chain: all checks passed"
