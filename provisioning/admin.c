@@ -112,9 +112,9 @@ static int ask_tty(const char *prompt, char *buf, size_t cap)
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     (void)!write(fd, prompt, strlen(prompt));
-    tcsetattr(fd, TCSAFLUSH, &quiet);
+    tcsetattr(fd, TCSANOW, &quiet);
     rc = read_line_fd(fd, buf, cap);
-    tcsetattr(fd, TCSAFLUSH, &old);
+    tcsetattr(fd, TCSANOW, &old);
     (void)!write(fd, "\n", 1);
     close(fd);
     return rc;
