@@ -134,13 +134,39 @@ out:
     return rc;
 }
 
-int prov_auth_init(const char *dir, const char *name, const char *pass, rng_t *rng,
-                   uint32_t from, uint32_t until, char *why, size_t whylen)
+int prov_auth_new(const char *name, rng_t *rng, uint32_t from, uint32_t until,
+                  prov_auth_t **out, char *why, size_t whylen)
 {
-    key_pair_t *k = NULL;
-    uint8_t ca[CERT_DER_MAX], *sealed = NULL;
+    prov_auth_t *a = calloc(1, sizeof *a);
+    char inner[256];
+    int rc;
+
+    *out = NULL;
+    if (a == NULL)
+        return BN_ENOMEM;
+    if ((rc = key_generate(rng, &a->key)) != 0 ||
+        (rc = cert_make_authority(a->key, rng, name, from, until, a->ca, sizeof a->ca, &a->ca_len,
+                                  why, whylen)) != 0)
+        goto out;
+    key_signer(a->key, &a->signer);
+    if ((rc = cert_verify(a->ca, a->ca_len, a->ca, a->ca_len, from, CERT_AUTHORITY, NULL, &a->info,
+                          inner, sizeof inner)) != 0) {
+        rc = bn_fail(why, whylen, rc, "the new certificate: %s", inner);
+        goto out;
+    }
+    *out = a;
+    a = NULL;
+out:
+    prov_auth_close(a);
+    return rc;
+}
+
+int prov_auth_save(const prov_auth_t *a, const char *dir, const char *pass, rng_t *rng,
+                   char *why, size_t whylen)
+{
+    uint8_t *sealed = NULL;
     char path[4096], pem[KEY_PEM_MAX], cpem[CERT_PEM_MAX];
-    size_t ca_len, pem_len = 0, sealed_len = 0, cpem_len;
+    size_t pem_len = 0, sealed_len = 0, cpem_len;
     struct stat st;
     int rc;
 
@@ -153,17 +179,13 @@ int prov_auth_init(const char *dir, const char *name, const char *pass, rng_t *r
                        "authority is made once", dir, path);
     if (prov_mkdir(dir, 0700) != 0 || chmod(dir, 0700) != 0)
         return bn_fail(why, whylen, BN_EIO, "%s: cannot be made (%s)", dir, strerror(errno));
-    if ((rc = key_generate(rng, &k)) != 0 ||
-        (rc = cert_make_authority(k, rng, name, from, until, ca, sizeof ca, &ca_len, why,
-                                  whylen)) != 0)
-        goto out;
-    if ((rc = key_to_pem(k, pem, sizeof pem, &pem_len)) != 0 ||
+    if ((rc = key_to_pem(a->key, pem, sizeof pem, &pem_len)) != 0 ||
         (rc = prov_seal_pass(pass, rng, PROV_KDF_ITER, (const uint8_t *)pem, pem_len, &sealed,
                              &sealed_len)) != 0) {
         rc = bn_fail(why, whylen, rc, "the key cannot be encrypted");
         goto out;
     }
-    if ((rc = cert_to_pem(ca, ca_len, cpem, sizeof cpem, &cpem_len)) != 0)
+    if ((rc = cert_to_pem(a->ca, a->ca_len, cpem, sizeof cpem, &cpem_len)) != 0)
         goto out;
     snprintf(path, sizeof path, "%s/authority.crt", dir);
     if ((rc = prov_file_write(path, cpem, cpem_len, 0600)) != 0) {
@@ -176,7 +198,27 @@ int prov_auth_init(const char *dir, const char *name, const char *pass, rng_t *r
 out:
     mbedtls_platform_zeroize(pem, sizeof pem);
     free(sealed);
-    key_free(k);
+    return rc;
+}
+
+int prov_auth_init(const char *dir, const char *name, const char *pass, rng_t *rng,
+                   uint32_t from, uint32_t until, char *why, size_t whylen)
+{
+    prov_auth_t *a = NULL;
+    char path[4096];
+    struct stat st;
+    int rc;
+
+    if (strlen(pass) < PROV_PASS_MIN)
+        return bn_fail(why, whylen, BN_EINVAL, "the passphrase has fewer than %d characters",
+                       PROV_PASS_MIN);
+    snprintf(path, sizeof path, "%s/authority.key.enc", dir);
+    if (stat(path, &st) == 0)
+        return bn_fail(why, whylen, BN_EEXISTS, "%s already holds an authority (%s): an "
+                       "authority is made once", dir, path);
+    if ((rc = prov_auth_new(name, rng, from, until, &a, why, whylen)) == 0)
+        rc = prov_auth_save(a, dir, pass, rng, why, whylen);
+    prov_auth_close(a);
     return rc;
 }
 

@@ -42,6 +42,14 @@ typedef struct prov_auth_s {
 int prov_auth_init(const char *dir, const char *name, const char *pass, rng_t *rng,
                    uint32_t from, uint32_t until, char *why, size_t whylen);
 
+/* The two halves of prov_auth_init: a new authority in memory (key and CA
+ * certificate), and its folder written with the key encrypted. The
+ * demonstration (prov_demo.h) uses the first alone. */
+int prov_auth_new(const char *name, rng_t *rng, uint32_t from, uint32_t until,
+                  prov_auth_t **out, char *why, size_t whylen);
+int prov_auth_save(const prov_auth_t *a, const char *dir, const char *pass, rng_t *rng,
+                   char *why, size_t whylen);
+
 /* Opens the authority of `dir` with its passphrase: BN_EKEY "wrong
  * passphrase" (or a file altered), BN_EIO, BN_EFORMAT. The CA certificate
  * is checked to be the key's. */

@@ -20,6 +20,9 @@
 #include "harden.h"
 #include "hex.h"
 #include "key.h"
+#include "cert.h"
+#include "prov_demo.h"
+#include "prov_kiosk.h"
 #include "pkg.h"
 #include "rng.h"
 #include "rules.h"
@@ -109,67 +112,67 @@ typedef struct demo_s {
     const char *dir, *assets;
     char path[4096], why[512];
     rng_t *rng;
-    key_pair_t *authority, *kiosk;
-    signer_t auth_signer, kiosk_signer;
-    uint8_t *src, secret[32];
+    prov_auth_t *authority;
+    key_pair_t *kiosk;
+    signer_t kiosk_signer;
+    char authdir[4000];
+    uint8_t secret[32];
     char *signed_pkg;
-    size_t srclen, signedlen;
+    size_t signedlen;
     pkg_t *draft, *p;
     store_t *st;
     cast_ctx_t ctx;
     uint32_t today;
 } demo_t;
 
-/* 1. Keys: the participation team's authority, and one kiosk. */
+/* 1. Keys: the participation team's authority (made as borne-admin makes
+ * one: provisioning/prov_demo.h), and one kiosk's own key. */
 static int step_keys(demo_t *d)
 {
-    char idhex[2 * KEY_ID_LEN + 1];
+    char idhex[2 * KEY_ID_LEN + 1], fpr[CERT_FPR_LEN];
     int rc;
 
-    if ((rc = key_generate(d->rng, &d->authority)) != 0 ||
-        (rc = key_generate(d->rng, &d->kiosk)) != 0)
+    snprintf(d->authdir, sizeof d->authdir, "%s/authority", d->dir);
+    if ((rc = prov_demo_authority(d->authdir, d->rng, day_today(), &d->authority, d->why,
+                                  sizeof d->why)) != 0)
+        return die("authority", rc, d->why);
+    if ((rc = key_generate(d->rng, &d->kiosk)) != 0)
         return die("key generation", rc, NULL);
-    key_signer(d->authority, &d->auth_signer);
     key_signer(d->kiosk, &d->kiosk_signer);
-    snprintf(d->path, sizeof d->path, "%s/authority.key", d->dir);
-    rc = key_save(d->authority, d->path);
-    snprintf(d->path, sizeof d->path, "%s/authority.pub.pem", d->dir);
-    if (rc == 0)
-        rc = key_pub_save(&d->auth_signer.pub, d->path);
     snprintf(d->path, sizeof d->path, "%s/kiosk.key", d->dir);
-    if (rc == 0)
-        rc = key_save(d->kiosk, d->path);
+    rc = key_save(d->kiosk, d->path);
     snprintf(d->path, sizeof d->path, "%s/kiosk.pub.pem", d->dir);
     if (rc == 0)
         rc = key_pub_save(&d->kiosk_signer.pub, d->path);
     if (rc != 0)
         return die("saving keys", rc, d->dir);
-    hex_encode(d->auth_signer.pub.id, KEY_ID_LEN, idhex);
-    printf("1. authority key  %.16s...  (authority.key, mode 0600)\n", idhex);
+    cert_fingerprint(d->authority->ca, d->authority->ca_len, fpr);
+    printf("1. authority        %s  (authority/: certificate and key, as borne-admin makes them)\n",
+           fpr);
     hex_encode(d->kiosk_signer.pub.id, KEY_ID_LEN, idhex);
-    printf("   kiosk key      %.16s...  (kiosk.key, mode 0600)\n\n", idhex);
+    printf("   kiosk key        %.16s...  (kiosk.key, mode 0600)\n\n", idhex);
     return 0;
 }
 
-/* 2. The authority signs the demonstration campaign. */
+/* 2. The authority signs the demonstration campaign (borne-admin campaign
+ * sign: the signed package and its pseudonym secret in the authority's
+ * folder). */
 static int step_sign(demo_t *d)
 {
-    FILE *f;
+    char id[PKG_ID_MAX + 1];
     int rc;
 
-    snprintf(d->path, sizeof d->path, "%s/campaigns/demo-budget.json", d->assets);
-    if ((rc = pkg_read_file(d->path, &d->src, &d->srclen, d->why, sizeof d->why)) != 0 ||
-        (rc = pkg_parse((char *)d->src, d->srclen, &d->draft, d->why, sizeof d->why)) != 0 ||
-        (rc = pkg_sign((char *)d->src, d->srclen, &d->auth_signer, &d->signed_pkg,
-                       &d->signedlen, d->why, sizeof d->why)) != 0)
+    if ((rc = prov_demo_campaign(d->authority, d->authdir, d->assets, "demo-budget", d->rng, id,
+                                 d->why, sizeof d->why)) != 0)
+        return die("signing the campaign", rc, d->why);
+    snprintf(d->path, sizeof d->path, "%s/campaigns/%s.bpkg", d->authdir, id);
+    if ((rc = pkg_read_file(d->path, (uint8_t **)&d->signed_pkg, &d->signedlen, d->why,
+                            sizeof d->why)) != 0 ||
+        (rc = pkg_parse(d->signed_pkg, d->signedlen - PKG_TRAILER_LEN, &d->draft, d->why,
+                        sizeof d->why)) != 0)
         return die(d->path, rc, d->why);
-    snprintf(d->path, sizeof d->path, "%s/demo-budget.bpkg", d->dir);
-    f = fopen(d->path, "wb");
-    if (f == NULL || fwrite(d->signed_pkg, 1, d->signedlen, f) != d->signedlen ||
-        fclose(f) != 0)
-        return die(d->path, BN_EIO, strerror(errno));
-    printf("2. campaign '%s' signed by the authority -> demo-budget.bpkg (%zu bytes)\n\n",
-           d->draft->id, d->signedlen);
+    printf("2. campaign '%s' signed by the authority -> authority/campaigns/%s.bpkg "
+           "(%zu bytes)\n\n", d->draft->id, id, d->signedlen);
     return 0;
 }
 
@@ -177,7 +180,7 @@ static int step_sign(demo_t *d)
  * a flipped bit and another département are refused. */
 static int step_verify(demo_t *d)
 {
-    key_pub_t auth_pub = d->auth_signer.pub;
+    key_pub_t auth_pub = d->authority->signer.pub;
     uint8_t *tampered;
     pkg_t *p = NULL;
     char dig[65];
@@ -222,7 +225,10 @@ static int step_store(demo_t *d)
     (void)unlink(d->path);
     if ((rc = store_open(d->path, &d->st, d->why, sizeof d->why)) != 0)
         return die(d->path, rc, d->why);
-    if ((rc = rng_bytes(d->rng, d->secret, sizeof d->secret)) != 0 ||
+    /* the campaign's pseudonym secret, as the authority made it (a real
+     * kiosk gets it sealed to its key in its provisioning bundle) */
+    if ((rc = prov_campaign_secret(d->authority, d->authdir, d->p->id, d->secret, d->why,
+                                   sizeof d->why)) != 0 ||
         (rc = store_put_campaign(d->st, d->p->id, (uint8_t *)d->signed_pkg, d->signedlen,
                                  d->secret)) != 0 ||
         (rc = store_audit_append(d->st, "package-loaded", d->p->id)) != 0 ||
@@ -315,8 +321,7 @@ static int step_close(demo_t *d)
     printf("\n7. polls closed; store compacted and checked: %lld in the register, %lld ballots in the box "
            "(no link between the two); audit log %lld events, head %.16s...\n",
            (long long)reg, (long long)box, (long long)nlog, dig);
-    printf("   files: %s/{authority.key,authority.pub.pem,kiosk.key,kiosk.pub.pem,"
-           "demo-budget.bpkg,kiosk.db}\n", d->dir);
+    printf("   files: %s/{authority/,kiosk.key,kiosk.pub.pem,kiosk.db}\n", d->dir);
     return reg == box ? 0 : 1;
 }
 
@@ -372,9 +377,8 @@ int main(int argc, char **argv)
     store_close(d->st);
     pkg_free(d->p);
     pkg_free(d->draft);
-    free(d->src);
     free(d->signed_pkg);
-    key_free(d->authority);
+    prov_auth_close(d->authority);
     key_free(d->kiosk);
     rng_close(d->rng);
     free(d);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "app.h"
+#include "cert.h"
 
 /* Loads every package of `dir` verified with the pinned key, for the
  * département named by dir/departement, and `today`: the first budget vote, and the petitions; opens and
@@ -54,9 +55,10 @@ int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned por
  * key (made in STATE if it has none; it never leaves), and its certificate
  * request written to OUT (a USB stick) for borne-admin kiosk enroll; with
  * `authority` (a CA certificate file), that authority is pinned in STATE
- * and its fingerprint printed. */
+ * and its fingerprint (cert.h) written to fpr (may be NULL; "" without
+ * `authority`). */
 int kiosk_enroll(const char *state, const char *out, const char *authority, uint32_t today,
-                 char *why, size_t whylen);
+                 char fpr[CERT_FPR_LEN], char *why, size_t whylen);
 
 /* Imports a provisioning bundle (provision.h) into STATE: refused whole,
  * nothing written, if it is altered, for another kiosk, expired or of

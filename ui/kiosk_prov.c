@@ -19,6 +19,8 @@
 #include "key.h"
 #include "ksync.h"
 #include "pkg.h"
+#include "prov_demo.h"
+#include "prov_kiosk.h"
 #include "provision.h"
 #include "rng.h"
 #include "store.h"
@@ -77,9 +79,9 @@ static int pinned_ca(const char *state, uint8_t *der, size_t *len)
 }
 
 int kiosk_enroll(const char *state, const char *out, const char *authority, uint32_t today,
-                 char *why, size_t whylen)
+                 char fpr[CERT_FPR_LEN], char *why, size_t whylen)
 {
-    char path[1200], pem[CSR_PEM_MAX], fpr[CERT_FPR_LEN];
+    char path[1200], pem[CSR_PEM_MAX];
     uint8_t der[CERT_DER_MAX], *cpem = NULL;
     size_t len = 0, der_len = 0, cl = 0;
     key_pair_t *k = NULL;
@@ -113,9 +115,10 @@ int kiosk_enroll(const char *state, const char *out, const char *authority, uint
         snprintf(path, sizeof path, "%s/authority.pub.pem", state);
         if ((rc = key_pub_save(&info.pub, path)) != 0)
             goto out;
-        cert_fingerprint(der, der_len, fpr);
-        printf("authority %s pinned; its fingerprint: %s\n"
-               "(compare it with the one borne-admin authority show prints)\n", info.name, fpr);
+        if (fpr != NULL)
+            cert_fingerprint(der, der_len, fpr);
+    } else if (fpr != NULL) {
+        fpr[0] = '\0';
     }
     /* its own key: made here, never leaves (kept if the kiosk has one) */
     snprintf(path, sizeof path, "%s/kiosk.key", state);
@@ -177,6 +180,14 @@ int kiosk_provision(const char *bundle, const char *state, uint32_t today, char 
         if ((rc = copy_in(bundle, state, m->files[i].name, 0644, why, whylen)) != 0)
             goto out;
     {
+        key_pub_t kpub;
+
+        key_public(k, &kpub);
+        snprintf(path, sizeof path, "%s/kiosk.pub.pem", state);
+        if ((rc = key_pub_save(&kpub, path)) != 0)
+            goto out;
+    }
+    {
         key_pub_t apub;
 
         if ((rc = cert_key(ca, ca_len, &apub)) != 0)
@@ -219,8 +230,6 @@ int kiosk_provision(const char *bundle, const char *state, uint32_t today, char 
             goto out;
         }
     }
-    printf("%s provisioned from %s: %d campaign%s, server %s:%u\n", m->kiosk, bundle,
-           m->n_secrets, m->n_secrets > 1 ? "s" : "", m->host, m->port);
 out:
     store_close(st);
     free(pkg);
@@ -255,4 +264,120 @@ out:
     free(pkg);
     store_close(st);
     return rc;
+}
+
+/* --- the demonstration, set up as a technician would (prov_demo.h) --------------- */
+
+static const char *const demo_names[2] = {"demo-budget", "demo-petition"};
+
+static void unlink_in(const char *dir, const char *name)
+{
+    char path[1200];
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    (void)unlink(path);
+}
+
+/* A fresh store and no campaign files left by an earlier set-up. */
+static void fresh_state(const char *dir)
+{
+    static const char *const old[] = {"kiosk.db", "kiosk.db-journal", "kiosk.db-wal",
+                                      "bp35-demo.bpkg", "pet35-demo.bpkg", KSYNC_CONF_FILE,
+                                      "authority.crt", NULL};
+    int i;
+
+    for (i = 0; old[i] != NULL; i++)
+        unlink_in(dir, old[i]);
+}
+
+int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whylen)
+{
+    return kiosk_init_demo_with(dir, assets, KIOSK_DEMO_BUDGET, why, whylen);
+}
+
+int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns, char *why,
+                         size_t whylen)
+{
+    char authdir[1100], srvdir[1100], usb[1100], bundle[1200], crt[1200];
+    char ids[2][PKG_ID_MAX + 1] = {"", ""};
+    prov_auth_t *a = NULL;
+    rng_t *rng = NULL;
+    uint32_t today = day_today();
+    int rc, i;
+
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return bn_fail(why, whylen, BN_EIO, "cannot create %s: %s", dir, strerror(errno));
+    fresh_state(dir);
+    snprintf(authdir, sizeof authdir, "%s/demo", dir);
+    if (mkdir(authdir, 0700) != 0 && errno != EEXIST)
+        return bn_fail(why, whylen, BN_EIO, "cannot create %s: %s", authdir, strerror(errno));
+    snprintf(authdir, sizeof authdir, "%s/demo/authority", dir);
+    snprintf(srvdir, sizeof srvdir, "%s/demo/server", dir);
+    snprintf(usb, sizeof usb, "%s/demo/usb", dir);
+    snprintf(bundle, sizeof bundle, "%s/bundle", usb);
+    snprintf(crt, sizeof crt, "%s/authority.crt", authdir);
+    /* the authority signs the campaigns; a server folder for the bundle's
+     * server address (this kiosk runs alone: its server.conf is dropped) */
+    if ((rc = rng_open(&rng)) != 0 ||
+        (rc = prov_demo_authority(authdir, rng, today, &a, why, whylen)) != 0)
+        goto out;
+    for (i = 0; i < 2; i++)
+        if ((campaigns & (i == 0 ? KIOSK_DEMO_BUDGET : KIOSK_DEMO_PETITION)) &&
+            (rc = prov_demo_campaign(a, authdir, assets, demo_names[i], rng, ids[i], why,
+                                     whylen)) != 0)
+            goto out;
+    if ((rc = prov_server_init(a, authdir, srvdir, "localhost", "127.0.0.1", 8443, today - 1, rng,
+                               why, whylen)) != 0 ||
+        (rc = kiosk_enroll(dir, usb, crt, today, NULL, why, whylen)) != 0 ||
+        (rc = prov_kiosk_enroll(a, authdir, usb, srvdir, "kiosk-35238-01", bundle, today - 1,
+                                PROV_DEMO_DAYS, rng, why, whylen)) != 0 ||
+        (rc = kiosk_provision(bundle, dir, today, why, whylen)) != 0)
+        goto out;
+    unlink_in(dir, KSYNC_CONF_FILE);
+    for (i = 0; i < 2; i++)
+        if (ids[i][0] != '\0' && (rc = kiosk_open_polls(dir, ids[i], why, whylen)) != 0)
+            goto out;
+out:
+    prov_auth_close(a);
+    rng_close(rng);
+    return rc;
+}
+
+int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned port, char *why,
+                           size_t whylen)
+{
+    char id[32], src[1200], bundle[1200], conf[600];
+    uint8_t *key = NULL;
+    size_t len;
+    int rc, i;
+
+    if (n < 1 || n > 99 || port == 0 || port > 65535)
+        return bn_fail(why, whylen, BN_EINVAL, "kiosk number 1..99 and port 1..65535");
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return bn_fail(why, whylen, BN_EIO, "cannot create %s: %s", dir, strerror(errno));
+    fresh_state(dir);
+    snprintf(id, sizeof id, "kiosk-35238-%02d", n);
+    /* demo only: the key `borne-server init-demo` made for this kiosk */
+    snprintf(src, sizeof src, "%s/kiosks/%s.key", srv, id);
+    if ((rc = pkg_read_file(src, &key, &len, why, whylen)) != 0)
+        return rc;
+    unlink_in(dir, "kiosk.key");
+    rc = put_file(dir, "kiosk.key", key, len, 0600);
+    mbedtls_platform_zeroize(key, len);
+    free(key);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "%s/kiosk.key: cannot be written", dir);
+    snprintf(bundle, sizeof bundle, "%s/demo/%s/bundle", srv, id);
+    if ((rc = kiosk_provision(bundle, dir, day_today(), why, whylen)) != 0)
+        return rc;
+    snprintf(conf, sizeof conf,
+             "# server.conf - where borne-server is (firmware/net/ksync.h lists every key)\n"
+             "host = localhost\naddress = 127.0.0.1\nport = %u\n"
+             "batch-casts = 10\nbatch-delay-s = 7200\nreserve-timeout-ms = 1500\n", port);
+    if ((rc = put_file(dir, KSYNC_CONF_FILE, conf, strlen(conf), 0644)) != 0)
+        return bn_fail(why, whylen, rc, "%s/%s: cannot be written", dir, KSYNC_CONF_FILE);
+    for (i = 0; i < 2; i++)
+        if ((rc = kiosk_open_polls(dir, i == 0 ? "bp35-demo" : "pet35-demo", why, whylen)) != 0)
+            return rc;
+    return 0;
 }

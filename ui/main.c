@@ -272,6 +272,21 @@ typedef struct args_s {
     const char *enroll_out, *authority, *provision, *open_polls;
 } args_t;
 
+/* STATE/kiosk-id (written by --provision), or "this kiosk". */
+static const char *kiosk_id(const char *state, char *buf, size_t cap)
+{
+    char path[1024];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/kiosk-id", state);
+    if ((f = fopen(path, "r")) == NULL || fgets(buf, (int)cap, f) == NULL)
+        snprintf(buf, cap, "this kiosk");
+    if (f != NULL)
+        fclose(f);
+    buf[strcspn(buf, "\r\n")] = '\0';
+    return buf;
+}
+
 /* 1. The options. Returns -1 to go on, or the exit status (help, errors,
  * --check-state). */
 static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
@@ -375,10 +390,12 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
     if (a->init_dir != NULL && optind == argc)
         return -1;
     /* the state-directory commands of enrolment: done here, then exit */
+    char fpr[CERT_FPR_LEN] = "";
     if ((a->enroll || a->provision != NULL || a->open_polls != NULL) && optind == argc &&
         a->state != NULL) {
         if (a->enroll && a->enroll_out != NULL)
-            rc = kiosk_enroll(a->state, a->enroll_out, a->authority, a->today, why, sizeof why);
+            rc = kiosk_enroll(a->state, a->enroll_out, a->authority, a->today, fpr, why,
+                              sizeof why);
         else if (a->provision != NULL)
             rc = kiosk_provision(a->provision, a->state, a->today, why, sizeof why);
         else if (a->open_polls != NULL)
@@ -393,10 +410,16 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
                     bn_strerror(rc), why);
             return 1;
         }
+        if (a->enroll && fpr[0] != '\0')
+            printf("authority pinned; its fingerprint: %s\n"
+                   "(compare it with the one borne-admin authority show prints)\n", fpr);
         if (a->enroll)
             printf("kiosk key in %s; certificate request written to %s/kiosk.csr\n"
                    "take it to the authority: borne-admin kiosk enroll %s ...\n", a->state,
                    a->enroll_out, a->enroll_out);
+        else if (a->provision != NULL)
+            printf("%s provisioned from %s\n", kiosk_id(a->state, fpr, sizeof fpr),
+                   a->provision);
         else if (a->open_polls != NULL)
             printf("polls of %s open on this kiosk\n", a->open_polls);
         return 0;

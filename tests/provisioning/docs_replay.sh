@@ -44,7 +44,7 @@ while IFS= read -r cmd; do
     i=$((i + 1))
     case "$cmd" in
     "borne-server serve"*)
-        sh -c "$cmd" >server.out 2>&1 &
+        sh -c "exec $cmd" >server.out 2>&1 &
         PID=$!
         j=0
         until grep -q "listening on" server.out 2>/dev/null; do

@@ -61,7 +61,7 @@ static KIT_UNUSED int kit_pem(const char *dir, const char *name, uint8_t *der, s
     return rc;
 }
 
-/* Opens kiosk number `n` (DIR/kiosks/kiosk-N.*) of the server directory. */
+/* Opens kiosk number `n` (DIR/kiosks/kiosk-35238-0N.*) of the server directory. */
 static KIT_UNUSED int kit_open(kit_t *k, const char *dir, int n)
 {
     char name[64], path[4096];
@@ -76,10 +76,10 @@ static KIT_UNUSED int kit_open(kit_t *k, const char *dir, int n)
     if ((rc = kit_pem(dir, "authority.crt", k->ca, &k->ca_len)) != 0 ||
         (rc = cert_key(k->ca, k->ca_len, &ca_pub)) != 0)
         return rc;
-    snprintf(name, sizeof name, "kiosks/kiosk-%d.crt", n);
+    snprintf(name, sizeof name, "kiosks/kiosk-35238-%02d.crt", n);
     if ((rc = kit_pem(dir, name, k->cert, &k->cert_len)) != 0)
         return rc;
-    snprintf(path, sizeof path, "%s/kiosks/kiosk-%d.key", dir, n);
+    snprintf(path, sizeof path, "%s/kiosks/kiosk-35238-%02d.key", dir, n);
     if ((rc = key_load(path, k->rng, &k->kiosk, NULL, 0)) != 0)
         return rc;
     key_signer(k->kiosk, &k->ks);

@@ -20,13 +20,13 @@ D=$T/d
 "$SRV" init-demo "$T/other" >/dev/null
 mkdir "$T/b" "$T/one" "$T/empty" "$T/bad" "$T/foreign"
 "$GEN" election "$D" 1 "$T/b" 2 4           # kiosk 1 only: 2 bundles, its report
-cp "$D/kiosks/kiosk-1.crt" "$T/one/"
+cp "$D/kiosks/kiosk-35238-01.crt" "$T/one/"
 mkdir "$T/two"
 cp "$D"/kiosks/*.crt "$T/two/"   # before kiosk 2 is revoked below
 TA="--authority $D/authority.crt --package $D/bp35-demo.bpkg"
 
 expect_rc 1 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --enrolled "$D/kiosks" "$T/b"
-grep -q "^PROBLEM kiosk kiosk-35238-02, .*kiosk-2.crt: enrolled, but no bundle from it verified" \
+grep -q "^PROBLEM kiosk kiosk-35238-02, .*kiosk-35238-02.crt: enrolled, but no bundle from it verified" \
     "$T/v.err" || fail "the silent kiosk is not named: $(cat "$T/v.err")"
 [ "$(grep -c '^PROBLEM' "$T/v.err")" = 1 ] || fail "more than one problem: $(cat "$T/v.err")"
 
@@ -51,7 +51,7 @@ mkdir "$T/p"
 rm -f "$T"/p/*.codes   # the bundle alone
 expect_rc 0 "$T/v.out" "$T/v.err" "$TALLY" verify --authority "$D/authority.crt" \
     --package "$D/pet35-demo.bpkg" --enrolled "$T/two" "$T/p"
-grep -q "^NOTE kiosk kiosk-35238-02 (.*kiosk-2.crt): enrolled, nothing received from it yet" \
+grep -q "^NOTE kiosk kiosk-35238-02 (.*kiosk-35238-02.crt): enrolled, nothing received from it yet" \
     "$T/v.out" || fail "petition: $(cat "$T/v.out")"
 
 # bad inputs
@@ -60,9 +60,9 @@ grep -q "empty: no kiosk certificate" "$T/v.err" || fail "empty: $(cat "$T/v.err
 echo "not a certificate" >"$T/bad/k.crt"
 expect_rc 2 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --enrolled "$T/bad" "$T/b"
 grep -q "bad/k.crt: .*not one PEM certificate" "$T/v.err" || fail "bad: $(cat "$T/v.err")"
-cp "$T/other/kiosks/kiosk-1.crt" "$T/foreign/"
+cp "$T/other/kiosks/kiosk-35238-01.crt" "$T/foreign/"
 expect_rc 2 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --enrolled "$T/foreign" "$T/b"
-grep -q "foreign/kiosk-1.crt: signed by another key" "$T/v.err" || fail "foreign: $(cat "$T/v.err")"
+grep -q "foreign/kiosk-35238-01.crt: signed by another key" "$T/v.err" || fail "foreign: $(cat "$T/v.err")"
 expect_rc 2 "$T/v.out" "$T/v.err" "$TALLY" verify $TA --enrolled "$T/nowhere" "$T/b"
 grep -q "nowhere: cannot read the directory" "$T/v.err" || fail "missing dir: $(cat "$T/v.err")"
 echo "PASS: enrolled kiosks (silent one named, revoked one not expected, bad inputs refused)"

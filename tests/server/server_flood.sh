@@ -35,7 +35,7 @@ curl -sS --max-time 5 --interface 127.0.0.2 --cacert "$D/authority.crt" "$URL/v1
 reserve_worst() {
     worst=0
     i=0
-    K="--cert $D/kiosks/kiosk-$2.crt --key $D/kiosks/kiosk-$2.key"
+    K="--cert $D/kiosks/kiosk-35238-0$2.crt --key $D/kiosks/kiosk-35238-0$2.key"
     while [ $i -lt "$1" ]; do
         ps=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
         t=$($C $K -o "$T/res" -w '%{time_total}' -H 'Content-Type: application/json' \
@@ -100,7 +100,7 @@ fi
 # 4. the public endpoints, hammered
 mkdir -p "$T/pet"
 "$GEN" petition "$D" 1 "$T/pet" 3 >/dev/null
-$C --cert "$D/kiosks/kiosk-1.crt" --key "$D/kiosks/kiosk-1.key" -H 'Content-Type: application/octet-stream' \
+$C --cert "$D/kiosks/kiosk-35238-01.crt" --key "$D/kiosks/kiosk-35238-01.key" -H 'Content-Type: application/octet-stream' \
     --data-binary "@$T/pet/k1-petition.bundle" "$URL/v1/bundles" >/dev/null
 pids=
 for j in 1 2 3 4; do

@@ -33,7 +33,7 @@ for f in "$D"/server.db*; do
 done
 
 # kiosk N: its TLS client certificate and key for curl (SRV-N1)
-kiosk() { echo "--cert $D/kiosks/kiosk-$1.crt --key $D/kiosks/kiosk-$1.key"; }
+kiosk() { echo "--cert $D/kiosks/kiosk-35238-0$1.crt --key $D/kiosks/kiosk-35238-0$1.key"; }
 # post FILE TYPE [KIOSK]: uploads as kiosk KIOSK (default: the one the file
 # name says, k2-... is kiosk 2, else kiosk 1), sets CODE and BODY
 post() {
@@ -172,7 +172,7 @@ while [ $i -lt 5 ]; do
     ps=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
     pids=
     for k in 1 2; do
-        $C --cert "$D/kiosks/kiosk-$k.crt" --key "$D/kiosks/kiosk-$k.key" \
+        $C --cert "$D/kiosks/kiosk-35238-0$k.crt" --key "$D/kiosks/kiosk-35238-0$k.key" \
             -H 'Content-Type: application/json' \
             --data "{\"campaign\":\"bp35-demo\",\"pseudonym\":\"$ps\"}" \
             "$URL/v1/reservations" >"$T/res$k" &

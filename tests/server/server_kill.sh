@@ -53,7 +53,7 @@ while :; do
         port=$(cat "$T/port" 2>/dev/null || true)
         k=$(basename "$f" | sed 's/^k\([0-9]\)-.*/\1/')
         code=$(curl -s --max-time 10 --cacert "$D/authority.crt" -o "$T/ack" -w '%{http_code}' \
-            --cert "$D/kiosks/kiosk-$k.crt" --key "$D/kiosks/kiosk-$k.key" \
+            --cert "$D/kiosks/kiosk-35238-0$k.crt" --key "$D/kiosks/kiosk-35238-0$k.key" \
             -H 'Content-Type: application/octet-stream' --data-binary "@$f" \
             "https://localhost:$port/v1/bundles" || true)
         if [ "$code" = 200 ]; then
@@ -74,7 +74,7 @@ URL="https://localhost:$PORT"
 C="curl -sS --max-time 30 --cacert $D/authority.crt"
 for k in 1 2; do
     last=$(ls "$T"/b/k$k-*.bundle | tail -n 1)
-    ack=$($C --cert "$D/kiosks/kiosk-$k.crt" --key "$D/kiosks/kiosk-$k.key" \
+    ack=$($C --cert "$D/kiosks/kiosk-35238-0$k.crt" --key "$D/kiosks/kiosk-35238-0$k.key" \
         -H 'Content-Type: application/octet-stream' --data-binary "@$last" "$URL/v1/bundles")
     echo "$ack" | grep -qF "$(cat "$T/b/k$k.expect")" ||
         fail "kiosk $k after $kills kills: $ack, expected $(cat "$T/b/k$k.expect")"

@@ -44,7 +44,7 @@ for code in $(cat "$VEC/server/v2.codes"); do
     [ "$r" = '{"status":"counted"}' ] || fail "receipt $code of the schema-2 store: $r"
 done
 for f in "$T"/b/*.bundle; do
-    code=$($C --cert "$D/kiosks/kiosk-1.crt" --key "$D/kiosks/kiosk-1.key" \
+    code=$($C --cert "$D/kiosks/kiosk-35238-01.crt" --key "$D/kiosks/kiosk-35238-01.key" \
         -o "$T/ack" -w '%{http_code}' -H 'Content-Type: application/octet-stream' \
         --data-binary "@$f" "$URL/v1/bundles")
     [ "$code" = 200 ] || fail "upload $f to the migrated store: $code $(cat "$T/ack")"

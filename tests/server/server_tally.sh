@@ -31,7 +31,7 @@ mkdir "$T/b" "$T/up" "$T/export"
 start_server "$D"
 for f in "$T"/up/*.bundle; do
     code=$(curl -sS --max-time 30 --cacert "$D/authority.crt" -o "$T/ack" -w '%{http_code}' \
-        --cert "$D/kiosks/kiosk-2.crt" --key "$D/kiosks/kiosk-2.key" \
+        --cert "$D/kiosks/kiosk-35238-02.crt" --key "$D/kiosks/kiosk-35238-02.key" \
         -H 'Content-Type: application/octet-stream' --data-binary "@$f" "$URL/v1/bundles")
     [ "$code" = 200 ] || fail "upload $f: $code $(cat "$T/ack")"
 done
