@@ -966,7 +966,7 @@ static const char *jstr(cJSON *o, const char *key)
 static void test_petition_upload_counter(void **state)
 {
     uint8_t ps[3][32], psb[2][32], *b, *b2;
-    const char *cant1[2] = {"c01", "c01"}, *cant2[2] = {"c01", "c05"};
+    const char *cant1[2] = {"3513", "3513"}, *cant2[2] = {"3513", "3505"};
     uint32_t o = small->opens, day1[2] = {o + 1, o + 2}, day2[2] = {o + 3, o + 4};
     char codes[2][16], canon[15], d[DAY_TEXT_LEN + 1], *a1, *a2, k1hex[65], k2hex[65];
     size_t len, len2;
@@ -1096,7 +1096,7 @@ static void test_petition_upload_counter(void **state)
 static void test_petition_refusals(void **state)
 {
     uint8_t ps[3][32], *b, *t;
-    const char *cant[3] = {"c02", "c03", "c04"};
+    const char *cant[3] = {"3503", "3504", "3506"};
     uint32_t o = small->opens, day[3] = {o, o, o + 1};
     int64_t before;
     size_t len, i;
@@ -1384,7 +1384,7 @@ static void test_public_reads_never_block(void **state)
     for (k = 0; k < BUNDLES; k++) {
         for (i = 0; i < PER; i++) {
             assert_int_equal(rng_bytes(k1.rng, ps[i], 32), 0);
-            cant[i] = i % 2 ? "c01" : "c05";
+            cant[i] = i % 2 ? "3513" : "3505";
             day[i] = small->opens + (uint32_t)(i % 5);
         }
         b = pet_bundle(&k1, small, 900 + (uint64_t)k, PER, (const uint8_t(*)[32])ps, cant, day,
