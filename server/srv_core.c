@@ -91,6 +91,8 @@ struct srv_s {
     char *dir;                  /* for reloads of the revocation list */
     pthread_mutex_t rev_mu;     /* guards rev (the pointer, not what it points to) */
     revset_t *rev;              /* the revocation list in force, or NULL */
+    uint8_t *enrolled;          /* (SRV-E1) key ids of DIR/kiosks/ *.crt, sorted; under rev_mu */
+    size_t n_enrolled;
     bucket_t buckets[SRV_RATE_KIOSKS]; /* (SRV-R3) under lock */
     int rate_burst, rate_every_s;
     int n_campaigns;
@@ -149,6 +151,85 @@ static int is_revoked(srv_t *s, const uint8_t id[32])
 
     rev_put(s, r);
     return x;
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+    return memcmp(a, b, KEY_ID_LEN);
+}
+
+/* (SRV-E1) Whether a kiosk is in the enrolled list (DIR/kiosks/ *.crt,
+ * which borne-admin kiosk enroll fills). A server folder without any lists
+ * no kiosk by name: every kiosk the authority certified is taken (said at
+ * start). */
+static int is_enrolled(srv_t *s, const uint8_t id[KEY_ID_LEN])
+{
+    int x;
+
+    pthread_mutex_lock(&s->rev_mu);
+    x = s->n_enrolled == 0 ||
+        bsearch(id, s->enrolled, s->n_enrolled, KEY_ID_LEN, cmp_id) != NULL;
+    pthread_mutex_unlock(&s->rev_mu);
+    return x;
+}
+
+static int read_all(const char *path, size_t max, uint8_t **out, size_t *len);
+
+/* Reads DIR/kiosks/ *.crt into the enrolled list (a certificate that is not
+ * the authority's is skipped and said). */
+static void load_enrolled(srv_t *s)
+{
+    char *dir = path_join(s->dir, "kiosks");
+    struct dirent **names = NULL;
+    uint8_t *ids = NULL, *old;
+    size_t n = 0;
+    int k, i;
+
+    if (dir == NULL || (k = scandir(dir, &names, NULL, alphasort)) < 0) {
+        free(dir);
+        return;
+    }
+    ids = malloc((size_t)(k > 0 ? k : 1) * KEY_ID_LEN);
+    for (i = 0; i < k; i++) {
+        const char *f = names[i]->d_name;
+        size_t l = strlen(f);
+        char *p;
+        uint8_t *pem = NULL, der[CERT_DER_MAX];
+        size_t plen, dlen;
+        cert_info_t info;
+        char w[200];
+
+        int rc;
+
+        if (ids != NULL && l > 4 && strcmp(f + l - 4, ".crt") == 0 &&
+            (p = path_join(dir, f)) != NULL) {
+            /* the authority's kiosk certificate, whatever its dates (day 0:
+             * the signature and role are checked before the dates) */
+            if (read_all(p, CERT_PEM_MAX, &pem, &plen) == 0 &&
+                cert_from_pem((const char *)pem, plen, der, sizeof der, &dlen) == 0 &&
+                ((rc = cert_verify(der, dlen, s->ca_der, s->ca_len, 0, CERT_KIOSK, NULL, NULL, w,
+                                   sizeof w)) == 0 || rc == BN_ENOTYET || rc == BN_EEXPIRED) &&
+                cert_key(der, dlen, &info.pub) == 0)
+                memcpy(ids + KEY_ID_LEN * n++, info.pub.id, KEY_ID_LEN);
+            else
+                fprintf(stderr, "borne-server: %s: not a kiosk certificate of this authority: "
+                        "not enrolled\n", p);
+            free(pem);
+            free(p);
+        }
+        free(names[i]);
+    }
+    free(names);
+    free(dir);
+    if (ids == NULL)
+        return;
+    qsort(ids, n, KEY_ID_LEN, cmp_id);
+    pthread_mutex_lock(&s->rev_mu);
+    old = s->enrolled;
+    s->enrolled = ids;
+    s->n_enrolled = n;
+    pthread_mutex_unlock(&s->rev_mu);
+    free(old);
 }
 
 /* Reads a whole file; NUL-terminated. BN_EIO / BN_ENOTFOUND / BN_ETOOBIG. */
@@ -443,6 +524,9 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
         goto out;
     if ((rc = srv_reload_revocations(s, why, whylen)) < 0)
         goto out;
+    if (s->n_enrolled == 0)
+        fprintf(stderr, "borne-server: no kiosk certificate in %s/kiosks: every kiosk the "
+                "authority certified is taken (borne-admin kiosk enroll lists them)\n", dir);
     rc = 0;
     if ((rc = list_dir(dir, &names, &n)) != 0) {
         rc = bn_fail(why, whylen, rc, "%s: cannot list", dir);
@@ -486,6 +570,7 @@ void srv_close(srv_t *s)
         free(s->key_pem);
     }
     rev_put(s, s->rev);
+    free(s->enrolled);
     free(s->dir);
     pthread_mutex_destroy(&s->rev_mu);
     pthread_mutex_destroy(&s->reader_mu);
@@ -499,6 +584,8 @@ int srv_reload_revocations(srv_t *s, char *why, size_t whylen)
     revset_t *r = calloc(1, sizeof *r), *old;
     size_t purged = 0;
     int rc;
+
+    load_enrolled(s); /* (SRV-E1) a kiosk enrolled since is taken without a restart */
 
     if (p == NULL || r == NULL) {
         rc = BN_ENOMEM;
@@ -724,6 +811,11 @@ static int ingest_kiosk(ingest_t *g)
                           rc == BN_EEXPIRED || rc == BN_ENOTYET ? "kiosk-certificate-expired"
                                                                  : "unknown-kiosk",
                           g->detail, kid);
+    }
+    if (!is_enrolled(s, g->kiosk.pub.id)) {
+        snprintf(g->detail, sizeof g->detail, "kiosk %s is not in the enrolled list (kiosks/ "
+                 "of the server's folder)", g->kiosk.name);
+        return srv_refuse(s, g->res, 403, "not-enrolled", g->detail, g->kiosk.pub.id);
     }
     if (is_revoked(s, g->kiosk.pub.id)) {
         snprintf(g->detail, sizeof g->detail, "kiosk %s is in the revocation list",
@@ -1223,6 +1315,11 @@ int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t 
     if (is_revoked(s, kiosk.pub.id)) {
         snprintf(detail, sizeof detail, "kiosk %s is in the revocation list", kiosk.name);
         return srv_refuse(s, res, 403, "revoked-kiosk", detail, kiosk.pub.id);
+    }
+    if (!is_enrolled(s, kiosk.pub.id)) {
+        snprintf(detail, sizeof detail, "kiosk %s is not in the enrolled list (kiosks/ of the "
+                 "server's folder: borne-admin kiosk enroll adds it)", kiosk.name);
+        return srv_refuse(s, res, 403, "not-enrolled", detail, kiosk.pub.id);
     }
     memcpy(id, kiosk.pub.id, 32);
     return 0;

@@ -772,11 +772,24 @@ static void duplicates(ctx_t *c)
     }
 }
 
-/* (VERIFY-V9) every enrolled kiosk was heard from. */
+/* (VERIFY-V9) every enrolled kiosk was heard from, and, when a list is
+ * given, every kiosk heard from is in it. */
 static void enrolled(ctx_t *c)
 {
     const verify_input_t *in = c->in;
     int e, k;
+
+    for (k = 0; in->n_enrolled > 0 && k < c->v->n_kiosks; k++) {
+        if (c->v->kiosks[k].bundles == 0)
+            continue;
+        for (e = 0; e < in->n_enrolled; e++)
+            if (memcmp(c->v->kiosks[k].key_id, in->enrolled[e].key_id, KEY_ID_LEN) == 0)
+                break;
+        if (e == in->n_enrolled)
+            problem(c, c->v->kiosks[k].name, -1, "-",
+                    "sent bundles, but is not in the enrolled list: a kiosk the authority "
+                    "certified and nobody enrolled (a second certificate for one kiosk?)");
+    }
 
     for (e = 0; e < in->n_enrolled; e++) {
         const verify_enrolled_t *x = &in->enrolled[e];

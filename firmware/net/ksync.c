@@ -650,11 +650,13 @@ int ksync_reserve(ksync_t *k, key_pair_t *key, const signer_t *signer, rng_t *rn
     if (rc == BN_EREVOKED)
         k->revoked = 1;
     /* (KSYNC-K1) only "reserved" and "already" are answers; the rest is offline */
-    outcome(k, rc == 0 && *out != SYNC_OFFLINE, w, now_ms, 0);
+    outcome(k, (rc == 0 && *out != SYNC_OFFLINE) || rc == BN_ECLOSED, w, now_ms, 0);
     pthread_mutex_unlock(&k->mu);
     if (rc != 0)
         *out = SYNC_OFFLINE;
-    if (rc == BN_EREVOKED)
+    /* refused, not offline: a kiosk the server will never take, or polls
+     * the server says are closed (SRV-T1) */
+    if (rc == BN_EREVOKED || rc == BN_ECLOSED)
         return bn_fail(why, whylen, rc, "%s", w);
     return bn_fail(why, whylen, 0, "%s", w);
 }

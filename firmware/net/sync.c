@@ -50,6 +50,9 @@ static int server_refused(int status, const uint8_t *body, const char *what, cha
                {"bad-signature", BN_EBADSIG},   {"unknown-campaign", BN_ENOTFOUND},
                {"inconsistent-ballot", BN_ERULE}, {"no-client-certificate", BN_EKEY},
                {"ballots-exceed-register", BN_ERULE},
+               /* a kiosk the server does not list is refused as a revoked
+                * one: out of service, naming the server's reason */
+               {"not-enrolled", BN_EREVOKED},   {"polls-closed", BN_ECLOSED},
                {"not-found", BN_ENOTFOUND}};
     cJSON *j = body != NULL ? cJSON_Parse((const char *)body) : NULL;
     const cJSON *e = cJSON_GetObjectItemCaseSensitive(j, "error");

@@ -75,6 +75,8 @@ for n in 1 2; do
 done
 [ -f srv/kiosks/kiosk-35238-01.crt ] && [ -f srv/kiosks/kiosk-35238-02.crt ] ||
     fail "the server's enrolled list lacks a kiosk"
+kill -HUP $PID      # the running server reads its list again (else within 10 s)
+sleep 0.5
 for n in 1 2; do
     openssl verify -attime "$(date -d $DAY +%s)" -CAfile auth/authority.crt b$n/kiosk.crt >out 2>&1 || fail "openssl: $(cat out)"
     openssl x509 -in b$n/kiosk.crt -noout -subject | grep -q "CN *= *kiosk-35238-0$n" ||
@@ -156,6 +158,37 @@ cp srv/kiosks/*.crt enrolled3/
 cp srv/kiosks/kiosk-35238-03.crt enrolled3/
 refuse 1 "kiosk-35238-03" "$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
     --package srv/bp35-essai.bpkg --track-key srv/bp35-essai.track --enrolled enrolled3
+
+# (VERIFY-V9) a kiosk heard from but not in the list given: named
+mkdir enrolled1
+cp srv/kiosks/kiosk-35238-01.crt enrolled1/
+refuse 1 "kiosk-35238-02, -, -: sent bundles, but is not in the enrolled list" \
+    "$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --track-key srv/bp35-essai.track --enrolled enrolled1
+
+# --- (SRV-E1) a kiosk the authority certified but the server does not list ----------
+cp -r srv srvcopy
+rm -f srvcopy/kiosks/*
+"$BORNE" --enroll --state k4 --out usb4 --authority auth/authority.crt >/dev/null
+"$ADMIN" kiosk enroll usb4 --authority auth --server srvcopy --id kiosk-35238-04 -o b4 \
+    --today 2027-02-20 $P >/dev/null
+"$BORNE" --provision b4 --state k4 --today $DAY >/dev/null
+"$BORNE" --open-polls bp35-essai --state k4 --today $DAY >/dev/null
+vote v5.txt "Guillou"
+"$BORNE" --headless --state k4 --script v5.txt --shots shots --today $DAY >k4.out 2>&1 || true
+grep -q "POST /v1/reservations 403 kiosk=$(openssl x509 -in b4/kiosk.crt -pubkey -noout |
+    openssl pkey -pubin -outform DER | sha256sum | cut -c1-16)" log ||
+    fail "the server took a kiosk it does not list: $(tail -3 log)"
+! grep -q "^receipt" k4.out && grep -q "Votre vote n'a pas pu être enregistré" k4.out ||
+    fail "kiosk 4 cast a ballot the server refused: $(cat k4.out)"
+# enrolled now (the authority adds it to the server's list): taken without a restart
+cp srvcopy/kiosks/kiosk-35238-04.crt srv/kiosks/
+kill -HUP $PID
+sleep 1
+vote v6.txt "Lemoine"
+OUT=$("$BORNE" --headless --state k4 --script v6.txt --shots shots --today $DAY 2>>borne.err) ||
+    fail "kiosk 4, once enrolled: $(cat borne.err) $OUT"
+echo "$OUT" | grep -q "left=0 online=1" || fail "kiosk 4, once enrolled, did not sync: $OUT"
 
 # --- revoked: the server refuses kiosk 2 without a restart -------------------------
 "$ADMIN" kiosk revoke kiosk-35238-02 --authority auth --server srv --today $DAY $P >/dev/null

@@ -244,7 +244,7 @@ static void fixture(const char *dir, const char *file, const char *old, const ch
         if (file != NULL && strcmp(file, files[i]) == 0)
             text = replace(text, old, nw);
         snprintf(dst, sizeof dst, "%s/%s", dir, files[i]);
-        if (file != NULL && strcmp(file, files[i]) == 0)
+        if (strstr(files[i], ".png") == NULL) /* text: replaced above, maybe */
             len = strlen(text);
         assert_int_equal(tu_write(dst, text, len), 0);
         free(text);

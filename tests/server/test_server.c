@@ -922,6 +922,16 @@ static void fresh_kiosk(kit_t *f, const char *cn)
                                 f->day - 1, f->day + 30, f->cert, sizeof f->cert, &f->cert_len,
                                 NULL, 0), 0);
     key_free(auth);
+    /* (SRV-E1) enrolled: in the server's list, read again without a restart */
+    {
+        char pem[CERT_PEM_MAX], name[128], why[256];
+        size_t len;
+
+        assert_int_equal(cert_to_pem(f->cert, f->cert_len, pem, sizeof pem, &len), 0);
+        snprintf(name, sizeof name, "kiosks/%s.crt", cn);
+        assert_int_equal(srv_write_file(dir, name, pem, len, 0644), 0);
+        assert_true(srv_reload_revocations(srv, why, sizeof why) >= 0);
+    }
 }
 
 static int64_t pet_total(void)
