@@ -265,8 +265,8 @@ static const char help_auth_init[] =
 static const char help_auth_show[] =
     "usage: borne-admin authority show DIR [--json]\n"
     "Prints the authority's name, validity and fingerprint: read the fingerprint\n"
-    "aloud to whoever installs a kiosk or a server, and have them compare it with\n"
-    "theirs (borne --show-authority, borne-server check).\n" EXIT_CODES;
+    "aloud to whoever installs a kiosk, and have them compare it with the one the\n"
+    "kiosk prints when it pins the authority (borne --enroll --authority FILE).\n" EXIT_CODES;
 
 static void print_authority(const char *dir, const uint8_t *der, size_t len, int json)
 {
@@ -698,9 +698,13 @@ static int cmd_kiosk_revoke(int argc, char **argv)
         ex = fail(rc, "kiosk revoke: %s", why);
         goto out;
     }
-    printf("%s revoked%s; revocation list in %s/revocations.brl%s%s\n", argv[optind],
-           o.since ? " from the date given" : "", o.auth, o.server ? " and " : "",
-           o.server ? o.server : "");
+    if (o.json)
+        printf("{\"kiosk\": \"%s\", \"revoked\": true, \"list\": \"%s/revocations.brl\"}\n",
+               argv[optind], o.auth);
+    else
+        printf("%s revoked%s; revocation list in %s/revocations.brl%s%s\n", argv[optind],
+               o.since ? " from the date given" : "", o.auth, o.server ? " and " : "",
+               o.server ? o.server : "");
 out:
     prov_auth_close(a);
     rng_close(rng);
@@ -744,7 +748,11 @@ static int cmd_agent_add(int argc, char **argv)
         ex = fail(rc, "agent add: %s", why);
         goto out;
     }
-    printf("agent %s (%s) added to commune %s\n", o.id, o.role, o.commune);
+    if (o.json)
+        printf("{\"agent\": \"%s\", \"role\": \"%s\", \"commune\": \"%s\"}\n", o.id,
+               o.role, o.commune);
+    else
+        printf("agent %s (%s) added to commune %s\n", o.id, o.role, o.commune);
 out:
     mbedtls_platform_zeroize(pin, sizeof pin);
     mbedtls_platform_zeroize(again, sizeof again);
@@ -768,7 +776,10 @@ static int cmd_agent_remove(int argc, char **argv)
     }
     if ((rc = prov_agent_remove(o.auth, argv[optind], why, sizeof why)) != 0)
         return fail(rc, "agent remove: %s", why);
-    printf("agent %s removed\n", argv[optind]);
+    if (o.json)
+        printf("{\"agent\": \"%s\", \"removed\": true}\n", argv[optind]);
+    else
+        printf("agent %s removed\n", argv[optind]);
     return EX_OK;
 }
 

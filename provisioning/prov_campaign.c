@@ -181,14 +181,14 @@ static int read_description(bld_t *b)
                        "the communes, territories and projects files)", b->src);
     cJSON_ArrayForEach(it, v) {
         static const char *const known[] = {"communes", "cantons", "territories", "epci",
-                                            "projects", "images", NULL};
+                                            "projects", "pabulib", "images", NULL};
         int k;
 
         for (k = 0; known[k] != NULL && strcmp(known[k], it->string) != 0; k++)
             ;
         if (known[k] == NULL)
             return bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: sources.%s: unknown key (known: "
-                           "communes, cantons, territories, epci, projects, images)", b->src,
+                           "communes, cantons, territories, epci, projects, pabulib, images)", b->src,
                            it->string);
     }
     for (it = b->desc->child; it != NULL; it = it->next)
@@ -660,7 +660,7 @@ static int add_text(cJSON *proj, const char *key, bld_t *b, const prov_csv_t *t,
     return 0;
 }
 
-static int add_projects(bld_t *b)
+static int csv_projects(bld_t *b, cJSON *arr, int64_t *spent)
 {
     static const char *const c_id[] = {"id", "identifiant", "code", "project_id", NULL},
                       *const c_terr[] = {"territory", "territoire", NULL},
@@ -668,9 +668,7 @@ static int add_projects(bld_t *b)
                                          "cout_euros", "montant_eur", NULL},
                       *const c_img[] = {"image", "photo", "illustration", NULL};
     prov_csv_t *t = NULL;
-    cJSON *arr;
     char path[4096];
-    int64_t *spent = NULL;
     int ci, ct, cc, cim, ctitle[PKG_LANG_MAX], csum[PKG_LANG_MAX], cdesc[PKG_LANG_MAX], r, q,
         rc;
 
@@ -687,11 +685,6 @@ static int add_projects(bld_t *b)
     cim = prov_csv_column(t, c_img);
     if (t->n_rows == 0) {
         rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: no project below the header", path);
-        goto out;
-    }
-    if ((arr = cJSON_AddArrayToObject(b->desc, "projects")) == NULL ||
-        (spent = calloc((size_t)b->n_terr, sizeof *spent)) == NULL) {
-        rc = bn_fail(b->why, b->whylen, BN_ENOMEM, "out of memory");
         goto out;
     }
     for (r = 0; r < t->n_rows; r++) {
@@ -750,6 +743,163 @@ static int add_projects(bld_t *b)
             (rc = add_image(b, t, prov_csv_at(t, r, cim), proj)) != 0)
             goto out;
     }
+    rc = note(b, "%d projects from %s", t->n_rows, path);
+out:
+    prov_csv_free(t);
+    return rc;
+}
+
+/* A Pabulib file's PROJECTS section (reusing an earlier edition): sources
+ * "pabulib": {"file": "X.pb", "territory": "ID"}. Each project gets the id
+ * "pb-" and its project_id, its name as title and summary in every
+ * language, its description when the file has one, and its territory from
+ * a "district" or "territory" column that names one of the campaign's, else
+ * the one given. */
+static int pb_projects(bld_t *b, cJSON *arr, int64_t *spent)
+{
+    static const char *const c_id[] = {"project_id", NULL}, *const c_cost[] = {"cost", NULL},
+                      *const c_name[] = {"name", NULL},
+                      *const c_desc[] = {"description", NULL},
+                      *const c_terr[] = {"territory", "district", NULL};
+    const cJSON *srcs = cJSON_GetObjectItemCaseSensitive(b->desc, "sources");
+    const cJSON *pb = cJSON_GetObjectItemCaseSensitive(srcs, "pabulib");
+    const cJSON *f = cJSON_GetObjectItemCaseSensitive(pb, "file"),
+                *dt = cJSON_GetObjectItemCaseSensitive(pb, "territory");
+    prov_csv_t *t = NULL;
+    uint8_t *text = NULL;
+    char path[4096], *start, *end;
+    size_t len;
+    int ci, cc, cn, cd, ct, r, l, rc, deflt = -1, line0 = 1;
+
+    if (!cJSON_IsString(f))
+        return bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: sources.pabulib: {\"file\": "
+                       "\"X.pb\", \"territory\": \"ID\"} is expected", b->src);
+    if (cJSON_IsString(dt) && (deflt = find_terr(b, dt->valuestring)) < 0)
+        return bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: sources.pabulib.territory: \"%s\" is "
+                       "not one of the campaign's territories", b->src, dt->valuestring);
+    prov_path_join(b->dir, f->valuestring, path, sizeof path);
+    if ((rc = prov_file_read(path, 64u << 20, &text, &len)) != 0)
+        return bn_fail(b->why, b->whylen, rc, "%s: cannot be read", path);
+    /* the section between the lines PROJECTS and VOTES */
+    start = strstr((char *)text, "\nPROJECTS");
+    if (start == NULL || (start[9] != '\n' && start[9] != '\r')) {
+        rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: no PROJECTS section (is it a Pabulib "
+                     "file?)", path);
+        goto out;
+    }
+    for (char *p = (char *)text; p <= start; p++)
+        line0 += *p == '\n';
+    start = strchr(start + 1, '\n') + 1;
+    if ((end = strstr(start, "\nVOTES")) != NULL)
+        end[1] = '\0';
+    if ((rc = prov_csv_parse((const uint8_t *)start, strlen(start), path, &t, b->why,
+                             b->whylen)) != 0)
+        goto out;
+    if ((rc = need_column(b, t, c_id, "project_id", &ci)) != 0 ||
+        (rc = need_column(b, t, c_cost, "cost", &cc)) != 0 ||
+        (rc = need_column(b, t, c_name, "name", &cn)) != 0)
+        goto out;
+    cd = prov_csv_column(t, c_desc);
+    ct = prov_csv_column(t, c_terr);
+    for (r = 0; r < t->n_rows; r++) {
+        const prov_csv_cell_t *id = prov_csv_at(t, r, ci), *cost = prov_csv_at(t, r, cc),
+                              *name = prov_csv_at(t, r, cn);
+        cJSON *proj = cJSON_CreateObject(), *o;
+        const char *texts[3];
+        char pid[PKG_ID_MAX + 1], reason[256], *clean = NULL, *dclean = NULL;
+        int64_t euros;
+        int terr = ct >= 0 ? find_terr(b, prov_csv_at(t, r, ct)->s) : -1, k, q, n = 0;
+        const cJSON *it;
+
+        if (proj == NULL) {
+            rc = bn_fail(b->why, b->whylen, BN_ENOMEM, "out of memory");
+            goto out;
+        }
+        cJSON_AddItemToArray(arr, proj);
+        n = snprintf(pid, sizeof pid, "pb-");
+        for (k = 0; id->s[k] != '\0' && n < PKG_ID_MAX; k++) {
+            char ch = id->s[k];
+            ch = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+            pid[n++] = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ? ch : '-';
+        }
+        pid[n] = '\0';
+        cJSON_ArrayForEach(it, arr) {
+            const cJSON *x = cJSON_GetObjectItemCaseSensitive(it, "id");
+            if (it != proj && cJSON_IsString(x) && strcmp(x->valuestring, pid) == 0) {
+                rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s:%d:%d: project_id \"%s\" gives "
+                             "the id %s, which another project has", path, id->line + line0,
+                             id->col, id->s, pid);
+                goto out;
+            }
+        }
+        if (terr < 0)
+            terr = deflt;
+        if (terr < 0) {
+            rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s:%d: project %s has no territory of "
+                         "the campaign: give sources.pabulib.territory", path, id->line + line0,
+                         id->s);
+            goto out;
+        }
+        if (prov_parse_euros(cost->s, &euros, reason, sizeof reason) != 0 || euros <= 0) {
+            rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s:%d:%d: cost: %s", path,
+                         cost->line + line0, cost->col, euros <= 0 ? "zero" : reason);
+            goto out;
+        }
+        spent[terr] += euros;
+        clean = clean_text(name->s);
+        dclean = cd >= 0 ? clean_text(prov_csv_at(t, r, cd)->s) : NULL;
+        texts[0] = texts[1] = clean;
+        texts[2] = dclean != NULL && dclean[0] != '\0' ? dclean : clean;
+        rc = clean == NULL || clean[0] == '\0' ||
+                     cJSON_AddStringToObject(proj, "id", pid) == NULL ||
+                     cJSON_AddStringToObject(proj, "territory", b->terr_id[terr]) == NULL ||
+                     cJSON_AddNumberToObject(proj, "cost", (double)euros) == NULL
+                 ? BN_EFORMAT : 0;
+        for (q = 0; rc == 0 && q < 3; q++) {
+            static const char *const keys[3] = {"title", "summary", "description"};
+            if ((o = cJSON_AddObjectToObject(proj, keys[q])) == NULL)
+                rc = BN_ENOMEM;
+            for (l = 0; rc == 0 && l < b->n_langs; l++)
+                if (cJSON_AddStringToObject(o, b->langs[l], texts[q]) == NULL)
+                    rc = BN_ENOMEM;
+        }
+        free(clean);
+        free(dclean);
+        if (rc != 0) {
+            rc = bn_fail(b->why, b->whylen, rc, "%s:%d: project %s: no name", path,
+                         id->line + line0, id->s);
+            goto out;
+        }
+    }
+    rc = note(b, "%d projects from %s (Pabulib; texts in its one language)", t->n_rows, path);
+out:
+    prov_csv_free(t);
+    free(text);
+    return rc;
+}
+
+static int add_projects(bld_t *b)
+{
+    const cJSON *srcs = cJSON_GetObjectItemCaseSensitive(b->desc, "sources");
+    int has_csv = cJSON_GetObjectItemCaseSensitive(srcs, "projects") != NULL,
+        has_pb = cJSON_GetObjectItemCaseSensitive(srcs, "pabulib") != NULL, rc = 0;
+    int64_t *spent = calloc((size_t)b->n_terr, sizeof *spent);
+    cJSON *arr = cJSON_AddArrayToObject(b->desc, "projects");
+
+    if (spent == NULL || arr == NULL) {
+        free(spent);
+        return bn_fail(b->why, b->whylen, BN_ENOMEM, "out of memory");
+    }
+    if (!has_csv && !has_pb)
+        rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: sources: a budget vote needs its "
+                     "projects (\"projects\": a spreadsheet, or \"pabulib\": an earlier "
+                     "edition)", b->src);
+    if (rc == 0 && has_csv)
+        rc = csv_projects(b, arr, spent);
+    if (rc == 0 && has_pb)
+        rc = pb_projects(b, arr, spent);
+    if (rc != 0)
+        goto out;
     /* a territory whose projects together cost less than its minimum spend:
      * no ballot could be valid there */
     {
@@ -765,19 +915,18 @@ static int add_projects(bld_t *b)
                 continue;
             need = ((int64_t)env->valuedouble * (int64_t)pct->valuedouble + 99) / 100;
             if (spent[x] < need) {
-                rc = bn_fail(b->why, b->whylen, BN_ERANGE, "%s: territory %s: its projects in "
-                             "%s cost %lld EUR in all, less than the minimum spend of %d%% of its "
+                rc = bn_fail(b->why, b->whylen, BN_ERANGE, "%s: territory %s: its projects "
+                             "cost %lld EUR in all, less than the minimum spend of %d%% of its "
                              "envelope (%lld EUR): no ballot there could be valid", b->src,
-                             b->terr_id[x], path, (long long)spent[x], pct->valueint,
+                             b->terr_id[x], (long long)spent[x], pct->valueint,
                              (long long)need);
                 goto out;
             }
         }
     }
-    rc = note(b, "%d projects", t->n_rows);
+    rc = 0;
 out:
     free(spent);
-    prov_csv_free(t);
     return rc;
 }
 
@@ -825,8 +974,7 @@ int prov_campaign_build(const char *src, prov_build_t **out, char *why, size_t w
     if ((rc = read_description(&b)) != 0 || (rc = read_communes(&b)) != 0 ||
         (rc = read_territories(&b)) != 0 || (rc = add_places(&b)) != 0)
         goto out;
-    if (b.is_budget || cJSON_GetObjectItemCaseSensitive(
-                           cJSON_GetObjectItemCaseSensitive(b.desc, "sources"), "projects") != NULL)
+    if (b.is_budget)
         if ((rc = add_projects(&b)) != 0)
             goto out;
     cJSON_DeleteItemFromObjectCaseSensitive(b.desc, "sources");

@@ -347,7 +347,8 @@ static void test_build_refusals(void **state)
         {"projets.csv", "vit-ponton", "vit-velo",
          "projets.csv:10:1: project id \"vit-velo\" is already used on line 9"},
         {"projets.csv", "Rennes;148000", "Rennes;14800",
-         "territory rennes: its projects in "},
+         "campaign.json: territory rennes: its projects cost 43300 EUR in all, less than the "
+         "minimum spend of 50% of its envelope (166667 EUR)"},
         {"projets.csv", "sentier.png", "sentier.jpg",
          "projets.csv:5:233: image \"sentier.jpg\" not found in "},
         {"projets.csv", "ren-jardin", "Ren Jardin", "projets.csv:2:1: project id \"Ren Jardin\": 1 "
@@ -386,6 +387,47 @@ static void test_build_refusals(void **state)
     }
     if (failed)
         fail_msg("%d of %zu refusals wrong", failed, sizeof cases / sizeof cases[0]);
+}
+
+/* (PROV-C1) Projects reused from an earlier edition's Pabulib file, beside
+ * the spreadsheet's: ids pb-N, the file's names as texts, the territory
+ * given. */
+static void test_build_pabulib(void **state)
+{
+    char *dir = tu_tmpdir("prov"), why[1024] = "", nw[512], *pb = tu_vector("pabulib/France_Toulouse_2022_Capitole.pb");
+    prov_build_t *b;
+    int rc, i;
+
+    (void)state;
+    snprintf(nw, sizeof nw, "\"pabulib\": {\"file\": \"%s\", \"territory\": \"Pays de Vitr\u00e9\"},\n"
+             "    \"projects\": \"projets.csv\"", pb);
+    fixture(dir, "campaign.json", "\"projects\": \"projets.csv\"", nw);
+    b = build_in(dir, why, sizeof why, &rc);
+    if (rc != 0)
+        fail_msg("build: %s", why);
+    assert_int_equal(b->pkg->n_projects, 12 + 10);
+    i = pkg_find_project(b->pkg, "pb-13");
+    assert_true(i >= 0);
+    assert_int_equal(b->pkg->projects[i].cost, 4000);
+    assert_string_equal(b->pkg->territories[b->pkg->projects[i].territory].id, "vitre");
+    assert_string_equal(b->pkg->projects[i].title.s[0], "Esth\xc3\xa9tique des conteneurs de recyclage");
+    assert_string_equal(b->pkg->projects[i].title.s[1], "Esth\xc3\xa9tique des conteneurs de recyclage");
+    prov_build_free(b);
+    tu_rmtree(dir);
+    free(dir);
+    /* a territory that is not the campaign's: refused in words */
+    dir = tu_tmpdir("prov");
+    snprintf(nw, sizeof nw, "\"pabulib\": {\"file\": \"%s\", \"territory\": \"toulouse\"},\n"
+             "    \"projects\": \"projets.csv\"", pb);
+    fixture(dir, "campaign.json", "\"projects\": \"projets.csv\"", nw);
+    b = build_in(dir, why, sizeof why, &rc);
+    assert_int_equal(rc, BN_EFORMAT);
+    assert_non_null(strstr(why, "sources.pabulib.territory: \"toulouse\" is not one of the "
+                                "campaign's territories"));
+    prov_build_free(b);
+    tu_rmtree(dir);
+    free(dir);
+    free(pb);
 }
 
 /* --- the authority --------------------------------------------------------------------- */
@@ -543,6 +585,7 @@ int main(void)
         cmocka_unit_test(test_euros),
         cmocka_unit_test(test_build_fixture),
         cmocka_unit_test(test_build_refusals),
+        cmocka_unit_test(test_build_pabulib),
         cmocka_unit_test(test_authority),
         cmocka_unit_test(test_fingerprint),
         cmocka_unit_test(test_seal_csr),
