@@ -63,6 +63,8 @@ printf '123456\n' | "$ADMIN" agent add --authority auth --commune 35238 --id mar
     --name "Marie Le Goff" --role agent --pin-fd 0 >/dev/null
 printf '654321\n' | "$ADMIN" agent add --authority auth --commune 35238 --id yann \
     --name "Yann Morvan" --role technician --pin-fd 0 >/dev/null
+refuse 1 "the PIN must be 6 to 12 digits (it has 5 characters)" sh -c "printf '12345\n' | \
+    '$ADMIN' agent add --authority auth --commune 35238 --id paul --name Paul --role agent --pin-fd 0"
 refuse 1 "already has this PIN" sh -c "printf '123456\n' | '$ADMIN' agent add --authority auth \
     --commune 35238 --id paul --name Paul --role agent --pin-fd 0"
 
@@ -149,6 +151,12 @@ done
 grep -q "kiosk-35238-01" tally.out && grep -q "kiosk-35238-02" tally.out ||
     fail "the tally does not name both kiosks: $(cat tally.out)"
 grep -qi "ballots *2\|2 ballots" tally.out || fail "the tally did not count 2 ballots: $(cat tally.out)"
+# and counts: results per territory, both ballots in Rennes' count
+"$TALLY" publish --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --track-key srv/bp35-essai.track --provisional \
+    -o results >out 2>&1 || fail "tally publish: $(cat out)"
+grep -q "^provisional,rennes,ren-jardin,28500,2,1," results/results-rennes.csv ||
+    fail "the count of Rennes does not give 2 votes to ren-jardin: $(cat results/results-rennes.csv)"
 # a kiosk the authority enrolled that sent nothing refuses certification
 mkdir enrolled3
 cp srv/kiosks/*.crt enrolled3/
