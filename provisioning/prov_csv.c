@@ -334,12 +334,17 @@ int prov_csv_parse(const uint8_t *buf, size_t len, const char *name, prov_csv_t 
                                                   sizeof *row);
                 if (bigger == NULL) {
                     rc = bn_fail(why, whylen, BN_ENOMEM, "%s: out of memory", name);
+                    while (n > 0)
+                        free(row[--n].s);
                     goto out;
                 }
                 row = bigger;
             }
-            if ((rc = field(&s, t->sep, &row[n])) != 0)
+            if ((rc = field(&s, t->sep, &row[n])) != 0) {
+                while (n > 0) /* the row's fields read so far */
+                    free(row[--n].s);
                 goto out;
+            }
             n++;
             if (*s.p != t->sep)
                 break;

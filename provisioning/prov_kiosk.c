@@ -185,12 +185,24 @@ int prov_server_init(prov_auth_t *a, const char *authdir, const char *srvdir, co
         goto out;
     }
     key_public(k, &pub);
-    if ((rc = cert_issue(a->key, rng, a->ca, a->ca_len, &pub, CERT_SERVER, host, today,
-                         a->info.not_after, der, sizeof der, &len, why, whylen)) != 0)
-        goto out;
+    /* its certificate: kept when it is this authority's, for this host and
+     * key, still valid (kiosks pin it: KSYNC-K4); issued otherwise */
     snprintf(path, sizeof path, "%s/server.crt", srvdir);
-    if ((rc = write_pem_cert(path, der, len, 0644)) != 0)
-        goto io;
+    {
+        cert_info_t info;
+        char w[200];
+
+        if (read_pem_cert(path, der, &len) != 0 ||
+            cert_verify(der, len, a->ca, a->ca_len, today, CERT_SERVER, host, &info, w,
+                        sizeof w) != 0 ||
+            memcmp(info.pub.id, pub.id, KEY_ID_LEN) != 0) {
+            if ((rc = cert_issue(a->key, rng, a->ca, a->ca_len, &pub, CERT_SERVER, host, today,
+                                 a->info.not_after, der, sizeof der, &len, why, whylen)) != 0)
+                goto out;
+            if ((rc = write_pem_cert(path, der, len, 0644)) != 0)
+                goto io;
+        }
+    }
     snprintf(path, sizeof path, "%s/authority.crt", srvdir);
     if ((rc = write_pem_cert(path, a->ca, a->ca_len, 0644)) != 0)
         goto io;

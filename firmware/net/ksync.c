@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "bn_err.h"
@@ -28,8 +29,8 @@ typedef struct camp_s {
 
 struct ksync_s {
     ksync_conf_t conf;
-    uint8_t ca[CERT_DER_MAX], cert[CERT_DER_MAX];
-    size_t ca_len, cert_len;
+    uint8_t ca[CERT_DER_MAX], cert[CERT_DER_MAX], pin[CERT_DER_MAX];
+    size_t ca_len, cert_len, pin_len;   /* pin_len 0: no server.crt pinned */
     uint8_t kiosk_id[KEY_ID_LEN];
     key_pub_t authority;
 
@@ -260,6 +261,15 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
     if ((rc = read_pem_cert(dir, "authority.crt", k->ca, &k->ca_len, why, whylen)) != 0 ||
         (rc = read_pem_cert(dir, "kiosk.crt", k->cert, &k->cert_len, why, whylen)) != 0)
         goto out;
+    /* (KSYNC-K4) the server's own certificate, when provisioning pinned it */
+    {
+        char sp[1200];
+
+        snprintf(sp, sizeof sp, "%s/server.crt", dir);
+        if (access(sp, F_OK) == 0 &&
+            (rc = read_pem_cert(dir, "server.crt", k->pin, &k->pin_len, why, whylen)) != 0)
+            goto out;
+    }
     if ((rc = cert_key(k->ca, k->ca_len, &ca_pub)) != 0 ||
         memcmp(ca_pub.pub, authority->pub, KEY_PUB_LEN) != 0) {
         rc = bn_fail(why, whylen, BN_EWRONGKEY,
@@ -343,6 +353,8 @@ static void conf_for(const ksync_t *k, sync_conf_t *c, key_pair_t *key, const si
     c->port = k->conf.port;
     c->ca_der = k->ca;
     c->ca_len = k->ca_len;
+    c->pin_der = k->pin_len > 0 ? k->pin : NULL;
+    c->pin_len = k->pin_len;
     c->cert_der = k->cert;
     c->cert_len = k->cert_len;
     c->key = key;

@@ -309,6 +309,10 @@ static int tls_open(tls_t *t, const sync_conf_t *c, int connect_ms, int io_ms, i
         return bn_fail(why, whylen, BN_EKEY, "server sent no certificate");
     rc = cert_verify(peer->raw.p, peer->raw.len, c->ca_der, c->ca_len, day_today(), CERT_SERVER,
                      c->host, NULL, why, whylen);
+    if (rc == 0 && c->pin_der != NULL &&
+        (peer->raw.len != c->pin_len || memcmp(peer->raw.p, c->pin_der, c->pin_len) != 0))
+        rc = bn_fail(why, whylen, BN_EWRONGKEY, "the server's certificate is not the one "
+                     "pinned at provisioning (server.crt): another server for %s", c->host);
     return rc;
 }
 

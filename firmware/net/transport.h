@@ -26,6 +26,9 @@ typedef struct sync_conf_s {
     unsigned port;               /* 8443 by default in docs/api.md */
     const uint8_t *ca_der;       /* pinned authority certificate */
     size_t ca_len;
+    const uint8_t *pin_der;      /* the server's own certificate, pinned at provisioning
+                                    (NULL: any the authority issued for `host`) */
+    size_t pin_len;
     const uint8_t *cert_der;     /* the kiosk certificate (TLS client, bundles) */
     size_t cert_len;
     key_pair_t *key;             /* the kiosk key (TLS client authentication) */

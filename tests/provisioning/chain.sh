@@ -43,9 +43,9 @@ refuse() {
 "$ADMIN" server init srv --authority auth --host localhost $P >/dev/null
 [ ! -e srv/bp35-essai.secret ] && ! grep -rq "$(od -An -tx1 auth/campaigns/bp35-essai.secret | tr -d ' \n' | cut -c1-40)" srv ||
     fail "the server folder holds the pseudonym secret"
-start_server_day() { # start_server_day [PORT [DAY]]
+start_server_day() { # start_server_day [PORT [DAY [DIR]]]
     rm -f port
-    "$SRV" serve --dir srv --listen 127.0.0.1:${1:-0} --port-file port --today ${2:-$DAY} 2>>log &
+    "$SRV" serve --dir ${3:-srv} --listen 127.0.0.1:${1:-0} --port-file port --today ${2:-$DAY} 2>>log &
     PID=$!
     i=0
     while [ ! -s port ]; do
@@ -256,4 +256,15 @@ done
 mkdir exported
 "$SRV" export --dir srv --today 2028-06-01 exported >out 2>&1 || fail "export after the dates: $(cat out)"
 ls exported | grep -q . || fail "the export after the campaign's dates wrote nothing"
+# --- (KSYNC-K4) another server for the same host, even certified by the same
+# authority: the kiosk pinned its server's certificate and does not talk to it
+"$ADMIN" server init srv2 --authority auth --host localhost --port "$PORT" $P >/dev/null
+"$ADMIN" server init srv --authority auth --host localhost --port "$PORT" $P >/dev/null
+cmp -s srv/server.crt b1/server.crt || fail "server init again changed the server's certificate"
+start_server_day "$PORT" $DAY srv2
+printf 'sync\n' >s2.txt
+OUT=$("$BORNE" --headless --state k1 --script s2.txt --shots shots --today $DAY 2>&1) || true
+echo "$OUT" | grep -q "not the one pinned at provisioning" ||
+    fail "kiosk 1 talked to a server it did not pin: $OUT"
+stop_server
 echo "chain: all checks passed"
