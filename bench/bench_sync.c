@@ -391,6 +391,20 @@ int bench_sync(void)
         if ((rc = cert_issue(auth, rng, b->ca, b->ca_len, &pub, CERT_KIOSK, cn, b->day - 1,
                              b->day + 100, k->cert, sizeof k->cert, &k->cert_len, NULL, 0)) != 0)
             goto fail;
+        /* enrolled: in the server's list (SRV-E1), as borne-admin kiosk enroll adds it */
+        {
+            char pem[CERT_PEM_MAX], crt[4400];
+            size_t plen;
+            FILE *f;
+
+            snprintf(crt, sizeof crt, "%s/kiosks/%s.crt", path, cn);
+            if ((rc = cert_to_pem(k->cert, k->cert_len, pem, sizeof pem, &plen)) != 0 ||
+                (f = fopen(crt, "w")) == NULL)
+                goto fail;
+            rc = fwrite(pem, 1, plen, f) == plen ? 0 : BN_EIO;
+            if (fclose(f) != 0 || rc != 0)
+                goto fail;
+        }
         k->nballots = (int)(total / BS_KIOSKS) + (i < total % BS_KIOSKS);
     }
     /* the ballots, signed before the clock starts */

@@ -132,7 +132,8 @@ int main(int argc, char **argv)
         rc = srv_demo_init(arg ? arg : dir, assets ? assets : BORNE_ASSETS, why, sizeof why);
         if (rc != 0)
             return fprintf(stderr, "borne-server: init-demo: %s (%s)\n", bn_strerror(rc), why), 1;
-        printf("%s: demo authority, server (localhost), kiosks/kiosk-1 and kiosk-2, bp35-demo\n",
+        printf("%s: demo authority, server (localhost), kiosks kiosk-35238-01 and -02 enrolled, "
+               "bp35-demo and pet35-demo\n",
                arg ? arg : dir);
         return 0;
     }
