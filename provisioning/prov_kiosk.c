@@ -19,6 +19,7 @@
 #include "csr.h"
 #include "day.h"
 #include "hex.h"
+#include "pin.h"
 #include "pkg.h"
 #include "prov_file.h"
 #include "provision.h"
@@ -514,51 +515,6 @@ out:
 
 /* --- agents ------------------------------------------------------------------------------ */
 
-static int pin_hash(const char *pin, const uint8_t salt[16], uint32_t iter, uint8_t out[32])
-{
-    mbedtls_md_context_t md;
-    int rc;
-
-    mbedtls_md_init(&md);
-    rc = mbedtls_md_setup(&md, mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), 1) != 0 ||
-                 mbedtls_pkcs5_pbkdf2_hmac(&md, (const unsigned char *)pin, strlen(pin), salt, 16,
-                                           iter, 32, out) != 0
-             ? BN_ECRYPTO
-             : 0;
-    mbedtls_md_free(&md);
-    return rc;
-}
-
-int prov_pin_check(const char *stored, const char *pin)
-{
-    uint8_t salt[16], want[32], got[32];
-    unsigned long iter;
-    char *end;
-    const char *p;
-    int ok;
-
-    if (strncmp(stored, "pbkdf2-sha256$", 14) != 0)
-        return 0;
-    iter = strtoul(stored + 14, &end, 10);
-    if (*end != '$' || iter < 1000 || iter > 10000000 || strlen(end + 1) != 32 + 1 + 64 ||
-        end[33] != '$' || hex_decode(end + 1, 32, salt, 16) != 0 ||
-        hex_decode(end + 34, 64, want, 32) != 0)
-        return 0;
-    p = pin;
-    if (pin_hash(p, salt, (uint32_t)iter, got) != 0)
-        return 0;
-    {
-        uint8_t d = 0;
-        size_t i;
-
-        for (i = 0; i < sizeof got; i++) /* in constant time */
-            d |= (uint8_t)(got[i] ^ want[i]);
-        ok = d == 0;
-    }
-    mbedtls_platform_zeroize(got, sizeof got);
-    return ok;
-}
-
 static cJSON *agents_load(const char *authdir, char *why, size_t whylen)
 {
     char path[4096];
@@ -608,8 +564,7 @@ int prov_agent_add(const char *authdir, const char *commune, const char *id, con
                    const char *role, const char *pin, rng_t *rng, char *why, size_t whylen)
 {
     cJSON *root = NULL, *arr, *it, *o;
-    uint8_t salt[16], h[32];
-    char stored[160], sh[33], hh[65];
+    char stored[PIN_HASH_MAX];
     size_t n = strlen(pin), i;
     int rc;
 
@@ -624,9 +579,9 @@ int prov_agent_add(const char *authdir, const char *commune, const char *id, con
                        "sync, export) or \"technician\" (enrol, load a package, wipe)", role);
     for (i = 0; i < n && pin[i] >= '0' && pin[i] <= '9'; i++)
         ;
-    if (i != n || n < PROV_PIN_MIN || n > PROV_PIN_MAX)
+    if (!pin_valid(pin))
         return bn_fail(why, whylen, BN_EINVAL, "the PIN must be %d to %d digits (it has %zu "
-                       "character%s%s)", PROV_PIN_MIN, PROV_PIN_MAX, n, n == 1 ? "" : "s",
+                       "character%s%s)", PIN_MIN, PIN_MAX, n, n == 1 ? "" : "s",
                        i != n ? ", not all digits" : "");
     if ((root = agents_load(authdir, why, whylen)) == NULL)
         return BN_EFORMAT;
@@ -640,18 +595,14 @@ int prov_agent_add(const char *authdir, const char *commune, const char *id, con
         /* never two agents of one commune with the same PIN: the PIN alone
          * names the agent at the kiosk */
         if (strcmp(field(it, "commune"), commune) == 0 &&
-            prov_pin_check(field(it, "pin"), pin)) {
+            pin_check(field(it, "pin"), pin)) {
             rc = bn_fail(why, whylen, BN_EEXISTS, "agent %s of commune %s already has this PIN: "
                          "choose another", field(it, "id"), commune);
             goto out;
         }
     }
-    if ((rc = rng_bytes(rng, salt, sizeof salt)) != 0 ||
-        (rc = pin_hash(pin, salt, PROV_PIN_ITER, h)) != 0)
+    if ((rc = pin_hash(pin, rng, stored)) != 0)
         goto out;
-    hex_encode(salt, 16, sh);
-    hex_encode(h, 32, hh);
-    snprintf(stored, sizeof stored, "pbkdf2-sha256$%u$%s$%s", PROV_PIN_ITER, sh, hh);
     rc = BN_ENOMEM;
     if ((o = cJSON_CreateObject()) == NULL)
         goto out;
@@ -664,7 +615,6 @@ int prov_agent_add(const char *authdir, const char *commune, const char *id, con
         goto out;
     rc = agents_save(authdir, root, why, whylen);
 out:
-    mbedtls_platform_zeroize(h, sizeof h);
     cJSON_Delete(root);
     return rc;
 }

@@ -18,9 +18,6 @@
 
 #include "prov_auth.h"
 
-#define PROV_PIN_MIN 6
-#define PROV_PIN_MAX 12
-#define PROV_PIN_ITER 20000u     /* PBKDF2-HMAC-SHA256 per PIN hash */
 
 /* Keeps a signed package in the authority folder and gives its campaign a
  * pseudonym secret if it has none yet (a package signed again keeps it).
@@ -58,7 +55,8 @@ int prov_kiosk_revoke(prov_auth_t *a, const char *authdir, const char *srvdir, c
 
 /* Agents. Roles: "agent" (open, pause, close, sync, export) and
  * "technician" (enrol, load a package, wipe). A PIN is 6 to 12 digits, and
- * no two agents of one commune share one. Stored as a salted PBKDF2 hash. */
+ * no two agents of one commune share one. Stored as a salted PBKDF2 hash
+ * (pin.h). */
 int prov_agent_add(const char *authdir, const char *commune, const char *id, const char *name,
                    const char *role, const char *pin, rng_t *rng, char *why, size_t whylen);
 int prov_agent_remove(const char *authdir, const char *id, char *why, size_t whylen);
@@ -66,8 +64,5 @@ int prov_agent_remove(const char *authdir, const char *id, char *why, size_t why
  * a hash. */
 int prov_agent_list(const char *authdir, const char *commune, int json, char *why,
                     size_t whylen);
-
-/* Whether `pin` matches a stored hash "pbkdf2-sha256$ITER$SALT$HASH". */
-int prov_pin_check(const char *stored, const char *pin);
 
 #endif

@@ -38,7 +38,9 @@
     X(KIND,      -26, "wrong campaign kind")                                 \
     X(CLOSED,    -27, "polls are not open")                                 \
     X(REVOKED,   -28, "kiosk has been revoked")                              \
-    X(OFFLINE,   -29, "the server cannot be reached, and this campaign takes part online only")
+    X(OFFLINE,   -29, "the server cannot be reached, and this campaign takes part online only") \
+    X(BADPIN,    -30, "wrong PIN")                                           \
+    X(LOCKED,    -31, "too many wrong PINs: wait before trying again")
 
 enum {
 #define BN__ENUM(name, code, text) BN_E##name = code,

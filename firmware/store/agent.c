@@ -1,0 +1,140 @@
+/* agent.c - agents, their PINs and the lockout (agent.h). */
+#include "agent.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "bn_err.h"
+#include "pin.h"
+#include "pkg.h"
+
+#define META_FAILS "agent:pin-failures"
+#define META_UNTIL "agent:locked-until"
+
+static const char *str(const cJSON *o, const char *k)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int agents_load(const char *path, agents_t *out, char *why, size_t whylen)
+{
+    uint8_t *text = NULL;
+    size_t len;
+    cJSON *root = NULL, *it;
+    const char *s;
+    int rc, i = 0;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pkg_read_file(path, &text, &len, why, whylen)) != 0)
+        return rc;
+    rc = BN_EFORMAT;
+    if ((root = cJSON_ParseWithLength((const char *)text, len)) == NULL ||
+        (s = str(root, "format")) == NULL || strcmp(s, "borne-agents/1") != 0) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "%s: not an agents file (borne-agents/1)", path);
+        goto out;
+    }
+    if ((s = str(root, "commune")) == NULL || strlen(s) != 5) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "%s: commune: an INSEE code is expected", path);
+        goto out;
+    }
+    strcpy(out->commune, s);
+    cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(root, "agents")) {
+        agent_t *a = &out->a[i];
+        const char *id = str(it, "id"), *name = str(it, "name"), *role = str(it, "role"),
+                   *pin = str(it, "pin");
+
+        if (i == AGENT_MAX) {
+            rc = bn_fail(why, whylen, BN_ETOOBIG, "%s: more than %d agents", path, AGENT_MAX);
+            goto out;
+        }
+        if (id == NULL || strlen(id) == 0 || strlen(id) >= sizeof a->id || name == NULL ||
+            strlen(name) >= sizeof a->name || role == NULL || pin == NULL ||
+            strlen(pin) >= sizeof a->pin ||
+            (strcmp(role, "agent") != 0 && strcmp(role, "technician") != 0)) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "%s: agents[%d]: id, name, role (agent or "
+                         "technician) and pin expected", path, i);
+            goto out;
+        }
+        strcpy(a->id, id);
+        strcpy(a->name, name);
+        strcpy(a->pin, pin);
+        a->role = strcmp(role, "agent") == 0 ? AGENT_ROLE_AGENT : AGENT_ROLE_TECHNICIAN;
+        i++;
+    }
+    out->n = i;
+    rc = 0;
+out:
+    cJSON_Delete(root);
+    free(text);
+    return rc;
+}
+
+static int64_t meta_int(store_t *st, const char *key)
+{
+    char v[32];
+
+    return store_meta_get(st, key, v, sizeof v) == 0 ? strtoll(v, NULL, 10) : 0;
+}
+
+static int meta_put(store_t *st, const char *key, int64_t v)
+{
+    char s[32];
+
+    snprintf(s, sizeof s, "%" PRId64, v);
+    return store_meta_set(st, key, s);
+}
+
+int agent_login(store_t *st, const agents_t *ag, const char *pin, int64_t now,
+                const agent_t **who, int64_t *wait_s, char *why, size_t whylen)
+{
+    int64_t fails = meta_int(st, META_FAILS), until = meta_int(st, META_UNTIL), wait = 0;
+    char detail[64];
+    int i, rc;
+
+    *who = NULL;
+    *wait_s = 0;
+    /* (AGENT-A1) locked: nothing is checked until the wait is over */
+    if (now < until) {
+        *wait_s = until - now;
+        return bn_fail(why, whylen, BN_ELOCKED, "too many wrong PINs: wait %" PRId64 " s",
+                       *wait_s);
+    }
+    for (i = 0; pin_valid(pin) && i < ag->n; i++) {
+        if (pin_check(ag->a[i].pin, pin)) {
+            *who = &ag->a[i];
+            break;
+        }
+    }
+    if (*who != NULL) {
+        if ((rc = meta_put(st, META_FAILS, 0)) != 0 || (rc = meta_put(st, META_UNTIL, 0)) != 0 ||
+            (rc = store_audit_append(st, "agent-in", (*who)->id)) != 0)
+            return bn_fail(why, whylen, rc, "store");
+        return 0;
+    }
+    fails++;
+    if (fails >= AGENT_FREE_TRIES) {
+        int64_t k = fails - AGENT_FREE_TRIES;
+
+        wait = AGENT_WAIT_S;
+        while (k-- > 0 && wait < AGENT_WAIT_MAX_S)
+            wait *= 2;
+        if (wait > AGENT_WAIT_MAX_S)
+            wait = AGENT_WAIT_MAX_S;
+    }
+    snprintf(detail, sizeof detail, "failure %" PRId64, fails);
+    if ((rc = meta_put(st, META_FAILS, fails)) != 0 ||
+        (rc = meta_put(st, META_UNTIL, wait > 0 ? now + wait : 0)) != 0 ||
+        (rc = store_audit_append(st, "agent-pin-refused", detail)) != 0)
+        return bn_fail(why, whylen, rc, "store");
+    *wait_s = wait;
+    if (wait > 0)
+        return bn_fail(why, whylen, BN_EBADPIN, "wrong PIN: wait %" PRId64 " s before the next "
+                       "try", wait);
+    return bn_fail(why, whylen, BN_EBADPIN, "wrong PIN: %" PRId64 " tr%s left before a wait",
+                   AGENT_FREE_TRIES - fails, AGENT_FREE_TRIES - fails == 1 ? "y" : "ies");
+}
