@@ -148,9 +148,12 @@ static void test_bad_files(void **state)
     assert_int_equal(tu_write(path, "{\"format\": \"x\"}", 15), 0);
     assert_int_equal(agents_load(path, &ag, why, sizeof why), BN_EFORMAT);
     assert_non_null(strstr(why, "not an agents file"));
-    assert_int_equal(tu_write(path, "{\"format\": \"borne-agents/1\", \"commune\": \"35238\", "
-                                    "\"agents\": [{\"id\": \"a\", \"name\": \"A\", \"role\": "
-                                    "\"mayor\", \"pin\": \"x\"}]}", 118), 0);
+    {
+        static const char bad[] = "{\"format\": \"borne-agents/1\", \"commune\": \"35238\", "
+                                  "\"agents\": [{\"id\": \"a\", \"name\": \"A\", \"role\": "
+                                  "\"mayor\", \"pin\": \"x\"}]}";
+        assert_int_equal(tu_write(path, bad, strlen(bad)), 0);
+    }
     assert_int_equal(agents_load(path, &ag, why, sizeof why), BN_EFORMAT);
     assert_non_null(strstr(why, "agents[0]: id, name, role (agent or technician)"));
     tu_rmtree(dir);
