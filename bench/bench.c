@@ -208,6 +208,12 @@ int main(int argc, char **argv)
         (rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
         (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0)
         goto fail;
+    {
+        char key[64];
+        snprintf(key, sizeof key, "polls:%s", p->id);
+        if ((rc = store_meta_set(st, key, "open")) != 0)
+            goto fail;
+    }
 
     memset(&ctx, 0, sizeof ctx);
     ctx.store = st;

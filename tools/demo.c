@@ -53,6 +53,16 @@ static void usage(FILE *f)
                "which is emptied of a previous run's store first.\n");
 }
 
+/* The walkthrough opens the polls itself (the kiosk's agents do it with
+ * two PINs: polls.h). */
+static int open_polls(store_t *st, const char *campaign)
+{
+    char key[64];
+
+    snprintf(key, sizeof key, "polls:%s", campaign);
+    return store_meta_set(st, key, "open");
+}
+
 static int die(const char *what, int rc, const char *why)
 {
     fprintf(stderr, "borne-demo: %s: %s%s%s\n", what, bn_strerror(rc),
@@ -233,7 +243,8 @@ static int step_store(demo_t *d)
                                  d->secret)) != 0 ||
         (rc = store_audit_append(d->st, "package-loaded", d->p->id)) != 0 ||
         (rc = store_compact(d->st, d->why, sizeof d->why)) != 0 ||
-        (rc = store_audit_append(d->st, "polls-opened", d->p->id)) != 0)
+        (rc = store_audit_append(d->st, "polls-opened", d->p->id)) != 0 ||
+        (rc = open_polls(d->st, d->p->id)) != 0)
         return die("store", rc, NULL);
     printf("4. fresh store %s: campaign loaded, polls opened\n\n", d->path);
     memset(&d->ctx, 0, sizeof d->ctx);

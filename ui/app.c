@@ -7,10 +7,12 @@
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
+#include <qrencode.h>
 
 #include "bn_err.h"
 #include "day.h"
 #include "key.h"
+#include "polls.h"
 #include "pseud.h"
 #include "rng.h"
 #include "screens/screens.h"
@@ -33,6 +35,12 @@ static const screen_t screens[SCR__COUNT] = {
     [SCR_PETITIONS] = {"petitions", scr_petitions_draw, scr_petitions_act},
     [SCR_PETITION] = {"petition", scr_petition_draw, scr_petition_act},
     [SCR_CONSENT] = {"consent", scr_consent_draw, scr_consent_act},
+    [SCR_CLOSED] = {"closed", scr_closed_draw, scr_closed_act},
+    [SCR_PIN] = {"pin", scr_pin_draw, agent_act},
+    [SCR_AGENT] = {"agent", scr_agent_draw, agent_act},
+    [SCR_REPORT] = {"report", scr_report_draw, agent_act},
+    [SCR_STATUS] = {"status", scr_status_draw, agent_act},
+    [SCR_EXPORT] = {"export", scr_export_draw, agent_act},
 };
 
 const int app_size_pct[APP_SIZE__COUNT] = {100, 125, 150};
@@ -170,8 +178,9 @@ void app_free(app_t *a)
 
     for (i = 0; i < APP_MAX_LANGS; i++)
         i18n_free(a->cat[i]);
-    for (i = 0; i < a->n_camp; i++) {
-        app_campaign_t *c = &a->camp[i];
+    agent_free(a);
+    for (i = 0; i < a->n_all; i++) {
+        app_campaign_t *c = &a->all[i];
         int k;
         if (c->commune_norm != NULL)
             for (k = 0; c->pkg != NULL && k < c->pkg->n_communes; k++)
@@ -239,8 +248,10 @@ void app_go(app_t *a, scr_t s)
 
 void app_use_campaign(app_t *a, int i)
 {
-    if (i < 0 || i >= a->n_camp)
+    if (i < 0 || i >= a->n_camp) {
+        a->pkg = NULL;
         return;
+    }
     a->cur = i;
     a->pkg = a->camp[i].pkg;
     memcpy(a->secret, a->camp[i].secret, sizeof a->secret);
@@ -281,7 +292,65 @@ void app_reset_session(app_t *a)
     a->display_open = 0;
     app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
     app_use_campaign(a, 0); /* the first campaign until someone picks one */
-    app_go(a, a->pkg != NULL && a->scr != SCR_OUTOFSERVICE ? SCR_WELCOME : a->scr);
+    if (a->scr == SCR_OUTOFSERVICE || a->n_all == 0)
+        app_go(a, a->scr);
+    else
+        app_go(a, a->n_camp > 0 ? SCR_WELCOME : SCR_CLOSED);
+}
+
+int64_t app_wall_ms(const app_t *a)
+{
+    return a->wall0_ms + (int64_t)a->now;
+}
+
+uint32_t app_day(const app_t *a)
+{
+    int64_t ms = app_wall_ms(a);
+
+    return ms > 0 ? (uint32_t)(ms / 86400000) : 0;
+}
+
+void app_refresh_polls(app_t *a, int force)
+{
+    app_campaign_t keep[APP_MAX_CAMPAIGNS];
+    uint32_t day = app_day(a);
+    char why[256];
+    int i, n = 0, changed;
+
+    if (a->store == NULL || a->n_all == 0 || a->scr == SCR_OUTOFSERVICE)
+        return;
+    if (!force && a->scr != SCR_WELCOME && a->scr != SCR_CLOSED)
+        return; /* never under a citizen's feet, nor an agent's */
+    for (i = 0; i < a->n_all; i++)
+        if (polls_accepts(a->store, a->all[i].pkg, day, why, sizeof why))
+            keep[n++] = a->all[i];
+    changed = n != a->n_camp;
+    for (i = 0; !changed && i < n; i++)
+        changed = keep[i].pkg != a->camp[i].pkg;
+    if (!changed && !force)
+        return;
+    memset(a->camp, 0, sizeof a->camp);
+    memcpy(a->camp, keep, (size_t)n * sizeof keep[0]);
+    a->n_camp = n;
+    mbedtls_platform_zeroize(keep, sizeof keep);
+    if (n == 0) {
+        a->pkg = NULL;
+        memset(a->secret, 0, sizeof a->secret);
+    }
+    if (a->scr == SCR_WELCOME || a->scr == SCR_CLOSED)
+        app_reset_session(a);
+    a->dirty = 1;
+}
+
+void app_press(app_t *a, int x, int y)
+{
+    a->pressing = x >= 0 && y >= 0 && x < APP_HOLD_ZONE && y < APP_HOLD_ZONE;
+    a->press_start = a->now;
+}
+
+void app_release(app_t *a)
+{
+    a->pressing = 0;
 }
 
 /* --- input ------------------------------------------------------------------ */
@@ -358,6 +427,9 @@ void app_char(app_t *a, const char *utf8)
     if (a->scr == SCR_IDENTITY) {
         scr_identity_char(a, utf8);
         a->dirty = 1;
+    } else if (a->scr == SCR_PIN && utf8[0] >= '0' && utf8[0] <= '9' && utf8[1] == '\0') {
+        agent_act(a, ACT_PIN_DIGIT + (utf8[0] - '0'));
+        a->dirty = 1;
     }
 }
 
@@ -366,6 +438,20 @@ void app_tick(app_t *a, uint32_t now)
     uint32_t idle;
 
     a->now = now;
+    if (a->pressing && now - a->press_start >= APP_HOLD_MS) {
+        a->pressing = 0;
+        agent_enter(a);
+        return;
+    }
+    if (a->scr >= SCR_PIN && a->scr <= SCR_EXPORT) {
+        if (now - a->last_input >= APP_AGENT_IDLE_MS)
+            agent_leave(a);
+        return;
+    }
+    /* the clock moves on: midnight of the last day closes, the first day
+     * opens (when the agents opened beforehand), a pause takes effect */
+    if (a->scr == SCR_WELCOME || a->scr == SCR_CLOSED)
+        app_refresh_polls(a, 0);
     if (a->scr == SCR_WELCOME && a->sync != NULL && !a->sync_revoked_seen) {
         ksync_status_t st;
         ksync_status(a->sync, &st);
@@ -382,7 +468,7 @@ void app_tick(app_t *a, uint32_t now)
             return;
         }
     }
-    if (a->scr == SCR_WELCOME || a->scr == SCR_OUTOFSERVICE)
+    if (a->scr == SCR_WELCOME || a->scr == SCR_OUTOFSERVICE || a->scr == SCR_CLOSED)
         return;
     idle = now - a->last_input;
     if (a->scr == SCR_RECEIPT) {
@@ -469,6 +555,22 @@ void app_button(app_t *a, ui_rect_t r, const char *label, const char *name, int 
     dl_control(&a->dl, r, action, label, name, NULL, enabled, style == BTN_PRIMARY);
 }
 
+void app_qr(app_t *a, const char *text, int x, int y, int qsize)
+{
+    QRcode *qr = QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+
+    if (qr != NULL) {
+        int n = qr->width, quiet = 4, total = n + 2 * quiet, mod = qsize / total, i;
+        uint8_t m[177 * 177];
+        int side = mod * total;
+        for (i = 0; i < n * n && i < (int)sizeof m; i++)
+            m[i] = qr->data[i] & 1;
+        dl_rect(&a->dl, (ui_rect_t){x, y, side, side}, (ui_color_t){255, 255, 255, 255});
+        dl_qr(&a->dl, (ui_rect_t){x + quiet * mod, y + quiet * mod, n * mod, n * mod}, m, n);
+        QRcode_free(qr);
+    }
+}
+
 int app_heading(app_t *a, int x, int y, int w, const char *s)
 {
     return ui_text(&a->dl, x, y, w, s, app_sz_big(a, 52), 1, a->theme.text, AL_LEFT, 0);
@@ -550,6 +652,10 @@ int app_top_bar(app_t *a)
     /* several campaigns: the welcome screen and the list of petitions
      * belong to none of them */
     if (a->n_camp > 1 && (a->scr == SCR_WELCOME || a->scr == SCR_PETITIONS))
+        title = tr(a, "welcome.many.bar");
+    if (a->scr >= SCR_PIN && a->scr <= SCR_EXPORT)
+        title = tr(a, "agent.bar");
+    else if (a->pkg == NULL && a->n_all > 0)
         title = tr(a, "welcome.many.bar");
 
     th = room > 200 ? ui_text_h(&a->dl, title, ts, 1, room, 0) : 1 << 20;

@@ -33,6 +33,7 @@
 #include "cast.h"
 #include "draw.h"
 #include "i18n.h"
+#include "agent.h"
 #include "ksync.h"
 #include "pkg.h"
 #include "store.h"
@@ -49,6 +50,12 @@ typedef enum {
     SCR_PETITIONS,        /* the open petitions and their counters */
     SCR_PETITION,         /* one petition's full text */
     SCR_CONSENT,          /* personal data notice, "do not publish", sign */
+    SCR_CLOSED,           /* citizens: no campaign takes part now (closed, paused) */
+    SCR_PIN,              /* agent mode: the PIN pad */
+    SCR_AGENT,            /* agent mode: the polls and what an agent may do */
+    SCR_REPORT,           /* agent mode: a zero or closing report, its QR code */
+    SCR_STATUS,           /* agent mode: counts, disk, sync, clock, certificate */
+    SCR_EXPORT,           /* agent mode: export to a removable drive */
     SCR__COUNT
 } scr_t;
 
@@ -76,6 +83,14 @@ enum {
     ACT_NO_PUBLISH,       /* consent: the "do not publish my name" toggle */
     ACT_SIGN_CONFIRM,     /* consent: sign (cast_petition) */
     ACT_PETITIONS,        /* welcome: the list of petitions */
+    ACT_PIN_ERASE,        /* PIN pad: erase a digit */
+    ACT_PIN_OK,           /* PIN pad: check the PIN */
+    ACT_AGENT_LEAVE,      /* agent mode: back to the citizens' screens */
+    ACT_AGENT_HOME,       /* agent mode: the main agent screen */
+    ACT_AGENT_STATUS,
+    ACT_AGENT_SYNC,
+    ACT_AGENT_EXPORT,
+    ACT_REPORT_PRINT,     /* report: print it on the receipt printer */
     ACT_CAMPAIGN = 5000,  /* + campaign index: welcome, start it (budget) */
     ACT_READ = 5100,      /* + campaign index: a petition's full text */
     ACT_SIZE = 50,        /* + text size (APP_SIZE_*) */
@@ -83,7 +98,14 @@ enum {
     ACT_KEY = 1000,       /* + index into the on-screen keyboard's keys */
     ACT_SUGGEST = 2000,   /* + commune index */
     ACT_OPEN = 3000,      /* + project index: detail view */
-    ACT_TOGGLE = 4000     /* + project index: choose / remove */
+    ACT_TOGGLE = 4000,    /* + project index: choose / remove */
+    ACT_PIN_DIGIT = 6000, /* + digit 0..9 */
+    ACT_POLLS_OPEN = 6100,   /* + campaign index in all[]: two agents */
+    ACT_POLLS_PAUSE = 6200,  /* + campaign index */
+    ACT_POLLS_RESUME = 6300, /* + campaign index */
+    ACT_POLLS_CLOSE = 6400,  /* + campaign index: two agents */
+    ACT_REPORT_SHOW = 6500,  /* + campaign index: its last report again */
+    ACT_EXPORT_TO = 6600     /* + index of a mounted drive */
 };
 
 /* Physical keys the app understands. */
@@ -91,7 +113,8 @@ typedef enum {
     KEY_TAB = 1, KEY_SHIFT_TAB, KEY_ENTER, KEY_ESCAPE, KEY_LEFT, KEY_RIGHT, KEY_UP, KEY_DOWN,
     KEY_SPACE, KEY_BACKSPACE,
     KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6, KEY_F7, KEY_F8, KEY_F9, KEY_F10, KEY_F11,
-    KEY_F12
+    KEY_F12,
+    KEY_AGENT             /* the agents' key chord, Ctrl+Alt+A */
 } app_key_t;
 
 /* A key's name as scripts and --switch-keys write it ("Tab", "Enter",
@@ -106,7 +129,7 @@ enum { ID_LAST = 0, ID_FIRST, ID_BIRTH, ID_COMMUNE, ID__COUNT };
 enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER };
 
 /* Messages of SCR_MESSAGE. */
-enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED, MSG_OFFLINE };
+enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED, MSG_OFFLINE, MSG_CLOSED };
 
 /* Campaigns open on this kiosk: one budget vote at most, petitions. */
 #define APP_MAX_CAMPAIGNS 8
@@ -160,6 +183,31 @@ typedef struct app_session_s {
     int signed_petition;              /* the receipt is a petition's */
 } app_session_t;
 
+/* Agent mode (ui/agent.c): who is signed in, what waits for a second
+ * agent's PIN, the last outcome in words. Nothing of a citizen's session. */
+#define APP_PIN_MAX 12
+#define APP_MOUNTS 6
+#define APP_AGENT_IDLE_MS 120000u /* agent mode leaves by itself */
+#define APP_HOLD_MS 3000u         /* the long press on the top-left corner */
+#define APP_HOLD_ZONE 140         /* ... within this many px of the corner */
+typedef struct app_agent_s {
+    agents_t *list;                   /* STATE/agents.json, NULL: none */
+    const agent_t *who;               /* the agent signed in */
+    const agent_t *first;             /* a two-agent change: the first agent */
+    int op, op_camp;                  /* ... and what waits for the second PIN (ACT_POLLS_*) */
+    char pin[APP_PIN_MAX + 1];
+    int pin_len;
+    char msg[700];                    /* the last outcome, in words */
+    int msg_bad;                      /* ... a refusal */
+    int report_camp, report_closing;  /* the report on SCR_REPORT */
+    char *report_text;
+    size_t report_len;
+    uint8_t report_digest[32];
+    int from_oos;                     /* entered from the out-of-service screen */
+    int n_mounts;
+    char mounts[APP_MOUNTS][256];     /* removable drives seen (SCR_EXPORT) */
+} app_agent_t;
+
 typedef struct app_s {
     /* configuration */
     int w, h;
@@ -172,8 +220,12 @@ typedef struct app_s {
     int display_open;                 /* the display options dialog is shown */
     int print_receipts;               /* headless: print "receipt CODE" */
 
-    /* the campaigns (owned in camp[]); pkg, secret, commune_norm and
-     * commune_order are those of the session's campaign (cur) */
+    /* the campaigns: every one loaded (owned in all[]), and those that
+     * take part now (camp[]: copies of all[] entries whose polls accept
+     * today, app_refresh_polls); pkg, secret, commune_norm and
+     * commune_order are those of the session's campaign (cur in camp[]) */
+    app_campaign_t all[APP_MAX_CAMPAIGNS];
+    int n_all;
     app_campaign_t camp[APP_MAX_CAMPAIGNS];
     int n_camp, cur;
     key_pub_t authority;              /* the pinned authority key (petitions) */
@@ -183,11 +235,17 @@ typedef struct app_s {
     signer_t signer;
     rng_t *rng;
     uint8_t secret[32];
-    uint32_t today;
+    uint32_t today;                   /* the day the kiosk started */
+    int64_t wall0_ms;                 /* local wall-clock ms at now = 0 (app_wall_ms) */
+    char state_dir[512];              /* STATE */
+    char kiosk_name[64];              /* STATE/kiosk-id, or "kiosk" */
+    char printer[256];                /* STATE/printer: a device or file, "" none */
+    char media[256];                  /* STATE/media: the drives' folder, "" /media */
     char **commune_norm;              /* normalised names, for type-ahead */
     int *commune_order;               /* communes sorted by normalised name */
     char oos_reason[400];             /* for agents */
     char departement[4];              /* STATE/departement: the packages' département */
+    int sync_thread;                  /* the link's thread runs (window runs) */
     ksync_t *sync;                    /* the link to borne-server, or NULL (no server.conf) */
     int sync_revoked_seen;            /* the revocation already put the kiosk out of service */
     ksync_hook_t hook;                /* the cast path's reservation (app_cast_inputs) */
@@ -206,6 +264,10 @@ typedef struct app_s {
     app_session_t s;
     int missing_keys;                 /* catalog misses (a test failure) */
     char last_missing[64];
+
+    int pressing;                     /* a press held on the top-left corner */
+    uint32_t press_start;
+    app_agent_t ag;
 
     ui_dl_t dl;
 } app_t;
@@ -277,6 +339,28 @@ int app_sync_round(app_t *a, int closing, char *why, size_t whylen);
  * "receipt CODE" in headless mode and shows the receipt. */
 void app_show_receipt(app_t *a, cast_receipt_t *rec, int signed_petition);
 
+/* The kiosk's wall clock (local time, ms since 1970) and today's day
+ * number from it: the kiosk follows it while it runs (POLLS-P1). */
+int64_t app_wall_ms(const app_t *a);
+uint32_t app_day(const app_t *a);
+
+/* Rebuilds camp[] from all[]: the campaigns whose polls accept a cast now
+ * (polls_accepts with app_day). None: the citizens' closed screen. Only
+ * between sessions (welcome, closed screens) or when forced. */
+void app_refresh_polls(app_t *a, int force);
+
+/* A press at x, y (app_tap does the rest) and its release: a press held
+ * APP_HOLD_MS on the top-left corner enters agent mode (app_tick). */
+void app_press(app_t *a, int x, int y);
+void app_release(app_t *a);
+
+/* Agent mode (ui/agent.c): enter (the PIN pad; a citizen's session is
+ * wiped first), leave (to the citizens' screens), and its tick. */
+void agent_enter(app_t *a);
+void agent_leave(app_t *a);
+void agent_act(app_t *a, int act);
+void agent_free(app_t *a);
+
 /* Makes campaign i (index into camp[]) the session's campaign. */
 void app_use_campaign(app_t *a, int i);
 /* How many petitions are open; the index in camp[] of the budget vote, or -1. */
@@ -298,6 +382,8 @@ void app_button(app_t *a, ui_rect_t r, const char *label, const char *name, int 
 int app_button_h(app_t *a, const char *label, int w, btn_style_t style, int min_h);
 /* The width a button needs for its label on one line (at least min_w). */
 int app_button_w(app_t *a, const char *label, btn_style_t style, int min_w);
+/* A QR code of `text` (side qsize px with its quiet zone, on white) at x, y. */
+void app_qr(app_t *a, const char *text, int x, int y, int qsize);
 /* Heading and paragraph helpers; return the height used. */
 int app_heading(app_t *a, int x, int y, int w, const char *s);
 int app_para(app_t *a, int x, int y, int w, const char *s);

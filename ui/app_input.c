@@ -18,7 +18,7 @@ static const struct {
     {"F2", KEY_F2},         {"F3", KEY_F3},               {"F4", KEY_F4},
     {"F5", KEY_F5},         {"F6", KEY_F6},               {"F7", KEY_F7},
     {"F8", KEY_F8},         {"F9", KEY_F9},               {"F10", KEY_F10},
-    {"F11", KEY_F11},       {"F12", KEY_F12},
+    {"F11", KEY_F11},       {"F12", KEY_F12},             {"Ctrl+Alt+A", KEY_AGENT},
 };
 
 app_key_t app_key_named(const char *name)
@@ -171,6 +171,10 @@ void app_key(app_t *a, app_key_t k)
 
     app_draw(a);
     app__touched(a);
+    if (k == KEY_AGENT) {
+        agent_enter(a);
+        return;
+    }
     if (k == a->sw_next) {
         scan_next(a);
         return;

@@ -92,18 +92,34 @@ static int has_suffix(const char *s, const char *suf)
 }
 
 /* Drops campaign i of a->camp (not open). */
+/* The first line of DIR/NAME into out, or `dflt`. */
+static void read_line(const char *dir, const char *name, char *out, size_t cap, const char *dflt)
+{
+    char path[1100];
+    FILE *f;
+
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(out, cap, "%s", dflt);
+    if ((f = fopen(path, "r")) != NULL) {
+        if (fgets(out, (int)cap, f) == NULL)
+            snprintf(out, cap, "%s", dflt);
+        fclose(f);
+    }
+    out[strcspn(out, "\r\n")] = '\0';
+}
+
 static void drop_campaign(app_t *a, int i)
 {
-    pkg_free(a->camp[i].pkg);
-    memset(a->camp[i].secret, 0, sizeof a->camp[i].secret);
-    memmove(&a->camp[i], &a->camp[i + 1], (size_t)(a->n_camp - i - 1) * sizeof a->camp[0]);
-    a->n_camp--;
-    memset(&a->camp[a->n_camp], 0, sizeof a->camp[0]);
+    pkg_free(a->all[i].pkg);
+    memset(a->all[i].secret, 0, sizeof a->all[i].secret);
+    memmove(&a->all[i], &a->all[i + 1], (size_t)(a->n_all - i - 1) * sizeof a->all[0]);
+    a->n_all--;
+    memset(&a->all[a->n_all], 0, sizeof a->all[0]);
 }
 
 int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whylen)
 {
-    char path[1024], w[400] = "", state[32];
+    char path[1024], w[400] = "";
     struct dirent **names = NULL;
     uint8_t *file = NULL, *stored = NULL, secret[32];
     size_t len = 0, slen = 0;
@@ -115,6 +131,12 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         goto out;
     }
     a->today = today;
+    if (a->wall0_ms == 0) /* a caller that sets no clock: 09:00 of `today` */
+        a->wall0_ms = (int64_t)today * 86400000 + 9 * 3600000 - (int64_t)a->now;
+    snprintf(a->state_dir, sizeof a->state_dir, "%s", dir);
+    read_line(dir, "kiosk-id", a->kiosk_name, sizeof a->kiosk_name, "kiosk");
+    read_line(dir, "printer", a->printer, sizeof a->printer, "");
+    read_line(dir, "media", a->media, sizeof a->media, "");
     if ((rc = read_departement(dir, a->departement, w, sizeof w)) != 0)
         goto out;
     snprintf(path, sizeof path, "%s/authority.pub.pem", dir);
@@ -126,7 +148,7 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     }
     /* every package that verifies: the first budget vote, the petitions */
     rc = bn_fail(w, sizeof w, BN_ENOTFOUND, "no budget package (*.bpkg) in %s", dir);
-    for (i = 0; i < n && a->n_camp < APP_MAX_CAMPAIGNS; i++) {
+    for (i = 0; i < n && a->n_all < APP_MAX_CAMPAIGNS; i++) {
         pkg_t *p = NULL;
         char pw[300] = "";
         const char *f = names[i]->d_name;
@@ -148,16 +170,16 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         }
         if (p->kind == PKG_BUDGET) {
             /* the budget vote first */
-            memmove(&a->camp[1], &a->camp[0], (size_t)a->n_camp * sizeof a->camp[0]);
-            memset(&a->camp[0], 0, sizeof a->camp[0]);
-            a->camp[0].pkg = p;
+            memmove(&a->all[1], &a->all[0], (size_t)a->n_all * sizeof a->all[0]);
+            memset(&a->all[0], 0, sizeof a->all[0]);
+            a->all[0].pkg = p;
             have_budget = 1;
         } else {
-            a->camp[a->n_camp].pkg = p;
+            a->all[a->n_all].pkg = p;
         }
-        a->n_camp++;
+        a->n_all++;
     }
-    if (a->n_camp == 0)
+    if (a->n_all == 0)
         goto out;
 
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
@@ -166,29 +188,23 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     /* Secrecy (STORE-S6): no trace of a cast order survives a restart. */
     if ((rc = store_compact(a->store, w, sizeof w)) != 0)
         goto out;
-    /* each campaign: in the store with its secret, polls open today */
-    for (i = 0; i < a->n_camp;) {
-        const pkg_t *p = a->camp[i].pkg;
+    /* each campaign in the store with its secret; whether its polls take a
+     * cast now is app_refresh_polls's, as the clock and the agents go */
+    for (i = 0; i < a->n_all;) {
+        const pkg_t *p = a->all[i].pkg;
         free(stored);
         stored = NULL;
         if ((rc = store_get_campaign(a->store, p->id, &stored, &slen, secret)) != 0) {
             rc = bn_fail(w, sizeof w, rc, "campaign '%s' is not in the store", p->id);
-        } else {
-            snprintf(path, sizeof path, "polls:%s", p->id);
-            if (store_meta_get(a->store, path, state, sizeof state) != 0 ||
-                strcmp(state, "open") != 0)
-                rc = bn_fail(w, sizeof w, BN_ECLOSED, "polls of '%s' are not open", p->id);
-            else if (today < p->opens || today > p->closes)
-                rc = bn_fail(w, sizeof w, BN_ECLOSED, "polls of '%s' are not open today", p->id);
         }
         if (rc != 0) {
             drop_campaign(a, i);
             continue;
         }
-        memcpy(a->camp[i].secret, secret, sizeof secret);
+        memcpy(a->all[i].secret, secret, sizeof secret);
         i++;
     }
-    if (a->n_camp == 0)
+    if (a->n_all == 0)
         goto out;
     if ((rc = rng_open(&a->rng)) != 0) {
         bn_fail(w, sizeof w, rc, "random generator");
@@ -198,25 +214,25 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
     if ((rc = key_load(path, a->rng, &a->kiosk, w, sizeof w)) != 0)
         goto out;
     key_signer(a->kiosk, &a->signer);
-    for (i = 0; i < a->n_camp; i++)
-        if ((rc = index_communes(&a->camp[i], w, sizeof w)) != 0)
+    for (i = 0; i < a->n_all; i++)
+        if ((rc = index_communes(&a->all[i], w, sizeof w)) != 0)
             goto out;
     /* the link to borne-server, when server.conf says where it is */
     {
         ksync_campaign_t kc[APP_MAX_CAMPAIGNS];
-        for (i = 0; i < a->n_camp; i++) {
-            kc[i].id = a->camp[i].pkg->id;
-            kc[i].petition = a->camp[i].pkg->kind == PKG_PETITION;
+        for (i = 0; i < a->n_all; i++) {
+            kc[i].id = a->all[i].pkg->id;
+            kc[i].petition = a->all[i].pkg->kind == PKG_PETITION;
             kc[i].departement = a->departement;
         }
-        if ((rc = ksync_open(dir, &a->authority, &a->signer.pub, kc, a->n_camp, today, &a->sync,
+        if ((rc = ksync_open(dir, &a->authority, &a->signer.pub, kc, a->n_all, today, &a->sync,
                              w, sizeof w)) != 0)
             goto out;
     }
-    for (i = 0; i < a->n_camp; i++)
-        (void)store_audit_append(a->store, "kiosk-started", a->camp[i].pkg->id);
+    for (i = 0; i < a->n_all; i++)
+        (void)store_audit_append(a->store, "kiosk-started", a->all[i].pkg->id);
     a->scr = SCR_WELCOME;
-    app_reset_session(a);
+    app_refresh_polls(a, 1);
 out:
     for (i = 0; i < n; i++)
         free(names[i]);

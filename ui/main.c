@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <SDL.h>
 #include <SDL_image.h>
@@ -240,13 +241,29 @@ static int run_window(app_t *a, render_t *r, SDL_Window *win, SDL_Surface *canva
             case SDL_QUIT:
                 return 0;
             case SDL_FINGERDOWN:
+                app_press(a, (int)(ev.tfinger.x * a->w), (int)(ev.tfinger.y * a->h));
                 app_tap(a, (int)(ev.tfinger.x * a->w), (int)(ev.tfinger.y * a->h));
                 break;
+            case SDL_FINGERUP:
+                app_release(a);
+                break;
             case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT)
+                if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT) {
+                    app_press(a, ev.button.x * a->w / ww, ev.button.y * a->h / wh);
                     app_tap(a, ev.button.x * a->w / ww, ev.button.y * a->h / wh);
+                }
+                break;
+            case SDL_MOUSEBUTTONUP:
+                if (ev.button.which != SDL_TOUCH_MOUSEID)
+                    app_release(a);
                 break;
             case SDL_KEYDOWN:
+                /* the agents' chord: Ctrl+Alt+A */
+                if (ev.key.keysym.sym == SDLK_a && (ev.key.keysym.mod & KMOD_CTRL) &&
+                    (ev.key.keysym.mod & KMOD_ALT)) {
+                    app_key(a, KEY_AGENT);
+                    break;
+                }
                 switch (key_of(&ev.key.keysym, &k, &ch[0])) {
                 case 1: app_key(a, k); break;
                 case 2: app_char(a, ch); break;
@@ -558,11 +575,27 @@ static int open_app(const args_t *a, app_t *app, render_t *r, int lw, int lh)
     app->reset_ms = (uint32_t)a->reset_ms;
     app->print_receipts = a->headless;
     app->now = a->headless ? 0 : SDL_GetTicks();
+    /* the wall clock the kiosk follows (local time): headless runs start at
+     * 09:00 of --today, so that their reports are the same bytes each run */
+    if (a->headless) {
+        app->wall0_ms = (int64_t)a->today * 86400000 + 9 * 3600000;
+    } else {
+        time_t t = time(NULL);
+        struct tm tm;
+        localtime_r(&t, &tm);
+        app->wall0_ms = (int64_t)a->today * 86400000 +
+                        ((int64_t)tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec) * 1000 -
+                        (int64_t)app->now;
+    }
     if ((rc = kiosk_open(app, a->state, a->today, why, sizeof why)) != 0)
         fprintf(stderr, "borne: out of service: %s\n", why);
     /* window runs sync in the background; headless scripts say when (sync) */
-    if (rc == 0 && !a->headless && app->sync != NULL && ksync_start(app->sync) != 0)
-        fprintf(stderr, "borne: the sync thread could not start: uploads wait\n");
+    if (rc == 0 && !a->headless && app->sync != NULL) {
+        if (ksync_start(app->sync) != 0)
+            fprintf(stderr, "borne: the sync thread could not start: uploads wait\n");
+        else
+            app->sync_thread = 1;
+    }
     return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "bn_err.h"
+#include "day.h"
 
 /* Reads a "quoted" argument (\" and \\ escapes) at p; returns the end or NULL. */
 static const char *quoted(const char *p, char *out, size_t cap)
@@ -89,6 +90,30 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
         if (end == p || c->ms < 0)
             return snprintf(err, errlen, "wait: expected milliseconds"), -1;
         e = end;
+    } else if (word(&p, "hold")) {
+        c->kind = SC_HOLD;
+        c->x = (int)strtol(p, &end, 10);
+        if (end == p)
+            return snprintf(err, errlen, "hold: expected X Y MS"), -1;
+        p = skip(end);
+        c->y = (int)strtol(p, &end, 10);
+        if (end == p)
+            return snprintf(err, errlen, "hold: expected Y after X"), -1;
+        p = skip(end);
+        c->ms = strtol(p, &end, 10);
+        if (end == p || c->ms < 0)
+            return snprintf(err, errlen, "hold: expected milliseconds after X Y"), -1;
+        e = end;
+    } else if (word(&p, "clock")) {
+        char d[16];
+        int hh, mm, k = 0;
+        uint32_t day;
+        c->kind = SC_CLOCK;
+        if (sscanf(p, "%15s %d:%d%n", d, &hh, &mm, &k) != 3 || day_parse(d, &day) != 0 ||
+            hh < 0 || hh > 23 || mm < 0 || mm > 59)
+            return snprintf(err, errlen, "clock: expected YYYY-MM-DD HH:MM"), -1;
+        c->ms = (long)((int64_t)day * 1440 + hh * 60 + mm); /* minutes since 1970 */
+        e = p + k;
     } else if (word(&p, "sync")) {
         c->kind = SC_SYNC;
         c->ms = word(&p, "close") ? 1 : 0; /* close: everything goes */
@@ -365,6 +390,25 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
             }
             break;
         }
+        case SC_HOLD: {
+            long left = c->ms;
+            app_press(a, c->x, c->y);
+            while (left > 0 && a->pressing) {
+                long step = left < 100 ? left : 100;
+                app_tick(a, a->now + (uint32_t)step);
+                left -= step;
+            }
+            app_release(a);
+            app_draw(a);
+            break;
+        }
+        case SC_CLOCK:
+            /* the wall clock jumps (the kiosk left on overnight): now stays */
+            a->wall0_ms = (int64_t)c->ms * 60000 - (int64_t)a->now;
+            app_tick(a, a->now + 100);
+            app_tick(a, a->now + 100);
+            app_draw(a);
+            break;
         case SC_SHOT:
             app_draw(a);
             if (shot != NULL && shot(arg, a, c->arg) != 0)

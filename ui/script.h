@@ -3,7 +3,8 @@
  * One command a line, `#` comments (format in docs/scripting.md):
  *   tap "LABEL" | tap X Y | key NAME | type "TEXT" | wait MS | shot NAME |
  *   expect screen NAME | expect text "TEXT" | expect no text "TEXT" |
- *   expect focus "LABEL" | sync [close] */
+ *   expect focus "LABEL" | sync [close] | hold X Y MS (a long press) |
+ *   clock YYYY-MM-DD HH:MM (the wall clock jumps there) */
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
@@ -13,7 +14,7 @@
 
 typedef enum {
     SC_TAP_LABEL = 1, SC_TAP_XY, SC_KEY, SC_TYPE, SC_WAIT, SC_SHOT, SC_EXPECT_SCREEN,
-    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS, SC_SYNC
+    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS, SC_SYNC, SC_HOLD, SC_CLOCK
 } sc_kind_t;
 
 typedef struct sc_cmd_s {

@@ -20,6 +20,7 @@
 
 #include "bn_err.h"
 #include "day.h"
+#include "polls.h"
 #include "pseud.h"
 #include "rules.h"
 
@@ -91,11 +92,15 @@ int cast_has_taken_part(const cast_ctx_t *ctx, const cast_identity_t *who)
 /* (CAST-C1) The refusals common to a vote and a signature, none of which writes:
  * polls open on `day`, commune in the package (its index in *commune), a
  * valid birth date, old enough. `who_word` names the person ("voters"). */
-static int eligible(const pkg_t *p, const cast_identity_t *who, uint32_t day,
+static int eligible(store_t *st, const pkg_t *p, const cast_identity_t *who, uint32_t day,
                     const char *who_word, int *commune, char *why, size_t whylen)
 {
     int y, m, d, rc;
 
+    /* (POLLS-P2) nothing is cast unless the agents opened the polls and
+     * they are neither paused nor closed: whatever the screens did */
+    if (!polls_accepts(st, p, day, why, whylen))
+        return BN_ECLOSED;
     if (day < p->opens || day > p->closes) {
         char o[DAY_TEXT_LEN + 1], c[DAY_TEXT_LEN + 1];
         day_format(p->opens, o);
@@ -157,7 +162,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
         rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a budget vote", p->id);
         goto out;
     }
-    rc = eligible(p, who, day, "voters", &commune, why, whylen);
+    rc = eligible(ctx->store, p, who, day, "voters", &commune, why, whylen);
     if (rc != 0)
         goto out;
     territory = pkg_commune_territory(p, commune);
@@ -236,7 +241,7 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
         rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a petition", p->id);
         goto out;
     }
-    rc = eligible(p, who, day, "signers", &commune, why, whylen);
+    rc = eligible(ctx->store, p, who, day, "signers", &commune, why, whylen);
     if (rc != 0)
         goto out;
     if (!p->petition.has_controller) { /* (CAST-C7) */

@@ -1054,6 +1054,30 @@ int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t 
     return rc;
 }
 
+typedef struct day_walk_s {
+    const char *campaign;
+    store_day_fn fn;
+    void *arg;
+} day_walk_t;
+
+static int day_entry(void *arg, const uint8_t *e)
+{
+    day_walk_t *w = arg;
+
+    if (!entry_of(e + REG_OFF_CAMPAIGN, w->campaign))
+        return 0;
+    return w->fn(w->arg, get32(e + REG_OFF_DAY));
+}
+
+int store_register_days(store_t *s, const char *campaign, store_day_fn fn, void *arg)
+{
+    day_walk_t w = {campaign, fn, arg};
+
+    if (s == NULL || campaign == NULL || fn == NULL)
+        return BN_EINVAL;
+    return slot_each(&s->reg, s->db, day_entry, &w);
+}
+
 /* (STORE-S9) in commune order */
 int store_turnout_each(store_t *s, const char *campaign, store_turnout_fn fn, void *arg)
 {

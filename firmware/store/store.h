@@ -101,6 +101,12 @@ int store_turnout_each(store_t *s, const char *campaign, store_turnout_fn fn, vo
 /* Register entries and ballots of a campaign. */
 int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t *ballots);
 
+/* Calls fn with the day of each register entry of the campaign, in slot
+ * order (which says nothing of the order of the casts); for the per-day
+ * counts of the poll reports. A non-zero return from fn stops the walk. */
+typedef int (*store_day_fn)(void *arg, uint32_t day);
+int store_register_days(store_t *s, const char *campaign, store_day_fn fn, void *arg);
+
 /* Calls fn for each ballot of the campaign (NULL: all campaigns), in storage
  * order, which is the order of the random ballot ids. A non-zero return from
  * fn stops the walk and is returned. */

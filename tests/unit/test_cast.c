@@ -63,6 +63,7 @@ static int setup(void **state)
     f->ctx.rng = f->rng;
     assert_int_equal(store_put_campaign(f->store, f->pkg->id, (const uint8_t *)"pkg", 3,
                                         f->ctx.secret), 0);
+    assert_int_equal(store_meta_set(f->store, "polls:bp35-demo", "open"), 0);
     assert_int_equal(day_parse("2026-11-28", &f->day), 0);
     free(json);
     free(path);
@@ -308,8 +309,19 @@ static void test_eligibility(void **state)
     expect_refused(f, &noname, sel, 1, f->day, BN_EFORMAT, "identity");
     before = f->pkg->opens - 1;
     after = f->pkg->closes + 1;
-    expect_refused(f, &ok, sel, 1, before, BN_ECLOSED, "open from 2026-11-01 to 2028-12-31");
+    expect_refused(f, &ok, sel, 1, before, BN_ECLOSED, "are from 2026-11-01 to 2028-12-31");
     expect_refused(f, &ok, sel, 1, after, BN_ECLOSED, NULL);
+    /* (POLLS-P2) whatever the screens do, nothing is cast unless the
+     * agents opened the polls, nor while they are paused or closed */
+    {
+        static const char *const states[] = {"closed", "paused", "final"};
+        int k;
+        for (k = 0; k < 3; k++) {
+            assert_int_equal(store_meta_set(f->store, "polls:bp35-demo", states[k]), 0);
+            expect_refused(f, &ok, sel, 1, f->day, BN_ECLOSED, "the polls of bp35-demo are");
+        }
+        assert_int_equal(store_meta_set(f->store, "polls:bp35-demo", "open"), 0);
+    }
     assert_int_equal(cast_budget(&f->ctx, &ok, sel, 1, f->pkg->closes, &rec, why, sizeof why), 0);
 }
 
@@ -512,6 +524,11 @@ static int psetup(void **state)
     p->pctx.pkg = p->pet;
     assert_int_equal(store_put_campaign(p->f.store, p->pet->id, (const uint8_t *)"pkg", 3,
                                         p->pctx.secret), 0);
+    {
+        char key[64];
+        snprintf(key, sizeof key, "polls:%s", p->pet->id);
+        assert_int_equal(store_meta_set(p->f.store, key, "open"), 0);
+    }
     free(json);
     free(path);
     *state = p;
@@ -721,7 +738,7 @@ static void test_petition_refusals(void **state)
     expect_sign_refused(p, &nodate, p->f.day, BN_ERANGE, "1980-02-30");
     expect_sign_refused(p, &noname, p->f.day, BN_EFORMAT, "identity");
     /* the window: the polls of the petition */
-    expect_sign_refused(p, &ok, p->pet->opens - 1, BN_ECLOSED, "open from 2026-11-01 to 2028-12-31");
+    expect_sign_refused(p, &ok, p->pet->opens - 1, BN_ECLOSED, "are from 2026-11-01 to 2028-12-31");
     expect_sign_refused(p, &ok, p->pet->closes + 1, BN_ECLOSED, NULL);
     /* names that do not fit the sealed identity */
     memset(longname, 'a', 250);

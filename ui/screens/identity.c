@@ -120,7 +120,7 @@ static int birth_ymd(const app_t *a, int *y, int *m, int *d)
     /* day_parse_ymd, not day_from_ymd: birth dates before 1970 are fine */
     if (day_parse_ymd(iso, y, m, d) != 0)
         return -1;
-    day_to_ymd(a->today, &ty, &tm, &td);
+    day_to_ymd(app_day(a), &ty, &tm, &td);
     if (*y * 10000 + *m * 100 + *d > ty * 10000 + tm * 100 + td)
         return -1; /* born in the future */
     return 0;
@@ -168,7 +168,7 @@ static void identity_check(app_t *a)
 
     if (birth_ymd(a, &y, &m, &d) != 0)
         return;
-    if (day_age(y, m, d, a->today) < a->pkg->min_age) {
+    if (day_age(y, m, d, app_day(a)) < a->pkg->min_age) {
         a->s.msg = MSG_TOO_YOUNG;
         app_go(a, SCR_MESSAGE);
         return;

@@ -24,6 +24,9 @@ void scr_message_draw(app_t *a)
     } else if (a->s.msg == MSG_OFFLINE) {
         title = pet ? "msg.poffline.title" : "msg.offline.title";
         body = pet ? "msg.poffline.body" : "msg.offline.body";
+    } else if (a->s.msg == MSG_CLOSED) {
+        title = pet ? "msg.pclosed.title" : "msg.closed.title";
+        body = pet ? "msg.pclosed.body" : "msg.closed.body";
     } else if (a->s.msg == MSG_NOT_STORED) {
         title = pet ? "msg.pfailed.title" : "msg.failed.title";
         body = pet ? "msg.pfailed.body" : "msg.failed.body";

@@ -55,10 +55,10 @@ static void counters(app_t *a, int i, char *sigs, char *cantons, char *days, cha
     trf(a, cantons, cap,
         nc == 0 ? "pet.count.cantons.0" : nc == 1 ? "pet.count.cantons.1" : "pet.count.cantons", kv);
     /* days left, today included: 1 on the last day */
-    fmt_int(p->closes >= a->today ? (int64_t)p->closes - a->today + 1 : 0, left, sizeof left);
+    fmt_int(p->closes >= app_day(a) ? (int64_t)p->closes - app_day(a) + 1 : 0, left, sizeof left);
     day_to_ymd(p->closes, &y, &m, &d);
     fmt_date(y, m, d, until, sizeof until);
-    trf(a, days, cap, p->closes == a->today ? "pet.count.last_day" : "pet.count.days", kv);
+    trf(a, days, cap, p->closes == app_day(a) ? "pet.count.last_day" : "pet.count.days", kv);
 }
 
 /* The counters' box: its heading ("On this kiosk", or the département's
@@ -350,7 +350,7 @@ static void sign(app_t *a)
     int rc;
 
     app_cast_inputs(a, &ctx, &who, birth);
-    rc = cast_petition(&ctx, &who, !a->s.no_publish, a->today, &rec, why, sizeof why);
+    rc = cast_petition(&ctx, &who, !a->s.no_publish, app_day(a), &rec, why, sizeof why);
     if (rc == BN_EREVOKED)
         app_cast_revoked(a, why, sizeof why);
     mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
@@ -362,6 +362,11 @@ static void sign(app_t *a)
     }
     if (rc == BN_EOFFLINE) { /* (CAST-C6) nothing written: come back, or another kiosk */
         a->s.msg = MSG_OFFLINE;
+        app_go(a, SCR_MESSAGE);
+        return;
+    }
+    if (rc == BN_ECLOSED) { /* (POLLS-P2) paused, closed, or midnight of the last day */
+        a->s.msg = MSG_CLOSED;
         app_go(a, SCR_MESSAGE);
         return;
     }

@@ -4,26 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <qrencode.h>
-
 #include "screens.h"
-
-/* The QR code (side px, with its quiet zone) at x, y. */
-static void draw_qr(app_t *a, int x, int y, int qsize)
-{
-    QRcode *qr = QRcode_encodeString(a->s.tracking, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
-
-    if (qr != NULL) {
-        int n = qr->width, quiet = 4, total = n + 2 * quiet, mod = qsize / total, i;
-        uint8_t m[177 * 177];
-        int side = mod * total;
-        for (i = 0; i < n * n && i < (int)sizeof m; i++)
-            m[i] = qr->data[i] & 1;
-        dl_rect(&a->dl, (ui_rect_t){x, y, side, side}, (ui_color_t){255, 255, 255, 255});
-        dl_qr(&a->dl, (ui_rect_t){x + quiet * mod, y + quiet * mod, n * mod, n * mod}, m, n);
-        QRcode_free(qr);
-    }
-}
 
 void scr_receipt_draw(app_t *a)
 {
@@ -44,7 +25,7 @@ void scr_receipt_draw(app_t *a)
     }
     if (two) {
         /* the QR code and "Terminer" at the left, the words at the right */
-        draw_qr(a, x, y, qsize);
+        app_qr(a, a->s.tracking, x, y, qsize);
         if (bw < qsize)
             bw = qsize;
         app_button(a, (ui_rect_t){x, y + qsize + 32, bw, bh}, finish, NULL, ACT_FINISH,
@@ -67,7 +48,7 @@ void scr_receipt_draw(app_t *a)
         if (bw > w - qsize - 48)
             bw = w - qsize - 48;
         bh = app_button_h(a, finish, bw, BTN_PRIMARY, 110);
-        draw_qr(a, x, y, qsize);
+        app_qr(a, a->s.tracking, x, y, qsize);
         app_button(a, (ui_rect_t){x + w - bw, y + (qsize - bh) / 2, bw, bh}, finish, NULL,
                    ACT_FINISH, BTN_PRIMARY, 1);
         y += qsize + 24;

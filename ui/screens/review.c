@@ -17,7 +17,7 @@ static void confirm(app_t *a)
     int rc;
 
     app_cast_inputs(a, &ctx, &who, birth);
-    rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, a->today, &rec, why, sizeof why);
+    rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, app_day(a), &rec, why, sizeof why);
     if (rc == BN_EREVOKED)
         app_cast_revoked(a, why, sizeof why);
     mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
@@ -29,6 +29,11 @@ static void confirm(app_t *a)
     }
     if (rc == BN_EOFFLINE) { /* (CAST-C6) nothing written: come back, or another kiosk */
         a->s.msg = MSG_OFFLINE;
+        app_go(a, SCR_MESSAGE);
+        return;
+    }
+    if (rc == BN_ECLOSED) { /* (POLLS-P2) paused, closed, or midnight of the last day */
+        a->s.msg = MSG_CLOSED;
         app_go(a, SCR_MESSAGE);
         return;
     }

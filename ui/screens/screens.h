@@ -29,6 +29,14 @@ void scr_petition_draw(app_t *a);
 void scr_petition_act(app_t *a, int act);
 void scr_consent_draw(app_t *a);
 void scr_consent_act(app_t *a, int act);
+void scr_closed_draw(app_t *a);
+void scr_closed_act(app_t *a, int act);
+/* agent.c: the agents' screens (their actions: agent_act, ui/agent.c) */
+void scr_pin_draw(app_t *a);
+void scr_agent_draw(app_t *a);
+void scr_report_draw(app_t *a);
+void scr_status_draw(app_t *a);
+void scr_export_draw(app_t *a);
 
 
 /* projects.c, shared with detail.c and review.c: */

@@ -1,0 +1,268 @@
+#!/bin/sh
+# agent_flow.sh - a town hall's day at one kiosk, from its provisioning
+# bundle: two agents open the polls (zero report: screen, file, printer),
+# citizens vote, an agent pauses (citizens see it, a cast is refused) and
+# resumes, two agents close for good (closing report), an agent exports to a
+# USB drive; borne-server imports the drive as any bundle, and borne-tally
+# reconciles the kiosk's closing report with its ballots. The reports verify
+# with openssl, the printer's bytes decode back to the text and the QR code.
+# With every refusal on the way: a wrong PIN, the same agent twice, opening
+# outside the dates, reopening after closing for good, a kiosk left on past
+# midnight of the last day, the lockout across a restart.
+# Usage: agent_flow.sh BORNE_ADMIN BORNE BORNE_SERVER BORNE_TALLY SOURCE_DIR [SHOTS_DIR]
+set -eu
+abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
+ADMIN=$(abs "$1")
+BORNE=$(abs "$2")
+SRV=$(abs "$3")
+TALLY=$(abs "$4")
+SRC=$(cd "$5" && pwd)
+KEEP=${6:-}
+[ -z "$KEEP" ] || KEEP=$(mkdir -p "$KEEP" && cd "$KEEP" && pwd)
+T=$(mktemp -d "${TMPDIR:-/tmp}/agents.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
+DAY=2027-03-02
+cd "$T"
+printf 'une phrase de passe\n' >pass
+P="--passphrase-file pass"
+
+# --- what the technician prepared: authority, campaign, server, two agents --------
+"$ADMIN" authority init auth --name Autorite-35 --from 2026-12-01 --until 2031-12-31 $P >/dev/null
+"$ADMIN" campaign build "$SRC/campaign.json" -o bp.json >/dev/null
+"$ADMIN" campaign sign bp.json --authority auth -o bp.bpkg $P >/dev/null
+"$ADMIN" server init srv --authority auth --host localhost --port 9 $P >/dev/null
+printf '482913\n' | "$ADMIN" agent add --authority auth --commune 35238 --id marie \
+    --name "Marie Le Goff" --role agent --pin-fd 0 >/dev/null
+printf '735184\n' | "$ADMIN" agent add --authority auth --commune 35238 --id paul \
+    --name "Paul Hamon" --role agent --pin-fd 0 >/dev/null
+"$BORNE" --enroll --state k --out usb0 --authority auth/authority.crt >/dev/null
+"$ADMIN" kiosk enroll usb0 --authority auth --server srv --id kiosk-35238-01 -o b \
+    --today 2027-02-20 $P >/dev/null
+"$BORNE" --provision b --state k --today $DAY >/dev/null
+rm -f k/server.conf   # no network in the town hall today: the USB drive carries it all
+echo "$T/printer.bin" >k/printer
+mkdir media media/CLE-USB
+echo "$T/media" >k/media
+mkdir shots
+
+run() { # run SCRIPT [DAY]: the kiosk, headless, on the script; its output in OUT
+    OUT=$("$BORNE" --headless --state k --script "$1" --shots shots --today "${2:-$DAY}" \
+        2>err) || fail "$1: $(cat err) $OUT"
+}
+pin() { printf 'type "%s"\ntap "Valider"\n' "$1"; }
+vote() { # vote LAST: a vote in Rennes for two projects
+    cat <<EOF
+expect screen welcome
+tap "Touchez l'écran pour commencer"
+type "$1"
+tap "Suivant"
+type "Anne"
+tap "Suivant"
+type "12041987"
+tap "Suivant"
+type "ren"
+tap "Rennes"
+tap "Continuer"
+expect screen projects
+tap "Choisir : Jardin partagé du Blosne"
+tap "Choisir : Piste cyclable Betton - Saint-Grégoire"
+tap "Voir mon choix"
+tap "Valider mon vote"
+expect screen receipt
+tap "Terminer"
+EOF
+}
+
+# --- before opening: citizens see a closed kiosk; refusals ------------------------
+{
+    echo 'expect screen closed'
+    echo "expect text \"Le vote n'est pas ouvert sur cette borne\""
+    echo 'shot citizen-closed'
+    echo 'hold 20 20 3000'            # the long press on the top-left corner
+    echo 'expect screen pin'
+    echo 'shot agent-pin'
+    pin 111111
+    echo 'expect screen pin'
+    echo 'expect text "Code incorrect."'
+    echo 'expect no text "111111"'    # never the digits
+    pin 482913
+    echo 'expect screen agent'
+    echo 'tap "open bp35-essai"'
+    echo 'expect text "Deuxième agent : tapez votre code pour confirmer"'
+    pin 482913                        # the same agent twice
+    echo 'expect screen agent'
+    echo 'expect text "le même agent ne peut pas taper les deux codes"'
+    echo 'expect text "pas encore ouvert"'
+} >s1.txt
+run s1.txt
+# outside the dates: refused
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "open bp35-essai"'
+    pin 735184
+    echo 'expect screen agent'
+    echo 'expect text "nous sommes en dehors des dates du scrutin"'
+} >s2.txt
+run s2.txt 2027-02-27
+
+# --- opening: two agents, the zero report -----------------------------------------
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'shot agent-home-closed'
+    echo 'tap "open bp35-essai"'
+    echo 'shot agent-pin-second'
+    pin 735184
+    echo 'expect screen report'
+    echo 'expect text "Rapport zéro : l'"'"'urne est vide à l'"'"'ouverture"'
+    echo 'expect text "kind: zero"'
+    echo 'expect text "agents: marie paul"'
+    echo 'expect text "Rapport imprimé."'
+    echo 'shot agent-zero-report'
+    echo 'tap "Retour"'
+    echo 'expect text "ouvert"'
+    echo 'shot agent-home-open'
+    echo 'tap "État de la borne"'
+    echo 'expect screen status'
+    echo 'shot agent-status'
+    echo 'tap "Retour"'
+    echo 'tap "Quitter le mode agent"'
+    vote Kervella
+    vote Quemener
+} >s3.txt
+run s3.txt
+[ "$(echo "$OUT" | grep -c '^receipt ')" = 2 ] || fail "two votes expected: $OUT"
+grep -q "^kind: zero" k/reports/zero-bp35-essai.txt || fail "no zero report file"
+openssl x509 -in b/kiosk.crt -pubkey -noout >kiosk.pub
+openssl dgst -sha256 -verify kiosk.pub -signature k/reports/zero-bp35-essai.sig \
+    k/reports/zero-bp35-essai.txt >out 2>&1 || fail "openssl: zero report: $(cat out)"
+# the printer's bytes: the text and the QR code's payload, read back
+python3 - "$T/printer.bin" k/reports/zero-bp35-essai.txt <<'EOF' || fail "printer output"
+import hashlib, sys
+job = open(sys.argv[1], 'rb').read()
+text = open(sys.argv[2], 'rb').read()
+assert job.startswith(b'\x1b@\x1ba\x00'), 'no reset'
+body = job[5:job.index(b'\x1ba\x01')]
+assert body == text + b'\n', 'text differs'
+i = job.index(b'\x1d(k') ; qr = None
+while i >= 0:
+    n = job[i + 3] + 256 * job[i + 4]
+    if job[i + 5:i + 8] == b'1P0':
+        qr = job[i + 8:i + 5 + n].decode()
+    i = job.find(b'\x1d(k', i + 5 + n)
+assert qr == hashlib.sha256(text).hexdigest(), 'QR payload is not the digest'
+assert job.endswith(b'\x1dVB\x00'), 'no cut'
+EOF
+
+# --- a pause: citizens see it, and the kiosk takes nothing ---------------------------
+{
+    echo 'key Ctrl+Alt+A'
+    pin 735184
+    echo 'tap "pause bp35-essai"'
+    echo 'expect text "suspendu"'
+    echo 'tap "Quitter le mode agent"'
+    echo 'expect screen closed'
+    echo 'expect text "Le vote est suspendu quelques instants"'
+    echo 'shot citizen-paused'
+    echo 'key Ctrl+Alt+A'
+    pin 735184
+    echo 'tap "resume bp35-essai"'
+    echo 'tap "Quitter le mode agent"'
+    vote Guillou
+} >s4.txt
+run s4.txt
+
+# --- the lockout: five wrong PINs, then a wait that a restart does not end -----------
+{
+    echo 'key Ctrl+Alt+A'
+    for i in 1 2 3 4 5; do pin 999999; done
+    echo 'expect text "attendez 30 secondes"'
+} >s5.txt
+run s5.txt
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'expect screen pin'
+    echo 'expect text "Trop de codes incorrects"'
+    echo 'shot agent-pin-locked'
+} >s6.txt
+run s6.txt
+grep -q "agent-pin-refused" k/kiosk.db 2>/dev/null || true
+
+# --- closing for good: two agents, the closing report; export ------------------------
+{
+    echo 'wait 31000'
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "close bp35-essai"'
+    pin 735184
+    echo 'expect screen report'
+    echo 'expect text "kind: closing"'
+    echo 'expect text "register: 3"'
+    echo 'expect text "ballots: 3"'
+    echo 'expect text "day: 2027-03-02 register 3 ballots 3"'
+    echo 'shot agent-closing-report'
+    echo 'tap "Retour"'
+    echo 'expect text "clos définitivement"'
+    echo 'shot agent-home-final'
+    echo 'tap "Exporter sur clé USB"'
+    echo 'expect screen export'
+    echo "tap \"$T/media/CLE-USB\""
+    echo 'expect text "Export terminé et relu"'
+    echo 'shot agent-export'
+    echo 'tap "Retour"'
+    echo 'tap "Quitter le mode agent"'
+    echo 'expect screen closed'
+} >s7.txt
+run s7.txt
+echo "$OUT" | grep -q "^export .*bundles=3 items=6" || fail "export: $OUT"
+D=media/CLE-USB/borne-kiosk-35238-01
+openssl dgst -sha256 -verify kiosk.pub -signature $D/reports/closing-bp35-essai.sig \
+    $D/reports/closing-bp35-essai.txt >out 2>&1 || fail "openssl: closing report: $(cat out)"
+
+# reopening after closing for good: refused (no Open button, the state says why)
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'expect no text "Ouvrir"'
+    echo 'expect text "clos définitivement"'
+} >s8.txt
+run s8.txt
+
+# --- the server imports the drive, the tally reconciles -----------------------------
+"$SRV" import --dir srv --today $DAY $D/bundles >imp.out 2>&1 || fail "import: $(cat imp.out)"
+grep -q "refused" imp.out && fail "import refused a file: $(cat imp.out)"
+"$SRV" import --dir srv --today $DAY $D/bundles >imp2.out 2>&1 || fail "import twice: $(cat imp2.out)"
+"$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --enrolled srv/kiosks >tally.out 2>&1 ||
+    fail "tally: $(cat tally.out)"
+grep -q "kiosk-35238-01" tally.out || fail "tally does not name the kiosk: $(cat tally.out)"
+grep -qi "closing report.*agree\|report.*reconcil\|3 ballots" tally.out ||
+    fail "tally did not reconcile: $(cat tally.out)"
+
+# --- a kiosk left on past midnight of the last day ----------------------------------
+rm -rf k2 && cp -r k k2 && rm -f k2/kiosk.db* k2/reports/*
+"$BORNE" --provision b --state k2 --today $DAY >/dev/null
+rm -f k2/server.conf
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "open bp35-essai"'
+    pin 735184
+    echo 'tap "Retour"'
+    echo 'tap "Quitter le mode agent"'
+    echo 'expect screen welcome'
+    echo 'clock 2027-04-30 23:59'
+    echo 'expect screen welcome'
+    echo 'clock 2027-05-01 00:00'
+    echo 'expect screen closed'
+    echo 'expect text "Le vote n'"'"'est pas ouvert sur cette borne"'
+} >s9.txt
+OUT=$("$BORNE" --headless --state k2 --script s9.txt --shots shots --today 2027-04-30 2>err) ||
+    fail "midnight: $(cat err) $OUT"
+
+[ -z "$KEEP" ] || cp shots/*.png "$KEEP"/
+echo "agent flow: ok"
