@@ -85,3 +85,12 @@ echo "$answer" | grep -q '"counted"'
 kill $spid
 wait $spid 2>/dev/null || true
 trap - EXIT
+
+echo
+echo "10. a town hall's day at one kiosk, from its provisioning bundle: two agents"
+echo "   open the polls (zero report), citizens vote, an agent pauses and resumes,"
+echo "   two agents close for good (closing report), the ballots go on a USB drive,"
+echo "   borne-server imports it and borne-tally reconciles (screens in $out/agents/)"
+rm -rf "$out/agents"
+AGENT_FLOW_VERBOSE=1 sh tests/ui/agent_flow.sh build/provisioning/borne-admin build/ui/borne \
+    build/server/borne-server build/tally/borne-tally tests/provisioning/src "$out/agents"

@@ -377,8 +377,8 @@ static void export_to(app_t *a, int i)
     export_result_t res;
     export_src_t src;
     const char *ids[APP_MAX_CAMPAIGNS];
-    char why[500] = "", buf[700], nb[24], ni[24], path[700];
-    const char *kv[] = {"bundles", nb, "items", ni, "dir", res.dir, NULL};
+    char why[500] = "", buf[700], nb[24], ni[24], path[700], shown[400];
+    const char *kv[] = {"bundles", nb, "items", ni, "dir", shown, NULL};
     uint8_t *pem = NULL, der[4096];
     size_t pemlen = 0, derlen = 0;
     int rc, k;
@@ -409,6 +409,12 @@ static void export_to(app_t *a, int i)
     }
     snprintf(nb, sizeof nb, "%zu", res.bundles);
     snprintf(ni, sizeof ni, "%zu", res.items);
+    {
+        /* DRIVE/borne-KIOSK, said as the drive's name and the folder */
+        const char *slash = strrchr(a->ag.mounts[i], '/');
+        snprintf(shown, sizeof shown, "%s/borne-%s",
+                 slash != NULL && slash[1] ? slash + 1 : a->ag.mounts[i], a->kiosk_name);
+    }
     say(a, 0, "%s", trf(a, buf, sizeof buf, "export.done", kv));
     printf("export %s bundles=%zu items=%zu files=%zu\n", res.dir, res.bundles, res.items,
            res.files);

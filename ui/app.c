@@ -278,6 +278,8 @@ int app_budget_index(const app_t *a)
     return -1;
 }
 
+static int rebuild_camp(app_t *a);
+
 void app_reset_session(app_t *a)
 {
     /* DESIGN-S3: nothing of the session survives it. */
@@ -291,6 +293,9 @@ void app_reset_session(app_t *a)
     /* the next citizen starts with the default display too */
     a->display_open = 0;
     app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
+    /* between two citizens: the campaigns that take part now (POLLS-P2) */
+    if (a->store != NULL && a->n_all > 0 && a->scr != SCR_OUTOFSERVICE)
+        (void)rebuild_camp(a);
     app_use_campaign(a, 0); /* the first campaign until someone picks one */
     if (a->scr == SCR_OUTOFSERVICE || a->n_all == 0)
         app_go(a, a->scr);
@@ -310,33 +315,37 @@ uint32_t app_day(const app_t *a)
     return ms > 0 ? (uint32_t)(ms / 86400000) : 0;
 }
 
-void app_refresh_polls(app_t *a, int force)
+/* camp[] := the entries of all[] whose polls accept a cast now; 1 if it changed. */
+static int rebuild_camp(app_t *a)
 {
     app_campaign_t keep[APP_MAX_CAMPAIGNS];
     uint32_t day = app_day(a);
     char why[256];
     int i, n = 0, changed;
 
-    if (a->store == NULL || a->n_all == 0 || a->scr == SCR_OUTOFSERVICE)
-        return;
-    if (!force && a->scr != SCR_WELCOME && a->scr != SCR_CLOSED)
-        return; /* never under a citizen's feet, nor an agent's */
     for (i = 0; i < a->n_all; i++)
         if (polls_accepts(a->store, a->all[i].pkg, day, why, sizeof why))
             keep[n++] = a->all[i];
     changed = n != a->n_camp;
     for (i = 0; !changed && i < n; i++)
         changed = keep[i].pkg != a->camp[i].pkg;
-    if (!changed && !force)
-        return;
-    memset(a->camp, 0, sizeof a->camp);
-    memcpy(a->camp, keep, (size_t)n * sizeof keep[0]);
-    a->n_camp = n;
-    mbedtls_platform_zeroize(keep, sizeof keep);
-    if (n == 0) {
-        a->pkg = NULL;
-        memset(a->secret, 0, sizeof a->secret);
+    if (changed) {
+        memset(a->camp, 0, sizeof a->camp);
+        memcpy(a->camp, keep, (size_t)n * sizeof keep[0]);
+        a->n_camp = n;
     }
+    mbedtls_platform_zeroize(keep, sizeof keep);
+    return changed;
+}
+
+void app_refresh_polls(app_t *a, int force)
+{
+    if (a->store == NULL || a->n_all == 0 || a->scr == SCR_OUTOFSERVICE)
+        return;
+    if (!force && a->scr != SCR_WELCOME && a->scr != SCR_CLOSED)
+        return; /* never under a citizen's feet, nor an agent's */
+    if (!rebuild_camp(a) && !force)
+        return;
     if (a->scr == SCR_WELCOME || a->scr == SCR_CLOSED)
         app_reset_session(a);
     a->dirty = 1;

@@ -34,4 +34,10 @@ rm "$tmp/closed/kiosk.db"
 echo "shot outofservice-fr" >"$tmp/oos.txt"
 "$borne" --headless --state "$tmp/closed" --script "$tmp/oos.txt" --shots "$here" \
     --shot-width 960 --today 2027-03-15 >/dev/null 2>&1
+# agent mode: a town hall's day at one kiosk (tests/ui/agent_flow.sh)
+b=$(cd "${1:-build}" && pwd)
+SHOT_WIDTH=960 sh "$here/../../tests/ui/agent_flow.sh" "$b/provisioning/borne-admin" "$b/ui/borne" \
+    "$b/server/borne-server" "$b/tally/borne-tally" "$here/../../tests/provisioning/src" \
+    "$tmp/agents" >/dev/null
+cp "$tmp"/agents/agent-*.png "$tmp"/agents/citizen-*.png "$here"/
 ls "$here"/*.png

@@ -22,6 +22,7 @@ KEEP=${6:-}
 T=$(mktemp -d "${TMPDIR:-/tmp}/agents.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
+say() { [ -z "${AGENT_FLOW_VERBOSE:-}" ] || echo "   $*"; }
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 DAY=2027-03-02
 cd "$T"
@@ -42,14 +43,14 @@ printf '735184\n' | "$ADMIN" agent add --authority auth --commune 35238 --id pau
     --today 2027-02-20 $P >/dev/null
 "$BORNE" --provision b --state k --today $DAY >/dev/null
 rm -f k/server.conf   # no network in the town hall today: the USB drive carries it all
-echo "$T/printer.bin" >k/printer
+echo printer.bin >k/printer      # relative to the kiosk's folder of work: a file, not /dev/usb/lp0
 mkdir media media/CLE-USB
 echo "$T/media" >k/media
 mkdir shots
 
 run() { # run SCRIPT [DAY]: the kiosk, headless, on the script; its output in OUT
     OUT=$("$BORNE" --headless --state k --script "$1" --shots shots --today "${2:-$DAY}" \
-        2>err) || fail "$1: $(cat err) $OUT"
+        ${SHOT_WIDTH:+--shot-width $SHOT_WIDTH} 2>err) || fail "$1: $(cat err) $OUT"
 }
 pin() { printf 'type "%s"\ntap "Valider"\n' "$1"; }
 vote() { # vote LAST: a vote in Rennes for two projects
@@ -75,6 +76,7 @@ tap "Terminer"
 EOF
 }
 
+say "a kiosk provisioned from its bundle (agents marie and paul): closed to citizens"
 # --- before opening: citizens see a closed kiosk; refusals ------------------------
 {
     echo 'expect screen closed'
@@ -108,6 +110,7 @@ run s1.txt
 } >s2.txt
 run s2.txt 2027-02-27
 
+say "refused: a wrong PIN, the same agent twice, opening before the polls' first day"
 # --- opening: two agents, the zero report -----------------------------------------
 {
     echo 'key Ctrl+Alt+A'
@@ -125,6 +128,10 @@ run s2.txt 2027-02-27
     echo 'tap "Retour"'
     echo 'expect text "ouvert"'
     echo 'shot agent-home-open'
+    echo 'tap "English"'
+    echo 'expect text "Agent mode: Marie Le Goff (marie)"'
+    echo 'shot agent-home-open-en'
+    echo 'tap "Français"'
     echo 'tap "État de la borne"'
     echo 'expect screen status'
     echo 'shot agent-status'
@@ -140,7 +147,7 @@ openssl x509 -in b/kiosk.crt -pubkey -noout >kiosk.pub
 openssl dgst -sha256 -verify kiosk.pub -signature k/reports/zero-bp35-essai.sig \
     k/reports/zero-bp35-essai.txt >out 2>&1 || fail "openssl: zero report: $(cat out)"
 # the printer's bytes: the text and the QR code's payload, read back
-python3 - "$T/printer.bin" k/reports/zero-bp35-essai.txt <<'EOF' || fail "printer output"
+python3 - printer.bin k/reports/zero-bp35-essai.txt <<'EOF' || fail "printer output"
 import hashlib, sys
 job = open(sys.argv[1], 'rb').read()
 text = open(sys.argv[2], 'rb').read()
@@ -157,6 +164,7 @@ assert qr == hashlib.sha256(text).hexdigest(), 'QR payload is not the digest'
 assert job.endswith(b'\x1dVB\x00'), 'no cut'
 EOF
 
+say "opened by marie and paul: zero report on screen, in k/reports, printed; two votes"
 # --- a pause: citizens see it, and the kiosk takes nothing ---------------------------
 {
     echo 'key Ctrl+Alt+A'
@@ -175,6 +183,7 @@ EOF
 } >s4.txt
 run s4.txt
 
+say "paused by paul (citizens see it), resumed, a third vote"
 # --- the lockout: five wrong PINs, then a wait that a restart does not end -----------
 {
     echo 'key Ctrl+Alt+A'
@@ -192,6 +201,7 @@ run s5.txt
 run s6.txt
 grep -q "agent-pin-refused" k/kiosk.db 2>/dev/null || true
 
+say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait"
 # --- closing for good: two agents, the closing report; export ------------------------
 {
     echo 'wait 31000'
@@ -205,13 +215,17 @@ grep -q "agent-pin-refused" k/kiosk.db 2>/dev/null || true
     echo 'expect text "ballots: 3"'
     echo 'expect text "day: 2027-03-02 register 3 ballots 3"'
     echo 'shot agent-closing-report'
+    echo 'tap "English"'
+    echo 'expect text "Closing report"'
+    echo 'shot agent-closing-report-en'
+    echo 'tap "Français"'
     echo 'tap "Retour"'
     echo 'expect text "clos définitivement"'
     echo 'shot agent-home-final'
     echo 'tap "Exporter sur clé USB"'
     echo 'expect screen export'
-    echo "tap \"$T/media/CLE-USB\""
-    echo 'expect text "Export terminé et relu"'
+    echo 'tap "CLE-USB"'
+    echo 'expect text "Export terminé et relu : 3 lots, 6 éléments, dans CLE-USB/borne-kiosk-35238-01. Vous pouvez retirer la clé."'
     echo 'shot agent-export'
     echo 'tap "Retour"'
     echo 'tap "Quitter le mode agent"'
@@ -232,6 +246,7 @@ openssl dgst -sha256 -verify kiosk.pub -signature $D/reports/closing-bp35-essai.
 } >s8.txt
 run s8.txt
 
+say "closed for good by marie and paul: closing report (3 ballots); exported to the USB drive and read back"
 # --- the server imports the drive, the tally reconciles -----------------------------
 "$SRV" import --dir srv --today $DAY $D/bundles >imp.out 2>&1 || fail "import: $(cat imp.out)"
 grep -q "refused" imp.out && fail "import refused a file: $(cat imp.out)"
@@ -240,9 +255,10 @@ grep -q "refused" imp.out && fail "import refused a file: $(cat imp.out)"
     --package srv/bp35-essai.bpkg --enrolled srv/kiosks >tally.out 2>&1 ||
     fail "tally: $(cat tally.out)"
 grep -q "kiosk-35238-01" tally.out || fail "tally does not name the kiosk: $(cat tally.out)"
-grep -qi "closing report.*agree\|report.*reconcil\|3 ballots" tally.out ||
-    fail "tally did not reconcile: $(cat tally.out)"
+grep -q "kiosk kiosk-35238-01 .*3 ballots, 3 register entries; closing report: agrees" tally.out ||
+    fail "tally did not reconcile the closing report: $(cat tally.out)"
 
+say "borne-server imported the drive (twice: nothing doubled); borne-tally: $(grep "closing report:" tally.out | sed "s/ (key id [0-9a-f]*)//")"
 # --- a kiosk left on past midnight of the last day ----------------------------------
 rm -rf k2 && cp -r k k2 && rm -f k2/kiosk.db* k2/reports/*
 "$BORNE" --provision b --state k2 --today $DAY >/dev/null
@@ -257,12 +273,23 @@ rm -f k2/server.conf
     echo 'expect screen welcome'
     echo 'clock 2027-04-30 23:59'
     echo 'expect screen welcome'
+    # a citizen who confirms one minute too late: told, nothing cast
+    vote Lemoine | sed '/Valider mon vote/,$d'
     echo 'clock 2027-05-01 00:00'
+    echo 'tap "Valider mon vote"'
+    echo 'expect screen message'
+    echo 'expect text "Le vote vient d'"'"'être suspendu ou fermé"'
+    echo 'shot citizen-too-late'
+    echo 'key Enter'
     echo 'expect screen closed'
     echo 'expect text "Le vote n'"'"'est pas ouvert sur cette borne"'
 } >s9.txt
 OUT=$("$BORNE" --headless --state k2 --script s9.txt --shots shots --today 2027-04-30 2>err) ||
     fail "midnight: $(cat err) $OUT"
+echo "$OUT" | grep -q "^receipt" && fail "a ballot was taken after midnight of the last day"
+"$BORNE" --check-state k2 | grep -q "campaign bp35-essai registered 0 ballots 0" ||
+    fail "the kiosk took a ballot after midnight: $("$BORNE" --check-state k2)"
 
+say "a kiosk left on past midnight of the last day: closed at 00:00 without a restart; a vote confirmed at 00:00 refused"
 [ -z "$KEEP" ] || cp shots/*.png "$KEEP"/
 echo "agent flow: ok"

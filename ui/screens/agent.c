@@ -311,9 +311,11 @@ void scr_export_draw(app_t *a)
     else
         y += app_para(a, x, y, w, tr(a, "export.choose")) + 24;
     for (i = 0; i < a->ag.n_mounts; i++) {
-        int bh = app_button_h(a, a->ag.mounts[i], w, BTN_SECONDARY, 104);
-        app_button(a, (ui_rect_t){x, y, w, bh}, a->ag.mounts[i], NULL, ACT_EXPORT_TO + i,
-                   BTN_SECONDARY, 1);
+        /* the drive by its name, as the agent's own computer shows it */
+        const char *slash = strrchr(a->ag.mounts[i], '/');
+        const char *label = slash != NULL && slash[1] ? slash + 1 : a->ag.mounts[i];
+        int bh = app_button_h(a, label, w, BTN_SECONDARY, 104);
+        app_button(a, (ui_rect_t){x, y, w, bh}, label, NULL, ACT_EXPORT_TO + i, BTN_SECONDARY, 1);
         y += bh + 16;
     }
     app_button(a, (ui_rect_t){a->w - APP_MARGIN - 420, a->h - 40 - 104, 420, 104},
