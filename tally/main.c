@@ -31,7 +31,8 @@
 static void usage(FILE *f)
 {
     fputs("usage: borne-tally verify --authority CA.pem --package FILE.bpkg [--track-key HEX_OR_FILE]\n"
-          "                          [--revocations FILE] [--enrolled DIR] [--provisional]\n"
+          "                          [--revocations FILE] [--enrolled DIR] [--reports DIR]\n"
+          "                          [--provisional]\n"
           "                          [--threads N] [--mbedtls]\n"
           "                          BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR | --server-db FILE\n"
@@ -55,6 +56,11 @@ static void usage(FILE *f)
           "         --enrolled DIR: the certificates (*.crt, PEM) of every kiosk enrolled;\n"
           "         one that sent nothing that verified refuses certification (a\n"
           "         petition: a note). A revoked one is not expected.\n"
+          "         --reports DIR: the zero and closing reports agents printed at the\n"
+          "         kiosks (NAME.txt with NAME.sig, as exported on a USB drive): each\n"
+          "         signature verified with its kiosk's certificate, each closing report's\n"
+          "         counts, per-day ballots and set digest checked against what was\n"
+          "         received from that kiosk (docs/operations.md).\n"
           "publish  verifies, counts each territory by the campaign's counting rule and\n"
           "         writes into DIR: results.json, results-TERRITORY.csv,\n"
           "         ballots-TERRITORY.pb (anonymised, shuffled), turnout.csv (participants\n"
@@ -390,7 +396,7 @@ out:
 static int cmd_verify(int argc, char **argv, int publish)
 {
     const char *ca = NULL, *pkgf = NULL, *rev = NULL, *tkey = NULL, *dir = NULL, *out = NULL;
-    const char *threads = NULL, *db = NULL, *enrolled_dir = NULL;
+    const char *threads = NULL, *db = NULL, *enrolled_dir = NULL, *reports_dir = NULL;
     verify_enrolled_t *enrolled = NULL;
     int provisional = 0, reference = 0, i, status = 1, rc, n_enrolled = 0;
     char why[512] = "";
@@ -421,6 +427,8 @@ static int cmd_verify(int argc, char **argv, int publish)
             opt = &db;
         else if (strcmp(argv[i], "--enrolled") == 0)
             opt = &enrolled_dir;
+        else if (strcmp(argv[i], "--reports") == 0)
+            opt = &reports_dir;
         else if (strcmp(argv[i], "--mbedtls") == 0 && !reference) {
             reference = 1;
             continue;
@@ -474,6 +482,7 @@ static int cmd_verify(int argc, char **argv, int publish)
         vi.enrolled = enrolled;
         vi.n_enrolled = n_enrolled;
     }
+    vi.reports = reports_dir;
     rc = db != NULL ? serverdb_verify(&vi, db, &v, why, sizeof why)
                     : verify_dir(&vi, dir, &v, why, sizeof why);
     if (rc != 0) {

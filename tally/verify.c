@@ -565,6 +565,8 @@ static int collect_ballots(ctx_t *c)
         memcpy(vb->id, r->bytes + BALLOT_OFF_ID, BALLOT_LEN_ID);
         vb->kiosk = r->kiosk;
         key_sha256(r->bytes, r->len, vb->hash);
+        vb->day = (uint32_t)r->bytes[BALLOT_OFF_DAY] << 24 | (uint32_t)r->bytes[BALLOT_OFF_DAY + 1] << 16 |
+                  (uint32_t)r->bytes[BALLOT_OFF_DAY + 2] << 8 | r->bytes[BALLOT_OFF_DAY + 3];
         vb->valid = same && check_ballot(c, r, vb, item) == 0;
         i = j;
     }
@@ -1059,6 +1061,8 @@ int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out
     } else {
         verify_logf(v, "ballots %d distinct, %d counted", v->n_ballots, valid);
     }
+    if (in->reports != NULL)
+        (void)verify_poll_reports(v, in->reports);
     verify_logf(v, "duplicate participations %d", v->n_warnings);
     verify_logf(v, "problems %d", v->n_problems);
     if (v->log == NULL)

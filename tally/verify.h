@@ -76,6 +76,7 @@ typedef struct verify_ballot_s {
     int n;                    /* chosen projects */
     int sel[BALLOT_MAX_CHOICES]; /* indexes into pkg->projects, sorted by id */
     uint8_t hash[32];         /* SHA-256 of the signed encoding */
+    uint32_t day;             /* the day it was cast (for the poll reports, VERIFY-V11) */
     int valid;                /* 1: counted; 0: refused (a problem names it) */
 } verify_ballot_t;
 
@@ -154,6 +155,7 @@ typedef struct verify_input_s {
     int reference;                 /* 1: bundle_verify (mbedTLS) instead of libcrypto */
     int n_enrolled;                /* (VERIFY-V9) the kiosks expected; 0: not checked */
     const verify_enrolled_t *enrolled;
+    const char *reports;           /* (VERIFY-V11) poll reports' folder (preports.c), or NULL */
 } verify_input_t;
 
 /* A remark of the input about one bundle, reported as a problem
@@ -205,5 +207,10 @@ void verify_logf(verify_t *v, const char *fmt, ...)
     ;
 
 void verify_free(verify_t *v);
+
+/* (VERIFY-V11, preports.c) Checks the poll reports of `dir` against v
+ * (after the bundles): problems are counted in v->n_problems. Returns how
+ * many reports it read. */
+int verify_poll_reports(verify_t *v, const char *dir);
 
 #endif

@@ -245,7 +245,7 @@ static char *petition_dir(const char *tag, int tamper)
 /* libcrypto on 3 threads and mbedTLS (bundle_verify) on one: the same report. */
 static verify_t *run_verify(const char *dir, const pkg_t *p)
 {
-    verify_input_t in = {ca, ca_len, NULL, p, 0, 3, 0, 0, NULL};
+    verify_input_t in = {ca, ca_len, NULL, p, 0, 3, 0, 0, NULL, NULL};
     verify_t *v = NULL, *ref = NULL;
     char why[256] = "";
 

@@ -379,7 +379,7 @@ static char *election_dir(const char *tag, int flags)
  * one: both must write the same report, word for word. */
 static verify_t *run_verify(const char *dir, const cert_revoked_t *rev)
 {
-    verify_input_t in = {ca, ca_len, rev, pkg, 0, 3, 0, 0, NULL};
+    verify_input_t in = {ca, ca_len, rev, pkg, 0, 3, 0, 0, NULL, NULL};
     verify_t *v = NULL, *ref = NULL;
     char why[256] = "";
 
@@ -1123,7 +1123,7 @@ static void store_sql(const char *path, const char *sql)
 
 static verify_t *run_db(const char *path)
 {
-    verify_input_t in = {ca, ca_len, NULL, pkg, 0, 3, 0, 0, NULL};
+    verify_input_t in = {ca, ca_len, NULL, pkg, 0, 3, 0, 0, NULL, NULL};
     verify_t *v = NULL;
     char why[256] = "";
 

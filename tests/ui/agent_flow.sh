@@ -45,6 +45,7 @@ printf '735184\n' | "$ADMIN" agent add --authority auth --commune 35238 --id pau
 rm -f k/server.conf   # no network in the town hall today: the USB drive carries it all
 echo printer.bin >k/printer      # relative to the kiosk's folder of work: a file, not /dev/usb/lp0
 mkdir media media/CLE-USB
+ln -s /sys/kernel media/PROTEGEE   # read-only, even for root (mkdir: EPERM)
 echo "$T/media" >k/media
 mkdir shots
 
@@ -197,11 +198,15 @@ run s5.txt
     echo 'expect screen pin'
     echo 'expect text "Trop de codes incorrects"'
     echo 'shot agent-pin-locked'
+    echo 'wait 119000'
+    echo 'expect screen pin'
+    echo 'wait 1100'                  # agent mode leaves by itself after 2 minutes
+    echo 'expect screen welcome'
 } >s6.txt
 run s6.txt
 grep -q "agent-pin-refused" k/kiosk.db 2>/dev/null || true
 
-say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait"
+say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait; agent mode leaves by itself after 2 minutes"
 # --- closing for good: two agents, the closing report; export ------------------------
 {
     echo 'wait 31000'
@@ -224,6 +229,8 @@ say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait"
     echo 'shot agent-home-final'
     echo 'tap "Exporter sur clé USB"'
     echo 'expect screen export'
+    echo 'tap "PROTEGEE"'               # a drive that refuses writing
+    echo 'expect text "La clé est protégée en écriture : rien n'"'"'a été écrit."'
     echo 'tap "CLE-USB"'
     echo 'expect text "Export terminé et relu : 3 lots, 6 éléments, dans CLE-USB/borne-kiosk-35238-01. Vous pouvez retirer la clé."'
     echo 'shot agent-export'
@@ -246,14 +253,35 @@ openssl dgst -sha256 -verify kiosk.pub -signature $D/reports/closing-bp35-essai.
 } >s8.txt
 run s8.txt
 
-say "closed for good by marie and paul: closing report (3 ballots); exported to the USB drive and read back"
+say "closed for good by marie and paul: closing report (3 ballots); a write-protected drive refused; exported to the USB drive and read back"
 # --- the server imports the drive, the tally reconciles -----------------------------
 "$SRV" import --dir srv --today $DAY $D/bundles >imp.out 2>&1 || fail "import: $(cat imp.out)"
 grep -q "refused" imp.out && fail "import refused a file: $(cat imp.out)"
 "$SRV" import --dir srv --today $DAY $D/bundles >imp2.out 2>&1 || fail "import twice: $(cat imp2.out)"
 "$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
-    --package srv/bp35-essai.bpkg --enrolled srv/kiosks >tally.out 2>&1 ||
+    --package srv/bp35-essai.bpkg --enrolled srv/kiosks --reports $D/reports >tally.out 2>&1 ||
     fail "tally: $(cat tally.out)"
+grep -q "poll report closing-bp35-essai.txt: closing report of kiosk kiosk-35238-01, agents marie and paul, made 2027-03-02T09:00:.*: signature verifies" tally.out &&
+    grep -q "poll report zero-bp35-essai.txt: zero report" tally.out ||
+    fail "tally did not check the poll reports: $(cat tally.out)"
+# (VERIFY-V11) a closing report that does not match what was received: refused
+mkdir badrep
+sed 's/^ballots: 3$/ballots: 2/' $D/reports/closing-bp35-essai.txt >badrep/closing-bp35-essai.txt
+cp $D/reports/closing-bp35-essai.sig badrep/
+"$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --reports badrep >bad.out 2>&1 && fail "an altered report passed"
+grep -q "PROBLEM kiosk ?, closing-bp35-essai.txt, poll report: line 14: the days sum to 3 entries and 3 items, the totals say 3 and 2" bad.out ||
+    fail "the altered report's problem is not named: $(cat bad.out)"
+# a drive that lost its ballots: the kiosk's signed report says what is missing
+"$ADMIN" server init srv2 --authority auth --host localhost --port 9 $P >/dev/null
+cp srv/kiosks/*.crt srv2/kiosks/
+mkdir part && cp $D/bundles/*participation* $D/bundles/*report* part/
+"$SRV" import --dir srv2 --today $DAY part >/dev/null 2>&1 || fail "import of a part"
+"$TALLY" verify --server-db srv2/server.db --authority auth/authority.crt \
+    --package srv2/bp35-essai.bpkg --reports $D/reports >bad.out 2>&1 && fail "missing ballots passed"
+grep -q "PROBLEM kiosk kiosk-35238-01, closing-bp35-essai.txt, poll report: ballots: the report says 3, the tally received 0" bad.out &&
+    grep -q "PROBLEM kiosk kiosk-35238-01, closing-bp35-essai.txt, poll report: day 2027-03-02: the report says 3, the tally received 0" bad.out ||
+    fail "the missing ballots are not named: $(cat bad.out)"
 grep -q "kiosk-35238-01" tally.out || fail "tally does not name the kiosk: $(cat tally.out)"
 grep -q "kiosk kiosk-35238-01 .*3 ballots, 3 register entries; closing report: agrees" tally.out ||
     fail "tally did not reconcile the closing report: $(cat tally.out)"
@@ -292,4 +320,9 @@ echo "$OUT" | grep -q "^receipt" && fail "a ballot was taken after midnight of t
 
 say "a kiosk left on past midnight of the last day: closed at 00:00 without a restart; a vote confirmed at 00:00 refused"
 [ -z "$KEEP" ] || cp shots/*.png "$KEEP"/
+# tests/vectors/preport/ comes from here: AGENT_FLOW_VECTORS=DIR
+[ -z "${AGENT_FLOW_VECTORS:-}" ] ||
+    cp kiosk.pub $D/reports/zero-bp35-essai.txt $D/reports/zero-bp35-essai.sig \
+        $D/reports/closing-bp35-essai.txt $D/reports/closing-bp35-essai.sig printer.bin \
+        "$AGENT_FLOW_VECTORS"/
 echo "agent flow: ok"

@@ -251,11 +251,53 @@ static void test_export(void **state)
     free(cert);
 }
 
+/* tests/vectors/preport: reports a kiosk made, as the agent's USB drive
+ * carries them (docs/formats.md, "Poll reports"). */
+static void test_vectors(void **state)
+{
+    const char *base = getenv("BORNE_VECTORS");
+    char path[600], why[400];
+    key_pub_t pub;
+    preport_t *r = malloc(sizeof *r);
+    const char *names[2] = {"zero-bp35-essai", "closing-bp35-essai"};
+    int i;
+
+    (void)state;
+    assert_non_null(base);
+    assert_non_null(r);
+    snprintf(path, sizeof path, "%s/preport/kiosk.pub.pem", base);
+    if (key_pub_load(path, &pub, why, sizeof why) != 0)
+        fail_msg("%s: %s", path, why);
+    for (i = 0; i < 2; i++) {
+        size_t tl, sl;
+        uint8_t *text, *sig;
+        snprintf(path, sizeof path, "%s/preport/%s.txt", base, names[i]);
+        text = tu_read(path, &tl);
+        snprintf(path, sizeof path, "%s/preport/%s.sig", base, names[i]);
+        sig = tu_read(path, &sl);
+        assert_non_null(text);
+        assert_non_null(sig);
+        assert_int_equal(preport_parse((const char *)text, tl, r, why, sizeof why), 0);
+        assert_int_equal(r->closing, i);
+        if (preport_verify((const char *)text, tl, sig, sl, &pub, why, sizeof why) != 0)
+            fail_msg("%s: %s", names[i], why);
+        text[tl / 2] ^= 0x20; /* one letter's case */
+        assert_int_not_equal(preport_verify((const char *)text, tl, sig, sl, &pub, why,
+                                            sizeof why), 0);
+        free(text);
+        free(sig);
+    }
+    assert_int_equal((int)r->items, 3);
+    assert_int_equal(r->n_days, 1);
+    free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_zero_and_closing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export, setup, teardown),
+        cmocka_unit_test(test_vectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
