@@ -20,6 +20,7 @@
 #include "bn_err.h"
 #include "cert.h"
 #include "hex.h"
+#include "kiosk.h"
 #include "day.h"
 #include "escpos.h"
 #include "export.h"
@@ -372,6 +373,107 @@ static void find_mounts(app_t *a)
     }
 }
 
+/* 1 when every campaign's polls are closed for good. */
+static int all_final(app_t *a)
+{
+    int i;
+
+    for (i = 0; i < a->n_all; i++) {
+        polls_state_t s = POLLS_CLOSED;
+        if (polls_get(a->store, a->all[i].pkg->id, &s) != 0 || s != POLLS_FINAL)
+            return 0;
+    }
+    return a->n_all > 0;
+}
+
+/* (KIOSK-W1) A wipe is allowed once every campaign is closed for good and
+ * everything is safe elsewhere: acknowledged by the server (the outbox is
+ * empty: the closing reports too) or exported to a drive, read back, after
+ * the close. Otherwise the reason in words. */
+static int wipe_allowed(app_t *a, char *why, size_t whylen)
+{
+    int64_t out = -1;
+    char v[8] = "";
+    int i;
+
+    if (a->store == NULL)
+        return snprintf(why, whylen, "%s", tr(a, "tech.wipe.nostore")), 0;
+    for (i = 0; i < a->n_all; i++) {
+        polls_state_t s = POLLS_CLOSED;
+        (void)polls_get(a->store, a->all[i].pkg->id, &s);
+        if (s != POLLS_FINAL) {
+            const char *kv[] = {"campaign", app_ptext(a, &a->all[i].pkg->title), NULL};
+            trf(a, why, whylen, "tech.wipe.notclosed", kv);
+            return 0;
+        }
+    }
+    (void)store_outbox_count(a->store, &out);
+    if (out != 0 && (store_meta_get(a->store, "wipe:exported", v, sizeof v) != 0 ||
+                     strcmp(v, "1") != 0)) {
+        char n[24];
+        const char *kv[] = {"n", n, NULL};
+        snprintf(n, sizeof n, "%lld", (long long)out);
+        trf(a, why, whylen, "tech.wipe.unsafe", kv);
+        return 0;
+    }
+    return 1;
+}
+
+static void wipe(app_t *a)
+{
+    char why[400] = "", state[sizeof a->state_dir];
+    int rc;
+
+    (void)store_audit_append(a->store, "wiped", a->ag.who->id);
+    snprintf(state, sizeof state, "%s", a->state_dir);
+    app_unload(a); /* the store closed before its file goes */
+    rc = kiosk_wipe(state, why, sizeof why);
+    agent_free(a);
+    app_out_of_service(a, rc == 0 ? "wiped after the campaign: provision it again" : why);
+}
+
+/* The technician's drive operations: the certificate request onto the
+ * drive (borne-admin kiosk enroll reads it), a provisioning bundle from it
+ * (what borne-admin kiosk enroll -o wrote: DRIVE/borne-provision). */
+static void tech_drive(app_t *a, int i)
+{
+    char dir[700], why[400] = "", fpr[CERT_FPR_LEN] = "", buf[700];
+    const char *slash = strrchr(a->ag.mounts[i], '/');
+    const char *drive = slash != NULL && slash[1] ? slash + 1 : a->ag.mounts[i];
+    int rc;
+
+    if (a->ag.drive_op == ACT_TECH_ENROL) {
+        const char *kv[] = {"dir", dir, NULL};
+        snprintf(dir, sizeof dir, "%s/borne-enrol", a->ag.mounts[i]);
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            rc = bn_fail(why, sizeof why, BN_EIO, "%s: %s", dir, strerror(errno));
+        else
+            rc = kiosk_enroll(a->state_dir, dir, NULL, app_day(a), fpr, why, sizeof why);
+        snprintf(dir, sizeof dir, "%s/borne-enrol", drive);
+        if (rc == 0)
+            say(a, 0, "%s", trf(a, buf, sizeof buf, "tech.enrolled", kv));
+        else
+            say(a, 1, "%s (%s)", tr(a, "tech.failed"), why);
+        return;
+    }
+    snprintf(dir, sizeof dir, "%s/borne-provision", a->ag.mounts[i]);
+    rc = kiosk_provision(dir, a->state_dir, app_day(a), why, sizeof why);
+    if (rc != 0) {
+        say(a, 1, "%s (%s)", tr(a, "tech.failed"), why);
+        return;
+    }
+    /* the new packages and agents, at once: the kiosk loads its state again */
+    {
+        char state[sizeof a->state_dir];
+        snprintf(state, sizeof state, "%s", a->state_dir);
+        app_unload(a);
+        agent_free(a);
+        a->scr = SCR_WELCOME;
+        if (kiosk_open(a, state, app_day(a), why, sizeof why) != 0)
+            fprintf(stderr, "borne: out of service: %s\n", why);
+    }
+}
+
 static void export_to(app_t *a, int i)
 {
     export_result_t res;
@@ -409,6 +511,8 @@ static void export_to(app_t *a, int i)
     }
     snprintf(nb, sizeof nb, "%zu", res.bundles);
     snprintf(ni, sizeof ni, "%zu", res.items);
+    if (all_final(a)) /* (KIOSK-W1) an export of everything, after the close */
+        (void)store_meta_set(a->store, "wipe:exported", "1");
     {
         /* DRIVE/borne-KIOSK, said as the drive's name and the folder */
         const char *slash = strrchr(a->ag.mounts[i], '/');
@@ -496,6 +600,7 @@ void agent_act(app_t *a, int act)
     }
     if (act == ACT_BACK || act == ACT_AGENT_HOME) {
         a->ag.msg[0] = '\0';
+        a->ag.wipe_asked = 0;
         app_go(a, SCR_AGENT);
         return;
     }
@@ -512,14 +617,41 @@ void agent_act(app_t *a, int act)
         sync_now(a);
         return;
     }
-    if (act == ACT_AGENT_EXPORT) {
+    if (act == ACT_AGENT_EXPORT || act == ACT_TECH_ENROL || act == ACT_TECH_IMPORT) {
+        if (act != ACT_AGENT_EXPORT && a->ag.who->role != AGENT_ROLE_TECHNICIAN) {
+            say(a, 1, "%s", tr(a, "tech.only"));
+            return;
+        }
         a->ag.msg[0] = '\0';
+        a->ag.drive_op = act;
         find_mounts(a);
         app_go(a, SCR_EXPORT);
         return;
     }
     if (act >= ACT_EXPORT_TO && act < ACT_EXPORT_TO + a->ag.n_mounts) {
-        export_to(a, act - ACT_EXPORT_TO);
+        if (a->ag.drive_op == ACT_AGENT_EXPORT)
+            export_to(a, act - ACT_EXPORT_TO);
+        else
+            tech_drive(a, act - ACT_EXPORT_TO);
+        return;
+    }
+    if (act == ACT_TECH_WIPE || act == ACT_TECH_WIPE_CONFIRM) {
+        char why[400];
+        if (a->ag.who->role != AGENT_ROLE_TECHNICIAN) {
+            say(a, 1, "%s", tr(a, "tech.only"));
+            return;
+        }
+        if (!wipe_allowed(a, why, sizeof why)) {
+            a->ag.wipe_asked = 0;
+            say(a, 1, "%s", why);
+            return;
+        }
+        if (act == ACT_TECH_WIPE) {
+            a->ag.wipe_asked = 1;
+            say(a, 1, "%s", tr(a, "tech.wipe.ask"));
+            return;
+        }
+        wipe(a);
         return;
     }
     if (act >= ACT_REPORT_SHOW && act < ACT_REPORT_SHOW + a->n_all) {

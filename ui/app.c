@@ -172,13 +172,10 @@ fail:
     return rc;
 }
 
-void app_free(app_t *a)
+void app_unload(app_t *a)
 {
     int i;
 
-    for (i = 0; i < APP_MAX_LANGS; i++)
-        i18n_free(a->cat[i]);
-    agent_free(a);
     for (i = 0; i < a->n_all; i++) {
         app_campaign_t *c = &a->all[i];
         int k;
@@ -190,12 +187,32 @@ void app_free(app_t *a)
         pkg_free(c->pkg);
         mbedtls_platform_zeroize(c->secret, sizeof c->secret);
     }
+    mbedtls_platform_zeroize(a->all, sizeof a->all);
+    mbedtls_platform_zeroize(a->camp, sizeof a->camp);
+    a->n_all = a->n_camp = a->cur = 0;
+    a->pkg = NULL;
+    a->commune_norm = NULL;
+    a->commune_order = NULL;
     ksync_close(a->sync);
     a->sync = NULL;
+    a->sync_thread = 0;
     store_close(a->store);
+    a->store = NULL;
     key_free(a->kiosk);
+    a->kiosk = NULL;
     rng_close(a->rng);
+    a->rng = NULL;
     mbedtls_platform_zeroize(a->secret, sizeof a->secret);
+}
+
+void app_free(app_t *a)
+{
+    int i;
+
+    agent_free(a);
+    app_unload(a);
+    for (i = 0; i < APP_MAX_LANGS; i++)
+        i18n_free(a->cat[i]);
     mbedtls_platform_zeroize(&a->s, sizeof a->s);
     if (a->dl.arena != NULL)
         dl_free(&a->dl);

@@ -105,7 +105,11 @@ enum {
     ACT_POLLS_RESUME = 6300, /* + campaign index */
     ACT_POLLS_CLOSE = 6400,  /* + campaign index: two agents */
     ACT_REPORT_SHOW = 6500,  /* + campaign index: its last report again */
-    ACT_EXPORT_TO = 6600     /* + index of a mounted drive */
+    ACT_EXPORT_TO = 6600,    /* + index of a mounted drive */
+    ACT_TECH_ENROL = 6700,   /* technician: the certificate request onto a drive */
+    ACT_TECH_IMPORT,         /* technician: a provisioning bundle from a drive */
+    ACT_TECH_WIPE,           /* technician: wipe after the campaign (asks to confirm) */
+    ACT_TECH_WIPE_CONFIRM
 };
 
 /* Physical keys the app understands. */
@@ -204,6 +208,9 @@ typedef struct app_agent_s {
     size_t report_len;
     uint8_t report_digest[32];
     int from_oos;                     /* entered from the out-of-service screen */
+    int drive_op;                     /* SCR_EXPORT is for: ACT_AGENT_EXPORT, ACT_TECH_ENROL,
+                                         ACT_TECH_IMPORT */
+    int wipe_asked;                   /* the wipe waits for its confirmation */
     int n_mounts;
     char mounts[APP_MOUNTS][256];     /* removable drives seen (SCR_EXPORT) */
 } app_agent_t;
@@ -277,6 +284,9 @@ typedef struct app_s {
 int app_init(app_t *a, const char *assets, const ui_measure_t *m, int w, int h,
              char *why, size_t whylen);
 void app_free(app_t *a);
+/* Drops what kiosk_open loaded (campaigns, store, link, key), keeping the
+ * catalogs and the screen: before a wipe or a new provisioning bundle. */
+void app_unload(app_t *a);
 
 /* Puts the kiosk out of service with a reason for agents. */
 void app_out_of_service(app_t *a, const char *reason);

@@ -70,6 +70,13 @@ int kiosk_provision(const char *bundle, const char *state, uint32_t today, char 
  * A stand-in for the two agents' opening of the agent-mode issue. */
 int kiosk_open_polls(const char *state, const char *campaign, char *why, size_t whylen);
 
+/* Wipes a state directory after the campaign (kiosk_prov.c): the store,
+ * the agents, the packages, the poll reports are overwritten and removed;
+ * the kiosk's key and certificate and the pinned authority stay, so that it
+ * can be provisioned again. The caller has closed the store and checked
+ * that everything was acknowledged (agent.c). */
+int kiosk_wipe(const char *state, char *why, size_t whylen);
+
 /* Prints the counts of every campaign's register and box (petitions:
  * register and signature records) to stdout, and verifies every ballot and
  * every signature record with DIR/kiosk.pub.pem. Returns 0 when all verify

@@ -3,6 +3,7 @@
  * --provision), polls opened (borne --open-polls). No SDL here. */
 #include "kiosk.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -379,5 +380,76 @@ int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned por
     for (i = 0; i < 2; i++)
         if ((rc = kiosk_open_polls(dir, i == 0 ? "bp35-demo" : "pet35-demo", why, whylen)) != 0)
             return rc;
+    return 0;
+}
+
+/* Overwrites a file with zeros, flushes, removes it. */
+static int shred(const char *path)
+{
+    FILE *f = fopen(path, "r+b");
+    static const uint8_t zero[4096];
+    long n;
+    int rc = 0;
+
+    if (f == NULL)
+        return errno == ENOENT ? 0 : BN_EIO;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0) {
+        while (n > 0 && rc == 0) {
+            size_t k = n > (long)sizeof zero ? sizeof zero : (size_t)n;
+            if (fwrite(zero, 1, k, f) != k)
+                rc = BN_EIO;
+            n -= (long)k;
+        }
+    }
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0)
+        rc = BN_EIO;
+    fclose(f);
+    if (unlink(path) != 0)
+        rc = BN_EIO;
+    return rc;
+}
+
+int kiosk_wipe(const char *state, char *why, size_t whylen)
+{
+    static const char *const files[] = {"kiosk.db", "kiosk.db-journal", "kiosk.db-wal",
+                                        "kiosk.db-shm", "agents.json", "provision.json",
+                                        "provision.sig", NULL};
+    char path[1200];
+    struct dirent **names = NULL;
+    int i, n, rc = 0;
+
+    /* (KIOSK-W1) the store (register, box, outbox, audit, secrets), the
+     * agents, the packages and the reports: overwritten, flushed, removed */
+    for (i = 0; files[i] != NULL && rc == 0; i++) {
+        snprintf(path, sizeof path, "%s/%s", state, files[i]);
+        rc = shred(path);
+    }
+    if (rc == 0 && (n = scandir(state, &names, NULL, alphasort)) >= 0) {
+        for (i = 0; i < n; i++) {
+            size_t k = strlen(names[i]->d_name);
+            if (rc == 0 && k > 5 && strcmp(names[i]->d_name + k - 5, ".bpkg") == 0) {
+                snprintf(path, sizeof path, "%s/%s", state, names[i]->d_name);
+                rc = shred(path);
+            }
+            free(names[i]);
+        }
+        free(names);
+    }
+    snprintf(path, sizeof path, "%s/reports", state);
+    if (rc == 0 && (n = scandir(path, &names, NULL, alphasort)) >= 0) {
+        for (i = 0; i < n; i++) {
+            if (rc == 0 && names[i]->d_name[0] != '.') {
+                char f[1500];
+                snprintf(f, sizeof f, "%s/%s", path, names[i]->d_name);
+                rc = shred(f);
+            }
+            free(names[i]);
+        }
+        free(names);
+        if (rc == 0 && rmdir(path) != 0)
+            rc = BN_EIO;
+    }
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "%s: could not be wiped: %s", state, strerror(errno));
     return 0;
 }

@@ -38,13 +38,15 @@ printf '482913\n' | "$ADMIN" agent add --authority auth --commune 35238 --id mar
     --name "Marie Le Goff" --role agent --pin-fd 0 >/dev/null
 printf '735184\n' | "$ADMIN" agent add --authority auth --commune 35238 --id paul \
     --name "Paul Hamon" --role agent --pin-fd 0 >/dev/null
+printf '590317\n' | "$ADMIN" agent add --authority auth --commune 35238 --id yann \
+    --name "Yann Morvan" --role technician --pin-fd 0 >/dev/null
 "$BORNE" --enroll --state k --out usb0 --authority auth/authority.crt >/dev/null
 "$ADMIN" kiosk enroll usb0 --authority auth --server srv --id kiosk-35238-01 -o b \
     --today 2027-02-20 $P >/dev/null
 "$BORNE" --provision b --state k --today $DAY >/dev/null
 rm -f k/server.conf   # no network in the town hall today: the USB drive carries it all
 echo printer.bin >k/printer      # relative to the kiosk's folder of work: a file, not /dev/usb/lp0
-mkdir media media/CLE-USB
+mkdir -p media/CLE-USB
 ln -s /sys/kernel media/PROTEGEE   # read-only, even for root (mkdir: EPERM)
 echo "$T/media" >k/media
 mkdir shots
@@ -207,6 +209,30 @@ run s6.txt
 grep -q "agent-pin-refused" k/kiosk.db 2>/dev/null || true
 
 say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait; agent mode leaves by itself after 2 minutes"
+# --- a technician: no polls changes, a wipe refused while open, enrolment, a bundle ----
+mkdir -p media/CLE-USB && cp -r b media/CLE-USB/borne-provision
+{
+    echo 'wait 31000'
+    echo 'key Ctrl+Alt+A'
+    pin 590317
+    echo 'expect text "Mode agent : Yann Morvan (yann)"'
+    echo 'expect no text "Suspendre"'
+    echo 'tap "Effacer la borne"'
+    echo 'expect text "Effacement refusé : Budget participatif d'"'"'Ille-et-Vilaine (essai) n'"'"'est pas clos définitivement."'
+    echo 'shot tech-home'
+    echo 'tap "Enrôler : demande de certificat sur la clé"'
+    echo 'tap "CLE-USB"'
+    echo 'expect text "Demande de certificat écrite dans CLE-USB/borne-enrol"'
+    echo 'tap "Retour"'
+    echo 'tap "Importer un paquet de provisionnement"'
+    echo 'tap "CLE-USB"'
+    echo 'expect screen welcome'          # the packages and agents taken at once
+} >s6t.txt
+run s6t.txt
+openssl req -in media/CLE-USB/borne-enrol/kiosk.csr -noout -verify >out 2>&1 ||
+    fail "the enrolment request on the drive: $(cat out)"
+say "technician yann: cannot pause or close, a wipe refused while open; enrolment request and a bundle through the drive"
+
 # --- closing for good: two agents, the closing report; export ------------------------
 {
     echo 'wait 31000'
@@ -227,6 +253,19 @@ say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait; a
     echo 'tap "Retour"'
     echo 'expect text "clos définitivement"'
     echo 'shot agent-home-final'
+    echo 'tap "Quitter le mode agent"'
+} >s7.txt
+run s7.txt
+# (KIOSK-W1) a wipe before everything is safe elsewhere: refused
+{
+    echo 'key Ctrl+Alt+A'
+    pin 590317
+    echo 'tap "Effacer la borne"'
+    echo 'expect text "Effacement refusé : 6 éléments n'"'"'ont été ni reçus par le serveur ni exportés sur une clé depuis la clôture."'
+    echo 'shot tech-wipe-refused'
+    echo 'tap "Quitter le mode agent"'
+    echo 'key Ctrl+Alt+A'
+    pin 482913
     echo 'tap "Exporter sur clé USB"'
     echo 'expect screen export'
     echo 'tap "PROTEGEE"'               # a drive that refuses writing
@@ -287,6 +326,49 @@ grep -q "kiosk kiosk-35238-01 .*3 ballots, 3 register entries; closing report: a
     fail "tally did not reconcile the closing report: $(cat tally.out)"
 
 say "borne-server imported the drive (twice: nothing doubled); borne-tally: $(grep "closing report:" tally.out | sed "s/ (key id [0-9a-f]*)//")"
+# --- (KIOSK-W1) the wipe after the campaign: nothing of it stays readable -------------
+python3 - k/kiosk.db known.bin <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+vals = set()
+for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+    for row in db.execute('SELECT * FROM "%s"' % t):
+        for v in row:
+            if isinstance(v, bytes) and len(v) >= 16:
+                vals.add(v)
+open(sys.argv[2], 'wb').write(b''.join(len(v).to_bytes(4, 'big') + v for v in sorted(vals)))
+EOF
+{
+    echo 'key Ctrl+Alt+A'
+    pin 590317
+    echo 'tap "Effacer la borne"'
+    echo 'expect text "touchez « Confirmer l'"'"'effacement »"'
+    echo 'shot tech-wipe-confirm'
+    echo 'tap "Confirmer l'"'"'effacement"'
+    echo 'expect screen outofservice'
+    echo 'expect text "wiped after the campaign"'
+} >s10.txt
+run s10.txt
+python3 - k known.bin <<'EOF' || fail "the wipe left data"
+import os, sys
+raw = open(sys.argv[2], 'rb').read()
+known, i = [], 0
+while i < len(raw):
+    n = int.from_bytes(raw[i:i + 4], 'big'); known.append(raw[i + 4:i + 4 + n]); i += 4 + n
+known += [b'Marie Le Goff', b'Yann Morvan', b'ren-jardin', b'bp35-essai', b'pbkdf2-sha256']
+assert len(known) > 10, 'too few known values to look for'
+for root, dirs, files in os.walk(sys.argv[1]):
+    for f in files:
+        data = open(os.path.join(root, f), 'rb').read()
+        for v in known:
+            # a value is found whole, or its first 16 bytes
+            if v in data or (len(v) > 16 and v[:16] in data):
+                sys.exit('%s still holds %r' % (os.path.join(root, f), v[:24]))
+EOF
+ls k | grep -q "kiosk.db\|agents.json\|bpkg\|reports" && fail "the wipe left files: $(ls k)"
+[ -f k/kiosk.key ] && [ -f k/kiosk.crt ] || fail "the wipe took the kiosk's own key or certificate"
+say "wiped by technician yann once everything was exported: no ballot, entry, secret or name left in the state folder"
+
 # --- a kiosk left on past midnight of the last day ----------------------------------
 rm -rf k2 && cp -r k k2 && rm -f k2/kiosk.db* k2/reports/*
 "$BORNE" --provision b --state k2 --today $DAY >/dev/null

@@ -28,6 +28,8 @@ printf '482913\n' | "$ADMIN" agent add --authority auth --commune 35238 --id mar
     --name "Marie Le Goff" --role agent --pin-fd 0 >/dev/null
 printf '735184\n' | "$ADMIN" agent add --authority auth --commune 35238 --id paul \
     --name "Paul Hamon" --role agent --pin-fd 0 >/dev/null
+printf '590317\n' | "$ADMIN" agent add --authority auth --commune 35238 --id yann \
+    --name "Yann Morvan" --role technician --pin-fd 0 >/dev/null
 "$BORNE" --enroll --state k0 --out usb0 --authority auth/authority.crt >/dev/null
 "$ADMIN" kiosk enroll usb0 --authority auth --server srv --id kiosk-35238-01 -o b \
     --today 2027-02-20 $P >/dev/null

@@ -117,16 +117,17 @@ void scr_agent_draw(app_t *a)
             /* the changes this state allows, right-aligned; the words left of them */
             const char *keys[5];
             int acts[5], styles[5], nb = 0, k, tx = x + 24, tw, th1, th2;
-            if (s == POLLS_CLOSED) {
+            int may = a->ag.who != NULL && a->ag.who->role == AGENT_ROLE_AGENT;
+            if (s == POLLS_CLOSED && may) {
                 keys[nb] = "btn.open", acts[nb] = ACT_POLLS_OPEN + i, styles[nb++] = BTN_PRIMARY;
             }
-            if (s == POLLS_PAUSED) {
+            if (s == POLLS_PAUSED && may) {
                 keys[nb] = "btn.resume", acts[nb] = ACT_POLLS_RESUME + i, styles[nb++] = BTN_PRIMARY;
             }
-            if (s == POLLS_OPEN) {
+            if (s == POLLS_OPEN && may) {
                 keys[nb] = "btn.pause", acts[nb] = ACT_POLLS_PAUSE + i, styles[nb++] = BTN_SECONDARY;
             }
-            if (s == POLLS_OPEN || s == POLLS_PAUSED) {
+            if ((s == POLLS_OPEN || s == POLLS_PAUSED) && may) {
                 keys[nb] = "btn.close", acts[nb] = ACT_POLLS_CLOSE + i, styles[nb++] = BTN_SECONDARY;
             }
             if (s != POLLS_CLOSED) {
@@ -158,6 +159,20 @@ void scr_agent_draw(app_t *a)
             }
         }
         y += rowh + 20;
+    }
+    /* a technician's: enrol, a new bundle, the wipe after the campaign */
+    if (a->ag.who != NULL && a->ag.who->role == AGENT_ROLE_TECHNICIAN) {
+        const char *labels[3] = {tr(a, "tech.enrol"), tr(a, "tech.import"),
+                                 tr(a, a->ag.wipe_asked ? "tech.wipe.confirm" : "tech.wipe")};
+        const int acts[3] = {ACT_TECH_ENROL, ACT_TECH_IMPORT,
+                             a->ag.wipe_asked ? ACT_TECH_WIPE_CONFIRM : ACT_TECH_WIPE};
+        int bw = (w - 2 * 24) / 3, bh = 0;
+        for (i = 0; i < 3; i++)
+            bh = app_button_h(a, labels[i], bw, BTN_SECONDARY, bh > 104 ? bh : 104);
+        for (i = 0; i < 3; i++)
+            app_button(a, (ui_rect_t){x + i * (bw + 24), y, bw, bh}, labels[i], NULL, acts[i],
+                       i == 2 && a->ag.wipe_asked ? BTN_PRIMARY : BTN_SECONDARY, 1);
+        y += bh + 24;
     }
     /* the kiosk's own actions */
     {
@@ -303,7 +318,9 @@ void scr_export_draw(app_t *a)
 {
     int top = app_top_bar(a), x = APP_MARGIN, w = a->w - 2 * APP_MARGIN, y = top + 24, i;
 
-    y += app_heading(a, x, y, w, tr(a, "export.title")) + 16;
+    y += app_heading(a, x, y, w, tr(a, a->ag.drive_op == ACT_TECH_ENROL ? "tech.enrol"
+                                       : a->ag.drive_op == ACT_TECH_IMPORT ? "tech.import"
+                                                                           : "export.title")) + 16;
     y += states(a, x, y, w) + 16;
     y += message(a, x, y, w);
     if (a->ag.n_mounts == 0)
