@@ -168,6 +168,21 @@ assert job.endswith(b'\x1dVB\x00'), 'no cut'
 EOF
 
 say "opened by marie and paul: zero report on screen, in k/reports, printed; two votes"
+# --- a citizen's session is never visible to an agent ---------------------------------
+{
+    echo "tap \"Touchez l'écran pour commencer\""
+    echo 'type "Quemener"'
+    echo 'expect text "QUEMENER"'
+    echo 'key Ctrl+Alt+A'              # an agent comes: the session is wiped first
+    echo 'expect screen pin'
+    echo 'expect no text "QUEMENER"'
+    echo 'tap "Annuler"'
+    echo 'expect screen welcome'
+    echo "tap \"Touchez l'écran pour commencer\""
+    echo 'expect no text "QUEMENER"'
+} >s3b.txt
+run s3b.txt
+
 # --- a pause: citizens see it, and the kiosk takes nothing ---------------------------
 {
     echo 'key Ctrl+Alt+A'
@@ -209,6 +224,23 @@ run s6.txt
 grep -q "agent-pin-refused" k/kiosk.db 2>/dev/null || true
 
 say "five wrong PINs: the pad waits 30 s, and a restart does not end the wait; agent mode leaves by itself after 2 minutes"
+# --- opening a box that is not empty: refused (a store put back to "closed") ---------
+rm -rf kne && cp -r k kne
+python3 -c "import sqlite3; d = sqlite3.connect('kne/kiosk.db'); d.execute(\"UPDATE meta SET value = 'closed' WHERE key = 'polls:bp35-essai'\"); d.commit()"
+{
+    echo 'expect screen closed'
+    echo 'wait 31000'                  # the lockout of the runs above
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "open bp35-essai"'
+    pin 735184
+    echo 'expect screen agent'
+    echo 'expect text "Refusé : l'"'"'urne n'"'"'est pas vide. Un vote s'"'"'ouvre avec une urne vide."'
+} >sne.txt
+OUT=$("$BORNE" --headless --state kne --script sne.txt --shots shots --today $DAY 2>err) ||
+    fail "non-empty box: $(cat err) $OUT"
+rm -rf kne
+
 # --- a technician: no polls changes, a wipe refused while open, enrolment, a bundle ----
 mkdir -p media/CLE-USB && cp -r b media/CLE-USB/borne-provision
 {
