@@ -52,6 +52,7 @@ struct ksync_s {
     int package_mismatch;
     uint32_t today;
     int64_t rounds;
+    int64_t last_ok_s;           /* wall clock (time(NULL)) of the last exchange that succeeded */
     char last_error[256];
     int wake, stop, running;
     pthread_t th;
@@ -374,6 +375,7 @@ static void outcome(ksync_t *k, int ok, const char *why, int64_t now_ms, int aud
     k->online = ok;
     if (ok) {
         k->failed_ms = 0;
+        k->last_ok_s = (int64_t)time(NULL);
     } else {
         k->failed_ms = now_ms > 0 ? now_ms : 1;
         snprintf(k->last_error, sizeof k->last_error, "%s", why);
@@ -701,6 +703,7 @@ void ksync_status(ksync_t *k, ksync_status_t *out)
     out->revoked = k->revoked;
     out->package_mismatch = k->package_mismatch;
     out->rounds = k->rounds;
+    out->last_ok_s = k->last_ok_s;
     snprintf(out->last_error, sizeof out->last_error, "%s", k->last_error);
     pthread_mutex_unlock(&k->mu);
 }

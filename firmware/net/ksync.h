@@ -151,6 +151,7 @@ typedef struct ksync_status_s {
     int revoked;                 /* the authority's list names this kiosk */
     int package_mismatch;        /* (KSYNC-K3) the server serves another package for a campaign */
     int64_t rounds;              /* rounds run */
+    int64_t last_ok_s;           /* time(NULL) of the last exchange that succeeded, 0: none */
     char last_error[256];
 } ksync_status_t;
 

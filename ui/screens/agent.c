@@ -284,8 +284,16 @@ void scr_status_draw(app_t *a)
     if (a->sync != NULL) {
         ksync_status_t st;
         ksync_status(a->sync, &st);
-        snprintf(v, sizeof v, "%s, %lld %s%s%s", tr(a, st.online ? "status.online" : "status.offline"),
-                 (long long)out, tr(a, "status.waiting"), st.last_error[0] ? " - " : "",
+        char last[40] = "-";
+        if (st.last_ok_s > 0) {
+            struct tm tm;
+            time_t t = (time_t)st.last_ok_s;
+            localtime_r(&t, &tm);
+            strftime(last, sizeof last, "%Y-%m-%d %H:%M", &tm);
+        }
+        snprintf(v, sizeof v, "%s, %s %s, %lld %s%s%.120s",
+                 tr(a, st.online ? "status.online" : "status.offline"), tr(a, "status.lastsync"),
+                 last, (long long)out, tr(a, "status.waiting"), st.last_error[0] ? " - " : "",
                  st.last_error);
         y += status_line(a, x, y, w, "status.sync", v, !st.online);
     } else {
