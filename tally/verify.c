@@ -726,8 +726,13 @@ static int reconcile(ctx_t *c)
                     (unsigned long long)rep->ballots);
             ks->reconciled = 0;
         }
-        if (v->pkg->kind == PKG_BUDGET && ks->ballots < ks->registered &&
+        if (v->pkg->kind == PKG_BUDGET && v->pkg->supervised && ks->ballots < ks->registered &&
             (int64_t)rep->ballots == ks->ballots) {
+            /* (CAST-C8) a supervised vote: codes given at the desk and never used */
+            verify_logf(v, "NOTE kiosk %s: %lld voting codes given at the desk were not used",
+                        ks->name, (long long)(ks->registered - ks->ballots));
+        } else if (v->pkg->kind == PKG_BUDGET && ks->ballots < ks->registered &&
+                   (int64_t)rep->ballots == ks->ballots) {
             /* (VERIFY-V10) at the close, as many as registered */
             problem(c, ks->name, first->bundle, item, "closed with %lld register entries and "
                     "%lld ballots: %lld people registered whose ballot is missing",

@@ -408,7 +408,7 @@ static int check_dates(ck_t *c, const cJSON *root)
 {
     static const char *const valid_keys[] = {"from", "until", NULL};
     static const char *const polls_keys[] = {"opens", "closes", NULL};
-    static const char *const polls_opt[] = {"offline", NULL};
+    static const char *const polls_opt[] = {"offline", "eligibility", NULL};
     pkg_t *p = c->p;
     const cJSON *v;
     char a[DAY_TEXT_LEN + 1], b[DAY_TEXT_LEN + 1];
@@ -446,6 +446,25 @@ static int check_dates(ck_t *c, const cJSON *root)
                            pkg__show(off, shown));
             }
             p->online_only = strcmp(s, "refuse") == 0;
+            pkg__path_pop(&c->path, m2);
+        }
+        off = cJSON_GetObjectItemCaseSensitive(v, "eligibility");
+        if (off != NULL) {
+            const char *s = NULL;
+            size_t m2 = pkg__path_key(&c->path, "eligibility");
+
+            if ((rc = str_at(c, off, &s)) != 0)
+                return rc;
+            if (strcmp(s, "declared") != 0 && strcmp(s, "supervised") != 0) {
+                char shown[PKG__SHOW_BUF];
+
+                return bad(c, BN_EFORMAT, "%s is neither \"declared\" nor \"supervised\"",
+                           pkg__show(off, shown));
+            }
+            p->supervised = strcmp(s, "supervised") == 0;
+            if (p->supervised && p->kind == PKG_PETITION)
+                return bad(c, BN_EFORMAT, "\"supervised\" is for a budget vote: a petition is "
+                           "signed with the signer's own identity");
             pkg__path_pop(&c->path, m2);
         }
         pkg__path_pop(&c->path, mark);

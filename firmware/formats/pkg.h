@@ -78,6 +78,10 @@ typedef struct pkg_s {
     int online_only;            /* polls.offline "refuse": no cast without the server's
                                    reservation (CAST-C6); "allow" (default): offline
                                    entries, counted and reported */
+    int supervised;             /* polls.eligibility "supervised": an agent checks the
+                                   identity at the desk and hands a single-use voting
+                                   code (vcode.h, CAST-C8); "declared" (default): the
+                                   citizen types their identity at the kiosk */
     int min_age;
     struct {
         int min, max;           /* number of projects on a ballot */

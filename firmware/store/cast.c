@@ -21,6 +21,7 @@
 #include "bn_err.h"
 #include "day.h"
 #include "polls.h"
+#include "vcode.h"
 #include "pseud.h"
 #include "rules.h"
 
@@ -162,6 +163,11 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
         rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a budget vote", p->id);
         goto out;
     }
+    if (p->supervised) { /* (CAST-C8) the desk checks identities, not the kiosk */
+        rc = bn_fail(why, whylen, BN_EPERM, "campaign '%s' is supervised: one votes with the "
+                     "voting code the town hall's desk gives", p->id);
+        goto out;
+    }
     rc = eligible(ctx->store, p, who, day, "voters", &commune, why, whylen);
     if (rc != 0)
         goto out;
@@ -206,6 +212,146 @@ out:
     mbedtls_platform_zeroize(&b, sizeof b);
     mbedtls_platform_zeroize(enc, sizeof enc);
     mbedtls_platform_zeroize(&verdict, sizeof verdict);
+    return rc;
+}
+
+/* --- supervised eligibility (CAST-C8) --------------------------------------------
+ * The desk: identity checked by an agent, the participation registered (the
+ * pseudonym, the server's reservation and the offline rules of a cast), a
+ * fresh code whose keyed hash is stored with its day and the person's
+ * territory, never with the entry. The kiosk: a code of this campaign,
+ * issued today and not used, then the ballot of that territory; the code is
+ * marked used in the ballot's own transaction. */
+int cast_issue_code(const cast_ctx_t *ctx, const cast_identity_t *who, uint32_t day,
+                    char code[VCODE_TEXT_LEN + 1], char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    uint8_t pseud[PSEUD_LEN], h[32];
+    int commune, offline = 1, rc;
+
+    code[0] = '\0';
+    if (p->kind != PKG_BUDGET || !p->supervised)
+        return bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a supervised budget vote",
+                       p->id);
+    if ((rc = eligible(ctx->store, p, who, day, "voters", &commune, why, whylen)) != 0)
+        return rc;
+    rc = pseud_compute(ctx->secret, p->id, who->last_name, who->first_names, who->birth, pseud);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "identity is incomplete or not valid text");
+        goto out;
+    }
+    if ((rc = store_has_voted(ctx->store, p->id, pseud)) != 0) {
+        rc = rc == 1 ? bn_fail(why, whylen, BN_EALREADY, "%s", bn_strerror(BN_EALREADY)) : rc;
+        goto out;
+    }
+    if ((rc = reserve(ctx, pseud, &offline, why, whylen)) != 0)
+        goto out;
+    if ((rc = vcode_make(ctx->rng, code)) != 0 ||
+        (rc = vcode_hash(ctx->secret, p->id, code, h)) != 0) {
+        rc = bn_fail(why, whylen, rc, "voting code: %s", bn_strerror(rc));
+        goto out;
+    }
+    rc = store_issue_code(ctx->store, p->id, pseud, day, offline, p->communes[commune].insee, h,
+                          pkg_commune_territory(p, commune));
+    if (rc != 0)
+        rc = bn_fail(why, whylen, rc, rc == BN_EALREADY ? "%s" : "not stored: %s",
+                     bn_strerror(rc));
+out:
+    if (rc != 0)
+        mbedtls_platform_zeroize(code, VCODE_TEXT_LEN + 1);
+    mbedtls_platform_zeroize(pseud, sizeof pseud);
+    mbedtls_platform_zeroize(h, sizeof h);
+    return rc;
+}
+
+int cast_code_check(const cast_ctx_t *ctx, const char *typed, uint32_t day, int *territory,
+                    char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    char code[VCODE_TEXT_LEN + 1];
+    uint8_t h[32];
+    uint32_t issued = 0;
+    int used = 0, rc;
+
+    if (!polls_accepts(ctx->store, p, day, why, whylen))
+        return BN_ECLOSED;
+    if ((rc = vcode_parse(typed, code)) != 0)
+        return bn_fail(why, whylen, rc, rc == BN_ECHECK ? "the code has a mistyped digit"
+                                                       : "a code is 12 digits");
+    if ((rc = vcode_hash(ctx->secret, p->id, code, h)) != 0)
+        return bn_fail(why, whylen, rc, "voting code: %s", bn_strerror(rc));
+    rc = store_code_get(ctx->store, p->id, h, &issued, territory, &used);
+    mbedtls_platform_zeroize(code, sizeof code);
+    mbedtls_platform_zeroize(h, sizeof h);
+    if (rc == BN_ENOTFOUND)
+        return bn_fail(why, whylen, rc, "this code was not given for this vote at this kiosk");
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "store: %s", bn_strerror(rc));
+    if (used)
+        return bn_fail(why, whylen, BN_EALREADY, "this code was already used");
+    if (issued != day)
+        return bn_fail(why, whylen, BN_EEXPIRED, "this code was given on another day: a code "
+                       "is valid the day it is given");
+    if (*territory >= p->n_territories)
+        return bn_fail(why, whylen, BN_ECORRUPT, "the code's territory is not the package's");
+    return 0;
+}
+
+int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, int n,
+                     uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    rules_verdict_t verdict;
+    store_cast_t sc;
+    ballot_t b;
+    uint8_t enc[BALLOT_MAX_LEN], h[32];
+    char code[VCODE_TEXT_LEN + 1];
+    size_t len = 0;
+    int territory = -1, rc;
+
+    memset(&b, 0, sizeof b);
+    memset(out, 0, sizeof *out);
+    if (p->kind != PKG_BUDGET || !p->supervised) {
+        rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a supervised budget vote",
+                     p->id);
+        goto out;
+    }
+    if ((rc = cast_code_check(ctx, typed, day, &territory, why, whylen)) != 0)
+        goto out;
+    rc = rules_check(p, territory, sel, n, &verdict);
+    if (rc == BN_ERULE) {
+        rc = rule_why(p, &verdict, why, whylen);
+        goto out;
+    }
+    if (rc != 0 || (rc = vcode_parse(typed, code)) != 0 ||
+        (rc = vcode_hash(ctx->secret, p->id, code, h)) != 0) {
+        rc = bn_fail(why, whylen, rc, "ballot rule or code: %s", bn_strerror(rc));
+        goto out;
+    }
+    rc = ballot_make(&b, p, territory, sel, n, day, ctx->signer->pub.id, ctx->rng);
+    if (rc == 0)
+        rc = ballot_seal(&b, ctx->signer, enc, sizeof enc, &len);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "ballot could not be made: %s", bn_strerror(rc));
+        goto out;
+    }
+    memset(&sc, 0, sizeof sc);
+    sc.campaign = p->id;
+    sc.day = day;
+    sc.ballot_id = b.id;
+    sc.ballot = enc;
+    sc.ballot_len = len;
+    rc = store_cast_code(ctx->store, &sc, h);
+    if (rc == BN_EALREADY) {
+        rc = bn_fail(why, whylen, rc, "this code was already used");
+        goto out;
+    }
+    rc = receipt(ctx, rc, "ballot", b.id, out, why, whylen);
+out:
+    mbedtls_platform_zeroize(&b, sizeof b);
+    mbedtls_platform_zeroize(enc, sizeof enc);
+    mbedtls_platform_zeroize(code, sizeof code);
+    mbedtls_platform_zeroize(h, sizeof h);
     return rc;
 }
 

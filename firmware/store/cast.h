@@ -19,6 +19,7 @@
 #include "rng.h"
 #include "store.h"
 #include "track.h"
+#include "vcode.h"
 
 /* Who the voter is, as typed (normalised inside). */
 typedef struct cast_identity_s {
@@ -79,5 +80,25 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
  * holds no code. */
 int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish_name,
                   uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
+
+/* --- supervised eligibility (CAST-C8; vcode.h) ---------------------------------
+ * A campaign with polls.eligibility "supervised" is voted with a code, not
+ * an identity typed at the kiosk: cast_budget refuses it (BN_EPERM).
+ *
+ * cast_issue_code, at the desk (agent mode): eligibility as a cast checks it,
+ * BN_EALREADY for a person in the register, the server's reservation (and
+ * BN_EOFFLINE, CAST-C6), then the register entry and a fresh code in one
+ * transaction; the code (for the citizen, never stored) into `code`.
+ * cast_code_check: the typed code (BN_EFORMAT, BN_ECHECK: a mistyped digit),
+ * issued here for this campaign (BN_ENOTFOUND), not used (BN_EALREADY),
+ * today (BN_EEXPIRED); *territory the ballot's territory. Writes nothing.
+ * cast_budget_code: cast_code_check, the ballot rule, then the ballot and
+ * the code marked used in one transaction; the receipt as cast_budget's. */
+int cast_issue_code(const cast_ctx_t *ctx, const cast_identity_t *who, uint32_t day,
+                    char code[VCODE_TEXT_LEN + 1], char *why, size_t whylen);
+int cast_code_check(const cast_ctx_t *ctx, const char *typed, uint32_t day, int *territory,
+                    char *why, size_t whylen);
+int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, int n,
+                     uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
 
 #endif

@@ -473,6 +473,17 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
                                path, bn_strerror(e), sqlite3_errmsg(s->db));
             }
         }
+        if (v == 4) { /* 4 -> 5: voting codes (CAST-C8) */
+            int e = slot_create(s->db, &store_vci_spec, "vcode_issued",
+                                store_vci_spec.first_buckets);
+            if (e == 0)
+                e = slot_create(s->db, &store_vcu_spec, "vcode_used", store_vcu_spec.first_buckets);
+            if (e != 0) {
+                rollback(s);
+                return bn_fail(why, whylen, e, "store %s: schema migration 4 -> 5: %s (%s)",
+                               path, bn_strerror(e), sqlite3_errmsg(s->db));
+            }
+        }
         if ((v < 3 && (rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK) ||
             (rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
             (rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
@@ -660,7 +671,9 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
                          "ON CONFLICT(campaign, commune) DO UPDATE SET n = n + 1",
                       &s->turnout_add)) != SQLITE_OK ||
         (rc = slot_open(s->db, &store_box_spec, "box", &s->box)) != 0 ||
-        (rc = slot_open(s->db, &store_reg_spec, "register", &s->reg)) != 0) {
+        (rc = slot_open(s->db, &store_reg_spec, "register", &s->reg)) != 0 ||
+        (rc = slot_open(s->db, &store_vci_spec, "vcode_issued", &s->vci)) != 0 ||
+        (rc = slot_open(s->db, &store_vcu_spec, "vcode_used", &s->vcu)) != 0) {
         rc = bn_fail(why, whylen, rc < 0 ? BN_ECORRUPT :
                      store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
                      "store %s: schema does not match: %s", path, sqlite3_errmsg(s->db));
@@ -685,6 +698,8 @@ void store_close(store_t *s)
     sqlite3_finalize(s->turnout_add);
     slot_close(&s->box);
     slot_close(&s->reg);
+    slot_close(&s->vci);
+    slot_close(&s->vcu);
     unsent_free(s->unsent);
     sqlite3_close(s->db);
     free(s);
@@ -983,6 +998,110 @@ out:
         rollback(s); /* (STORE-D3) */
     sqlite3_clear_bindings(s->turnout_add);
     mbedtls_platform_zeroize(entry, sizeof entry); /* (CAST-C4) */
+    return rc;
+}
+
+/* --- voting codes (CAST-C8) -------------------------------------------------- */
+
+static int vc_entry(uint8_t *e, size_t len, const char *campaign, const uint8_t h[32])
+{
+    memset(e, 0, len);
+    if (store__campaign_field(campaign, e + VC_OFF_CAMPAIGN) != 0)
+        return BN_EINVAL;
+    memcpy(e + VC_OFF_HASH, h, 32);
+    return 0;
+}
+
+int store_issue_code(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                     uint32_t day, int offline, const char *commune, const uint8_t code_hash[32],
+                     int territory)
+{
+    uint8_t e[VC_ISSUED_LEN];
+    int rc;
+
+    if (s == NULL || campaign == NULL || pseudonym == NULL || code_hash == NULL ||
+        !store_commune_valid(commune) || territory < 0 || territory > 0xffff || day == 0 ||
+        vc_entry(e, sizeof e, campaign, code_hash) != 0)
+        return BN_EINVAL;
+    put32(e + VC_OFF_DAY, day);
+    e[VC_OFF_TERRITORY] = (uint8_t)(territory >> 8);
+    e[VC_OFF_TERRITORY + 1] = (uint8_t)territory;
+    rc = step_done(s->begin);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    if ((rc = register_insert(s, campaign, pseudonym, day, offline ? REG_FLAG_OFFLINE : 0)) != 0)
+        goto out;
+    if ((rc = slot_add(s->db, &s->vci, e)) != 0) {
+        rc = rc == BN_EALREADY ? BN_EEXISTS : rc;
+        goto out;
+    }
+    sqlite3_bind_text(s->turnout_add, 1, campaign, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s->turnout_add, 2, commune, STORE_COMMUNE_LEN, SQLITE_STATIC);
+    rc = step_done(s->turnout_add);
+    if (rc != SQLITE_OK) {
+        rc = insert_rc(rc, BN_EINVAL);
+        goto out;
+    }
+    rc = store__rc(step_done(s->commit));
+out:
+    if (rc != 0)
+        rollback(s);
+    sqlite3_clear_bindings(s->turnout_add);
+    return rc;
+}
+
+int store_code_get(store_t *s, const char *campaign, const uint8_t code_hash[32], uint32_t *day,
+                   int *territory, int *used)
+{
+    uint8_t key[VC_ISSUED_LEN], got[VC_ISSUED_LEN], ukey[VC_USED_LEN];
+    int rc;
+
+    if (s == NULL || campaign == NULL || code_hash == NULL ||
+        vc_entry(key, sizeof key, campaign, code_hash) != 0 ||
+        vc_entry(ukey, sizeof ukey, campaign, code_hash) != 0)
+        return BN_EINVAL;
+    if ((rc = slot_find(&s->vci, key, got)) < 0)
+        return rc;
+    if (rc == 0)
+        return BN_ENOTFOUND;
+    *day = get32(got + VC_OFF_DAY);
+    *territory = got[VC_OFF_TERRITORY] << 8 | got[VC_OFF_TERRITORY + 1];
+    if ((rc = slot_find(&s->vcu, ukey, NULL)) < 0)
+        return rc;
+    *used = rc;
+    return 0;
+}
+
+int store_cast_code(store_t *s, const store_cast_t *c, const uint8_t code_hash[32])
+{
+    uint8_t entry[BOX_ENTRY_LEN], u[VC_USED_LEN];
+    int rc;
+
+    if (s == NULL || c == NULL || c->campaign == NULL || code_hash == NULL ||
+        c->ballot_id == NULL || c->ballot == NULL || c->ballot_len == 0 ||
+        vc_entry(u, sizeof u, c->campaign, code_hash) != 0)
+        return BN_EINVAL;
+    if ((rc = box_entry(entry, c->ballot_id, c->campaign, c->ballot, c->ballot_len)) != 0)
+        return rc;
+    rc = step_done(s->begin);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    /* the code first: used once (BN_EALREADY), then the ballot */
+    if ((rc = slot_add(s->db, &s->vcu, u)) != 0)
+        goto out;
+    if ((rc = slot_add(s->db, &s->box, entry)) != 0) {
+        rc = rc == BN_EALREADY ? BN_EEXISTS : rc;
+        goto out;
+    }
+    rc = store__rc(step_done(s->commit));
+out:
+    if (rc != 0)
+        rollback(s);
+    mbedtls_platform_zeroize(entry, sizeof entry);
     return rc;
 }
 

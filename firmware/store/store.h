@@ -14,7 +14,7 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 4
+#define STORE_SCHEMA_VERSION 5
 
 #define STORE_COMMUNE_LEN 5 /* an INSEE code: 5 characters of [0-9AB] */
 
@@ -100,6 +100,27 @@ int store_turnout_each(store_t *s, const char *campaign, store_turnout_fn fn, vo
 
 /* Register entries and ballots of a campaign. */
 int store_counts(store_t *s, const char *campaign, int64_t *registered, int64_t *ballots);
+
+/* --- supervised eligibility: voting codes (schema 5, cast.h CAST-C8) ------ */
+
+/* The desk: in one transaction, the register entry (as store_cast writes
+ * it), 1 added to the commune's turnout counter, and the issued code
+ * (its keyed hash, its day, the person's territory) -- nothing that ties the
+ * code to the entry. BN_EALREADY if the pseudonym is in the register
+ * (nothing written), BN_EEXISTS for a code hash already issued. */
+int store_issue_code(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN],
+                     uint32_t day, int offline, const char *commune, const uint8_t code_hash[32],
+                     int territory);
+
+/* A code's issue: *day and *territory, *used 1 when a ballot was cast with
+ * it. BN_ENOTFOUND for a code this kiosk did not issue for the campaign. */
+int store_code_get(store_t *s, const char *campaign, const uint8_t code_hash[32], uint32_t *day,
+                   int *territory, int *used);
+
+/* The kiosk: in one transaction, the code marked used and the ballot in
+ * the box (c->pseudonym and c->commune are not used: the register entry
+ * was written at the desk). BN_EALREADY when the code was used. */
+int store_cast_code(store_t *s, const store_cast_t *c, const uint8_t code_hash[32]);
 
 /* Calls fn with the day of each register entry of the campaign, in slot
  * order (which says nothing of the order of the casts); for the per-day

@@ -51,7 +51,16 @@ typedef struct slot_tab_s {
 #define REG_FLAG_OFFLINE 1
 #define REG_FLAG_PETITION 2      /* a petition signer: the record carries the entry */
 
-extern const slot_spec_t store_box_spec, store_reg_spec;
+/* Voting codes (schema 5, CAST-C8): issued (campaign, code hash, day (4 BE),
+ * territory (2 BE)) and used (campaign, code hash), keyed by the hash. */
+#define VC_OFF_CAMPAIGN 0
+#define VC_OFF_HASH 16
+#define VC_OFF_DAY 48
+#define VC_OFF_TERRITORY 52
+#define VC_ISSUED_LEN 54
+#define VC_USED_LEN 48
+
+extern const slot_spec_t store_box_spec, store_reg_spec, store_vci_spec, store_vcu_spec;
 
 /* Creates table `name` (spec's layout) with nb empty buckets. */
 int slot_create(sqlite3 *db, const slot_spec_t *spec, const char *name, int64_t nb);
@@ -83,6 +92,7 @@ struct store_s {
     sqlite3_stmt *begin, *commit, *rollback;
     sqlite3_stmt *campaign_known, *sig_insert, *turnout_add;
     slot_tab_t box, reg;         /* (STORE-S11) */
+    slot_tab_t vci, vcu;         /* voting codes issued and used (CAST-C8) */
     unsent_t *unsent;            /* (STORE-S12) in memory only */
 };
 

@@ -47,6 +47,18 @@ const slot_spec_t store_reg_spec = {
     .home_off = REG_OFF_PSEUDONYM, .per_bucket = 16, .first_buckets = 16,
 };
 
+/* voting codes: the home bucket from the keyed hash of the code */
+const slot_spec_t store_vci_spec = {
+    .table = "vcode_issued", .entry_len = VC_ISSUED_LEN, .key_len = VC_OFF_DAY,
+    .home_off = VC_OFF_HASH, .per_bucket = 16, .first_buckets = 16,
+};
+
+const slot_spec_t store_vcu_spec = {
+    .table = "vcode_used", .entry_len = VC_USED_LEN, .key_len = VC_USED_LEN,
+    .home_off = VC_OFF_HASH, .per_bucket = 16, .first_buckets = 16,
+};
+
+_Static_assert(1 + 16 * VC_ISSUED_LEN <= SLOT_MAX_CELL, "a voting code bucket fits");
 _Static_assert(1 + BOX_ENTRY_LEN <= SLOT_MAX_CELL, "a box bucket fits in a cell buffer");
 _Static_assert(1 + 16 * REG_ENTRY_LEN <= SLOT_MAX_CELL, "a register bucket fits");
 _Static_assert(BOX_ENTRY_LEN <= SLOT_MAX_ENTRY, "a box entry fits");

@@ -207,23 +207,24 @@ static void assert_counts(store_t *s, int64_t reg, int64_t box, int64_t outbox)
 
 /* --- schema and open ------------------------------------------------------- */
 
-static void test_fresh_store_is_version_4(void **state)
+static void test_fresh_store_is_version_5(void **state)
 {
     fixture_t *f = *state;
     char why[256];
 
     assert_int_equal(query_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 4);
+    assert_int_equal(STORE_SCHEMA_VERSION, 5);
     /* (STORE-S12) no outbox table: what is unsent is in memory only */
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                      "AND name IN ('campaign', 'meta', 'register', 'box', "
-                                     "'signature', 'audit', 'turnout')"), 7);
+                                     "'signature', 'audit', 'turnout', 'vcode_issued', "
+                                     "'vcode_used')"), 9);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
-                     7);
+                     9);
     /* reopening a current store changes nothing */
     store_close(f->s);
     assert_int_equal(store_open(f->path, &f->s, why, sizeof why), 0);
-    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 4);
+    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 5);
     assert_int_equal(store_check(f->s, why, sizeof why), 0);
 }
 
@@ -1512,7 +1513,7 @@ static void test_cast_time(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_5, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v1_fixture, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_one_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v2_fixture, setup, teardown),
