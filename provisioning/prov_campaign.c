@@ -1142,8 +1142,9 @@ int prov_campaign_show(const pkg_t *p, int json, FILE *f)
     fprintf(f, "polls      open from %s to %s; %s\n", d1, d2,
             p->online_only ? "no casting while the server cannot be reached"
                            : "casting allowed while the server cannot be reached");
-    fprintf(f, "who        residents of the %d communes, aged %d or more\n", p->n_communes,
-            p->min_age);
+    fprintf(f, "who        residents of the %d communes, aged %d or more%s\n", p->n_communes,
+            p->min_age, p->supervised ? "; identity checked at the town hall's desk, "
+                                        "single-use voting codes" : "");
     if (p->kind == PKG_BUDGET) {
         fprintf(f, "ballot     %d to %d projects of the voter's territory", p->rule.min,
                 p->rule.max);

@@ -18,6 +18,7 @@
 
 #include "app.h"
 #include "bn_err.h"
+#include "cast.h"
 #include "cert.h"
 #include "hex.h"
 #include "kiosk.h"
@@ -49,6 +50,7 @@ static void clear_pin(app_t *a)
 void agent_free(app_t *a)
 {
     clear_pin(a);
+    mbedtls_platform_zeroize(a->desk_code, sizeof a->desk_code);
     free(a->ag.list);
     free(a->ag.report_text);
     memset(&a->ag, 0, sizeof a->ag);
@@ -554,6 +556,77 @@ static void sync_now(app_t *a)
     }
 }
 
+/* --- the desk (CAST-C8) ------------------------------------------------------- */
+
+/* The desk's identity screens for campaign ci (in all[]): a person's
+ * session, the agent staying signed in. */
+static void desk_start(app_t *a, int ci)
+{
+    int k;
+
+    app_refresh_polls(a, 1); /* camp[]: what takes part now, opened a moment ago too */
+    for (k = 0; k < a->n_camp; k++)
+        if (a->camp[k].pkg == a->all[ci].pkg)
+            break;
+    if (k == a->n_camp || !a->all[ci].pkg->supervised) {
+        say(a, 1, "%s", tr(a, "desk.closed"));
+        return;
+    }
+    mbedtls_platform_zeroize(&a->s, sizeof a->s);
+    a->s.commune = -1;
+    a->s.territory = -1;
+    app_use_campaign(a, k);
+    a->desk = 1;
+    a->ag.msg[0] = '\0';
+    app_go(a, SCR_IDENTITY);
+}
+
+void agent_desk_issue(app_t *a)
+{
+    cast_ctx_t ctx;
+    cast_identity_t who;
+    char birth[DAY_TEXT_LEN + 1], why[300] = "";
+    int rc;
+
+    app_cast_inputs(a, &ctx, &who, birth);
+    rc = cast_issue_code(&ctx, &who, app_day(a), a->desk_code, why, sizeof why);
+    mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);
+    mbedtls_platform_zeroize(birth, sizeof birth);
+    /* the identity goes now: the code is all the citizen takes away */
+    mbedtls_platform_zeroize(&a->s, sizeof a->s);
+    a->s.commune = -1;
+    a->s.territory = -1;
+    a->desk = 0;
+    if (a->dl.arena != NULL)
+        dl_wipe(&a->dl);
+    a->session_epoch++;
+    if (rc == BN_EALREADY) {
+        say(a, 1, "%s", tr(a, "desk.already"));
+        app_go(a, SCR_AGENT);
+        return;
+    }
+    if (rc != 0) {
+        say(a, 1, "%s (%s)", tr(a, "desk.failed"), why);
+        app_go(a, SCR_AGENT);
+        return;
+    }
+    if (a->print_receipts) {
+        printf("voting-code %s\n", a->desk_code);
+        fflush(stdout);
+    }
+    a->ag.msg[0] = '\0';
+    app_go(a, SCR_DESKCODE);
+    if (a->printer[0] != '\0') {
+        char text[200];
+        const char *kv[] = {"code", a->desk_code, NULL};
+        trf(a, text, sizeof text, "desk.ticket", kv);
+        if (escpos_print(a->printer, text, strlen(text), a->desk_code, why, sizeof why) != 0)
+            say(a, 1, "%s (%s)", tr(a, "report.printfail"), why);
+        else
+            say(a, 0, "%s", tr(a, "desk.printed"));
+    }
+}
+
 /* --- actions --------------------------------------------------------------- */
 
 static int role_ok(app_t *a)
@@ -598,7 +671,25 @@ void agent_act(app_t *a, int act)
         agent_leave(a);
         return;
     }
+    if (a->scr == SCR_DESKCODE && act == ACT_REPORT_PRINT) {
+        char text[200], why[300] = "";
+        const char *kv[] = {"code", a->desk_code, NULL};
+        trf(a, text, sizeof text, "desk.ticket", kv);
+        if (a->printer[0] == '\0')
+            say(a, 1, "%s", tr(a, "report.noprinter"));
+        else if (escpos_print(a->printer, text, strlen(text), a->desk_code, why, sizeof why) != 0)
+            say(a, 1, "%s (%s)", tr(a, "report.printfail"), why);
+        else
+            say(a, 0, "%s", tr(a, "desk.printed"));
+        return;
+    }
+    if (act >= ACT_DESK && act < ACT_DESK + a->n_all) {
+        if (role_ok(a))
+            desk_start(a, act - ACT_DESK);
+        return;
+    }
     if (act == ACT_BACK || act == ACT_AGENT_HOME) {
+        mbedtls_platform_zeroize(a->desk_code, sizeof a->desk_code);
         a->ag.msg[0] = '\0';
         a->ag.wipe_asked = 0;
         app_go(a, SCR_AGENT);

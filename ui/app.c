@@ -41,6 +41,8 @@ static const screen_t screens[SCR__COUNT] = {
     [SCR_REPORT] = {"report", scr_report_draw, agent_act},
     [SCR_STATUS] = {"status", scr_status_draw, agent_act},
     [SCR_EXPORT] = {"export", scr_export_draw, agent_act},
+    [SCR_DESKCODE] = {"deskcode", scr_deskcode_draw, agent_act},
+    [SCR_VCODE] = {"vcode", scr_vcode_draw, scr_vcode_act},
 };
 
 const int app_size_pct[APP_SIZE__COUNT] = {100, 125, 150};
@@ -263,6 +265,14 @@ void app_go(app_t *a, scr_t s)
     a->warning = 0;
 }
 
+void app_start_budget(app_t *a)
+{
+    if (a->pkg != NULL && a->pkg->supervised && !a->desk)
+        app_go(a, SCR_VCODE);
+    else
+        app_go(a, SCR_IDENTITY);
+}
+
 void app_use_campaign(app_t *a, int i)
 {
     if (i < 0 || i >= a->n_camp) {
@@ -314,6 +324,13 @@ void app_reset_session(app_t *a)
     if (a->store != NULL && a->n_all > 0 && a->scr != SCR_OUTOFSERVICE)
         (void)rebuild_camp(a);
     app_use_campaign(a, 0); /* the first campaign until someone picks one */
+    if (a->desk) { /* the desk's person is gone: back to the agent */
+        a->desk = 0;
+        if (a->ag.who != NULL) {
+            app_go(a, SCR_AGENT);
+            return;
+        }
+    }
     if (a->scr == SCR_OUTOFSERVICE || a->n_all == 0)
         app_go(a, a->scr);
     else
@@ -456,6 +473,9 @@ void app_char(app_t *a, const char *utf8)
     } else if (a->scr == SCR_PIN && utf8[0] >= '0' && utf8[0] <= '9' && utf8[1] == '\0') {
         agent_act(a, ACT_PIN_DIGIT + (utf8[0] - '0'));
         a->dirty = 1;
+    } else if (a->scr == SCR_VCODE && utf8[0] >= '0' && utf8[0] <= '9' && utf8[1] == '\0') {
+        scr_vcode_act(a, ACT_PIN_DIGIT + (utf8[0] - '0'));
+        a->dirty = 1;
     }
 }
 
@@ -469,7 +489,7 @@ void app_tick(app_t *a, uint32_t now)
         agent_enter(a);
         return;
     }
-    if (a->scr >= SCR_PIN && a->scr <= SCR_EXPORT) {
+    if (a->scr >= SCR_PIN && a->scr <= SCR_DESKCODE) {
         if (now - a->last_input >= APP_AGENT_IDLE_MS)
             agent_leave(a);
         return;
@@ -679,7 +699,7 @@ int app_top_bar(app_t *a)
      * belong to none of them */
     if (a->n_camp > 1 && (a->scr == SCR_WELCOME || a->scr == SCR_PETITIONS))
         title = tr(a, "welcome.many.bar");
-    if (a->scr >= SCR_PIN && a->scr <= SCR_EXPORT)
+    if ((a->scr >= SCR_PIN && a->scr <= SCR_DESKCODE) || a->desk)
         title = tr(a, "agent.bar");
     else if (a->pkg == NULL && a->n_all > 0)
         title = tr(a, "welcome.many.bar");
@@ -862,7 +882,7 @@ void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birt
     who->last_name = a->s.field[ID_LAST];
     who->first_names = a->s.field[ID_FIRST];
     who->birth = birth;
-    who->commune = a->pkg->communes[a->s.commune].insee;
+    who->commune = a->s.commune >= 0 ? a->pkg->communes[a->s.commune].insee : NULL;
     memset(ctx, 0, sizeof *ctx);
     ctx->store = a->store;
     ctx->pkg = a->pkg;

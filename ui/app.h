@@ -56,6 +56,8 @@ typedef enum {
     SCR_REPORT,           /* agent mode: a zero or closing report, its QR code */
     SCR_STATUS,           /* agent mode: counts, disk, sync, clock, certificate */
     SCR_EXPORT,           /* agent mode: export to a removable drive */
+    SCR_DESKCODE,         /* agent mode, the desk: the voting code just given */
+    SCR_VCODE,            /* citizens, a supervised vote: type the voting code */
     SCR__COUNT
 } scr_t;
 
@@ -109,7 +111,9 @@ enum {
     ACT_TECH_ENROL = 6700,   /* technician: the certificate request onto a drive */
     ACT_TECH_IMPORT,         /* technician: a provisioning bundle from a drive */
     ACT_TECH_WIPE,           /* technician: wipe after the campaign (asks to confirm) */
-    ACT_TECH_WIPE_CONFIRM
+    ACT_TECH_WIPE_CONFIRM,
+    ACT_DESK = 6800,         /* + campaign index in all[]: the desk registers a person */
+    ACT_VCODE_OK = 6900      /* the citizen's voting code: check it */
 };
 
 /* Physical keys the app understands. */
@@ -184,6 +188,7 @@ typedef struct app_session_s {
     int msg;
     char tracking[TRACK_TEXT_LEN + 1];
     int no_publish;                   /* petition: "do not publish my name" */
+    char vcode[VCODE_TEXT_LEN + 1];   /* a supervised vote: the code typed (CAST-C8) */
     int signed_petition;              /* the receipt is a petition's */
 } app_session_t;
 
@@ -272,6 +277,8 @@ typedef struct app_s {
     int missing_keys;                 /* catalog misses (a test failure) */
     char last_missing[64];
 
+    int desk;                         /* the identity screens serve the agents' desk */
+    char desk_code[VCODE_TEXT_LEN + 1];/* the voting code just given (SCR_DESKCODE) */
     int pressing;                     /* a press held on the top-left corner */
     uint32_t press_start;
     app_agent_t ag;
@@ -370,6 +377,13 @@ void agent_enter(app_t *a);
 void agent_leave(app_t *a);
 void agent_act(app_t *a, int act);
 void agent_free(app_t *a);
+/* The desk (CAST-C8): the identity screens checked a person; registers
+ * them and shows the voting code (SCR_DESKCODE), or the refusal. */
+void agent_desk_issue(app_t *a);
+
+/* The start of a budget vote: the identity, or the voting code of a
+ * supervised campaign (CAST-C8). */
+void app_start_budget(app_t *a);
 
 /* Makes campaign i (index into camp[]) the session's campaign. */
 void app_use_campaign(app_t *a, int i);

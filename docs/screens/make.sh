@@ -39,5 +39,9 @@ b=$(cd "${1:-build}" && pwd)
 SHOT_WIDTH=960 sh "$here/../../tests/ui/agent_flow.sh" "$b/provisioning/borne-admin" "$b/ui/borne" \
     "$b/server/borne-server" "$b/tally/borne-tally" "$here/../../tests/provisioning/src" \
     "$tmp/agents" >/dev/null
+SHOT_WIDTH=960 sh "$here/../../tests/ui/supervised_flow.sh" "$b/provisioning/borne-admin" \
+    "$b/ui/borne" "$b/server/borne-server" "$b/tally/borne-tally" \
+    "$here/../../tests/provisioning/src" "$tmp/agents" >/dev/null
+cp "$tmp"/agents/desk-*.png "$tmp"/agents/vcode*.png "$here"/
 cp "$tmp"/agents/agent-*.png "$tmp"/agents/citizen-*.png "$tmp"/agents/tech-*.png "$here"/
 ls "$here"/*.png

@@ -115,14 +115,17 @@ void scr_agent_draw(app_t *a)
         kc[1] = tr(a, state_key(s));
         {
             /* the changes this state allows, right-aligned; the words left of them */
-            const char *keys[5];
-            int acts[5], styles[5], nb = 0, k, tx = x + 24, tw, th1, th2;
+            const char *keys[6];
+            int acts[6], styles[6], nb = 0, k, tx = x + 24, tw, th1, th2;
             int may = a->ag.who != NULL && a->ag.who->role == AGENT_ROLE_AGENT;
             if (s == POLLS_CLOSED && may) {
                 keys[nb] = "btn.open", acts[nb] = ACT_POLLS_OPEN + i, styles[nb++] = BTN_PRIMARY;
             }
             if (s == POLLS_PAUSED && may) {
                 keys[nb] = "btn.resume", acts[nb] = ACT_POLLS_RESUME + i, styles[nb++] = BTN_PRIMARY;
+            }
+            if (s == POLLS_OPEN && may && p->supervised) {
+                keys[nb] = "btn.desk", acts[nb] = ACT_DESK + i, styles[nb++] = BTN_PRIMARY;
             }
             if (s == POLLS_OPEN && may) {
                 keys[nb] = "btn.pause", acts[nb] = ACT_POLLS_PAUSE + i, styles[nb++] = BTN_SECONDARY;
@@ -133,15 +136,22 @@ void scr_agent_draw(app_t *a)
             if (s != POLLS_CLOSED) {
                 keys[nb] = "btn.report", acts[nb] = ACT_REPORT_SHOW + i, styles[nb++] = BTN_SECONDARY;
             }
+            int below, by;
             bx = x + w - 24;
             for (k = 0; k < nb; k++)
                 bx -= app_button_w(a, tr(a, keys[k]), (btn_style_t)styles[k], 200) + 16;
-            tw = bx - tx - 16;
+            /* the buttons beside the words, or under them when that leaves
+             * the words too little room */
+            below = bx - tx - 16 < 560;
+            tw = below ? w - 48 : bx - tx - 16;
             trf(a, line, sizeof line, p->kind == PKG_PETITION ? "agent.row.pet" : "agent.row", kc);
             th1 = ui_text_h(&a->dl, app_ptext(a, &p->title), app_sz(a, 30), 1, tw, 0);
             th2 = ui_text_h(&a->dl, line, app_sz(a, 26), 0, tw, 0);
-            if (th1 + th2 + 56 > rowh)
+            if (below)
+                rowh = th1 + th2 + 56 + 104 + 16;
+            else if (th1 + th2 + 56 > rowh)
                 rowh = th1 + th2 + 56;
+            by = below ? y + th1 + th2 + 56 : y + (rowh - 104) / 2;
             card.h = rowh;
             dl_rrect(&a->dl, card, 16, a->theme.surface);
             dl_ring(&a->dl, card, 16, 2, a->theme.border);
@@ -153,8 +163,8 @@ void scr_agent_draw(app_t *a)
                 const char *l = tr(a, keys[k]);
                 bw = app_button_w(a, l, (btn_style_t)styles[k], 200);
                 snprintf(name, sizeof name, "%s %s", keys[k] + 4, p->id);
-                app_button(a, (ui_rect_t){bx + 16, y + (rowh - 104) / 2, bw, 104}, l, name,
-                           acts[k], (btn_style_t)styles[k], 1);
+                app_button(a, (ui_rect_t){bx + 16, by, bw, 104}, l, name, acts[k],
+                           (btn_style_t)styles[k], 1);
                 bx += bw + 16;
             }
         }
@@ -345,4 +355,22 @@ void scr_export_draw(app_t *a)
     }
     app_button(a, (ui_rect_t){a->w - APP_MARGIN - 420, a->h - 40 - 104, 420, 104},
                tr(a, "report.done"), NULL, ACT_AGENT_HOME, BTN_PRIMARY, 1);
+}
+
+/* The desk: the voting code just given, for the citizen to take away. */
+void scr_deskcode_draw(app_t *a)
+{
+    int top = app_top_bar(a), x = APP_MARGIN, w = a->w - 2 * APP_MARGIN, y = top + 24;
+    int qsize = 380, bh = 104;
+
+    y += app_heading(a, x, y, w - qsize - 48, tr(a, "desk.title")) + 16;
+    y += message(a, x, y, w - qsize - 48);
+    y += ui_text(&a->dl, x, y, w - qsize - 48, a->desk_code, 96, 1, a->theme.text, AL_LEFT, 0) +
+         24;
+    app_para(a, x, y, w - qsize - 48, tr(a, "desk.body"));
+    app_qr(a, a->desk_code, a->w - APP_MARGIN - qsize, top + 24, qsize);
+    app_button(a, (ui_rect_t){a->w - APP_MARGIN - 420, a->h - 40 - bh, 420, bh},
+               tr(a, "desk.done"), NULL, ACT_AGENT_HOME, BTN_PRIMARY, 1);
+    app_button(a, (ui_rect_t){a->w - APP_MARGIN - 2 * 420 - 24, a->h - 40 - bh, 420, bh},
+               tr(a, "report.print"), NULL, ACT_REPORT_PRINT, BTN_SECONDARY, 1);
 }

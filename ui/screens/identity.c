@@ -193,6 +193,8 @@ static void identity_check(app_t *a)
     } else if (rc == 0 && a->pkg->kind == PKG_PETITION) {
         a->s.no_publish = 0;
         app_go(a, SCR_CONSENT);
+    } else if (rc == 0 && a->desk) {
+        agent_desk_issue(a); /* (CAST-C8) the desk: a voting code, not a ballot */
     } else if (rc == 0) {
         a->s.page = 0;
         app_go(a, SCR_PROJECTS);

@@ -371,7 +371,7 @@ void scr_projects_act(app_t *a, int act)
         break;
     case ACT_BACK:
         a->s.notice = NOTICE_NONE;
-        app_go(a, SCR_IDENTITY);
+        app_go(a, a->pkg->supervised ? SCR_VCODE : SCR_IDENTITY);
         break;
     }
 }

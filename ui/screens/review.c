@@ -17,7 +17,11 @@ static void confirm(app_t *a)
     int rc;
 
     app_cast_inputs(a, &ctx, &who, birth);
-    rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, app_day(a), &rec, why, sizeof why);
+    if (a->pkg->supervised) /* (CAST-C8) the code, not an identity */
+        rc = cast_budget_code(&ctx, a->s.vcode, a->s.sel, a->s.nsel, app_day(a), &rec, why,
+                              sizeof why);
+    else
+        rc = cast_budget(&ctx, &who, a->s.sel, a->s.nsel, app_day(a), &rec, why, sizeof why);
     if (rc == BN_EREVOKED)
         app_cast_revoked(a, why, sizeof why);
     mbedtls_platform_zeroize(ctx.secret, sizeof ctx.secret);

@@ -37,6 +37,10 @@ void scr_agent_draw(app_t *a);
 void scr_report_draw(app_t *a);
 void scr_status_draw(app_t *a);
 void scr_export_draw(app_t *a);
+void scr_deskcode_draw(app_t *a);
+/* vcode.c: a supervised vote's voting code, typed on a digit pad */
+void scr_vcode_draw(app_t *a);
+void scr_vcode_act(app_t *a, int act);
 
 
 /* projects.c, shared with detail.c and review.c: */

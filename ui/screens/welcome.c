@@ -170,10 +170,10 @@ void scr_welcome_act(app_t *a, int act)
         a->s.page = 0;
         app_go(a, SCR_PETITIONS);
     } else if (act == ACT_START && a->n_camp == 1) {
-        app_go(a, SCR_IDENTITY);
+        app_start_budget(a);
     } else if (act >= ACT_CAMPAIGN && act < ACT_CAMPAIGN + a->n_camp) {
         app_use_campaign(a, act - ACT_CAMPAIGN);
-        app_go(a, SCR_IDENTITY);
+        app_start_budget(a);
     } else if (act == ACT_PETITIONS && app_n_petitions(a) > 0) {
         a->s.page = 0;
         app_go(a, SCR_PETITIONS);
