@@ -84,6 +84,22 @@ static int within(const pkg_t *p, uint32_t today, const char *what, char *why, s
                    what, d0, p->id, d1, d2);
 }
 
+/* Opening: any day the package is valid up to the polls' last day, so that
+ * agents may open the evening before (the kiosk then takes ballots from the
+ * first day, following its clock); never after the last day. */
+static int may_open(const pkg_t *p, uint32_t today, char *why, size_t whylen)
+{
+    char d0[11], d1[11], d2[11];
+
+    if (today >= p->valid_from && today <= p->closes && today <= p->valid_until)
+        return 0;
+    day_format(today, d0);
+    day_format(today < p->valid_from ? p->valid_from : p->opens, d1);
+    day_format(p->closes, d2);
+    return bn_fail(why, whylen, BN_ECLOSED, "opening refused on %s: the polls of %s may be "
+                   "opened from %s, and close on %s", d0, p->id, d1, d2);
+}
+
 int polls_open(store_t *st, const pkg_t *p, const agent_t *a1, const agent_t *a2,
                uint32_t today, char *why, size_t whylen)
 {
@@ -99,7 +115,7 @@ int polls_open(store_t *st, const pkg_t *p, const agent_t *a1, const agent_t *a2
                        "the polls of %s are %s: %s", p->id, polls_name(s),
                        s == POLLS_FINAL ? "they never open again" : "nothing to open");
     if ((rc = two_agents(a1, a2, why, whylen)) != 0 ||
-        (rc = within(p, today, "opening", why, whylen)) != 0)
+        (rc = may_open(p, today, why, whylen)) != 0)
         return rc;
     if ((rc = store_counts(st, p->id, &reg, &box)) != 0)
         return bn_fail(why, whylen, rc, "store");

@@ -6,7 +6,9 @@
  * (POLLS-P1) Opening and closing for good need two different agents (role
  * "agent") of the kiosk's commune, one PIN after the other, as a ballot box
  * has two keys; pausing and resuming need one. A final state is never left.
- * Opening is refused outside the package's polls, and, the first time, with
+ * Opening is refused before the package is valid and after the polls' last
+ * day (agents may open the day before: the kiosk takes ballots from the
+ * first day, following its clock), and, the first time, with
  * anything in the register or the box (the zero report certifies an empty
  * box). Every change is one store transaction and one audit-log line naming
  * the agents. The state is in the store (key "polls:ID"), so a restart

@@ -111,9 +111,28 @@ run s1.txt
     echo 'expect screen agent'
     echo 'expect text "nous sommes en dehors des dates du scrutin"'
 } >s2.txt
-run s2.txt 2027-02-27
+run s2.txt 2027-05-02
+# opened the evening before: citizens see when it opens, and it does, with the clock
+rm -rf kd && cp -r k kd && rm -f kd/printer
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "open bp35-essai"'
+    pin 735184
+    echo 'expect screen report'
+    echo 'tap "Retour"'
+    echo 'tap "Quitter le mode agent"'
+    echo 'expect screen closed'
+    echo 'expect text "Le vote ouvrira le 2027-03-01"'
+    echo 'shot citizen-later'
+    echo 'clock 2027-03-01 08:00'
+    echo 'expect screen welcome'
+} >s2b.txt
+OUT=$("$BORNE" --headless --state kd --script s2b.txt --shots shots --today 2027-02-28 2>err) ||
+    fail "the evening before: $(cat err) $OUT"
+rm -rf kd
 
-say "refused: a wrong PIN, the same agent twice, opening before the polls' first day"
+say "refused: a wrong PIN, the same agent twice, opening after the polls' last day; opened the evening before, it opens with the clock"
 # --- opening: two agents, the zero report -----------------------------------------
 {
     echo 'key Ctrl+Alt+A'
@@ -146,6 +165,9 @@ say "refused: a wrong PIN, the same agent twice, opening before the polls' first
 run s3.txt
 [ "$(echo "$OUT" | grep -c '^receipt ')" = 2 ] || fail "two votes expected: $OUT"
 grep -q "^kind: zero" k/reports/zero-bp35-essai.txt || fail "no zero report file"
+# the QR code on the screen is the report's digest (zbarimg reads the screenshot)
+[ "$(zbarimg --raw -q shots/agent-zero-report.png 2>/dev/null)" = "$(sha256sum k/reports/zero-bp35-essai.txt | cut -c1-64)" ] ||
+    fail "the zero report's QR code is not its digest"
 openssl x509 -in b/kiosk.crt -pubkey -noout >kiosk.pub
 openssl dgst -sha256 -verify kiosk.pub -signature k/reports/zero-bp35-essai.sig \
     k/reports/zero-bp35-essai.txt >out 2>&1 || fail "openssl: zero report: $(cat out)"

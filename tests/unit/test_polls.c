@@ -79,9 +79,12 @@ static void test_states(void **state)
             "yann is a technician");
     REFUSED(polls_open(st, p, &marie, NULL, today, why, sizeof why), BN_EPERM,
             "an agent's PIN is needed");
-    REFUSED(polls_open(st, p, &marie, &paul, day("2026-10-31"), why, sizeof why), BN_ECLOSED,
-            "opening refused on 2026-10-31: the polls of bp35-demo are from 2026-11-01 to "
-            "2028-12-31");
+    REFUSED(polls_open(st, p, &marie, &paul, day("2026-08-31"), why, sizeof why), BN_ECLOSED,
+            "opening refused on 2026-08-31: the polls of bp35-demo may be opened from "
+            "2026-09-01, and close on 2028-12-31");
+    REFUSED(polls_open(st, p, &marie, &paul, day("2029-01-01"), why, sizeof why), BN_ECLOSED,
+            "opening refused on 2029-01-01: the polls of bp35-demo may be opened from "
+            "2026-11-01, and close on 2028-12-31");
     assert_int_equal(polls_get(st, p->id, &s), 0);
     assert_int_equal(s, POLLS_CLOSED);
 
@@ -119,6 +122,26 @@ static void test_states(void **state)
             "only paused polls resume");
     REFUSED(polls_close(st, p, &paul, &marie, why, sizeof why), BN_ECLOSED,
             "only open or paused polls close for good");
+    store_close(st);
+    pkg_free(p);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* (POLLS-P1) Opened the evening before: nothing is taken until the first
+ * day, then everything, following the clock. */
+static void test_open_the_day_before(void **state)
+{
+    char *dir = tu_tmpdir("polls"), path[512], why[400];
+    pkg_t *p = demo();
+    store_t *st = NULL;
+
+    (void)state;
+    snprintf(path, sizeof path, "%s/kiosk.db", dir);
+    assert_int_equal(store_open(path, &st, why, sizeof why), 0);
+    assert_int_equal(polls_open(st, p, &marie, &paul, day("2026-10-31"), why, sizeof why), 0);
+    assert_int_equal(polls_accepts(st, p, day("2026-10-31"), why, sizeof why), 0);
+    assert_int_equal(polls_accepts(st, p, day("2026-11-01"), why, sizeof why), 1);
     store_close(st);
     pkg_free(p);
     tu_rmtree(dir);
@@ -163,6 +186,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_states),
         cmocka_unit_test(test_open_non_empty),
+        cmocka_unit_test(test_open_the_day_before),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
