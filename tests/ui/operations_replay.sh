@@ -35,12 +35,33 @@ printf '590317\n' | "$ADMIN" agent add --authority auth --commune 35238 --id yan
     --today 2027-02-20 $P >/dev/null
 cp -r k0 k.clean
 
-# replay FENCE: every block of that fence, in order, on a fresh kiosk
+# a supervised campaign (polls.eligibility "supervised") for the desk's blocks
+mkdir ssrc
+python3 - "$SRC" ssrc/campaign.json <<'PY'
+import json, os, sys
+d = json.load(open(os.path.join(sys.argv[1], 'campaign.json')))
+d['polls']['eligibility'] = 'supervised'
+for k, v in d['sources'].items():
+    if isinstance(v, str):
+        d['sources'][k] = os.path.normpath(os.path.join(sys.argv[1], v))
+json.dump(d, open(sys.argv[2], 'w'), ensure_ascii=False, indent=2)
+PY
+"$ADMIN" campaign build ssrc/campaign.json -o sbp.json >/dev/null
+"$ADMIN" campaign sign sbp.json --authority auth -o sbp.bpkg $P >/dev/null
+
+# replay FENCE [supervised]: every block of that fence, in order, on a fresh kiosk
 replay() {
     rm -rf k && cp -r k.clean k
     "$BORNE" --provision b --state k --today $DAY >/dev/null
     rm -f k/server.conf
     echo printer.bin >k/printer
+    if [ "${2:-}" = supervised ]; then
+        cp sbp.bpkg k/bp35-essai.bpkg
+        python3 -c "import sqlite3; d = sqlite3.connect('k/kiosk.db'); d.execute('UPDATE campaign SET package = ? WHERE id = ?', (open('sbp.bpkg', 'rb').read(), 'bp35-essai')); d.commit()"
+        printf 'key Ctrl+Alt+A\ntype "482913"\ntap "Valider"\ntap "open bp35-essai"\ntype "735184"\ntap "Valider"\ntap "Retour"\ntap "Quitter le mode agent"\n' >open.txt
+        "$BORNE" --headless --state k --script open.txt --shots . --today $DAY >/dev/null 2>err ||
+            fail "opening the supervised campaign: $(cat err)"
+    fi
     # the plan: "sh CMD" and "run FILE" lines, in the document's order; the
     # commands before a block of the other language are that block's
     awk -v fence="$1" -v dir="$T" '
@@ -70,3 +91,6 @@ replay() {
 }
 replay kiosk
 replay kiosk-en
+# the desk's blocks: the same kiosk, its package supervised (signed by the
+# same authority), opened by the two agents first
+replay kiosk-desk supervised
