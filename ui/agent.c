@@ -169,6 +169,18 @@ static int make_report(app_t *a, int ci, int closing, const agent_t *a1, const a
             snprintf(name, sizeof name, "closing-%s.brnr", p->id);
             rc = export_write_file(dir, name, bin, blen, why, sizeof why);
         }
+        if (rc == 0) { /* (SYNC-Y5) the link sends it to the server */
+            char *hex = malloc(2 * blen + 1);
+            char rkey[96];
+            snprintf(rkey, sizeof rkey, "report:%s", p->id);
+            if (hex == NULL)
+                rc = BN_ENOMEM;
+            else {
+                hex_encode(bin, blen, hex);
+                rc = store_meta_set(a->store, rkey, hex);
+            }
+            free(hex);
+        }
         free(bin);
     }
     if (rc != 0) {
@@ -410,6 +422,12 @@ static int wipe_allowed(app_t *a, char *why, size_t whylen)
         }
     }
     (void)store_outbox_count(a->store, &out);
+    for (i = 0; out == 0 && i < a->n_all; i++) { /* the closing reports too (SYNC-Y5) */
+        char key[96], sent[4] = "";
+        snprintf(key, sizeof key, "report-sent:%s", a->all[i].pkg->id);
+        if (store_meta_get(a->store, key, sent, sizeof sent) != 0 || strcmp(sent, "1") != 0)
+            out = 1;
+    }
     if (out != 0 && (store_meta_get(a->store, "wipe:exported", v, sizeof v) != 0 ||
                      strcmp(v, "1") != 0)) {
         char n[24];

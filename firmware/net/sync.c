@@ -30,6 +30,7 @@
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "report.h"
 #include "bundle.h"
 #include "outbox.h"
 #include "day.h"
@@ -407,6 +408,66 @@ static int compare_held(store_t *s, const char *campaign, sync_upload_res_t *res
     return 0;
 }
 
+/* (SYNC-Y5) The closing report the agents made (meta "report:ID", hex, set
+ * by the kiosk when its polls closed for good), in a bundle of its own,
+ * until the server acknowledged it (meta "report-sent:ID" = "1"). */
+static int send_report(const sync_conf_t *c, store_t *s, const char *campaign, char *why,
+                       size_t whylen)
+{
+    char key[96], v[4] = "";
+    char *hex = NULL;
+    uint8_t *rep = NULL, *buf = NULL, *ack = NULL;
+    size_t rlen, len = 0, ack_len = 0, cap = 2 * REPORT_MAX_LEN + 1;
+    bundle_builder_t *bb = NULL;
+    bundle_t bd;
+    sync_upload_res_t r;
+    uint64_t seq;
+    int rc, status;
+
+    snprintf(key, sizeof key, "report-sent:%s", campaign);
+    if (store_meta_get(s, key, v, sizeof v) == 0 && strcmp(v, "1") == 0)
+        return 0;
+    if ((hex = malloc(cap)) == NULL || (rep = malloc(REPORT_MAX_LEN)) == NULL) {
+        rc = bn_fail(why, whylen, BN_ENOMEM, "out of memory");
+        goto out;
+    }
+    snprintf(key, sizeof key, "report:%s", campaign);
+    if ((rc = store_meta_get(s, key, hex, cap)) == BN_ENOTFOUND) {
+        rc = 0; /* not closed for good yet */
+        goto out;
+    }
+    rlen = strlen(hex) / 2;
+    if (rc != 0 || rlen == 0 || rlen > REPORT_MAX_LEN || hex_decode(hex, 2 * rlen, rep, rlen) != 0) {
+        rc = bn_fail(why, whylen, BN_ECORRUPT, "the stored closing report of %s", campaign);
+        goto out;
+    }
+    if ((rc = next_seq(s, &seq)) != 0 ||
+        (rc = bundle_new(campaign, seq, c->cert_der, c->cert_len, &bb)) != 0 ||
+        (rc = bundle_add_report(bb, rep, rlen)) != 0 ||
+        (rc = bundle_finish(bb, c->signer, &buf, &len)) != 0 ||
+        (rc = bundle_decode(buf, len, &bd, why, whylen)) != 0) {
+        rc = bn_fail(why, whylen, rc, "the closing report's bundle: %s", bn_strerror(rc));
+        goto out;
+    }
+    rc = sync_request(c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
+                      SYNC_MAX_ANSWER, &status, &ack, &ack_len, why, whylen);
+    if (rc == 0 && status != 200)
+        rc = server_refused(status, ack, "upload of the closing report", why, whylen);
+    memset(&r, 0, sizeof r);
+    if (rc == 0)
+        rc = check_ack(c, ack, buf, len, &bd, &r, why, whylen);
+    snprintf(key, sizeof key, "report-sent:%s", campaign);
+    if (rc == 0)
+        rc = store_meta_set(s, key, "1");
+out:
+    bundle_free(bb);
+    free(buf);
+    free(ack);
+    free(rep);
+    free(hex);
+    return rc;
+}
+
 int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_batch_t *b,
                 int closing, int64_t now_ms, sync_upload_res_t *res, char *why, size_t whylen)
 {
@@ -428,8 +489,8 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     res->left = n.casts;
     if (n.items == 0) {
         b->first_unsent_ms = 0;
-        if (!closing)
-            return 0;
+        if (!closing) /* (SYNC-Y5) a closing report waiting goes all the same */
+            return send_report(c, s, campaign, why, whylen);
         /* (SYNC-Y3) at poll close, even with nothing to send, an empty bundle
          * asks the server what it holds of this kiosk: a server restored
          * from an old copy, or empty, is noticed and repaired before the
@@ -474,6 +535,9 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
             goto fail;
         res->probed = 1;
     }
+    /* 4. (SYNC-Y5) the closing report, once the polls closed for good */
+    if ((rc = send_report(c, s, campaign, why, whylen)) != 0)
+        goto fail;
     sync_backoff_ok(&b->backoff);
     if ((rc = outbox_count(s, campaign, &n)) != 0)
         goto out;

@@ -380,6 +380,48 @@ grep -q "kiosk kiosk-35238-01 .*3 ballots, 3 register entries; closing report: a
     fail "tally did not reconcile the closing report: $(cat tally.out)"
 
 say "borne-server imported the drive (twice: nothing doubled); borne-tally: $(grep "closing report:" tally.out | sed "s/ (key id [0-9a-f]*)//")"
+# --- (SYNC-Y5) a kiosk on the network: its closing report reaches the server -----------
+"$BORNE" --enroll --state kn --out usbn --authority auth/authority.crt >/dev/null
+"$ADMIN" kiosk enroll usbn --authority auth --server srv --id kiosk-35238-02 -o bn \
+    --today 2027-02-20 $P >/dev/null
+"$BORNE" --provision bn --state kn --today $DAY >/dev/null
+rm -f port
+"$SRV" serve --dir srv --listen 127.0.0.1:0 --port-file port --today $DAY 2>srv.log &
+SPID=$!
+trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+i=0
+while [ ! -s port ]; do
+    i=$((i + 1)); [ $i -lt 200 ] || fail "server did not start: $(cat srv.log)"; sleep 0.05
+done
+sed -i "s/^port = .*/port = $(cat port)/" kn/server.conf
+{
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "open bp35-essai"'
+    pin 735184
+    echo 'tap "Retour"'
+    echo 'tap "Quitter le mode agent"'
+    vote Lemarchand
+    echo 'key Ctrl+Alt+A'
+    pin 482913
+    echo 'tap "close bp35-essai"'
+    pin 735184
+    echo 'tap "Retour"'
+    echo 'tap "Synchroniser"'
+    echo 'expect text "Synchronisation réussie"'
+    echo 'tap "Quitter le mode agent"'
+} >sn.txt
+OUT=$("$BORNE" --headless --state kn --script sn.txt --shots shots --today $DAY 2>err) ||
+    fail "networked kiosk: $(cat err) $OUT"
+"$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg >tally.out 2>&1 || true
+grep -q "kiosk kiosk-35238-02 .*1 ballots, 1 register entries; closing report: agrees" tally.out ||
+    fail "the networked kiosk's closing report did not reach the tally: $(cat tally.out)"
+kill $SPID 2>/dev/null || true
+wait $SPID 2>/dev/null || true
+trap 'rm -rf "$T"' EXIT
+say "a kiosk on the network: votes and its closing report synced, the tally reconciles it"
+
 # --- (KIOSK-W1) the wipe after the campaign: nothing of it stays readable -------------
 python3 - k/kiosk.db known.bin <<'EOF'
 import sqlite3, sys
