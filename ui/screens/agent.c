@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/statvfs.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <mbedtls/x509_crt.h>
 
@@ -325,8 +326,16 @@ void scr_status_draw(app_t *a)
         }
         mbedtls_x509_crt_free(&crt);
     }
-    y += status_line(a, x, y, w, "status.printer",
-                     a->printer[0] ? a->printer : tr(a, "status.noprinter"), 0);
+    if (a->printer[0] != '\0') {
+        /* a device that is there and writable; a file may be made */
+        int ready = access(a->printer, W_OK) == 0 ||
+                    (access(a->printer, F_OK) != 0 && strncmp(a->printer, "/dev/", 5) != 0);
+        snprintf(v, sizeof v, "%.200s, %s", a->printer,
+                 tr(a, ready ? "status.printer.ready" : "status.printer.absent"));
+        y += status_line(a, x, y, w, "status.printer", v, !ready);
+    } else {
+        y += status_line(a, x, y, w, "status.printer", tr(a, "status.noprinter"), 0);
+    }
     (void)y;
     app_button(a, (ui_rect_t){a->w - APP_MARGIN - 420, a->h - 40 - 104, 420, 104},
                tr(a, "report.done"), NULL, ACT_AGENT_HOME, BTN_PRIMARY, 1);
