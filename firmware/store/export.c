@@ -223,25 +223,33 @@ int export_run(const export_src_t *src, const char *drive, export_result_t *res,
         return rc;
     for (c = 0; c < src->n_campaigns; c++) {
         for (k = 0; k < 2; k++) {
-            uint8_t *buf = NULL;
-            size_t len = 0, n = 0;
-            uint64_t seq;
-            if ((rc = next_seq(src->store, &seq)) != 0 ||
-                (rc = outbox_bundle(src->store, src->campaigns[c], parts[k], seq, src->cert,
-                                    src->cert_len, src->signer, BUNDLE_MAX_ITEMS, &buf, &len,
-                                    &n)) != 0) {
+            /* as many bundles as it takes, each after the last one's items */
+            outbox_cursor_t cur;
+            size_t n = 1, max = src->max_items > 0 && src->max_items < BUNDLE_MAX_ITEMS
+                                    ? src->max_items : BUNDLE_MAX_ITEMS;
+            memset(&cur, 0, sizeof cur);
+            while (n > 0) {
+                uint8_t *buf = NULL;
+                size_t len = 0;
+                uint64_t seq;
+                n = 0;
+                if ((rc = next_seq(src->store, &seq)) != 0 ||
+                    (rc = outbox_bundle_after(src->store, src->campaigns[c], parts[k], seq,
+                                              src->cert, src->cert_len, src->signer, max, &cur,
+                                              &buf, &len, &n)) != 0) {
+                    free(buf);
+                    return bn_fail(why, whylen, rc, "outbox of %s: %s", src->campaigns[c],
+                                   bn_strerror(rc));
+                }
+                if (n > 0) {
+                    rc = put_bundle(bdir, src->campaigns[c], seq, part_names[k], buf, len, res,
+                                    why, whylen);
+                    res->items += n;
+                }
                 free(buf);
-                return bn_fail(why, whylen, rc, "outbox of %s: %s", src->campaigns[c],
-                               bn_strerror(rc));
+                if (rc != 0)
+                    return rc;
             }
-            if (n > 0) {
-                rc = put_bundle(bdir, src->campaigns[c], seq, part_names[k], buf, len, res, why,
-                                whylen);
-                res->items += n;
-            }
-            free(buf);
-            if (rc != 0)
-                return rc;
         }
         if ((rc = report_bundle(src, bdir, src->campaigns[c], res, why, whylen)) != 0)
             return rc;

@@ -2,7 +2,7 @@
  * has not acknowledged, as signed bundles that `borne-server import` takes
  * as it takes any bundle, and the poll reports.
  *
- *   DRIVE/borne-KIOSK/bundles/CAMPAIGN-SEQ-participation.bundle
+ *   DRIVE/borne-KIOSK/bundles/CAMPAIGN-SEQ-participation.bundle  (as many as it takes)
  *   DRIVE/borne-KIOSK/bundles/CAMPAIGN-SEQ-ballots.bundle
  *   DRIVE/borne-KIOSK/bundles/CAMPAIGN-SEQ-report.bundle   (the closing report)
  *   DRIVE/borne-KIOSK/reports/zero-CAMPAIGN.txt .sig, closing-CAMPAIGN.txt .sig
@@ -32,6 +32,7 @@ typedef struct export_src_s {
     const signer_t *signer;
     const char *const *campaigns;
     int n_campaigns;
+    size_t max_items;              /* items a bundle (0: BUNDLE_MAX_ITEMS); tests use few */
 } export_src_t;
 
 typedef struct export_result_s {

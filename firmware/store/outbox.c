@@ -16,6 +16,7 @@ typedef struct outbox_walk_s {
     outbox_part_t part;
     bundle_builder_t *b;
     size_t max, n;
+    outbox_cursor_t *cur;        /* may be NULL */
 } outbox_walk_t;
 
 #define WALK_FULL 1 /* stops store_outbox_each: max_items reached */
@@ -32,6 +33,10 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
     if (strcmp(campaign, w->campaign) != 0 ||
         (kind == STORE_ITEM_BALLOT) != (w->part == OUTBOX_BALLOTS))
         return 0;
+    if (w->cur != NULL && w->cur->set && keylen <= sizeof w->cur->key &&
+        ((int)kind < w->cur->kind ||
+         ((int)kind == w->cur->kind && memcmp(key, w->cur->key, keylen) <= 0)))
+        return 0; /* in an earlier bundle of this walk */
     if (w->n >= w->max)
         return WALK_FULL;
     if (kind == STORE_ITEM_BALLOT && keylen == BALLOT_ID_LEN) {
@@ -59,14 +64,30 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
     }
     if (rc == BN_ETOOBIG)
         return WALK_FULL;
-    if (rc == 0)
+    if (rc == 0) {
         w->n++;
+        if (w->cur != NULL && keylen <= sizeof w->cur->key) {
+            w->cur->set = 1;
+            w->cur->kind = (int)kind;
+            memset(w->cur->key, 0, sizeof w->cur->key);
+            memcpy(w->cur->key, key, keylen);
+        }
+    }
     return rc;
 }
 
 int outbox_bundle(store_t *s, const char *campaign, outbox_part_t part, uint64_t seq,
                   const uint8_t *cert, size_t cert_len, const signer_t *signer,
                   size_t max_items, uint8_t **out, size_t *len, size_t *n_items_out)
+{
+    return outbox_bundle_after(s, campaign, part, seq, cert, cert_len, signer, max_items, NULL,
+                               out, len, n_items_out);
+}
+
+int outbox_bundle_after(store_t *s, const char *campaign, outbox_part_t part, uint64_t seq,
+                        const uint8_t *cert, size_t cert_len, const signer_t *signer,
+                        size_t max_items, outbox_cursor_t *cur, uint8_t **out, size_t *len,
+                        size_t *n_items_out)
 {
     outbox_walk_t w;
     int rc;
@@ -80,6 +101,7 @@ int outbox_bundle(store_t *s, const char *campaign, outbox_part_t part, uint64_t
     w.campaign = campaign;
     w.part = part;
     w.max = max_items < BUNDLE_MAX_ITEMS ? max_items : BUNDLE_MAX_ITEMS;
+    w.cur = cur;
     rc = bundle_new(campaign, seq, cert, cert_len, &w.b);
     if (rc != 0)
         return rc;

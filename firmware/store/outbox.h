@@ -28,6 +28,18 @@ int outbox_bundle(store_t *s, const char *campaign, outbox_part_t part, uint64_t
                   const uint8_t *cert, size_t cert_len, const signer_t *signer,
                   size_t max_items, uint8_t **out, size_t *len, size_t *n_items);
 
+/* A walk over the outbox in several bundles without marking anything (the
+ * USB export): each call takes the items after the last one the cursor
+ * holds, in the outbox's key order, and moves the cursor. Zero it to start. */
+typedef struct outbox_cursor_s {
+    int set, kind;
+    uint8_t key[32];
+} outbox_cursor_t;
+int outbox_bundle_after(store_t *s, const char *campaign, outbox_part_t part, uint64_t seq,
+                        const uint8_t *cert, size_t cert_len, const signer_t *signer,
+                        size_t max_items, outbox_cursor_t *cur, uint8_t **out, size_t *len,
+                        size_t *n_items);
+
 /* Marks every ballot, register entry and signature of a decoded bundle synced
  * (store_outbox_done): call it once the server acknowledged the bundle. */
 int outbox_done(store_t *s, const bundle_t *b);

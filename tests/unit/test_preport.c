@@ -200,7 +200,7 @@ static void test_export(void **state)
     fx_t *f = *state;
     char drive[600], why[400], path[900];
     const char *ids[1] = {f->p->id};
-    export_src_t src = {f->st, f->dir, "kiosk-35238-01", NULL, 0, &f->signer, ids, 1};
+    export_src_t src = {f->st, f->dir, "kiosk-35238-01", NULL, 0, &f->signer, ids, 1, 0};
     export_result_t res;
     uint8_t *cert = NULL;
     size_t cert_len = 0;
@@ -248,6 +248,14 @@ static void test_export(void **state)
     /* twice: new bundles of the same items, the server keeps one copy */
     assert_int_equal(export_run(&src, drive, &res, why, sizeof why), 0);
     assert_int_equal(count_files(path), 4);
+    /* more items than a bundle holds: as many bundles as it takes, each
+     * item in exactly one of them */
+    vote(f, "Leroy", f->d1);
+    src.max_items = 2;
+    assert_int_equal(export_run(&src, drive, &res, why, sizeof why), 0);
+    assert_int_equal((int)res.items, 6);
+    assert_int_equal((int)res.bundles, 4); /* 2 + 1 entries, 2 + 1 ballots */
+    assert_int_equal(count_files(path), 8);
     free(cert);
 }
 
