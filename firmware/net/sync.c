@@ -298,22 +298,6 @@ out:
     return rc;
 }
 
-static int next_seq(store_t *s, uint64_t *seq)
-{
-    char v[32];
-    unsigned long long n = 0;
-    int rc = store_meta_get(s, "sync.seq", v, sizeof v);
-
-    if (rc == 0)
-        n = strtoull(v, NULL, 10);
-    else if (rc != BN_ENOTFOUND)
-        return rc;
-    n++;
-    snprintf(v, sizeof v, "%llu", n);
-    *seq = n;
-    return store_meta_set(s, "sync.seq", v);
-}
-
 /* Sends one bundle of at most max_items items of `part` and marks its
  * items synced once acknowledged (SYNC-Y2). *items: how many it held (0
  * and nothing sent, unless probe: then an empty bundle goes all the same). */
@@ -328,7 +312,7 @@ static int send_bundle(const sync_conf_t *c, store_t *s, const char *campaign,
     int rc, status;
 
     *items = 0;
-    if ((rc = next_seq(s, &seq)) != 0 ||
+    if ((rc = outbox_next_seq(s, &seq)) != 0 ||
         (rc = outbox_bundle(s, campaign, part, seq, c->cert_der, c->cert_len, c->signer,
                             max_items, &buf, &len, items)) != 0) {
         rc = bn_fail(why, whylen, rc, "building a bundle from the outbox: %s", bn_strerror(rc));
@@ -441,7 +425,7 @@ static int send_report(const sync_conf_t *c, store_t *s, const char *campaign, c
         rc = bn_fail(why, whylen, BN_ECORRUPT, "the stored closing report of %s", campaign);
         goto out;
     }
-    if ((rc = next_seq(s, &seq)) != 0 ||
+    if ((rc = outbox_next_seq(s, &seq)) != 0 ||
         (rc = bundle_new(campaign, seq, c->cert_der, c->cert_len, &bb)) != 0 ||
         (rc = bundle_add_report(bb, rep, rlen)) != 0 ||
         (rc = bundle_finish(bb, c->signer, &buf, &len)) != 0 ||

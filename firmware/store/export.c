@@ -106,22 +106,6 @@ int export_write_file(const char *dir, const char *name, const uint8_t *data, si
     return rc;
 }
 
-static int next_seq(store_t *s, uint64_t *seq)
-{
-    char v[32];
-    unsigned long long n = 0;
-    int rc = store_meta_get(s, "sync.seq", v, sizeof v);
-
-    if (rc == 0)
-        n = strtoull(v, NULL, 10);
-    else if (rc != BN_ENOTFOUND)
-        return rc;
-    n++;
-    snprintf(v, sizeof v, "%llu", n);
-    *seq = n;
-    return store_meta_set(s, "sync.seq", v);
-}
-
 static int put_bundle(const char *dir, const char *campaign, uint64_t seq, const char *what,
                       const uint8_t *buf, size_t len, export_result_t *res, char *why,
                       size_t whylen)
@@ -155,7 +139,7 @@ static int report_bundle(const export_src_t *src, const char *dir, const char *c
     rep = malloc(16384);
     rlen = rep != NULL ? fread(rep, 1, 16384, f) : 0;
     fclose(f);
-    if ((rc = next_seq(src->store, &seq)) != 0 ||
+    if ((rc = outbox_next_seq(src->store, &seq)) != 0 ||
         (rc = bundle_new(campaign, seq, src->cert, src->cert_len, &b)) != 0 ||
         (rc = bundle_add_report(b, rep, rlen)) != 0 ||
         (rc = bundle_finish(b, src->signer, &buf, &len)) != 0)
@@ -233,7 +217,7 @@ int export_run(const export_src_t *src, const char *drive, export_result_t *res,
                 size_t len = 0;
                 uint64_t seq;
                 n = 0;
-                if ((rc = next_seq(src->store, &seq)) != 0 ||
+                if ((rc = outbox_next_seq(src->store, &seq)) != 0 ||
                     (rc = outbox_bundle_after(src->store, src->campaigns[c], parts[k], seq,
                                               src->cert, src->cert_len, src->signer, max, &cur,
                                               &buf, &len, &n)) != 0) {

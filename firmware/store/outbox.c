@@ -3,6 +3,7 @@
  * server acknowledged it (outbox.h). Reads the store through store.h only. */
 #include "outbox.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,6 +117,22 @@ int outbox_bundle_after(store_t *s, const char *campaign, outbox_part_t part, ui
 out:
     bundle_free(w.b);
     return rc;
+}
+
+int outbox_next_seq(store_t *s, uint64_t *seq)
+{
+    char v[32];
+    unsigned long long n = 0;
+    int rc = store_meta_get(s, "sync.seq", v, sizeof v);
+
+    if (rc == 0)
+        n = strtoull(v, NULL, 10);
+    else if (rc != BN_ENOTFOUND)
+        return rc;
+    n++;
+    snprintf(v, sizeof v, "%llu", n);
+    *seq = n;
+    return store_meta_set(s, "sync.seq", v);
 }
 
 int outbox_done(store_t *s, const bundle_t *b)

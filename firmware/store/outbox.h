@@ -40,6 +40,10 @@ int outbox_bundle_after(store_t *s, const char *campaign, outbox_part_t part, ui
                         size_t max_items, outbox_cursor_t *cur, uint8_t **out, size_t *len,
                         size_t *n_items);
 
+/* The next bundle sequence number of this kiosk (meta "sync.seq"), for
+ * the link and the export alike. */
+int outbox_next_seq(store_t *s, uint64_t *seq);
+
 /* Marks every ballot, register entry and signature of a decoded bundle synced
  * (store_outbox_done): call it once the server acknowledged the bundle. */
 int outbox_done(store_t *s, const bundle_t *b);

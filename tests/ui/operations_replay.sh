@@ -7,6 +7,7 @@
 # the screen: a printer without paper, a USB drive plugged in).
 # Usage: operations_replay.sh DOC BORNE_ADMIN BORNE BORNE_SERVER BORNE_TALLY SOURCE_DIR
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 DOC=$(abs "$1")
 ADMIN=$(abs "$2")
@@ -37,15 +38,7 @@ cp -r k0 k.clean
 
 # a supervised campaign (polls.eligibility "supervised") for the desk's blocks
 mkdir ssrc
-python3 - "$SRC" ssrc/campaign.json <<'PY'
-import json, os, sys
-d = json.load(open(os.path.join(sys.argv[1], 'campaign.json')))
-d['polls']['eligibility'] = 'supervised'
-for k, v in d['sources'].items():
-    if isinstance(v, str):
-        d['sources'][k] = os.path.normpath(os.path.join(sys.argv[1], v))
-json.dump(d, open(sys.argv[2], 'w'), ensure_ascii=False, indent=2)
-PY
+python3 "$HERE/supervise.py" "$SRC" ssrc/campaign.json
 "$ADMIN" campaign build ssrc/campaign.json -o sbp.json >/dev/null
 "$ADMIN" campaign sign sbp.json --authority auth -o sbp.bpkg $P >/dev/null
 

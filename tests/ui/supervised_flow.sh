@@ -8,6 +8,7 @@
 # import and the tally, which notes the code given but not used.
 # Usage: supervised_flow.sh BORNE_ADMIN BORNE BORNE_SERVER BORNE_TALLY SOURCE_DIR [SHOTS_DIR]
 set -eu
+HERE=$(cd "$(dirname "$0")" && pwd)
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 ADMIN=$(abs "$1")
 BORNE=$(abs "$2")
@@ -25,15 +26,7 @@ cd "$T"
 printf 'une phrase de passe\n' >pass
 P="--passphrase-file pass"
 mkdir src
-python3 - "$SRC" src/campaign.json <<'PY'
-import json, os, sys
-d = json.load(open(os.path.join(sys.argv[1], 'campaign.json')))
-d['polls']['eligibility'] = 'supervised'
-for k, v in d['sources'].items():   # the same files, from here
-    if isinstance(v, str):
-        d['sources'][k] = os.path.normpath(os.path.join(sys.argv[1], v))
-json.dump(d, open(sys.argv[2], 'w'), ensure_ascii=False, indent=2)
-PY
+python3 "$HERE/supervise.py" "$SRC" src/campaign.json
 "$ADMIN" authority init auth --name Autorite-35 --from 2026-12-01 --until 2031-12-31 $P >/dev/null
 "$ADMIN" campaign build src/campaign.json -o bp.json >/dev/null
 "$ADMIN" campaign show bp.json | grep -q "single-use voting codes" || fail "campaign show"
