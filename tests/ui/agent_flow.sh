@@ -310,6 +310,17 @@ say "technician yann: cannot pause or close, a wipe refused while open; enrolmen
     echo 'tap "Quitter le mode agent"'
 } >s7.txt
 run s7.txt
+# a full drive, where this machine lets us mount one (root): filled to the brim
+FULL=
+mkdir -p media/PLEINE
+if mount -t tmpfs -o size=16k tmpfs media/PLEINE 2>/dev/null; then
+    FULL=1
+    trap 'umount "$T/media/PLEINE" 2>/dev/null; rm -rf "$T"' EXIT
+    dd if=/dev/zero of=media/PLEINE/fill bs=1k count=64 2>/dev/null || true
+else
+    rmdir media/PLEINE
+    echo "note: no tmpfs mount here: the full drive is tested by test_preport only" >&2
+fi
 # (KIOSK-W1) a wipe before everything is safe elsewhere: refused
 {
     echo 'key Ctrl+Alt+A'
@@ -324,6 +335,10 @@ run s7.txt
     echo 'expect screen export'
     echo 'tap "PROTEGEE"'               # a drive that refuses writing
     echo 'expect text "La clé est protégée en écriture : rien n'"'"'a été écrit."'
+    if [ -n "$FULL" ]; then               # a full drive (a 16 KiB tmpfs, filled)
+        echo 'tap "PLEINE"'
+        echo 'expect text "La clé est pleine : rien n'"'"'a été perdu. Utilisez une autre clé."'
+    fi
     echo 'tap "CLE-USB"'
     echo 'expect text "Export terminé et relu : 3 lots, 6 éléments, dans CLE-USB/borne-kiosk-35238-01. Vous pouvez retirer la clé."'
     echo 'shot agent-export'
@@ -333,6 +348,12 @@ run s7.txt
 } >s7.txt
 run s7.txt
 echo "$OUT" | grep -q "^export .*bundles=3 items=6" || fail "export: $OUT"
+if [ -n "$FULL" ]; then
+    [ -z "$(ls -A media/PLEINE/borne-kiosk-35238-01/bundles 2>/dev/null)" ] ||
+        fail "the full drive holds a half-written bundle: $(ls -A media/PLEINE/borne-kiosk-35238-01/bundles)"
+    umount media/PLEINE && rmdir media/PLEINE
+    trap 'rm -rf "$T"' EXIT
+fi
 D=media/CLE-USB/borne-kiosk-35238-01
 openssl dgst -sha256 -verify kiosk.pub -signature $D/reports/closing-bp35-essai.sig \
     $D/reports/closing-bp35-essai.txt >out 2>&1 || fail "openssl: closing report: $(cat out)"
@@ -346,7 +367,7 @@ openssl dgst -sha256 -verify kiosk.pub -signature $D/reports/closing-bp35-essai.
 } >s8.txt
 run s8.txt
 
-say "closed for good by marie and paul: closing report (3 ballots); a write-protected drive refused; exported to the USB drive and read back"
+say "closed for good by marie and paul: closing report (3 ballots); a write-protected drive and a full one refused; exported to the USB drive and read back"
 # --- the server imports the drive, the tally reconciles -----------------------------
 "$SRV" import --dir srv --today $DAY $D/bundles >imp.out 2>&1 || fail "import: $(cat imp.out)"
 grep -q "refused" imp.out && fail "import refused a file: $(cat imp.out)"
