@@ -104,7 +104,7 @@ void cert_fingerprint(const uint8_t *der, size_t len, char out[CERT_FPR_LEN]);
  *                  before that day stays trusted (CERT-R1)
  *   49+E*n   64    authority signature r || s over SHA-256(bytes 0..49+E*n)
  *
- * Big-endian; exactly one byte string per list (docs/formats-bundle.md). */
+ * Big-endian; exactly one byte string per list (docs/formats.md, "Revocation list"). */
 
 #define CERT_REVOKE_MAGIC "BRNL"
 #define CERT_REVOKE_VERSION 1

@@ -123,7 +123,7 @@ typedef struct bundle_reg_s {
 } bundle_reg_t;
 
 /* Decodes strictly (signatures are not checked): every rule of
- * docs/formats-bundle.md, including that each ballot and report decodes
+ * docs/formats.md ("Bundle"), including that each ballot and report decodes
  * strictly (ballot_decode, report_decode) and is of the bundle's campaign.
  * BN_EFORMAT with the offset and rule in `why`; BN_ETOOBIG over the limits. */
 int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size_t whylen);

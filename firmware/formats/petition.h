@@ -7,7 +7,7 @@
  * campaign, the signer's canton, the day, the pseudonym, the "do not publish
  * my name" flag) and carries the identity itself (names, birth date,
  * commune) encrypted to the authority's public key, so that only the
- * participation team can read it. Layout (docs/formats-petition.md), fixed
+ * participation team can read it. Layout (docs/formats.md, "Petition signature"), fixed
  * width, big-endian, PETITION_LEN bytes:
  *
  *   OFFSET  SIZE  FIELD

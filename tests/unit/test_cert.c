@@ -512,7 +512,7 @@ static void test_revoke_vector(void **state)
     assert_int_equal(cert_revoke_sign(&s, TODAY, 1, ids, 2, &buf, &len), 0);
     assert_int_equal(cert_revoke_open(buf, len, &s.pub, &r, NULL, 0), 0);
     n += (size_t)snprintf(out + n, sizeof out - n,
-        "# Revocation list vector, format version 1 (docs/formats-bundle.md).\n"
+        "# Revocation list vector, format version 1 (docs/formats.md, 'Revocation list').\n"
         "# Written by test_cert with BORNE_REGEN_VECTORS=1. Authority key:\n"
         "# key_generate(rng_open_fixed(seed)). Revoked ids: SHA-256 of the ASCII\n"
         "# strings kiosk-35238-01 and kiosk-35238-02 (stand-ins for key ids).\n"

@@ -576,7 +576,7 @@ static void test_vectors(void **state)
     mbedtls_mpi_free(&z);
 
     n += (size_t)snprintf(out + n, 65536 - n,
-        "# Petition signature record vectors, format version 1 (docs/formats-petition.md).\n"
+        "# Petition signature record vectors, format version 1 (docs/formats.md, 'Petition signature').\n"
         "# Written by test_petition with BORNE_REGEN_VECTORS=1. From rng_open_fixed(seed):\n"
         "# key_generate (authority), key_generate (kiosk), petition_make (signature id),\n"
         "# petition_seal (ephemeral key). Campaign interp-2026 (tests/vectors/pkg/petition.json),\n"
