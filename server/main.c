@@ -7,30 +7,90 @@
 #include <unistd.h>
 
 #include "bn_err.h"
+#include "conf.h"
 #include "day.h"
 #include "harden.h"
+#include "srv_backup.h"
 #include "srv_core.h"
 #include "srv_demo.h"
 #include "srv_export.h"
 #include "srv_http.h"
 
-#ifndef BORNE_ASSETS
-#define BORNE_ASSETS "assets"
-#endif
+#define SERVER_VERSION "0.14.0"
+
+/* borne.conf's [server] section (conf.h), with its defaults */
+typedef struct server_conf_s {
+    char dir[512], listen[80], tls_cert[512], tls_key[512], backup_dir[512];
+    long long per_address, idle_s, connections, backup_keep;
+} server_conf_t;
+
+static void usage_to(FILE *f)
+{
+    fprintf(f,
+            "usage: borne-server serve [--dir DIR] [--listen 127.0.0.1:8443] [--port-file FILE]\n"
+            "       borne-server import [--dir DIR] SRC_DIR\n"
+            "       borne-server export [--dir DIR] [--campaign ID] OUT_DIR\n"
+            "       borne-server backup [--dir DIR] [DEST_DIR]\n"
+            "       borne-server restore [--dir DIR] BACKUP\n"
+            "       borne-server verify-backup [--dir DIR] BACKUP\n"
+            "       borne-server init-demo DIR\n"
+            "       borne-server check [--dir DIR]\n"
+            "       borne-server --version | --help\n"
+            "  --config FILE   the configuration (default " CONF_DEFAULT_PATH ", or\n"
+            "                  $BORNE_CONFIG; its [server] section); flags override it\n"
+            "  --today YYYY-MM-DD (any command) checks validity as of that day (tests)\n"
+            "DIR defaults to [server] dir (/var/lib/borne/server); DEST_DIR to\n"
+            "[server] backup-dir (/var/backups/borne). See borne-server(1).\n");
+}
 
 static int usage(void)
 {
-    fprintf(stderr,
-            "usage: borne-server serve --dir DIR [--listen 127.0.0.1:8443] [--port-file FILE]\n"
-            "       borne-server import --dir DIR SRC_DIR\n"
-            "       borne-server export --dir DIR [--campaign ID] OUT_DIR\n"
-            "       borne-server init-demo DIR\n"
-            "       borne-server check --dir DIR\n"
-            "  --today YYYY-MM-DD (any command) checks validity as of that day (tests)\n");
+    usage_to(stderr);
     return 2;
 }
 
-static int serve(srv_t *srv, const char *listen, const char *port_file)
+/* Reads the configuration: --config FILE (must exist), else $BORNE_CONFIG
+ * or /etc/borne/borne.conf (may be missing: the defaults). */
+static int load_conf(const char *path, server_conf_t *c)
+{
+    static const char *const others[] = {"kiosk", NULL};
+    const conf_key_t keys[] = {
+        {"server", "dir", CONF_TEXT, 0, 0, 0, c->dir, sizeof c->dir},
+        {"server", "listen", CONF_TEXT, 0, 0, 0, c->listen, sizeof c->listen},
+        {"server", "tls-cert", CONF_TEXT, 0, 0, 0, c->tls_cert, sizeof c->tls_cert},
+        {"server", "tls-key", CONF_TEXT, 0, 0, 0, c->tls_key, sizeof c->tls_key},
+        {"server", "per-address", CONF_INT, 1, 10000, 1, &c->per_address, 0},
+        {"server", "idle-s", CONF_INT, 1, 3600, 1, &c->idle_s, 0},
+        {"server", "connections", CONF_INT, 1, 100000, 1, &c->connections, 0},
+        {"server", "backup-dir", CONF_TEXT, 0, 0, 0, c->backup_dir, sizeof c->backup_dir},
+        {"server", "backup-keep", CONF_INT, 1, 100000, 1, &c->backup_keep, 0},
+    };
+    const char *env = getenv("BORNE_CONFIG");
+    char why[600] = "";
+    int rc, must = path != NULL;
+
+    memset(c, 0, sizeof *c);
+    snprintf(c->dir, sizeof c->dir, "/var/lib/borne/server");
+    snprintf(c->listen, sizeof c->listen, "127.0.0.1:8443");
+    snprintf(c->backup_dir, sizeof c->backup_dir, "/var/backups/borne");
+    c->per_address = SRV_PER_ADDRESS;
+    c->idle_s = SRV_IDLE_S;
+    c->connections = 512;
+    c->backup_keep = 48;
+    if (path == NULL && env != NULL && *env != '\0')
+        path = env, must = 1;
+    if (path == NULL)
+        path = CONF_DEFAULT_PATH;
+    rc = conf_load(path, keys, sizeof keys / sizeof keys[0], others, NULL, why, sizeof why);
+    if (rc == BN_ENOTFOUND && !must)
+        return 0;
+    if (rc != 0)
+        return fprintf(stderr, "borne-server: %s\n", why), 2;
+    return 0;
+}
+
+static int serve(srv_t *srv, const char *listen, const char *port_file,
+                 const srv_http_limits_t *lim)
 {
     char host[64], why[256] = "", line[32];
     const char *colon = strrchr(listen, ':');
@@ -53,7 +113,7 @@ static int serve(srv_t *srv, const char *listen, const char *port_file)
     sigaddset(&set, SIGHUP);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
-    rc = srv_http_start(srv, host, (uint16_t)port, &h, why, sizeof why);
+    rc = srv_http_start(srv, host, (uint16_t)port, lim, &h, why, sizeof why);
     if (rc != 0)
         return fprintf(stderr, "borne-server: %s\n", why), 1;
     fprintf(stderr, "borne-server: listening on https://%s:%u\n", host,
@@ -91,25 +151,34 @@ static int serve(srv_t *srv, const char *listen, const char *port_file)
 
 int main(int argc, char **argv)
 {
-    const char *cmd, *dir = NULL, *listen = "127.0.0.1:8443", *port_file = NULL, *arg = NULL;
-    const char *campaign = NULL;
-    char why[512] = "";
+    const char *cmd, *dir = NULL, *listen = NULL, *port_file = NULL, *arg = NULL;
+    const char *campaign = NULL, *config = NULL;
+    char why[1024] = "";
     uint32_t today = 0;
+    server_conf_t conf;
+    srv_http_limits_t lim;
+    srv_opts_t opts;
     srv_t *srv = NULL;
     int i, rc;
 
     if (argc < 2)
         return usage();
+    cmd = argv[1];
+    if (strcmp(cmd, "--version") == 0)
+        return printf("borne-server " SERVER_VERSION "\n"), 0;
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
+        return usage_to(stdout), 0;
     /* (HARDEN-H1..H3) before any key or store is read */
     if ((rc = harden_process(why, sizeof why)) < 0)
         return fprintf(stderr, "borne-server: %s\n", why), 1;
-    cmd = argv[1];
     if (why[0] != '\0' && strcmp(cmd, "serve") == 0)
         fprintf(stderr, "borne-server: note: %s\n", why);
     why[0] = '\0';
     for (i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];
+        else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            config = argv[++i];
         else if (strcmp(argv[i], "--listen") == 0 && i + 1 < argc)
             listen = argv[++i];
         else if (strcmp(argv[i], "--port-file") == 0 && i + 1 < argc)
@@ -124,12 +193,15 @@ int main(int argc, char **argv)
         else
             return usage();
     }
+    if ((rc = load_conf(config, &conf)) != 0)
+        return rc;
     if (strcmp(cmd, "init-demo") == 0) {
-        const char *assets = getenv("BORNE_ASSETS");
+        char assets[1024];
 
         if (arg == NULL && dir == NULL)
             return usage();
-        rc = srv_demo_init(arg ? arg : dir, assets ? assets : BORNE_ASSETS, why, sizeof why);
+        if ((rc = conf_assets(NULL, assets, sizeof assets, why, sizeof why)) == 0)
+            rc = srv_demo_init(arg ? arg : dir, assets, why, sizeof why);
         if (rc != 0)
             return fprintf(stderr, "borne-server: init-demo: %s (%s)\n", bn_strerror(rc), why), 1;
         printf("%s: demo authority, server (localhost), kiosks kiosk-35238-01 and -02 enrolled, "
@@ -138,7 +210,36 @@ int main(int argc, char **argv)
         return 0;
     }
     if (dir == NULL)
-        return usage();
+        dir = conf.dir;
+    if (listen == NULL)
+        listen = conf.listen;
+    if (strcmp(cmd, "backup") == 0 || strcmp(cmd, "restore") == 0 ||
+        strcmp(cmd, "verify-backup") == 0) {
+        srv_backup_info_t info;
+
+        if (strcmp(cmd, "backup") == 0) {
+            rc = srv_backup(dir, arg ? arg : conf.backup_dir, (int)conf.backup_keep, today, &info,
+                            why, sizeof why);
+            if (rc == 0)
+                printf("backup %s: %lld bundle(s), every one present and verified\n", info.path,
+                       (long long)info.bundles);
+        } else if (arg == NULL) {
+            return usage();
+        } else if (strcmp(cmd, "restore") == 0) {
+            rc = srv_restore(arg, dir, today, &info, why, sizeof why);
+            if (rc == 0)
+                printf("restored %s into %s: %lld bundle(s) verified\n", arg, dir,
+                       (long long)info.bundles);
+        } else {
+            rc = srv_backup_verify(arg, today, &info, why, sizeof why);
+            if (rc == 0)
+                printf("backup %s: %lld bundle(s), every one present and verified\n", arg,
+                       (long long)info.bundles);
+        }
+        if (rc != 0)
+            fprintf(stderr, "borne-server: %s: %s: %s\n", cmd, bn_strerror(rc), why);
+        return rc != 0;
+    }
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "import") != 0 && strcmp(cmd, "check") != 0 &&
         strcmp(cmd, "export") != 0)
         return usage();
@@ -146,11 +247,16 @@ int main(int argc, char **argv)
         return usage();
     if (campaign != NULL && strcmp(cmd, "export") != 0)
         return usage();
-    rc = srv_open(dir, today, &srv, why, sizeof why);
+    opts.tls_cert = conf.tls_cert[0] ? conf.tls_cert : NULL;
+    opts.tls_key = conf.tls_key[0] ? conf.tls_key : NULL;
+    rc = srv_open_with(dir, today, &opts, &srv, why, sizeof why);
     if (rc != 0)
         return fprintf(stderr, "borne-server: %s: %s\n", bn_strerror(rc), why), 1;
     if (strcmp(cmd, "serve") == 0) {
-        rc = serve(srv, listen, port_file);
+        lim.per_address = (unsigned)conf.per_address;
+        lim.idle_s = (unsigned)conf.idle_s;
+        lim.connections = (unsigned)conf.connections;
+        rc = serve(srv, listen, port_file, &lim);
     } else if (strcmp(cmd, "import") == 0) {
         rc = srv_import(srv, arg, stdout);
         if (rc < 0)

@@ -18,6 +18,7 @@
  * (SRV-S3) Logs and refusal details name kiosks, bundles, ballot ids and item
  *      indexes, never a choice and never a pseudonym. */
 #include "srv_core.h"
+#include "srv_backup.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -99,9 +100,14 @@ struct srv_s {
     srv_campaign_t campaigns[SRV_MAX_CAMPAIGNS];
 };
 
+/* dir/name, or name itself when it is an absolute path */
 static char *path_join(const char *dir, const char *name)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
+    size_t n;
+
+    if (name[0] == '/')
+        return strdup(name);
+    n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
 
     if (p != NULL)
@@ -481,6 +487,12 @@ static void free_names(char **v, size_t n)
 
 int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t whylen)
 {
+    return srv_open_with(dir, today, NULL, out, why, whylen);
+}
+
+int srv_open_with(const char *dir, uint32_t today, const srv_opts_t *opts, srv_t **out,
+                  char *why, size_t whylen)
+{
     srv_t *s;
     char *p = NULL, **names = NULL;
     size_t n = 0, i;
@@ -505,8 +517,10 @@ int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t why
         s->threads = 1;
     if ((rc = load_pem_cert(dir, "authority.crt", &s->ca_pem, &s->ca_der, &s->ca_len, why,
                             whylen)) != 0 ||
-        (rc = load_pem_cert(dir, "server.crt", &s->cert_pem, NULL, NULL, why, whylen)) != 0 ||
-        (rc = load_pem_cert(dir, "server.key", &s->key_pem, NULL, NULL, why, whylen)) != 0)
+        (rc = load_pem_cert(dir, opts && opts->tls_cert ? opts->tls_cert : "server.crt",
+                            &s->cert_pem, NULL, NULL, why, whylen)) != 0 ||
+        (rc = load_pem_cert(dir, opts && opts->tls_key ? opts->tls_key : "server.key",
+                            &s->key_pem, NULL, NULL, why, whylen)) != 0)
         goto out;
     rc = cert_verify(s->ca_der, s->ca_len, s->ca_der, s->ca_len, srv_day(s), CERT_AUTHORITY, NULL,
                      NULL, why, whylen);
@@ -735,7 +749,7 @@ static int ballot_fits(const pkg_t *p, const ballot_t *b, char *why, size_t whyl
 }
 
 static char *ack_json(const uint8_t digest[32], const char *campaign, const uint8_t kiosk[32],
-                      const srv_held_t *h)
+                      const srv_held_t *h, size_t added)
 {
     cJSON *o = cJSON_CreateObject();
     char hex[65], *t;
@@ -753,6 +767,15 @@ static char *ack_json(const uint8_t digest[32], const char *campaign, const uint
     hex_encode(h->ids_digest, 32, hex);
     cJSON_AddStringToObject(o, "ballot_ids_digest", hex);
     cJSON_AddNumberToObject(o, "signatures", (double)h->signatures);
+    cJSON_AddNumberToObject(o, "added", (double)added);
+    {
+        /* (BACKUP-B2) the server's clock after the commit: a backup whose
+         * snapshot began later holds this bundle */
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        cJSON_AddNumberToObject(o, "time_ms",
+                                (double)((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000));
+    }
     t = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return t;
@@ -1006,7 +1029,7 @@ static int ingest_store(ingest_t *g)
     if (rc == 0)
         rc = srv_store_held(s->store, items.campaign, items.kiosk, &held);
     if (rc == 0) {
-        g->res->body = ack_json(digest, items.campaign, items.kiosk, &held);
+        g->res->body = ack_json(digest, items.campaign, items.kiosk, &held, g->res->added);
         if (g->res->body == NULL)
             rc = BN_ENOMEM;
         else
@@ -1521,6 +1544,8 @@ char *srv_health_json(srv_t *s)
             cJSON_AddNumberToObject(o, "revocation_seq", r->list.seq);
         rev_put(s, r);
     }
+    /* (BACKUP-B2) the last verified backup, for the kiosks' wipe */
+    cJSON_AddNumberToObject(o, "backup_verified_ms", (double)srv_backup_last(s->dir));
     t = cJSON_PrintUnformatted(o);
     cJSON_Delete(o);
     return t;

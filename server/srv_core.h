@@ -39,6 +39,16 @@ typedef struct srv_result_s {
  * store. `today` is the day used for every validity check (0: day_today()).
  * Errors with the file and reason in `why`. */
 int srv_open(const char *dir, uint32_t today, srv_t **out, char *why, size_t whylen);
+
+/* What /etc/borne/borne.conf's [server] may change: the TLS files (NULL:
+ * DIR/server.crt and DIR/server.key). */
+typedef struct srv_opts_s {
+    const char *tls_cert, *tls_key;
+} srv_opts_t;
+
+/* srv_open with options (opts may be NULL). */
+int srv_open_with(const char *dir, uint32_t today, const srv_opts_t *opts, srv_t **out,
+                  char *why, size_t whylen);
 void srv_close(srv_t *s);
 
 /* Verifies and stores a bundle (the whole of POST /v1/bundles after the

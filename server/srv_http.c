@@ -439,9 +439,12 @@ static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
     *con_cls = NULL;
 }
 
-int srv_http_start(srv_t *srv, const char *host, uint16_t port, srv_http_t **out, char *why,
-                   size_t whylen)
+int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_limits_t *lim,
+                   srv_http_t **out, char *why, size_t whylen)
 {
+    unsigned per_address = lim && lim->per_address ? lim->per_address : SRV_PER_ADDRESS;
+    unsigned idle_s = lim && lim->idle_s ? lim->idle_s : SRV_IDLE_S;
+    unsigned connections = lim && lim->connections ? lim->connections : 512;
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *di;
     srv_http_t *h;
@@ -468,9 +471,9 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, srv_http_t **out
          * SRV_PER_ADDRESS connections; an idle connection (headers or body
          * not coming) is closed after SRV_IDLE_S seconds */
         MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SRV_IDLE_S,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)512,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SRV_PER_ADDRESS,
+        MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
+        MHD_OPTION_CONNECTION_LIMIT, connections,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_END);
     if (h->d == NULL) {

@@ -25,11 +25,16 @@
 
 typedef struct srv_http_s srv_http_t;
 
+/* The limits borne.conf's [server] may change (0: the default above). */
+typedef struct srv_http_limits_s {
+    unsigned per_address, idle_s, connections; /* connections: 512 */
+} srv_http_limits_t;
+
 /* Starts serving srv over HTTPS on host:port (port 0: any free port;
  * srv_http_port tells which). BN_EINVAL for a bad address, BN_EIO if the
  * daemon cannot start. */
-int srv_http_start(srv_t *srv, const char *host, uint16_t port, srv_http_t **out,
-                   char *why, size_t whylen);
+int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_limits_t *lim,
+                   srv_http_t **out, char *why, size_t whylen);
 uint16_t srv_http_port(const srv_http_t *h);
 void srv_http_stop(srv_http_t *h);
 

@@ -27,6 +27,7 @@
 #include "export.h"
 #include "polls.h"
 #include "preport.h"
+#include "sync.h"
 #include "report.h"
 #include "screens/screens.h"
 
@@ -422,19 +423,40 @@ static int wipe_allowed(app_t *a, char *why, size_t whylen)
         }
     }
     (void)store_outbox_count(a->store, &out);
+    if (a->sync != NULL) { /* the link's handle knows what was acknowledged (STORE-S12) */
+        ksync_status_t st;
+        ksync_status(a->sync, &st);
+        out = st.left >= 0 ? st.left : out;
+    }
     for (i = 0; out == 0 && i < a->n_all; i++) { /* the closing reports too (SYNC-Y5) */
         char key[96], sent[4] = "";
         snprintf(key, sizeof key, "report-sent:%s", a->all[i].pkg->id);
         if (store_meta_get(a->store, key, sent, sizeof sent) != 0 || strcmp(sent, "1") != 0)
             out = 1;
     }
-    if (out != 0 && (store_meta_get(a->store, "wipe:exported", v, sizeof v) != 0 ||
-                     strcmp(v, "1") != 0)) {
+    if (store_meta_get(a->store, "wipe:exported", v, sizeof v) == 0 && strcmp(v, "1") == 0)
+        return 1;
+    if (out != 0) {
         char n[24];
         const char *kv[] = {"n", n, NULL};
         snprintf(n, sizeof n, "%lld", (long long)out);
         trf(a, why, whylen, "tech.wipe.unsafe", kv);
         return 0;
+    }
+    /* (BACKUP-B2) acknowledged is not enough: the server's copy must be on
+     * a second disk, in a verified backup taken after the last of them */
+    {
+        char ack[32] = "", bak[32] = "";
+        long long t_ack = 0, t_bak = 0;
+
+        if (store_meta_get(a->store, SYNC_META_ACK_MS, ack, sizeof ack) == 0)
+            t_ack = strtoll(ack, NULL, 10);
+        if (store_meta_get(a->store, SYNC_META_BACKUP_MS, bak, sizeof bak) == 0)
+            t_bak = strtoll(bak, NULL, 10);
+        if (t_ack > 0 && t_bak <= t_ack) {
+            snprintf(why, whylen, "%s", tr(a, "tech.wipe.nobackup"));
+            return 0;
+        }
     }
     return 1;
 }

@@ -12,6 +12,7 @@
 
 #include "bn_err.h"
 #include "cert.h"
+#include "conf.h"
 #include "pkg.h"
 #include "store.h"
 
@@ -52,6 +53,7 @@ struct ksync_s {
     int package_mismatch;
     uint32_t today;
     int64_t rounds;
+    int64_t left;               /* store_outbox_count of the last round, -1: none yet */
     int64_t last_ok_s;           /* wall clock (time(NULL)) of the last exchange that succeeded */
     char last_error[256];
     int wake, stop, running;
@@ -60,144 +62,44 @@ struct ksync_s {
 
 /* --- server.conf ------------------------------------------------------------------ */
 
-static char *trim(char *s)
-{
-    char *e;
-
-    while (*s == ' ' || *s == '\t')
-        s++;
-    e = s + strlen(s);
-    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-        *--e = '\0';
-    return s;
-}
-
-/* A whole decimal number in [lo, hi]. */
-static int number(const char *v, long long lo, long long hi, long long *out)
-{
-    char *end;
-    long long n;
-
-    if (*v < '0' || *v > '9')
-        return -1;
-    errno = 0;
-    n = strtoll(v, &end, 10);
-    if (errno != 0 || *end != '\0' || n < lo || n > hi)
-        return -1;
-    *out = n;
-    return 0;
-}
-
-static int host_ok(const char *v)
-{
-    const char *p;
-
-    for (p = v; *p != '\0'; p++)
-        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-              *p == '-' || *p == '.' || *p == ':'))
-            return 0;
-    return p > v;
-}
-
 int ksync_conf_parse(const char *text, size_t len, const char *name, ksync_conf_t *out,
                      char *why, size_t whylen)
 {
-    /* the numeric keys, their bounds, where they go and in what unit */
-    static const struct {
-        const char *key;
-        long long lo, hi, unit;
-    } nums[] = {
-        {"port", 1, 65535, 1},
-        {"connect-timeout-ms", 1, 600000, 1},
-        {"io-timeout-ms", 1, 600000, 1},
-        {"reserve-timeout-ms", 1, 60000, 1},
-        {"batch-casts", 1, 100000, 1},
-        {"batch-delay-s", 1, 30LL * 86400, 1000},
-        {"round-s", 1, 86400, 1000},
-        {"pull-s", 1, 86400, 1000},
-        {"offline-hold-s", 0, 86400, 1000},
+    long long port = 0, conn = 5000, io = 10000, reserve = 1500, batch = 10;
+    long long delay = 2 * 3600 * 1000, round = 60 * 1000, pull = 300 * 1000, hold = 30 * 1000;
+    /* the keys, their bounds, where they go and in what unit (conf.h) */
+    const conf_key_t keys[] = {
+        {"", "host", CONF_HOST, 0, 0, 0, out->host, sizeof out->host},
+        {"", "address", CONF_HOST, 0, 0, 0, out->addr, sizeof out->addr},
+        {"", "port", CONF_INT, 1, 65535, 1, &port, 0},
+        {"", "connect-timeout-ms", CONF_INT, 1, 600000, 1, &conn, 0},
+        {"", "io-timeout-ms", CONF_INT, 1, 600000, 1, &io, 0},
+        {"", "reserve-timeout-ms", CONF_INT, 1, 60000, 1, &reserve, 0},
+        {"", "batch-casts", CONF_INT, 1, 100000, 1, &batch, 0},
+        {"", "batch-delay-s", CONF_INT, 1, 30LL * 86400, 1000, &delay, 0},
+        {"", "round-s", CONF_INT, 1, 86400, 1000, &round, 0},
+        {"", "pull-s", CONF_INT, 1, 86400, 1000, &pull, 0},
+        {"", "offline-hold-s", CONF_INT, 0, 86400, 1000, &hold, 0},
     };
-    char line[512];
-    size_t pos = 0;
-    int lineno = 0, have_host = 0, have_port = 0, i;
+    int seen[sizeof keys / sizeof keys[0]], rc;
 
     memset(out, 0, sizeof *out);
-    out->connect_ms = 5000;
-    out->io_ms = 10000;
-    out->reserve_ms = 1500;
-    out->batch_casts = 10;
-    out->batch_delay_ms = 2 * 3600 * 1000;
-    out->round_ms = 60 * 1000;
-    out->pull_ms = 300 * 1000;
-    out->offline_ms = 30 * 1000;
-    while (pos < len) {
-        size_t n = 0;
-        char *k, *v, *eq, *hash;
-
-        lineno++;
-        while (pos < len && text[pos] != '\n') {
-            if (text[pos] == '\0')
-                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: a NUL byte", name, lineno);
-            if (n + 1 >= sizeof line)
-                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: line longer than %zu bytes",
-                               name, lineno, sizeof line - 1);
-            line[n++] = text[pos++];
-        }
-        pos++;
-        line[n] = '\0';
-        if ((hash = strchr(line, '#')) != NULL)
-            *hash = '\0';
-        k = trim(line);
-        if (*k == '\0')
-            continue;
-        if ((eq = strchr(k, '=')) == NULL)
-            return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: expected 'key = value', got '%.60s'",
-                           name, lineno, k);
-        *eq = '\0';
-        v = trim(eq + 1);
-        k = trim(k);
-        if (strcmp(k, "host") == 0 || strcmp(k, "address") == 0) {
-            int host = k[0] == 'h';
-            size_t cap = host ? sizeof out->host : sizeof out->addr;
-            if (!host_ok(v) || strlen(v) >= cap)
-                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: %s: '%.60s' is not a host name "
-                               "or address (letters, digits, '-', '.', ':'; under %zu bytes)",
-                               name, lineno, k, v, cap);
-            if ((host && have_host) || (!host && out->addr[0] != '\0'))
-                return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: %s given twice", name, lineno, k);
-            strcpy(host ? out->host : out->addr, v);
-            have_host |= host;
-            continue;
-        }
-        for (i = 0; i < (int)(sizeof nums / sizeof nums[0]); i++)
-            if (strcmp(k, nums[i].key) == 0)
-                break;
-        if (i == (int)(sizeof nums / sizeof nums[0]))
-            return bn_fail(why, whylen, BN_EFORMAT, "%s:%d: unknown key '%.40s'", name, lineno, k);
-        {
-            long long x;
-            if (number(v, nums[i].lo, nums[i].hi, &x) != 0)
-                return bn_fail(why, whylen, BN_EFORMAT,
-                               "%s:%d: %s: '%.40s' is not a whole number from %lld to %lld", name,
-                               lineno, k, v, nums[i].lo, nums[i].hi);
-            x *= nums[i].unit;
-            switch (i) {
-            case 0: out->port = (unsigned)x; have_port = 1; break;
-            case 1: out->connect_ms = (int)x; break;
-            case 2: out->io_ms = (int)x; break;
-            case 3: out->reserve_ms = (int)x; break;
-            case 4: out->batch_casts = (size_t)x; break;
-            case 5: out->batch_delay_ms = x; break;
-            case 6: out->round_ms = x; break;
-            case 7: out->pull_ms = x; break;
-            default: out->offline_ms = x; break;
-            }
-        }
-    }
-    if (!have_host)
+    if ((rc = conf_parse(text, len, name, keys, sizeof keys / sizeof keys[0], NULL, seen, why,
+                         whylen)) != 0)
+        return rc;
+    if (!seen[0])
         return bn_fail(why, whylen, BN_EFORMAT, "%s: no 'host = NAME' line", name);
-    if (!have_port)
+    if (!seen[2])
         return bn_fail(why, whylen, BN_EFORMAT, "%s: no 'port = N' line", name);
+    out->port = (unsigned)port;
+    out->connect_ms = (int)conn;
+    out->io_ms = (int)io;
+    out->reserve_ms = (int)reserve;
+    out->batch_casts = (size_t)batch;
+    out->batch_delay_ms = delay;
+    out->round_ms = round;
+    out->pull_ms = pull;
+    out->offline_ms = hold;
     return 0;
 }
 
@@ -255,6 +157,7 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
     pthread_mutex_init(&k->mu, NULL);
     pthread_cond_init(&k->cv, NULL);
     k->online = -1;
+    k->left = -1;
     if ((rc = pkg_read_file(path, &text, &len, why, whylen)) != 0)
         goto out;
     if ((rc = ksync_conf_parse((const char *)text, len, path, &k->conf, why, whylen)) != 0)
@@ -544,6 +447,19 @@ static void round_counter(round_t *r, int i)
         round_failed(r, e, "counter of", k->camp[i].id);
 }
 
+/* (BACKUP-B2) the server's last verified backup, kept for the wipe */
+static void round_backup(round_t *r)
+{
+    ksync_t *k = r->k;
+    int64_t t = 0;
+    char v[32];
+
+    if (sync_fetch_backup_ms(&r->c, &t, r->w, sizeof r->w) != 0)
+        return; /* an older server, or none now: the wipe keeps waiting */
+    snprintf(v, sizeof v, "%lld", (long long)t);
+    (void)store_meta_set(k->store, SYNC_META_BACKUP_MS, v);
+}
+
 /* The thread's clock is the monotonic one; a headless run passes its own
  * (simulated) time, which only orders the batches. Uploads every round;
  * the pulls (steps 2 to 4) every pull_ms, or when forced. */
@@ -572,10 +488,17 @@ int ksync_round(ksync_t *k, int64_t now_ms, int closing, int force_pull, ksync_r
             round_package(r, i);
         for (i = 0; i < k->n_camp; i++)
             round_counter(r, i);
+        round_backup(r);
     }
-    pthread_mutex_lock(&k->mu);
-    k->rounds++;
-    pthread_mutex_unlock(&k->mu);
+    {
+        int64_t left = -1;
+        if (store_outbox_count(k->store, &left) != 0)
+            left = -1;
+        pthread_mutex_lock(&k->mu);
+        k->rounds++;
+        k->left = left;
+        pthread_mutex_unlock(&k->mu);
+    }
     rc = r->rc;
     free(r);
     return rc;
@@ -704,6 +627,7 @@ void ksync_status(ksync_t *k, ksync_status_t *out)
     out->package_mismatch = k->package_mismatch;
     out->rounds = k->rounds;
     out->last_ok_s = k->last_ok_s;
+    out->left = k->left;
     snprintf(out->last_error, sizeof out->last_error, "%s", k->last_error);
     pthread_mutex_unlock(&k->mu);
 }

@@ -152,6 +152,10 @@ typedef struct ksync_status_s {
     int package_mismatch;        /* (KSYNC-K3) the server serves another package for a campaign */
     int64_t rounds;              /* rounds run */
     int64_t last_ok_s;           /* time(NULL) of the last exchange that succeeded, 0: none */
+    int64_t left;                /* items (casts, register entries) not yet acknowledged,
+                                    as of the last round; -1 before the first. The
+                                    outbox lives in each store handle's memory
+                                    (STORE-S12): the link's handle is the one that knows */
     char last_error[256];
 } ksync_status_t;
 

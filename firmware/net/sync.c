@@ -141,6 +141,38 @@ static int outbox_count(store_t *s, const char *campaign, count_t *c)
     return store_outbox_each(s, count_item, c);
 }
 
+/* (BACKUP-B2) Keeps the latest acknowledgement's server time, from an
+ * acknowledgement that stored something (added > 0, or not said), or
+ * after an upload whose answer was lost (SYNC_META_INFLIGHT still set: its
+ * items may have been stored then, unseen). A bundle of items the server
+ * already held, whose first acknowledgement this kiosk recorded (a re-send
+ * after a restart, STORE-S12; a probe at close), leaves the time as it
+ * was: else every sync would push the wipe past the next backup. */
+static int inflight_get(store_t *s)
+{
+    char v[8] = "";
+
+    return store_meta_get(s, SYNC_META_INFLIGHT, v, sizeof v) == 0 && strcmp(v, "1") == 0;
+}
+
+/* `inflight`: the flag as it was before this upload set it. */
+static int note_ack(store_t *s, int64_t ack_ms, int64_t added, int inflight)
+{
+    char v[32] = "";
+    long long old = 0;
+    int rc = 0;
+
+    if (store_meta_get(s, SYNC_META_ACK_MS, v, sizeof v) == 0)
+        old = strtoll(v, NULL, 10);
+    if ((added != 0 || inflight) && (long long)ack_ms > old) {
+        snprintf(v, sizeof v, "%lld", (long long)ack_ms);
+        rc = store_meta_set(s, SYNC_META_ACK_MS, v);
+    }
+    if (rc == 0)
+        rc = store_meta_set(s, SYNC_META_INFLIGHT, "0");
+    return rc;
+}
+
 /* Checks the acknowledgement of bundle `bd` (bytes buf[len]). */
 static int check_ack(const sync_conf_t *c, const uint8_t *ack, const uint8_t *buf, size_t len,
                      const bundle_t *bd, sync_upload_res_t *res, char *why, size_t whylen)
@@ -153,6 +185,8 @@ static int check_ack(const sync_conf_t *c, const uint8_t *ack, const uint8_t *bu
     const cJSON *nr = cJSON_GetObjectItemCaseSensitive(j, "register");
     const cJSON *hd = cJSON_GetObjectItemCaseSensitive(j, "ballot_ids_digest");
     const cJSON *ns = cJSON_GetObjectItemCaseSensitive(j, "signatures");
+    const cJSON *tm = cJSON_GetObjectItemCaseSensitive(j, "time_ms");
+    const cJSON *ad = cJSON_GetObjectItemCaseSensitive(j, "added");
     uint8_t digest[32];
     char hex[65], kid[65];
     int rc = 0;
@@ -184,6 +218,10 @@ static int check_ack(const sync_conf_t *c, const uint8_t *ack, const uint8_t *bu
         res->server_digest[0] = '\0';
         if (cJSON_IsString(hd) && strlen(hd->valuestring) == 64)
             memcpy(res->server_digest, hd->valuestring, 65);
+        res->ack_ms = cJSON_IsNumber(tm) && tm->valuedouble >= 0 && tm->valuedouble < 1e15
+                          ? (int64_t)tm->valuedouble : SYNC_ACK_UNTIMED;
+        res->ack_added = cJSON_IsNumber(ad) && ad->valuedouble >= 0 && ad->valuedouble < 1e12
+                             ? (int64_t)ad->valuedouble : -1;
     }
     cJSON_Delete(j);
     return rc;
@@ -309,7 +347,7 @@ static int send_bundle(const sync_conf_t *c, store_t *s, const char *campaign,
     size_t len, ack_len;
     bundle_t bd;
     uint64_t seq;
-    int rc, status;
+    int rc, status, was_inflight = 0;
 
     *items = 0;
     if ((rc = outbox_next_seq(s, &seq)) != 0 ||
@@ -322,6 +360,10 @@ static int send_bundle(const sync_conf_t *c, store_t *s, const char *campaign,
         goto out;
     if ((rc = bundle_decode(buf, len, &bd, why, whylen)) != 0)
         goto out;
+    /* (BACKUP-B2) items on their way: cleared once their answer is noted */
+    was_inflight = inflight_get(s);
+    if (*items > 0 && (rc = store_meta_set(s, SYNC_META_INFLIGHT, "1")) != 0)
+        goto out;
     rc = sync_request(c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
                       SYNC_MAX_ANSWER, &status, &ack, &ack_len, why, whylen);
     if (rc == 0 && status != 200)
@@ -332,7 +374,8 @@ static int send_bundle(const sync_conf_t *c, store_t *s, const char *campaign,
         goto out;
     /* (SYNC-Y2) only now, acknowledged: marking twice or crashing before
      * marking only makes the next call send the same items again */
-    if ((rc = outbox_done(s, &bd)) != 0) {
+    if ((rc = outbox_done(s, &bd)) != 0 ||
+        (rc = note_ack(s, res->ack_ms, res->ack_added, was_inflight)) != 0) {
         rc = bn_fail(why, whylen, rc, "marking the bundle synced: %s", bn_strerror(rc));
     }
 out:
@@ -406,7 +449,7 @@ static int send_report(const sync_conf_t *c, store_t *s, const char *campaign, c
     bundle_t bd;
     sync_upload_res_t r;
     uint64_t seq;
-    int rc, status;
+    int rc, status, was_inflight = 0;
 
     snprintf(key, sizeof key, "report-sent:%s", campaign);
     if (store_meta_get(s, key, v, sizeof v) == 0 && strcmp(v, "1") == 0)
@@ -433,6 +476,9 @@ static int send_report(const sync_conf_t *c, store_t *s, const char *campaign, c
         rc = bn_fail(why, whylen, rc, "the closing report's bundle: %s", bn_strerror(rc));
         goto out;
     }
+    was_inflight = inflight_get(s);
+    if ((rc = store_meta_set(s, SYNC_META_INFLIGHT, "1")) != 0)
+        goto out;
     rc = sync_request(c, "POST", "/v1/bundles", "application/octet-stream", buf, len,
                       SYNC_MAX_ANSWER, &status, &ack, &ack_len, why, whylen);
     if (rc == 0 && status != 200)
@@ -441,6 +487,8 @@ static int send_report(const sync_conf_t *c, store_t *s, const char *campaign, c
     if (rc == 0)
         rc = check_ack(c, ack, buf, len, &bd, &r, why, whylen);
     snprintf(key, sizeof key, "report-sent:%s", campaign);
+    if (rc == 0)
+        rc = note_ack(s, r.ack_ms, r.ack_added, was_inflight);
     if (rc == 0)
         rc = store_meta_set(s, key, "1");
 out:
@@ -657,6 +705,32 @@ int sync_fetch_revocations(const sync_conf_t *c, uint8_t **list, size_t *len,
         free(*list);
         *list = NULL;
     }
+    return rc;
+}
+
+int sync_fetch_backup_ms(const sync_conf_t *c, int64_t *out, char *why, size_t whylen)
+{
+    uint8_t *ans = NULL;
+    size_t len = 0;
+    cJSON *j = NULL;
+    const cJSON *v;
+    int rc;
+
+    *out = 0;
+    if ((rc = fetch(c, "/v1/health", "health", &ans, &len, why, whylen)) != 0)
+        return rc;
+    j = cJSON_ParseWithLength((const char *)ans, len);
+    v = cJSON_GetObjectItemCaseSensitive(j, "backup_verified_ms");
+    if (j == NULL)
+        rc = bn_fail(why, whylen, BN_EFORMAT, "health: not JSON");
+    else if (v == NULL)
+        rc = bn_fail(why, whylen, BN_ENOTFOUND, "health: no backup_verified_ms");
+    else if (!cJSON_IsNumber(v) || v->valuedouble < 0 || v->valuedouble > 1e15)
+        rc = bn_fail(why, whylen, BN_EFORMAT, "health: backup_verified_ms is not a time");
+    else
+        *out = (int64_t)v->valuedouble;
+    cJSON_Delete(j);
+    free(ans);
     return rc;
 }
 

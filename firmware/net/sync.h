@@ -91,7 +91,20 @@ typedef struct sync_upload_res_s {
     int64_t requeued;            /* on a mismatch: items put back in the outbox */
     int probed;                  /* closing with nothing to send: an empty bundle asked
                                     the server what it holds (SYNC-Y3) */
+    int64_t ack_ms;              /* the last acknowledgement's time_ms (server clock),
+                                    SYNC_ACK_UNTIMED if it gave none */
+    int64_t ack_added;           /* its "added": items newly stored (-1: not said) */
 } sync_upload_res_t;
+
+/* (BACKUP-B2) Store meta keys: the latest acknowledgement's server time
+ * (an acknowledgement without one counts as SYNC_ACK_UNTIMED: never older
+ * than a backup), and the server's last verified backup (GET /v1/health's
+ * backup_verified_ms). A wipe that relies on the server needs the first
+ * older than the second. */
+#define SYNC_META_ACK_MS "ack-time-ms"
+#define SYNC_META_BACKUP_MS "server-backup-ms"
+#define SYNC_META_INFLIGHT "upload-inflight"
+#define SYNC_ACK_UNTIMED INT64_MAX
 
 /* Uploads the outbox of `campaign` when a batch is due (see sync_batch_t;
  * closing = 1 at poll close sends everything), in bundles of at most
@@ -165,6 +178,10 @@ typedef struct sync_counter_s {
 /* GET /v1/petitions/ID/counter (docs/api.md): the server's live counter of
  * a petition, for the kiosk's screen. BN_ENOTFOUND if the campaign is not
  * a petition served there; BN_EFORMAT for an answer without these fields. */
+/* GET /v1/health: the time of the server's last verified backup (0: none;
+ * BN_ENOTFOUND from a server that does not say). */
+int sync_fetch_backup_ms(const sync_conf_t *c, int64_t *out, char *why, size_t whylen);
+
 int sync_fetch_counter(const sync_conf_t *c, const char *id, sync_counter_t *out,
                        char *why, size_t whylen);
 

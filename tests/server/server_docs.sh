@@ -29,7 +29,7 @@ for want in '"ballots":5,"register":5,"reports":0' 'unsupported-media-type' \
     '"error":"mistyped"' 'This ballot has been counted' 'Ce bulletin a été compté' \
     '{"status":"reserved"}' '{"status":"already"}' '"status":"ok"' '"refusals"' \
     'k1-0002.bundle: accepted (10 new items)' 'k1.codes: refused' \
-    '"campaign":"pet35-demo","kiosk":' '"ballot_ids_digest":' '"signatures":3}' \
+    '"campaign":"pet35-demo","kiosk":' '"ballot_ids_digest":' '"signatures":3,"added":3,"time_ms":' \
     '"campaign":"pet35-demo","signatures":3,"cantons":' '"threshold":1000,"min_cantons":3,' \
     '"reached":false,"reached_on":null,' \
     'export: 3 written, 0 already there, 0 held without bytes, 0 failed'; do

@@ -431,9 +431,30 @@ sed -i "s/^port = .*/port = $(cat port)/" kn/server.conf
     echo 'tap "Synchroniser"'
     echo 'expect text "Synchronisation réussie"'
     echo 'tap "Quitter le mode agent"'
+    # (BACKUP-B2) received is not enough to wipe: no verified backup yet
+    echo 'key Ctrl+Alt+A'
+    pin 590317
+    echo 'tap "Effacer la borne"'
+    echo 'expect text "sauvegarde vérifiée"'
+    echo 'shot tech-wipe-nobackup'
+    echo 'tap "Quitter le mode agent"'
 } >sn.txt
 OUT=$("$BORNE" --headless --state kn --script sn.txt --shots shots --today $DAY 2>err) ||
     fail "networked kiosk: $(cat err) $OUT"
+"$SRV" backup --dir srv "$T/backups" --today $DAY >backup.out 2>&1 ||
+    fail "borne-server backup: $(cat backup.out)"
+{
+    echo 'key Ctrl+Alt+A'
+    pin 590317
+    echo 'tap "Synchroniser"'
+    echo 'tap "Effacer la borne"'
+    echo 'expect text "touchez « Confirmer l'"'"'effacement »"'
+    echo 'tap "Confirmer l'"'"'effacement"'
+    echo 'expect screen outofservice'
+} >sn2.txt
+OUT=$("$BORNE" --headless --state kn --script sn2.txt --shots shots --today $DAY 2>err) ||
+    fail "networked kiosk, wipe after the backup: $(cat err) $OUT"
+say "its wipe refused until borne-server made a verified backup ($(cut -d: -f2 backup.out | sed 's/^ //')), then done"
 "$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
     --package srv/bp35-essai.bpkg >tally.out 2>&1 || true
 grep -q "kiosk kiosk-35238-02 .*1 ballots, 1 register entries; closing report: agrees" tally.out ||
