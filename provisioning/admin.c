@@ -848,6 +848,8 @@ int main(int argc, char **argv)
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
                       strcmp(argv[1], "help") == 0))
         return usage(stdout);
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0)
+        return printf("borne-admin 0.14.0\n"), 0;
     if (argc < 3)
         return usage(stderr);
     for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

@@ -15,6 +15,7 @@
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "conf.h"
 #include "cast.h"
 #include "day.h"
 #include "harden.h"
@@ -28,9 +29,6 @@
 #include "rules.h"
 #include "store.h"
 
-#ifndef BORNE_ASSETS
-#define BORNE_ASSETS "assets"
-#endif
 
 typedef struct voter_s {
     const char *last, *first, *birth, *commune;
@@ -120,6 +118,7 @@ static void print_selection(const pkg_t *p, const int *sel, int n)
  * it did and returns 0, or 1 after saying on stderr what failed. */
 typedef struct demo_s {
     const char *dir, *assets;
+    char assets_dir[1024];
     char path[4096], why[512];
     rng_t *rng;
     prov_auth_t *authority;
@@ -354,7 +353,7 @@ int main(int argc, char **argv)
         return die("hardening", rc, NULL);
     }
     d->dir = "demo-out";
-    d->assets = BORNE_ASSETS;
+    d->assets = NULL;
     while ((c = getopt_long(argc, argv, "d:a:h", opts, NULL)) != -1) {
         switch (c) {
         case 'd': d->dir = optarg; break;
@@ -368,6 +367,13 @@ int main(int argc, char **argv)
         free(d);
         return 2;
     }
+    if ((rc = conf_assets(d->assets, d->assets_dir, sizeof d->assets_dir, d->why,
+                          sizeof d->why)) != 0) {
+        fprintf(stderr, "borne-demo: %s\n", d->why);
+        free(d);
+        return 1;
+    }
+    d->assets = d->assets_dir;
     if (mkdir(d->dir, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "borne-demo: cannot create %s: %s\n", d->dir, strerror(errno));
         free(d);

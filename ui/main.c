@@ -13,6 +13,7 @@
 
 #include "app.h"
 #include "bn_err.h"
+#include "conf.h"
 #include "day.h"
 #include "harden.h"
 #include "kiosk.h"
@@ -20,9 +21,7 @@
 #include "render_sdl.h"
 #include "script.h"
 
-#ifndef BORNE_ASSETS
-#define BORNE_ASSETS "assets"
-#endif
+#define BORNE_VERSION "0.14.0"
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
 typedef struct shots_s {
@@ -58,9 +57,13 @@ static void usage(FILE *f)
             "              imports the provisioning bundle borne-admin kiosk enroll wrote\n"
             "       borne --open-polls CAMPAIGN --state DIR\n"
             "              opens a campaign's polls (until agent mode: two agents' PINs)\n"
-            "Options: --assets DIR (default %s), --fonts DIR (default %s).\n"
-            "Headless runs print \"receipt CODE\" on stdout for every receipt shown.\n",
-            BORNE_ASSETS, FONT_DIR);
+            "       borne --version | --help\n"
+            "Options: --config FILE (default " CONF_DEFAULT_PATH " or $BORNE_CONFIG: its\n"
+            "[kiosk] section; flags override it), --assets DIR (default: beside the program,\n"
+            "../share/borne, or $BORNE_ASSETS), --fonts DIR (default %s).\n"
+            "Headless runs print \"receipt CODE\" on stdout for every receipt shown.\n"
+            "See borne(1).\n",
+            FONT_DIR);
 }
 
 /* BORNE_PEAK_RSS_FILE=PATH (borne-bench): writes this process's peak
@@ -287,7 +290,73 @@ typedef struct args_s {
     uint32_t today;
     int enroll;
     const char *enroll_out, *authority, *provision, *open_polls;
+    char assets_dir[1024];
+    /* /etc/borne/borne.conf's [kiosk] (conf.h) */
+    char c_state[512], c_assets[512], c_fonts[512], c_size[32], c_switch[64];
+    char printer[256], media[256], server_address[64];
+    long long c_warn_s, c_reset_s;
 } args_t;
+
+/* --config FILE, else $BORNE_CONFIG (both must exist), else
+ * /etc/borne/borne.conf if it exists: its [kiosk] section into a. */
+static int load_conf(int argc, char **argv, args_t *a)
+{
+    static const char *const others[] = {"server", NULL};
+    const conf_key_t keys[] = {
+        {"kiosk", "state", CONF_TEXT, 0, 0, 0, a->c_state, sizeof a->c_state},
+        {"kiosk", "assets", CONF_TEXT, 0, 0, 0, a->c_assets, sizeof a->c_assets},
+        {"kiosk", "fonts", CONF_TEXT, 0, 0, 0, a->c_fonts, sizeof a->c_fonts},
+        {"kiosk", "size", CONF_TEXT, 0, 0, 0, a->c_size, sizeof a->c_size},
+        {"kiosk", "switch-keys", CONF_TEXT, 0, 0, 0, a->c_switch, sizeof a->c_switch},
+        {"kiosk", "warn-s", CONF_INT, 5, 3600, 1, &a->c_warn_s, 0},
+        {"kiosk", "reset-s", CONF_INT, 6, 7200, 1, &a->c_reset_s, 0},
+        {"kiosk", "printer", CONF_TEXT, 0, 0, 0, a->printer, sizeof a->printer},
+        {"kiosk", "export-folder", CONF_TEXT, 0, 0, 0, a->media, sizeof a->media},
+        {"kiosk", "server-address", CONF_HOST, 1, 0, 0, a->server_address,
+         sizeof a->server_address},
+    };
+    const char *path = getenv("BORNE_CONFIG");
+    char why[700] = "";
+    int i, rc, must = path != NULL && *path != '\0';
+
+    for (i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+            path = argv[i + 1], must = 1;
+        else if (strncmp(argv[i], "--config=", 9) == 0)
+            path = argv[i] + 9, must = 1;
+    }
+    if (!must)
+        path = CONF_DEFAULT_PATH;
+    rc = conf_load(path, keys, sizeof keys / sizeof keys[0], others, NULL, why, sizeof why);
+    if (rc == BN_ENOTFOUND && !must)
+        return 0;
+    if (rc != 0) {
+        fprintf(stderr, "borne: %s\n", why);
+        return 2;
+    }
+    if (a->c_size[0] != '\0' && strcmp(a->c_size, "auto") != 0) {
+        if (sscanf(a->c_size, "%dx%d", &a->w, &a->h) != 2 || a->w < 640 || a->h < 480 ||
+            a->w > 8192 || a->h > 8192) {
+            fprintf(stderr, "borne: %s: size: '%s' is not WxH (e.g. 1920x1080) or auto\n",
+                    path, a->c_size);
+            return 2;
+        }
+        a->sized = 1;
+    }
+    if (a->c_state[0] != '\0')
+        a->state = a->c_state;
+    if (a->c_assets[0] != '\0')
+        a->assets = a->c_assets;
+    if (a->c_fonts[0] != '\0')
+        a->fonts = a->c_fonts;
+    if (a->c_switch[0] != '\0')
+        a->switch_keys = a->c_switch;
+    if (a->c_warn_s > 0)
+        a->warn_ms = (long)a->c_warn_s * 1000;
+    if (a->c_reset_s > 0)
+        a->reset_ms = (long)a->c_reset_s * 1000;
+    return 0;
+}
 
 /* STATE/kiosk-id (written by --provision), or "this kiosk". */
 static const char *kiosk_id(const char *state, char *buf, size_t cap)
@@ -325,14 +394,15 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         {"authority", required_argument, NULL, 'A'},
         {"provision", required_argument, NULL, 'B'},
         {"open-polls", required_argument, NULL, 'L'},
+        {"config", required_argument, NULL, 'c'}, {"version", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
-    const char *env = getenv("BORNE_ASSETS"), *update_env = getenv("BORNE_UPDATE_REFS");
+    const char *update_env = getenv("BORNE_UPDATE_REFS");
     char why[1024] = "";
     int c, rc;
 
     memset(a, 0, sizeof *a);
-    a->assets = env != NULL && *env ? env : BORNE_ASSETS;
+    a->assets = NULL; /* conf_assets: beside the program */
     a->fonts = FONT_DIR;
     a->demo_kiosk = 1;
     a->demo_port = 8443;
@@ -344,6 +414,13 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
     a->today = day_today();
     if (update_env != NULL && strcmp(update_env, "1") == 0)
         shots->update_refs = 1;
+    for (c = 1; c < argc; c++) /* before the configuration: they need none */
+        if (strcmp(argv[c], "--version") == 0)
+            return printf("borne " BORNE_VERSION "\n"), 0;
+        else if (strcmp(argv[c], "--help") == 0 || strcmp(argv[c], "-h") == 0)
+            return usage(stdout), 0;
+    if ((rc = load_conf(argc, argv, a)) != 0)
+        return rc;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case 'H': a->headless = 1; break;
@@ -400,10 +477,17 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
                 return 1;
             }
             return 0;
+        case 'c': break; /* read by load_conf */
+        case 'v': printf("borne " BORNE_VERSION "\n"); return 0;
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
     }
+    if (conf_assets(a->assets, a->assets_dir, sizeof a->assets_dir, why, sizeof why) != 0) {
+        fprintf(stderr, "borne: %s\n", why);
+        return 1;
+    }
+    a->assets = a->assets_dir;
     if (a->init_dir != NULL && optind == argc)
         return -1;
     /* the state-directory commands of enrolment: done here, then exit */
@@ -589,6 +673,13 @@ static int open_app(const args_t *a, app_t *app, render_t *r, int lw, int lh)
     }
     if ((rc = kiosk_open(app, a->state, a->today, why, sizeof why)) != 0)
         fprintf(stderr, "borne: out of service: %s\n", why);
+    /* borne.conf's printer and drives' folder win over STATE/printer, STATE/media */
+    if (a->printer[0] != '\0')
+        snprintf(app->printer, sizeof app->printer, "%s", a->printer);
+    if (a->media[0] != '\0')
+        snprintf(app->media, sizeof app->media, "%s", a->media);
+    if (rc == 0 && app->sync != NULL && a->server_address[0] != '\0')
+        ksync_set_address(app->sync, a->server_address);
     /* window runs sync in the background; headless scripts say when (sync) */
     if (rc == 0 && !a->headless && app->sync != NULL) {
         if (ksync_start(app->sync) != 0)

@@ -84,6 +84,10 @@ static int one_value(const conf_key_t *k, const char *v, const char *name, int l
                            lineno, k->name, v);
         return 0;
     case CONF_HOST:
+        if (len == 0 && k->lo == 1) { /* lo = 1: may be left empty */
+            *(char *)k->dst = '\0';
+            return 0;
+        }
         if (!host_ok(v) || len >= k->cap)
             return bn_fail(why, whylen, BN_EFORMAT,
                            "%s:%d: %s: '%.60s' is not a host name or address (letters, digits, "
@@ -102,8 +106,8 @@ static int one_value(const conf_key_t *k, const char *v, const char *name, int l
     return bn_fail(why, whylen, BN_EINVAL, "%s: key %s of no known type", name, k->name);
 }
 
-int conf_parse(const char *text, size_t len, const char *name, const conf_key_t *keys, size_t n,
-               const char *const *skip, int *seen, char *why, size_t whylen)
+static int parse(const char *text, size_t len, const char *name, const conf_key_t *keys,
+                 size_t n, const char *const *skip, int *seen, char *why, size_t whylen)
 {
     char line[CONF_LINE_MAX], section[64] = "";
     int lineno = 0, skipping = 0, rc;
@@ -178,6 +182,20 @@ int conf_parse(const char *text, size_t len, const char *name, const conf_key_t 
             seen[i] = lineno;
     }
     return 0;
+}
+
+int conf_parse(const char *text, size_t len, const char *name, const conf_key_t *keys, size_t n,
+               const char *const *skip, int *seen, char *why, size_t whylen)
+{
+    int *own = NULL, rc;
+
+    /* the lines of the keys, for "given twice", even when the caller
+     * does not want them */
+    if (seen == NULL && n > 0 && (seen = own = calloc(n, sizeof *own)) == NULL)
+        return bn_fail(why, whylen, BN_ENOMEM, "%s", name);
+    rc = parse(text, len, name, keys, n, skip, seen, why, whylen);
+    free(own);
+    return rc;
 }
 
 int conf_load(const char *path, const conf_key_t *keys, size_t n, const char *const *skip,

@@ -13,7 +13,8 @@
 typedef enum conf_type_e {
     CONF_INT,  /* a whole decimal number in [lo, hi], times unit (0: 1); long long */
     CONF_TEXT, /* any printable text under cap bytes (may be empty); char[cap] */
-    CONF_HOST, /* a host name or address: letters, digits, '-', '.', ':'; char[cap] */
+    CONF_HOST, /* a host name or address: letters, digits, '-', '.', ':'; char[cap];
+                  empty only when lo = 1 */
     CONF_BOOL  /* yes/no, true/false, on/off, 1/0; int */
 } conf_type_t;
 

@@ -616,6 +616,15 @@ int ksync_counter(ksync_t *k, const char *campaign, sync_counter_t *out, int64_t
     return rc;
 }
 
+void ksync_set_address(ksync_t *k, const char *address)
+{
+    if (k == NULL || address == NULL || strlen(address) >= sizeof k->conf.addr)
+        return;
+    pthread_mutex_lock(&k->mu);
+    snprintf(k->conf.addr, sizeof k->conf.addr, "%s", address);
+    pthread_mutex_unlock(&k->mu);
+}
+
 void ksync_status(ksync_t *k, ksync_status_t *out)
 {
     memset(out, 0, sizeof *out);

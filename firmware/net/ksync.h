@@ -85,6 +85,10 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
                const ksync_campaign_t *camps, int n, uint32_t today, ksync_t **out,
                char *why, size_t whylen);
 
+/* Where to connect instead of server.conf's address (borne.conf's
+ * [kiosk] server-address); call before ksync_start. */
+void ksync_set_address(ksync_t *k, const char *address);
+
 /* Stops the thread if it runs (waits for its round to end), closes. NULL
  * is accepted. */
 void ksync_close(ksync_t *k);
