@@ -849,7 +849,7 @@ int main(int argc, char **argv)
                       strcmp(argv[1], "help") == 0))
         return usage(stdout);
     if (argc >= 2 && strcmp(argv[1], "--version") == 0)
-        return printf("borne-admin 0.14.0\n"), 0;
+        return printf("borne-admin " BORNE_VERSION "\n"), 0;
     if (argc < 3)
         return usage(stderr);
     for (i = 0; i < sizeof cmds / sizeof cmds[0]; i++)

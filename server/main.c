@@ -16,7 +16,6 @@
 #include "srv_export.h"
 #include "srv_http.h"
 
-#define SERVER_VERSION "0.14.0"
 
 /* borne.conf's [server] section (conf.h), with its defaults */
 typedef struct server_conf_s {
@@ -165,7 +164,7 @@ int main(int argc, char **argv)
         return usage();
     cmd = argv[1];
     if (strcmp(cmd, "--version") == 0)
-        return printf("borne-server " SERVER_VERSION "\n"), 0;
+        return printf("borne-server " BORNE_VERSION "\n"), 0;
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0)
         return usage_to(stdout), 0;
     /* (HARDEN-H1..H3) before any key or store is read */

@@ -563,7 +563,7 @@ static int cmd_check(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
-        printf("borne-tally 0.14.0\n");
+        printf("borne-tally " BORNE_VERSION "\n");
         return 0;
     }
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||

@@ -21,7 +21,6 @@
 #include "render_sdl.h"
 #include "script.h"
 
-#define BORNE_VERSION "0.14.0"
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
 typedef struct shots_s {

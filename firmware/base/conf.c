@@ -1,5 +1,6 @@
 /* conf.c - "key = value" lines in "[section]"s: see conf.h. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,7 +244,7 @@ out:
 
 static int is_assets(const char *dir)
 {
-    char p[1200];
+    char p[PATH_MAX + 80];
     struct stat st;
 
     snprintf(p, sizeof p, "%s/i18n", dir);
@@ -253,7 +254,7 @@ static int is_assets(const char *dir)
 int conf_assets(const char *given, char *out, size_t cap, char *why, size_t whylen)
 {
     const char *env = getenv("BORNE_ASSETS");
-    char exe[1024], try[1100], *slash;
+    char exe[PATH_MAX], try[PATH_MAX + 64], *slash; /* realpath writes up to PATH_MAX */
     ssize_t n;
     int up;
 

@@ -322,7 +322,7 @@ int preport_parse(const char *text, size_t len, preport_t *out, char *why, size_
             break;
         case 1:
             r = token_ok(v, sizeof out->kiosk - 1) ? 0 : -1;
-            snprintf(out->kiosk, sizeof out->kiosk, "%s", v);
+            snprintf(out->kiosk, sizeof out->kiosk, "%.*s", (int)sizeof out->kiosk - 1, v);
             break;
         case 2:
             r = parse_hex32(v, out->kiosk_key);
@@ -333,7 +333,7 @@ int preport_parse(const char *text, size_t len, preport_t *out, char *why, size_
             break;
         case 4:
             r = token_ok(v, PKG_ID_MAX) ? 0 : -1;
-            snprintf(out->campaign, sizeof out->campaign, "%s", v);
+            snprintf(out->campaign, sizeof out->campaign, "%.*s", (int)sizeof out->campaign - 1, v);
             break;
         case 5:
             r = parse_hex32(v, out->package);

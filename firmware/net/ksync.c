@@ -281,7 +281,7 @@ static void outcome(ksync_t *k, int ok, const char *why, int64_t now_ms, int aud
         k->last_ok_s = (int64_t)time(NULL);
     } else {
         k->failed_ms = now_ms > 0 ? now_ms : 1;
-        snprintf(k->last_error, sizeof k->last_error, "%s", why);
+        snprintf(k->last_error, sizeof k->last_error, "%.*s", (int)sizeof k->last_error - 1, why);
     }
     if (audit && was != ok)
         (void)store_audit_append(k->store, ok ? "sync-online" : "sync-offline",

@@ -421,7 +421,7 @@ out:
 static int migrate(store_t *s, const char *path, char *why, size_t whylen)
 {
     char sql[64];
-    int v, rc;
+    int v = 0, rc;
 
     rc = user_version(s, &v);
     if (rc != SQLITE_OK)
