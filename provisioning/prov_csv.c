@@ -525,12 +525,14 @@ int prov_csv_column(const prov_csv_t *t, const char *const *names)
     char folded[128];
     int c, i;
 
-    for (c = 0; c < t->n_cols; c++) {
-        prov_csv_fold(t->head[c].s, folded, sizeof folded);
-        for (i = 0; names[i] != NULL; i++)
+    /* names in order of preference: INSEE's file has NCCENR ("Rheu")
+     * before LIBELLE ("Le Rheu"), and the name a citizen types is LIBELLE */
+    for (i = 0; names[i] != NULL; i++)
+        for (c = 0; c < t->n_cols; c++) {
+            prov_csv_fold(t->head[c].s, folded, sizeof folded);
             if (strcmp(folded, names[i]) == 0)
                 return c;
-    }
+        }
     return -1;
 }
 

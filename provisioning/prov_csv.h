@@ -59,7 +59,8 @@ void prov_csv_free(prov_csv_t *t);
 const prov_csv_cell_t *prov_csv_at(const prov_csv_t *t, int r, int c);
 
 /* The column whose header, folded (prov_csv_fold), equals one of `names`
- * (folded forms, NULL-terminated), or -1. */
+ * (folded forms, NULL-terminated, in order of preference: the first name
+ * that a header has wins, wherever its column is), or -1. */
 int prov_csv_column(const prov_csv_t *t, const char *const *names);
 
 /* Folds a header for matching: lower case, accents of Latin letters

@@ -150,6 +150,18 @@ int verify_poll_reports(verify_t *v, const char *dir)
         for (k = 0; k < v->n_kiosks; k++)
             if (memcmp(v->kiosks[k].key_id, r->kiosk_key, KEY_ID_LEN) == 0)
                 break;
+        /* a kiosk's drive holds the reports of all its campaigns: another
+         * campaign's are set aside, said so, once their signature verifies
+         * (when their kiosk sent this campaign anything); this campaign's
+         * with another package digest stay a problem (below) */
+        if (strcmp(r->campaign, v->pkg->id) != 0 &&
+            (k == v->n_kiosks || preport_verify((const char *)text, tl, sig, sl,
+                                                &v->kiosks[k].pub, why, sizeof why) == 0)) {
+            verify_logf(v, "poll report %s: of campaign %s, not %s: set aside", f, r->campaign,
+                        v->pkg->id);
+            checked--;
+            goto next;
+        }
         if (k == v->n_kiosks) {
             hex_encode(r->kiosk_key, 8, hex);
             bad(v, r->kiosk, f, "a kiosk (key id %s...) from which no bundle verified", hex);

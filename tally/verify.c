@@ -740,7 +740,14 @@ static int reconcile(ctx_t *c)
                     (long long)(ks->registered - ks->ballots));
             ks->reconciled = 0;
         }
-        if ((int64_t)rep->registered != ks->registered) {
+        /* a budget's register entries travel in the bundles; a petition's
+         * are its signatures (one each: the kiosk refuses a second) */
+        if (v->pkg->kind == PKG_PETITION && (int64_t)rep->registered != ks->signatures) {
+            problem(c, ks->name, first->bundle, item, "reports %llu register entries, the bundles "
+                    "hold %lld signatures", (unsigned long long)rep->registered,
+                    (long long)ks->signatures);
+            ks->reconciled = 0;
+        } else if (v->pkg->kind != PKG_PETITION && (int64_t)rep->registered != ks->registered) {
             problem(c, ks->name, first->bundle, item, "reports %llu register entries, the bundles "
                     "hold %lld", (unsigned long long)rep->registered, (long long)ks->registered);
             ks->reconciled = 0;
@@ -1027,9 +1034,10 @@ int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out
         goto out;
     if (c.n_rr > 0)
         qsort(c.rr, c.n_rr, sizeof *c.rr, cmp_rr);
-    if (collect_ballots(&c) != 0 || reconcile(&c) != 0)
-        goto out;
-    if (in->pkg->kind == PKG_PETITION && collect_signatures(&c) != 0)
+    /* the signatures before the closing reports: a petition's report counts
+     * one register entry a signature (reconcile) */
+    if (collect_ballots(&c) != 0 ||
+        (in->pkg->kind == PKG_PETITION && collect_signatures(&c) != 0) || reconcile(&c) != 0)
         goto out;
     duplicates(&c);
     enrolled(&c);

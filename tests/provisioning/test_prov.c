@@ -300,6 +300,10 @@ static void test_build_fixture(void **state)
     assert_string_equal(b1->pkg->territories[t].id, "vitre");
     t = pkg_commune_territory(b1->pkg, pkg_find_commune(b1->pkg, "35207")); /* Noyal */
     assert_string_equal(b1->pkg->territories[t].id, "rennes");
+    /* the name citizens type, with its article: INSEE's LIBELLE, not
+     * NCCENR, which comes first in the file ("Rheu") */
+    assert_string_equal(b1->pkg->communes[pkg_find_commune(b1->pkg, "35240")].name, "Le Rheu");
+    assert_string_equal(b1->pkg->communes[pkg_find_commune(b1->pkg, "35131")].name, "L'Hermitage");
     t = pkg_find_project(b1->pkg, "ren-jardin");
     assert_int_equal(b1->pkg->projects[t].cost, 28500);
     assert_string_equal(b1->pkg->projects[t].image, "images/jardin.png");

@@ -192,9 +192,10 @@ static void put(const char *dir, const char *name, uint8_t *buf, size_t len)
 }
 
 /* A folder with one bundle per kiosk (kiosk 0's sent twice, with its closing
- * report: 0 ballots, 0 register entries). tamper: flip a bit of kiosk 1's
- * second record (its sealed identity) before the kiosk signs the bundle. */
-static char *petition_dir(const char *tag, int tamper)
+ * report: 0 ballots, a register entry a signature, `extra` more). tamper:
+ * flip a bit of kiosk 1's second record (its sealed identity) before the
+ * kiosk signs the bundle. */
+static char *petition_dir_x(const char *tag, int tamper, int extra)
 {
     char *dir = tu_tmpdir(tag);
     int i, j;
@@ -224,6 +225,7 @@ static char *petition_dir(const char *tag, int tamper)
             memcpy(r.kiosk, k->signer.pub.id, KEY_ID_LEN);
             r.opened = pkg->opens;
             r.closed = pkg->opens + 10;
+            r.registered = (uint64_t)(k->n + extra);
             report_set_digest(NULL, 0, r.ballot_set);
             assert_int_equal(report_seal(&r, &k->signer, rep, sizeof rep, &rep_len), 0);
             assert_int_equal(bundle_add_report(b, rep, rep_len), 0);
@@ -240,6 +242,11 @@ static char *petition_dir(const char *tag, int tamper)
         put(dir, name, out, len);
     }
     return dir;
+}
+
+static char *petition_dir(const char *tag, int tamper)
+{
+    return petition_dir_x(tag, tamper, 0);
 }
 
 /* libcrypto on 3 threads and mbedTLS (bundle_verify) on one: the same report. */
@@ -295,6 +302,25 @@ static void test_reached(void **state)
     day_format(pkg->opens + 5, d);
     snprintf(line, sizeof line, "threshold 5 signatures from 3 cantons: REACHED on %s", d);
     assert_true(has(v->log, line));
+    verify_free(v);
+    tu_rmtree(dir);
+    free(dir);
+}
+
+/* A petition's closing report counts a register entry a signature: one
+ * more than the signatures received from its kiosk is a problem. */
+static void test_closing_counts(void **state)
+{
+    char *dir = petition_dir_x("ptally-count", 0, 1), line[160];
+    verify_t *v;
+
+    (void)state;
+    v = run_verify(dir, pkg);
+    snprintf(line, sizeof line, "closing report: reports %d register entries, the bundles hold %d "
+             "signatures", kiosks[0].n + 1, kiosks[0].n);
+    if (!has(v->log, line))
+        fail_msg("no '%s' in:\n%s", line, v->log);
+    assert_int_equal(v->n_problems, 1);
     verify_free(v);
     tu_rmtree(dir);
     free(dir);
@@ -487,6 +513,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reached),
+        cmocka_unit_test(test_closing_counts),
         cmocka_unit_test(test_too_few_cantons),
         cmocka_unit_test(test_tampered),
         cmocka_unit_test(test_publish_check),

@@ -378,6 +378,37 @@ grep -q "refused" imp.out && fail "import refused a file: $(cat imp.out)"
 grep -q "poll report closing-bp35-essai.txt: closing report of kiosk kiosk-35238-01, agents marie and paul, made 2027-03-02T09:00:.*: signature verifies" tally.out &&
     grep -q "poll report zero-bp35-essai.txt: zero report" tally.out ||
     fail "tally did not check the poll reports: $(cat tally.out)"
+# a drive holds the reports of every campaign of its kiosk: another campaign's,
+# signed by the kiosk, is set aside (said so); one whose campaign line was
+# changed no longer verifies: a problem
+mkdir mixed && cp $D/reports/* mixed/
+sed 's/^campaign: bp35-essai$/campaign: pet35-autre/' $D/reports/closing-bp35-essai.txt \
+    >mixed/closing-pet35-autre.txt
+openssl dgst -sha256 -sign k/kiosk.key -out mixed/closing-pet35-autre.sig mixed/closing-pet35-autre.txt
+python3 - mixed/closing-pet35-autre.sig <<'EOF' || fail "low-S"
+import sys   # borne takes low-S signatures only (as the kiosk makes them): s := n - s
+n = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+d = open(sys.argv[1], 'rb').read()
+def parse(b, i):
+    assert b[i] == 2; l = b[i + 1]; return int.from_bytes(b[i + 2:i + 2 + l], 'big'), i + 2 + l
+r, i = parse(d, 2); s, _ = parse(d, i)
+s = min(s, n - s)
+def enc(x):
+    b = x.to_bytes((x.bit_length() + 8) // 8, 'big'); return bytes([2, len(b)]) + b
+body = enc(r) + enc(s)
+open(sys.argv[1], 'wb').write(bytes([0x30, len(body)]) + body)
+EOF
+"$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --reports mixed >mixed.out 2>&1 ||
+    fail "another campaign's report refused the tally: $(cat mixed.out)"
+grep -q "poll report closing-pet35-autre.txt: of campaign pet35-autre, not bp35-essai: set aside" mixed.out ||
+    fail "another campaign's report not set aside: $(cat mixed.out)"
+cp mixed/closing-bp35-essai.sig mixed/closing-pet35-autre.sig
+"$TALLY" verify --server-db srv/server.db --authority auth/authority.crt \
+    --package srv/bp35-essai.bpkg --reports mixed >mixed.out 2>&1 &&
+    fail "a report whose campaign was changed passed: $(cat mixed.out)"
+grep -q "PROBLEM kiosk kiosk-35238-01, closing-pet35-autre.txt" mixed.out ||
+    fail "the changed report's problem is not named: $(cat mixed.out)"
 # (VERIFY-V11) a closing report that does not match what was received: refused
 mkdir badrep
 sed 's/^ballots: 3$/ballots: 2/' $D/reports/closing-bp35-essai.txt >badrep/closing-bp35-essai.txt
