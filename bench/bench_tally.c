@@ -105,6 +105,7 @@ int bench_tally(void)
         n_items += s;
         off[i + 1] = n_items;
     }
+    memset(&p, 0, sizeof p);
     p.n_projects = BT_PROJECTS;
     p.cost = cost;
     p.rank = NULL;

@@ -186,6 +186,7 @@ static void check_territory(chk_t *c, const char *dir, const cJSON *jt, const ch
     for (i = 0; i < pb->n_projects; i++)
         cost[i] = pb->projects[i].cost;
     pb_id_ranks(pb, rank);
+    memset(&prof, 0, sizeof prof);
     prof.n_projects = pb->n_projects;
     prof.cost = cost;
     prof.rank = rank;

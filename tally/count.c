@@ -1,4 +1,5 @@
-/* count.c - counting rules: greedy, MES and MES with add-one completion. */
+/* count.c - counting rules: the greedy family, MES, MES with add-one
+ * completion, and their comparison with greedy. */
 #include "count.h"
 
 #include <pthread.h>
@@ -17,10 +18,18 @@ int count_rule_parse(const char *name, count_rule_t *out)
         return BN_EINVAL;
     if (strcmp(name, "greedy") == 0)
         *out = COUNT_GREEDY;
+    else if (strcmp(name, "greedy-no-skip") == 0)
+        *out = COUNT_GREEDY_NO_SKIP;
+    else if (strcmp(name, "greedy-threshold") == 0)
+        *out = COUNT_GREEDY_THRESHOLD;
     else if (strcmp(name, "equalshares") == 0)
         *out = COUNT_MES;
     else if (strcmp(name, "equalshares/add1") == 0)
         *out = COUNT_MES_ADD1;
+    else if (strcmp(name, "equalshares-comparison") == 0)
+        *out = COUNT_MES_CMP;
+    else if (strcmp(name, "equalshares/add1-comparison") == 0)
+        *out = COUNT_MES_ADD1_CMP;
     else
         return BN_EINVAL;
     return 0;
@@ -32,6 +41,10 @@ const char *count_rule_name(count_rule_t rule)
     case COUNT_GREEDY: return "greedy";
     case COUNT_MES: return "equalshares";
     case COUNT_MES_ADD1: return "equalshares/add1";
+    case COUNT_GREEDY_NO_SKIP: return "greedy-no-skip";
+    case COUNT_GREEDY_THRESHOLD: return "greedy-threshold";
+    case COUNT_MES_CMP: return "equalshares-comparison";
+    case COUNT_MES_ADD1_CMP: return "equalshares/add1-comparison";
     }
     return "?";
 }
@@ -53,6 +66,15 @@ void count_approvals(const count_profile_t *p, int64_t *out)
         out[p->items[i]]++;
 }
 
+void count_scores(const count_profile_t *p, int64_t *out)
+{
+    int i;
+
+    memset(out, 0, (size_t)p->n_projects * sizeof(int64_t));
+    for (i = 0; i < p->off[p->n_voters]; i++)
+        out[p->items[i]] += p->points != NULL ? p->points[i] : 1;
+}
+
 static int check_profile(const count_profile_t *p, char *why, size_t whylen)
 {
     int i, j;
@@ -71,9 +93,14 @@ static int check_profile(const count_profile_t *p, char *why, size_t whylen)
     for (i = 0; i < p->n_voters; i++) {
         if (p->off[i + 1] < p->off[i])
             return bn_fail(why, whylen, BN_EINVAL, "count: ballot %d: bad offsets", i);
-        for (j = p->off[i]; j < p->off[i + 1]; j++)
+        for (j = p->off[i]; j < p->off[i + 1]; j++) {
             if (p->items[j] < 0 || p->items[j] >= p->n_projects)
                 return bn_fail(why, whylen, BN_EINVAL, "count: ballot %d: project %d out of range", i, p->items[j]);
+            /* a score stays below 2^62: 2^22 voters of 2^39 points at most */
+            if (p->points != NULL && (p->points[j] < 0 || p->points[j] > (1LL << 39)))
+                return bn_fail(why, whylen, BN_EINVAL, "count: ballot %d: points %lld out of range", i,
+                               (long long)p->points[j]);
+        }
     }
     return 0;
 }
@@ -96,37 +123,86 @@ static int cmp_greedy(const void *x, const void *y)
     return a->rank < b->rank ? -1 : a->rank > b->rank;
 }
 
-static int greedy(const count_profile_t *p, count_result_t *res)
+/* mode: COUNT_GREEDY, COUNT_GREEDY_NO_SKIP or COUNT_GREEDY_THRESHOLD */
+static int greedy(const count_profile_t *p, count_rule_t mode, count_result_t *res)
 {
-    int64_t *appr = NULL, left = p->budget;
+    int64_t *score = NULL, left = p->budget;
     gkey_t *k = NULL;
     int i, rc = BN_ENOMEM;
 
-    appr = malloc(((size_t)p->n_projects + 1) * sizeof(int64_t));
+    score = malloc(((size_t)p->n_projects + 1) * sizeof(int64_t));
     k = malloc(((size_t)p->n_projects + 1) * sizeof(gkey_t));
     res->winners = malloc(((size_t)p->n_projects + 1) * sizeof(int));
-    if (appr == NULL || k == NULL || res->winners == NULL)
+    if (score == NULL || k == NULL || res->winners == NULL)
         goto out;
-    count_approvals(p, appr);
+    count_scores(p, score);
     for (i = 0; i < p->n_projects; i++) {
-        k[i].votes = appr[i];
+        k[i].votes = score[i];
         k[i].cost = p->cost[i];
         k[i].rank = p->rank != NULL ? p->rank[i] : i;
         k[i].idx = i;
     }
     qsort(k, (size_t)p->n_projects, sizeof(gkey_t), cmp_greedy);
     for (i = 0; i < p->n_projects; i++) {
-        if (k[i].cost > left)
+        if (mode == COUNT_GREEDY_THRESHOLD && k[i].votes < p->threshold)
+            break;                 /* sorted by score: none after reaches it */
+        if (k[i].cost > left) {
+            if (mode == COUNT_GREEDY_NO_SKIP)
+                break;             /* the first that does not fit ends it */
             continue;              /* does not fit: skip it, go on */
+        }
         left -= k[i].cost;
         res->winners[res->n_winners++] = k[i].idx;
         res->cost += k[i].cost;
     }
     rc = 0;
 out:
-    free(appr);
+    free(score);
     free(k);
     return rc;
+}
+
+/* (MES-E9) -comparison: each voter prefers the outcome that funds more of
+ * the projects they approved; greedy's is taken if more voters prefer it
+ * (equalshares.net, "comparison step"). */
+static int compare_greedy(const count_profile_t *p, count_result_t *res)
+{
+    count_result_t g;
+    unsigned char *in = NULL;
+    int i, j, rc;
+
+    memset(&g, 0, sizeof(g));
+    if ((rc = greedy(p, COUNT_GREEDY, &g)) != 0)
+        return rc;
+    if ((in = calloc((size_t)p->n_projects + 1, 1)) == NULL) {
+        count_result_free(&g);
+        return BN_ENOMEM;
+    }
+    for (i = 0; i < res->n_winners; i++)
+        in[res->winners[i]] |= 1;
+    for (i = 0; i < g.n_winners; i++)
+        in[g.winners[i]] |= 2;
+    res->compared = 1;
+    for (i = 0; i < p->n_voters; i++) {
+        int m = 0, gr = 0;
+        for (j = p->off[i]; j < p->off[i + 1]; j++) {
+            m += (in[p->items[j]] & 1) != 0;
+            gr += (in[p->items[j]] & 2) != 0;
+        }
+        res->prefer_mes += m > gr;
+        res->prefer_greedy += gr > m;
+    }
+    if (res->prefer_greedy > res->prefer_mes) {
+        free(res->winners);
+        res->winners = g.winners;
+        res->n_winners = g.n_winners;
+        res->cost = g.cost;
+        res->greedy_taken = 1;
+        g.winners = NULL;
+    }
+    free(in);
+    count_result_free(&g);
+    return 0;
 }
 
 /* ---- MES preparation: groups of identical ballots --------------------------- */
@@ -178,7 +254,8 @@ int count__prep(const count_profile_t *p, count__prep_t *pr)
     pr->sup_off = calloc((size_t)p->n_projects + 2, sizeof(int));
     if (slot == NULL || rep == NULL || sorted == NULL || pr->gw == NULL || pr->appr == NULL || pr->sup_off == NULL)
         goto out;
-    memcpy(sorted, p->items, (size_t)tot * sizeof(int));
+    if (tot > 0) /* no vote at all (every one named unknown projects): items is NULL */
+        memcpy(sorted, p->items, (size_t)tot * sizeof(int));
     for (i = 0; i < p->n_voters; i++)
         qsort(sorted + p->off[i], (size_t)(p->off[i + 1] - p->off[i]), sizeof(int), cmp_int);
     memset(slot, 0xff, cap * sizeof(int));
@@ -235,21 +312,22 @@ out:
 
 /* ---- MES and add1 --------------------------------------------------------------- */
 
-/* Exhaustive: no project that someone approved and that is not chosen fits in
- * what the real budget has left (unapproved projects can never be bought). */
-static int exhaustive(const count__prep_t *pr, const int *win, int nwin, int64_t cost, unsigned char *in)
+/* Complete: every project that someone approved is chosen; raising the
+ * shares further can change nothing (unapproved projects can never be
+ * bought). */
+static int complete(const count__prep_t *pr, const int *win, int nwin, unsigned char *in)
 {
     const count_profile_t *p = pr->p;
-    int i, ex = 1;
+    int i, all = 1;
 
     for (i = 0; i < nwin; i++)
         in[win[i]] = 1;
     for (i = 0; i < p->n_projects; i++)
-        if (!in[i] && pr->appr[i] > 0 && cost + p->cost[i] <= p->budget)
-            ex = 0;
+        if (!in[i] && pr->appr[i] > 0)
+            all = 0;
     for (i = 0; i < nwin; i++)
         in[win[i]] = 0;
-    return ex;
+    return all;
 }
 
 /* One speculative add1 run (MES-E6). */
@@ -311,10 +389,15 @@ static int mes(const count_profile_t *p, int add1, count_result_t *res, char *wh
         goto out;
     res->add1_budget = p->budget;
     for (step = 1; add1 && p->n_voters > 0 && !done; step += np) {
-        if (exhaustive(&pr, cur, ncur, ccur, in))
+        /* (MES-E8) as the cities ran it (equalshares.net's reference code,
+         * Świecie, Wieliczka, Assen): the shares keep rising past an
+         * exhaustive outcome, as long as the outcome fits the real budget;
+         * the last one that fits is kept (docs/counting.md) */
+        if (complete(&pr, cur, ncur, in))
             break;
         if (step > COUNT_ADD1_MAX_STEPS) {
-            rc = bn_fail(why, whylen, BN_ERANGE, "add1: not exhaustive after %ld raises", COUNT_ADD1_MAX_STEPS);
+            rc = bn_fail(why, whylen, BN_ERANGE, "add1: still within the budget after %ld raises",
+                         COUNT_ADD1_MAX_STEPS);
             goto out;
         }
         for (i = 0; i < np; i++) {
@@ -343,7 +426,7 @@ static int mes(const count_profile_t *p, int add1, count_result_t *res, char *wh
             ccur = job[i].cost;
             res->add1_steps = step + i;
             res->add1_budget = job[i].budget;
-            if (exhaustive(&pr, cur, ncur, ccur, in)) {
+            if (complete(&pr, cur, ncur, in)) {
                 done = 1;
                 break;
             }
@@ -377,15 +460,27 @@ int count_run(const count_profile_t *p, count_rule_t rule, count_result_t *res, 
     memset(res, 0, sizeof(*res));
     if ((rc = check_profile(p, why, whylen)) != 0)
         return rc;
+    if (p->points != NULL && rule != COUNT_GREEDY && rule != COUNT_GREEDY_NO_SKIP &&
+        rule != COUNT_GREEDY_THRESHOLD)
+        return bn_fail(why, whylen, BN_EINVAL, "count: %s is defined here for approval ballots only",
+                       count_rule_name(rule));
     switch (rule) {
     case COUNT_GREEDY:
-        rc = greedy(p, res);
+    case COUNT_GREEDY_NO_SKIP:
+    case COUNT_GREEDY_THRESHOLD:
+        rc = greedy(p, rule, res);
         break;
     case COUNT_MES:
+    case COUNT_MES_CMP:
         rc = mes(p, 0, res, why, whylen);
+        if (rc == 0 && rule == COUNT_MES_CMP)
+            rc = compare_greedy(p, res);
         break;
     case COUNT_MES_ADD1:
+    case COUNT_MES_ADD1_CMP:
         rc = mes(p, 1, res, why, whylen);
+        if (rc == 0 && rule == COUNT_MES_ADD1_CMP)
+            rc = compare_greedy(p, res);
         break;
     default:
         return bn_fail(why, whylen, BN_EINVAL, "count: unknown rule %d", (int)rule);

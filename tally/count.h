@@ -1,13 +1,24 @@
-/* count.h - counting rules for approval ballots, with exact arithmetic.
+/* count.h - counting rules, with exact arithmetic.
  *
- * Three rules (docs/counting.md gives the details and the proofs of
- * exactness):
- *   COUNT_GREEDY    projects by approvals, descending; ties: lower cost, then
- *                   id order; fund each one that fits in what is left
- *   COUNT_MES       Method of Equal Shares, cost satisfaction
- *   COUNT_MES_ADD1  MES with the "add one" completion: the per-voter share is
- *                   raised by one currency unit at a time while the outcome
- *                   is not exhaustive, keeping the last outcome that fits
+ * The rules of Pabulib's files (docs/counting.md gives their exact
+ * definitions, their sources and the proofs of exactness). A project's
+ * score is the sum of the points its ballots give it (1 a ballot for
+ * approval and choose-1):
+ *   COUNT_GREEDY           projects by score, descending; ties: lower cost,
+ *                          then id order; fund each one that fits in what is
+ *                          left, skip one that does not
+ *   COUNT_GREEDY_NO_SKIP   the same, stopping at the first that does not fit
+ *   COUNT_GREEDY_THRESHOLD greedy among the projects whose score reaches
+ *                          `threshold`
+ *   COUNT_MES              Method of Equal Shares, cost satisfaction (approval)
+ *   COUNT_MES_ADD1         MES with the "add one" completion as the cities ran
+ *                          it: the per-voter share rises by one currency unit
+ *                          at a time, past exhaustive outcomes, while the
+ *                          outcome fits the budget; the last that fits is kept
+ *   COUNT_MES_CMP, COUNT_MES_ADD1_CMP  the same, then compared with greedy:
+ *                          each voter prefers the outcome that funds more of
+ *                          the projects they approved; greedy's outcome is
+ *                          taken if more voters prefer it
  * MES ties (equal price per unit of satisfaction): lower cost, then more
  * approvals, then id order. No floating point takes part in any decision:
  * amounts are integers and MES prices are exact rationals (mbedtls_mpi). */
@@ -20,13 +31,20 @@
 typedef enum {
     COUNT_GREEDY = 1,
     COUNT_MES,
-    COUNT_MES_ADD1
+    COUNT_MES_ADD1,
+    COUNT_GREEDY_NO_SKIP,
+    COUNT_GREEDY_THRESHOLD,
+    COUNT_MES_CMP,
+    COUNT_MES_ADD1_CMP
 } count_rule_t;
 
 /* An approval profile. Costs are > 0 and <= 2^40, n_voters < 2^22, budget
  * <= 10^15 (the limits of pabulib.h); `rank` gives the id order used to break
  * the last ties (a permutation of 0..n_projects-1; NULL = index order).
- * Ballot i is items[off[i] .. off[i+1]), project indexes without repeats. */
+ * Ballot i is items[off[i] .. off[i+1]), project indexes without repeats;
+ * points[j] (>= 0) is what it gives items[j] (NULL: 1 each, approval). The
+ * MES rules take approval profiles only (points NULL). threshold: the
+ * least score of a project greedy-threshold may fund. */
 typedef struct count_profile_s {
     int n_projects;
     const int64_t *cost;
@@ -35,6 +53,8 @@ typedef struct count_profile_s {
     const int *off;
     const int *items;
     int64_t budget;
+    const int64_t *points;
+    int64_t threshold;
 } count_profile_t;
 
 typedef struct count_result_s {
@@ -43,9 +63,14 @@ typedef struct count_result_s {
     int64_t cost;        /* total cost of the winners */
     long add1_steps;     /* add1: how many times the share was raised (0 otherwise) */
     int64_t add1_budget; /* add1: the virtual budget of the kept outcome */
+    int compared;        /* -comparison: 1 when the comparison was made */
+    int64_t prefer_mes, prefer_greedy; /* ... the voters preferring each */
+    int greedy_taken;    /* ... 1 when greedy's outcome is the result */
 } count_result_t;
 
-/* "greedy", "equalshares", "equalshares/add1" -> rule; BN_EINVAL otherwise. */
+/* A rule's Pabulib name ("greedy", "greedy-no-skip", "greedy-threshold",
+ * "equalshares", "equalshares/add1", "equalshares-comparison",
+ * "equalshares/add1-comparison") -> rule; BN_EINVAL otherwise. */
 int count_rule_parse(const char *name, count_rule_t *out);
 
 /* The Pabulib name of a rule ("greedy" ...). */
@@ -63,5 +88,8 @@ void count_result_free(count_result_t *res);
 
 /* Approvals of each project (out: n_projects int64). */
 void count_approvals(const count_profile_t *p, int64_t *out);
+
+/* Score of each project: the sum of its points (out: n_projects int64). */
+void count_scores(const count_profile_t *p, int64_t *out);
 
 #endif

@@ -109,12 +109,14 @@ static int cmd_pabulib(int argc, char **argv)
     count_result_t res;
     count_profile_t prof;
     int64_t *cost = NULL;
-    int *rank = NULL, i, rc, status = 1;
+    int *rank = NULL, i, rc, status = 1, check = 0, unofficial = 0, differs = 0;
     double t0, t1;
 
     memset(&res, 0, sizeof(res));
     for (i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--rule") == 0 && i + 1 < argc && rule_name == NULL) {
+        if (strcmp(argv[i], "--check") == 0 && !check) {
+            check = 1;
+        } else if (strcmp(argv[i], "--rule") == 0 && i + 1 < argc && rule_name == NULL) {
             rule_name = argv[++i];
         } else if (strncmp(argv[i], "--rule=", 7) == 0 && rule_name == NULL) {
             rule_name = argv[i] + 7;
@@ -139,7 +141,9 @@ static int cmd_pabulib(int argc, char **argv)
         return 2;
     }
     if (rule_name != NULL && count_rule_parse(rule_name, &rule) != 0) {
-        fprintf(stderr, "borne-tally: unknown rule '%s' (greedy, equalshares or equalshares/add1)\n", rule_name);
+        fprintf(stderr, "borne-tally: unknown rule '%s' (greedy, greedy-no-skip, greedy-threshold, "
+                "equalshares, equalshares/add1, equalshares-comparison, "
+                "equalshares/add1-comparison)\n", rule_name);
         return 2;
     }
     t0 = now_s();
@@ -152,11 +156,24 @@ static int cmd_pabulib(int argc, char **argv)
             fprintf(stderr, "borne-tally: %s: META has no rule; give --rule\n", file);
             goto out;
         }
-        if (count_rule_parse(pb->rule, &rule) != 0) {
-            fprintf(stderr, "borne-tally: %s: rule '%s' is not supported (greedy, equalshares, "
-                    "equalshares/add1); give --rule\n", file, pb->rule);
+        if (strcmp(pb->rule, "greedy-exclusive") == 0 || strcmp(pb->rule, "greedy-custom") == 0 ||
+            strcmp(pb->rule, "unknown") == 0) {
+            /* described in words only: the closest defined rule, said so */
+            rule = COUNT_GREEDY;
+            unofficial = 1;
+            fprintf(stderr, "borne-tally: %s: rule '%s' is described only in words: counted with "
+                    "greedy, NOT THE OFFICIAL RULE\n", file, pb->rule);
+        } else if (count_rule_parse(pb->rule, &rule) != 0) {
+            fprintf(stderr, "borne-tally: %s: rule '%s' is not a rule borne knows (greedy, "
+                    "greedy-no-skip, greedy-threshold, equalshares, equalshares/add1, and their "
+                    "-comparison variants); give --rule\n", file, pb->rule);
             goto out;
         }
+    }
+    if (rule == COUNT_GREEDY_THRESHOLD && pb->threshold < 0) {
+        fprintf(stderr, "borne-tally: %s: greedy-threshold needs META min_project_score_threshold\n",
+                file);
+        goto out;
     }
     cost = malloc(((size_t)pb->n_projects + 1) * sizeof(int64_t));
     rank = malloc(((size_t)pb->n_projects + 1) * sizeof(int));
@@ -179,26 +196,53 @@ static int cmd_pabulib(int argc, char **argv)
     prof.off = pb->vote_off;
     prof.items = pb->vote_items;
     prof.budget = pb->budget;
+    prof.points = pb->vote_points;
+    prof.threshold = pb->threshold;
     t1 = now_s();
     if ((rc = count_run(&prof, rule, &res, why, sizeof(why))) != 0) {
         fprintf(stderr, "borne-tally: %s: %s%s%s\n", file, bn_strerror(rc), why[0] ? ": " : "", why);
         goto out;
     }
     pb_sort_ids(pb, res.winners, res.n_winners);
-    for (i = 0; i < res.n_winners; i++)
-        printf("%s\n", pb->projects[res.winners[i]].id);
+    if (check) {
+        /* --check: the winners against the file's `selected` column */
+        int official = 0, differ = 0, w;
+        for (i = 0; i < pb->n_projects; i++)
+            official |= pb->projects[i].selected >= 0;
+        if (!official)
+            printf("no official result %s\n", file);
+        else if (unofficial)
+            printf("not the official rule %s (%s)\n", file, pb->rule);
+        else {
+            for (i = 0; i < pb->n_projects; i++) {
+                int won = 0;
+                for (w = 0; w < res.n_winners; w++)
+                    won |= res.winners[w] == i;
+                differ += won != (pb->projects[i].selected == 1);
+            }
+            printf("%s %s\n", differ ? "differs" : "ok", file);
+            differs = differ != 0;
+        }
+    } else
+        for (i = 0; i < res.n_winners; i++)
+            printf("%s\n", pb->projects[res.winners[i]].id);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fputs("borne-tally: cannot write the winners\n", stderr);
         goto out;
     }
-    fprintf(stderr, "voters %d\nprojects %d\nbudget %lld\nrule %s\nwinners %d\ncost %lld\n",
-            pb->n_voters, pb->n_projects, (long long)pb->budget, count_rule_name(rule), res.n_winners,
-            (long long)res.cost);
-    if (rule == COUNT_MES_ADD1)
+    fprintf(stderr, "voters %d\nprojects %d\nbudget %lld\nvote_type %s\nrule %s%s\nwinners %d\n"
+            "cost %lld\n", pb->n_voters, pb->n_projects, (long long)pb->budget,
+            pb_vote_type_name(pb->vote_type), count_rule_name(rule),
+            unofficial ? " (NOT THE OFFICIAL RULE)" : "", res.n_winners, (long long)res.cost);
+    if (res.compared)
+        fprintf(stderr, "comparison prefer_mes %lld prefer_greedy %lld: %s's outcome\n",
+                (long long)res.prefer_mes, (long long)res.prefer_greedy,
+                res.greedy_taken ? "greedy" : "the equal shares");
+    if (rule == COUNT_MES_ADD1 || rule == COUNT_MES_ADD1_CMP)
         fprintf(stderr, "add1_steps %ld\nadd1_virtual_budget %lld\n", res.add1_steps,
                 (long long)res.add1_budget);
     fprintf(stderr, "read_seconds %.3f\ncount_seconds %.3f\n", t1 - t0, now_s() - t1);
-    status = 0;
+    status = differs ? 3 : 0;
 out:
     count_result_free(&res);
     free(cost);

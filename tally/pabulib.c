@@ -1,4 +1,4 @@
-/* pabulib.c - a strict reader of approval-ballot Pabulib (.pb) files. */
+/* pabulib.c - a strict reader of Pabulib (.pb) files. */
 #include "pabulib.h"
 
 #include <errno.h>
@@ -299,6 +299,7 @@ void pb_free(pb_t *pb)
     free(pb->rule);
     free(pb->vote_off);
     free(pb->vote_items);
+    free(pb->vote_points);
     free(pb);
 }
 
@@ -413,10 +414,11 @@ typedef struct parse_s {
     smap_t pmap, vmap, meta;
     int pcap, icap, vcap;
     int c_id, c_cost, c_votes, c_sel, c_need;   /* PROJECTS columns */
-    int c_vid, c_vote;                          /* VOTES columns */
+    int c_vid, c_vote, c_points;                /* VOTES columns */
     int c_key, c_val;                           /* META columns */
     int have_budget;
     int *ballot;                                /* scratch, n_projects */
+    int64_t *pts;                               /* scratch, n_projects */
     unsigned char *seen;                        /* scratch, n_projects */
 } parse_t;
 
@@ -460,8 +462,12 @@ static int header(parse_t *ps, int sec)
     } else {
         ps->c_vid = find_col(r, "voter_id");
         ps->c_vote = find_col(r, "vote");
+        ps->c_points = find_col(r, "points");
         if (ps->c_vid < 0 || ps->c_vote < 0)
             return rd_fail(r, r->rec_line, BN_EFORMAT, "VOTES header needs columns 'voter_id' and 'vote'", NULL);
+        if (ps->c_points < 0 && (ps->pb->vote_type == PB_CUMULATIVE || ps->pb->vote_type == PB_SCORING))
+            return bn_fail(r->why, r->whylen, BN_EFORMAT, "%s:%ld: vote_type %s needs a 'points' column",
+                           r->name, r->rec_line, pb_vote_type_name(ps->pb->vote_type));
     }
     return 0;
 }
@@ -492,10 +498,23 @@ static int meta_row(parse_t *ps)
             return rc;
         ps->have_budget = 1;
     } else if (strcmp(k, "vote_type") == 0) {
-        if (strcmp(v, "approval") != 0)
+        static const pb_vote_type_t all[] = {PB_APPROVAL, PB_CHOOSE1, PB_CUMULATIVE, PB_SCORING,
+                                             PB_ORDINAL};
+        size_t i;
+        for (i = 0; i < sizeof all / sizeof all[0]; i++)
+            if (strcmp(v, pb_vote_type_name(all[i])) == 0)
+                break;
+        if (i == sizeof all / sizeof all[0])
             return bn_fail(r->why, r->whylen, BN_EFORMAT,
-                           "%s:%ld: vote_type '%.40s' is not supported (only 'approval')",
-                           r->name, r->rec_line, v);
+                           "%s:%ld: vote_type '%.40s' is not one of approval, choose-1, cumulative, "
+                           "scoring, ordinal", r->name, r->rec_line, v);
+        pb->vote_type = all[i];
+    } else if (strcmp(k, "max_sum_points") == 0) {
+        if ((rc = meta_int(ps, k, v, 1LL << 39, &pb->max_sum_points)) != 0)
+            return rc;
+    } else if (strcmp(k, "min_project_score_threshold") == 0) {
+        if ((rc = meta_int(ps, k, v, 1LL << 60, &pb->threshold)) != 0)
+            return rc;
     } else if (strcmp(k, "rule") == 0) {
         if ((pb->rule = malloc(strlen(v) + 1)) == NULL)
             return BN_ENOMEM;
@@ -570,11 +589,80 @@ static int project_row(parse_t *ps)
     return 0;
 }
 
-static int cmp_int(const void *a, const void *b)
+const char *pb_vote_type_name(pb_vote_type_t t)
 {
-    int x = *(const int *)a, y = *(const int *)b;
+    switch (t) {
+    case PB_APPROVAL: return "approval";
+    case PB_CHOOSE1: return "choose-1";
+    case PB_CUMULATIVE: return "cumulative";
+    case PB_SCORING: return "scoring";
+    case PB_ORDINAL: return "ordinal";
+    }
+    return "?";
+}
 
-    return x < y ? -1 : x > y;
+/* The points of the k projects of ps->ballot (in the vote's order) into
+ * ps->pts: 1 each (approval, choose-1), the points column, or by position
+ * (ordinal without one). */
+static int vote_points(parse_t *ps, int k)
+{
+    reader_t *r = &ps->r;
+    pb_t *pb = ps->pb;
+    char *s, *tok, *next;
+    int64_t sum = 0;
+    int i, n = 0, rc;
+
+    if (pb->vote_type == PB_APPROVAL || pb->vote_type == PB_CHOOSE1) {
+        for (i = 0; i < k; i++)
+            ps->pts[i] = 1;
+        return 0;
+    }
+    if (ps->c_points < 0) { /* ordinal: by position */
+        int L = pb->max_length >= 0 ? pb->max_length : k;
+        for (i = 0; i < k; i++)
+            ps->pts[i] = L - i > 0 ? L - i : 0;
+        return 0;
+    }
+    s = FT(r, ps->c_points);
+    if (*s != '\0')
+        for (tok = s;; tok = next) {
+            next = strchr(tok, ',');
+            if (next != NULL)
+                *next++ = '\0';
+            tok = trim(tok);
+            if (n < k) {
+                if ((rc = parse_amount(r, "points", tok, 1LL << 39, &ps->pts[n])) != 0)
+                    return rc;
+                sum += ps->pts[n];
+            }
+            n++;
+            if (next == NULL)
+                break;
+        }
+    if (n != k)
+        return bn_fail(r->why, r->whylen, BN_EFORMAT, "%s:%ld: %d projects in vote and %d points",
+                       r->name, r->rec_line, k, n);
+    if (pb->vote_type == PB_CUMULATIVE && pb->max_sum_points >= 0 && sum > pb->max_sum_points)
+        return bn_fail(r->why, r->whylen, BN_EFORMAT, "%s:%ld: %lld points, above max_sum_points %lld",
+                       r->name, r->rec_line, (long long)sum, (long long)pb->max_sum_points);
+    return 0;
+}
+
+/* Sorts ps->ballot[0..k) ascending, ps->pts with it (insertion: k is small). */
+static void sort_ballot(parse_t *ps, int k)
+{
+    int i, j;
+
+    for (i = 1; i < k; i++) {
+        int b = ps->ballot[i];
+        int64_t q = ps->pts[i];
+        for (j = i; j > 0 && ps->ballot[j - 1] > b; j--) {
+            ps->ballot[j] = ps->ballot[j - 1];
+            ps->pts[j] = ps->pts[j - 1];
+        }
+        ps->ballot[j] = b;
+        ps->pts[j] = q;
+    }
 }
 
 static int vote_row(parse_t *ps)
@@ -598,6 +686,10 @@ static int vote_row(parse_t *ps)
         return rc;
     if (rc == 1)
         return rd_fail(r, r->rec_line, BN_EFORMAT, "duplicate voter_id", vid);
+    if (ps->c_points > need)
+        need = ps->c_points;
+    if (r->nfld <= need)
+        return rd_fail(r, r->rec_line, BN_EFORMAT, "VOTES row has too few fields", NULL);
     s = FT(r, ps->c_vote);
     for (tok = s; *s != '\0'; tok = next) {
         next = strchr(tok, ',');
@@ -619,13 +711,18 @@ static int vote_row(parse_t *ps)
     }
     for (i = 0; i < k; i++)
         ps->seen[ps->ballot[i]] = 0;
+    if (pb->vote_type == PB_CHOOSE1 && k > 1)
+        return bn_fail(r->why, r->whylen, BN_EFORMAT, "%s:%ld: choose-1 vote of %d projects",
+                       r->name, r->rec_line, k);
+    if ((rc = vote_points(ps, k)) != 0)
+        return rc;
     if (k < pb->min_length)
         return bn_fail(r->why, r->whylen, BN_EFORMAT, "%s:%ld: vote of %d projects, below min_length %d",
                        r->name, r->rec_line, k, pb->min_length);
     if (pb->max_length >= 0 && k > pb->max_length)
         return bn_fail(r->why, r->whylen, BN_EFORMAT, "%s:%ld: vote of %d projects, above max_length %d",
                        r->name, r->rec_line, k, pb->max_length);
-    qsort(ps->ballot, (size_t)k, sizeof(int), cmp_int);
+    sort_ballot(ps, k);
     if (pb->vote_off[pb->n_voters] > PB_MAX_APPROVALS - k)
         return rd_fail(r, r->rec_line, BN_ETOOBIG, "more than 100000000 approvals in all", NULL);
     if (pb->vote_off[pb->n_voters] + k > ps->icap) {
@@ -635,6 +732,12 @@ static int vote_row(parse_t *ps)
         if (p == NULL)
             return BN_ENOMEM;
         pb->vote_items = p;
+        if (pb->vote_type != PB_APPROVAL && pb->vote_type != PB_CHOOSE1) {
+            int64_t *q = realloc(pb->vote_points, (size_t)cap * sizeof(int64_t));
+            if (q == NULL)
+                return BN_ENOMEM;
+            pb->vote_points = q;
+        }
         ps->icap = cap;
     }
     if (pb->n_voters + 2 > ps->vcap) {      /* vote_off[n_voters + 1] is written */
@@ -648,7 +751,10 @@ static int vote_row(parse_t *ps)
     }
     for (i = 0; i < k; i++) {
         pb->vote_items[pb->vote_off[pb->n_voters] + i] = ps->ballot[i];
+        if (pb->vote_points != NULL)
+            pb->vote_points[pb->vote_off[pb->n_voters] + i] = ps->pts[i];
         pb->projects[ps->ballot[i]].votes++;
+        pb->projects[ps->ballot[i]].score += ps->pts[i];
     }
     pb->vote_off[pb->n_voters + 1] = pb->vote_off[pb->n_voters] + k;
     pb->n_voters++;
@@ -723,6 +829,8 @@ int pb_parse(const char *buf, size_t len, const char *name, pb_t **out, char *wh
         goto out;
     }
     ps.pb->max_length = -1;
+    ps.pb->max_sum_points = -1;
+    ps.pb->threshold = -1;
     while ((got = rd_next(&ps.r)) == 1) {
         sname = ps.r.nfld == 1 ? FT(&ps.r, 0) : "";
         if (strcmp(sname, "META") == 0 || strcmp(sname, "PROJECTS") == 0 || strcmp(sname, "VOTES") == 0) {
@@ -749,9 +857,10 @@ int pb_parse(const char *buf, size_t len, const char *name, pb_t **out, char *wh
                 }
                 ps.ballot = malloc((size_t)ps.pb->n_projects * sizeof(int));
                 ps.seen = calloc((size_t)ps.pb->n_projects, 1);
+                ps.pts = calloc((size_t)ps.pb->n_projects + 1, sizeof(int64_t));
                 ps.pb->vote_off = calloc(1026, sizeof(int));
                 ps.vcap = 1026;
-                if (ps.ballot == NULL || ps.seen == NULL || ps.pb->vote_off == NULL) {
+                if (ps.ballot == NULL || ps.seen == NULL || ps.pts == NULL || ps.pb->vote_off == NULL) {
                     rc = BN_ENOMEM;
                     goto out;
                 }
@@ -798,6 +907,7 @@ out:
     free(ps.r.scratch);
     free(ps.r.fld);
     free(ps.ballot);
+    free(ps.pts);
     free(ps.seen);
     return rc;
 }

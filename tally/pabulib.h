@@ -1,21 +1,29 @@
-/* pabulib.h - a strict reader of approval-ballot Pabulib (.pb) files.
+/* pabulib.h - a strict reader of Pabulib (.pb) files.
  *
  * Format (pabulib.org/format): three sections, in this order, each a line
  * with its name and then a header line naming the columns:
  *
  *   META      key;value            budget (required), vote_type, rule,
- *                                  min_length, max_length; other keys kept
- *                                  out of the model
+ *                                  min_length, max_length, max_sum_points,
+ *                                  min_project_score_threshold; other keys
+ *                                  kept out of the model
  *   PROJECTS  project_id;cost;...  votes and selected optional; any order,
  *                                  extra columns ignored
- *   VOTES     voter_id;vote;...    vote: comma-separated project ids
+ *   VOTES     voter_id;vote;...    vote: comma-separated project ids;
+ *                                  points: as many integers (cumulative,
+ *                                  scoring, ordinal)
  *
  * Fields are separated by ';'; a field may be quoted ("a;b", "" for a quote)
  * and a quoted field may span lines. UTF-8 with an optional BOM, LF or CRLF
  * line ends, blank lines ignored. Amounts (budget, cost) are non-negative
  * integers; "1000.0" is accepted as 1000 (some published files write costs so),
- * "1000.5" is refused. Only vote_type "approval" is accepted (absent means
- * approval). Every error names the file and the line: "FILE:12: ...". */
+ * "1000.5" is refused. vote_type: approval (absent means approval),
+ * choose-1 (one project at most), cumulative (a points column, its sum at
+ * most max_sum_points), scoring (a points column), ordinal (a ranking, most
+ * preferred first; points from the points column, else by position: with
+ * L = max_length, or the ballot's length when absent, the k-th project
+ * (k = 0, 1, ...) gets L - k: Kraków's scores). Every error names the file
+ * and the line: "FILE:12: ...". */
 #ifndef PABULIB_H
 #define PABULIB_H
 
@@ -32,12 +40,21 @@
 #define PB_MAX_ID        256                   /* bytes in a project or voter id */
 #define PB_MAX_APPROVALS 100000000             /* project ids in all votes together */
 
+typedef enum {
+    PB_APPROVAL = 0,
+    PB_CHOOSE1,
+    PB_CUMULATIVE,
+    PB_SCORING,
+    PB_ORDINAL
+} pb_vote_type_t;
+
 typedef struct pb_project_s {
     char *id;            /* as written in the file (UTF-8, NUL-terminated) */
     int64_t cost;        /* > 0 */
     int64_t votes_col;   /* the file's `votes` column, -1 when absent */
     int selected;        /* the file's `selected` column, -1 when absent */
     int64_t votes;       /* approvals counted from the VOTES section */
+    int64_t score;       /* points counted from it (= votes for approval) */
 } pb_project_t;
 
 typedef struct pb_s {
@@ -45,12 +62,19 @@ typedef struct pb_s {
     char *rule;          /* META rule, NULL when absent */
     int min_length;      /* 0 when absent */
     int max_length;      /* -1 when absent */
+    pb_vote_type_t vote_type;
+    int64_t max_sum_points; /* -1 when absent */
+    int64_t threshold;   /* min_project_score_threshold, -1 when absent */
     int n_projects;
     pb_project_t *projects;
     int n_voters;
     int *vote_off;       /* n_voters + 1 offsets into vote_items */
     int *vote_items;     /* project indexes, each ballot sorted ascending */
+    int64_t *vote_points; /* the points of each item; NULL for approval, choose-1 */
 } pb_t;
+
+/* The Pabulib name of a vote type ("approval" ...). */
+const char *pb_vote_type_name(pb_vote_type_t t);
 
 /* Parses `len` bytes of `buf` (need not be NUL-terminated); `name` is used in
  * error messages (the file name). On success *out is a new pb_t (pb_free).

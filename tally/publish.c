@@ -141,6 +141,7 @@ static int count_one(const verify_t *v, tally_terr_t *tt, count_rule_t rule, cha
             items[off[j + 1]++] = local[b->sel[k]];
         j++;
     }
+    memset(&prof, 0, sizeof prof);
     prof.n_projects = n;
     prof.cost = cost;
     prof.rank = NULL;           /* local order is id order */

@@ -38,7 +38,7 @@ if(NOT err MATCHES "bad.pb:3: budget: '12a' is not an integer" OR NOT out STREQU
 endif()
 file(WRITE ${dir}/norule.pb "META\nkey;value\nbudget;10\nrule;borda\nPROJECTS\nproject_id;cost\n1;5\n2;6\nVOTES\nvoter_id;vote\n1;1,2\n2;2\n")
 expect(1 pabulib ${dir}/norule.pb)
-if(NOT err MATCHES "rule 'borda' is not supported")
+if(NOT err MATCHES "rule 'borda' is not a rule borne knows")
   message(FATAL_ERROR "unsupported file rule: ${err}")
 endif()
 expect(0 pabulib ${dir}/norule.pb --rule greedy)

@@ -1,5 +1,6 @@
 /* fuzz_pabulib.c - libFuzzer target: the Pabulib reader on any bytes; what it
- * accepts is counted by greedy and MES, whose outcomes must fit the budget.
+ * accepts is counted by the greedy rules and MES (approval), whose outcomes
+ * must fit the budget.
  * (add1 is left out: a hostile file can ask for millions of raises.) */
 #include <stdint.h>
 #include <stdlib.h>
@@ -31,7 +32,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     p.off = pb->vote_off;
     p.items = pb->vote_items;
     p.budget = pb->budget;
-    for (rule = COUNT_GREEDY; rule <= COUNT_MES; rule++) {
+    p.points = pb->vote_points;
+    p.threshold = pb->threshold;
+    for (rule = COUNT_GREEDY; rule <= COUNT_MES_ADD1_CMP; rule++) {
+        if (rule == COUNT_MES_ADD1 || rule == COUNT_MES_ADD1_CMP)
+            continue;
+        if (p.points != NULL && rule != COUNT_GREEDY && rule != COUNT_GREEDY_NO_SKIP &&
+            rule != COUNT_GREEDY_THRESHOLD)
+            continue;   /* MES: approval ballots only (refused otherwise) */
         if (count_run(&p, (count_rule_t)rule, &r, NULL, 0) != 0)
             abort();
         if (r.cost > p.budget || r.n_winners > p.n_projects)

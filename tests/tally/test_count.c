@@ -60,6 +60,7 @@ static void mk(prof_t *f, int64_t budget, int np, const int64_t *cost, const cha
             break;
         s++;    /* '|' */
     }
+    memset(&f->p, 0, sizeof f->p);
     f->p.n_projects = np;
     f->p.cost = f->cost;
     f->p.rank = f->rank;
@@ -126,6 +127,7 @@ static void real(const char *file, count_rule_t rule, const char *const *want, i
     for (i = 0; i < pb->n_projects; i++)
         cost[i] = pb->projects[i].cost;
     pb_id_ranks(pb, rank);
+    memset(&p, 0, sizeof p);
     p.n_projects = pb->n_projects;
     p.cost = cost;
     p.rank = rank;
@@ -202,6 +204,7 @@ static void test_add1_same_with_any_thread_count(void **state)
     assert_int_equal(pb_load(path, &pb, why, sizeof(why)), 0);
     for (i = 0; i < pb->n_projects; i++)
         cost[i] = pb->projects[i].cost;
+    memset(&p, 0, sizeof p);
     p.n_projects = pb->n_projects;
     p.cost = cost;
     p.rank = NULL;
@@ -238,6 +241,79 @@ static void test_greedy_skip_then_fit(void **state)
 
     mk(&f, 10, 3, cost, "0,1,2 | 0,1 | 0");
     expect(&f, COUNT_GREEDY, "0 2", 10);
+}
+
+/* greedy-no-skip stops where greedy skips; greedy-threshold funds only the
+ * projects whose score reaches the threshold. */
+static void test_greedy_variants(void **state)
+{
+    static const int64_t cost[3] = {6, 5, 3};
+    prof_t f;
+
+    (void)state;
+    mk(&f, 10, 3, cost, "0,1,2|0,1|0");          /* scores 3, 2, 1 */
+    expect(&f, COUNT_GREEDY, "0 2", 9);
+    expect(&f, COUNT_GREEDY_NO_SKIP, "0", 6);
+    f.p.threshold = 2;
+    f.p.budget = 20;
+    expect(&f, COUNT_GREEDY_THRESHOLD, "0 1", 11);
+    f.p.threshold = 4;
+    expect(&f, COUNT_GREEDY_THRESHOLD, "", 0);
+}
+
+/* Points (cumulative, scoring, ordinal): the score is their sum; MES refuses
+ * them (defined here for approval only). */
+static void test_points(void **state)
+{
+    static const int64_t cost[2] = {5, 5};
+    static const int64_t pts[4] = {1, 1, 1, 5};
+    prof_t f;
+    count_result_t res;
+    char why[200] = "";
+
+    (void)state;
+    mk(&f, 5, 2, cost, "0|0|0|1");             /* 3 votes for 0, 1 for 1 */
+    expect(&f, COUNT_GREEDY, "0", 5);
+    f.p.points = pts;                          /* ... but 5 points for 1 */
+    expect(&f, COUNT_GREEDY, "1", 5);
+    assert_int_equal(count_run(&f.p, COUNT_MES, &res, why, sizeof why), BN_EINVAL);
+    assert_non_null(strstr(why, "approval ballots only"));
+}
+
+/* (MES-E9) -comparison: two voters fund more of theirs with greedy, one
+ * with MES: greedy's outcome is taken, and the counts are reported. */
+static void test_comparison(void **state)
+{
+    static const int64_t cost[4] = {3, 1, 1, 1};
+    prof_t f;
+    count_result_t res;
+    char got[64];
+
+    (void)state;
+    mk(&f, 3, 4, cost, "0|0|1,2,3");
+    expect(&f, COUNT_GREEDY, "0", 3);
+    expect(&f, COUNT_MES, "1", 1);
+    run(&f, COUNT_MES_CMP, got, sizeof got, &res);
+    assert_string_equal(got, "0");
+    assert_int_equal(res.compared, 1);
+    assert_int_equal(res.prefer_greedy, 2);
+    assert_int_equal(res.prefer_mes, 1);
+    assert_int_equal(res.greedy_taken, 1);
+    count_result_free(&res);
+    /* MES funds more for more voters: kept. Eight voters want cheap projects
+     * in pairs, three a project that takes the whole budget. */
+    {
+        static const int64_t cost2[5] = {8, 1, 1, 1, 1};
+        mk(&f, 8, 5, cost2, "0|0|0|1|1|2|2|3|3|4|4");
+        expect(&f, COUNT_GREEDY, "0", 8);
+        expect(&f, COUNT_MES, "1 2 3 4", 4);
+        run(&f, COUNT_MES_CMP, got, sizeof got, &res);
+        assert_string_equal(got, "1 2 3 4");
+        assert_int_equal(res.prefer_mes, 8);
+        assert_int_equal(res.prefer_greedy, 3);
+        assert_int_equal(res.greedy_taken, 0);
+    }
+    count_result_free(&res);
 }
 
 static void test_greedy_ties(void **state)
@@ -335,6 +411,22 @@ static void test_add1_completes(void **state)
     count_result_free(&res);
 }
 
+/* (MES-E8) add1 goes on past an exhaustive outcome while the outcome fits:
+ * MES gives {0, 2} (9 of 17; 8 left, project 1 costs 9: exhaustive); with
+ * the shares raised once, {0, 1} costs 17 and fits: it is kept. (Stopping at
+ * the first exhaustive outcome, as borne did, gives {0, 2}: the cities'
+ * reference code does not.) */
+static void test_add1_past_exhaustive(void **state)
+{
+    static const int64_t cost[3] = {8, 9, 1};
+    prof_t f;
+
+    (void)state;
+    mk(&f, 17, 3, cost, "0,1,2|0,1|0|0,1,2");
+    expect(&f, COUNT_MES, "0 2", 9);
+    expect(&f, COUNT_MES_ADD1, "0 1", 17);
+}
+
 static void test_add1_keeps_last_that_fits(void **state)
 {
     /* 2 voters, budget 10. p0 cost 8 {v0}; p1 cost 3 {v1}; p2 cost 3 {v1}.
@@ -429,6 +521,7 @@ static void random_profile(prof_t *f)
                 f->items[k++] = j;
         f->off[i + 1] = k;
     }
+    memset(&f->p, 0, sizeof f->p);
     f->p.n_projects = np;
     f->p.cost = f->cost;
     f->p.rank = f->rank;
@@ -487,11 +580,15 @@ int main(void)
         cmocka_unit_test(test_add1_same_with_any_thread_count),
         cmocka_unit_test(test_greedy_skip_then_fit),
         cmocka_unit_test(test_greedy_ties),
+        cmocka_unit_test(test_greedy_variants),
+        cmocka_unit_test(test_points),
+        cmocka_unit_test(test_comparison),
         cmocka_unit_test(test_mes_by_hand),
         cmocka_unit_test(test_mes_ties),
         cmocka_unit_test(test_mes_equal_split_is_exact),
         cmocka_unit_test(test_add1_completes),
         cmocka_unit_test(test_add1_keeps_last_that_fits),
+        cmocka_unit_test(test_add1_past_exhaustive),
         cmocka_unit_test(test_no_voters_and_empty_ballots),
         cmocka_unit_test(test_bad_profiles),
         cmocka_unit_test(test_random_properties),

@@ -198,7 +198,7 @@ static const bad_t bads[] = {
     { HEAD, BN_EFORMAT, "missing section PROJECTS" },
     { "", BN_EFORMAT, "missing section META" },
     { "hello\n" HEAD PROJ VOTE, BN_EFORMAT, "t.pb:1: file must start with the META section" },
-    { HEAD "vote_type;ordinal\n" PROJ VOTE, BN_EFORMAT, "t.pb:4: vote_type 'ordinal' is not supported" },
+    { HEAD "vote_type;borda\n" PROJ VOTE, BN_EFORMAT, "t.pb:4: vote_type 'borda' is not one of approval, choose-1, cumulative, scoring, ordinal" },
     { HEAD "PROJECTS\nproject_id;cost\n1;10.5\n" VOTE, BN_EFORMAT, "t.pb:6: cost: '10.5' is not a whole amount" },
     { HEAD "PROJECTS\nproject_id;cost\n1;-3\n" VOTE, BN_EFORMAT, "t.pb:6: cost: '-3' is not an integer" },
     { HEAD "PROJECTS\nproject_id;cost\n1;0\n" VOTE, BN_EFORMAT, "t.pb:6: cost of project is zero" },

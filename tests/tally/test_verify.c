@@ -648,7 +648,7 @@ static void test_publish_pb_round_trip(void **state)
             cost[i] = pb->projects[i].cost;
         pb_id_ranks(pb, rank);
         prof = (count_profile_t){pb->n_projects, cost, rank, pb->n_voters, pb->vote_off,
-                                 pb->vote_items, pb->budget};
+                                 pb->vote_items, pb->budget, NULL, 0};
         assert_int_equal(count_run(&prof, COUNT_GREEDY, &res, why, sizeof why), 0);
         for (i = 0; i < res.n_winners; i++)
             sel[res.winners[i]] = 1;

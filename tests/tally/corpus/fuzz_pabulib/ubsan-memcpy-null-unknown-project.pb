@@ -1,0 +1,10 @@
+META
+key;value
+budget;10
+PROJECTS
+project_id;cost
+0;6
+1;4
+VOTES
+voter_id;vote
+0v2;
