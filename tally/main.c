@@ -5,7 +5,7 @@
  *                       [--revocations FILE] [--provisional] BUNDLE_DIR | --server-db FILE
  *   borne-tally publish (the same options) -o DIR BUNDLE_DIR | --server-db FILE
  *   borne-tally check   DIR
- *   borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]
+ *   borne-tally pabulib FILE [--rule RULE] [--check]
  *
  * pabulib prints the winning project ids on stdout, one a line, sorted
  * (numerically when every project id of the file is an integer, else
@@ -37,7 +37,7 @@ static void usage(FILE *f)
           "                          BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally check DIR\n"
-          "       borne-tally pabulib FILE [--rule greedy|equalshares|equalshares/add1]\n"
+          "       borne-tally pabulib FILE [--rule RULE] [--check]\n"
           "       borne-tally --help\n"
           "\n"
           "verify   checks every bundle file of BUNDLE_DIR: certificate chain to the authority,\n"
@@ -79,17 +79,27 @@ static void usage(FILE *f)
           "         a petition, its CSV files) and results.json alone; exit 0 when all\n"
           "         agree, 1 when one does not.\n"
           "\n"
-          "pabulib  reads an approval-ballot Pabulib file (pabulib.org/format) and prints\n"
-          "         the winning project ids on stdout, one per line, sorted (numerically\n"
-          "         when every project id is an integer, else bytewise). Statistics\n"
-          "         (voters, projects, budget, rule, cost of the winners, time) go to stderr.\n"
-          "  --rule   greedy            by approvals, fund each project that still fits\n"
-          "           equalshares       Method of Equal Shares, cost satisfaction\n"
-          "           equalshares/add1  MES, share raised one unit per voter while it fits\n"
-          "         default: the file's own META rule.\n"
+          "pabulib  reads a Pabulib file (pabulib.org/format; vote_type approval, choose-1,\n"
+          "         cumulative, scoring or ordinal) and prints the winning project ids on\n"
+          "         stdout, one per line, sorted (numerically when every project id is an\n"
+          "         integer, else bytewise). Statistics (voters, projects, budget, vote type,\n"
+          "         rule, cost of the winners, time) go to stderr.\n"
+          "  --rule   greedy            by score, fund each project that still fits\n"
+          "           greedy-no-skip    the same, stopping at the first that does not fit\n"
+          "           greedy-threshold  greedy among the projects whose score reaches\n"
+          "                             min_project_score_threshold\n"
+          "           equalshares       Method of Equal Shares, cost satisfaction (approval)\n"
+          "           equalshares/add1  MES, shares raised one unit per voter while it fits\n"
+          "           equalshares-comparison, equalshares/add1-comparison: then compared\n"
+          "                             with greedy, which wins if more voters prefer it\n"
+          "         default: the file's own META rule (greedy-exclusive, greedy-custom and\n"
+          "         unknown are counted with greedy and marked NOT THE OFFICIAL RULE).\n"
+          "  --check  prints instead one line against the file's selected column: ok,\n"
+          "         differs (exit 3), no official result, not the official rule.\n"
           "Exact arithmetic throughout (no floating point decides a winner); see\n"
           "docs/counting.md for the rules and their tie-breaking.\n"
-          "Exit status: 0 done, 1 bad file or failed count, 2 usage error.\n", f);
+          "Exit status: 0 done, 1 bad file or failed count, 2 usage error, 3 --check\n"
+          "found a difference.\n", f);
 }
 
 static double now_s(void)
