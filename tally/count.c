@@ -155,6 +155,34 @@ static int greedy(const count_profile_t *p, count_rule_t mode, count_result_t *r
         res->winners[res->n_winners++] = k[i].idx;
         res->cost += k[i].cost;
     }
+    /* (COUNT-T1) ties the tie-break decided: a run of equal scores with a
+     * project funded and another not; the first is named in the output */
+    {
+        unsigned char *won = calloc((size_t)p->n_projects + 1, 1);
+        int a, b;
+        if (won == NULL)
+            goto out;
+        for (i = 0; i < res->n_winners; i++)
+            won[res->winners[i]] = 1;
+        for (a = 0; a < p->n_projects; a = b) {
+            int w = -1, l = -1;
+            /* l: the first left out; w: the last funded before it */
+            for (b = a; b < p->n_projects && k[b].votes == k[a].votes; b++) {
+                if (won[k[b].idx] && l < 0)
+                    w = b;
+                if (!won[k[b].idx] && l < 0)
+                    l = b;
+            }
+            if (w >= 0 && l >= 0 && w < l) {
+                if (res->ties++ == 0) {
+                    res->tie_won = k[w].idx;
+                    res->tie_lost = k[l].idx;
+                    res->tie_by_cost = k[w].cost != k[l].cost;
+                }
+            }
+        }
+        free(won);
+    }
     rc = 0;
 out:
     free(score);

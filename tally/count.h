@@ -66,6 +66,10 @@ typedef struct count_result_s {
     int compared;        /* -comparison: 1 when the comparison was made */
     int64_t prefer_mes, prefer_greedy; /* ... the voters preferring each */
     int greedy_taken;    /* ... 1 when greedy's outcome is the result */
+    int ties;            /* greedy rules: runs of equal scores that the tie-break
+                            decided (one funded, another not) */
+    int tie_won, tie_lost; /* ... the first: a project funded, one not */
+    int tie_by_cost;     /* ... 1: their costs differ (lower first), 0: id order */
 } count_result_t;
 
 /* A rule's Pabulib name ("greedy", "greedy-no-skip", "greedy-threshold",

@@ -244,6 +244,10 @@ static int cmd_pabulib(int argc, char **argv)
             "cost %lld\n", pb->n_voters, pb->n_projects, (long long)pb->budget,
             pb_vote_type_name(pb->vote_type), count_rule_name(rule),
             unofficial ? " (NOT THE OFFICIAL RULE)" : "", res.n_winners, (long long)res.cost);
+    if (res.ties > 0)
+        fprintf(stderr, "ties_broken %d (the first: %s funded before %s, equal scores: %s)\n",
+                res.ties, pb->projects[res.tie_won].id, pb->projects[res.tie_lost].id,
+                res.tie_by_cost ? "the lower cost first" : "equal costs: id order");
     if (res.compared)
         fprintf(stderr, "comparison prefer_mes %lld prefer_greedy %lld: %s's outcome\n",
                 (long long)res.prefer_mes, (long long)res.prefer_greedy,

@@ -323,11 +323,27 @@ static void test_greedy_ties(void **state)
     prof_t f;
     (void)state;
 
+    count_result_t res;
+    char got[64];
+
     mk(&f, 7, 3, cost, "0 | 1 | 2");
     expect(&f, COUNT_GREEDY, "0 2", 7);
+    /* (COUNT-T1) the tie that decided is reported: p0 funded before p1, by
+     * id order (equal costs) */
+    run(&f, COUNT_GREEDY, got, sizeof got, &res);
+    assert_int_equal(res.ties, 1);
+    assert_int_equal(res.tie_won, 0);
+    assert_int_equal(res.tie_lost, 1);
+    assert_int_equal(res.tie_by_cost, 0);
+    count_result_free(&res);
     f.rank[0] = 1;            /* reverse the id order of p0 and p1 */
     f.rank[1] = 0;
     expect(&f, COUNT_GREEDY, "1 2", 7);
+    f.p.budget = 11;          /* all fit: the tie-break decides nothing */
+    run(&f, COUNT_GREEDY, got, sizeof got, &res);
+    assert_string_equal(got, "0 1 2");
+    assert_int_equal(res.ties, 0);
+    count_result_free(&res);
 }
 
 /* ---- MES ---------------------------------------------------------------------------- */
