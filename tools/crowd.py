@@ -138,8 +138,7 @@ def main():
                 stats["twice"] += 1
             elif r < 0.07:                              # under 16
                 p = person(12, 15)
-                c = commune_of(home)[0]
-                lines += ['tap "Voter"'] + identity(p, *tap_commune(c))
+                lines += ['tap "Voter"'] + identity(p, None, None)[:-1]   # refused at the birth date
                 lines += ['expect screen message', 'expect text "16 ans"']
                 snap("under", lines, len(lines), "under-age")
                 shot.add("under")

@@ -85,16 +85,26 @@ void scr_identity_char(app_t *a, const char *utf8)
 /* --- commune type-ahead ------------------------------------------------------- */
 
 /* Up to max communes whose normalised name starts with the normalised query;
- * returns how many match in all. */
+ * returns how many match in all. "St" and "Ste" as a first word stand for
+ * "Saint" and "Sainte" ("ST MALO", "Ste-Marie"), as people write them. */
 static int suggest(const app_t *a, const char *query, int *out, int max)
 {
     char q[APP_NAME_MAX * 2];
     size_t ql;
-    int i, n = 0;
+    int i, n = 0, ab = 0;
 
     if (pseud_normalise(query, q, sizeof q) != 0)
         return 0;
     ql = strlen(q);
+    if (strncmp(q, "st ", 3) == 0 || strcmp(q, "st") == 0)
+        ab = 2; /* "st" -> "saint" */
+    else if (strncmp(q, "ste ", 4) == 0 || strcmp(q, "ste") == 0)
+        ab = 3; /* "ste" -> "sainte" */
+    if (ab != 0 && ql + 4 < sizeof q) {
+        memmove(q + ab + 3, q + ab, ql - (size_t)ab + 1);
+        memcpy(q, ab == 2 ? "saint" : "sainte", (size_t)ab + 3);
+        ql += 3;
+    }
     for (i = 0; i < a->pkg->n_communes; i++) {
         int c = a->commune_order[i];
         if (strncmp(a->commune_norm[c], q, ql) == 0) {
@@ -103,6 +113,59 @@ static int suggest(const app_t *a, const char *query, int *out, int max)
             n++;
         }
     }
+    return n;
+}
+
+/* Edit distance between a and b (at most 64 bytes each), capped at 9. */
+static int edits(const char *a, size_t la, const char *b, size_t lb)
+{
+    int prev[65], cur[65];
+    size_t i, j;
+
+    if (la > 64 || lb > 64)
+        return 9;
+    for (j = 0; j <= lb; j++)
+        prev[j] = (int)j;
+    for (i = 1; i <= la; i++) {
+        cur[0] = (int)i;
+        for (j = 1; j <= lb; j++) {
+            int d = prev[j - 1] + (a[i - 1] != b[j - 1]);
+            if (prev[j] + 1 < d)
+                d = prev[j] + 1;
+            if (cur[j - 1] + 1 < d)
+                d = cur[j - 1] + 1;
+            cur[j] = d;
+        }
+        memcpy(prev, cur, (lb + 1) * sizeof(int));
+    }
+    return prev[lb] < 9 ? prev[lb] : 9;
+}
+
+/* When nothing starts like the query: up to max communes it nearly spells
+ * ("RENES" -> Rennes, "FOUGERE" -> Fougères): one letter wrong, missing or
+ * extra (two from 7 letters on), against the whole name or the start of
+ * it; the closest first, then in the list's order. Returns how many. */
+static int near_misses(const app_t *a, const char *query, int *out, int max)
+{
+    char q[APP_NAME_MAX * 2];
+    size_t ql;
+    int i, d, n = 0, best;
+
+    if (pseud_normalise(query, q, sizeof q) != 0 || (ql = strlen(q)) < 3)
+        return 0;
+    for (best = 1; best <= (ql >= 7 ? 2 : 1) && n < max; best++)
+        for (i = 0; i < a->pkg->n_communes && n < max; i++) {
+            int c = a->commune_order[i];
+            const char *name = a->commune_norm[c];
+            size_t nl = strlen(name);
+            d = edits(q, ql, name, nl);
+            if (nl > ql && edits(q, ql, name, ql) < d)
+                d = edits(q, ql, name, ql);
+            if (nl > ql + 1 && edits(q, ql, name, ql + 1) < d)
+                d = edits(q, ql, name, ql + 1);
+            if (d == best)
+                out[n++] = c;
+        }
     return n;
 }
 
@@ -248,6 +311,15 @@ void scr_identity_act(app_t *a, int act)
         if (validate(a) != 0)
             break;
         a->focus = -1;
+        if (a->s.step == ID_BIRTH) {
+            /* too young: said at once, not after the commune */
+            int y, m, d;
+            if (birth_ymd(a, &y, &m, &d) == 0 && day_age(y, m, d, app_day(a)) < a->pkg->min_age) {
+                a->s.msg = MSG_TOO_YOUNG;
+                app_go(a, SCR_MESSAGE);
+                break;
+            }
+        }
         if (a->s.step < ID_COMMUNE)
             a->s.step++;
         else
@@ -374,15 +446,19 @@ static int suggest_layout(app_t *a, const int *list, int n, int fw, int *sw, int
 }
 
 /* Height of what goes under the field (suggestions, chosen commune, hint). */
-static int zone_h(app_t *a, const char *val, const int *list, int n, int fw)
+static int zone_h(app_t *a, const char *val, const int *list, int n, int near, int fw)
 {
     static const char *const hint[ID__COUNT] = {"id.hint.last", "id.hint.first",
                                                 "id.hint.birth", "id.hint.commune"};
     int sw[APP_SUGGEST], sx[APP_SUGGEST], srow[APP_SUGGEST], sh, th, hs = app_sz(a, 30);
 
     if (a->s.step == ID_COMMUNE && a->s.commune < 0 && val[0] != '\0') {
-        if (n == 0)
+        if (n == 0 && near == 0)
             return ui_text_h(&a->dl, tr(a, "id.commune.none"), hs, 0, fw, 0);
+        if (n == 0) {
+            suggest_layout(a, list, near, fw, sw, sx, srow, &sh, &th);
+            return ui_text_h(&a->dl, tr(a, "id.commune.near"), hs, 0, fw, 0) + 8 + th;
+        }
         suggest_layout(a, list, n, fw, sw, sx, srow, &sh, &th);
         return th;
     }
@@ -404,7 +480,7 @@ void scr_identity_draw(app_t *a)
     const char *kv[] = {"n", n1, "total", n2, NULL};
     const char *val = a->s.field[a->s.step];
     const char *next = tr(a, a->s.step == ID_COMMUNE ? "btn.continue" : "btn.next");
-    int list[APP_SUGGEST], n = 0;
+    int list[APP_SUGGEST], n = 0, near = 0;
     ui_rect_t field;
     int tw, caret_x, show_step, show_q, show_hint = 1;
 
@@ -445,6 +521,8 @@ void scr_identity_draw(app_t *a)
     trf(a, buf, sizeof buf, "id.step", kv);
     if (a->s.step == ID_COMMUNE && a->s.commune < 0 && val[0] != '\0') {
         n = suggest(a, val, list, APP_SUGGEST);
+        if (n == 0)
+            near = near_misses(a, val, list, APP_SUGGEST);
         if (n > APP_SUGGEST) {
             /* more than shown: say so instead of the step */
             const char *mkv[] = {"n", n1, NULL};
@@ -460,13 +538,13 @@ void scr_identity_draw(app_t *a)
         int sh = ui_text_h(&a->dl, buf, app_sz(a, 28), 0, fw, 0) + 4;
         int qh = ui_text_h(&a->dl, tr(a, q[a->s.step]), fs, 1, fw, 0) + 8;
         int nh = err != NULL ? app_notice_h(a, fw, err) + 12 : 0;
-        int zh = zone_h(a, val, list, n, fw);
+        int zh = zone_h(a, val, list, n, near, fw);
         int room = kb_y - 16 - (top + 16) - fh - 12;
         show_step = 1;
         show_q = 1;
         if (sh + qh + nh + zh > room)
             show_step = 0;
-        if (qh + nh + zh > room && err != NULL)
+        if (qh + nh + zh > room && (err != NULL || near > 0)) /* the problem says what to do */
             show_q = 0;
         if (!show_q && nh + zh > room)
             show_hint = 0;
@@ -519,8 +597,14 @@ void scr_identity_draw(app_t *a)
         y += app_notice(a, fx, y, fw, tr(a, a->s.field_err)) + 12;
     if (a->s.step == ID_COMMUNE && a->s.commune < 0 && val[0] != '\0') {
         int shown_n, i, sw[APP_SUGGEST], sx[APP_SUGGEST], srow[APP_SUGGEST], sh, th;
-        if (n == 0)
+        if (n == 0 && near == 0)
             ui_text(&a->dl, fx, y, fw, tr(a, "id.commune.none"), hs, 0, t->text, AL_LEFT, 0);
+        if (n == 0 && near > 0) {
+            /* nothing starts so: what it nearly spells, to touch */
+            ui_text(&a->dl, fx, y, fw, tr(a, "id.commune.near"), hs, 0, t->text, AL_LEFT, 0);
+            y += ui_text_h(&a->dl, tr(a, "id.commune.near"), hs, 0, fw, 0) + 8;
+            n = near;
+        }
         /* as many as fit, each as wide as its name */
         shown_n = n > 0 ? suggest_layout(a, list, n, fw, sw, sx, srow, &sh, &th) : 0;
         for (i = 0; i < shown_n; i++)
