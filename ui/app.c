@@ -133,6 +133,7 @@ int app_init(app_t *a, const char *assets, const ui_measure_t *m, int w, int h, 
     a->reset_ms = 90000;
     app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
     a->focus = -1;
+    a->press_act = -1;
     a->sw_next = KEY_F1;
     a->sw_select = KEY_F2;
     a->dirty = 1;
@@ -387,13 +388,39 @@ void app_refresh_polls(app_t *a, int force)
 
 void app_press(app_t *a, int x, int y)
 {
+    int i;
+
     a->pressing = x >= 0 && y >= 0 && x < APP_HOLD_ZONE && y < APP_HOLD_ZONE;
     a->press_start = a->now;
+    app_draw(a);
+    i = dl_hit(&a->dl, x, y);
+    a->press_act = i >= 0 && a->dl.ctls[i].enabled ? a->dl.ctls[i].action : -1;
 }
 
-void app_release(app_t *a)
+void app_release(app_t *a, int x, int y)
 {
+    int i, act = a->press_act;
+
     a->pressing = 0;
+    a->press_act = -1;
+    if (x < 0 || y < 0)
+        return;
+    app_draw(a);
+    i = dl_hit(&a->dl, x, y);
+    if (act < 0 && i < 0) {
+        app_tap(a, x, y); /* on nothing: dismisses a warning, does nothing else */
+        return;
+    }
+    app__touched(a);
+    if (i < 0 || a->dl.ctls[i].action != act)
+        return; /* slid off the control, or pressed on nothing: no action */
+    if (act >= ACT_TOGGLE && act < ACT_CAMPAIGN) { /* choose / remove a project */
+        if (act == a->last_toggle && a->now - a->last_toggle_at < APP_REPEAT_MS)
+            return; /* a tremor's second tap: the choice stays */
+        a->last_toggle = act;
+        a->last_toggle_at = a->now;
+    }
+    app_tap(a, x, y);
 }
 
 /* --- input ------------------------------------------------------------------ */
@@ -846,6 +873,17 @@ int app_draw(app_t *a)
         draw_display(a);
     if (a->warning)
         draw_warning(a);
+    if (a->focus_act != 0) {
+        /* the focus stays where the keyboard or switch user was (paging) */
+        int i, pick = -1, pass;
+        for (pass = 0; pass < 2 && pick < 0; pass++)
+            for (i = 0; i < a->dl.nctl && pick < 0; i++)
+                if (a->dl.ctls[i].enabled &&
+                    a->dl.ctls[i].action == (pass == 0 ? a->focus_act : a->focus_alt))
+                    pick = i;
+        a->focus = pick;
+        a->focus_act = a->focus_alt = 0;
+    }
     if (a->focus >= a->dl.nctl)
         a->focus = -1;
     if (a->focus < 0)

@@ -281,6 +281,11 @@ typedef struct app_s {
     char desk_code[VCODE_TEXT_LEN + 1];/* the voting code just given (SCR_DESKCODE) */
     int pressing;                     /* a press held on the top-left corner */
     uint32_t press_start;
+    int press_act;                    /* the action under the finger when pressed, -1 none */
+    int last_toggle;                  /* the last project chosen or removed by touch... */
+    uint32_t last_toggle_at;          /* ... and when: a tremor's second tap is ignored */
+    int focus_act, focus_alt;         /* after the next draw, the focus goes to the control of
+                                         focus_act (or focus_alt); 0: leave it */
     app_agent_t ag;
 
     ui_dl_t dl;
@@ -366,10 +371,14 @@ uint32_t app_day(const app_t *a);
  * between sessions (welcome, closed screens) or when forced. */
 void app_refresh_polls(app_t *a, int force);
 
-/* A press at x, y (app_tap does the rest) and its release: a press held
- * APP_HOLD_MS on the top-left corner enters agent mode (app_tick). */
+/* A finger or mouse button down at x, y, and up at x, y (x < 0: where is
+ * not known). A control acts on release, when the finger is still on it
+ * (sliding off cancels); the same project toggled again by touch within
+ * APP_REPEAT_MS is a tremor, ignored. A press held APP_HOLD_MS on the
+ * top-left corner enters agent mode. app_tap is both at once (scripts). */
+#define APP_REPEAT_MS 400
 void app_press(app_t *a, int x, int y);
-void app_release(app_t *a);
+void app_release(app_t *a, int x, int y);
 
 /* Agent mode (ui/agent.c): enter (the PIN pad; a citizen's session is
  * wiped first), leave (to the citizens' screens), and its tick. */

@@ -242,22 +242,20 @@ static int run_window(app_t *a, render_t *r, SDL_Window *win, SDL_Surface *canva
             switch (ev.type) {
             case SDL_QUIT:
                 return 0;
+            /* a control acts on release, the finger still on it (app_release) */
             case SDL_FINGERDOWN:
                 app_press(a, (int)(ev.tfinger.x * a->w), (int)(ev.tfinger.y * a->h));
-                app_tap(a, (int)(ev.tfinger.x * a->w), (int)(ev.tfinger.y * a->h));
                 break;
             case SDL_FINGERUP:
-                app_release(a);
+                app_release(a, (int)(ev.tfinger.x * a->w), (int)(ev.tfinger.y * a->h));
                 break;
             case SDL_MOUSEBUTTONDOWN:
-                if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT) {
+                if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT)
                     app_press(a, ev.button.x * a->w / ww, ev.button.y * a->h / wh);
-                    app_tap(a, ev.button.x * a->w / ww, ev.button.y * a->h / wh);
-                }
                 break;
             case SDL_MOUSEBUTTONUP:
-                if (ev.button.which != SDL_TOUCH_MOUSEID)
-                    app_release(a);
+                if (ev.button.which != SDL_TOUCH_MOUSEID && ev.button.button == SDL_BUTTON_LEFT)
+                    app_release(a, ev.button.x * a->w / ww, ev.button.y * a->h / wh);
                 break;
             case SDL_KEYDOWN:
                 /* the agents' chord: Ctrl+Alt+A */

@@ -398,7 +398,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
                 app_tick(a, a->now + (uint32_t)step);
                 left -= step;
             }
-            app_release(a);
+            app_release(a, -1, -1); /* a hold acts by its time, not on release */
             app_draw(a);
             break;
         }

@@ -290,7 +290,7 @@ static void test_refusals(void **state)
            "expect text \"n'existe pas\"\n");
     assert_int_equal(a->s.step, ID_BIRTH);
     a->s.field[ID_BIRTH][0] = '\0';
-    run(a, "type \"01012030\"\n tap \"Suivant\"\n expect text \"n'existe pas\"\n");
+    run(a, "type \"01012030\"\n tap \"Suivant\"\n expect text \"n'est pas encore passée\"\n");
     a->s.field[ID_BIRTH][0] = '\0';
     /* 15 on the day: too young (16), said at once, before the commune */
     run(a, "type \"16032011\"\n tap \"Suivant\"\n expect screen message\n"
@@ -385,6 +385,90 @@ static void test_already_voted(void **state)
            "expect text \"Vous avez déjà participé\"\n");
     assert_int_equal(a->s.msg, MSG_ALREADY);
     check_frame(a);
+}
+
+/* The index of the enabled control whose action is act, or -1. */
+static int ctl_of(app_t *a, int act)
+{
+    int i;
+
+    app_draw(a);
+    for (i = 0; i < a->dl.nctl; i++)
+        if (a->dl.ctls[i].action == act && a->dl.ctls[i].enabled)
+            return i;
+    return -1;
+}
+
+/* Touch acts on release, on the control still under the finger; a tremor's
+ * second tap on the same project within APP_REPEAT_MS is ignored; sliding
+ * off cancels. And by keyboard, paging keeps the focus (never lost). */
+static void test_touch_and_paging(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    int i, x, y, p, order[512], n, k;
+
+    run(a, "tap \"Touchez l'écran pour commencer\"\n type \"Hamon\"\n tap \"Suivant\"\n"
+           "type \"Lou\"\n tap \"Suivant\"\n type \"14031990\"\n tap \"Suivant\"\n"
+           "type \"rennes\"\n tap \"Rennes\"\n tap \"Continuer\"\n expect screen projects\n");
+    p = -1;
+    for (i = 0; i < a->pkg->n_projects && p < 0; i++)
+        if (ctl_of(a, ACT_TOGGLE + i) >= 0)
+            p = i;
+    assert_true(p >= 0);
+    i = ctl_of(a, ACT_TOGGLE + p);
+    x = a->dl.ctls[i].r.x + a->dl.ctls[i].r.w / 2;
+    y = a->dl.ctls[i].r.y + a->dl.ctls[i].r.h / 2;
+    /* pressed, nothing yet; released on it: chosen */
+    app_press(a, x, y);
+    assert_int_equal(a->s.nsel, 0);
+    app_release(a, x, y);
+    assert_int_equal(a->s.nsel, 1);
+    /* a tremor: a second tap 150 ms later is ignored, the choice stays */
+    app_tick(a, a->now + 150);
+    app_press(a, x, y);
+    app_release(a, x, y);
+    assert_int_equal(a->s.nsel, 1);
+    /* a deliberate tap later removes it */
+    app_tick(a, a->now + APP_REPEAT_MS + 100);
+    app_press(a, x, y);
+    app_release(a, x, y);
+    assert_int_equal(a->s.nsel, 0);
+    /* pressed on it, slid off and released elsewhere: nothing */
+    app_tick(a, a->now + APP_REPEAT_MS + 100);
+    app_press(a, x, y);
+    app_release(a, 5, a->h / 2);
+    assert_int_equal(a->s.nsel, 0);
+    assert_int_equal(a->scr, SCR_PROJECTS);
+
+    /* by keyboard: Tab to "Page suivante", Enter: page 2, the focus stays on
+     * a paging control, and Enter again does not open the review (the
+     * largest text: the list has pages) */
+    app_set_display(a, APP_SIZE_LARGEST, APP_THEME_NORMAL);
+    a->dirty = 1;
+    assert_int_equal(a->s.page, 0);
+    for (k = 0; k < 200 && (a->focus < 0 || a->dl.ctls[a->focus].action != ACT_PAGE_NEXT); k++) {
+        app_key(a, KEY_TAB);
+        app_draw(a);
+    }
+    assert_true(a->focus >= 0 && a->dl.ctls[a->focus].action == ACT_PAGE_NEXT);
+    app_key(a, KEY_ENTER);
+    app_draw(a);
+    assert_int_equal(a->s.page, 1);
+    assert_true(a->focus >= 0);
+    assert_true(a->dl.ctls[a->focus].action == ACT_PAGE_NEXT ||
+                a->dl.ctls[a->focus].action == ACT_PAGE_PREV);
+    app_key(a, KEY_ENTER);
+    app_draw(a);
+    assert_int_equal(a->scr, SCR_PROJECTS);
+    n = dl_reading_order(&a->dl, order);
+    assert_true(n > 0);
+    /* by touch, paging leaves no focus ring */
+    i = ctl_of(a, a->s.page > 0 ? ACT_PAGE_PREV : ACT_PAGE_NEXT);
+    assert_true(i >= 0);
+    app_tap(a, a->dl.ctls[i].r.x + 4, a->dl.ctls[i].r.y + 4);
+    app_draw(a);
+    assert_int_equal(a->focus, -1);
 }
 
 static void test_keyboard_focus(void **state)
@@ -1038,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_theme_contrast),
         cmocka_unit_test_setup_teardown(test_switch_scanning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_size, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_touch_and_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_petition_flow, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_alone, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_long_text, setup_both, teardown),

@@ -185,7 +185,7 @@ static int birth_ymd(const app_t *a, int *y, int *m, int *d)
         return -1;
     day_to_ymd(app_day(a), &ty, &tm, &td);
     if (*y * 10000 + *m * 100 + *d > ty * 10000 + tm * 100 + td)
-        return -1; /* born in the future */
+        return -2; /* born in the future: said so, not "does not exist" */
     return 0;
 }
 
@@ -193,7 +193,7 @@ static int birth_ymd(const app_t *a, int *y, int *m, int *d)
 static int validate(app_t *a)
 {
     char norm[APP_NAME_MAX * 2];
-    int y, m, d, list[2];
+    int y, m, d, rc, list[2];
 
     switch (a->s.step) {
     case ID_LAST:
@@ -204,8 +204,8 @@ static int validate(app_t *a)
         }
         return 0;
     case ID_BIRTH:
-        if (birth_ymd(a, &y, &m, &d) != 0) {
-            a->s.field_err = "id.err.birth";
+        if ((rc = birth_ymd(a, &y, &m, &d)) != 0) {
+            a->s.field_err = rc == -2 ? "id.err.birth.future" : "id.err.birth";
             return -1;
         }
         return 0;

@@ -358,11 +358,15 @@ void scr_projects_act(app_t *a, int act)
     }
     switch (act) {
     case ACT_PAGE_PREV:
-        a->s.page--;
-        a->focus = -1;
-        break;
     case ACT_PAGE_NEXT:
-        a->s.page++;
+        /* by keyboard or switches, the focus stays on the paging control
+         * (or the other one, at the first or last page): never lost, so
+         * that the next Enter does not open the review (WCAG 2.4.3) */
+        if (a->focus >= 0) {
+            a->focus_act = act;
+            a->focus_alt = act == ACT_PAGE_NEXT ? ACT_PAGE_PREV : ACT_PAGE_NEXT;
+        }
+        a->s.page += act == ACT_PAGE_NEXT ? 1 : -1;
         a->focus = -1;
         break;
     case ACT_REVIEW:
