@@ -190,6 +190,7 @@ typedef struct app_session_s {
     int no_publish;                   /* petition: "do not publish my name" */
     char vcode[VCODE_TEXT_LEN + 1];   /* a supervised vote: the code typed (CAST-C8) */
     int signed_petition;              /* the receipt is a petition's */
+    int esc_armed;                    /* Escape once at the first step: the next one erases */
 } app_session_t;
 
 /* Agent mode (ui/agent.c): who is signed in, what waits for a second

@@ -171,6 +171,12 @@ void app_key(app_t *a, app_key_t k)
 
     app_draw(a);
     app__touched(a);
+    if (k != KEY_ESCAPE && a->s.esc_armed) {
+        a->s.esc_armed = 0; /* anything else: the notice goes */
+        if (a->s.field_err != NULL && strcmp(a->s.field_err, "id.err.escape") == 0)
+            a->s.field_err = NULL;
+        a->dirty = 1;
+    }
     if (k == KEY_AGENT) {
         agent_enter(a);
         return;
@@ -213,6 +219,19 @@ void app_key(app_t *a, app_key_t k)
             }
         break;
     case KEY_ESCAPE:
+        /* at the first step, going back leaves and erases what was typed:
+         * a second Escape, after a notice, and never by a stray one */
+        if (a->scr == SCR_IDENTITY && a->s.step == 0 && !a->s.esc_armed) {
+            int typed = 0, f;
+            for (f = 0; f < ID__COUNT; f++)
+                typed |= a->s.field[f][0] != '\0';
+            if (typed) {
+                a->s.esc_armed = 1;
+                a->s.field_err = "id.err.escape";
+                a->dirty = 1;
+                break;
+            }
+        }
         app_action(a, ACT_BACK);
         break;
     case KEY_BACKSPACE:

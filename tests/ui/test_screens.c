@@ -469,6 +469,23 @@ static void test_touch_and_paging(void **state)
     app_tap(a, a->dl.ctls[i].r.x + 4, a->dl.ctls[i].r.y + 4);
     app_draw(a);
     assert_int_equal(a->focus, -1);
+    /* Escape all the way back: at the first step, a notice first; any
+     * other key keeps the session; a second Escape erases it */
+    for (k = 0; k < 5; k++) /* projects, commune, birth, first name, then armed */
+        app_key(a, KEY_ESCAPE);
+    app_draw(a);
+    assert_int_equal(a->scr, SCR_IDENTITY);
+    assert_int_equal(a->s.step, 0);
+    assert_int_equal(a->s.esc_armed, 1);
+    assert_string_equal(a->s.field_err, "id.err.escape");
+    assert_string_equal(a->s.field[ID_LAST], "HAMON");
+    app_key(a, KEY_TAB);
+    assert_int_equal(a->s.esc_armed, 0);
+    app_key(a, KEY_ESCAPE);
+    assert_int_equal(a->scr, SCR_IDENTITY);
+    app_key(a, KEY_ESCAPE);
+    assert_int_equal(a->scr, SCR_WELCOME);
+    assert_string_equal(a->s.field[ID_LAST], "");
 }
 
 static void test_keyboard_focus(void **state)
