@@ -269,6 +269,7 @@ typedef struct app_s {
     int focus_group;                  /* > 0: scanning has the focus on this whole group */
     int scan_group;                   /* > 0: scanning goes through this group's keys */
     app_key_t sw_next, sw_select;     /* the two switches */
+    long switch_presses;              /* presses of either switch since start (tests) */
     uint32_t now, last_input;
     int warning;                      /* the inactivity warning is shown */
     uint32_t warning_shown_s;         /* seconds left in the warning on screen */

@@ -83,6 +83,36 @@ static void move_focus(app_t *a, int dir)
  * through its keys, and back to the rows after the last one; selecting a
  * key types it and puts the focus back on the first row (row-column
  * scanning). With nothing focused, either switch starts at the first item. */
+/* The scanning order: reading order, with the top bar (the display options
+ * and the languages) moved to the end of the cycle, so that the screen's own
+ * items come first after every step. */
+static int scan_order(const app_t *a, int *order)
+{
+    int n = dl_reading_order(&a->dl, order), k, m = 0, tail[512], t = 0;
+
+    for (k = 0; k < n; k++) {
+        int act = a->dl.ctls[order[k]].action;
+        int top = !a->display_open && (act == ACT_DISPLAY || (act >= ACT_LANG && act < ACT_LANG + a->n_langs));
+        if (top)
+            tail[t++] = order[k];
+        else
+            order[m++] = order[k];
+    }
+    memcpy(order + m, tail, (size_t)t * sizeof(int));
+    return n;
+}
+
+/* The first control whose action is in [lo, hi), or -1. */
+static int ctl_in(const app_t *a, int lo, int hi)
+{
+    int i;
+
+    for (i = 0; i < a->dl.nctl; i++)
+        if (a->dl.ctls[i].enabled && a->dl.ctls[i].action >= lo && a->dl.ctls[i].action < hi)
+            return i;
+    return -1;
+}
+
 static int group_first(const app_t *a, const int *order, int n, int g)
 {
     int k;
@@ -95,7 +125,7 @@ static int group_first(const app_t *a, const int *order, int n, int g)
 
 static void scan_next(app_t *a)
 {
-    int order[512], n = dl_reading_order(&a->dl, order), k, at = -1, g, step;
+    int order[512], n = scan_order(a, order), k, at = -1, g, step;
 
     a->dirty = 1;
     if (n == 0)
@@ -130,7 +160,7 @@ static void scan_next(app_t *a)
 
 static void scan_select(app_t *a)
 {
-    int order[512], n, g;
+    int order[512], n, g, act;
 
     if (a->focus < 0 || a->focus >= a->dl.nctl || !a->dl.ctls[a->focus].enabled) {
         a->focus = -1;
@@ -146,21 +176,35 @@ static void scan_select(app_t *a)
         return;
     }
     g = a->scan_group;
-    app_action(a, a->dl.ctls[a->focus].action);
-    if (g > 0 && a->scr == SCR_IDENTITY && a->focus >= 0) {
-        /* a key was typed: back to the rows, from the first one */
-        int k;
+    act = a->dl.ctls[a->focus].action;
+    app_action(a, act);
+    if (a->scr == SCR_IDENTITY && act >= ACT_SUGGEST && act < ACT_SUGGEST + a->pkg->n_communes) {
+        /* a commune chosen: "Continuer" is what comes next */
         app_draw(a);
-        n = dl_reading_order(&a->dl, order);
+        a->scan_group = a->focus_group = 0;
+        a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
+        a->dirty = 1;
+    } else if (g > 0 && a->scr == SCR_IDENTITY && a->focus >= 0) {
+        /* a key was typed: to a commune suggested, to "Suivant" once the
+         * date is whole, else back to the rows, from the first one */
+        int k, sug;
+        app_draw(a);
+        n = scan_order(a, order);
         a->scan_group = 0;
         a->focus = -1;
         a->focus_group = 0;
-        for (k = 0; k < n; k++)
-            if (a->dl.ctls[order[k]].group > 0) {
-                a->focus = order[k];
-                a->focus_group = a->dl.ctls[order[k]].group;
-                break;
-            }
+        sug = a->s.step == ID_COMMUNE ? ctl_in(a, ACT_SUGGEST, ACT_SUGGEST + a->pkg->n_communes) : -1;
+        if (sug >= 0)
+            a->focus = sug;
+        else if (a->s.step == ID_BIRTH && strlen(a->s.field[ID_BIRTH]) == 8)
+            a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
+        else
+            for (k = 0; k < n; k++)
+                if (a->dl.ctls[order[k]].group > 0) {
+                    a->focus = order[k];
+                    a->focus_group = a->dl.ctls[order[k]].group;
+                    break;
+                }
         a->dirty = 1;
     }
 }
@@ -182,10 +226,12 @@ void app_key(app_t *a, app_key_t k)
         return;
     }
     if (k == a->sw_next) {
+        a->switch_presses++;
         scan_next(a);
         return;
     }
     if (k == a->sw_select) {
+        a->switch_presses++;
         scan_select(a);
         return;
     }

@@ -126,8 +126,21 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
         memcpy(c->arg, p, n);
         c->arg[n] = '\0';
         e = p + n;
+    } else if (word(&p, "scan")) {
+        c->kind = SC_SCAN;
+        if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+            return snprintf(err, errlen, "scan: expected \"LABEL\""), -1;
     } else if (word(&p, "expect")) {
-        if (word(&p, "screen")) {
+        if (word(&p, "presses")) {
+            char *num_end;
+            c->kind = SC_EXPECT_PRESSES;
+            if (!word(&p, "at") || !word(&p, "most"))
+                return snprintf(err, errlen, "expect presses: expected 'at most N'"), -1;
+            c->ms = strtol(p, &num_end, 10);
+            if (num_end == p || c->ms < 0)
+                return snprintf(err, errlen, "expect presses at most: expected a number"), -1;
+            e = num_end;
+        } else if (word(&p, "screen")) {
             size_t n = strcspn(p, " \t");
             c->kind = SC_EXPECT_SCREEN;
             if (n == 0 || n >= sizeof c->arg)
@@ -304,6 +317,43 @@ static int find_label(const app_t *a, const char *label, int *found)
     return n;
 }
 
+/* The focused control is the one labelled (or named) label. */
+static int focused_is(const app_t *a, const char *label)
+{
+    return a->focus >= 0 && a->focus < a->dl.nctl &&
+           (same(a->dl.ctls[a->focus].label, label) ||
+            (a->dl.ctls[a->focus].name != NULL && same(a->dl.ctls[a->focus].name, label)));
+}
+
+/* scan "LABEL": the two switches as a person uses them. "Next" until the
+ * control is focused (for a key: until its row is, then "select" enters
+ * the row and "next" goes to the key), then "select". */
+static void scan_to(app_t *a, const char *label, char *err, size_t errlen)
+{
+    int i = -1, n = find_label(a, label, &i), g, k;
+
+    if (n != 1) {
+        snprintf(err, errlen, n == 0 ? "no visible control labelled \"%s\""
+                                     : "several controls labelled \"%s\"", label);
+        return;
+    }
+    g = a->dl.ctls[i].group;
+    for (k = 0; k < 400; k++) {
+        app_draw(a);
+        if (g > 0 && a->scan_group == 0 && a->focus_group == g) {
+            app_key(a, a->sw_select); /* into the row */
+            app_draw(a);
+            g = 0;
+        }
+        if (focused_is(a, label) && a->focus_group == 0) {
+            app_key(a, a->sw_select);
+            return;
+        }
+        app_key(a, a->sw_next);
+    }
+    snprintf(err, errlen, "scan: 400 presses and \"%s\" never had the focus", label);
+}
+
 static void tap_ctl(app_t *a, int i)
 {
     ui_rect_t r = a->dl.ctls[i].r;
@@ -337,6 +387,14 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
             break;
         case SC_TAP_XY:
             app_tap(a, c->x, c->y);
+            break;
+        case SC_SCAN:
+            scan_to(a, c->arg, err, sizeof err);
+            break;
+        case SC_EXPECT_PRESSES:
+            if (a->switch_presses > c->ms)
+                snprintf(err, sizeof err, "%ld switch presses, more than %ld", a->switch_presses,
+                         c->ms);
             break;
         case SC_SYNC: {
             char w[300] = "";

@@ -4,7 +4,10 @@
  *   tap "LABEL" | tap X Y | key NAME | type "TEXT" | wait MS | shot NAME |
  *   expect screen NAME | expect text "TEXT" | expect no text "TEXT" |
  *   expect focus "LABEL" | sync [close] | hold X Y MS (a long press) |
- *   clock YYYY-MM-DD HH:MM (the wall clock jumps there) */
+ *   clock YYYY-MM-DD HH:MM (the wall clock jumps there) |
+ *   scan "LABEL" (with the two switches, as a person would: "next" until
+ *   the control, or its row then the key, is focused, then "select") |
+ *   expect presses at most N (switch presses since the start) */
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
@@ -14,7 +17,8 @@
 
 typedef enum {
     SC_TAP_LABEL = 1, SC_TAP_XY, SC_KEY, SC_TYPE, SC_WAIT, SC_SHOT, SC_EXPECT_SCREEN,
-    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS, SC_SYNC, SC_HOLD, SC_CLOCK
+    SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS, SC_SYNC, SC_HOLD, SC_CLOCK,
+    SC_SCAN, SC_EXPECT_PRESSES
 } sc_kind_t;
 
 typedef struct sc_cmd_s {
