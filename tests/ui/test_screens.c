@@ -836,6 +836,40 @@ static void tour(app_t *a, int size, int theme, int n)
 /* Every screen at every text size and in both themes, on the three
  * screens: 1920x1080, 1280x800 (laid out as 1728x1080, drawn at 74 %:
  * ui/main.c) and portrait 1080x1920. */
+/* A refused choice of a project with a very long title, at the largest
+ * text on a short screen: the notice takes its brief form, and a card and
+ * the pager still fit (no overlap). */
+static void test_long_title_notice(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a;
+    static char longt[] = "Réaménagement de la place centrale, de ses abords et des rues qui y "
+                          "mènent";
+    char *old;
+    int j;
+
+    reopen(f, 1728, 1080);
+    a = &f->app;
+    app_set_display(a, APP_SIZE_LARGEST, APP_THEME_NORMAL);
+    run(a, "tap \"Touchez l'écran pour commencer\"\n type \"Hamon\"\n tap \"Suivant\"\n"
+           "type \"Lou\"\n tap \"Suivant\"\n type \"14031990\"\n tap \"Suivant\"\n"
+           "type \"rennes\"\n tap \"Rennes\"\n tap \"Continuer\"\n expect screen projects\n");
+    j = pkg_find_project(a->pkg, "ren-jardin");
+    assert_true(j >= 0);
+    old = a->pkg->projects[j].title.s[0];
+    a->pkg->projects[j].title.s[0] = longt;
+    /* 148 000 + 95 000 + 82 000 chosen: 8 333 left; the garden (28 500) refused */
+    app_action(a, ACT_TOGGLE + pkg_find_project(a->pkg, "ren-velo"));
+    app_action(a, ACT_TOGGLE + pkg_find_project(a->pkg, "ren-aire-jeux"));
+    app_action(a, ACT_TOGGLE + pkg_find_project(a->pkg, "ren-arbres-ecole"));
+    app_action(a, ACT_TOGGLE + j);
+    a->dirty = 1;
+    app_draw(a);
+    check_frame(a);
+    run(a, "expect text \"Ce projet coûte 28 500 € et il ne reste que 8 333 €.\"\n");
+    a->pkg->projects[j].title.s[0] = old;
+}
+
 static void test_every_size(void **state)
 {
     static const int sizes[][2] = {{1920, 1080}, {1728, 1080}, {1080, 1920}};
@@ -1141,6 +1175,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_switch_scanning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_and_paging, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_long_title_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_petition_flow, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_alone, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_long_text, setup_both, teardown),

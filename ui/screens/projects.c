@@ -45,7 +45,19 @@ void projects_toggle(app_t *a, int project)
     a->s.notice_project = project;
 }
 
+static const char *notice_text(app_t *a, char *buf, size_t cap, int brief);
+
 const char *projects_notice(app_t *a, char *buf, size_t cap)
+{
+    return notice_text(a, buf, cap, 0);
+}
+
+const char *projects_notice_brief(app_t *a, char *buf, size_t cap)
+{
+    return notice_text(a, buf, cap, 1);
+}
+
+static const char *notice_text(app_t *a, char *buf, size_t cap, int brief)
 {
     const pkg_project_t *p;
     rules_verdict_t v;
@@ -61,8 +73,10 @@ const char *projects_notice(app_t *a, char *buf, size_t cap)
     fmt_money(v.remaining, left, sizeof left);
     snprintf(max, sizeof max, "%d", a->pkg->rule.max);
     return trf(a, buf, cap,
-               a->s.notice == NOTICE_TOO_MANY      ? "rule.add.too_many"
-               : a->s.notice == NOTICE_OVER_BUDGET ? "rule.add.over_budget"
+               a->s.notice == NOTICE_TOO_MANY      ? (brief ? "rule.add.too_many.brief"
+                                                            : "rule.add.too_many")
+               : a->s.notice == NOTICE_OVER_BUDGET ? (brief ? "rule.add.over_budget.brief"
+                                                            : "rule.add.over_budget")
                                                    : "rule.add.other",
                kv);
 }
@@ -324,6 +338,10 @@ void scr_projects_draw(app_t *a)
         card_max = ch > card_max ? ch : card_max;
     }
     if (projects_notice(a, buf, sizeof buf) != NULL) {
+        /* a long title on a short screen: the brief form, so that a card
+         * and the pager still fit under it */
+        if (y + app_notice_h(a, w, buf) + 16 + card_max + pager(a, w, 0, 2, 0) > a->h - 24)
+            projects_notice_brief(a, buf, sizeof buf);
         y += app_notice(a, APP_MARGIN, y, w, buf) + 16;
     } else if (y + hint_h + card_max + pager(a, w, 0, 2, 0) <= a->h - 24 || n == 0) {
         y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "proj.hint"), app_sz(a, 30), 0, t->muted,

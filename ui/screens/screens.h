@@ -48,6 +48,8 @@ void scr_vcode_act(app_t *a, int act);
 void projects_toggle(app_t *a, int project);
 /* Why the last choice was refused, in the current language, or NULL. */
 const char *projects_notice(app_t *a, char *buf, size_t cap);
+/* ... its brief form, without the project's title (a short screen) */
+const char *projects_notice_brief(app_t *a, char *buf, size_t cap);
 /* 1 if project is in the selection. */
 int projects_chosen(const app_t *a, int project);
 /* The live meter in words: the money left ("Il reste 333 333 € sur ...")
