@@ -870,6 +870,60 @@ static void test_long_title_notice(void **state)
     a->pkg->projects[j].title.s[0] = old;
 }
 
+/* A project's long text at the largest size: pages of whole lines, the
+ * first filled under the summary (no empty space), counted ("Texte : page 1
+ * sur N"); every page keeps the layout rules (no text over the buttons). */
+static void test_detail_page_count(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    int j, i;
+    char *saved, *longer;
+    size_t n;
+
+    app_set_display(a, APP_SIZE_LARGEST, APP_THEME_NORMAL);
+    run(a, "tap \"Touchez l'écran pour commencer\"\n type \"Hamon\"\n tap \"Suivant\"\n"
+           "type \"Lou\"\n tap \"Suivant\"\n type \"14031990\"\n tap \"Suivant\"\n"
+           "type \"rennes\"\n tap \"Rennes\"\n tap \"Continuer\"\n expect screen projects\n");
+    j = pkg_find_project(a->pkg, "ren-jardin");
+    saved = a->pkg->projects[j].description.s[0];
+    n = strlen(saved);
+    longer = malloc(4 * (n + 1) + 1);
+    assert_non_null(longer);
+    longer[0] = '\0';
+    for (i = 0; i < 4; i++) {
+        strcat(longer, saved);
+        strcat(longer, " ");
+    }
+    a->pkg->projects[j].description.s[0] = longer;
+    app_action(a, ACT_OPEN + j);
+    a->dirty = 1;
+    app_draw(a);
+    check_frame(a);
+    run(a, "expect screen detail\n expect text \"Texte : page 1 sur \"\n"
+           "expect text \"Des parcelles et un composteur\"\n"   /* the summary, */
+           "expect text \"Une pelouse peu utilisée\"\n");        /* the text begins at once */
+    for (i = 2; i < 40; i++) {
+        char want[64];
+        int more = -1, k;
+        for (k = 0; k < a->dl.nctl; k++)
+            if (a->dl.ctls[k].action == ACT_TEXT_MORE)
+                more = a->dl.ctls[k].enabled;
+        assert_true(more >= 0);
+        if (!more)
+            break;
+        app_action(a, ACT_TEXT_MORE);
+        app_draw(a);
+        check_frame(a);
+        snprintf(want, sizeof want, "expect text \"Texte : page %d sur \"\n", i);
+        run(a, want);
+    }
+    assert_true(i > 2);
+    run(a, "expect text \"anime le jardin. \"\n");   /* the last page ends the text */
+    a->pkg->projects[j].description.s[0] = saved;
+    free(longer);
+}
+
 static void test_every_size(void **state)
 {
     static const int sizes[][2] = {{1920, 1080}, {1728, 1080}, {1080, 1920}};
@@ -1176,6 +1230,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_every_size, setup, teardown),
         cmocka_unit_test_setup_teardown(test_touch_and_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_title_notice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_detail_page_count, setup, teardown),
         cmocka_unit_test_setup_teardown(test_petition_flow, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_alone, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_long_text, setup_both, teardown),

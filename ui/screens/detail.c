@@ -50,20 +50,23 @@ static int panel(app_t *a, int px, int py, int pw, int min_h, int draw)
     return y + bh + 32 - py;
 }
 
-/* The text of the project in blocks (title, cost, summary, description),
- * split into pages that fit between y0 and y1 when it is too long (the
- * largest text sizes): "Suite du texte" and "Début du texte" then turn
- * them. */
+/* The text of the project: the title on every page, then the cost, the
+ * summary and the description, split into pages of whole lines of the
+ * description when it is too long (the largest text sizes): the first page
+ * is filled before the next begins; "Suite du texte" and "Début du texte"
+ * turn them, "Texte : page 1 sur 2" counts them. */
+#define DETAIL_LINES 256
 static void text_column(app_t *a, int x, int y0, int y1, int cw)
 {
     const pkg_project_t *p = &a->pkg->projects[a->s.detail];
     const ui_theme_t *t = &a->theme;
-    char buf[512], cost[48];
-    const char *kv[] = {"cost", cost, NULL};
+    char buf[512], cost[48], pbuf[96], n1[12], n2[12], part[4096];
+    const char *kv[] = {"cost", cost, NULL}, *pkv[] = {"page", n1, "pages", n2, NULL};
     const char *text[4];
     int size[4] = {app_sz_big(a, 52), app_sz(a, 36), app_sz(a, 34), app_sz(a, 34)};
-    int bold[4] = {1, 1, 1, 0}, gap[4] = {16, 28, 24, 24}, h[4], page[4], i, y, pages = 1;
-    int bh = 0, room;
+    int bold[4] = {1, 1, 1, 0}, gap[4] = {16, 28, 24, 24}, h[4], i, y, pages = 1;
+    int bh = 0, ih = 0, is = app_sz(a, 30), lh = ui_line_h(size[3]), nl, per0, per, from, upto;
+    size_t st[DETAIL_LINES], ln[DETAIL_LINES];
 
     fmt_money(p->cost, cost, sizeof cost);
     text[0] = app_ptext(a, &p->title);
@@ -72,31 +75,52 @@ static void text_column(app_t *a, int x, int y0, int y1, int cw)
     text[3] = app_ptext(a, &p->description);
     for (i = 0; i < 4; i++)
         h[i] = ui_text_h(&a->dl, text[i], size[i], bold[i], cw, 0) + gap[i];
-    if (h[0] + h[1] + h[2] + h[3] > y1 - y0) {
+    nl = ui_wrap(&a->dl, text[3], size[3], 0, cw, st, ln, DETAIL_LINES);
+    if (nl > DETAIL_LINES)
+        nl = DETAIL_LINES;
+    per0 = nl;
+    per = nl > 0 ? nl : 1;
+    if (h[0] + h[1] + h[2] + h[3] > y1 - y0 && nl > 0) {
         const char *more = tr(a, "detail.more"), *prev = tr(a, "detail.prev");
-        int bw = (cw - 24) / 2;
+        int bw = (cw - 24) / 2, reserve;
         bh = app_button_h(a, more, bw, BTN_SECONDARY, 96);
         bh = app_button_h(a, prev, bw, BTN_SECONDARY, bh);
-    }
-    /* the title on every page, the other blocks page by page */
-    room = y1 - y0 - h[0] - (bh > 0 ? bh + 24 : 0);
-    page[0] = 0;
-    for (i = 1, y = 0; i < 4; i++) {
-        if (y > 0 && y + h[i] > room) {
-            pages++;
-            y = 0;
-        }
-        page[i] = pages - 1;
-        y += h[i];
+        ih = ui_line_h(is) + 12; /* "Texte : page 1 sur 2" above the buttons */
+        reserve = bh + 24 + ih;
+        per0 = (y1 - y0 - h[0] - h[1] - h[2] - reserve) / lh;
+        per0 = per0 < 0 ? 0 : per0 > nl ? nl : per0;
+        per = (y1 - y0 - h[0] - reserve) / lh;
+        per = per < 1 ? 1 : per;
+        pages = 1 + (nl - per0 + per - 1) / per;
     }
     if (a->s.detail_page >= pages)
         a->s.detail_page = pages - 1;
-    for (i = 0, y = y0; i < 4; i++)
-        if (i == 0 || page[i] == a->s.detail_page)
-            y += ui_text(&a->dl, x, y, cw, text[i], size[i], bold[i], t->text, AL_LEFT, 0) +
-                 gap[i];
+    y = y0 + ui_text(&a->dl, x, y0, cw, text[0], size[0], bold[0], t->text, AL_LEFT, 0) + gap[0];
+    if (a->s.detail_page == 0) {
+        for (i = 1; i <= 2; i++)
+            y += ui_text(&a->dl, x, y, cw, text[i], size[i], bold[i], t->text, AL_LEFT, 0) + gap[i];
+        from = 0;
+        upto = per0;
+    } else {
+        from = per0 + (a->s.detail_page - 1) * per;
+        upto = from + per < nl ? from + per : nl;
+    }
+    if (pages == 1) {
+        ui_text(&a->dl, x, y, cw, text[3], size[3], bold[3], t->text, AL_LEFT, 0);
+    } else if (from < upto) {
+        size_t b0 = st[from], b1 = st[upto - 1] + ln[upto - 1];
+        if (b1 - b0 >= sizeof part)
+            b1 = b0 + sizeof part - 1;
+        memcpy(part, text[3] + b0, b1 - b0);
+        part[b1 - b0] = '\0';
+        ui_text(&a->dl, x, y, cw, part, size[3], bold[3], t->text, AL_LEFT, 0);
+    }
     if (pages > 1) {
         int bw = (cw - 24) / 2;
+        snprintf(n1, sizeof n1, "%d", a->s.detail_page + 1);
+        snprintf(n2, sizeof n2, "%d", pages);
+        ui_text(&a->dl, x, y1 - bh - ih, cw, trf(a, pbuf, sizeof pbuf, "detail.page", pkv), is, 0,
+                t->muted, AL_LEFT, 0);
         app_button(a, (ui_rect_t){x, y1 - bh, bw, bh}, tr(a, "detail.prev"), NULL,
                    ACT_TEXT_PREV, BTN_SECONDARY, a->s.detail_page > 0);
         app_button(a, (ui_rect_t){x + bw + 24, y1 - bh, bw, bh}, tr(a, "detail.more"), NULL,
