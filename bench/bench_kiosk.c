@@ -13,6 +13,15 @@
  *       the kiosk's peak RSS (its own VmHWM, BORNE_PEAK_RSS_FILE) over a
  *       generated script of
  *       100 voters who each vote (identity, a choice, review, receipt)
+ *   frame_busiest_speaking_median_ms, frame_busiest_speaking_p99_ms
+ *       the same frames while the voice of audio mode (ui/speech.c, its
+ *       own thread) synthesises and plays a long text without pause
+ *   speech_latency_ms, speech_latency_p90_ms
+ *       audio mode on the project list: a key press (app_key, the keypad's
+ *       "next") to the first sample of what it makes the kiosk say handed
+ *       to the audio device (SDL's disk driver into /dev/null, which plays
+ *       in real time, 512-sample buffers at 22 050 Hz), 40 presses 400 ms
+ *       apart; median and 90th percentile
  *   idle_cpu_percent
  *       `borne --state DIR` (the interactive kiosk, not scripted) on SDL's
  *       offscreen driver, welcome screen, no input: its CPU time (utime +
@@ -43,6 +52,7 @@
 #include "day.h"
 #include "kiosk.h"
 #include "render_sdl.h"
+#include "speech.h"
 
 extern char **environ;
 
@@ -79,7 +89,14 @@ static double bk_quantile(const double *v, int n, double p)
 
 /* --- frames ------------------------------------------------------------------ */
 
-static int bench_frames(const char *state)
+#define BK_LONG_TEXT                                                                        \
+    "Aide. Flèche du bas, ou 2 : le bouton suivant. Flèche du haut, ou 8 : le bouton "      \
+    "précédent. Entrée, ou 5 : valider le bouton. Échap, ou 7 : revenir en arrière. 0 : "   \
+    "réécouter. Plus et moins : plus fort, moins fort. Étoile et barre oblique : plus "      \
+    "vite, moins vite. 3 : changer de langue. 9 : éteindre ou rallumer l'écran."
+
+/* sp != NULL: the voice speaks all along (figures named *_speaking_*). */
+static int bench_frames(const char *state, speech_t *sp)
 {
     double t[BK_FRAMES], layout = 0, paint = 0;
     char why[512] = "";
@@ -111,6 +128,8 @@ static int bench_frames(const char *state)
     fprintf(stderr, "bench_kiosk: %d projects in one territory\n", a.pkg->n_projects);
     for (i = -20; i < BK_FRAMES; i++) {
         double t0, t1;
+        if (sp != NULL && !speech_busy(sp))
+            speech_say(sp, BK_LONG_TEXT, "fr", 0);
         app_action(&a, ACT_TOGGLE + 1); /* a tap: chosen, then not */
         t0 = bk_now();
         a.dirty = 1;
@@ -128,8 +147,10 @@ static int bench_frames(const char *state)
     fprintf(stderr, "bench_kiosk: the frame shows %d controls, %d draw commands\n", a.dl.nctl,
             a.dl.n);
     qsort(t, BK_FRAMES, sizeof t[0], bk_cmp);
-    printf("frame_busiest_median_ms %.2f ms\n", bk_quantile(t, BK_FRAMES, 0.5));
-    printf("frame_busiest_p99_ms %.2f ms\n", bk_quantile(t, BK_FRAMES, 0.99));
+    printf("frame_busiest%s_median_ms %.2f ms\n", sp != NULL ? "_speaking" : "",
+           bk_quantile(t, BK_FRAMES, 0.5));
+    printf("frame_busiest%s_p99_ms %.2f ms\n", sp != NULL ? "_speaking" : "",
+           bk_quantile(t, BK_FRAMES, 0.99));
     fflush(stdout);
     rc = 0;
 out:
@@ -404,6 +425,95 @@ static void rmtree(const char *dir)
     (void)rc;
 }
 
+/* --- audio mode ------------------------------------------------------------------ */
+
+static void bk_say(void *c, const char *text, const char *lang, int flush)
+{
+    speech_say(c, text, lang, flush);
+}
+
+static void bk_forget(void *c)
+{
+    speech_forget(c);
+}
+
+#define BK_PRESSES 40
+
+static int bench_speech_latency(const char *state, speech_t *sp)
+{
+    double t[BK_PRESSES];
+    char why[512] = "";
+    render_t *r = NULL;
+    app_t a;
+    uint32_t today;
+    int i, n = 0, rc = 1, inited = 0;
+
+    if (day_parse("2027-03-15", &today) != 0 || render_open(&r, BK_FONTS, why, sizeof why) != 0)
+        goto out;
+    if (app_init(&a, BORNE_ASSETS, render_measure(r), 1920, 1080, why, sizeof why) != 0)
+        goto out;
+    inited = 1;
+    if (kiosk_open(&a, state, today, why, sizeof why) != 0)
+        goto out;
+    a.voice = (app_voice_t){sp, bk_say, NULL, bk_forget};
+    a.audio_ok = 1;
+    a.s.territory = pkg_find_territory(a.pkg, "rennes");
+    a.s.commune = 0;
+    app_go(&a, SCR_PROJECTS);
+    app_key(&a, KEY_KP_PLUS); /* audio mode */
+    app_draw(&a);
+    for (i = 0; i < BK_PRESSES; i++) {
+        double t0 = bk_now(), lat;
+        SDL_Delay(400);
+        app_key(&a, KEY_KP2); /* next: the focused control is said */
+        app_draw(&a);
+        while ((lat = speech_latency_ms(sp)) < 0 && bk_now() - t0 < 2.0)
+            SDL_Delay(1);
+        if (lat >= 0)
+            t[n++] = lat;
+    }
+    if (n < BK_PRESSES / 2) {
+        snprintf(why, sizeof why, "only %d of %d presses were heard", n, BK_PRESSES);
+        goto out;
+    }
+    qsort(t, (size_t)n, sizeof t[0], bk_cmp);
+    fprintf(stderr, "bench_kiosk: speech latency over %d presses: min %.1f ms, max %.1f ms\n",
+            n, t[0], t[n - 1]);
+    printf("speech_latency_ms %.1f ms\n", bk_quantile(t, n, 0.5));
+    printf("speech_latency_p90_ms %.1f ms\n", bk_quantile(t, n, 0.9));
+    fflush(stdout);
+    rc = 0;
+out:
+    if (rc != 0)
+        fprintf(stderr, "bench_kiosk: speech: %s\n", why);
+    if (inited) {
+        a.voice = (app_voice_t){NULL, NULL, NULL, NULL};
+        app_free(&a);
+    }
+    render_close(r);
+    return rc;
+}
+
+static int bench_speech(const char *state)
+{
+    char why[256] = "";
+    speech_t *sp = NULL;
+    int rc;
+
+    setenv("SDL_AUDIODRIVER", "disk", 1);
+    setenv("SDL_DISKAUDIOFILE", "/dev/null", 1);
+    if (speech_open(&sp, NULL, why, sizeof why) != 0) {
+        fprintf(stderr, "bench_kiosk: %s\n", why);
+        return 1;
+    }
+    rc = bench_frames(state, sp);
+    speech_forget(sp);
+    if (rc == 0)
+        rc = bench_speech_latency(state, sp);
+    speech_close(sp);
+    return rc;
+}
+
 int bench_kiosk(void)
 {
     char dir[] = "/tmp/borne-bench-kiosk-XXXXXX", state[1200], why[512] = "", borne[1024];
@@ -423,7 +533,7 @@ int bench_kiosk(void)
         goto out;
     }
     sdl = 1;
-    if (bench_frames(state) != 0)
+    if (bench_frames(state, NULL) != 0 || bench_speech(state) != 0)
         goto out;
     if (borne_path(borne, sizeof borne) != 0) {
         fprintf(stderr, "bench_kiosk: no borne binary (set BORNE_BIN)\n");

@@ -131,6 +131,8 @@ int app_init(app_t *a, const char *assets, const ui_measure_t *m, int w, int h, 
     a->h = h;
     a->warn_ms = 60000;
     a->reset_ms = 90000;
+    a->speech_rate = 175;
+    a->speech_volume = 80;
     app_set_display(a, APP_SIZE_NORMAL, APP_THEME_NORMAL);
     a->focus = -1;
     a->press_act = -1;
@@ -258,6 +260,7 @@ const char *app_ptext(const app_t *a, const pkg_text_t *t)
 void app_go(app_t *a, scr_t s)
 {
     a->scr = s;
+    a->scan_home = 1;
     a->focus = -1;
     a->focus_group = 0;
     a->scan_group = 0;
@@ -312,6 +315,7 @@ void app_reset_session(app_t *a)
 {
     /* DESIGN-S3: nothing of the session survives it. */
     mbedtls_platform_zeroize(&a->s, sizeof a->s);
+    app_speak_forget(a);
     a->s.commune = -1;
     a->s.territory = -1;
     if (a->dl.arena != NULL)
@@ -390,6 +394,12 @@ void app_press(app_t *a, int x, int y)
 {
     int i;
 
+    if (a->audio) { /* AUDIO-A1: the curtain hides the controls */
+        a->pressing = 0;
+        a->press_act = -1;
+        (void)app_speak_tap(a);
+        return;
+    }
     a->pressing = x >= 0 && y >= 0 && x < APP_HOLD_ZONE && y < APP_HOLD_ZONE;
     a->press_start = a->now;
     app_draw(a);
@@ -403,7 +413,7 @@ void app_release(app_t *a, int x, int y)
 
     a->pressing = 0;
     a->press_act = -1;
-    if (x < 0 || y < 0)
+    if (x < 0 || y < 0 || a->audio)
         return;
     app_draw(a);
     i = dl_hit(&a->dl, x, y);
@@ -478,6 +488,8 @@ void app_tap(app_t *a, int x, int y)
 {
     int i, was_warning = a->warning;
 
+    if (app_speak_tap(a))
+        return;
     app_draw(a);
     i = dl_hit(&a->dl, x, y);
     app__touched(a);
@@ -758,6 +770,7 @@ int app_top_bar(app_t *a)
                        i - 1 == a->lang ? BTN_CHOSEN : BTN_SECONDARY, 1);
         x += bw[i] + 16;
     }
+    a->top_ntext = a->dl.ntext; /* audio mode reads the screen from here */
     return bh;
 }
 
@@ -867,6 +880,7 @@ int app_draw(app_t *a)
     if (!a->dirty)
         return 0;
     dl_reset(&a->dl);
+    a->top_ntext = 0;
     dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, a->theme.bg);
     screens[a->scr].draw(a);
     if (a->display_open)
@@ -886,8 +900,18 @@ int app_draw(app_t *a)
     }
     if (a->focus >= a->dl.nctl)
         a->focus = -1;
+    if (a->scan_home) {
+        a->scan_home = 0;
+        if (a->s.switching && a->focus < 0 && !a->display_open && !a->warning)
+            app_scan_home(a); /* a press saved on every screen */
+    }
     if (a->focus < 0)
         a->focus_group = a->scan_group = 0;
+    app_speak_frame(a); /* audio mode: says what changed, then the curtain */
+    if (a->audio) {
+        a->dirty = 0;
+        return 1; /* AUDIO-A1: no focus ring either */
+    }
     if (a->focus_group > 0) {
         /* the ring around a whole row of keys */
         int i, x0 = a->w, y0 = a->h, x1 = 0, y1 = 0;

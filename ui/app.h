@@ -122,7 +122,11 @@ typedef enum {
     KEY_SPACE, KEY_BACKSPACE,
     KEY_F1, KEY_F2, KEY_F3, KEY_F4, KEY_F5, KEY_F6, KEY_F7, KEY_F8, KEY_F9, KEY_F10, KEY_F11,
     KEY_F12,
-    KEY_AGENT             /* the agents' key chord, Ctrl+Alt+A */
+    KEY_AGENT,            /* the agents' key chord, Ctrl+Alt+A */
+    /* the numeric keypad (a tactile keypad with raised dots): digits type on
+     * the screens that take digits, else they move and act (app_speak.c) */
+    KEY_KP0, KEY_KP1, KEY_KP2, KEY_KP3, KEY_KP4, KEY_KP5, KEY_KP6, KEY_KP7, KEY_KP8, KEY_KP9,
+    KEY_KP_PERIOD, KEY_KP_PLUS, KEY_KP_MINUS, KEY_KP_STAR, KEY_KP_SLASH, KEY_KP_ENTER
 } app_key_t;
 
 /* A key's name as scripts and --switch-keys write it ("Tab", "Enter",
@@ -191,7 +195,37 @@ typedef struct app_session_s {
     char vcode[VCODE_TEXT_LEN + 1];   /* a supervised vote: the code typed (CAST-C8) */
     int signed_petition;              /* the receipt is a petition's */
     int esc_armed;                    /* Escape once at the first step: the next one erases */
+    int notice_seq;                   /* bumped at each refusal (audio mode says each one) */
+    int switching;                    /* a switch was pressed in this session */
 } app_session_t;
+
+/* Audio mode (ui/app_speak.c). The voice the app speaks through: ui/speech.c
+ * in the kiosk, nothing in tests (what is said goes to the script runner and
+ * to --speech-log instead). */
+typedef struct app_voice_s {
+    void *ctx;
+    void (*say)(void *ctx, const char *text, const char *lang, int flush);
+    void (*set)(void *ctx, int rate, int volume);
+    void (*forget)(void *ctx);   /* drop and zero what is queued or playing */
+} app_voice_t;
+
+/* What audio mode last spoke of: the next frame says what changed. Holds
+ * session data (the field typed, the choices): wiped with the session. */
+typedef struct app_spk_s {
+    int valid;
+    int scr, step, page, detail_page, display, warning, lang, msg;
+    int focus_act, focus_group, nctl;
+    int nsel, sel[BALLOT_MAX_CHOICES];
+    int notice_seq;
+    const char *field_err;
+    char field[APP_NAME_MAX];
+    int nsugg;
+    int commune;
+    int no_publish;
+    char digits[32];                  /* a voting code or PIN as typed */
+} app_spk_t;
+
+#define APP_SAID_MAX 16384             /* what scripts can check since their last line */
 
 /* Agent mode (ui/agent.c): who is signed in, what waits for a second
  * agent's PIN, the last outcome in words. Nothing of a citizen's session. */
@@ -286,9 +320,24 @@ typedef struct app_s {
     int press_act;                    /* the action under the finger when pressed, -1 none */
     int last_toggle;                  /* the last project chosen or removed by touch... */
     uint32_t last_toggle_at;          /* ... and when: a tremor's second tap is ignored */
+    int scan_home;                    /* a new screen or step: a switch user's focus starts on
+                                         its first item (app_draw) */
     int focus_act, focus_alt;         /* after the next draw, the focus goes to the control of
                                          focus_act (or focus_alt); 0: leave it */
     app_agent_t ag;
+
+    /* audio mode (ui/app_speak.c; AUDIO-A1..A4 in docs/design.md) */
+    int audio_ok;                     /* audio mode can start: a voice, or a test run's log */
+    int audio;                        /* everything is spoken, the screen is curtained */
+    int screen_off;                   /* ... and black */
+    int speech_rate, speech_volume;   /* words per minute (80..450), percent */
+    app_voice_t voice;                /* say == NULL: nothing is spoken aloud */
+    void *speech_log;                 /* FILE *: --speech-log, headless runs only (AUDIO-A3) */
+    char said[APP_SAID_MAX];          /* what was said since the script's last line */
+    size_t said_len;
+    int top_ntext;                    /* visible texts of the top bar, not read aloud */
+    int pages;                        /* pages of the projects' list (its last drawing) */
+    app_spk_t spk;
 
     ui_dl_t dl;
 } app_t;
@@ -430,6 +479,34 @@ int app_notice_h(app_t *a, int w, const char *s);
 /* Internal to app.c and app_input.c: an input happened (the inactivity
  * clock restarts, the warning goes). */
 void app__touched(app_t *a);
+
+/* --- audio mode (app_speak.c) ----------------------------------------------- */
+
+/* Turns audio mode on or off (says so). */
+void app_audio(app_t *a, int on);
+/* The audio-mode keys (docs/accessibility.md): repeat, help, faster,
+ * slower, louder, quieter, language, screen off, and the keypad's moves.
+ * Returns 1 when k was one of them (handled), 0 when app_key goes on with
+ * *k (possibly rewritten: a keypad move becomes an arrow, Enter, Escape). */
+int app_speak_key(app_t *a, app_key_t *k);
+/* After a screen is drawn (app_draw): says what changed since the last
+ * frame, then covers the screen (the curtain, AUDIO-A1). */
+void app_speak_frame(app_t *a);
+/* Text to the voice in the current language (normalised for speech: money
+ * in words, no symbols); flush: stops what was being said. */
+void app_say(app_t *a, const char *text, int flush);
+/* A tap in audio mode: the curtain hides the controls, so it does nothing
+ * but say so; returns 1 when the tap is to be ignored. */
+int app_speak_tap(app_t *a);
+/* Forgets everything spoken (a session ends). */
+void app_speak_forget(app_t *a);
+/* The focus order (reading order; with switches or in audio mode the top
+ * bar comes last): the controls' indices, their number. */
+int app_focus_order(const app_t *a, int *order);
+
+/* Two switches: the focus on the first item of the scanning cycle (a
+ * control, or a group of keys). */
+void app_scan_home(app_t *a);
 
 /* The margin of the screen edges. */
 #define APP_MARGIN 64

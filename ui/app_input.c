@@ -19,6 +19,12 @@ static const struct {
     {"F5", KEY_F5},         {"F6", KEY_F6},               {"F7", KEY_F7},
     {"F8", KEY_F8},         {"F9", KEY_F9},               {"F10", KEY_F10},
     {"F11", KEY_F11},       {"F12", KEY_F12},             {"Ctrl+Alt+A", KEY_AGENT},
+    {"KP0", KEY_KP0},       {"KP1", KEY_KP1},             {"KP2", KEY_KP2},
+    {"KP3", KEY_KP3},       {"KP4", KEY_KP4},             {"KP5", KEY_KP5},
+    {"KP6", KEY_KP6},       {"KP7", KEY_KP7},             {"KP8", KEY_KP8},
+    {"KP9", KEY_KP9},       {"KP.", KEY_KP_PERIOD},       {"KP+", KEY_KP_PLUS},
+    {"KP-", KEY_KP_MINUS},  {"KP*", KEY_KP_STAR},         {"KP/", KEY_KP_SLASH},
+    {"KPEnter", KEY_KP_ENTER},
 };
 
 app_key_t app_key_named(const char *name)
@@ -57,10 +63,18 @@ int app_set_switch_keys(app_t *a, const char *spec, char *why, size_t whylen)
     return 0;
 }
 
-/* Keyboard focus: the next or previous control in reading order, wrapping. */
+static int scan_order(const app_t *a, int *order);
+
+int app_focus_order(const app_t *a, int *order)
+{
+    return a->audio ? scan_order(a, order) : dl_reading_order(&a->dl, order);
+}
+
+/* Keyboard focus: the next or previous control in reading order (in audio
+ * mode, the top bar last), wrapping. */
 static void move_focus(app_t *a, int dir)
 {
-    int order[512], n = dl_reading_order(&a->dl, order), k, at = -1;
+    int order[512], n = app_focus_order(a, order), k, at = -1;
 
     a->focus_group = 0;
     a->scan_group = 0;
@@ -86,18 +100,41 @@ static void move_focus(app_t *a, int dir)
 /* The scanning order: reading order, with the top bar (the display options
  * and the languages) moved to the end of the cycle, so that the screen's own
  * items come first after every step. */
+/* A name being typed: "Suivant" comes first in the cycle, and a key typed
+ * puts the focus on it (done? select; else next, to the keys). */
+static int name_typed(const app_t *a)
+{
+    return a->scr == SCR_IDENTITY && !a->display_open &&
+           (a->s.step == ID_LAST || a->s.step == ID_FIRST) && a->s.field[a->s.step][0] != '\0';
+}
+
 static int scan_order(const app_t *a, int *order)
 {
-    int n = dl_reading_order(&a->dl, order), k, m = 0, tail[512], t = 0;
+    int n = dl_reading_order(&a->dl, order), k, m = 0, head = -1, tail[512], t = 0, bar[8], nb = 0;
 
     for (k = 0; k < n; k++) {
         int act = a->dl.ctls[order[k]].action;
         int top = !a->display_open && (act == ACT_DISPLAY || (act >= ACT_LANG && act < ACT_LANG + a->n_langs));
         if (top)
             tail[t++] = order[k];
+        else if (act == ACT_NEXT && name_typed(a))
+            head = order[k];
+        else if (act == ACT_REVIEW && a->scr == SCR_PROJECTS && !a->display_open &&
+                 a->s.switching && a->s.nsel > 0)
+            head = order[k]; /* a project chosen: "Voir mon choix" first */
+        else if (a->scr == SCR_PROJECTS && !a->display_open && nb < 8 &&
+                 (act == ACT_BACK || act == ACT_REVIEW))
+            bar[nb++] = order[k]; /* after the cards: what comes once they are chosen */
         else
             order[m++] = order[k];
     }
+    if (head >= 0) {
+        memmove(order + 1, order, (size_t)m * sizeof(int));
+        order[0] = head;
+        m++;
+    }
+    for (k = nb - 1; k >= 0; k--) /* "Voir mon choix" before "Retour" */
+        order[m++] = bar[k];
     memcpy(order + m, tail, (size_t)t * sizeof(int));
     return n;
 }
@@ -121,6 +158,18 @@ static int group_first(const app_t *a, const int *order, int n, int g)
         if (a->dl.ctls[order[k]].group == g)
             return order[k];
     return -1;
+}
+
+void app_scan_home(app_t *a)
+{
+    int order[512], n = scan_order(a, order);
+
+    if (n == 0)
+        return;
+    a->focus = order[0];
+    a->focus_group = a->dl.ctls[order[0]].group;
+    a->scan_group = 0;
+    a->dirty = 1;
 }
 
 static void scan_next(app_t *a)
@@ -178,6 +227,15 @@ static void scan_select(app_t *a)
     g = a->scan_group;
     act = a->dl.ctls[a->focus].action;
     app_action(a, act);
+    if (a->scr == SCR_PROJECTS && act >= ACT_TOGGLE && act < ACT_TOGGLE + a->pkg->n_projects &&
+        a->s.nsel > 0 && a->s.notice == NOTICE_NONE) {
+        /* a project chosen: "Voir mon choix" (first in the cycle) has the focus */
+        app_draw(a);
+        a->scan_group = a->focus_group = 0;
+        a->focus = ctl_in(a, ACT_REVIEW, ACT_REVIEW + 1);
+        a->dirty = 1;
+        return;
+    }
     if (a->scr == SCR_IDENTITY && act >= ACT_SUGGEST && act < ACT_SUGGEST + a->pkg->n_communes) {
         /* a commune chosen: "Continuer" is what comes next */
         app_draw(a);
@@ -196,6 +254,8 @@ static void scan_select(app_t *a)
         sug = a->s.step == ID_COMMUNE ? ctl_in(a, ACT_SUGGEST, ACT_SUGGEST + a->pkg->n_communes) : -1;
         if (sug >= 0)
             a->focus = sug;
+        else if (name_typed(a))
+            a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
         else if (a->s.step == ID_BIRTH && strlen(a->s.field[ID_BIRTH]) == 8)
             a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
         else
@@ -225,6 +285,8 @@ void app_key(app_t *a, app_key_t k)
         agent_enter(a);
         return;
     }
+    if (k == a->sw_next || k == a->sw_select)
+        a->s.switching = 1;
     if (k == a->sw_next) {
         a->switch_presses++;
         scan_next(a);
@@ -235,6 +297,8 @@ void app_key(app_t *a, app_key_t k)
         scan_select(a);
         return;
     }
+    if (app_speak_key(a, &k))
+        return;
     switch (k) {
     case KEY_TAB:
     case KEY_DOWN:

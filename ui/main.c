@@ -20,6 +20,7 @@
 #include "pkg.h"
 #include "render_sdl.h"
 #include "script.h"
+#include "speech.h"
 
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
@@ -43,6 +44,8 @@ static void usage(FILE *f)
             "             (BORNE_UPDATE_REFS=1 also rewrites the references)\n"
             "       (both) [--switch-keys NEXT,SELECT]  two-switch scanning, default F1,F2\n"
             "              (or the first line of STATE/switch-keys)\n"
+            "       headless: [--speech-log FILE]  audio mode's words, one line each\n"
+            "       window: [--audio-device NAME]  audio mode's output (none: no audio mode)\n"
             "       borne --init-demo DIR [--demo-campaigns budget|petition|both]\n"
             "              (default both: the demo budget vote and the demo petition)\n"
             "       borne --init-demo DIR --demo-server SRV [--demo-kiosk N] [--demo-port P]\n"
@@ -159,10 +162,24 @@ static char *slurp(const char *path)
 static int key_of(const SDL_Keysym *k, app_key_t *out, char *ch)
 {
     *ch = 0;
+    /* the numeric keypad by position (NumLock on or off) */
+    if (k->scancode >= SDL_SCANCODE_KP_1 && k->scancode <= SDL_SCANCODE_KP_9) {
+        *out = (app_key_t)(KEY_KP1 + (k->scancode - SDL_SCANCODE_KP_1));
+        return 1;
+    }
+    switch (k->scancode) {
+    case SDL_SCANCODE_KP_0: *out = KEY_KP0; return 1;
+    case SDL_SCANCODE_KP_PERIOD: *out = KEY_KP_PERIOD; return 1;
+    case SDL_SCANCODE_KP_PLUS: *out = KEY_KP_PLUS; return 1;
+    case SDL_SCANCODE_KP_MINUS: *out = KEY_KP_MINUS; return 1;
+    case SDL_SCANCODE_KP_MULTIPLY: *out = KEY_KP_STAR; return 1;
+    case SDL_SCANCODE_KP_DIVIDE: *out = KEY_KP_SLASH; return 1;
+    case SDL_SCANCODE_KP_ENTER: *out = KEY_KP_ENTER; return 1;
+    default: break;
+    }
     switch (k->sym) {
     case SDLK_TAB: *out = (k->mod & KMOD_SHIFT) ? KEY_SHIFT_TAB : KEY_TAB; return 1;
-    case SDLK_RETURN:
-    case SDLK_KP_ENTER: *out = KEY_ENTER; return 1;
+    case SDLK_RETURN: *out = KEY_ENTER; return 1;
     case SDLK_ESCAPE: *out = KEY_ESCAPE; return 1;
     case SDLK_LEFT: *out = KEY_LEFT; return 1;
     case SDLK_RIGHT: *out = KEY_RIGHT; return 1;
@@ -287,7 +304,9 @@ typedef struct args_s {
     uint32_t today;
     int enroll;
     const char *enroll_out, *authority, *provision, *open_polls;
+    const char *speech_log;           /* --speech-log (headless only, AUDIO-A3) */
     char assets_dir[1024];
+    char audio_device[128];           /* [kiosk] audio-device: "" the default, "none" */
     /* /etc/borne/borne.conf's [kiosk] (conf.h) */
     char c_state[512], c_assets[512], c_fonts[512], c_size[32], c_switch[64];
     char printer[256], media[256], server_address[64];
@@ -309,6 +328,7 @@ static int load_conf(int argc, char **argv, args_t *a)
         {"kiosk", "reset-s", CONF_INT, 6, 7200, 1, &a->c_reset_s, 0},
         {"kiosk", "printer", CONF_TEXT, 0, 0, 0, a->printer, sizeof a->printer},
         {"kiosk", "export-folder", CONF_TEXT, 0, 0, 0, a->media, sizeof a->media},
+        {"kiosk", "audio-device", CONF_TEXT, 0, 0, 0, a->audio_device, sizeof a->audio_device},
         {"kiosk", "server-address", CONF_HOST, 1, 0, 0, a->server_address,
          sizeof a->server_address},
     };
@@ -391,6 +411,8 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         {"authority", required_argument, NULL, 'A'},
         {"provision", required_argument, NULL, 'B'},
         {"open-polls", required_argument, NULL, 'L'},
+        {"speech-log", required_argument, NULL, 'G'},
+        {"audio-device", required_argument, NULL, 'j'},
         {"config", required_argument, NULL, 'c'}, {"version", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
     };
@@ -453,6 +475,8 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         case 'A': a->authority = optarg; break;
         case 'B': a->provision = optarg; break;
         case 'L': a->open_polls = optarg; break;
+        case 'G': a->speech_log = optarg; break;
+        case 'j': snprintf(a->audio_device, sizeof a->audio_device, "%s", optarg); break;
         case 'V': a->demo_server = optarg; break;
         case 'K': a->demo_kiosk = atol(optarg); break;
         case 'P': a->demo_port = atol(optarg); break;
@@ -479,6 +503,13 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         case 'h': usage(stdout); return 0;
         default: usage(stderr); return 2;
         }
+    }
+    if (a->speech_log != NULL && !a->headless) {
+        /* AUDIO-A3: what a voter hears names their choices; a kiosk in
+         * service never writes it down */
+        fprintf(stderr, "borne: --speech-log: only with --headless (a test run); a kiosk in "
+                        "service never writes down what it says\n");
+        return 2;
     }
     if (conf_assets(a->assets, a->assets_dir, sizeof a->assets_dir, why, sizeof why) != 0) {
         fprintf(stderr, "borne: %s\n", why);
@@ -687,6 +718,22 @@ static int open_app(const args_t *a, app_t *app, render_t *r, int lw, int lh)
     return 0;
 }
 
+/* The voice of audio mode (ui/speech.c) as the app sees it. */
+static void voice_say(void *c, const char *text, const char *lang, int flush)
+{
+    speech_say(c, text, lang, flush);
+}
+
+static void voice_set(void *c, int rate, int volume)
+{
+    speech_set(c, rate, volume);
+}
+
+static void voice_forget(void *c)
+{
+    speech_forget(c);
+}
+
 int main(int argc, char **argv)
 {
     args_t a;
@@ -716,13 +763,36 @@ int main(int argc, char **argv)
     if (status == 0) {
         /* 6. run: the script, or the window's event loop */
         if (a.headless) {
-            int rc = script_run(&sc, &app, shot, &shots, why, sizeof why);
+            FILE *log = NULL;
+            int rc = 0;
 
-            if (rc != 0)
+            app.audio_ok = 1; /* what is said goes to the script, and the log */
+            if (a.speech_log != NULL && (log = fopen(a.speech_log, "w")) == NULL) {
+                fprintf(stderr, "borne: --speech-log %s: cannot write\n", a.speech_log);
+                rc = BN_EIO;
+            }
+            app.speech_log = log;
+            if (rc == 0 && (rc = script_run(&sc, &app, shot, &shots, why, sizeof why)) != 0)
                 fprintf(stderr, "borne: %s:%s\n", a.script_path, why);
+            app.speech_log = NULL;
+            if (log != NULL)
+                fclose(log);
             status = rc != 0;
         } else {
+            speech_t *sp = NULL;
+
+            /* audio mode needs its voice: without one, the key does nothing */
+            if (strcmp(a.audio_device, "none") != 0) {
+                if (speech_open(&sp, a.audio_device[0] != '\0' ? a.audio_device : NULL, why,
+                                sizeof why) != 0)
+                    fprintf(stderr, "borne: no audio mode: %s\n", why);
+                else
+                    app.voice = (app_voice_t){sp, voice_say, voice_set, voice_forget};
+            }
+            app.audio_ok = sp != NULL;
             status = run_window(&app, r, win, shots.canvas);
+            app.voice = (app_voice_t){NULL, NULL, NULL, NULL};
+            speech_close(sp);
         }
         app_free(&app);
         peak_rss_report();

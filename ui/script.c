@@ -149,9 +149,14 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
             c->arg[n] = '\0';
             e = p + n;
         } else if (word(&p, "no")) {
-            c->kind = SC_EXPECT_NO_TEXT;
-            if (!word(&p, "text") || (e = quoted(p, c->arg, sizeof c->arg)) == NULL)
-                return snprintf(err, errlen, "expect no text: expected \"TEXT\""), -1;
+            c->kind = word(&p, "speech") ? SC_EXPECT_NO_SPEECH : SC_EXPECT_NO_TEXT;
+            if ((c->kind == SC_EXPECT_NO_TEXT && !word(&p, "text")) ||
+                (e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+                return snprintf(err, errlen, "expect no text|speech: expected \"TEXT\""), -1;
+        } else if (word(&p, "speech")) {
+            c->kind = SC_EXPECT_SPEECH;
+            if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+                return snprintf(err, errlen, "expect speech: expected \"TEXT\""), -1;
         } else if (word(&p, "focus")) {
             c->kind = SC_EXPECT_FOCUS;
             if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
@@ -161,7 +166,7 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
             if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
                 return snprintf(err, errlen, "expect text: expected \"TEXT\""), -1;
         } else {
-            return snprintf(err, errlen, "expect: expected 'screen NAME', 'text \"TEXT\"', 'no text \"TEXT\"' or 'focus \"LABEL\"'"), -1;
+            return snprintf(err, errlen, "expect: expected 'screen NAME', 'text \"TEXT\"', 'no text \"TEXT\"', 'focus \"LABEL\"', 'speech \"TEXT\"' or 'presses at most N'"), -1;
         }
     } else {
         return snprintf(err, errlen, "unknown command '%.20s'", p), -1;
@@ -364,15 +369,25 @@ static void tap_ctl(app_t *a, int i)
 int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char *why,
                size_t whylen)
 {
-    char err[512], scr[6000];
+    char err[2048], scr[6000];
     int k;
+    long taps = 0, keys = 0;
+    const char *trace = getenv("BORNE_SCRIPT_TRACE");
 
     for (k = 0; k < s->n; k++) {
         const sc_cmd_t *c = &s->cmds[k];
         int i = -1, n;
+        int check = c->kind == SC_EXPECT_SCREEN || c->kind == SC_EXPECT_TEXT ||
+                    c->kind == SC_EXPECT_NO_TEXT || c->kind == SC_EXPECT_FOCUS ||
+                    c->kind == SC_EXPECT_PRESSES || c->kind == SC_EXPECT_SPEECH ||
+                    c->kind == SC_EXPECT_NO_SPEECH || c->kind == SC_SHOT;
 
         err[0] = '\0';
         app_draw(a);
+        if (!check) { /* expect speech: what this line made the kiosk say */
+            a->said_len = 0;
+            a->said[0] = '\0';
+        }
         switch (c->kind) {
         case SC_TAP_LABEL:
             n = find_label(a, c->arg, &i);
@@ -383,9 +398,10 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
             else if (!a->dl.ctls[i].enabled)
                 snprintf(err, sizeof err, "the control \"%s\" is disabled", c->arg);
             else
-                tap_ctl(a, i);
+                tap_ctl(a, i), taps++;
             break;
         case SC_TAP_XY:
+            taps++;
             app_tap(a, c->x, c->y);
             break;
         case SC_SCAN:
@@ -405,6 +421,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
             break;
         }
         case SC_KEY:
+            keys += c->key == 0 || (c->key != (int)a->sw_next && c->key != (int)a->sw_select);
             if (c->key != 0) {
                 app_key(a, (app_key_t)c->key);
             } else {
@@ -433,7 +450,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
                 if (i < 0)
                     snprintf(err, sizeof err, "no on-screen key for '%s'", one);
                 else
-                    tap_ctl(a, i);
+                    tap_ctl(a, i), taps++;
                 p += len;
             }
             break;
@@ -450,6 +467,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         }
         case SC_HOLD: {
             long left = c->ms;
+            taps++;
             app_press(a, c->x, c->y);
             while (left > 0 && a->pressing) {
                 long step = left < 100 ? left : 100;
@@ -490,8 +508,18 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
             if (!has_text(a, c->arg))
                 snprintf(err, sizeof err, "expected text \"%s\"", c->arg);
             break;
+        case SC_EXPECT_SPEECH:
+        case SC_EXPECT_NO_SPEECH:
+            if ((strstr(a->said, c->arg) != NULL) != (c->kind == SC_EXPECT_SPEECH))
+                snprintf(err, sizeof err, "%s \"%s\"; said since the last line:\n%.1400s",
+                         c->kind == SC_EXPECT_SPEECH ? "expected speech" : "did not expect speech",
+                         c->arg, a->said_len > 0 ? a->said : "(nothing)\n");
+            break;
         }
         app_draw(a);
+        if (trace != NULL && *trace != '\0')
+            fprintf(stderr, "line %d: taps %ld keys %ld switches %ld\n", c->line, taps, keys,
+                    a->switch_presses);
         if (err[0] != '\0') {
             describe(a, scr, sizeof scr);
             return bn_fail(why, whylen, BN_EINVAL, "line %d: %s\n%s", c->line, err, scr);
@@ -505,11 +533,22 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         if (a->missing_keys > 0)
             return bn_fail(why, whylen, BN_EINVAL, "line %d: catalog key '%s' is missing",
                            c->line, a->last_missing);
-        /* layout rules of every frame (cut or overlapping texts, controls) */
-        if (dl_check(&a->dl, 88, err, sizeof err) != 0) {
+        {
+            const char *open = strchr(a->said, '{');
+            if (open != NULL && strchr(open, '}') != NULL)
+                return bn_fail(why, whylen, BN_EINVAL, "line %d: unfilled placeholder in speech \"%.300s\"",
+                               c->line, a->said);
+        }
+        /* layout rules of every frame (cut or overlapping texts, controls);
+         * audio mode shows only its curtain over controls no one sees */
+        if (!a->audio && dl_check(&a->dl, 88, err, sizeof err) != 0) {
             describe(a, scr, sizeof scr);
             return bn_fail(why, whylen, BN_EINVAL, "line %d: layout: %s\n%s", c->line, err, scr);
         }
+    }
+    if (a->print_receipts) { /* presses per task (docs/accessibility.md) */
+        printf("presses taps=%ld keys=%ld switches=%ld\n", taps, keys, a->switch_presses);
+        fflush(stdout);
     }
     return 0;
 }

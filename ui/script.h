@@ -7,7 +7,9 @@
  *   clock YYYY-MM-DD HH:MM (the wall clock jumps there) |
  *   scan "LABEL" (with the two switches, as a person would: "next" until
  *   the control, or its row then the key, is focused, then "select") |
- *   expect presses at most N (switch presses since the start) */
+ *   expect presses at most N (switch presses since the start) |
+ *   expect speech "TEXT" | expect no speech "TEXT" (what audio mode said
+ *   since the last line that was not an expect line) */
 #ifndef SCRIPT_H
 #define SCRIPT_H
 
@@ -18,7 +20,7 @@
 typedef enum {
     SC_TAP_LABEL = 1, SC_TAP_XY, SC_KEY, SC_TYPE, SC_WAIT, SC_SHOT, SC_EXPECT_SCREEN,
     SC_EXPECT_TEXT, SC_EXPECT_NO_TEXT, SC_EXPECT_FOCUS, SC_SYNC, SC_HOLD, SC_CLOCK,
-    SC_SCAN, SC_EXPECT_PRESSES
+    SC_SCAN, SC_EXPECT_PRESSES, SC_EXPECT_SPEECH, SC_EXPECT_NO_SPEECH
 } sc_kind_t;
 
 typedef struct sc_cmd_s {

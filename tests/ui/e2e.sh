@@ -1,9 +1,11 @@
 #!/bin/sh
 # e2e.sh - one end-to-end kiosk test: a fresh demo state directory, a script
 # replayed headless, then the store checked and the receipt's QR decoded.
-# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|-] [WxH] [SIGNATURES]
+# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|speech|-] [WxH] [SIGNATURES]
 #   qr: the script saves a shot named "receipt"; its QR code must decode
 #   (zbarimg) to the tracking code borne printed ("receipt CODE" on stdout).
+#   speech: audio mode; what it said goes to WORKDIR/speech.log, and the
+#   last receipt's code must have been said there character by character.
 #   WxH: the screen size (default 1920x1080).
 #   SIGNATURES: the demo petition is open too (both campaigns), and its
 #   register and signature records must count SIGNATURES, all verified;
@@ -17,8 +19,11 @@ if [ "$sigs" = - ]; then
 else
     "$borne" --init-demo "$work/state" --demo-campaigns both >/dev/null
 fi
+speech=""
+[ "$qr" = speech ] && speech="--speech-log $work/speech.log"
+# shellcheck disable=SC2086
 "$borne" --headless --state "$work/state" --script "$script" --shots "$work/shots" \
-    --today 2027-03-15 --warn-ms 60000 --reset-ms 90000 --size "$size" >"$work/stdout"
+    --today 2027-03-15 --warn-ms 60000 --reset-ms 90000 --size "$size" $speech >"$work/stdout"
 cat "$work/stdout"
 "$borne" --check-state "$work/state" >"$work/check"
 cat "$work/check"
@@ -42,4 +47,15 @@ if [ "$qr" = qr ]; then
         exit 1
     }
     echo "QR code matches the tracking code $code"
+fi
+if [ "$qr" = speech ]; then
+    code=$(sed -n 's/^receipt //p' "$work/stdout" | tail -n 1)
+    [ -n "$code" ] || { echo "FAIL: no receipt printed" >&2; exit 1; }
+    # 9PC5-WMDY-Y2V0 -> "9, P, C, 5, tiret, W, ..." (the word for the dash varies)
+    spelled=$(printf '%s' "$code" | sed 's/./&, /g; s/, $//; s/-/[a-z]*/g')
+    grep -q "$spelled" "$work/speech.log" || {
+        echo "FAIL: the tracking code $code was not spelled in $work/speech.log" >&2
+        exit 1
+    }
+    echo "tracking code $code spelled in audio mode"
 fi

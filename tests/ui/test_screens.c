@@ -652,26 +652,32 @@ static void test_switch_scanning(void **state)
     assert_string_equal(a->dl.ctls[a->focus].label, "Touchez l'écran pour commencer");
     app_key(a, KEY_ENTER);
     assert_int_equal(a->scr, SCR_IDENTITY);
-    /* the first row of keys is one item, the first of the cycle; entering
-     * it, then leaving it */
-    app_key(a, KEY_SPACE);
+    /* a new step: the switch user's focus is already on the first item,
+     * the first group of keys (half a row: A Z E R T Y); entering it, then
+     * leaving it */
+    app_draw(a);
     assert_int_equal(a->focus_group, 1);
-    check_frame(a); /* the ring around the row */
+    check_frame(a); /* the ring around the group */
     app_key(a, KEY_ENTER);
     assert_int_equal(a->scan_group, 1);
     assert_string_equal(a->dl.ctls[a->focus].label, "A");
     app_key(a, KEY_SPACE);
-    app_key(a, KEY_ENTER); /* Z typed, back to the first row */
+    app_key(a, KEY_ENTER); /* Z typed: "Suivant" has the focus, first of the cycle */
     assert_string_equal(a->s.field[ID_LAST], "Z");
-    assert_int_equal(a->focus_group, 1);
+    assert_string_equal(a->dl.ctls[a->focus].label, "Suivant");
+    assert_int_equal(a->focus_group, 0);
     assert_int_equal(a->scan_group, 0);
+    app_key(a, KEY_SPACE); /* not done: to the keys */
+    assert_int_equal(a->focus_group, 1);
     app_key(a, KEY_ENTER);
-    for (i = 0; i < 12; i++)
-        app_key(a, KEY_SPACE); /* past the last key: back to the row */
+    for (i = 0; i < 6; i++)
+        app_key(a, KEY_SPACE); /* past the last key: back to the group */
     assert_int_equal(a->scan_group, 0);
     assert_int_equal(a->focus_group, 1);
     app_key(a, KEY_SPACE);
     assert_int_equal(a->focus_group, 2);
+    app_key(a, KEY_ENTER);
+    assert_string_equal(a->dl.ctls[a->focus].label, "U"); /* the second half of the row */
     /* Tab still moves key by key */
     app_key(a, KEY_TAB);
     assert_int_equal(a->focus_group, 0);
@@ -922,6 +928,110 @@ static void test_detail_page_count(void **state)
     run(a, "expect text \"anime le jardin. \"\n");   /* the last page ends the text */
     a->pkg->projects[j].description.s[0] = saved;
     free(longer);
+}
+
+/* A voice that keeps what it was given (the headphones, in a test). */
+typedef struct heard_s {
+    char text[8192];
+    int says, forgets;
+} heard_t;
+
+static void heard_say(void *ctx, const char *text, const char *lang, int flush)
+{
+    heard_t *h = ctx;
+    (void)lang;
+    (void)flush;
+    h->says++;
+    snprintf(h->text + strlen(h->text), sizeof h->text - strlen(h->text), "%s\n", text);
+}
+
+static void heard_forget(void *ctx)
+{
+    heard_t *h = ctx;
+    h->forgets++;
+    memset(h->text, 0, sizeof h->text);
+}
+
+/* Audio mode: nothing spoken until asked (AUDIO-A2); the screen is only
+ * the curtain, taps do nothing (AUDIO-A1); the session's end wipes what
+ * was said, here and in the voice, and ends audio mode (AUDIO-A4). */
+static void test_audio_session(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+    heard_t h;
+    app_spk_t zero;
+    int i;
+
+    memset(&h, 0, sizeof h);
+    a->voice = (app_voice_t){&h, heard_say, NULL, heard_forget};
+    a->audio_ok = 1;
+    run(a, identity_fr);
+    assert_int_equal(a->scr, SCR_PROJECTS);
+    assert_int_equal(h.says, 0); /* AUDIO-A2: not asked, not said */
+    app_key(a, KEY_KP_PLUS);
+    app_draw(a);
+    assert_int_equal(a->audio, 1);
+    assert_non_null(strstr(h.text, "Mode audio. Projets pour : Pays de Rennes."));
+    /* AUDIO-A1: the frame shows the curtain alone, and no focus ring */
+    assert_true(dl_has_text(&a->dl, "Mode audio"));
+    assert_false(dl_has_text(&a->dl, "Jardin partagé du Blosne"));
+    for (i = 0; i < a->dl.n; i++)
+        assert_true(a->dl.cmds[i].kind == DC_RECT || a->dl.cmds[i].kind == DC_TEXT);
+    /* a choice by keys: said with the money left */
+    for (i = 0; i < 2; i++) /* the first card, then its toggle */
+        app_key(a, KEY_KP2);
+    app_key(a, KEY_KP5);
+    app_draw(a);
+    assert_int_equal(a->s.nsel, 1);
+    assert_non_null(strstr(a->said, "Vous avez choisi : Jardin partagé du Blosne. Il reste 304833 euros"));
+    /* a tap, even on the toggle's place, changes nothing */
+    {
+        int before = a->s.nsel;
+        app_tap(a, a->w / 2, a->h / 2);
+        app_press(a, 10, 10);
+        app_release(a, 10, 10);
+        app_draw(a);
+        assert_int_equal(a->s.nsel, before);
+        assert_non_null(strstr(a->said, "L'écran tactile ne répond pas"));
+    }
+    /* the screen off: black, no text at all */
+    app_key(a, KEY_KP9);
+    app_draw(a);
+    assert_int_equal(a->dl.ntext, 0);
+    app_key(a, KEY_KP9);
+    app_draw(a);
+    /* AUDIO-A4: the session ends (inactivity, or the next person) */
+    app_reset_session(a);
+    app_draw(a);
+    assert_int_equal(a->audio, 0);
+    assert_int_equal(a->screen_off, 0);
+    assert_int_equal(h.forgets, 1);
+    assert_int_equal(h.text[0], 0);
+    assert_int_equal(a->said_len, 0);
+    for (i = 0; i < (int)sizeof a->said; i++)
+        if (a->said[i] != 0)
+            fail_msg("said byte %d not wiped", i);
+    memset(&zero, 0, sizeof zero);
+    assert_memory_equal(&a->spk, &zero, sizeof zero);
+    assert_true(dl_has_text(&a->dl, "Touchez l'écran pour commencer"));
+    a->voice = (app_voice_t){NULL, NULL, NULL, NULL};
+}
+
+/* Without a voice (no audio device), the audio key does nothing: no
+ * curtain over a screen that would then say nothing. */
+static void test_audio_needs_voice(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app;
+
+    a->audio_ok = 0;
+    app_draw(a);
+    app_key(a, KEY_KP_PLUS);
+    app_key(a, KEY_F11);
+    app_draw(a);
+    assert_int_equal(a->audio, 0);
+    assert_true(dl_has_text(&a->dl, "Touchez l'écran pour commencer"));
 }
 
 static void test_every_size(void **state)
@@ -1231,6 +1341,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_touch_and_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_title_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detail_page_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audio_session, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_audio_needs_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_petition_flow, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_alone, setup_both, teardown),
         cmocka_unit_test_setup_teardown(test_petition_long_text, setup_both, teardown),

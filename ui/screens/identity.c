@@ -287,6 +287,8 @@ void scr_identity_act(app_t *a, int act)
         a->s.commune = act - ACT_SUGGEST;
         snprintf(a->s.field[ID_COMMUNE], APP_NAME_MAX, "%s", a->pkg->communes[a->s.commune].name);
         a->s.field_err = NULL;
+        if (a->focus >= 0) /* chosen with a key: "Continuer" is what comes next */
+            a->focus_act = ACT_NEXT;
         return;
     }
     switch (act) {
@@ -304,6 +306,7 @@ void scr_identity_act(app_t *a, int act)
             app_reset_session(a);
         } else {
             a->s.step--;
+            a->scan_home = 1;
             a->focus = -1;
         }
         break;
@@ -320,9 +323,10 @@ void scr_identity_act(app_t *a, int act)
                 break;
             }
         }
-        if (a->s.step < ID_COMMUNE)
+        if (a->s.step < ID_COMMUNE) {
             a->s.step++;
-        else
+            a->scan_home = 1;
+        } else
             identity_check(a);
         break;
     }
@@ -353,17 +357,18 @@ static void draw_keyboard(app_t *a, int y)
             ui_rect_t k = {x, y + r * rowp, kw, KB_KEY_H};
             app_button(a, k, kb[r][c], NULL, ACT_KEY + idx, BTN_KEY, 1);
             a->dl.ctls[a->dl.nctl - 1].ch = a->dl.ctls[a->dl.nctl - 1].label;
-            a->dl.ctls[a->dl.nctl - 1].group = 1 + r; /* scanning: row by row */
+            /* scanning: half a row at a time (six keys), then the key */
+            a->dl.ctls[a->dl.nctl - 1].group = 1 + 2 * r + (c >= KB_COLS / 2);
             x += pitch;
         }
         if (r == KB_ROWS - 1) {
             app_button(a, (ui_rect_t){x, y + r * rowp, 3 * pitch - KB_GAP, KB_KEY_H},
                        tr(a, "kb.space"), NULL, ACT_KEY + KEY_SPACE_IDX, BTN_SECONDARY, 1);
             a->dl.ctls[a->dl.nctl - 1].ch = " ";
-            a->dl.ctls[a->dl.nctl - 1].group = 1 + r;
+            a->dl.ctls[a->dl.nctl - 1].group = 2 + 2 * r;
             app_button(a, (ui_rect_t){x + 3 * pitch, y + r * rowp, 3 * pitch - KB_GAP, KB_KEY_H},
                        tr(a, "kb.backspace"), NULL, ACT_BACKSPACE, BTN_SECONDARY, 1);
-            a->dl.ctls[a->dl.nctl - 1].group = 1 + r;
+            a->dl.ctls[a->dl.nctl - 1].group = 2 + 2 * r;
         }
     }
 }

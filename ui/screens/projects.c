@@ -39,6 +39,7 @@ void projects_toggle(app_t *a, int project)
         return;
     }
     /* never silently ignored: say why (phrased at draw time, projects_notice) */
+    a->s.notice_seq++;
     a->s.notice = pb.kind == RULES_TOO_MANY      ? NOTICE_TOO_MANY
                   : pb.kind == RULES_OVER_BUDGET ? NOTICE_OVER_BUDGET
                                                  : NOTICE_OTHER;
@@ -186,6 +187,9 @@ static int card(app_t *a, ui_rect_t r, int i, int tw, int draw)
                narrow ? (ui_rect_t){r.x, r.y, r.w, h - 88 - 16}
                       : (ui_rect_t){r.x, r.y, r.w - tw - 24, r.h},
                ACT_OPEN + i, title, NULL, NULL, 1, 0);
+    /* two switches: a card is one item (its description, its toggle inside) */
+    if (a->dl.nctl > 0)
+        a->dl.ctls[a->dl.nctl - 1].group = 1 + i;
     dl_rrect(&a->dl, r, 16, chosen ? t->chosen_bg : t->surface);
     dl_ring(&a->dl, r, 16, chosen ? 5 : 2, chosen ? t->accent : t->border);
     if (narrow)
@@ -205,6 +209,7 @@ static int card(app_t *a, ui_rect_t r, int i, int tw, int draw)
                            tw, 88},
                tr(a, chosen ? "proj.chosen" : "proj.choose"), name, ACT_TOGGLE + i,
                chosen ? BTN_CHOSEN : BTN_SECONDARY, 1);
+    a->dl.ctls[a->dl.nctl - 1].group = 1 + i;
     return h;
 }
 
@@ -350,6 +355,7 @@ void scr_projects_draw(app_t *a)
 
     /* the cards, page by page */
     pages = paginate(a, list, n, y, a->h - 24, w, tw, starts, &pager_h);
+    a->pages = pages; /* audio mode says "page 1 of 3" */
     if (a->s.page >= pages)
         a->s.page = pages - 1;
     if (a->s.page < 0)

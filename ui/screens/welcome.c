@@ -82,6 +82,10 @@ static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int dr
         y += draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.lang_hint"), app_sz(a, 30), 0,
                             t->muted, AL_CENTER, 0)
                   : ui_text_h(&a->dl, tr(a, "welcome.lang_hint"), app_sz(a, 30), 0, w, 0);
+    /* audio mode, for those who cannot read this (and whoever helps them) */
+    y += draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.audio"), app_sz(a, 30), 0, t->muted,
+                        AL_CENTER, 0)
+              : ui_text_h(&a->dl, tr(a, "welcome.audio"), app_sz(a, 30), 0, w, 0);
     return y - y0;
 }
 
@@ -105,7 +109,7 @@ static void welcome_many(app_t *a)
 void scr_welcome_draw(app_t *a)
 {
     const ui_theme_t *t = &a->theme;
-    int top, y, w = a->w - 2 * APP_MARGIN, tw, dw, bw, bh, content, gap, pass;
+    int top, y, w = a->w - 2 * APP_MARGIN, tw, dw, bw, bh, content, gap, pass, lang_hint = 1;
     const char *title = app_ptext(a, &a->pkg->title), *start = tr(a, "welcome.start");
     const char *what = tr(a, a->pkg->kind == PKG_PETITION ? "welcome.pet.single" : "welcome.what");
 
@@ -123,10 +127,15 @@ void scr_welcome_draw(app_t *a)
     if (bw > w)
         bw = w;
     bh = app_button_h(a, start, bw, BTN_PRIMARY, t->scale == 100 ? 140 : 112);
-    /* measure, then centre what fits in the room left (gaps shrink first) */
+    /* measure, then centre what fits in the room left (gaps shrink first;
+     * then the language hint goes: the languages are at the top anyway) */
     content = 0;
-    for (pass = 0; pass < 2; pass++) {
-        int draw = pass == 1;
+    for (pass = 0; pass < 3; pass++) {
+        int draw = pass == 2;
+        if (pass == 1 && content + 4 * 16 + 16 <= a->h - top)
+            continue; /* everything fits */
+        if (pass == 1)
+            lang_hint = 0;
         if (draw) {
             gap = (a->h - top - content) / 6;
             if (gap > 72)
@@ -156,9 +165,14 @@ void scr_welcome_draw(app_t *a)
             app_button(a, (ui_rect_t){(a->w - bw) / 2, y, bw, bh}, start, NULL, ACT_START,
                        BTN_PRIMARY, 1);
         y += bh + gap / 2;
-        y += draw ? ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "welcome.lang_hint"), app_sz(a, 30),
-                            0, t->muted, AL_CENTER, 0)
-                  : ui_text_h(&a->dl, tr(a, "welcome.lang_hint"), app_sz(a, 30), 0, w, 0);
+        if (lang_hint)
+            y += draw ? ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "welcome.lang_hint"),
+                                app_sz(a, 30), 0, t->muted, AL_CENTER, 0)
+                      : ui_text_h(&a->dl, tr(a, "welcome.lang_hint"), app_sz(a, 30), 0, w, 0);
+        /* audio mode, for those who cannot read this (and whoever helps them) */
+        y += draw ? ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "welcome.audio"), app_sz(a, 30), 0,
+                            t->muted, AL_CENTER, 0)
+                  : ui_text_h(&a->dl, tr(a, "welcome.audio"), app_sz(a, 30), 0, w, 0);
         if (!draw)
             content = y;
     }

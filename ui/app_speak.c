@@ -1,0 +1,854 @@
+/* app_speak.c - audio mode: what the kiosk says, when, and the curtain.
+ *
+ * A person who cannot read the screen presses one key (F11, or "+" on the
+ * keypad) and the kiosk speaks: each screen's title and instructions when it
+ * opens, the focused control when the focus moves (its name, its state, its
+ * place "3 sur 12"), each character typed, the communes found, every
+ * choice with the money left, every refusal with its reason, the review,
+ * the tracking code character by character. It is done by difference:
+ * after each frame, app_speak_frame compares what the screen now holds with
+ * what was last spoken of (app_t.spk) and says only what changed. The texts
+ * come from the catalogs (keys "say.*", or the screen's own texts read in
+ * order), in the person's language, normalised for a voice (money in words,
+ * no symbols).
+ *
+ * Audio mode keeps the vote secret from the room:
+ *   AUDIO-A1  while audio mode is on, the screen shows only the curtain
+ *             ("Mode audio", or black): no text, control or focus ring of
+ *             the session is drawn (app_speak_frame, the last step of
+ *             app_draw), and taps do nothing (app_speak_tap).
+ *   AUDIO-A2  nothing is spoken unless the person turned audio mode on, and
+ *             it goes to the voice only (the headphone output, ui/speech.c);
+ *             audio mode ends with the session.
+ *   AUDIO-A3  what is said is written to a file only with --speech-log, which
+ *             the kiosk accepts in headless test runs only (ui/main.c).
+ *   AUDIO-A4  what was said (app_t.said, app_t.spk, the voice's queue) is
+ *             wiped with the session (app_speak_forget, DESIGN-S3). */
+#include <stdio.h>
+#include <string.h>
+
+#include <mbedtls/platform_util.h>
+
+#include "app.h"
+#include "bn_err.h"
+#include "screens/screens.h"
+
+#define SAY_MAX 4096
+
+/* --- a text being built ------------------------------------------------------ */
+
+typedef struct sb_s {
+    char *p;
+    size_t cap, len;
+} sb_t;
+
+/* Appends s, after a full stop when the text so far does not end a
+ * sentence (a heading), so that the voice pauses between them. */
+static void sb_add(sb_t *b, const char *s)
+{
+    size_t n;
+
+    if (s == NULL || s[0] == '\0')
+        return;
+    if (b->len > 0) {
+        char last = b->p[b->len - 1];
+        const char *sep = (last == '.' || last == '!' || last == '?' || last == ':' ||
+                           last == ';' || last == ',')
+                              ? " "
+                              : ". ";
+        n = strlen(sep);
+        if (b->len + n < b->cap) {
+            memcpy(b->p + b->len, sep, n + 1);
+            b->len += n;
+        }
+    }
+    n = strlen(s);
+    if (b->len + n >= b->cap)
+        n = b->cap - b->len - 1;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* Appends s with no separator. */
+static void sb_cat(sb_t *b, const char *s)
+{
+    size_t n = strlen(s);
+
+    if (b->len + n >= b->cap)
+        n = b->cap - b->len - 1;
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+/* The catalog's text of key in the current language, or NULL (no miss
+ * counted: optional spoken variants). */
+static const char *opt(const app_t *a, const char *key)
+{
+    return i18n_get(a->cat[a->lang], key);
+}
+
+/* --- the spoken form of a text ---------------------------------------------------- */
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* A space-like separator at s (" ", U+00A0, U+202F): its length, or 0. */
+static size_t space_at(const char *s)
+{
+    if (s[0] == ' ')
+        return 1;
+    if ((unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0)
+        return 2;
+    if ((unsigned char)s[0] == 0xe2 && (unsigned char)s[1] == 0x80 && (unsigned char)s[2] == 0xaf)
+        return 3;
+    return 0;
+}
+
+/* Month m (1..12) from the catalog's "say.months" (twelve names, comma
+ * separated); BN_ENOTFOUND without it. */
+static int month_name(const app_t *a, int m, char *out, size_t cap)
+{
+    const char *p = opt(a, "say.months"), *e;
+    int i;
+
+    for (i = 1; p != NULL && i < m; i++)
+        p = (p = strchr(p, ',')) != NULL ? p + 1 : NULL;
+    if (p == NULL)
+        return BN_ENOTFOUND;
+    while (*p == ' ')
+        p++;
+    e = strchr(p, ',');
+    snprintf(out, cap, "%.*s", (int)(e != NULL ? (size_t)(e - p) : strlen(p)), p);
+    return 0;
+}
+
+/* "12 500 €" -> "12500 euros" (the voice reads a number whole, not its
+ * groups), "31/12/2028" -> "31 décembre 2028", and the symbols a voice
+ * would spell dropped (✓ « »). */
+static void normalise(const app_t *a, const char *in, char *out, size_t cap)
+{
+    const char *euros = opt(a, "say.euros");
+    size_t o = 0, n;
+
+    if (euros == NULL)
+        euros = "euros";
+    while (*in != '\0' && o + 1 < cap) {
+        n = space_at(in);
+        if (n > 0) {
+            /* a digit group's separator: dropped when 3 digits follow */
+            if (o > 0 && is_digit(out[o - 1]) && is_digit(in[n]) && is_digit(in[n + 1]) &&
+                is_digit(in[n + 2]) && !is_digit(in[n + 3])) {
+                in += n;
+                continue;
+            }
+            if (o > 0 && out[o - 1] != ' ')
+                out[o++] = ' ';
+            in += n;
+            continue;
+        }
+        if (is_digit(in[0]) && is_digit(in[1]) && in[2] == '/' && is_digit(in[3]) &&
+            is_digit(in[4]) && in[5] == '/' && is_digit(in[6]) && is_digit(in[7]) &&
+            is_digit(in[8]) && is_digit(in[9]) && !is_digit(in[10]) &&
+            (o == 0 || !is_digit(out[o - 1]))) {
+            /* 31/12/2028 -> 31 décembre 2028 (the months from the catalog) */
+            int d = (in[0] - '0') * 10 + in[1] - '0', m = (in[3] - '0') * 10 + in[4] - '0';
+            char month[32];
+            if (m >= 1 && m <= 12 && month_name(a, m, month, sizeof month) == 0) {
+                int k = snprintf(out + o, cap - o, "%d %s %.4s", d, month, in + 6);
+                if (k > 0 && (size_t)k < cap - o) {
+                    o += (size_t)k;
+                    in += 10;
+                    continue;
+                }
+            }
+        }
+        if (strncmp(in, "\xe2\x82\xac", 3) == 0) { /* € */
+            size_t k = strlen(euros);
+            if (o > 0 && out[o - 1] != ' ' && o + 1 < cap)
+                out[o++] = ' ';
+            if (o + k < cap) {
+                memcpy(out + o, euros, k);
+                o += k;
+            }
+            in += 3;
+            continue;
+        }
+        if (strncmp(in, "\xe2\x9c\x93", 3) == 0) { /* ✓ */
+            in += 3;
+            while (*in == ' ')
+                in++;
+            continue;
+        }
+        if (strncmp(in, "\xc2\xab", 2) == 0 || strncmp(in, "\xc2\xbb", 2) == 0) { /* « » */
+            in += 2;
+            continue;
+        }
+        out[o++] = *in++;
+    }
+    while (o > 0 && out[o - 1] == ' ')
+        o--;
+    out[o] = '\0';
+}
+
+static void say_in(app_t *a, int lang, const char *text, int flush)
+{
+    char buf[SAY_MAX];
+    const char *code = a->lang_code[lang];
+
+    if (text == NULL)
+        return;
+    {
+        int keep = a->lang;
+        a->lang = lang; /* the spoken forms of that language */
+        normalise(a, text, buf, sizeof buf);
+        a->lang = keep;
+    }
+    if (buf[0] == '\0')
+        return;
+    if (a->speech_log != NULL) { /* AUDIO-A3: headless test runs only */
+        fprintf((FILE *)a->speech_log, "%s\t%s\n", code, buf);
+        fflush((FILE *)a->speech_log);
+    }
+    {
+        size_t n = strlen(buf);
+        if (a->said_len + n + 2 < sizeof a->said) {
+            memcpy(a->said + a->said_len, buf, n);
+            a->said_len += n;
+            a->said[a->said_len++] = '\n';
+            a->said[a->said_len] = '\0';
+        }
+    }
+    if (a->voice.say != NULL) /* AUDIO-A2: the voice, to the headphones */
+        a->voice.say(a->voice.ctx, buf, code, flush);
+    mbedtls_platform_zeroize(buf, sizeof buf);
+}
+
+void app_say(app_t *a, const char *text, int flush)
+{
+    say_in(a, a->lang, text, flush);
+}
+
+/* --- what a screen says when it opens ------------------------------------------------ */
+
+/* 1 if s is the label of a control (read when focused, not with the screen). */
+static int is_label(const app_t *a, const char *s)
+{
+    int i;
+
+    for (i = 0; i < a->dl.nctl; i++)
+        if (a->dl.ctls[i].label != NULL && strcmp(a->dl.ctls[i].label, s) == 0)
+            return 1;
+    return 0;
+}
+
+/* The screen's own texts in drawing order, without the top bar, the
+ * controls' labels and the texts in skip[] (words for the eyes only). */
+static void read_screen(app_t *a, sb_t *b, const char *const *skip)
+{
+    int i, k;
+
+    for (i = a->top_ntext; i < a->dl.ntext; i++) {
+        const char *t = a->dl.texts[i];
+        int drop = is_label(a, t) || strcmp(t, "!") == 0;
+        for (k = 0; skip != NULL && skip[k] != NULL && !drop; k++)
+            drop = strcmp(t, skip[k]) == 0;
+        if (!drop)
+            sb_add(b, t);
+    }
+}
+
+static void say_keys_hint(app_t *a, sb_t *b)
+{
+    /* the switches already pressed: their words, not the keyboard's */
+    sb_add(b, tr(a, a->switch_presses > 0 ? "say.keys.switch" : "say.keys"));
+}
+
+static int n_of(const app_t *a, int lo, int hi)
+{
+    int i, n = 0;
+
+    for (i = 0; i < a->dl.nctl; i++)
+        if (a->dl.ctls[i].enabled && a->dl.ctls[i].action >= lo && a->dl.ctls[i].action < hi)
+            n++;
+    return n;
+}
+
+/* The communes proposed on the commune step, "Rennes, Saint-Malo". */
+static int suggestions(const app_t *a, char *out, size_t cap)
+{
+    int i, n = 0;
+    size_t o = 0;
+
+    out[0] = '\0';
+    if (a->pkg == NULL)
+        return 0;
+    for (i = 0; i < a->dl.nctl; i++) {
+        int act = a->dl.ctls[i].action;
+        if (act >= ACT_SUGGEST && act < ACT_SUGGEST + a->pkg->n_communes) {
+            o += (size_t)snprintf(out + o, o < cap ? cap - o : 0, "%s%s", n > 0 ? ", " : "",
+                                  a->pkg->communes[act - ACT_SUGGEST].name);
+            n++;
+        }
+    }
+    if (o >= cap && cap > 0)
+        out[cap - 1] = '\0';
+    return n;
+}
+
+static void intro_identity(app_t *a, sb_t *b)
+{
+    static const char *const step_key[ID__COUNT] = {"last", "first", "birth", "commune"};
+    char buf[512], key[48], n[16], total[16];
+    const char *kv[] = {"n", n, "total", total, NULL};
+    const char *f = a->s.field[a->s.step];
+
+    snprintf(n, sizeof n, "%d", a->s.step + 1);
+    snprintf(total, sizeof total, "%d", ID__COUNT);
+    sb_add(b, trf(a, buf, sizeof buf, "id.step", kv));
+    snprintf(key, sizeof key, "id.q.%s", step_key[a->s.step]);
+    sb_add(b, tr(a, key));
+    snprintf(key, sizeof key, "say.id.%s", step_key[a->s.step]);
+    sb_add(b, tr(a, key));
+    if (f[0] != '\0') {
+        char spaced[3 * APP_NAME_MAX];
+        const char *kv2[] = {"text", f, NULL};
+        if (a->s.step == ID_BIRTH) { /* digits one by one, not "twelve million" */
+            size_t i, o = 0;
+            for (i = 0; f[i] != '\0' && o + 3 < sizeof spaced; i++) {
+                spaced[o++] = f[i];
+                spaced[o++] = ' ';
+            }
+            spaced[o > 0 ? o - 1 : 0] = '\0';
+            kv2[1] = spaced;
+        }
+        sb_add(b, trf(a, buf, sizeof buf, "say.typed", kv2));
+    }
+    if (a->s.field_err != NULL)
+        sb_add(b, tr(a, a->s.field_err));
+}
+
+static void intro_projects(app_t *a, sb_t *b)
+{
+    char buf[512], left[256], count[256], n[16], max[16], env[48], page[16], pages[16];
+    const char *kv[] = {"n", n, "max", max, "envelope", env, "page", page, "pages", pages, NULL};
+    const char *kvt[] = {"territory", "", NULL};
+    int i, np = 0;
+
+    for (i = 0; i < a->pkg->n_projects; i++)
+        np += a->pkg->projects[i].territory == a->s.territory;
+    snprintf(n, sizeof n, "%d", np);
+    snprintf(max, sizeof max, "%d", a->pkg->rule.max);
+    fmt_money(a->pkg->territories[a->s.territory].envelope, env, sizeof env);
+    snprintf(page, sizeof page, "%d", a->s.page + 1);
+    snprintf(pages, sizeof pages, "%d", a->pages > 0 ? a->pages : 1);
+    kvt[1] = app_ptext(a, &a->pkg->territories[a->s.territory].name);
+    sb_add(b, trf(a, buf, sizeof buf, "proj.title", kvt));
+    sb_add(b, trf(a, buf, sizeof buf, "say.projects", kv));
+    projects_meter(a, left, count, sizeof left);
+    sb_add(b, left);
+    sb_add(b, count);
+    if (a->pages > 1)
+        sb_add(b, trf(a, buf, sizeof buf, "proj.page", kv));
+    sb_add(b, tr(a, "say.projects.how"));
+}
+
+/* The tracking code one character at a time ("K, 7, F, 3, tiret, ..."),
+ * or with a name for each letter ("K comme Kléber"). */
+static void spell(app_t *a, sb_t *b, const char *code, int names)
+{
+    const char *p;
+    char one[160], key[24];
+
+    for (p = code; *p != '\0'; p++) {
+        if (*p == '-') {
+            snprintf(one, sizeof one, "%s, ", tr(a, "say.dash"));
+        } else if (names && *p >= 'A' && *p <= 'Z') {
+            const char *kv[] = {"letter", "", "name", "", NULL};
+            char l[2] = {*p, 0};
+            snprintf(key, sizeof key, "say.alpha.%c", *p);
+            kv[1] = l;
+            kv[3] = tr(a, key);
+            trf(a, one, sizeof one - 2, "say.alpha", kv);
+            strcat(one, ", ");
+        } else {
+            snprintf(one, sizeof one, "%c, ", *p);
+        }
+        sb_cat(b, one);
+    }
+    if (b->len >= 2 && b->p[b->len - 2] == ',') {
+        b->p[b->len - 2] = '.';
+        b->p[--b->len] = '\0';
+    }
+}
+
+static void intro_receipt(app_t *a, sb_t *b)
+{
+    sb_add(b, tr(a, a->s.signed_petition ? "receipt.ptitle" : "receipt.title"));
+    sb_add(b, tr(a, "receipt.code"));
+    sb_add(b, "");
+    if (b->len > 0 && b->p[b->len - 1] != ' ')
+        sb_cat(b, " ");
+    spell(a, b, a->s.tracking, 0);
+    sb_add(b, tr(a, a->s.signed_petition ? "receipt.psecret" : "receipt.secret"));
+    sb_add(b, tr(a, "say.receipt"));
+}
+
+static void intro(app_t *a, sb_t *b)
+{
+    char key[64];
+    const char *skip[6] = {NULL};
+
+    if (a->display_open) {
+        read_screen(a, b, NULL);
+        return;
+    }
+    switch (a->scr) {
+    case SCR_IDENTITY:
+        intro_identity(a, b);
+        return;
+    case SCR_PROJECTS:
+        intro_projects(a, b);
+        return;
+    case SCR_RECEIPT:
+        intro_receipt(a, b);
+        return;
+    case SCR_WELCOME:
+        /* the words for the eyes ("touch the screen") give way to keys */
+        skip[0] = tr(a, "welcome.start");
+        skip[1] = tr(a, "welcome.lang_hint");
+        skip[2] = tr(a, "welcome.audio");
+        read_screen(a, b, skip);
+        if (a->n_camp > 1 || a->switch_presses == 0)
+            sb_add(b, tr(a, a->n_camp > 1 ? "say.welcome.many" : "say.welcome.start"));
+        say_keys_hint(a, b);
+        return;
+    default:
+        read_screen(a, b, NULL);
+        break;
+    }
+    snprintf(key, sizeof key, "say.hint.%s", app_screen_name(a->scr));
+    sb_add(b, opt(a, key));
+}
+
+/* --- the focused control ------------------------------------------------------------- */
+
+static void describe(app_t *a, sb_t *b)
+{
+    char buf[512], cost[48], pos[64], k[16], n[16];
+    const ui_ctl_t *c;
+    int act, order[512], no, i, at = -1;
+
+    if (a->focus < 0 || a->focus >= a->dl.nctl)
+        return;
+    c = &a->dl.ctls[a->focus];
+    act = c->action;
+    if (a->focus_group > 0 && a->scr == SCR_PROJECTS) { /* a card, as one item */
+        for (i = 0; i < a->dl.nctl; i++) {
+            int ca = a->dl.ctls[i].action;
+            if (a->dl.ctls[i].group == a->focus_group && ca >= ACT_TOGGLE &&
+                ca < ACT_TOGGLE + a->pkg->n_projects) {
+                const pkg_project_t *p = &a->pkg->projects[ca - ACT_TOGGLE];
+                const char *kv[] = {"title", app_ptext(a, &p->title), "cost", cost, NULL};
+                fmt_money(p->cost, cost, sizeof cost);
+                sb_add(b, trf(a, buf, sizeof buf,
+                              projects_chosen(a, ca - ACT_TOGGLE) ? "say.card.on" : "say.card.off",
+                              kv));
+            }
+        }
+        return;
+    }
+    if (a->focus_group > 0) { /* a row of the on-screen keyboard */
+        size_t o = 0;
+        char keys[400];
+        keys[0] = '\0';
+        for (i = 0; i < a->dl.nctl; i++)
+            if (a->dl.ctls[i].group == a->focus_group && a->dl.ctls[i].label != NULL)
+                o += (size_t)snprintf(keys + o, o < sizeof keys ? sizeof keys - o : 0, "%s%s",
+                                      o > 0 ? ", " : "", a->dl.ctls[i].label);
+        {
+            const char *kv[] = {"keys", keys, NULL};
+            sb_add(b, trf(a, buf, sizeof buf, "say.row", kv));
+        }
+        return;
+    }
+    if (act >= ACT_TOGGLE && act < ACT_TOGGLE + a->pkg->n_projects) {
+        const pkg_project_t *p = &a->pkg->projects[act - ACT_TOGGLE];
+        const char *kv[] = {"title", app_ptext(a, &p->title), "cost", cost, NULL};
+        fmt_money(p->cost, cost, sizeof cost);
+        sb_add(b, trf(a, buf, sizeof buf,
+                      projects_chosen(a, act - ACT_TOGGLE) ? "say.toggle.on" : "say.toggle.off",
+                      kv));
+    } else if (act >= ACT_OPEN && act < ACT_OPEN + a->pkg->n_projects && a->pkg != NULL) {
+        const pkg_project_t *p = &a->pkg->projects[act - ACT_OPEN];
+        const char *kv[] = {"title", app_ptext(a, &p->title), "cost", cost, NULL};
+        fmt_money(p->cost, cost, sizeof cost);
+        sb_add(b, trf(a, buf, sizeof buf, "say.open", kv));
+    } else if (act >= ACT_LANG && act < ACT_LANG + a->n_langs) {
+        sb_add(b, c->name != NULL ? c->name : c->label);
+        if (act - ACT_LANG == a->lang)
+            sb_add(b, tr(a, "say.current"));
+    } else if (act == ACT_NO_PUBLISH) {
+        sb_add(b, c->name != NULL ? c->name : c->label);
+        sb_add(b, tr(a, a->s.no_publish ? "say.checked" : "say.unchecked"));
+    } else {
+        sb_add(b, c->name != NULL ? c->name : c->label);
+        if (c->primary)
+            sb_add(b, tr(a, "say.button"));
+    }
+    if (act >= ACT_KEY && act < ACT_OPEN)
+        return; /* a key, a commune: its name is enough */
+    no = app_focus_order(a, order);
+    for (i = 0; i < no; i++)
+        if (order[i] == a->focus)
+            at = i;
+    if (at >= 0) {
+        const char *kv[] = {"k", k, "n", n, NULL};
+        snprintf(k, sizeof k, "%d", at + 1);
+        snprintf(n, sizeof n, "%d", no);
+        sb_add(b, trf(a, pos, sizeof pos, "say.pos", kv));
+    }
+}
+
+/* --- what changed --------------------------------------------------------------------- */
+
+static int focus_act(const app_t *a)
+{
+    return a->focus >= 0 && a->focus < a->dl.nctl ? a->dl.ctls[a->focus].action : -1;
+}
+
+/* The characters added to a field (its old value a prefix), or NULL. */
+static const char *added(const char *old, const char *cur)
+{
+    size_t n = strlen(old);
+
+    return strlen(cur) > n && strncmp(old, cur, n) == 0 ? cur + n : NULL;
+}
+
+/* A choice made or removed: its title, then the money left and the count. */
+static void say_choice(app_t *a, sb_t *b, const app_spk_t *o)
+{
+    char buf[512], left[256], count[256];
+    int i, k, p = -1, on = 0;
+
+    for (i = 0; i < a->s.nsel && p < 0; i++) {
+        for (k = 0; k < o->nsel && o->sel[k] != a->s.sel[i]; k++)
+            ;
+        if (k == o->nsel) {
+            p = a->s.sel[i];
+            on = 1;
+        }
+    }
+    for (i = 0; i < o->nsel && p < 0; i++) {
+        for (k = 0; k < a->s.nsel && a->s.sel[k] != o->sel[i]; k++)
+            ;
+        if (k == a->s.nsel)
+            p = o->sel[i];
+    }
+    if (p < 0)
+        return;
+    {
+        const char *kv[] = {"title", app_ptext(a, &a->pkg->projects[p].title), NULL};
+        sb_add(b, trf(a, buf, sizeof buf, on ? "say.chosen" : "say.removed", kv));
+    }
+    projects_meter(a, left, count, sizeof left);
+    sb_add(b, left);
+    sb_add(b, count);
+}
+
+static void remember(app_t *a)
+{
+    app_spk_t *o = &a->spk;
+
+    o->valid = 1;
+    o->scr = a->scr;
+    o->step = a->s.step;
+    o->page = a->s.page;
+    o->detail_page = a->s.detail_page;
+    o->display = a->display_open;
+    o->warning = a->warning;
+    o->lang = a->lang;
+    o->msg = a->s.msg;
+    o->focus_act = focus_act(a);
+    o->focus_group = a->focus_group;
+    o->nsel = a->s.nsel;
+    memcpy(o->sel, a->s.sel, sizeof o->sel);
+    o->notice_seq = a->s.notice_seq;
+    o->field_err = a->s.field_err;
+    memcpy(o->field, a->s.field[a->s.step], sizeof o->field);
+    o->nsugg = a->scr == SCR_IDENTITY && a->pkg != NULL
+                   ? n_of(a, ACT_SUGGEST, ACT_SUGGEST + a->pkg->n_communes)
+                   : 0;
+    o->commune = a->s.commune;
+    o->no_publish = a->s.no_publish;
+    snprintf(o->digits, sizeof o->digits, "%s", a->s.vcode);
+}
+
+static void curtain(app_t *a)
+{
+    const ui_theme_t *t = &a->theme;
+    int w = a->w - 2 * APP_MARGIN, y;
+
+    /* AUDIO-A1: everything drawn so far goes; the controls stay for the
+     * keys, unseen */
+    a->dl.n = 0;
+    a->dl.ntext = 0;
+    a->dl.layer = 0;
+    if (a->screen_off) {
+        dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, (ui_color_t){0, 0, 0, 255});
+        return;
+    }
+    dl_rect(&a->dl, (ui_rect_t){0, 0, a->w, a->h}, t->bg);
+    y = a->h / 3;
+    y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "curtain.title"), app_sz_big(a, 64), 1, t->text,
+                 AL_CENTER, 0) + 32;
+    y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "curtain.body"), app_sz(a, 36), 0, t->text,
+                 AL_CENTER, 0) + 24;
+    ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "curtain.leave"), app_sz(a, 30), 0, t->muted,
+            AL_CENTER, 0);
+}
+
+void app_speak_frame(app_t *a)
+{
+    app_spk_t *o = &a->spk;
+    char text[SAY_MAX], buf[1024];
+    sb_t b = {text, sizeof text, 0};
+    int changed, fa = focus_act(a);
+
+    text[0] = '\0';
+    if (!a->audio) {
+        o->valid = 0;
+        return;
+    }
+    changed = !o->valid || o->scr != (int)a->scr || o->display != a->display_open ||
+              o->lang != a->lang || o->msg != a->s.msg ||
+              (a->scr == SCR_IDENTITY && o->step != a->s.step) ||
+              (a->scr == SCR_PROJECTS && o->page != a->s.page) ||
+              (a->scr == SCR_DETAIL && o->detail_page != a->s.detail_page);
+    if (!o->valid && o->scr == -1)
+        sb_add(&b, tr(a, "say.audio.on"));
+    if (changed) {
+        intro(a, &b);
+        describe(a, &b);
+    } else {
+        int focus_moved = fa != o->focus_act || a->focus_group != o->focus_group;
+        if (a->warning && !o->warning) {
+            char n[16];
+            const char *kv[] = {"n", n, NULL};
+            snprintf(n, sizeof n, "%u", a->warning_shown_s);
+            sb_add(&b, tr(a, "idle.title"));
+            sb_add(&b, trf(a, buf, sizeof buf, "say.idle", kv));
+        }
+        if (a->s.notice_seq != o->notice_seq && a->s.notice != NOTICE_NONE)
+            sb_add(&b, projects_notice(a, buf, sizeof buf));
+        else if (a->pkg != NULL && (a->s.nsel != o->nsel ||
+                                    memcmp(a->s.sel, o->sel, sizeof o->sel) != 0))
+            say_choice(a, &b, o);
+        if (a->scr == SCR_IDENTITY) {
+            const char *f = a->s.field[a->s.step], *more = added(o->field, f);
+            int ns = a->pkg != NULL ? n_of(a, ACT_SUGGEST, ACT_SUGGEST + a->pkg->n_communes) : 0;
+            if (a->s.commune != o->commune && a->s.commune >= 0) {
+                const char *kv[] = {"commune", a->pkg->communes[a->s.commune].name, NULL};
+                sb_add(&b, trf(a, buf, sizeof buf, "say.commune.chosen", kv));
+            } else if (more != NULL) {
+                sb_add(&b, strcmp(more, " ") == 0 ? tr(a, "say.space") : more);
+            } else if (strcmp(o->field, f) != 0 && added(f, o->field) != NULL) {
+                sb_add(&b, tr(a, "say.erased"));
+            }
+            if (a->s.step == ID_COMMUNE && a->s.commune < 0 && strcmp(o->field, f) != 0) {
+                char list[600];
+                if (suggestions(a, list, sizeof list) > 0) {
+                    const char *kv[] = {"list", list, NULL};
+                    sb_add(&b, trf(a, buf, sizeof buf, "say.suggest", kv));
+                } else if (f[0] != '\0' && ns == 0) {
+                    sb_add(&b, tr(a, "id.commune.none"));
+                }
+            }
+        }
+        if (a->s.field_err != NULL && a->s.field_err != o->field_err)
+            sb_add(&b, tr(a, a->s.field_err));
+        if (a->scr == SCR_CONSENT && a->s.no_publish != o->no_publish)
+            sb_add(&b, tr(a, a->s.no_publish ? "consent.status.hidden" : "consent.status.shown"));
+        if (a->scr == SCR_VCODE && strcmp(o->digits, a->s.vcode) != 0) {
+            const char *more = added(o->digits, a->s.vcode);
+            sb_add(&b, more != NULL ? more : tr(a, "say.erased"));
+        }
+        if (focus_moved)
+            describe(a, &b);
+    }
+    if (b.len > 0)
+        app_say(a, text, 1);
+    if (changed && a->scr == SCR_WELCOME && !a->display_open) {
+        /* the other languages offered, each in its own voice */
+        int i;
+        for (i = 0; i < a->n_langs; i++)
+            if (i != a->lang)
+                say_in(a, i, i18n_get(a->cat[i], "say.lang_offer"), 0);
+    }
+    mbedtls_platform_zeroize(text, sizeof text);
+    remember(a);
+    curtain(a);
+}
+
+/* --- keys ------------------------------------------------------------------------------- */
+
+static int takes_digits(const app_t *a)
+{
+    return (a->scr == SCR_IDENTITY && a->s.step == ID_BIRTH) || a->scr == SCR_VCODE ||
+           a->scr == SCR_PIN;
+}
+
+/* Citizens' screens, where audio mode may start. */
+static int citizens(const app_t *a)
+{
+    return !a->desk && a->scr != SCR_OUTOFSERVICE && ((int)a->scr < (int)SCR_PIN || a->scr == SCR_VCODE);
+}
+
+static void set_voice(app_t *a, const char *key)
+{
+    if (a->voice.set != NULL)
+        a->voice.set(a->voice.ctx, a->speech_rate, a->speech_volume);
+    app_say(a, tr(a, key), 1);
+}
+
+void app_audio(app_t *a, int on)
+{
+    if (on == a->audio)
+        return;
+    if (on) {
+        a->audio = 1;
+        a->screen_off = 0;
+        a->spk.valid = 0;
+        a->spk.scr = -1; /* the first words: "audio mode" */
+        if (a->voice.set != NULL)
+            a->voice.set(a->voice.ctx, a->speech_rate, a->speech_volume);
+    } else {
+        app_say(a, tr(a, "say.audio.off"), 1);
+        a->audio = 0;
+        a->screen_off = 0;
+    }
+    a->dirty = 1;
+}
+
+int app_speak_key(app_t *a, app_key_t *k)
+{
+    if (*k >= KEY_KP0 && *k <= KEY_KP9 && takes_digits(a)) {
+        char d[2] = {(char)('0' + (*k - KEY_KP0)), 0};
+        app_char(a, d);
+        return 1;
+    }
+    if (*k == KEY_KP_ENTER) {
+        *k = KEY_ENTER;
+        return 0;
+    }
+    if (!a->audio) {
+        if ((*k == KEY_F11 || *k == KEY_KP_PLUS) && citizens(a) && a->audio_ok) {
+            app_audio(a, 1);
+            return 1;
+        }
+    } else {
+        switch (*k) {
+        case KEY_F11:
+            app_audio(a, 0);
+            return 1;
+        case KEY_F5:
+        case KEY_KP0: /* repeat: the screen and the focus again */
+            a->spk.valid = 0;
+            a->dirty = 1;
+            return 1;
+        case KEY_F4:
+        case KEY_KP_PERIOD:
+            app_say(a, tr(a, "say.help"), 1);
+            return 1;
+        case KEY_F7:
+        case KEY_KP_SLASH:
+            a->speech_rate = a->speech_rate - 25 < 80 ? 80 : a->speech_rate - 25;
+            set_voice(a, "say.slower");
+            return 1;
+        case KEY_F8:
+        case KEY_KP_STAR:
+            a->speech_rate = a->speech_rate + 25 > 450 ? 450 : a->speech_rate + 25;
+            set_voice(a, "say.faster");
+            return 1;
+        case KEY_F9:
+        case KEY_KP_MINUS:
+            a->speech_volume = a->speech_volume - 10 < 10 ? 10 : a->speech_volume - 10;
+            set_voice(a, "say.quieter");
+            return 1;
+        case KEY_F10:
+        case KEY_KP_PLUS:
+            a->speech_volume = a->speech_volume + 10 > 100 ? 100 : a->speech_volume + 10;
+            set_voice(a, "say.louder");
+            return 1;
+        case KEY_F3:
+        case KEY_KP3:
+            app_action(a, ACT_LANG + (a->lang + 1) % a->n_langs);
+            return 1;
+        case KEY_F12:
+        case KEY_KP9:
+            a->screen_off = !a->screen_off;
+            app_say(a, tr(a, a->screen_off ? "say.screen.off" : "say.screen.on"), 1);
+            a->dirty = 1;
+            return 1;
+        case KEY_F6:
+        case KEY_KP1:
+            if (a->scr == SCR_RECEIPT) {
+                char text[1024];
+                sb_t b = {text, sizeof text, 0};
+                text[0] = '\0';
+                sb_add(&b, tr(a, "receipt.code"));
+                sb_cat(&b, " ");
+                spell(a, &b, a->s.tracking, 1);
+                app_say(a, text, 1);
+            }
+            return 1;
+        default:
+            break;
+        }
+    }
+    switch (*k) { /* the keypad's moves, in and out of audio mode */
+    case KEY_KP8:
+    case KEY_KP4:
+        *k = KEY_UP;
+        return 0;
+    case KEY_KP2:
+    case KEY_KP6:
+        *k = KEY_DOWN;
+        return 0;
+    case KEY_KP5:
+        *k = KEY_ENTER;
+        return 0;
+    case KEY_KP7:
+        *k = KEY_ESCAPE;
+        return 0;
+    default:
+        break;
+    }
+    return *k >= KEY_KP0 && *k <= KEY_KP_SLASH; /* another keypad key: nothing */
+}
+
+int app_speak_tap(app_t *a)
+{
+    if (!a->audio)
+        return 0;
+    app__touched(a);
+    app_say(a, tr(a, "say.touch"), 1);
+    return 1;
+}
+
+void app_speak_forget(app_t *a)
+{
+    /* AUDIO-A4 (DESIGN-S3): what was said named the choices */
+    mbedtls_platform_zeroize(&a->spk, sizeof a->spk);
+    mbedtls_platform_zeroize(a->said, sizeof a->said);
+    a->said_len = 0;
+    if (a->voice.forget != NULL)
+        a->voice.forget(a->voice.ctx);
+    a->audio = 0;
+    a->screen_off = 0;
+    a->speech_rate = 175;
+    a->speech_volume = 80;
+}
