@@ -930,6 +930,34 @@ static void test_detail_page_count(void **state)
     free(longer);
 }
 
+/* The largest text used to show one card a page (5 pages for 5 projects):
+ * its cards hold the title and the cost, and the hint gives way when it
+ * would cost a page. */
+static void test_largest_pages(void **state)
+{
+    fixture_t *f = *state;
+    static const int sizes[][3] = {{1920, 1080, 2}, {1080, 1920, 2}, {1728, 1080, 3}};
+    int k;
+
+    for (k = 0; k < 3; k++) {
+        app_t *a = &f->app;
+        char script[600];
+        reopen(f, sizes[k][0], sizes[k][1]);
+        a = &f->app;
+        app_set_display(a, APP_SIZE_LARGEST, APP_THEME_NORMAL);
+        snprintf(script, sizeof script,
+                 "tap \"Touchez l'écran pour commencer\"\n type \"Hamon\"\n tap \"Suivant\"\n"
+                 "type \"Lou\"\n tap \"Suivant\"\n type \"1403199%d\"\n tap \"Suivant\"\n"
+                 "type \"rennes\"\n tap \"Rennes\"\n tap \"Continuer\"\n expect screen projects\n",
+                 k);
+        run(a, script);
+        check_frame(a);
+        if (a->pages > sizes[k][2])
+            fail_msg("%dx%d, largest text: 5 projects on %d pages (at most %d)", sizes[k][0],
+                     sizes[k][1], a->pages, sizes[k][2]);
+    }
+}
+
 /* A voice that keeps what it was given (the headphones, in a test). */
 typedef struct heard_s {
     char text[8192];
@@ -1341,6 +1369,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_touch_and_paging, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_title_notice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_detail_page_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_largest_pages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audio_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_audio_needs_voice, setup, teardown),
         cmocka_unit_test_setup_teardown(test_petition_flow, setup_both, teardown),

@@ -172,13 +172,19 @@ static int card(app_t *a, ui_rect_t r, int i, int tw, int draw)
     if (narrow)
         text_w = r.w - 2 * 28;
     title_w = narrow ? text_w : text_w - cw - 32;
+    /* the largest text: the title and the cost only, so that a page holds
+     * more than one card; the summary is in the detail view */
+    if (a->text_size == APP_SIZE_LARGEST)
+        summary = "";
     th = ui_text_h(&a->dl, title, ts, 1, title_w, 0);
-    sh = ui_text_h(&a->dl, summary, ss, 0, text_w, 0);
-    h = 12 + th + 4 + sh + 12;
+    sh = summary[0] != '\0' ? ui_text_h(&a->dl, summary, ss, 0, text_w, 0) : 0;
+    h = 12 + th + (sh > 0 ? 4 + sh : 0) + 12;
     if (narrow)
         h += 88 + 12;
     if (h < 88 + 20)
         h = 88 + 20;
+    if (narrow && h < 2 * 88 + 16)
+        h = 2 * 88 + 16; /* the card's own control stays 88 px high */
     if (!draw)
         return h;
     r.h = h;
@@ -192,13 +198,18 @@ static int card(app_t *a, ui_rect_t r, int i, int tw, int draw)
         a->dl.ctls[a->dl.nctl - 1].group = 1 + i;
     dl_rrect(&a->dl, r, 16, chosen ? t->chosen_bg : t->surface);
     dl_ring(&a->dl, r, 16, chosen ? 5 : 2, chosen ? t->accent : t->border);
-    if (narrow)
-        ui_text(&a->dl, x, r.y + h - 12 - 88 + (88 - ui_line_h(ts)) / 2, cw, cost, ts, 1,
-                t->text, AL_LEFT, 1);
-    else
-        ui_text(&a->dl, x + text_w - cw, r.y + 12, cw, cost, ts, 1, t->text, AL_RIGHT, 1);
-    ui_text(&a->dl, x, r.y + 12, title_w, title, ts, 1, t->text, AL_LEFT, 0);
-    ui_text(&a->dl, x, r.y + 12 + th + 4, text_w, summary, ss, 0, t->muted, AL_LEFT, 0);
+    {
+        /* a title alone (no summary) is centred in its card */
+        int ty = sh == 0 && !narrow ? r.y + (h - th) / 2 : r.y + 12;
+        if (narrow)
+            ui_text(&a->dl, x, r.y + h - 12 - 88 + (88 - ui_line_h(ts)) / 2, cw, cost, ts, 1,
+                    t->text, AL_LEFT, 1);
+        else
+            ui_text(&a->dl, x + text_w - cw, ty, cw, cost, ts, 1, t->text, AL_RIGHT, 1);
+        ui_text(&a->dl, x, ty, title_w, title, ts, 1, t->text, AL_LEFT, 0);
+    }
+    if (sh > 0)
+        ui_text(&a->dl, x, r.y + 12 + th + 4, text_w, summary, ss, 0, t->muted, AL_LEFT, 0);
     {
         const char *kv[] = {"action", tr(a, chosen ? "proj.remove" : "proj.choose"), "title", title,
                             NULL};
@@ -343,12 +354,21 @@ void scr_projects_draw(app_t *a)
         card_max = ch > card_max ? ch : card_max;
     }
     if (projects_notice(a, buf, sizeof buf) != NULL) {
-        /* a long title on a short screen: the brief form, so that a card
-         * and the pager still fit under it */
-        if (y + app_notice_h(a, w, buf) + 16 + card_max + pager(a, w, 0, 2, 0) > a->h - 24)
-            projects_notice_brief(a, buf, sizeof buf);
+        /* a long title on a short screen: the brief form, when the
+         * full one would cost a page */
+        char brief[512];
+        projects_notice_brief(a, brief, sizeof brief);
+        if (y + app_notice_h(a, w, buf) + 16 + card_max + pager(a, w, 0, 2, 0) > a->h - 24 ||
+            paginate(a, list, n, y + app_notice_h(a, w, buf) + 16, a->h - 24, w, tw, starts,
+                     &pager_h) >
+                paginate(a, list, n, y + app_notice_h(a, w, brief) + 16, a->h - 24, w, tw,
+                         starts, &pager_h))
+            snprintf(buf, sizeof buf, "%s", brief); /* it would cost a page */
         y += app_notice(a, APP_MARGIN, y, w, buf) + 16;
-    } else if (y + hint_h + card_max + pager(a, w, 0, 2, 0) <= a->h - 24 || n == 0) {
+    } else if (n == 0 || (y + hint_h + card_max + pager(a, w, 0, 2, 0) <= a->h - 24 &&
+                          paginate(a, list, n, y + hint_h, a->h - 24, w, tw, starts, &pager_h) <=
+                              paginate(a, list, n, y, a->h - 24, w, tw, starts, &pager_h))) {
+        /* (only when it costs no page: large text on a short screen) */
         y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "proj.hint"), app_sz(a, 30), 0, t->muted,
                      AL_LEFT, 0) + 16;
     }
