@@ -872,7 +872,7 @@ static void test_long_title_notice(void **state)
     a->dirty = 1;
     app_draw(a);
     check_frame(a);
-    run(a, "expect text \"Ce projet coûte 28 500 € et il ne reste que 8 333 €.\"\n");
+    run(a, "expect text \"Ce projet coûte 28 500 €. Il ne reste que 8 333 €.\"\n");
     a->pkg->projects[j].title.s[0] = old;
 }
 
