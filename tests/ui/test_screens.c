@@ -335,11 +335,31 @@ static void test_refusals(void **state)
         app_action(a, ACT_TOGGLE + a->s.sel[0]);
     app_action(a, ACT_REVIEW);
     app_draw(a);
-    run(a, "expect text \"Choisissez au moins 1 projet\"\n");
+    run(a, "expect text \"Choisissez au moins 1 projet pour voter.\"\n");
     for (i = 0; i < a->dl.nctl; i++)
         if (a->dl.ctls[i].action == ACT_CONFIRM)
             assert_int_equal(a->dl.ctls[i].enabled, 0);
     check_frame(a);
+    /* a campaign asking for 2 projects, or allowing only 1: the plurals hold */
+    {
+        int min = a->pkg->rule.min, max = a->pkg->rule.max, first = -1, second = -1;
+        a->pkg->rule.min = 2;
+        a->dirty = 1;
+        app_draw(a);
+        run(a, "expect text \"Choisissez au moins 2 projets pour voter. Il en manque 2.\"\n");
+        a->pkg->rule.min = 1;
+        a->pkg->rule.max = 1;
+        app_action(a, ACT_CHANGE);
+        for (i = 0; i < a->pkg->n_projects; i++)
+            if (a->pkg->projects[i].territory == a->s.territory)
+                first < 0 ? (void)(first = i) : second < 0 ? (void)(second = i) : (void)0;
+        app_action(a, ACT_TOGGLE + first);
+        app_action(a, ACT_TOGGLE + second);
+        run(a, "expect text \"Vous avez déjà choisi un projet. On ne peut en choisir qu'un.\"\n");
+        run(a, "expect no text \"1 projets\"\n");
+        a->pkg->rule.min = min;
+        a->pkg->rule.max = max;
+    }
 }
 
 /* (CAST-C6) A campaign online only, and no server: the citizen is told,

@@ -74,8 +74,10 @@ static const char *notice_text(app_t *a, char *buf, size_t cap, int brief)
     fmt_money(v.remaining, left, sizeof left);
     snprintf(max, sizeof max, "%d", a->pkg->rule.max);
     return trf(a, buf, cap,
-               a->s.notice == NOTICE_TOO_MANY      ? (brief ? "rule.add.too_many.brief"
-                                                            : "rule.add.too_many")
+               a->s.notice == NOTICE_TOO_MANY && a->pkg->rule.max == 1
+                   ? (brief ? "rule.add.too_many.1.brief" : "rule.add.too_many.1")
+               : a->s.notice == NOTICE_TOO_MANY ? (brief ? "rule.add.too_many.brief"
+                                                         : "rule.add.too_many")
                : a->s.notice == NOTICE_OVER_BUDGET ? (brief ? "rule.add.over_budget.brief"
                                                             : "rule.add.over_budget")
                                                    : "rule.add.other",
@@ -108,8 +110,8 @@ const char *projects_problem(app_t *a, char *buf, size_t cap)
         return NULL;
     snprintf(min, sizeof min, "%d", v.min);
     switch (v.problems[0].kind) {
-    case RULES_TOO_FEW:
-        key = "rule.too_few";
+    case RULES_TOO_FEW: /* "au moins 1 projet", "au moins 2 projets" */
+        key = v.min == 1 ? "rule.too_few.1" : "rule.too_few";
         snprintf(amount, sizeof amount, "%lld", (long long)v.problems[0].amount);
         break;
     case RULES_TOO_MANY:
