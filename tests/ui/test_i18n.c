@@ -181,6 +181,57 @@ static void test_date(void **state)
     assert_string_equal(out, "02/04/1987");
 }
 
+/* What citizens tripped on (issue 16): administrative jargon with no plain
+ * word beside it, and an English that is not English. The legal terms stay
+ * only where a plain explanation comes with them (the same text). */
+static void test_plain_words(void **state)
+{
+    static const struct {
+        const char *lang, *word, *unless; /* the word is refused unless `unless` is there too */
+    } rules[] = {
+        {"fr", "enveloppe", NULL},
+        {"fr", "chiffré", NULL},
+        {"fr", "ordre du jour", NULL},
+        {"fr", "pour qui vous avez voté", NULL},
+        {"fr", "droit d'interpellation", "La loi appelle cela"},
+        {"fr", "cantons", "parties du département"},
+        {"en", "envelope", NULL},
+        {"en", "encrypted", NULL},
+        {"en", "Everyone can", NULL},
+        {"en", "agenda", NULL},
+    };
+    size_t r;
+    int i;
+
+    (void)state;
+    for (r = 0; r < sizeof rules / sizeof rules[0]; r++) {
+        i18n_t *c = load(rules[r].lang);
+        for (i = 0; i < i18n_count(c); i++) {
+            const char *key = i18n_key(c, i), *raw = i18n_get(c, key), *p;
+            char text[2048];
+            size_t o = 0;
+            for (p = raw; *p != '\0' && o + 1 < sizeof text; p++) { /* without {placeholders} */
+                if (*p == '{' && strchr(p, '}') != NULL) {
+                    p = strchr(p, '}');
+                    continue;
+                }
+                text[o++] = *p;
+            }
+            text[o] = '\0';
+            if (strncmp(key, "agent.", 6) == 0 || strncmp(key, "status.", 7) == 0 ||
+                strncmp(key, "desk.", 5) == 0 || strncmp(key, "pin.", 4) == 0 ||
+                strncmp(key, "report.", 7) == 0 || strncmp(key, "export.", 7) == 0 ||
+                strncmp(key, "tech.", 5) == 0 || strncmp(key, "pet.count.cantons", 17) == 0)
+                continue; /* the agents' screens; a count under its explanation */
+            if (strstr(text, rules[r].word) != NULL &&
+                (rules[r].unless == NULL || strstr(text, rules[r].unless) == NULL))
+                fail_msg("%s.txt: %s: \"%s\" without a plain explanation: %s", rules[r].lang,
+                         key, rules[r].word, text);
+        }
+        i18n_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -190,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_format),
         cmocka_unit_test(test_money),
         cmocka_unit_test(test_date),
+        cmocka_unit_test(test_plain_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
