@@ -253,6 +253,10 @@ int main(int argc, char **argv)
     printf("openssl_verify_per_s_allcores %.0f verifies/s\n", openssl_verify(cores, (int)secs));
     printf("cores %d cores\n", cores);
     fflush(stdout);
+    if (getenv("BORNE_BENCH_KIOSK") != NULL) { /* the kiosk's figures alone */
+        status = bench_kiosk() != 0;
+        goto out;
+    }
     if (bench_tally() != 0)
         goto out;
     {

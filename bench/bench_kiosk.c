@@ -448,7 +448,8 @@ static int bench_speech_latency(const char *state, speech_t *sp)
     uint32_t today;
     int i, n = 0, rc = 1, inited = 0;
 
-    if (day_parse("2027-03-15", &today) != 0 || render_open(&r, BK_FONTS, why, sizeof why) != 0)
+    if (day_parse("2027-03-15", &today) != 0 || TTF_Init() != 0 ||
+        render_open(&r, BK_FONTS, why, sizeof why) != 0)
         goto out;
     if (app_init(&a, BORNE_ASSETS, render_measure(r), 1920, 1080, why, sizeof why) != 0)
         goto out;
@@ -491,6 +492,7 @@ out:
         app_free(&a);
     }
     render_close(r);
+    TTF_Quit();
     return rc;
 }
 

@@ -62,6 +62,45 @@ int prov_demo_authority(const char *authdir, rng_t *rng, uint32_t today, prov_au
     return 0;
 }
 
+static const char *demo_rule; /* prov_demo_set_ballot: the budget vote's rule, or NULL */
+
+int prov_demo_set_ballot(const char *ballot)
+{
+    if (ballot == NULL || strcmp(ballot, "approval") == 0)
+        demo_rule = NULL;
+    else if (strcmp(ballot, "cumulative") == 0)
+        demo_rule = "\"rule\": {\"ballot\": \"cumulative\", \"points\": 10, \"per_project\": 4, "
+                    "\"knapsack\": false, \"max\": 5, \"min\": 1, \"min_spend_percent\": 0}";
+    else if (strcmp(ballot, "ordinal") == 0)
+        demo_rule = "\"rule\": {\"ballot\": \"ordinal\", \"knapsack\": false, \"max\": 3, "
+                    "\"min\": 1, \"min_spend_percent\": 0}";
+    else
+        return BN_EINVAL;
+    return 0;
+}
+
+/* The package text with its "rule" object replaced by demo_rule (a new
+ * buffer, *len updated), or NULL when out of memory or without one. */
+static uint8_t *with_rule(const uint8_t *src, size_t *len)
+{
+    const char *s = (const char *)src, *start = strstr(s, "\"rule\": {"), *end;
+    size_t head, tail, rl = strlen(demo_rule);
+    uint8_t *out;
+
+    if (start == NULL || (end = strchr(start, '}')) == NULL)
+        return NULL;
+    head = (size_t)(start - s);
+    tail = *len - (size_t)(end + 1 - s);
+    if ((out = malloc(head + rl + tail + 1)) == NULL)
+        return NULL;
+    memcpy(out, s, head);
+    memcpy(out + head, demo_rule, rl);
+    memcpy(out + head + rl, end + 1, tail);
+    *len = head + rl + tail;
+    out[*len] = '\0';
+    return out;
+}
+
 int prov_demo_campaign(prov_auth_t *a, const char *authdir, const char *assets,
                        const char *name, rng_t *rng, char *id, char *why, size_t whylen)
 {
@@ -72,7 +111,17 @@ int prov_demo_campaign(prov_auth_t *a, const char *authdir, const char *assets,
     int rc, made;
 
     snprintf(path, sizeof path, "%s/campaigns/%s.json", assets, name);
-    if ((rc = pkg_read_file(path, &src, &srclen, why, whylen)) != 0 ||
+    if ((rc = pkg_read_file(path, &src, &srclen, why, whylen)) != 0)
+        goto out;
+    if (demo_rule != NULL && strcmp(name, "demo-budget") == 0) {
+        uint8_t *v = with_rule(src, &srclen);
+        free(src);
+        if ((src = v) == NULL) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "%s: no rule to replace", path);
+            goto out;
+        }
+    }
+    if (
         (rc = pkg_parse((const char *)src, srclen, &p, why, whylen)) != 0 ||
         (rc = pkg_sign((const char *)src, srclen, &a->signer, &signed_pkg, &slen, why,
                        whylen)) != 0 ||

@@ -30,4 +30,10 @@ int prov_demo_authority(const char *authdir, rng_t *rng, uint32_t today, prov_au
 int prov_demo_campaign(prov_auth_t *a, const char *authdir, const char *assets,
                        const char *name, rng_t *rng, char *id, char *why, size_t whylen);
 
+/* The demo budget vote's ballot from now on: NULL or "approval" (its own),
+ * "cumulative" (10 points, at most 4 a project, 1 to 5 projects) or
+ * "ordinal" (rank 1 to 3 projects); both counted by greedy. BN_EINVAL for
+ * another word. */
+int prov_demo_set_ballot(const char *ballot);
+
 #endif

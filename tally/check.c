@@ -194,6 +194,7 @@ static void check_territory(chk_t *c, const char *dir, const cJSON *jt, const ch
     prof.off = pb->vote_off;
     prof.items = pb->vote_items;
     prof.budget = pb->budget;
+    prof.points = pb->vote_points; /* cumulative, ordinal: the scores decide */
     if ((rc = count_run(&prof, rule, &res, why, sizeof why)) != 0) {
         disagree(c, "%s: the count of %s failed: %s", where, pbname, why);
         goto out;

@@ -78,6 +78,7 @@ void tally_count_free(tally_count_t *c)
     for (t = 0; t < c->n_terr; t++) {
         free(c->terr[t].projects);
         free(c->terr[t].votes);
+        free(c->terr[t].score);
         free(c->terr[t].selected);
         count_result_free(&c->terr[t].res);
     }
@@ -91,17 +92,19 @@ static int count_one(const verify_t *v, tally_terr_t *tt, count_rule_t rule, cha
 {
     const pkg_t *p = v->pkg;
     int *local = NULL, *off = NULL, *items = NULL, i, j, n = 0, n_items = 0, rc = BN_ENOMEM;
-    int64_t *cost = NULL;
+    int64_t *cost = NULL, *points = NULL;
     count_profile_t prof;
 
     for (i = 0; i < p->n_projects; i++)
         n += p->projects[i].territory == tt->territory;
     tt->projects = malloc(((size_t)n + 1) * sizeof(int));
     tt->votes = calloc((size_t)n + 1, sizeof(int64_t));
+    tt->score = calloc((size_t)n + 1, sizeof(int64_t));
     tt->selected = calloc((size_t)n + 1, sizeof(int));
     local = malloc(((size_t)p->n_projects + 1) * sizeof(int));
     cost = malloc(((size_t)n + 1) * sizeof(int64_t));
-    if (tt->projects == NULL || tt->votes == NULL || tt->selected == NULL || local == NULL ||
+    if (tt->projects == NULL || tt->votes == NULL || tt->score == NULL || tt->selected == NULL ||
+        local == NULL ||
         cost == NULL)
         goto out;
     tt->n_projects = 0;
@@ -127,7 +130,8 @@ static int count_one(const verify_t *v, tally_terr_t *tt, count_rule_t rule, cha
         }
     off = malloc(((size_t)tt->n_ballots + 1) * sizeof(int));
     items = malloc(((size_t)n_items + 1) * sizeof(int));
-    if (off == NULL || items == NULL)
+    points = malloc(((size_t)n_items + 1) * sizeof(int64_t));
+    if (off == NULL || items == NULL || points == NULL)
         goto out;
     off[0] = 0;
     for (i = 0, j = 0; i < v->n_ballots; i++) {
@@ -137,8 +141,14 @@ static int count_one(const verify_t *v, tally_terr_t *tt, count_rule_t rule, cha
         if (!b->valid || b->territory != tt->territory)
             continue;
         off[j + 1] = off[j];
-        for (k = 0; k < b->n; k++)
+        for (k = 0; k < b->n; k++) {
+            /* a score: a cumulative ballot's points; a ranking's L - k as
+             * Pabulib reads an ordinal vote (L = max_length = rule.max) */
+            points[off[j + 1]] = p->rule.ballot == PKG_BALLOT_CUMULATIVE ? b->pts[k]
+                                 : p->rule.ballot == PKG_BALLOT_ORDINAL ? p->rule.max - k
+                                                                        : 1;
             items[off[j + 1]++] = local[b->sel[k]];
+        }
         j++;
     }
     memset(&prof, 0, sizeof prof);
@@ -149,7 +159,9 @@ static int count_one(const verify_t *v, tally_terr_t *tt, count_rule_t rule, cha
     prof.off = off;
     prof.items = items;
     prof.budget = p->territories[tt->territory].envelope;
+    prof.points = p->rule.ballot == PKG_BALLOT_APPROVAL ? NULL : points;
     count_approvals(&prof, tt->votes);
+    count_scores(&prof, tt->score);
     if ((rc = count_run(&prof, rule, &tt->res, why, whylen)) != 0)
         goto out;
     for (i = 0; i < tt->res.n_winners; i++)
@@ -161,6 +173,7 @@ out:
     free(cost);
     free(off);
     free(items);
+    free(points);
     return rc;
 }
 
@@ -405,28 +418,44 @@ static int write_pb(const out_t *o, const verify_t *v, const tally_terr_t *tt, r
     pb_str(f, text(p, &p->title, p->langs[0]));
     fputc('\n', f);
     fprintf(f, "country;France\nunit;%s\ninstance;%s\n", p->territories[tt->territory].id, p->id);
-    fprintf(f, "num_projects;%d\nnum_votes;%d\nbudget;%lld\nvote_type;approval\nrule;%s\n",
+    fprintf(f, "num_projects;%d\nnum_votes;%d\nbudget;%lld\nvote_type;%s\nrule;%s\n",
             tt->n_projects, n, (long long)p->territories[tt->territory].envelope,
+            p->rule.ballot == PKG_BALLOT_CUMULATIVE ? "cumulative"
+            : p->rule.ballot == PKG_BALLOT_ORDINAL  ? "ordinal"
+                                                    : "approval",
             count_rule_name(rule));
     fprintf(f, "min_length;%d\nmax_length;%d\n", p->rule.min, p->rule.max);
+    if (p->rule.ballot == PKG_BALLOT_CUMULATIVE)
+        fprintf(f, "max_sum_points;%d\nmax_points;%d\n", p->rule.points, p->rule.per_project);
     fprintf(f, "status;%s\n", provisional ? "provisional" : "certified");
-    fputs("PROJECTS\nproject_id;cost;votes;selected;name\n", f);
+    fputs(p->rule.ballot == PKG_BALLOT_APPROVAL ? "PROJECTS\nproject_id;cost;votes;selected;name\n"
+                                                : "PROJECTS\nproject_id;cost;votes;score;selected;name\n",
+          f);
     for (i = 0; i < tt->n_projects; i++) {
         const pkg_project_t *pr = &p->projects[tt->projects[i]];
 
-        fprintf(f, "%s;%lld;%lld;%d;", pr->id, (long long)pr->cost, (long long)tt->votes[i],
-                tt->selected[i]);
+        fprintf(f, "%s;%lld;%lld;", pr->id, (long long)pr->cost, (long long)tt->votes[i]);
+        if (p->rule.ballot != PKG_BALLOT_APPROVAL)
+            fprintf(f, "%lld;", (long long)tt->score[i]);
+        fprintf(f, "%d;", tt->selected[i]);
         pb_str(f, text(p, &pr->title, p->langs[0]));
         fputc('\n', f);
     }
-    fputs("VOTES\nvoter_id;vote\n", f);
+    fputs(p->rule.ballot == PKG_BALLOT_CUMULATIVE ? "VOTES\nvoter_id;vote;points\n"
+                                                   : "VOTES\nvoter_id;vote\n",
+          f);
     for (i = 0; i < n; i++) {
         const verify_ballot_t *b = &v->ballots[order[i]];
         int k;
 
         fprintf(f, "%d;", i + 1);
-        for (k = 0; k < b->n; k++)
+        for (k = 0; k < b->n; k++) /* an ordinal vote: most preferred first */
             fprintf(f, "%s%s", k ? "," : "", p->projects[b->sel[k]].id);
+        if (p->rule.ballot == PKG_BALLOT_CUMULATIVE) {
+            fputc(';', f);
+            for (k = 0; k < b->n; k++)
+                fprintf(f, "%s%d", k ? "," : "", b->pts[k]);
+        }
         fputc('\n', f);
     }
     free(order);
@@ -588,6 +617,8 @@ static int write_json(const out_t *o, const verify_t *v, const tally_count_t *c,
             cJSON_AddItemToObject(jp, "title", text_json(p, &pp->title));
             cJSON_AddNumberToObject(jp, "cost", (double)pp->cost);
             cJSON_AddNumberToObject(jp, "votes", (double)tt->votes[i]);
+            if (p->rule.ballot != PKG_BALLOT_APPROVAL) /* points, or ranks as points */
+                cJSON_AddNumberToObject(jp, "score", (double)tt->score[i]);
             cJSON_AddBoolToObject(jp, "selected", tt->selected[i] != 0);
             if (tt->selected[i])
                 cJSON_AddItemToArray(w, cJSON_CreateString(pp->id));

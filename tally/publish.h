@@ -39,7 +39,9 @@ typedef struct tally_terr_s {
     int territory;            /* index into pkg->territories */
     int n_projects;
     int *projects;            /* pkg project indexes, in id order (count.h ranks) */
-    int64_t *votes;           /* per local project */
+    int64_t *votes;           /* per local project: the ballots that name it */
+    int64_t *score;           /* ... its score: its votes (approval), the points given
+                                 (cumulative), L - rank summed (ordinal); what counts */
     int *selected;            /* per local project: 1 if funded */
     int n_ballots;
     count_result_t res;       /* winners as local indexes */

@@ -211,8 +211,8 @@ static int cmp_votes(const void *a, const void *b)
 {
     int x = *(const int *)a, y = *(const int *)b;
 
-    if (sort_tt->votes[x] != sort_tt->votes[y])
-        return sort_tt->votes[x] > sort_tt->votes[y] ? -1 : 1;
+    if (sort_tt->score[x] != sort_tt->score[y])
+        return sort_tt->score[x] > sort_tt->score[y] ? -1 : 1;
     return x - y;
 }
 
@@ -223,8 +223,8 @@ static void chart(FILE *f, const pkg_t *p, const tally_terr_t *tt, const int *or
     int i;
 
     for (i = 0; i < tt->n_projects; i++)
-        if (tt->votes[i] > max)
-            max = tt->votes[i];
+        if (tt->score[i] > max)
+            max = tt->score[i];
     fprintf(f, "<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" width=\"%d\" height=\"%d\" "
             "viewBox=\"0 0 %d %d\" aria-labelledby=\"c%d-%s\">", width, row * tt->n_projects + 10,
             width, row * tt->n_projects + 10, lang, p->territories[tt->territory].id);
@@ -233,7 +233,7 @@ static void chart(FILE *f, const pkg_t *p, const tally_terr_t *tt, const int *or
     fputs("</title>\n", f);
     for (i = 0; i < tt->n_projects; i++) {
         int k = order[i], y = 5 + i * row;
-        int w = (int)((tt->votes[k] * bars) / max);
+        int w = (int)((tt->score[k] * bars) / max);
         const pkg_project_t *pr = &p->projects[tt->projects[k]];
 
         fprintf(f, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\" class=\"%s\">", label - 8, y + 17,
@@ -244,7 +244,7 @@ static void chart(FILE *f, const pkg_t *p, const tally_terr_t *tt, const int *or
         fprintf(f, "</text><rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"20\" class=\"%s\"/>",
                 label, y + 3, w < 1 ? 1 : w, tt->selected[k] ? "bw" : "b");
         fprintf(f, "<text x=\"%d\" y=\"%d\" class=\"v\">", label + w + 6, y + 17);
-        num(f, tt->votes[k], lang);
+        num(f, tt->score[k], lang);
         fputs("</text>\n", f);
     }
     fputs("</svg>\n", f);
@@ -354,7 +354,7 @@ static int lang_section(FILE *f, const verify_t *v, const tally_count_t *c,
             fputs("</code></td><td class=\"n\">", f);
             money(f, p->projects[tt->projects[k]].cost, lang);
             fputs("</td><td class=\"n\">", f);
-            num(f, tt->votes[k], lang);
+            num(f, tt->score[k], lang);
             fprintf(f, "</td><td>%s</td></tr>\n", S[tt->selected[k] ? T_YES : T_NO][lang]);
         }
         fputs("</table>\n", f);

@@ -498,8 +498,13 @@ static int check_ballot(ctx_t *c, const raw_ballot_t *r, verify_ballot_t *vb, co
         problem(c, kn, r->bundle, item, "of campaign '%s', not '%s'", b.campaign, p->id);
         return -1;
     }
-    if (b.kind != BALLOT_KIND_BUDGET || p->kind != PKG_BUDGET) {
+    if (p->kind != PKG_BUDGET) {
         problem(c, kn, r->bundle, item, "not a budget vote");
+        return -1;
+    }
+    if (b.kind != ballot_kind_of(p)) { /* (VERIFY-V2) the ballot the package asks for */
+        problem(c, kn, r->bundle, item, "a ballot of kind %u, where the package's rule.ballot "
+                "asks for kind %d", b.kind, ballot_kind_of(p));
         return -1;
     }
     if ((vb->territory = pkg_find_territory(p, b.territory)) < 0) {
@@ -525,8 +530,10 @@ static int check_ballot(ctx_t *c, const raw_ballot_t *r, verify_ballot_t *vb, co
             return -1;
         }
         vb->sel[i] = j;
+        vb->pts[i] = b.points[i];
     }
-    if (rules_check(p, vb->territory, vb->sel, vb->n, &vd) != 0) {
+    if (rules_check_points(p, vb->territory, vb->sel,
+                           b.kind == BALLOT_KIND_CUMULATIVE ? vb->pts : NULL, vb->n, &vd) != 0) {
         problem(c, kn, r->bundle, item, "%s", rules_words(p, &vd, why, sizeof why));
         return -1;
     }

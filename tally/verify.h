@@ -74,7 +74,9 @@ typedef struct verify_ballot_s {
     int kiosk;                /* index into verify_t.kiosks */
     int territory;            /* index into pkg->territories */
     int n;                    /* chosen projects */
-    int sel[BALLOT_MAX_CHOICES]; /* indexes into pkg->projects, sorted by id */
+    int sel[BALLOT_MAX_CHOICES]; /* indexes into pkg->projects, sorted by id; an ordinal
+                                    ballot's in rank order */
+    int pts[BALLOT_MAX_CHOICES]; /* a cumulative ballot: the points of sel[i] */
     uint8_t hash[32];         /* SHA-256 of the signed encoding */
     uint32_t day;             /* the day it was cast (for the poll reports, VERIFY-V11) */
     int valid;                /* 1: counted; 0: refused (a problem names it) */

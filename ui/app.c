@@ -424,7 +424,8 @@ void app_release(app_t *a, int x, int y)
     app__touched(a);
     if (i < 0 || a->dl.ctls[i].action != act)
         return; /* slid off the control, or pressed on nothing: no action */
-    if (act >= ACT_TOGGLE && act < ACT_CAMPAIGN) { /* choose / remove a project */
+    if ((act >= ACT_TOGGLE && act < ACT_CAMPAIGN) || act >= ACT_POINT_ADD) {
+        /* choose / remove a project, a point more or less */
         if (act == a->last_toggle && a->now - a->last_toggle_at < APP_REPEAT_MS)
             return; /* a tremor's second tap: the choice stays */
         a->last_toggle = act;
@@ -950,6 +951,7 @@ void app_cast_inputs(app_t *a, cast_ctx_t *ctx, cast_identity_t *who, char *birt
     ctx->pkg = a->pkg;
     ctx->signer = &a->signer;
     ctx->rng = a->rng;
+    ctx->points = a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? a->s.pts : NULL;
     memcpy(ctx->secret, a->secret, sizeof ctx->secret);
     if (a->sync != NULL) { /* reserve-then-cast, in the cast path (cast.h) */
         a->hook = (ksync_hook_t){a->sync, a->kiosk, &a->signer, a->rng, a->now, ""};

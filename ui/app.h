@@ -113,7 +113,9 @@ enum {
     ACT_TECH_WIPE,           /* technician: wipe after the campaign (asks to confirm) */
     ACT_TECH_WIPE_CONFIRM,
     ACT_DESK = 6800,         /* + campaign index in all[]: the desk registers a person */
-    ACT_VCODE_OK = 6900      /* the citizen's voting code: check it */
+    ACT_VCODE_OK = 6900,     /* the citizen's voting code: check it */
+    ACT_POINT_ADD = 8000,    /* + project index: a cumulative ballot, one point more */
+    ACT_POINT_SUB = 9000     /* + project index: ... one point less */
 };
 
 /* Physical keys the app understands. */
@@ -138,7 +140,8 @@ app_key_t app_key_named(const char *name);
 enum { ID_LAST = 0, ID_FIRST, ID_BIRTH, ID_COMMUNE, ID__COUNT };
 
 /* Refusals of a choice, phrased at draw time in the current language. */
-enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER };
+enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER, NOTICE_POINTS,
+       NOTICE_PER_PROJECT };
 
 /* Messages of SCR_MESSAGE. */
 enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED, MSG_OFFLINE, MSG_CLOSED };
@@ -182,7 +185,8 @@ typedef struct app_session_s {
     int commune;                      /* index into pkg->communes, -1 */
     int territory;
     const char *field_err;            /* catalog key of the step's problem, or NULL */
-    int sel[BALLOT_MAX_CHOICES];
+    int sel[BALLOT_MAX_CHOICES];      /* an ordinal ballot: in rank order */
+    int pts[BALLOT_MAX_CHOICES];      /* a cumulative ballot: the points of sel[i] */
     int nsel;
     int page;
     int detail;                       /* project shown in SCR_DETAIL */

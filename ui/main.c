@@ -21,6 +21,7 @@
 #include "render_sdl.h"
 #include "script.h"
 #include "speech.h"
+#include "prov_demo.h"
 
 #define FONT_DIR "/usr/share/fonts/truetype/dejavu"
 
@@ -47,6 +48,7 @@ static void usage(FILE *f)
             "       headless: [--speech-log FILE]  audio mode's words, one line each\n"
             "       window: [--audio-device NAME]  audio mode's output (none: no audio mode)\n"
             "       borne --init-demo DIR [--demo-campaigns budget|petition|both]\n"
+            "              [--demo-ballot approval|cumulative|ordinal]\n"
             "              (default both: the demo budget vote and the demo petition)\n"
             "       borne --init-demo DIR --demo-server SRV [--demo-kiosk N] [--demo-port P]\n"
             "              kiosk N (default 1) of `borne-server init-demo SRV`, syncing\n"
@@ -412,6 +414,7 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         {"provision", required_argument, NULL, 'B'},
         {"open-polls", required_argument, NULL, 'L'},
         {"speech-log", required_argument, NULL, 'G'},
+        {"demo-ballot", required_argument, NULL, 'X'},
         {"audio-device", required_argument, NULL, 'j'},
         {"config", required_argument, NULL, 'c'}, {"version", no_argument, NULL, 'v'},
         {"help", no_argument, NULL, 'h'},       {NULL, 0, NULL, 0},
@@ -476,6 +479,12 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         case 'B': a->provision = optarg; break;
         case 'L': a->open_polls = optarg; break;
         case 'G': a->speech_log = optarg; break;
+        case 'X':
+            if (prov_demo_set_ballot(optarg) != 0) {
+                fprintf(stderr, "borne: --demo-ballot: approval, cumulative or ordinal\n");
+                return 2;
+            }
+            break;
         case 'j': snprintf(a->audio_device, sizeof a->audio_device, "%s", optarg); break;
         case 'V': a->demo_server = optarg; break;
         case 'K': a->demo_kiosk = atol(optarg); break;

@@ -28,10 +28,41 @@
 #define OFF_TERRITORY 76
 #define OFF_CHOICES BALLOT_HEADER_LEN
 
-/* Length of a ballot with n choices, signature included. */
+/* The bytes of one entry of the choices of a kind. */
+static size_t entry_len(int kind)
+{
+    return kind == BALLOT_KIND_CUMULATIVE ? BALLOT_TOKEN_LEN + BALLOT_POINTS_LEN
+                                          : BALLOT_TOKEN_LEN;
+}
+
+/* Length of a ballot of a kind with n choices, signature included. */
+static size_t ballot_len_of(int kind, int n)
+{
+    return BALLOT_HEADER_LEN + entry_len(kind) * (size_t)n + KEY_SIG_LEN;
+}
+
 static size_t ballot_len(int n)
 {
-    return BALLOT_HEADER_LEN + (size_t)BALLOT_TOKEN_LEN * (size_t)n + KEY_SIG_LEN;
+    return ballot_len_of(BALLOT_KIND_BUDGET, n);
+}
+
+/* The most choices a ballot of a kind carries. */
+static int max_n(int kind)
+{
+    return kind == BALLOT_KIND_CUMULATIVE ? BALLOT_MAX_CUMULATIVE : BALLOT_MAX_CHOICES;
+}
+
+static int kind_ok(int kind)
+{
+    return kind == BALLOT_KIND_BUDGET || kind == BALLOT_KIND_CUMULATIVE ||
+           kind == BALLOT_KIND_ORDINAL;
+}
+
+int ballot_kind_of(const pkg_t *p)
+{
+    return p->rule.ballot == PKG_BALLOT_CUMULATIVE ? BALLOT_KIND_CUMULATIVE
+           : p->rule.ballot == PKG_BALLOT_ORDINAL  ? BALLOT_KIND_ORDINAL
+                                                   : BALLOT_KIND_BUDGET;
 }
 
 /* Checks that s can be written as a token (wire.h): 0, BN_ERANGE (longer
@@ -70,11 +101,24 @@ static uint32_t get_u32(const uint8_t *p)
 int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int n,
                 uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng)
 {
+    if (p != NULL && p->rule.ballot == PKG_BALLOT_CUMULATIVE && n > 0)
+        return BN_EINVAL; /* points needed: ballot_make_ex */
+    return ballot_make_ex(b, p, territory, sel, NULL, n, day, kiosk, rng);
+}
+
+int ballot_make_ex(ballot_t *b, const pkg_t *p, int territory, const int *sel, const int *pts,
+                   int n, uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng)
+{
     char tmp[BALLOT_TOKEN_LEN + 1];
-    int i, j, k, rc;
+    int i, j, k, rc, kind, pt;
 
     if (b == NULL || p == NULL || kiosk == NULL || rng == NULL || (sel == NULL && n > 0))
         return BN_EINVAL;
+    kind = ballot_kind_of(p);
+    if (n > 0 && (kind == BALLOT_KIND_CUMULATIVE) != (pts != NULL))
+        return BN_EINVAL;
+    if (n > max_n(kind))
+        return BN_ERANGE;
     memset(b, 0, sizeof *b);
     if (n < 0 || n > BALLOT_MAX_CHOICES)
         return BN_ERANGE;
@@ -84,7 +128,7 @@ int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int 
         return BN_EINVAL;
     if ((rc = token_check(p->id)) != 0 || (rc = token_check(p->territories[territory].id)) != 0)
         return rc;
-    b->kind = BALLOT_KIND_BUDGET;
+    b->kind = (uint8_t)kind;
     b->day = day;
     memcpy(b->kiosk, kiosk, KEY_ID_LEN);
     strcpy(b->campaign, p->id);
@@ -97,15 +141,32 @@ int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int 
         }
         if ((rc = token_check(p->projects[k].id)) != 0)
             goto fail;
-        /* Insertion sort by bytes (strcmp orders as the NUL-padded fields do). */
+        pt = kind == BALLOT_KIND_CUMULATIVE ? pts[i] : 0;
+        if (kind == BALLOT_KIND_CUMULATIVE && (pt < 1 || pt > 0xffff)) {
+            rc = BN_ERANGE;
+            goto fail;
+        }
         strcpy(tmp, p->projects[k].id);
-        for (j = i; j > 0 && strcmp(b->choices[j - 1], tmp) > 0; j--)
+        if (kind == BALLOT_KIND_ORDINAL) { /* rank order kept; distinct */
+            for (j = 0; j < i; j++)
+                if (strcmp(b->choices[j], tmp) == 0) {
+                    rc = BN_EINVAL;
+                    goto fail;
+                }
+            memcpy(b->choices[i], tmp, sizeof tmp);
+            continue;
+        }
+        /* Insertion sort by bytes (strcmp orders as the NUL-padded fields do). */
+        for (j = i; j > 0 && strcmp(b->choices[j - 1], tmp) > 0; j--) {
             memcpy(b->choices[j], b->choices[j - 1], sizeof b->choices[j]);
+            b->points[j] = b->points[j - 1];
+        }
         if (j > 0 && strcmp(b->choices[j - 1], tmp) == 0) {
             rc = BN_EINVAL; /* the same project twice */
             goto fail;
         }
         memcpy(b->choices[j], tmp, sizeof tmp);
+        b->points[j] = pt;
     }
     b->n = n;
     rc = rng_bytes(rng, b->id, BALLOT_ID_LEN);
@@ -122,9 +183,10 @@ fail:
  * decoder would refuse: only canonical bytes are ever signed. */
 static int encode_body(const ballot_t *b, uint8_t *out)
 {
-    int i;
+    size_t el = entry_len(b->kind);
+    int i, j;
 
-    if (b->kind != BALLOT_KIND_BUDGET || b->day == 0 || token_check(b->campaign) != 0 ||
+    if (!kind_ok(b->kind) || b->day == 0 || token_check(b->campaign) != 0 ||
         token_check(b->territory) != 0)
         return BN_EINVAL;
     memcpy(out + OFF_MAGIC, BALLOT_MAGIC, 4);
@@ -137,11 +199,22 @@ static int encode_body(const ballot_t *b, uint8_t *out)
     wire_token_put(out + OFF_CAMPAIGN, b->campaign);
     wire_token_put(out + OFF_TERRITORY, b->territory);
     for (i = 0; i < b->n; i++) {
+        uint8_t *e = out + OFF_CHOICES + el * (size_t)i;
         if (token_check(b->choices[i]) != 0)
             return BN_EINVAL;
-        if (i > 0 && strcmp(b->choices[i - 1], b->choices[i]) >= 0)
+        if (b->kind == BALLOT_KIND_ORDINAL) {
+            for (j = 0; j < i; j++)
+                if (strcmp(b->choices[j], b->choices[i]) == 0)
+                    return BN_EINVAL; /* ranked twice */
+        } else if (i > 0 && strcmp(b->choices[i - 1], b->choices[i]) >= 0) {
             return BN_EINVAL; /* unsorted or duplicate */
-        wire_token_put(out + OFF_CHOICES + BALLOT_TOKEN_LEN * i, b->choices[i]);
+        }
+        wire_token_put(e, b->choices[i]);
+        if (b->kind == BALLOT_KIND_CUMULATIVE) {
+            if (b->points[i] < 1 || b->points[i] > 0xffff)
+                return BN_EINVAL;
+            put_u16(e + BALLOT_TOKEN_LEN, (unsigned)b->points[i]);
+        }
     }
     return 0;
 }
@@ -153,9 +226,11 @@ int ballot_seal(ballot_t *b, const signer_t *s, uint8_t *out, size_t cap, size_t
 
     if (b == NULL || s == NULL || out == NULL || len == NULL)
         return BN_EINVAL;
-    if (b->n < 0 || b->n > BALLOT_MAX_CHOICES)
+    if (!kind_ok(b->kind))
+        return BN_EINVAL;
+    if (b->n < 0 || b->n > max_n(b->kind))
         return BN_ERANGE;
-    total = ballot_len(b->n);
+    total = ballot_len_of(b->kind, b->n);
     body = total - KEY_SIG_LEN;
     if (cap < total)
         return BN_ETOOBIG;
@@ -175,8 +250,8 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
 {
     const char *bad;
     unsigned n;
-    size_t want, off;
-    int i, rc;
+    size_t want, off, el;
+    int i, rc, kind;
 
     if (buf == NULL || out == NULL)
         return BN_EINVAL;
@@ -195,18 +270,20 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
                      buf[OFF_VERSION]);
         goto fail;
     }
-    if (buf[OFF_KIND] != BALLOT_KIND_BUDGET) {
-        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 5: kind %u is not 1 (budget vote)",
+    if (!kind_ok(buf[OFF_KIND])) {
+        rc = bn_fail(why, whylen, BN_EFORMAT,
+                     "offset 5: kind %u is not 1, 2 or 3 (approval, cumulative, ordinal)",
                      buf[OFF_KIND]);
         goto fail;
     }
+    kind = buf[OFF_KIND];
+    el = entry_len(kind);
     n = get_u16(buf + OFF_N);
-    if (n > BALLOT_MAX_CHOICES) {
-        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 6: %u choices, at most %d", n,
-                     BALLOT_MAX_CHOICES);
+    if (n > (unsigned)max_n(kind)) {
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 6: %u choices, at most %d", n, max_n(kind));
         goto fail;
     }
-    want = ballot_len((int)n);
+    want = ballot_len_of(kind, (int)n);
     if (len != want) {
         rc = bn_fail(why, whylen, BN_EFORMAT, "length %zu: %u choices need exactly %zu bytes",
                      len, n, want);
@@ -229,13 +306,29 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
         goto fail;
     }
     for (i = 0; i < (int)n; i++) {
-        off = OFF_CHOICES + (size_t)BALLOT_TOKEN_LEN * (size_t)i;
+        int j;
+        off = OFF_CHOICES + el * (size_t)i;
         if ((bad = wire_token_get(buf + off, out->choices[i])) != NULL) {
             rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d]: %s", off, i, bad);
             goto fail;
         }
+        if (kind == BALLOT_KIND_CUMULATIVE &&
+            (out->points[i] = (int)get_u16(buf + off + BALLOT_TOKEN_LEN)) == 0) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d] has 0 points",
+                         off + BALLOT_TOKEN_LEN, i);
+            goto fail;
+        }
+        if (kind == BALLOT_KIND_ORDINAL) { /* rank order: distinct */
+            for (j = 0; j < i; j++)
+                if (memcmp(buf + OFF_CHOICES + el * (size_t)j, buf + off, BALLOT_TOKEN_LEN) == 0) {
+                    rc = bn_fail(why, whylen, BN_EFORMAT,
+                                 "offset %zu: choices[%d] is a duplicate", off, i);
+                    goto fail;
+                }
+            continue;
+        }
         /* Strictly increasing, as the padded 16-byte fields: sorted and distinct. */
-        if (i > 0 && memcmp(buf + off - BALLOT_TOKEN_LEN, buf + off, BALLOT_TOKEN_LEN) >= 0) {
+        if (i > 0 && memcmp(buf + off - el, buf + off, BALLOT_TOKEN_LEN) >= 0) {
             /* (DESIGN-S3) the reason names offsets, never a chosen project. */
             rc = bn_fail(why, whylen, BN_EFORMAT, "offset %zu: choices[%d] %s", off, i,
                          strcmp(out->choices[i - 1], out->choices[i]) == 0

@@ -15,6 +15,13 @@
  *   92      16*n  chosen project ids, ASCII, NUL-padded, sorted, distinct
  *   92+16n  64    ECDSA P-256 signature r || s over SHA-256(bytes 0..92+16n)
  *
+ * Kind 2 (cumulative, rule.ballot "cumulative"): each of the n entries is
+ * 18 bytes, the project id then its points (2 bytes, >= 1), sorted by id,
+ * distinct. Kind 3 (ordinal, rule.ballot "ordinal"): the n ids of 16 bytes
+ * in rank order (the first is the voter's first choice), distinct. Whether
+ * the points or ranks keep the package's rule is the rules' business
+ * (rules.h), as for kind 1.
+ *
  * A decoder accepts exactly one byte string per ballot: any other padding,
  * order, length or character is BN_EFORMAT. */
 #ifndef BALLOT_H
@@ -29,12 +36,18 @@
 
 #define BALLOT_MAGIC "BRNB"
 #define BALLOT_VERSION 1
-#define BALLOT_KIND_BUDGET 1
+#define BALLOT_KIND_BUDGET 1      /* approval: the projects chosen */
+#define BALLOT_KIND_CUMULATIVE 2  /* points given to projects */
+#define BALLOT_KIND_ORDINAL 3     /* projects ranked */
+#define BALLOT_POINTS_LEN 2
 #define BALLOT_ID_LEN 16
 #define BALLOT_TOKEN_LEN 16       /* campaign, territory and project ids */
 #define BALLOT_MAX_CHOICES 64
 #define BALLOT_HEADER_LEN 92
 #define BALLOT_MAX_LEN (BALLOT_HEADER_LEN + BALLOT_TOKEN_LEN * BALLOT_MAX_CHOICES + KEY_SIG_LEN)
+/* A cumulative ballot's entries are 18 bytes: at most 56 of them, so that
+ * every kind fits in BALLOT_MAX_LEN (the store's fixed box entries). */
+#define BALLOT_MAX_CUMULATIVE (BALLOT_TOKEN_LEN * BALLOT_MAX_CHOICES / (BALLOT_TOKEN_LEN + BALLOT_POINTS_LEN))
 
 /* The table above as code: each field's offset and length, chained. */
 #define BALLOT_OFF_MAGIC 0
@@ -74,7 +87,9 @@ typedef struct ballot_s {
     char campaign[BALLOT_TOKEN_LEN + 1];
     char territory[BALLOT_TOKEN_LEN + 1];
     int n;
-    char choices[BALLOT_MAX_CHOICES][BALLOT_TOKEN_LEN + 1]; /* sorted by bytes */
+    char choices[BALLOT_MAX_CHOICES][BALLOT_TOKEN_LEN + 1]; /* sorted by bytes; ordinal: in
+                                                               rank order */
+    int points[BALLOT_MAX_CHOICES];                         /* cumulative: each one's points */
     uint8_t sig[KEY_SIG_LEN];
 } ballot_t;
 
@@ -83,6 +98,12 @@ typedef struct ballot_s {
  * check the ballot rule (rules.h does). BN_EINVAL, BN_ERANGE, BN_ERNG. */
 int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int n,
                 uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng);
+/* The same for any rule.ballot: sel in rank order for an ordinal ballot (kept
+ * so), pts[i] the points of sel[i] for a cumulative one (NULL otherwise). */
+int ballot_make_ex(ballot_t *b, const pkg_t *p, int territory, const int *sel, const int *pts,
+                   int n, uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng);
+/* The kind of ballot a package's rule asks for (BALLOT_KIND_*). */
+int ballot_kind_of(const pkg_t *p);
 
 /* Encodes and signs: writes the whole signed ballot to out (cap bytes, at
  * least BALLOT_MAX_LEN is always enough), sets *len, and copies the signature

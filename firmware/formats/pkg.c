@@ -679,9 +679,51 @@ static int check_communes(ck_t *c, const cJSON *root)
     return 0;
 }
 
+/* rule.ballot and its points: approval (absent), cumulative (points,
+ * per_project), ordinal. Counted by greedy only, without a knapsack. */
+static int check_ballot_kind(ck_t *c, const cJSON *v)
+{
+    pkg_t *p = c->p;
+    const char *s = NULL;
+    char shown[PKG__SHOW_BUF];
+    int rc, has_points = cJSON_GetObjectItemCaseSensitive(v, "points") != NULL ||
+                         cJSON_GetObjectItemCaseSensitive(v, "per_project") != NULL;
+
+    p->rule.ballot = PKG_BALLOT_APPROVAL;
+    if (cJSON_GetObjectItemCaseSensitive(v, "ballot") != NULL) {
+        if ((rc = get_str(c, v, "ballot", &s)) != 0)
+            return rc;
+        if (strcmp(s, "cumulative") == 0) {
+            p->rule.ballot = PKG_BALLOT_CUMULATIVE;
+        } else if (strcmp(s, "ordinal") == 0) {
+            p->rule.ballot = PKG_BALLOT_ORDINAL;
+        } else if (strcmp(s, "approval") != 0) {
+            pkg__path_key(&c->path, "ballot");
+            return bad(c, BN_EFORMAT, "%s is not \"approval\", \"cumulative\" or \"ordinal\"",
+                       pkg__show_str(s, shown));
+        }
+    }
+    if (p->rule.ballot != PKG_BALLOT_CUMULATIVE) {
+        if (has_points)
+            return bad(c, BN_EFORMAT, "points and per_project belong to a cumulative ballot");
+        return 0;
+    }
+    if ((rc = get_int32(c, v, "points", 1, 1000, &p->rule.points)) != 0 ||
+        (rc = get_int32(c, v, "per_project", 1, 1000, &p->rule.per_project)) != 0)
+        return rc;
+    if (p->rule.max > 56) /* BALLOT_MAX_CUMULATIVE (ballot.h) */
+        return bad(c, BN_ERANGE, "max %d is more than 56, the most projects a cumulative "
+                   "ballot can carry", p->rule.max);
+    if (p->rule.per_project > p->rule.points)
+        return bad(c, BN_ERANGE, "per_project %d is more than points %d", p->rule.per_project,
+                   p->rule.points);
+    return 0;
+}
+
 static int check_rule(ck_t *c, const cJSON *root)
 {
     static const char *const keys[] = {"min", "max", "knapsack", "min_spend_percent", NULL};
+    static const char *const opt[] = {"ballot", "points", "per_project", NULL};
     pkg_t *p = c->p;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "rule");
     const char *s = NULL;
@@ -690,12 +732,18 @@ static int check_rule(ck_t *c, const cJSON *root)
 
     {
         size_t mark = pkg__path_key(&c->path, "rule");
-        if ((rc = want_object(c, v, keys, NULL)) != 0 ||
+        if ((rc = want_object(c, v, keys, opt)) != 0 ||
             (rc = get_int32(c, v, "min", 0, INT_FIELD_MAX, &p->rule.min)) != 0 ||
             (rc = get_int32(c, v, "max", 1, INT_FIELD_MAX, &p->rule.max)) != 0 ||
             (rc = get_bool(c, v, "knapsack", &p->rule.knapsack)) != 0 ||
-            (rc = get_int32(c, v, "min_spend_percent", 0, 100, &p->rule.min_spend_percent)) != 0)
+            (rc = get_int32(c, v, "min_spend_percent", 0, 100, &p->rule.min_spend_percent)) != 0 ||
+            (rc = check_ballot_kind(c, v)) != 0)
             return rc;
+        if (p->rule.ballot != PKG_BALLOT_APPROVAL &&
+            (p->rule.knapsack || p->rule.min_spend_percent != 0))
+            return bad(c, BN_EFORMAT, "%s ballot has no knapsack and no min_spend_percent: "
+                       "the points, not the costs, are what a voter shares",
+                       p->rule.ballot == PKG_BALLOT_CUMULATIVE ? "a cumulative" : "an ordinal");
         pkg__path_pop(&c->path, mark);
     }
     if (p->rule.max < p->rule.min)
@@ -717,6 +765,12 @@ static int check_rule(ck_t *c, const cJSON *root)
         pkg__path_key(&c->path, "counting");
         return bad(c, BN_EFORMAT, "%s is not \"greedy\", \"equalshares\" or \"equalshares/add1\"",
                    pkg__show_str(s, shown));
+    }
+    if (p->rule.ballot != PKG_BALLOT_APPROVAL && p->counting != PKG_COUNT_GREEDY) {
+        pkg__path_key(&c->path, "counting");
+        return bad(c, BN_EFORMAT, "%s: the Method of Equal Shares counts approval ballots only; "
+                   "%s ballot is counted by \"greedy\"", pkg__show_str(s, shown),
+                   p->rule.ballot == PKG_BALLOT_CUMULATIVE ? "a cumulative" : "an ordinal");
     }
     return 0;
 }

@@ -66,6 +66,14 @@ typedef struct pkg_project_s {
     uint8_t image_sha256[32];   /* valid when image != NULL */
 } pkg_project_t;
 
+/* The ballot of a budget vote (rule.ballot): choose projects (approval),
+ * share points among them (cumulative), or rank them (ordinal). */
+typedef enum {
+    PKG_BALLOT_APPROVAL = 0,
+    PKG_BALLOT_CUMULATIVE,
+    PKG_BALLOT_ORDINAL
+} pkg_ballot_t;
+
 typedef struct pkg_s {
     char id[PKG_ID_MAX + 1];
     pkg_kind_t kind;
@@ -84,7 +92,10 @@ typedef struct pkg_s {
                                    citizen types their identity at the kiosk */
     int min_age;
     struct {
-        int min, max;           /* number of projects on a ballot */
+        pkg_ballot_t ballot;    /* rule.ballot: approval (default), cumulative, ordinal */
+        int points;             /* cumulative: the points a voter gives in all (P) */
+        int per_project;        /* cumulative: at most this many to one project (Q) */
+        int min, max;           /* number of projects on a ballot (ordinal: ranked) */
         int knapsack;           /* total cost within the territory's envelope */
         int min_spend_percent;  /* 0..100 of the envelope, 0 = none */
     } rule;

@@ -48,6 +48,13 @@ static int rule_why(const pkg_t *p, const rules_verdict_t *v, char *why, size_t 
         return bn_fail(why, whylen, BN_ERULE, "unknown project index %d", pb->project);
     case RULES_DUPLICATE:
         return bn_fail(why, whylen, BN_ERULE, "project '%s' chosen twice", id);
+    case RULES_TOO_MANY_POINTS:
+        return bn_fail(why, whylen, BN_ERULE, "%lld point(s) too many", (long long)pb->amount);
+    case RULES_OVER_PER_PROJECT:
+        return bn_fail(why, whylen, BN_ERULE, "project '%s' has more points than the rule allows",
+                       id);
+    case RULES_NO_POINTS:
+        return bn_fail(why, whylen, BN_ERULE, "project '%s' has no point", id);
     }
     return bn_fail(why, whylen, BN_ERULE, "selection breaks the ballot rule");
 }
@@ -172,7 +179,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     if (rc != 0)
         goto out;
     territory = pkg_commune_territory(p, commune);
-    rc = rules_check(p, territory, sel, n, &verdict);
+    rc = rules_check_points(p, territory, sel, ctx->points, n, &verdict);
     if (rc == BN_ERULE) {
         rc = rule_why(p, &verdict, why, whylen);
         goto out;
@@ -193,7 +200,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
         goto out;
 
     /* (CAST-C2) sign, then one transaction */
-    rc = ballot_make(&b, p, territory, sel, n, day, ctx->signer->pub.id, ctx->rng);
+    rc = ballot_make_ex(&b, p, territory, sel, ctx->points, n, day, ctx->signer->pub.id, ctx->rng);
     if (rc == 0)
         rc = ballot_seal(&b, ctx->signer, enc, sizeof enc, &len);
     if (rc != 0) {
@@ -318,7 +325,7 @@ int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, i
     }
     if ((rc = cast_code_check(ctx, typed, day, &territory, why, whylen)) != 0)
         goto out;
-    rc = rules_check(p, territory, sel, n, &verdict);
+    rc = rules_check_points(p, territory, sel, ctx->points, n, &verdict);
     if (rc == BN_ERULE) {
         rc = rule_why(p, &verdict, why, whylen);
         goto out;
@@ -328,7 +335,7 @@ int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, i
         rc = bn_fail(why, whylen, rc, "ballot rule or code: %s", bn_strerror(rc));
         goto out;
     }
-    rc = ballot_make(&b, p, territory, sel, n, day, ctx->signer->pub.id, ctx->rng);
+    rc = ballot_make_ex(&b, p, territory, sel, ctx->points, n, day, ctx->signer->pub.id, ctx->rng);
     if (rc == 0)
         rc = ballot_seal(&b, ctx->signer, enc, sizeof enc, &len);
     if (rc != 0) {

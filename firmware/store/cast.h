@@ -45,6 +45,10 @@ typedef struct cast_ctx_s {
      * NULL: no server, every entry offline. ksync.h has the kiosk's. */
     int (*reserve)(void *arg, const char *campaign, const uint8_t pseudonym[32], int *reserved);
     void *reserve_arg;
+    /* A cumulative ballot (rule.ballot "cumulative"): points[i] are the
+     * points of sel[i] (NULL otherwise). An ordinal ballot's sel is in rank
+     * order, and stays so. */
+    const int *points;
 } cast_ctx_t;
 
 typedef struct cast_receipt_s {

@@ -198,3 +198,61 @@ int rules_can_add(const pkg_t *p, int territory, const int *sel, int n, int proj
         return refuse(why, RULES_OVER_BUDGET, after - p->territories[territory].envelope, -1);
     return 0;
 }
+
+/* --- cumulative ballots ------------------------------------------------------ */
+
+int rules_check_points(const pkg_t *p, int territory, const int *sel, const int *pts, int n,
+                       rules_verdict_t *out)
+{
+    int rc = rules_check(p, territory, sel, n, out), i;
+    int64_t sum = 0;
+
+    if (rc != 0 && rc != BN_ERULE)
+        return rc;
+    if (pts == NULL || p->rule.ballot != PKG_BALLOT_CUMULATIVE)
+        return rc;
+    for (i = 0; i < n; i++) {
+        if (pts[i] < 1)
+            push(out, RULES_NO_POINTS, 0, sel[i]);
+        else if (pts[i] > p->rule.per_project)
+            push(out, RULES_OVER_PER_PROJECT, pts[i] - p->rule.per_project, sel[i]);
+        sum += pts[i] > 0 ? pts[i] : 0;
+    }
+    if (sum > p->rule.points)
+        push(out, RULES_TOO_MANY_POINTS, sum - p->rule.points, -1);
+    out->points = (int)(sum > INT32_MAX ? INT32_MAX : sum);
+    out->max_points = p->rule.points;
+    out->valid = out->n_problems == 0;
+    return out->valid ? 0 : BN_ERULE;
+}
+
+int rules_can_add_point(const pkg_t *p, int territory, const int *sel, const int *pts, int n,
+                        int project, rules_problem_t *why)
+{
+    int i, at = -1, rc;
+    int64_t sum = 0;
+
+    if (why != NULL) {
+        memset(why, 0, sizeof(*why));
+        why->project = -1;
+    }
+    if ((rc = check_args(p, territory, sel, n)) != 0)
+        return rc;
+    if (pts == NULL || p->rule.ballot != PKG_BALLOT_CUMULATIVE)
+        return BN_EINVAL;
+    for (i = 0; i < n; i++) {
+        sum += pts[i];
+        if (sel[i] == project)
+            at = i;
+    }
+    if (at < 0) { /* a new project: the count, the territory, a point left */
+        if (sum >= p->rule.points)
+            return refuse(why, RULES_TOO_MANY_POINTS, sum + 1 - p->rule.points, -1);
+        return rules_can_add(p, territory, sel, n, project, why);
+    }
+    if (pts[at] >= p->rule.per_project)
+        return refuse(why, RULES_OVER_PER_PROJECT, 1, project);
+    if (sum >= p->rule.points)
+        return refuse(why, RULES_TOO_MANY_POINTS, sum + 1 - p->rule.points, -1);
+    return 0;
+}

@@ -19,7 +19,10 @@ typedef enum {
     RULES_UNDER_MIN_SPEND,    /* amount: euros still to spend to reach the minimum */
     RULES_WRONG_TERRITORY,    /* project: index of a project of another territory */
     RULES_UNKNOWN_PROJECT,    /* project: the bad index */
-    RULES_DUPLICATE           /* project: index chosen twice */
+    RULES_DUPLICATE,          /* project: index chosen twice */
+    RULES_TOO_MANY_POINTS,    /* cumulative: amount: points given beyond rule.points */
+    RULES_OVER_PER_PROJECT,   /* cumulative: project: more than rule.per_project points */
+    RULES_NO_POINTS           /* cumulative: project: an entry with no point */
 } rules_problem_kind_t;
 
 typedef struct rules_problem_s {
@@ -39,6 +42,7 @@ typedef struct rules_verdict_s {
     int n_problems;
     rules_problem_t problems[RULES_MAX_PROBLEMS];
     int valid;                /* 1 when the selection may be cast */
+    int points, max_points;   /* cumulative: points given, rule.points (0 otherwise) */
 } rules_verdict_t;
 
 /* Checks a selection (indexes into p->projects) for a voter of `territory`.
@@ -51,5 +55,16 @@ int rules_check(const pkg_t *p, int territory, const int *sel, int n, rules_verd
  * problem that adding it would cause in *why (may be NULL). */
 int rules_can_add(const pkg_t *p, int territory, const int *sel, int n, int project,
                   rules_problem_t *why);
+
+/* A cumulative ballot (rule.ballot "cumulative"): rules_check, then the
+ * points: pts[i] > 0 points to sel[i], at most rule.per_project each, at
+ * most rule.points in all. pts NULL (another ballot): rules_check alone. */
+int rules_check_points(const pkg_t *p, int territory, const int *sel, const int *pts, int n,
+                       rules_verdict_t *out);
+
+/* Whether one more point may go to `project` (in the selection or not): 0,
+ * or BN_ERULE with the problem (too many projects, per project, in all). */
+int rules_can_add_point(const pkg_t *p, int territory, const int *sel, const int *pts, int n,
+                        int project, rules_problem_t *why);
 
 #endif

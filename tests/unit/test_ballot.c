@@ -891,6 +891,99 @@ static void test_make_failure_clears_choices_S3(void **state)
     free(f);
 }
 
+/* ---- cumulative and ordinal ballots (kinds 2 and 3) ---- */
+
+/* Kind 2: 18-byte entries sorted by id with their points; kind 3: ids in
+ * rank order. Each round-trips, and the decoder refuses every other
+ * spelling: unsorted or zero points (2), a repeated id (3), a length of the
+ * wrong kind, a cumulative ballot of 57 entries. */
+static void test_kinds(void **state)
+{
+    static const int sel[3] = {0, 3, 2}, pts[3] = {4, 1, 2}; /* "b", "ab", "a" */
+    uint8_t kiosk[KEY_ID_LEN], buf[BALLOT_MAX_LEN], bad[BALLOT_MAX_LEN];
+    fixture_t *f = malloc(sizeof *f);
+    ballot_t b, d;
+    kiosk_t k;
+    size_t len;
+    uint32_t day;
+    char why[200];
+    int sel56[57], pts56[57], i;
+
+    (void)state;
+    assert_non_null(f);
+    fixture(f);
+    kiosk_open(&k, KIOSK_SEED);
+    memcpy(kiosk, k.signer.pub.id, KEY_ID_LEN);
+    assert_int_equal(day_parse("2025-03-14", &day), 0);
+
+    /* cumulative: sorted by id, the points follow their project */
+    f->p.rule.ballot = PKG_BALLOT_CUMULATIVE;
+    assert_int_equal(ballot_make(&b, &f->p, 0, sel, 3, day, kiosk, k.rng), BN_EINVAL); /* no points */
+    assert_int_equal(ballot_make_ex(&b, &f->p, 0, sel, pts, 3, day, kiosk, k.rng), 0);
+    assert_int_equal(b.kind, BALLOT_KIND_CUMULATIVE);
+    assert_string_equal(b.choices[0], "a");
+    assert_int_equal(b.points[0], 2);
+    assert_string_equal(b.choices[1], "ab");
+    assert_int_equal(b.points[1], 1);
+    assert_string_equal(b.choices[2], "b");
+    assert_int_equal(b.points[2], 4);
+    assert_int_equal(ballot_seal(&b, &k.signer, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, 92 + 3 * 18 + 64);
+    assert_int_equal(buf[5], 2);
+    assert_int_equal(buf[92 + 16] << 8 | buf[92 + 17], 2); /* "a": 2 points */
+    assert_int_equal(ballot_decode(buf, len, &d, why, sizeof why), 0);
+    assert_same_ballot(&b, &d);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(d.points[i], b.points[i]);
+    assert_int_equal(ballot_verify(buf, len, &k.signer.pub), 0);
+    memcpy(bad, buf, len); /* zero points */
+    bad[92 + 17] = 0;
+    assert_int_equal(ballot_decode(bad, len, &d, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "0 points"));
+    memcpy(bad, buf, len); /* entries swapped: out of order */
+    memcpy(bad + 92, buf + 92 + 18, 18);
+    memcpy(bad + 92 + 18, buf + 92, 18);
+    assert_int_equal(ballot_decode(bad, len, &d, why, sizeof why), BN_EFORMAT);
+    bad[5] = 1; /* the same bytes read as an approval ballot: wrong length */
+    memcpy(bad, buf, len);
+    bad[5] = 1;
+    assert_int_equal(ballot_decode(bad, len, &d, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "exactly"));
+    for (i = 0; i < 57; i++) { /* 57 entries: more than 56 */
+        sel56[i] = 5 + i;
+        pts56[i] = 1;
+    }
+    assert_int_equal(ballot_make_ex(&b, &f->p, 1, sel56, pts56, 57, day, kiosk, k.rng), BN_ERANGE);
+    assert_int_equal(ballot_make_ex(&b, &f->p, 1, sel56, pts56, 56, day, kiosk, k.rng), 0);
+    assert_int_equal(ballot_seal(&b, &k.signer, buf, sizeof buf, &len), 0);
+    assert_true(len <= BALLOT_MAX_LEN);
+
+    /* ordinal: the ranking's order is kept, and signed */
+    f->p.rule.ballot = PKG_BALLOT_ORDINAL;
+    assert_int_equal(ballot_make(&b, &f->p, 0, sel, 3, day, kiosk, k.rng), 0);
+    assert_int_equal(b.kind, BALLOT_KIND_ORDINAL);
+    assert_string_equal(b.choices[0], "b");
+    assert_string_equal(b.choices[1], "ab");
+    assert_string_equal(b.choices[2], "a");
+    assert_int_equal(ballot_seal(&b, &k.signer, buf, sizeof buf, &len), 0);
+    assert_int_equal(len, 92 + 3 * 16 + 64);
+    assert_int_equal(ballot_decode(buf, len, &d, why, sizeof why), 0);
+    assert_same_ballot(&b, &d);
+    memcpy(bad, buf, len); /* the first choice repeated third */
+    memcpy(bad + 92 + 32, buf + 92, 16);
+    assert_int_equal(ballot_decode(bad, len, &d, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "duplicate"));
+    {
+        int twice[2] = {1, 1};
+        assert_int_equal(ballot_make(&b, &f->p, 0, twice, 2, day, kiosk, k.rng), BN_EINVAL);
+    }
+    bad[5] = 4; /* an unknown kind */
+    assert_int_equal(ballot_decode(bad, len, &d, why, sizeof why), BN_EFORMAT);
+    assert_non_null(strstr(why, "kind 4"));
+    kiosk_close(&k);
+    free(f);
+}
+
 static int cmp_id(const void *a, const void *b)
 {
     return memcmp(a, b, BALLOT_ID_LEN);
@@ -932,6 +1025,7 @@ int main(void)
         cmocka_unit_test(test_decode_failure_clears),
         cmocka_unit_test(test_seal_refuses_noncanonical),
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_kinds),
         cmocka_unit_test(test_tamper_every_bit),
         cmocka_unit_test(test_high_s_refused),
         cmocka_unit_test(test_wrong_kiosk_key),

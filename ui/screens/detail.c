@@ -27,15 +27,44 @@ static int panel(app_t *a, int px, int py, int pw, int min_h, int draw)
         y += (draw ? ui_text(&a->dl, px, y, pw, count, ms, 0, t->text, AL_LEFT, 0)
                    : ui_text_h(&a->dl, count, ms, 0, pw, 0)) + 32;
     }
-    th = app_button_h(a, toggle, pw, BTN_PRIMARY, 120);
-    if (draw)
-        app_button(a, (ui_rect_t){px, y, pw, th}, toggle, NULL, ACT_TOGGLE + a->s.detail,
-                   chosen ? BTN_SECONDARY : BTN_PRIMARY, 1);
-    y += th + 24;
-    if (chosen)
-        y += (draw ? ui_text(&a->dl, px, y, pw, tr(a, "detail.is_chosen"), ms, 1, t->text,
-                             AL_LEFT, 0)
-                   : ui_text_h(&a->dl, tr(a, "detail.is_chosen"), ms, 1, pw, 0)) + 24;
+    if (a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE) {
+        /* one point more, one point less */
+        const char *add = tr(a, "detail.point.add"), *sub = tr(a, "detail.point.sub");
+        th = app_button_h(a, add, pw, BTN_PRIMARY, 110);
+        th = app_button_h(a, sub, pw, BTN_SECONDARY, th);
+        if (draw) {
+            app_button(a, (ui_rect_t){px, y, pw, th}, add, NULL, ACT_POINT_ADD + a->s.detail,
+                       BTN_PRIMARY, 1);
+            app_button(a, (ui_rect_t){px, y + th + 16, pw, th}, sub, NULL,
+                       ACT_POINT_SUB + a->s.detail, BTN_SECONDARY, chosen);
+        }
+        y += 2 * th + 16 + 24;
+        toggle = NULL;
+    } else {
+        if (a->pkg->rule.ballot == PKG_BALLOT_ORDINAL)
+            toggle = tr(a, chosen ? "detail.rank.remove" : "detail.rank.add");
+        th = app_button_h(a, toggle, pw, BTN_PRIMARY, 120);
+        if (draw)
+            app_button(a, (ui_rect_t){px, y, pw, th}, toggle, NULL, ACT_TOGGLE + a->s.detail,
+                       chosen ? BTN_SECONDARY : BTN_PRIMARY, 1);
+        y += th + 24;
+    }
+    if (chosen) {
+        /* "✓ Vous avez choisi ce projet.", "... 3 points", "... votre 2e choix" */
+        char is[160], n[16];
+        const char *kv[] = {"n", n, "rank", n, NULL};
+        int v = a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? projects_points(a, a->s.detail)
+                                                             : projects_rank(a, a->s.detail);
+        snprintf(n, sizeof n, "%d", v);
+        trf(a, is, sizeof is,
+            a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? (v == 1 ? "detail.has_points.1"
+                                                                   : "detail.has_points")
+            : a->pkg->rule.ballot == PKG_BALLOT_ORDINAL ? "detail.is_ranked"
+                                                        : "detail.is_chosen",
+            kv);
+        y += (draw ? ui_text(&a->dl, px, y, pw, is, ms, 1, t->text, AL_LEFT, 0)
+                   : ui_text_h(&a->dl, is, ms, 1, pw, 0)) + 24;
+    }
     if (projects_notice(a, buf, sizeof buf) != NULL) {
         if (draw)
             y += app_notice(a, px, y, pw, buf) + 24;
@@ -150,6 +179,8 @@ void scr_detail_act(app_t *a, int act)
 {
     if (act == ACT_TOGGLE + a->s.detail) {
         projects_toggle(a, a->s.detail);
+    } else if (act == ACT_POINT_ADD + a->s.detail || act == ACT_POINT_SUB + a->s.detail) {
+        projects_point(a, a->s.detail, act == ACT_POINT_ADD + a->s.detail ? 1 : -1);
     } else if (act == ACT_TEXT_MORE) {
         a->s.detail_page++;
     } else if (act == ACT_TEXT_PREV) {

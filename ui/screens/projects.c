@@ -19,6 +19,82 @@ int projects_chosen(const app_t *a, int project)
     return 0;
 }
 
+int projects_points(const app_t *a, int project)
+{
+    int i;
+
+    for (i = 0; i < a->s.nsel; i++)
+        if (a->s.sel[i] == project)
+            return a->s.pts[i];
+    return 0;
+}
+
+int projects_rank(const app_t *a, int project)
+{
+    int i;
+
+    for (i = 0; i < a->s.nsel; i++)
+        if (a->s.sel[i] == project)
+            return i + 1;
+    return 0;
+}
+
+void projects_point(app_t *a, int project, int delta)
+{
+    rules_problem_t pb;
+    int i;
+
+    a->s.notice = NOTICE_NONE;
+    for (i = 0; i < a->s.nsel && a->s.sel[i] != project; i++)
+        ;
+    if (delta < 0) {
+        if (i == a->s.nsel)
+            return;
+        if (--a->s.pts[i] == 0) { /* no point left: out of the ballot */
+            memmove(&a->s.sel[i], &a->s.sel[i + 1], (size_t)(a->s.nsel - i - 1) * sizeof(int));
+            memmove(&a->s.pts[i], &a->s.pts[i + 1], (size_t)(a->s.nsel - i - 1) * sizeof(int));
+            a->s.nsel--;
+            a->s.pts[a->s.nsel] = 0;
+        }
+        return;
+    }
+    if (rules_can_add_point(a->pkg, a->s.territory, a->s.sel, a->s.pts, a->s.nsel, project,
+                            &pb) == 0) {
+        if (i == a->s.nsel) {
+            if (a->s.nsel >= BALLOT_MAX_CHOICES)
+                return;
+            a->s.sel[a->s.nsel] = project;
+            a->s.pts[a->s.nsel++] = 0;
+        }
+        a->s.pts[i]++;
+        return;
+    }
+    a->s.notice_seq++;
+    a->s.notice = pb.kind == RULES_TOO_MANY_POINTS    ? NOTICE_POINTS
+                  : pb.kind == RULES_OVER_PER_PROJECT ? NOTICE_PER_PROJECT
+                  : pb.kind == RULES_TOO_MANY         ? NOTICE_TOO_MANY
+                                                      : NOTICE_OTHER;
+    a->s.notice_project = project;
+}
+
+const char *projects_toggle_label(app_t *a, int project, char *buf, size_t cap)
+{
+    int r = a->pkg->rule.ballot == PKG_BALLOT_ORDINAL ? projects_rank(a, project) : 0;
+    char n[16], key[24];
+    const char *kv[] = {"rank", n, NULL};
+
+    if (r > 0) { /* "✓ 1er choix", "✓ 2e choix" */
+        snprintf(n, sizeof n, "%d", r);
+        snprintf(key, sizeof key, r <= 3 ? "proj.rank.%d" : "proj.rank", r);
+        return trf(a, buf, cap, key, kv);
+    }
+    snprintf(buf, cap, "%s",
+             tr(a, projects_chosen(a, project) ? "proj.chosen"
+                   : a->pkg->rule.ballot == PKG_BALLOT_ORDINAL ? "proj.rank.add"
+                                                               : "proj.choose"));
+    return buf;
+}
+
 void projects_toggle(app_t *a, int project)
 {
     const pkg_project_t *p = &a->pkg->projects[project];
@@ -62,11 +138,14 @@ static const char *notice_text(app_t *a, char *buf, size_t cap, int brief)
 {
     const pkg_project_t *p;
     rules_verdict_t v;
-    char cost[48], left[48], max[16];
-    const char *kv[] = {"title", "", "cost", cost, "left", left, "max", max, NULL};
+    char cost[48], left[48], max[16], pts[16], per[16];
+    const char *kv[] = {"title", "", "cost", cost, "left", left, "max", max, "points", pts,
+                        "per", per, NULL};
 
     if (a->s.notice == NOTICE_NONE)
         return NULL;
+    snprintf(pts, sizeof pts, "%d", a->pkg->rule.points);
+    snprintf(per, sizeof per, "%d", a->pkg->rule.per_project);
     p = &a->pkg->projects[a->s.notice_project];
     kv[1] = app_ptext(a, &p->title);
     (void)rules_check(a->pkg, a->s.territory, a->s.sel, a->s.nsel, &v);
@@ -74,7 +153,10 @@ static const char *notice_text(app_t *a, char *buf, size_t cap, int brief)
     fmt_money(v.remaining, left, sizeof left);
     snprintf(max, sizeof max, "%d", a->pkg->rule.max);
     return trf(a, buf, cap,
-               a->s.notice == NOTICE_TOO_MANY && a->pkg->rule.max == 1
+               a->s.notice == NOTICE_POINTS ? (brief ? "rule.add.points.brief" : "rule.add.points")
+               : a->s.notice == NOTICE_PER_PROJECT
+                   ? (brief ? "rule.add.per_project.brief" : "rule.add.per_project")
+               : a->s.notice == NOTICE_TOO_MANY && a->pkg->rule.max == 1
                    ? (brief ? "rule.add.too_many.1.brief" : "rule.add.too_many.1")
                : a->s.notice == NOTICE_TOO_MANY ? (brief ? "rule.add.too_many.brief"
                                                          : "rule.add.too_many")
@@ -90,13 +172,29 @@ void projects_meter(app_t *a, char *left_out, char *count_out, size_t cap)
     char left[48], env[48], n[16], max[16];
     const char *kv[] = {"left", left, "envelope", env, "n", n, "max", max, NULL};
 
-    (void)rules_check(a->pkg, a->s.territory, a->s.sel, a->s.nsel, &v);
+    (void)rules_check_points(a->pkg, a->s.territory, a->s.sel,
+                             a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? a->s.pts : NULL,
+                             a->s.nsel, &v);
     fmt_money(v.remaining, left, sizeof left);
     fmt_money(v.envelope, env, sizeof env);
     snprintf(n, sizeof n, "%d", v.chosen);
     snprintf(max, sizeof max, "%d", v.max);
-    trf(a, left_out, cap, "meter.left", kv);
-    trf(a, count_out, cap, "meter.count", kv);
+    if (a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE) {
+        /* "Points donnés : 4 sur 10", "5 points au plus par projet" */
+        const char *kp[] = {"n", n, "max", max, NULL};
+        char per[16];
+        snprintf(n, sizeof n, "%d", v.points);
+        snprintf(max, sizeof max, "%d", a->pkg->rule.points);
+        snprintf(per, sizeof per, "%d", a->pkg->rule.per_project);
+        trf(a, left_out, cap, "meter.points", kp);
+        kp[3] = per;
+        trf(a, count_out, cap, "meter.per_project", kp);
+        return;
+    }
+    trf(a, left_out, cap,
+        a->pkg->rule.ballot == PKG_BALLOT_ORDINAL ? "meter.rank.how" : "meter.left", kv);
+    trf(a, count_out, cap,
+        a->pkg->rule.ballot == PKG_BALLOT_ORDINAL ? "meter.ranked" : "meter.count", kv);
 }
 
 const char *projects_problem(app_t *a, char *buf, size_t cap)
@@ -106,7 +204,10 @@ const char *projects_problem(app_t *a, char *buf, size_t cap)
     const char *kv[] = {"amount", amount, "n", amount, "min", min, NULL};
     const char *key;
 
-    if (rules_check(a->pkg, a->s.territory, a->s.sel, a->s.nsel, &v) == 0 || v.n_problems == 0)
+    if (rules_check_points(a->pkg, a->s.territory, a->s.sel,
+                           a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? a->s.pts : NULL,
+                           a->s.nsel, &v) == 0 ||
+        v.n_problems == 0)
         return NULL;
     snprintf(min, sizeof min, "%d", v.min);
     switch (v.problems[0].kind) {
@@ -134,6 +235,14 @@ const char *projects_problem(app_t *a, char *buf, size_t cap)
     return trf(a, buf, cap, key, kv);
 }
 
+/* The hint under the meter, for the ballot of the campaign. */
+static const char *hint_key(const app_t *a)
+{
+    return a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? "proj.hint.cumulative"
+           : a->pkg->rule.ballot == PKG_BALLOT_ORDINAL  ? "proj.hint.ordinal"
+                                                        : "proj.hint";
+}
+
 /* The projects of the voter's territory, in package order. */
 #define PROJECTS_MAX 256 /* projects of one territory shown (pages of cards) */
 
@@ -147,12 +256,47 @@ static int territory_projects(const app_t *a, int *out)
     return n;
 }
 
-/* The toggle's width: its longest label on one line. */
+/* The toggle's width: its longest label on one line (a cumulative
+ * ballot: "−", the points, "+"). */
 static int toggle_w(app_t *a)
 {
     int w = app_button_w(a, tr(a, "proj.choose"), BTN_SECONDARY, 280);
+    char buf[64];
 
+    if (a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE) {
+        const char *kv[] = {"n", "99", NULL};
+        trf(a, buf, sizeof buf, "proj.points", kv);
+        return 2 * 96 + 24 + ui_text_w(&a->dl, buf, app_sz(a, 30), 1) + 24;
+    }
+    if (a->pkg->rule.ballot == PKG_BALLOT_ORDINAL) {
+        const char *kv[] = {"rank", "99", NULL};
+        w = app_button_w(a, tr(a, "proj.rank.add"), BTN_SECONDARY, w);
+        w = app_button_w(a, trf(a, buf, sizeof buf, "proj.rank", kv), BTN_SECONDARY, w);
+        return app_button_w(a, trf(a, buf, sizeof buf, "proj.rank.1", kv), BTN_SECONDARY, w);
+    }
     return app_button_w(a, tr(a, "proj.chosen"), BTN_SECONDARY, w);
+}
+
+/* A cumulative ballot's controls at r: "−", the points given, "+". */
+static void point_buttons(app_t *a, ui_rect_t r, int i, const char *title)
+{
+    char name[300], pts[48], n[16];
+    const char *kv[] = {"title", title, "n", n, NULL};
+    int p = projects_points(a, i), tw;
+
+    snprintf(n, sizeof n, "%d", p);
+    trf(a, pts, sizeof pts, p == 0 ? "proj.points.0" : p == 1 ? "proj.points.1" : "proj.points", kv);
+    trf(a, name, sizeof name, "proj.point.sub", kv);
+    app_button(a, (ui_rect_t){r.x, r.y, 96, r.h}, "\xe2\x88\x92", name, ACT_POINT_SUB + i,
+               BTN_SECONDARY, p > 0);
+    a->dl.ctls[a->dl.nctl - 1].group = 1 + i;
+    tw = r.w - 2 * 96;
+    ui_text(&a->dl, r.x + 96, r.y + (r.h - ui_line_h(app_sz(a, 30))) / 2, tw, pts, app_sz(a, 30), 1,
+            a->theme.text, AL_CENTER, 1);
+    trf(a, name, sizeof name, "proj.point.add", kv);
+    app_button(a, (ui_rect_t){r.x + r.w - 96, r.y, 96, r.h}, "+", name, ACT_POINT_ADD + i,
+               BTN_SECONDARY, 1);
+    a->dl.ctls[a->dl.nctl - 1].group = 1 + i;
 }
 
 /* A card: the title (wrapped) and its cost, the summary (wrapped) below,
@@ -213,15 +357,28 @@ static int card(app_t *a, ui_rect_t r, int i, int tw, int draw)
     if (sh > 0)
         ui_text(&a->dl, x, r.y + 12 + th + 4, text_w, summary, ss, 0, t->muted, AL_LEFT, 0);
     {
-        const char *kv[] = {"action", tr(a, chosen ? "proj.remove" : "proj.choose"), "title", title,
-                            NULL};
+        const char *kv[] = {"action",
+                            tr(a, chosen ? "proj.remove"
+                                  : a->pkg->rule.ballot == PKG_BALLOT_ORDINAL ? "proj.rank.add"
+                                                                              : "proj.choose"),
+                            "title", title, NULL};
         trf(a, name, sizeof name, "proj.name", kv);
     }
-    app_button(a,
-               (ui_rect_t){r.x + r.w - tw - 16, narrow ? r.y + h - 12 - 88 : r.y + (r.h - 88) / 2,
-                           tw, 88},
-               tr(a, chosen ? "proj.chosen" : "proj.choose"), name, ACT_TOGGLE + i,
-               chosen ? BTN_CHOSEN : BTN_SECONDARY, 1);
+    if (a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE) {
+        point_buttons(a,
+                      (ui_rect_t){r.x + r.w - tw - 16,
+                                  narrow ? r.y + h - 12 - 88 : r.y + (r.h - 88) / 2, tw, 88},
+                      i, title);
+        return h;
+    }
+    {
+        char label[64];
+        app_button(a,
+                   (ui_rect_t){r.x + r.w - tw - 16, narrow ? r.y + h - 12 - 88 : r.y + (r.h - 88) / 2,
+                               tw, 88},
+                   projects_toggle_label(a, i, label, sizeof label), name, ACT_TOGGLE + i,
+                   chosen ? BTN_CHOSEN : BTN_SECONDARY, 1);
+    }
     a->dl.ctls[a->dl.nctl - 1].group = 1 + i;
     return h;
 }
@@ -350,7 +507,7 @@ void scr_projects_draw(app_t *a)
     /* the reason of a refused choice, or the hint (unless the hint would
      * leave no room for a card: large text on a short screen) */
     tw = toggle_w(a);
-    hint_h = ui_text_h(&a->dl, tr(a, "proj.hint"), app_sz(a, 30), 0, w, 0) + 16;
+    hint_h = ui_text_h(&a->dl, tr(a, hint_key(a)), app_sz(a, 30), 0, w, 0) + 16;
     for (i = 0, card_max = 0; i < n; i++) {
         int ch = card(a, (ui_rect_t){0, 0, w, 0}, list[i], tw, 0);
         card_max = ch > card_max ? ch : card_max;
@@ -371,7 +528,7 @@ void scr_projects_draw(app_t *a)
                           paginate(a, list, n, y + hint_h, a->h - 24, w, tw, starts, &pager_h) <=
                               paginate(a, list, n, y, a->h - 24, w, tw, starts, &pager_h))) {
         /* (only when it costs no page: large text on a short screen) */
-        y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, "proj.hint"), app_sz(a, 30), 0, t->muted,
+        y += ui_text(&a->dl, APP_MARGIN, y, w, tr(a, hint_key(a)), app_sz(a, 30), 0, t->muted,
                      AL_LEFT, 0) + 16;
     }
 
@@ -393,6 +550,14 @@ void scr_projects_act(app_t *a, int act)
 {
     if (act >= ACT_TOGGLE && act < ACT_TOGGLE + a->pkg->n_projects) {
         projects_toggle(a, act - ACT_TOGGLE);
+        return;
+    }
+    if (act >= ACT_POINT_ADD && act < ACT_POINT_ADD + a->pkg->n_projects) {
+        projects_point(a, act - ACT_POINT_ADD, 1);
+        return;
+    }
+    if (act >= ACT_POINT_SUB && act < ACT_POINT_SUB + a->pkg->n_projects) {
+        projects_point(a, act - ACT_POINT_SUB, -1);
         return;
     }
     if (act >= ACT_OPEN && act < ACT_OPEN + a->pkg->n_projects) {

@@ -57,33 +57,66 @@ static void confirm(app_t *a)
     app_go(a, SCR_MESSAGE);
 }
 
-/* The choices and their total, from y; returns the height. */
+/* A row's right column: the cost, or a cumulative ballot's points. */
+static void amount(app_t *a, int i, char *out, size_t cap)
+{
+    char n[16];
+    const char *kv[] = {"n", n, NULL};
+
+    if (a->pkg->rule.ballot != PKG_BALLOT_CUMULATIVE) {
+        fmt_money(a->pkg->projects[a->s.sel[i]].cost, out, cap);
+        return;
+    }
+    snprintf(n, sizeof n, "%d", a->s.pts[i]);
+    trf(a, out, cap, a->s.pts[i] == 1 ? "proj.points.1" : "proj.points", kv);
+}
+
+/* The choices and their total (points for a cumulative ballot; none for a
+ * ranking, whose rows say the rank), from y; returns the height. */
 static int choices(app_t *a, int x, int y, int w, int draw)
 {
     const ui_theme_t *t = &a->theme;
-    int fs = app_sz(a, 34), y0 = y, i, mw, rh;
-    char money[48];
+    int fs = app_sz(a, 34), y0 = y, i, mw = 0, rh, rows = a->s.nsel;
+    int cumulative = a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE;
+    int ordinal = a->pkg->rule.ballot == PKG_BALLOT_ORDINAL;
+    char money[64], label[400], n[16];
     int64_t total = 0;
+    const char *kv[] = {"n", n, NULL};
 
-    /* the amounts' column: as wide as the total, the largest of them */
-    for (i = 0; i < a->s.nsel; i++)
-        total += a->pkg->projects[a->s.sel[i]].cost;
-    fmt_money(total, money, sizeof money);
-    mw = ui_text_w(&a->dl, money, fs, 1);
-    total = 0;
+    /* the amounts' column: as wide as the widest of them and the total */
+    for (i = 0; i < a->s.nsel; i++) {
+        total += cumulative ? a->s.pts[i] : a->pkg->projects[a->s.sel[i]].cost;
+        amount(a, i, money, sizeof money);
+        if (ui_text_w(&a->dl, money, fs, 1) > mw)
+            mw = ui_text_w(&a->dl, money, fs, 1);
+    }
+    snprintf(n, sizeof n, "%lld", (long long)total);
+    if (cumulative)
+        trf(a, money, sizeof money, "proj.points", kv);
+    else
+        fmt_money(total, money, sizeof money);
+    if (ui_text_w(&a->dl, money, fs, 1) > mw)
+        mw = ui_text_w(&a->dl, money, fs, 1);
+    if (!ordinal)
+        rows++; /* the total */
     if (draw)
         dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
-    for (i = 0; i <= a->s.nsel; i++) {
-        const char *label;
+    for (i = 0; i < rows; i++) {
         int bold = i == a->s.nsel;
         if (i < a->s.nsel) {
             const pkg_project_t *p = &a->pkg->projects[a->s.sel[i]];
-            label = app_ptext(a, &p->title);
-            fmt_money(p->cost, money, sizeof money);
-            total += p->cost;
+            if (ordinal) /* "1. Jardin partagé du Blosne" */
+                snprintf(label, sizeof label, "%d. %s", i + 1, app_ptext(a, &p->title));
+            else
+                snprintf(label, sizeof label, "%s", app_ptext(a, &p->title));
+            amount(a, i, money, sizeof money);
         } else {
-            label = tr(a, "review.total");
-            fmt_money(total, money, sizeof money);
+            snprintf(label, sizeof label, "%s", tr(a, "review.total"));
+            snprintf(n, sizeof n, "%lld", (long long)total);
+            if (cumulative)
+                trf(a, money, sizeof money, "proj.points", kv);
+            else
+                fmt_money(total, money, sizeof money);
         }
         rh = ui_text_h(&a->dl, label, fs, bold, w - mw - 48, 0) + 20;
         if (draw) {
@@ -91,9 +124,7 @@ static int choices(app_t *a, int x, int y, int w, int draw)
             ui_text(&a->dl, x + w - 8 - mw, y + 10, mw, money, fs, 1, t->text, AL_RIGHT, 1);
         }
         y += rh;
-        if (draw && i < a->s.nsel)
-            dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
-        if (i == a->s.nsel - 1 && draw)
+        if (draw)
             dl_rect(&a->dl, (ui_rect_t){x, y, w, 2}, t->border);
     }
     if (a->s.nsel == 0) {

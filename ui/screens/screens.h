@@ -52,6 +52,14 @@ const char *projects_notice(app_t *a, char *buf, size_t cap);
 const char *projects_notice_brief(app_t *a, char *buf, size_t cap);
 /* 1 if project is in the selection. */
 int projects_chosen(const app_t *a, int project);
+/* A cumulative ballot: the points given to project (0: none); one point
+ * more or less (a refusal explained in s.notice). An ordinal one: the rank
+ * of project, 1 for the first choice (0: not ranked). */
+int projects_points(const app_t *a, int project);
+void projects_point(app_t *a, int project, int delta);
+int projects_rank(const app_t *a, int project);
+/* The toggle's label for project: "Choisir", "✓ Choisi", "✓ 2e choix"... */
+const char *projects_toggle_label(app_t *a, int project, char *buf, size_t cap);
 /* The live meter in words: the money left ("Il reste 333 333 € sur ...")
  * and the count ("Projets choisis : 2 sur 5 au maximum"), cap bytes each. */
 void projects_meter(app_t *a, char *left, char *count, size_t cap);
