@@ -178,6 +178,7 @@ static int greedy(const count_profile_t *p, count_rule_t mode, count_result_t *r
                     res->tie_won = k[w].idx;
                     res->tie_lost = k[l].idx;
                     res->tie_by_cost = k[w].cost != k[l].cost;
+                    res->tie_by = res->tie_by_cost ? COUNT_TIE_COST : COUNT_TIE_ID;
                 }
             }
         }
@@ -226,6 +227,11 @@ static int compare_greedy(const count_profile_t *p, count_result_t *res)
         res->n_winners = g.n_winners;
         res->cost = g.cost;
         res->greedy_taken = 1;
+        res->ties = g.ties; /* the outcome kept: greedy's, and its ties */
+        res->tie_won = g.tie_won;
+        res->tie_lost = g.tie_lost;
+        res->tie_by = g.tie_by;
+        res->tie_by_cost = g.tie_by_cost;
         g.winners = NULL;
     }
     free(in);
@@ -365,13 +371,14 @@ typedef struct job_s {
     int64_t budget;
     int *win, nwin, rc;
     int64_t cost;
+    count__ties_t ties;
 } job_t;
 
 static void *job_run(void *arg)
 {
     job_t *j = arg;
 
-    j->rc = count__mes(j->pr, j->ws, j->budget, j->win, &j->nwin, &j->cost);
+    j->rc = count__mes(j->pr, j->ws, j->budget, j->win, &j->nwin, &j->cost, &j->ties);
     return NULL;
 }
 
@@ -398,8 +405,10 @@ static int mes(const count_profile_t *p, int add1, count_result_t *res, char *wh
     int64_t ccur = 0;
     unsigned char *in = NULL;
     long step;
+    count__ties_t tcur;
 
     memset(job, 0, sizeof(job));
+    memset(&tcur, 0, sizeof tcur);
     if ((rc = count__prep(p, &pr)) != 0)
         return rc;
     cur = malloc(((size_t)p->n_projects + 1) * sizeof(int));
@@ -413,7 +422,8 @@ static int mes(const count_profile_t *p, int add1, count_result_t *res, char *wh
         if ((add1 || i == 0) && (rc = count__ws_new(&pr, &job[i].ws)) != 0)
             goto out;
     }
-    if (p->n_voters > 0 && (rc = count__mes(&pr, job[0].ws, p->budget, cur, &ncur, &ccur)) != 0)
+    if (p->n_voters > 0 &&
+        (rc = count__mes(&pr, job[0].ws, p->budget, cur, &ncur, &ccur, &tcur)) != 0)
         goto out;
     res->add1_budget = p->budget;
     for (step = 1; add1 && p->n_voters > 0 && !done; step += np) {
@@ -452,6 +462,7 @@ static int mes(const count_profile_t *p, int add1, count_result_t *res, char *wh
             t = cur, cur = job[i].win, job[i].win = t;
             ncur = job[i].nwin;
             ccur = job[i].cost;
+            tcur = job[i].ties;
             res->add1_steps = step + i;
             res->add1_budget = job[i].budget;
             if (complete(&pr, cur, ncur, in)) {
@@ -463,6 +474,11 @@ static int mes(const count_profile_t *p, int add1, count_result_t *res, char *wh
     res->winners = cur;
     res->n_winners = ncur;
     res->cost = ccur;
+    res->ties = tcur.n; /* (MES-E10) of the outcome kept */
+    res->tie_won = tcur.won;
+    res->tie_lost = tcur.lost;
+    res->tie_by = tcur.by;
+    res->tie_by_cost = tcur.by == COUNT_TIE_COST;
     cur = NULL;
     rc = 0;
     goto out;

@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+enum { COUNT_TIE_COST = 1, COUNT_TIE_APPROVALS, COUNT_TIE_ID };
+
 typedef enum {
     COUNT_GREEDY = 1,
     COUNT_MES,
@@ -70,6 +72,8 @@ typedef struct count_result_s {
                             decided (one funded, another not) */
     int tie_won, tie_lost; /* ... the first: a project funded, one not */
     int tie_by_cost;     /* ... 1: their costs differ (lower first), 0: id order */
+    int tie_by;          /* ... how: COUNT_TIE_COST, COUNT_TIE_APPROVALS (MES: more
+                            approvals first), COUNT_TIE_ID; greedy and MES alike */
 } count_result_t;
 
 /* A rule's Pabulib name ("greedy", "greedy-no-skip", "greedy-threshold",

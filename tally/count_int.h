@@ -31,7 +31,14 @@ void count__ws_free(count__ws_t *ws);   /* NULL is a no-op */
  * Writes the winners (in order) to `win` (n_projects ints), their number to
  * *nwin and their cost to *cost. 0 or BN_ENOMEM. Thread-safe as long as each
  * thread has its own ws. */
-int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *win, int *nwin, int64_t *cost);
+/* (MES-E10) The ties a run's tie-break decided: rounds where the project
+ * bought had the same price per unit of satisfaction as another; the first
+ * pair and how it was broken (COUNT_TIE_*). */
+typedef struct count__ties_s {
+    int n, won, lost, by;
+} count__ties_t;
+int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *win, int *nwin,
+               int64_t *cost, count__ties_t *ties);
 
 /* Test hook: when non-zero, every double approximation reads 0, so that the
  * exact paths of (E3, E4) alone decide; results must not change. */

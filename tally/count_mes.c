@@ -71,6 +71,8 @@ typedef struct ws_s {
     double *pdbl;
     unsigned char *alive;
     int *order;
+    /* the tie of this round (MES-E10): set by better() at equal prices */
+    int tp_set, tp_won, tp_lost, tp_by;
     /* numbers */
     mbedtls_mpi D, T1, T2, paid, R, X, bX, bd, G;
 } ws_t;
@@ -509,13 +511,21 @@ static int better(ws_t *w, int c, int64_t k, int b, int64_t bk)
     s = mbedtls_mpi_cmp_mpi(&w->T1, &w->T2);
     if (s != 0)
         return s < 0;
-    if (p->cost[c] != p->cost[b])
-        return p->cost[c] < p->cost[b];
-    if (w->pr->appr[c] != w->pr->appr[b])
-        return w->pr->appr[c] > w->pr->appr[b];
-    if (p->rank != NULL)
-        return p->rank[c] < p->rank[b];
-    return c < b;
+    /* (MES-E10) equal prices: the tie-break decides, and it is said */
+    if (p->cost[c] != p->cost[b]) {
+        s = p->cost[c] < p->cost[b];
+        w->tp_by = COUNT_TIE_COST;
+    } else if (w->pr->appr[c] != w->pr->appr[b]) {
+        s = w->pr->appr[c] > w->pr->appr[b];
+        w->tp_by = COUNT_TIE_APPROVALS;
+    } else {
+        s = p->rank != NULL ? p->rank[c] < p->rank[b] : c < b;
+        w->tp_by = COUNT_TIE_ID;
+    }
+    w->tp_set = 1;
+    w->tp_won = s ? c : b;
+    w->tp_lost = s ? b : c;
+    return s;
 out:
     return rc;
 }
@@ -606,7 +616,8 @@ static int cmp_dbl_idx(const ws_t *w, int a, int b)
     return w->pdbl[a] < w->pdbl[b] || (w->pdbl[a] == w->pdbl[b] && a < b);
 }
 
-int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *win, int *nwin, int64_t *cost)
+int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *win, int *nwin,
+               int64_t *cost, count__ties_t *ties)
 {
     ws_t *w = ws, *own = NULL;
     const count_profile_t *p = pr->p;
@@ -616,6 +627,8 @@ int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *wi
 
     *nwin = 0;
     *cost = 0;
+    if (ties != NULL)
+        memset(ties, 0, sizeof *ties);
     if (w == NULL) {
         if ((rc = count__ws_new(pr, &own)) != 0)
             return rc;
@@ -654,6 +667,7 @@ int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *wi
             w->order[j] = t;
         }
         b = -1;
+        w->tp_set = 0;
         for (i = 0; i < no; i++) {
             c = w->order[i];
             if (b >= 0) {
@@ -693,6 +707,11 @@ int count__mes(const count__prep_t *pr, count__ws_t *ws, int64_t budget, int *wi
         }
         if (b < 0)
             break;
+        if (ties != NULL && w->tp_set && w->tp_won == b && ties->n++ == 0) {
+            ties->won = b; /* (MES-E10) the first tie of the run, as it was broken */
+            ties->lost = w->tp_lost;
+            ties->by = w->tp_by;
+        }
         if ((rc = buy(w, b, bk)) != 0)
             goto out;
         w->alive[b] = 0;

@@ -245,9 +245,18 @@ static int cmd_pabulib(int argc, char **argv)
             pb_vote_type_name(pb->vote_type), count_rule_name(rule),
             unofficial ? " (NOT THE OFFICIAL RULE)" : "", res.n_winners, (long long)res.cost);
     if (res.ties > 0)
-        fprintf(stderr, "ties_broken %d (the first: %s funded before %s, equal scores: %s)\n",
+        fprintf(stderr, "ties_broken %d (the first: %s funded before %s, equal %s: %s)\n",
                 res.ties, pb->projects[res.tie_won].id, pb->projects[res.tie_lost].id,
-                res.tie_by_cost ? "the lower cost first" : "equal costs: id order");
+                rule == COUNT_GREEDY || rule == COUNT_GREEDY_NO_SKIP ||
+                        rule == COUNT_GREEDY_THRESHOLD || res.greedy_taken
+                    ? "scores"
+                    : "prices per unit of satisfaction",
+                res.tie_by == COUNT_TIE_COST        ? "the lower cost first"
+                : res.tie_by == COUNT_TIE_APPROVALS ? "equal costs: more approvals first"
+                : rule == COUNT_GREEDY || rule == COUNT_GREEDY_NO_SKIP ||
+                        rule == COUNT_GREEDY_THRESHOLD || res.greedy_taken
+                    ? "equal costs: id order"
+                    : "equal costs and approvals: id order");
     if (res.compared)
         fprintf(stderr, "comparison prefer_mes %lld prefer_greedy %lld: %s's outcome\n",
                 (long long)res.prefer_mes, (long long)res.prefer_greedy,

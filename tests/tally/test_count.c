@@ -384,11 +384,38 @@ static void test_mes_ties(void **state)
 
     mk(&f, 6, 2, c1, "0,1");
     expect(&f, COUNT_MES, "1", 4);
+    count_result_t res;
+    char got[64];
+
+    mk(&f, 6, 2, c1, "0,1");
+    expect(&f, COUNT_MES, "1", 4);
+    /* (MES-E10) the tie is said: p1 bought before p0, by the lower cost */
+    run(&f, COUNT_MES, got, sizeof got, &res);
+    assert_int_equal(res.ties, 1);
+    assert_int_equal(res.tie_won, 1);
+    assert_int_equal(res.tie_lost, 0);
+    assert_int_equal(res.tie_by, COUNT_TIE_COST);
+    count_result_free(&res);
     mk(&f, 5, 2, c2, "0,1");
     expect(&f, COUNT_MES, "0", 5);
+    run(&f, COUNT_MES, got, sizeof got, &res);
+    assert_int_equal(res.ties, 1);
+    assert_int_equal(res.tie_by, COUNT_TIE_ID);
+    assert_int_equal(res.tie_won, 0);
+    count_result_free(&res);
     f.rank[0] = 1;
     f.rank[1] = 0;
     expect(&f, COUNT_MES, "1", 5);
+    /* add1 keeps the ties of the outcome it keeps */
+    run(&f, COUNT_MES_ADD1, got, sizeof got, &res);
+    assert_int_equal(res.ties, 1);
+    assert_int_equal(res.tie_won, 1);
+    count_result_free(&res);
+    /* no tie: nothing said */
+    mk(&f, 8, 3, (const int64_t[]){4, 3, 2}, "0 | 0 | 0,2 | 1,2");
+    run(&f, COUNT_MES, got, sizeof got, &res);
+    assert_int_equal(res.ties, 0);
+    count_result_free(&res);
 }
 
 static void test_mes_equal_split_is_exact(void **state)
