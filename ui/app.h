@@ -219,7 +219,7 @@ typedef struct app_spk_s {
     int valid;
     int scr, step, page, detail_page, display, warning, lang, msg;
     int focus_act, focus_group, nctl;
-    int nsel, sel[BALLOT_MAX_CHOICES];
+    int nsel, sel[BALLOT_MAX_CHOICES], pts[BALLOT_MAX_CHOICES];
     int notice_seq;
     const char *field_err;
     char field[APP_NAME_MAX];

@@ -334,7 +334,13 @@ static void intro_identity(app_t *a, sb_t *b)
 static void intro_projects(app_t *a, sb_t *b)
 {
     char buf[512], left[256], count[256], n[16], max[16], env[48], page[16], pages[16];
-    const char *kv[] = {"n", n, "max", max, "envelope", env, "page", page, "pages", pages, NULL};
+    char points[16], per[16];
+    const char *kv[] = {"n", n, "max", max, "envelope", env, "page", page, "pages", pages,
+                        "points", points, "per", per, NULL};
+    const char *kind = a->pkg->rule.ballot == PKG_BALLOT_CUMULATIVE ? ".cumulative"
+                       : a->pkg->rule.ballot == PKG_BALLOT_ORDINAL  ? ".ordinal"
+                                                                    : "";
+    char key[48];
     const char *kvt[] = {"territory", "", NULL};
     int i, np = 0;
 
@@ -345,15 +351,19 @@ static void intro_projects(app_t *a, sb_t *b)
     fmt_money(a->pkg->territories[a->s.territory].envelope, env, sizeof env);
     snprintf(page, sizeof page, "%d", a->s.page + 1);
     snprintf(pages, sizeof pages, "%d", a->pages > 0 ? a->pages : 1);
+    snprintf(points, sizeof points, "%d", a->pkg->rule.points);
+    snprintf(per, sizeof per, "%d", a->pkg->rule.per_project);
     kvt[1] = app_ptext(a, &a->pkg->territories[a->s.territory].name);
     sb_add(b, trf(a, buf, sizeof buf, "proj.title", kvt));
-    sb_add(b, trf(a, buf, sizeof buf, "say.projects", kv));
+    snprintf(key, sizeof key, "say.projects%s", kind); /* approval, points, ranks */
+    sb_add(b, trf(a, buf, sizeof buf, key, kv));
     projects_meter(a, left, count, sizeof left);
     sb_add(b, left);
     sb_add(b, count);
     if (a->pages > 1)
         sb_add(b, trf(a, buf, sizeof buf, "proj.page", kv));
-    sb_add(b, tr(a, "say.projects.how"));
+    snprintf(key, sizeof key, "say.projects.how%s", kind);
+    sb_add(b, tr(a, key));
 }
 
 /* The tracking code one character at a time ("K, 7, F, 3, tiret, ..."),
@@ -559,6 +569,26 @@ static void say_choice(app_t *a, sb_t *b, const app_spk_t *o)
     sb_add(b, count);
 }
 
+/* A cumulative ballot: a point more or less on a project already given
+ * some: its points now, then the points given in all. */
+static void say_points(app_t *a, sb_t *b, const app_spk_t *o)
+{
+    char buf[512], left[256], count[256], n[16];
+    int i;
+
+    for (i = 0; i < a->s.nsel; i++)
+        if (a->s.pts[i] != o->pts[i] && a->s.sel[i] == o->sel[i]) {
+            const char *kv[] = {"title", app_ptext(a, &a->pkg->projects[a->s.sel[i]].title), "n",
+                                n, NULL};
+            snprintf(n, sizeof n, "%d", a->s.pts[i]);
+            sb_add(b, trf(a, buf, sizeof buf, a->s.pts[i] == 1 ? "say.points.1" : "say.points",
+                          kv));
+            break;
+        }
+    projects_meter(a, left, count, sizeof left);
+    sb_add(b, left);
+}
+
 static void remember(app_t *a)
 {
     app_spk_t *o = &a->spk;
@@ -576,6 +606,7 @@ static void remember(app_t *a)
     o->focus_group = a->focus_group;
     o->nsel = a->s.nsel;
     memcpy(o->sel, a->s.sel, sizeof o->sel);
+    memcpy(o->pts, a->s.pts, sizeof o->pts);
     o->notice_seq = a->s.notice_seq;
     o->field_err = a->s.field_err;
     memcpy(o->field, a->s.field[a->s.step], sizeof o->field);
@@ -647,6 +678,8 @@ void app_speak_frame(app_t *a)
         else if (a->pkg != NULL && (a->s.nsel != o->nsel ||
                                     memcmp(a->s.sel, o->sel, sizeof o->sel) != 0))
             say_choice(a, &b, o);
+        else if (a->pkg != NULL && memcmp(a->s.pts, o->pts, sizeof o->pts) != 0)
+            say_points(a, &b, o);
         if (a->scr == SCR_IDENTITY) {
             const char *f = a->s.field[a->s.step], *more = added(o->field, f);
             int ns = a->pkg != NULL ? n_of(a, ACT_SUGGEST, ACT_SUGGEST + a->pkg->n_communes) : 0;

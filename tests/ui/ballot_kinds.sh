@@ -112,6 +112,32 @@ kiosk cumulative
     echo 'tap "Terminer"'
     export_drive
 } >c.txt
+# in audio mode first (nothing cast): the points said as they change
+{
+    echo 'key KP+'
+    echo 'key Enter'
+    for c in M O R V A N; do echo "key $c"; done
+    echo 'key Enter'
+    for c in Y A N N; do echo "key $c"; done
+    echo 'key Enter'
+    for d in 3 0 0 9 1 9 5 2; do echo "key KP$d"; done
+    echo 'key KPEnter'
+    for c in R E N N E S; do echo "key $c"; done
+    echo 'key KP5'
+    echo 'expect screen projects'
+    echo 'expect speech "Vous avez 10 points à donner, 4 au plus à un projet."'
+    echo 'expect no text "Jardin"'
+    echo 'key KP2'
+    echo 'key KP2'
+    echo 'expect speech "Un point de plus : Jardin partagé du Blosne (0)"'
+    echo 'key KP5'
+    echo 'expect speech "Vous avez choisi : Jardin partagé du Blosne. Points donnés : 1 sur 10."'
+    echo 'key KP5'
+    echo 'expect speech "Jardin partagé du Blosne : 2 points. Points donnés : 2 sur 10"'
+    echo 'wait 91000'
+    echo 'expect screen welcome'
+} >ca.txt
+run ca.txt
 run c.txt
 echo "$OUT" | grep -q "^export .*items=4" || fail "cumulative export: $OUT"
 tally cumulative
