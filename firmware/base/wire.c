@@ -66,3 +66,42 @@ const char *wire_token_get(const uint8_t field[WIRE_TOKEN_LEN], char out[WIRE_TO
     out[n] = '\0';
     return NULL;
 }
+
+long wire_text_chars(const uint8_t *s, size_t n, int newlines)
+{
+    size_t i = 0;
+    long chars = 0;
+
+    while (i < n) {
+        uint32_t c = s[i], min;
+        size_t k, more;
+
+        chars++;
+        if (c < 0x80) {
+            if ((c < 0x20 && !(c == '\n' && newlines)) || c == 0x7F)
+                return -1;
+            i++;
+            continue;
+        }
+        if (c >= 0xC2 && c <= 0xDF) {
+            more = 1, min = 0x80, c &= 0x1F;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            more = 2, min = 0x800, c &= 0x0F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            more = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return -1;
+        }
+        if (n - i - 1 < more)
+            return -1;
+        for (k = 1; k <= more; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return -1;
+            c = c << 6 | (s[i + k] & 0x3F);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || (c >= 0x80 && c < 0xA0))
+            return -1;
+        i += more + 1;
+    }
+    return chars;
+}

@@ -25,4 +25,10 @@ void wire_token_put(uint8_t field[WIRE_TOKEN_LEN], const char *s);
  * and fills out (17 bytes), or a static reason for a message. */
 const char *wire_token_get(const uint8_t field[WIRE_TOKEN_LEN], char out[WIRE_TOKEN_LEN + 1]);
 
+/* Text a person typed, as formats carry it: strict UTF-8 (no overlong form,
+ * surrogate or code point above U+10FFFF) and no control character (C0, DEL,
+ * C1), except line feeds when `newlines`. Returns its number of code points,
+ * or -1. */
+long wire_text_chars(const uint8_t *s, size_t n, int newlines);
+
 #endif

@@ -67,39 +67,7 @@ static uint32_t get_u32(const uint8_t *p)
  * controls or DEL, n bytes. */
 static int utf8_text_ok(const uint8_t *s, size_t n)
 {
-    size_t i = 0;
-
-    while (i < n) {
-        uint32_t c = s[i], min;
-        size_t k, more;
-
-        if (c < 0x80) {
-            if (c < 0x20 || c == 0x7F)
-                return 0;
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF) {
-            more = 1, min = 0x80, c &= 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            more = 2, min = 0x800, c &= 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            more = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return 0;
-        }
-        if (n - i - 1 < more)
-            return 0;
-        for (k = 1; k <= more; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return 0;
-            c = c << 6 | (s[i + k] & 0x3F);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF) || (c >= 0x80 && c < 0xA0))
-            return 0;
-        i += more + 1;
-    }
-    return 1;
+    return wire_text_chars(s, n, 0) >= 0;
 }
 
 /* An INSEE commune code: 5 of [0-9], or "2A"/"2B" followed by 3 digits. */
