@@ -1059,7 +1059,7 @@ static int show_json(const pkg_t *p, FILE *f)
     day_format(p->closes, d4);
     hex_encode(p->digest, 32, dig);
     cJSON_AddStringToObject(root, "id", p->id);
-    cJSON_AddStringToObject(root, "kind", p->kind == PKG_BUDGET ? "budget" : "petition");
+    cJSON_AddStringToObject(root, "kind", pkg_kind_name(p->kind));
     cJSON_AddStringToObject(root, "departement", p->departement);
     cJSON_AddStringToObject(root, "title", p->title.s[0]);
     cJSON_AddStringToObject(root, "valid_from", d1);
@@ -1130,7 +1130,10 @@ int prov_campaign_show(const pkg_t *p, int json, FILE *f)
         return show_json(p, f);
     hex_encode(p->digest, 32, dig);
     fprintf(f, "campaign   %s (%s), d\xc3\xa9partement %s, languages", p->id,
-            p->kind == PKG_BUDGET ? "participatory budget" : "petition", p->departement);
+            p->kind == PKG_BUDGET     ? "participatory budget"
+            : p->kind == PKG_PETITION ? "petition"
+                                      : "call for ideas",
+            p->departement);
     for (i = 0; i < p->n_langs; i++)
         fprintf(f, "%s%s", i ? ", " : " ", p->langs[i]);
     fprintf(f, "\ntitle      %s\n", p->title.s[0]);

@@ -1477,7 +1477,7 @@ char *srv_packages_json(srv_t *s)
         const pkg_t *p = s->campaigns[i].pkg;
 
         cJSON_AddStringToObject(o, "id", p->id);
-        cJSON_AddStringToObject(o, "kind", p->kind == PKG_BUDGET ? "budget" : "petition");
+        cJSON_AddStringToObject(o, "kind", pkg_kind_name(p->kind));
         hex_encode(p->digest, 32, hex);
         cJSON_AddStringToObject(o, "campaign_digest", hex);
         hex_encode(s->campaigns[i].file_sha, 32, hex);

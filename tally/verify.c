@@ -1017,6 +1017,9 @@ int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out
     int i, rc = BN_ENOMEM, k, valid = 0, n = set->n, unverifiable = 0;
 
     *out = NULL;
+    if (in->pkg->kind == PKG_IDEAS) /* nothing to count: the server moderates and publishes */
+        return bn_fail(why, whylen, BN_EKIND, "campaign '%s' is a call for ideas: its ideas are "
+                       "moderated and published by borne-server, not counted", in->pkg->id);
     memset(&c, 0, sizeof c);
     if ((v = calloc(1, sizeof *v)) == NULL)
         return bn_fail(why, whylen, BN_ENOMEM, "out of memory");

@@ -304,11 +304,24 @@ static const char *const common_keys[] = {
     "polls", "eligibility", "territories", "cantons", "communes", NULL};
 static const char *const budget_keys[] = {"rule", "counting", "projects", NULL};
 static const char *const petition_keys[] = {"petition", NULL};
+static const char *const ideas_keys[] = {"ideas", NULL};
+
+const char *pkg_kind_name(pkg_kind_t kind)
+{
+    return kind == PKG_BUDGET ? "budget" : kind == PKG_PETITION ? "petition"
+           : kind == PKG_IDEAS  ? "ideas"
+                                : "?";
+}
+
+/* The keys of a kind's own section(s). */
+static const char *const *kind_keys(pkg_kind_t kind)
+{
+    return kind == PKG_BUDGET ? budget_keys : kind == PKG_PETITION ? petition_keys : ideas_keys;
+}
 
 static int check_top_keys(ck_t *c, const cJSON *root)
 {
-    const char *const *own = c->p->kind == PKG_BUDGET ? budget_keys : petition_keys;
-    const char *const *other = c->p->kind == PKG_BUDGET ? petition_keys : budget_keys;
+    const char *const *own = kind_keys(c->p->kind);
     const cJSON *m;
     int rc;
 
@@ -316,9 +329,12 @@ static int check_top_keys(ck_t *c, const cJSON *root)
         if (in_list(m->string, common_keys) || in_list(m->string, own))
             continue;
         size_t mark = pkg__path_key(&c->path, m->string);
-        if (in_list(m->string, other))
+        if (in_list(m->string, budget_keys) || in_list(m->string, petition_keys) ||
+            in_list(m->string, ideas_keys))
             rc = bad(c, BN_EFORMAT, "not allowed in a %s",
-                     c->p->kind == PKG_BUDGET ? "budget vote" : "petition");
+                     c->p->kind == PKG_BUDGET     ? "budget vote"
+                     : c->p->kind == PKG_PETITION ? "petition"
+                                                  : "call for ideas");
         else
             rc = bad(c, BN_EFORMAT, "unknown key");
         pkg__path_pop(&c->path, mark);
@@ -352,14 +368,17 @@ static int check_head(ck_t *c, const cJSON *root)
         p->kind = PKG_BUDGET;
     } else if (strcmp(s, "petition") == 0) {
         p->kind = PKG_PETITION;
+    } else if (strcmp(s, "ideas") == 0) {
+        p->kind = PKG_IDEAS;
     } else {
         pkg__path_key(&c->path, "kind");
-        return bad(c, BN_EFORMAT, "%s is not \"budget\" or \"petition\"", pkg__show_str(s, shown));
+        return bad(c, BN_EFORMAT, "%s is not \"budget\", \"petition\" or \"ideas\"",
+                   pkg__show_str(s, shown));
     }
     if ((rc = check_top_keys(c, root)) != 0)
         return rc;
     if ((rc = want_keys(c, root, common_keys)) != 0 ||
-        (rc = want_keys(c, root, p->kind == PKG_BUDGET ? budget_keys : petition_keys)) != 0)
+        (rc = want_keys(c, root, kind_keys(p->kind))) != 0)
         return rc;
     if ((rc = get_id(c, root, "id", p->id)) != 0)
         return rc;
@@ -462,9 +481,10 @@ static int check_dates(ck_t *c, const cJSON *root)
                            pkg__show(off, shown));
             }
             p->supervised = strcmp(s, "supervised") == 0;
-            if (p->supervised && p->kind == PKG_PETITION)
-                return bad(c, BN_EFORMAT, "\"supervised\" is for a budget vote: a petition is "
-                           "signed with the signer's own identity");
+            if (p->supervised && p->kind != PKG_BUDGET)
+                return bad(c, BN_EFORMAT, "\"supervised\" is for a budget vote: a %s is "
+                           "signed with the person's own identity",
+                           p->kind == PKG_PETITION ? "petition" : "proposed idea");
             pkg__path_pop(&c->path, m2);
         }
         pkg__path_pop(&c->path, mark);
@@ -540,7 +560,8 @@ static int check_territories(ck_t *c, const cJSON *root)
                 return rc;
         } else if (cJSON_GetObjectItemCaseSensitive(v, "envelope") != NULL) {
             pkg__path_key(&c->path, "envelope");
-            return bad(c, BN_EFORMAT, "not allowed in a petition");
+            return bad(c, BN_EFORMAT, "not allowed in a %s",
+                       p->kind == PKG_PETITION ? "petition" : "call for ideas");
         }
         pkg__path_pop(&c->path, item);
         i++;
@@ -938,6 +959,62 @@ static int check_petition(ck_t *c, const cJSON *root)
     return 0;
 }
 
+/* A list of labels (themes, reasons): ids unique, words in every language. */
+static int check_labels(ck_t *c, const cJSON *obj, const char *key, int max, pkg_label_t **out,
+                        int *nout)
+{
+    static const char *const req[] = {"id", "name", NULL};
+    const cJSON *arr, *v;
+    char shown[PKG__SHOW_BUF];
+    int n, i = 0, j, rc;
+    size_t mark;
+
+    if ((rc = get_array(c, obj, key, 1, max, &arr, &n)) != 0)
+        return rc;
+    if ((*out = calloc((size_t)n, sizeof **out)) == NULL)
+        return bn_fail(c->why, c->whylen, BN_ENOMEM, "out of memory");
+    *nout = n;
+    mark = pkg__path_key(&c->path, key);
+    cJSON_ArrayForEach(v, arr) {
+        size_t item = pkg__path_index(&c->path, i);
+        pkg_label_t *l = &(*out)[i];
+        if ((rc = want_object(c, v, req, NULL)) != 0 || (rc = get_id(c, v, "id", l->id)) != 0)
+            return rc;
+        for (j = 0; j < i; j++)
+            if (strcmp((*out)[j].id, l->id) == 0) {
+                pkg__path_key(&c->path, "id");
+                return bad(c, BN_EFORMAT, "duplicate id %s", pkg__show_str(l->id, shown));
+            }
+        if ((rc = get_text(c, v, "name", &l->name)) != 0)
+            return rc;
+        pkg__path_pop(&c->path, item);
+        i++;
+    }
+    pkg__path_pop(&c->path, mark);
+    return 0;
+}
+
+/* The "ideas" section of a call for ideas (docs/formats.md §1.11). */
+static int check_ideas(ck_t *c, const cJSON *root)
+{
+    static const char *const keys[] = {"themes", "reasons", "max_per_person", "contact", "place",
+                                       NULL};
+    pkg_t *p = c->p;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "ideas");
+    size_t mark = pkg__path_key(&c->path, "ideas");
+    int rc;
+
+    if ((rc = want_object(c, v, keys, NULL)) != 0 ||
+        (rc = check_labels(c, v, "themes", 32, &p->ideas.themes, &p->ideas.n_themes)) != 0 ||
+        (rc = check_labels(c, v, "reasons", 16, &p->ideas.reasons, &p->ideas.n_reasons)) != 0 ||
+        (rc = get_int32(c, v, "max_per_person", 1, 20, &p->ideas.max_per_person)) != 0 ||
+        (rc = get_bool(c, v, "contact", &p->ideas.contact)) != 0 ||
+        (rc = get_bool(c, v, "place", &p->ideas.place)) != 0)
+        return rc;
+    pkg__path_pop(&c->path, mark);
+    return 0;
+}
+
 int pkg__build(const cJSON *root, pkg_t **out, char *why, size_t whylen)
 {
     ck_t c;
@@ -964,8 +1041,10 @@ int pkg__build(const cJSON *root, pkg_t **out, char *why, size_t whylen)
     if (c.p->kind == PKG_BUDGET) {
         if ((rc = check_rule(&c, root)) == 0)
             rc = check_projects(&c, root);
-    } else {
+    } else if (c.p->kind == PKG_PETITION) {
         rc = check_petition(&c, root);
+    } else {
+        rc = check_ideas(&c, root);
     }
 out:
     if (rc != 0) {
@@ -1039,6 +1118,12 @@ void pkg_free(pkg_t *p)
         text_free(&p->projects[i].description);
         free(p->projects[i].image);
     }
+    for (i = 0; p->ideas.themes != NULL && i < p->ideas.n_themes; i++)
+        text_free(&p->ideas.themes[i].name);
+    for (i = 0; p->ideas.reasons != NULL && i < p->ideas.n_reasons; i++)
+        text_free(&p->ideas.reasons[i].name);
+    free(p->ideas.themes);
+    free(p->ideas.reasons);
     free(p->territories);
     free(p->cantons);
     free(p->communes);

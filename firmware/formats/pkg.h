@@ -22,7 +22,11 @@
 #define PKG_MAX_BYTES (8u << 20) /* largest package file accepted */
 #define PKG_TRAILER_LEN 275 /* bytes of the signature trailer of a signed file */
 
-typedef enum { PKG_BUDGET = 1, PKG_PETITION = 2 } pkg_kind_t;
+typedef enum { PKG_BUDGET = 1, PKG_PETITION = 2, PKG_IDEAS = 3 } pkg_kind_t;
+
+/* "budget", "petition", "ideas" (a call for ideas). */
+const char *pkg_kind_name(pkg_kind_t kind);
+
 
 typedef enum {
     PKG_COUNT_GREEDY = 1,   /* "greedy" */
@@ -34,6 +38,12 @@ typedef enum {
 typedef struct pkg_text_s {
     char *s[PKG_LANG_MAX];
 } pkg_text_t;
+
+/* A theme of a call for ideas, or a moderation reason: an id and its words. */
+typedef struct pkg_label_s {
+    char id[PKG_ID_MAX + 1];
+    pkg_text_t name;
+} pkg_label_t;
 
 typedef struct pkg_territory_s {
     char id[PKG_ID_MAX + 1];
@@ -108,6 +118,15 @@ typedef struct pkg_s {
                                    are sealed to it (CAST-C7), never to the
                                    authority's signing key */
     } petition;
+    struct {                    /* kind "ideas" (a call for ideas, docs/formats.md §1.11) */
+        int n_themes;
+        pkg_label_t *themes;
+        int n_reasons;
+        pkg_label_t *reasons;   /* why the moderation does not keep an idea */
+        int max_per_person;     /* ideas one person may propose */
+        int contact;            /* a contact is asked (optional for the person) */
+        int place;              /* a place is asked (optional) */
+    } ideas;
     int n_territories;
     pkg_territory_t *territories;
     int n_cantons;

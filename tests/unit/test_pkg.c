@@ -214,6 +214,21 @@ static void test_petition(void **state)
     assert_int_equal(pkg_commune_territory(p, pkg_find_commune(p, "35024")), 0);
     pkg_free(p);
 
+    /* a call for ideas (issue 17): themes, moderation reasons, limits */
+    p = parse_vec("ideas.json");
+    assert_int_equal(p->kind, PKG_IDEAS);
+    assert_string_equal(pkg_kind_name(p->kind), "ideas");
+    assert_int_equal(p->ideas.n_themes, 3);
+    assert_string_equal(p->ideas.themes[1].id, "mobilite");
+    assert_string_equal(p->ideas.themes[1].name.s[0], "Se d\xc3\xa9placer");
+    assert_int_equal(p->ideas.n_reasons, 5);
+    assert_string_equal(p->ideas.reasons[4].name.s[1], "Too costly");
+    assert_int_equal(p->ideas.max_per_person, 3);
+    assert_int_equal(p->ideas.contact, 1);
+    assert_int_equal(p->ideas.place, 1);
+    assert_int_equal(p->n_projects, 0);
+    pkg_free(p);
+
     p = parse_vec("tiny-budget.json");
     assert_int_equal(p->counting, PKG_COUNT_MES_ADD1);
     assert_int_equal(p->rule.knapsack, 0);
