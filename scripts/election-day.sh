@@ -18,7 +18,8 @@
 #      ready for you to vote; close it to let the day go on;
 #   5. a crowd of a few hundred citizens, headless, votes and signs at both
 #      kiosks, refusals included (under 16, a commune outside the
-#      département, a second time); kiosk 1 loses the server for a while
+#      département, a second time); at Fougères a voter who cannot see the
+#      screen votes in audio mode with the keypad alone; kiosk 1 loses the server for a while
 #      (it casts offline) and catches up when the server is back;
 #   6. the agents close both kiosks (closing reports); kiosk 1 sends the
 #      rest over the network, kiosk 2's agent exports to a USB drive that
@@ -170,8 +171,51 @@ step "5. the crowd: $((2 * CROWD)) citizens at the two kiosks, headless (tools/c
 mkdir crowd
 python3 "$ROOT/tools/crowd.py" "$ROOT/assets" crowd "$CROWD" 2027 || fail "tools/crowd.py"
 for p in 1 2 3; do echo 'sync' >>"crowd/k1-$p.txt"; done
+# at Fougères, a voter who cannot see the screen: audio mode (docs/accessibility.md),
+# the keypad only, a project chosen, the tracking code heard
+{
+    echo 'key KP+'                       # audio mode: the screen shows only "Mode audio"
+    echo 'expect speech "Mode audio."'
+    echo 'key KP2'
+    echo 'expect speech "Voter."'
+    echo 'key KP5'
+    echo 'expect screen identity'
+    for c in L E Space B R I S; do echo "key $c"; done
+    echo 'key KPEnter'
+    for c in C L A I R E; do echo "key $c"; done
+    echo 'key KPEnter'
+    for d in 0 2 0 5 1 9 6 1; do echo "key KP$d"; done
+    echo 'key KPEnter'
+    for c in F O U G E R E S; do echo "key $c"; done
+    echo 'key KP2'
+    echo 'key KP5'
+    echo 'expect speech "Commune choisie : Fougères."'
+    echo 'key KP5'
+    echo 'expect screen projects'
+    echo 'expect no text "€"'            # the curtain: nothing of the ballot on screen
+    echo 'key KP2'
+    echo 'key KP2'
+    echo 'key KP5'
+    echo 'expect speech "Vous avez choisi"'
+    for i in 1 2 3 4 5 6; do echo 'key KP8'; done
+    echo 'expect speech "Voir mon choix."'
+    echo 'key KP5'
+    echo 'expect screen review'
+    echo 'key KP2'
+    echo 'key KP2'
+    echo 'expect speech "Valider mon vote."'
+    echo 'key KP5'
+    echo 'expect screen receipt'
+    echo 'expect speech "Votre code de suivi :"'
+    echo 'expect speech "tiret"'
+    echo 'key Enter'
+    echo 'expect screen welcome'
+} >crowd/k2-audio.txt
 # kiosk 2 all day long, beside kiosk 1
-( for p in 1 2 3; do kiosk 2 "crowd/k2-$p.txt" "crowd-2-$p"; done ) &
+( for p in 1 2 3; do kiosk 2 "crowd/k2-$p.txt" "crowd-2-$p"; done
+  "$BORNE" --headless --state k2 --script crowd/k2-audio.txt --today $DAY \
+      >logs/audio-voter.out 2>logs/audio-voter.err ||
+      fail "kiosk 2, the audio-mode voter: $(grep -v XDG_RUNTIME logs/audio-voter.err)" ) &
 K2PID=$!
 kiosk 1 crowd/k1-1.txt crowd-1-1
 kill $SPID; wait $SPID 2>/dev/null || true; SPID=0
@@ -186,6 +230,8 @@ for k in 1 2; do
     say "kiosk $k: $n receipts given; refused: $(sed -n "s/^k${k}_under_age //p" crowd/crowd.txt) under 16, $(sed -n "s/^k${k}_outside //p" crowd/crowd.txt) from outside the département, $(sed -n "s/^k${k}_twice //p" crowd/crowd.txt) a second time"
 done
 say "kiosk 1's links: $(grep -h '^sync' logs/crowd-1-*.out | tr '\n' ';' | sed 's/;$//; s/;/; /g')"
+AUDIO_CODE=$(sed -n 's/^receipt //p' logs/audio-voter.out)
+say "kiosk 2: a voter who cannot see the screen voted with the keypad in audio mode, the screen curtained; every step heard (the script's expect speech lines), the tracking code $AUDIO_CODE spelled; nothing of what was said written down (AUDIO-A3)"
 
 # --- 6. closing; the network and the USB drive ---------------------------------------
 step "6. the agents close both kiosks (closing reports); kiosk 1 sends the rest, kiosk 2 goes on a USB drive"
@@ -244,6 +290,7 @@ want() { sed -n "s/^$1 //p" crowd/crowd.txt; }
 for k in 1:kiosk-35238-01 2:kiosk-35115-01; do
     n=${k%%:*} id=${k#*:}
     got=$(ballots "$id") exp=$(want "k${n}_votes")
+    [ "$n" = 2 ] && exp=$((exp + 1)) # and the audio-mode voter
     [ "$got" = "$exp" ] || [ $headless = 0 ] || fail "$id: $exp votes cast, $got counted"
     for c in pet35-bus pet35-haies; do
         got=$(sigs "$c" "$id") exp=$(want "k${n}_signatures_$c")
@@ -279,7 +326,7 @@ for k in 1 2; do
     echo "kiosk $k refused: $(want k${k}_under_age) under 16, $(want k${k}_outside) from outside Ille-et-Vilaine, $(want k${k}_twice) a second time"
 done
 echo "kiosk 1 (Rennes): cut from the server for a third of the day, cast offline, caught up at the close"
-echo "kiosk 2 (Fougères): no network; its USB drive imported by borne-server"
+echo "kiosk 2 (Fougères): no network; its USB drive imported by borne-server; one voter in audio mode"
 echo "closing reports: both kiosks' agree with the ballots received; borne-tally check agrees (3 campaigns)"
 echo "results pages: $OUT/results/bp35-2027/index.html (and pet35-bus/, pet35-haies/)"
 echo "reports:       $OUT/reports/ (zero and closing, signed by the kiosks)"
