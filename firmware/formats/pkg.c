@@ -912,7 +912,7 @@ out:
 
 /* petition.controller: the data controller's public key, an uncompressed
  * P-256 point in 130 lowercase hex digits (04 || X || Y). */
-static int get_controller(ck_t *c, const cJSON *v, pkg_t *p)
+static int get_controller(ck_t *c, const cJSON *v, int *has, key_pub_t *out)
 {
     const cJSON *k = cJSON_GetObjectItemCaseSensitive(v, "controller");
     uint8_t point[KEY_PUB_LEN];
@@ -930,9 +930,9 @@ static int get_controller(ck_t *c, const cJSON *v, pkg_t *p)
         hex_decode(s, strlen(s), point, KEY_PUB_LEN) != 0)
         return bad(c, BN_EFORMAT, "%s is not a public key (130 lowercase hex digits, 04 || X || Y)",
                    pkg__show(k, shown));
-    if (key_pub_from_point(point, &p->petition.controller) != 0)
+    if (key_pub_from_point(point, out) != 0)
         return bad(c, BN_EFORMAT, "%s is not a point of P-256", pkg__show(k, shown));
-    p->petition.has_controller = 1;
+    *has = 1;
     pkg__path_pop(&c->path, mark);
     return 0;
 }
@@ -949,7 +949,7 @@ static int check_petition(ck_t *c, const cJSON *root)
     if ((rc = want_object(c, v, keys, opt)) != 0 ||
         (rc = get_int32(c, v, "threshold", 1, INT_FIELD_MAX, &p->petition.threshold)) != 0 ||
         (rc = get_int32(c, v, "min_cantons", 1, INT_FIELD_MAX, &p->petition.min_cantons)) != 0 ||
-        (rc = get_controller(c, v, p)) != 0)
+        (rc = get_controller(c, v, &p->petition.has_controller, &p->petition.controller)) != 0)
         return rc;
     if (p->petition.min_cantons > p->n_cantons)
         return bn_fail(c->why, c->whylen, BN_ERANGE,
@@ -999,17 +999,19 @@ static int check_ideas(ck_t *c, const cJSON *root)
 {
     static const char *const keys[] = {"themes", "reasons", "max_per_person", "contact", "place",
                                        NULL};
+    static const char *const opt[] = {"controller", NULL};
     pkg_t *p = c->p;
     const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "ideas");
     size_t mark = pkg__path_key(&c->path, "ideas");
     int rc;
 
-    if ((rc = want_object(c, v, keys, NULL)) != 0 ||
+    if ((rc = want_object(c, v, keys, opt)) != 0 ||
         (rc = check_labels(c, v, "themes", 32, &p->ideas.themes, &p->ideas.n_themes)) != 0 ||
         (rc = check_labels(c, v, "reasons", 16, &p->ideas.reasons, &p->ideas.n_reasons)) != 0 ||
         (rc = get_int32(c, v, "max_per_person", 1, 20, &p->ideas.max_per_person)) != 0 ||
         (rc = get_bool(c, v, "contact", &p->ideas.contact)) != 0 ||
-        (rc = get_bool(c, v, "place", &p->ideas.place)) != 0)
+        (rc = get_bool(c, v, "place", &p->ideas.place)) != 0 ||
+        (rc = get_controller(c, v, &p->ideas.has_controller, &p->ideas.controller)) != 0)
         return rc;
     pkg__path_pop(&c->path, mark);
     return 0;

@@ -126,6 +126,9 @@ typedef struct pkg_s {
         int max_per_person;     /* ideas one person may propose */
         int contact;            /* a contact is asked (optional for the person) */
         int place;              /* a place is asked (optional) */
+        int has_controller;     /* ideas.controller given: contacts are sealed to it (IDEA-I1);
+                                   a kiosk asks for no contact without it */
+        key_pub_t controller;
     } ideas;
     int n_territories;
     pkg_territory_t *territories;

@@ -226,6 +226,8 @@ static void test_petition(void **state)
     assert_int_equal(p->ideas.max_per_person, 3);
     assert_int_equal(p->ideas.contact, 1);
     assert_int_equal(p->ideas.place, 1);
+    assert_int_equal(p->ideas.has_controller, 1);
+    assert_int_equal(p->ideas.controller.pub[0], 0x04);
     assert_int_equal(p->n_projects, 0);
     pkg_free(p);
 
