@@ -113,6 +113,16 @@
  *      in the record (STORE-S8). Tested: test_secrecy (no commune in the register,
  *      the box, a ballot, the outbox or a bundle's register entry; the
  *      counter table's columns) and test_store.
+ * (STORE-S13) Ideas (schema 6, issue 17; published once accepted, their
+ *      proposer never): the `idea` table is WITHOUT ROWID, keyed by the
+ *      record's random id, with the proposer's pseudonym (the package's
+ *      limit of ideas per person; the record carries it too, as a petition
+ *      record does, STORE-S8) and the number of parts; `idea_part` holds the
+ *      record in parts of at most 1,800 bytes keyed by (id, part), so that
+ *      no row spills into overflow pages allocated in the order of the
+ *      proposals (STORE-S7); the day only, in the record (STORE-S3);
+ *      store_propose() never audits (STORE-S4). The contact, when given, is
+ *      only in the record, sealed (IDEA-I1).
  *
  * Durability invariants:
  *
@@ -231,6 +241,21 @@ static const char *const migrations[3] = {
     "  PRIMARY KEY (campaign, commune)"
     ") WITHOUT ROWID;",
 };
+
+/* 5 -> 6: ideas (STORE-S13) */
+static const char migration_5_6[] =
+    "CREATE TABLE idea("
+    "  idea_id BLOB NOT NULL PRIMARY KEY CHECK (length(idea_id) = 16),"
+    "  campaign TEXT NOT NULL REFERENCES campaign(id),"
+    "  pseudonym BLOB NOT NULL CHECK (length(pseudonym) = 32),"
+    "  parts INTEGER NOT NULL CHECK (parts BETWEEN 1 AND 4)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE idea_part("
+    "  idea_id BLOB NOT NULL REFERENCES idea(idea_id),"
+    "  part INTEGER NOT NULL CHECK (part BETWEEN 0 AND 3),"
+    "  bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 1800),"
+    "  PRIMARY KEY (idea_id, part)"
+    ") WITHOUT ROWID;";
 
 sqlite3 *store__db(store_t *s)
 {
@@ -485,6 +510,7 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
             }
         }
         if ((v < 3 && (rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK) ||
+            (v == 5 && (rc = sqlite3_exec(s->db, migration_5_6, NULL, NULL, NULL)) != SQLITE_OK) ||
             (rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
             (rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
             goto fail;
@@ -1463,4 +1489,204 @@ int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
         rc = count(s, "SELECT count(DISTINCT substr(record, ?2, ?3)) FROM signature "
                       "WHERE campaign = ?1", campaign, cantons);
     return rc;
+}
+
+/* --- ideas (schema 6, issue 17) --------------------------------------------- */
+
+#define IDEA_PART_LEN 1800 /* (STORE-S13) a part in its page: 12 + 16 + 1 + 1800 < 2030 */
+
+static int exec_bound(store_t *s, const char *sql, const uint8_t *id, const char *campaign,
+                      const uint8_t *pseudonym, int k, const uint8_t *bytes, size_t n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
+
+    if (rc != SQLITE_OK)
+        return store__rc(rc);
+    sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+    if (campaign != NULL)
+        sqlite3_bind_text(st, 2, campaign, -1, SQLITE_STATIC);
+    if (pseudonym != NULL)
+        sqlite3_bind_blob(st, 3, pseudonym, PSEUD_LEN, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, k);
+    if (bytes != NULL)
+        sqlite3_bind_blob(st, 5, bytes, (int)n, SQLITE_STATIC);
+    rc = step_done(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_OK ? 0 : insert_rc(rc, BN_EEXISTS);
+}
+
+/* (no index: an index is a second order on the table, and the store keeps
+ * none, test_s1_no_common_key; a kiosk holds a few hundred ideas at most) */
+int store_ideas_of(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN], int *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (s == NULL || campaign == NULL || pseudonym == NULL || n == NULL)
+        return BN_EINVAL;
+    *n = 0;
+    rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM idea WHERE campaign = ?1 AND "
+                                   "pseudonym = ?2", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 2, pseudonym, PSEUD_LEN, SQLITE_STATIC);
+        if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            *n = sqlite3_column_int(st, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(st);
+    return store__rc(rc);
+}
+
+int store_propose(store_t *s, const store_idea_t *c)
+{
+    int rc, parts, k, n = 0;
+
+    if (s == NULL || c == NULL || c->campaign == NULL || *c->campaign == '\0' ||
+        strlen(c->campaign) > PKG_ID_MAX || c->idea_id == NULL || c->record == NULL ||
+        c->record_len == 0 || c->max_per_person < 1)
+        return BN_EINVAL;
+    if (c->record_len > STORE_IDEA_MAX)
+        return BN_ETOOBIG;
+    parts = (int)((c->record_len + IDEA_PART_LEN - 1) / IDEA_PART_LEN);
+
+    /* (STORE-D2) the write lock first: the count and the writes are one */
+    rc = step_done(s->begin);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    if ((rc = campaign_known(s, c->campaign)) != 0 ||
+        (rc = store_ideas_of(s, c->campaign, c->pseudonym, &n)) != 0)
+        goto out;
+    if (n >= c->max_per_person) {
+        rc = BN_EALREADY;
+        goto out;
+    }
+    /* (STORE-S13) under its random id, in parts that fit their page */
+    if ((rc = exec_bound(s, "INSERT INTO idea(idea_id, campaign, pseudonym, parts) "
+                            "VALUES (?1, ?2, ?3, ?4)",
+                         c->idea_id, c->campaign, c->pseudonym, parts, NULL, 0)) != 0)
+        goto out;
+    for (k = 0; k < parts; k++) {
+        size_t at = (size_t)k * IDEA_PART_LEN;
+        size_t len = c->record_len - at < IDEA_PART_LEN ? c->record_len - at : IDEA_PART_LEN;
+        if ((rc = exec_bound(s, "INSERT INTO idea_part(idea_id, part, bytes) "
+                                "VALUES (?1, ?4, ?5)",
+                             c->idea_id, NULL, NULL, k, c->record + at, len)) != 0)
+            goto out;
+    }
+    /* (STORE-S4) no audit entry. (STORE-D1) durable when COMMIT returns. */
+    rc = store__rc(step_done(s->commit));
+out:
+    if (rc != 0)
+        rollback(s); /* (STORE-D3) */
+    return rc;
+}
+
+/* The record of idea `id` in `parts` parts, malloc'd. */
+static int idea_read(store_t *s, const uint8_t id[16], int parts, uint8_t **out, size_t *len)
+{
+    sqlite3_stmt *st = NULL;
+    uint8_t *buf = malloc((size_t)parts * IDEA_PART_LEN);
+    int rc, k = 0;
+
+    *out = NULL;
+    *len = 0;
+    if (buf == NULL)
+        return BN_ENOMEM;
+    rc = sqlite3_prepare_v2(s->db, "SELECT part, bytes FROM idea_part WHERE idea_id = ?1 "
+                                   "ORDER BY part", -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 1);
+        if (sqlite3_column_int(st, 0) != k || n < 1 || n > IDEA_PART_LEN ||
+            (k < parts - 1 && n != IDEA_PART_LEN) || k >= parts) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        memcpy(buf + *len, sqlite3_column_blob(st, 1), (size_t)n);
+        *len += (size_t)n;
+        k++;
+    }
+    rc = rc == SQLITE_DONE ? (k == parts ? 0 : BN_ECORRUPT) : store__rc(rc);
+out:
+    sqlite3_finalize(st);
+    if (rc != 0) {
+        free(buf);
+        *len = 0;
+        return rc;
+    }
+    *out = buf;
+    return 0;
+}
+
+/* (STORE-S13) in the order of the random idea ids */
+int store_each_idea(store_t *s, const char *campaign, store_record_fn fn, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (s == NULL || fn == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_prepare_v2(s->db, campaign != NULL
+                                       ? "SELECT idea_id, parts FROM idea WHERE campaign = ?1 "
+                                         "ORDER BY idea_id"
+                                       : "SELECT idea_id, parts FROM idea ORDER BY idea_id",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    if (campaign != NULL)
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[16], *rec = NULL;
+        size_t len = 0;
+        if (sqlite3_column_bytes(st, 0) != 16) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        memcpy(id, sqlite3_column_blob(st, 0), 16);
+        if ((rc = idea_read(s, id, sqlite3_column_int(st, 1), &rec, &len)) != 0)
+            goto out;
+        rc = fn(arg, rec, len);
+        free(rec);
+        if (rc != 0)
+            goto out;
+    }
+    rc = store__rc(rc);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_get_idea(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, parts = 0;
+
+    if (s == NULL || id == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    *len = 0;
+    rc = sqlite3_prepare_v2(s->db, "SELECT parts FROM idea WHERE idea_id = ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            parts = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return BN_ENOTFOUND;
+    if (rc != SQLITE_ROW)
+        return store__rc(rc);
+    return idea_read(s, id, parts, out, len);
 }

@@ -14,7 +14,7 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 #define STORE_COMMUNE_LEN 5 /* an INSEE code: 5 characters of [0-9AB] */
 
@@ -176,6 +176,38 @@ int store_get_signature(store_t *s, const uint8_t id[16], uint8_t **out, size_t 
  * cantons among them (read from the records' canton field). */
 int store_petition_counts(store_t *s, const char *campaign, int64_t *signatures,
                           int64_t *cantons);
+
+/* --- ideas of a call for ideas (schema 6, issue 17) ---------------------- */
+
+typedef struct store_idea_s {
+    const char *campaign;
+    uint8_t pseudonym[PSEUD_LEN];    /* the person in the campaign (pseud.h) */
+    const uint8_t *idea_id;          /* 16 bytes, random */
+    const uint8_t *record;           /* signed record (idea.h) */
+    size_t record_len;               /* 1..STORE_IDEA_MAX */
+    int max_per_person;              /* the package's ideas.max_per_person */
+} store_idea_t;
+
+#define STORE_IDEA_MAX 7200          /* bytes of a record: 4 parts (STORE-S13) */
+
+/* Keeps an idea in one transaction (STORE-D2): the count of the person's
+ * ideas in the campaign is checked and the record written, in parts that
+ * each fit a page, under its random id (STORE-S13). BN_EALREADY when the
+ * person already proposed max_per_person ideas here (nothing written),
+ * BN_EEXISTS for an id already there, BN_ENOTFOUND for a campaign not
+ * recorded, BN_ETOOBIG, BN_EFULL, BN_EIO, BN_ECORRUPT. Ideas are not in
+ * the outbox yet: bundles do not carry them (issue 17). */
+int store_propose(store_t *s, const store_idea_t *c);
+
+/* How many ideas the person proposed in the campaign at this kiosk. */
+int store_ideas_of(store_t *s, const char *campaign, const uint8_t pseudonym[PSEUD_LEN], int *n);
+
+/* Calls fn for each idea record of the campaign (NULL: all), whole, in the
+ * order of the random idea ids. */
+int store_each_idea(store_t *s, const char *campaign, store_record_fn fn, void *arg);
+
+/* One idea record by id; *out is malloc'd. BN_ENOTFOUND. */
+int store_get_idea(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
 
 /* --- outbox ------------------------------------------------------------ */
 

@@ -207,25 +207,79 @@ static void assert_counts(store_t *s, int64_t reg, int64_t box, int64_t outbox)
 
 /* --- schema and open ------------------------------------------------------- */
 
-static void test_fresh_store_is_version_5(void **state)
+static void test_fresh_store_is_version_6(void **state)
 {
     fixture_t *f = *state;
     char why[256];
 
     assert_int_equal(query_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 5);
+    assert_int_equal(STORE_SCHEMA_VERSION, 6);
     /* (STORE-S12) no outbox table: what is unsent is in memory only */
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                      "AND name IN ('campaign', 'meta', 'register', 'box', "
                                      "'signature', 'audit', 'turnout', 'vcode_issued', "
-                                     "'vcode_used')"), 9);
+                                     "'vcode_used', 'idea', 'idea_part')"), 11);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
-                     9);
+                     11);
     /* reopening a current store changes nothing */
     store_close(f->s);
     assert_int_equal(store_open(f->path, &f->s, why, sizeof why), 0);
-    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 5);
+    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 6);
     assert_int_equal(store_check(f->s, why, sizeof why), 0);
+}
+
+/* (STORE-S13) Ideas of a call for ideas: the person's limit in the same
+ * transaction, a record of any length up to the largest in parts that each
+ * fit their page, read back whole in the order of the random ids; nothing
+ * audited, no rowid. */
+static void test_s13_ideas(void **state)
+{
+    fixture_t *f = *state;
+    uint8_t rec[4][6000], ids[4][16], *got = NULL;
+    store_idea_t c;
+    size_t len, sizes[4] = {300, 1800, 1801, 5249};
+    int i, n;
+    int64_t audit = query_int(f->s, "SELECT count(*) FROM audit");
+
+    memset(&c, 0, sizeof c);
+    c.campaign = CAMPAIGN;
+    memset(c.pseudonym, 0x42, PSEUD_LEN);
+    c.max_per_person = 3;
+    for (i = 0; i < 4; i++) {
+        fill_random(rec[i], sizeof rec[i]);
+        fill_random(ids[i], 16);
+        c.idea_id = ids[i];
+        c.record = rec[i];
+        c.record_len = sizes[i];
+        assert_int_equal(store_propose(f->s, &c), i < 3 ? 0 : BN_EALREADY);
+    }
+    assert_int_equal(store_ideas_of(f->s, CAMPAIGN, c.pseudonym, &n), 0);
+    assert_int_equal(n, 3);
+    /* another person: still room; the same id twice: refused */
+    memset(c.pseudonym, 0x43, PSEUD_LEN);
+    assert_int_equal(store_propose(f->s, &c), 0);
+    assert_int_equal(store_propose(f->s, &c), BN_EEXISTS);
+    c.campaign = "not-recorded";
+    fill_random(ids[3], 16);
+    assert_int_equal(store_propose(f->s, &c), BN_ENOTFOUND);
+    c.campaign = CAMPAIGN;
+    c.record_len = STORE_IDEA_MAX + 1;
+    assert_int_equal(store_propose(f->s, &c), BN_ETOOBIG);
+    /* read back whole, each part in its page */
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(store_get_idea(f->s, ids[i], &got, &len), 0);
+        assert_int_equal(len, sizes[i]);
+        assert_memory_equal(got, rec[i], len);
+        free(got);
+    }
+    assert_int_equal(query_int(f->s, "SELECT max(length(bytes)) FROM idea_part"), 1800);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM idea_part"), 1 + 1 + 2 + 3);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('idea', 'idea_part') AND upper(sql) LIKE "
+                                     "'%WITHOUT ROWID%'"), 2);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM audit"), audit); /* (STORE-S4) */
+    assert_int_equal(store_get_idea(f->s, (const uint8_t *)"0123456789abcdef", &got, &len),
+                     BN_ENOTFOUND);
 }
 
 /* (STORE-S10) Anyone on the machine but the kiosk's user could copy a
@@ -1513,7 +1567,7 @@ static void test_cast_time(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_5, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_6, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v1_fixture, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_one_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v2_fixture, setup, teardown),
@@ -1540,6 +1594,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cast_never_audits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s1_no_common_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s2_no_rowid_no_autoincrement, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_s13_ideas, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s6_secure_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cast_time, setup, teardown),
     };
