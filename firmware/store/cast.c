@@ -14,6 +14,8 @@
  *        before returning, on every path. */
 #include "cast.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <mbedtls/platform_util.h>
@@ -23,6 +25,7 @@
 #include "polls.h"
 #include "vcode.h"
 #include "pseud.h"
+#include "idea.h"
 #include "rules.h"
 
 /* Words for the first problem of a verdict, for agents' logs and tests (the
@@ -444,5 +447,81 @@ out:
     mbedtls_platform_zeroize(&rec, sizeof rec);
     mbedtls_platform_zeroize(&ss, sizeof ss);
     mbedtls_platform_zeroize(enc, sizeof enc);
+    return rc;
+}
+
+int cast_idea(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_idea_t *idea,
+              uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    idea_t *rec = calloc(1, sizeof *rec);
+    uint8_t *enc = malloc(IDEA_MAX_LEN);
+    store_idea_t si;
+    size_t len = 0;
+    int commune, territory, rc, contact = idea != NULL && idea->contact != NULL &&
+                                          idea->contact[0] != '\0';
+
+    memset(&si, 0, sizeof si);
+    memset(out, 0, sizeof *out);
+    if (rec == NULL || enc == NULL) {
+        rc = bn_fail(why, whylen, BN_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* (CAST-C1) refusals that write nothing */
+    if (p->kind != PKG_IDEAS) {
+        rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a call for ideas", p->id);
+        goto out;
+    }
+    if ((rc = eligible(ctx->store, p, who, day, "proposers", &commune, why, whylen)) != 0)
+        goto out;
+    territory = idea->territory < 0 ? pkg_commune_territory(p, commune) : idea->territory;
+    if (idea->theme < 0 || idea->theme >= p->ideas.n_themes || territory < 0 ||
+        territory >= p->n_territories) {
+        rc = bn_fail(why, whylen, BN_EINVAL, "theme %d or territory %d is not in '%s'",
+                     idea->theme, territory, p->id);
+        goto out;
+    }
+    if (contact && (!p->ideas.contact || !p->ideas.has_controller)) { /* (IDEA-I1) */
+        rc = bn_fail(why, whylen, BN_EKEY, "call for ideas '%s' asks for no contact, or names no "
+                     "data controller key (ideas.controller) to seal it to", p->id);
+        goto out;
+    }
+    if ((rc = pseud_compute(ctx->secret, p->id, who->last_name, who->first_names, who->birth,
+                            rec->pseudonym)) != 0) {
+        rc = bn_fail(why, whylen, rc, "identity is incomplete or not valid text");
+        goto out;
+    }
+    /* (CAST-C2) the record, signed (the contact sealed), then one transaction */
+    rec->day = day;
+    memcpy(rec->kiosk, ctx->signer->pub.id, KEY_ID_LEN);
+    snprintf(rec->campaign, sizeof rec->campaign, "%s", p->id);
+    snprintf(rec->territory, sizeof rec->territory, "%s", p->territories[territory].id);
+    snprintf(rec->theme, sizeof rec->theme, "%s", p->ideas.themes[idea->theme].id);
+    snprintf(rec->title, sizeof rec->title, "%s", idea->title != NULL ? idea->title : "");
+    snprintf(rec->description, sizeof rec->description, "%s",
+             idea->description != NULL ? idea->description : "");
+    snprintf(rec->place, sizeof rec->place, "%s", idea->place != NULL ? idea->place : "");
+    if ((rc = rng_bytes(ctx->rng, rec->id, IDEA_ID_LEN)) != 0 ||
+        (rc = idea_seal(rec, contact ? idea->contact : NULL, &p->ideas.controller, ctx->signer,
+                        ctx->rng, enc, IDEA_MAX_LEN, &len)) != 0) {
+        rc = bn_fail(why, whylen, rc, "idea could not be made: %s", bn_strerror(rc));
+        goto out;
+    }
+    si.campaign = p->id;
+    memcpy(si.pseudonym, rec->pseudonym, PSEUD_LEN);
+    si.idea_id = rec->id;
+    si.record = enc;
+    si.record_len = len;
+    si.max_per_person = p->ideas.max_per_person;
+    rc = receipt(ctx, store_propose(ctx->store, &si), "idea", rec->id, out, why, whylen);
+out:
+    /* (CAST-C5) nothing of the person left behind */
+    if (rec != NULL)
+        mbedtls_platform_zeroize(rec, sizeof *rec);
+    if (enc != NULL)
+        mbedtls_platform_zeroize(enc, IDEA_MAX_LEN);
+    mbedtls_platform_zeroize(&si, sizeof si);
+    free(rec);
+    free(enc);
     return rc;
 }

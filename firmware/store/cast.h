@@ -105,4 +105,24 @@ int cast_code_check(const cast_ctx_t *ctx, const char *typed, uint32_t day, int 
 int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, int n,
                      uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
 
+/* An idea as the person wrote it (idea.h's limits). */
+typedef struct cast_idea_s {
+    int theme;                   /* index into pkg->ideas.themes */
+    int territory;               /* index into pkg->territories; -1: the person's own */
+    const char *title, *description, *place; /* place may be NULL or "" */
+    const char *contact;         /* NULL or "": none; else sealed (IDEA-I1) */
+} cast_idea_t;
+
+/* Proposes an idea in call for ideas ctx->pkg for `who` on `day`:
+ *   kind (BN_EKIND), polls open (BN_ECLOSED), commune (BN_ENOTFOUND), age
+ *   (BN_ERANGE), theme and territory known (BN_EINVAL), a contact only when
+ *   the package asks for one and names its data controller key (BN_EKEY) ->
+ *   pseudonym -> the record (idea.h: BN_EINVAL for a title, text, place or
+ *   contact out of its limits), signed by the kiosk, the contact sealed to
+ *   the controller -> store_propose (the person's limit of ideas,
+ *   BN_EALREADY, in the same transaction) -> tracking code of the idea id.
+ * On any error nothing was written and *out holds no code. */
+int cast_idea(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_idea_t *idea,
+              uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
+
 #endif

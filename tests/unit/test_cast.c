@@ -17,6 +17,7 @@
 #include "day.h"
 #include "key.h"
 #include "petition.h"
+#include "idea.h"
 #include "pkg.h"
 #include "rng.h"
 #include "store.h"
@@ -775,6 +776,142 @@ static void test_petition_refusals(void **state)
     assert_int_equal(cast_petition(&p->pctx, &ok, 1, p->pet->closes, &rec, why, sizeof why), 0);
 }
 
+/* --- ideas (issue 17) ---------------------------------------------------------- */
+
+typedef struct ifx_s {
+    pfx_t p;                     /* the petition fixture: keys, controller, store */
+    pkg_t *ideas;
+    cast_ctx_t ictx;
+} ifx_t;
+
+static int isetup(void **state)
+{
+    ifx_t *x = calloc(1, sizeof *x);
+    void *inner = NULL;
+    char *path, why[256] = "";
+    uint8_t *json;
+    size_t len;
+
+    assert_non_null(x);
+    psetup(&inner);
+    x->p = *(pfx_t *)inner;
+    x->p.f.ctx.signer = &x->p.f.signer;
+    free(inner);
+    path = tu_vector("pkg/ideas.json");
+    json = tu_read(path, &len);
+    assert_non_null(json);
+    if (pkg_parse((char *)json, len, &x->ideas, why, sizeof why) != 0)
+        fail_msg("ideas.json: %s", why);
+    x->ictx = x->p.f.ctx;
+    x->ictx.signer = &x->p.f.signer;
+    x->ictx.pkg = x->ideas;
+    assert_int_equal(store_put_campaign(x->p.f.store, x->ideas->id, (const uint8_t *)"pkg", 3,
+                                        x->ictx.secret), 0);
+    assert_int_equal(store_meta_set(x->p.f.store, "polls:idees35-2027", "open"), 0);
+    free(json);
+    free(path);
+    *state = x;
+    return 0;
+}
+
+static int iteardown(void **state)
+{
+    ifx_t *x = *state;
+    pfx_t *p = malloc(sizeof *p);
+
+    assert_non_null(p);
+    *p = x->p;
+    pkg_free(x->ideas);
+    free(x);
+    *state = p;
+    return pteardown(state);
+}
+
+typedef struct seen_s {
+    int n, with_contact;
+    char contact[IDEA_CONTACT_BYTES + 1];
+    key_pair_t *controller;
+} seen_t;
+
+static int on_idea(void *arg, const uint8_t *rec, size_t len)
+{
+    seen_t *s = arg;
+    idea_t *d = malloc(sizeof *d);
+
+    assert_non_null(d);
+    assert_int_equal(idea_decode(rec, len, d, NULL, 0), 0);
+    s->n++;
+    if (d->has_contact) {
+        s->with_contact++;
+        assert_int_equal(idea_open_contact(rec, len, s->controller, s->contact, NULL, 0), 0);
+    }
+    free(d);
+    return 0;
+}
+
+/* An idea proposed: signed, kept, a tracking code; the person's limit
+ * (3 in the package); the contact sealed to the data controller, nowhere in
+ * clear in the store's file (IDEA-I1); refusals that write nothing. */
+static void test_ideas_proposed(void **state)
+{
+    ifx_t *x = *state;
+    cast_identity_t who = {"LE GALL", "ANNE", "1987-04-12", "35238"};
+    cast_idea_t idea = {1, -1, "Un verger partag\xc3\xa9 au Blosne",
+                        "Planter vingt arbres fruitiers.\nLes habitants les entretiennent.",
+                        "Parc des Hautes-Ourmes", NULL};
+    cast_receipt_t rec;
+    char why[300];
+    uint32_t day;
+    seen_t seen;
+    int i;
+
+    assert_int_equal(day_parse("2026-11-15", &day), 0);
+    for (i = 0; i < 3; i++) {
+        idea.contact = i == 0 ? "anne.legall@example.org" : NULL;
+        if (cast_idea(&x->ictx, &who, &idea, day, &rec, why, sizeof why) != 0)
+            fail_msg("idea %d: %s", i, why);
+        assert_int_equal(strlen(rec.tracking), TRACK_TEXT_LEN);
+    }
+    assert_int_equal(cast_idea(&x->ictx, &who, &idea, day, &rec, why, sizeof why), BN_EALREADY);
+    assert_string_equal(rec.tracking, "");
+    memset(&seen, 0, sizeof seen);
+    seen.controller = x->p.controller;
+    assert_int_equal(store_each_idea(x->p.f.store, x->ideas->id, on_idea, &seen), 0);
+    assert_int_equal(seen.n, 3);
+    assert_int_equal(seen.with_contact, 1);
+    assert_string_equal(seen.contact, "anne.legall@example.org");
+    {
+        char *db = tu_path(x->p.f.dir, "kiosk.db");
+        size_t len = 0;
+        uint8_t *file = tu_read(db, &len);
+        assert_non_null(file);
+        assert_false(holds(file, len, "anne.legall@example.org")); /* (IDEA-I1) */
+        assert_false(holds(file, len, "LE GALL"));
+        free(file);
+        free(db);
+    }
+    /* refusals, nothing written */
+    who.last_name = "MORVAN";
+    idea.theme = 9;
+    assert_int_equal(cast_idea(&x->ictx, &who, &idea, day, &rec, why, sizeof why), BN_EINVAL);
+    idea.theme = 0;
+    idea.title = "";
+    assert_int_equal(cast_idea(&x->ictx, &who, &idea, day, &rec, why, sizeof why), BN_EINVAL);
+    idea.title = "Un titre";
+    x->ideas->ideas.contact = 0;
+    idea.contact = "06 12 34 56 78";
+    assert_int_equal(cast_idea(&x->ictx, &who, &idea, day, &rec, why, sizeof why), BN_EKEY);
+    x->ideas->ideas.contact = 1;
+    idea.contact = NULL;
+    assert_int_equal(cast_idea(&x->p.f.ctx, &who, &idea, day, &rec, why, sizeof why), BN_EKIND);
+    assert_int_equal(day_parse("2027-02-01", &day), 0); /* after the call closed */
+    assert_int_equal(cast_idea(&x->ictx, &who, &idea, day, &rec, why, sizeof why), BN_ECLOSED);
+    memset(&seen, 0, sizeof seen);
+    seen.controller = x->p.controller;
+    assert_int_equal(store_each_idea(x->p.f.store, NULL, on_idea, &seen), 0);
+    assert_int_equal(seen.n, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -789,6 +926,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_choices_do_not_outlive_the_cast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_register_holds_no_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_does_not_outlive_the_signature, psetup, pteardown),
+        cmocka_unit_test_setup_teardown(test_ideas_proposed, isetup, iteardown),
         cmocka_unit_test_setup_teardown(test_petition_signed_sealed_stored, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_second_signature_refused, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_refusals, psetup, pteardown),
