@@ -28,6 +28,15 @@ done
 "$borne" --init-demo "$tmp/both" >/dev/null
 "$borne" --headless --state "$tmp/both" --script "$here/tour-petition.txt" --shots "$here" \
     --shot-width 960 --today 2027-03-15 >/dev/null
+# points and rankings (rule.ballot), and audio mode's curtain
+for b in cumulative ordinal; do
+    "$borne" --init-demo "$tmp/$b" --demo-campaigns budget --demo-ballot $b >/dev/null
+    "$borne" --headless --state "$tmp/$b" --script "$here/tour-$b.txt" --shots "$here" \
+        --shot-width 960 --today 2027-03-15 >/dev/null
+done
+"$borne" --init-demo "$tmp/audio" --demo-campaigns budget >/dev/null
+"$borne" --headless --state "$tmp/audio" --script "$here/tour-audio.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null
 # out of service: the polls are not open in this store
 "$borne" --init-demo "$tmp/closed" --demo-campaigns budget >/dev/null
 rm "$tmp/closed/kiosk.db"
