@@ -9,6 +9,7 @@
 #include "bn_err.h"
 #include "wire.h"
 #include "hex.h"
+#include "idea.h"
 #include "petition.h"
 #include "report.h"
 
@@ -33,6 +34,8 @@ struct bundle_builder_s {
     size_t np, capp;
     uint8_t *sigs;              /* PETITION_LEN each */
     size_t ns, caps;
+    item_t *ideas;              /* idea records, variable length */
+    size_t ni, capi;
     size_t bytes;               /* encoded size of the items so far */
 };
 
@@ -83,9 +86,10 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     ballot_t bal;
     report_t rep;
     petition_t pet;
+    idea_t idea;
     char inner[160];
     const uint8_t *prev = NULL;
-    size_t pos, end, c, i;
+    size_t pos, end, c, i, hlen;
     uint64_t items;
     int rc;
 
@@ -102,9 +106,13 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
                        "closing reports, no turnout per commune) is no longer read: update "
                        "the kiosk's firmware and send its outbox again (uploads are "
                        "idempotent), or close its polls again for a new report");
-    if (buf[4] != BUNDLE_VERSION)
-        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version %u is not %d", buf[4],
-                       BUNDLE_VERSION);
+    if (buf[4] != BUNDLE_VERSION && buf[4] != BUNDLE_VERSION_IDEAS)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 4: version %u is not %d or %d",
+                       buf[4], BUNDLE_VERSION, BUNDLE_VERSION_IDEAS);
+    b.version = buf[4];
+    hlen = b.version == BUNDLE_VERSION_IDEAS ? BUNDLE_HEADER_LEN_V3 : BUNDLE_HEADER_LEN;
+    if (len < hlen + 1 + KEY_SIG_LEN)
+        return bn_fail(why, whylen, BN_EFORMAT, "bundle: %zu bytes, shorter than a bundle", len);
     if (token_read(buf + 5, b.campaign) != 0)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 5: campaign is not a token");
     b.seq = wire_get_be(buf + 21, 8);
@@ -113,16 +121,22 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     b.n_register = (uint32_t)wire_get_be(buf + 35, 4);
     b.n_reports = (uint32_t)wire_get_be(buf + 39, 4);
     b.n_signatures = (uint32_t)wire_get_be(buf + 43, 4);
+    if (b.version == BUNDLE_VERSION_IDEAS) {
+        b.n_ideas = (uint32_t)wire_get_be(buf + BUNDLE_OFF_N_IDEAS, 4);
+        if (b.n_ideas == 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 47: version 3 with no "
+                           "idea (a bundle without ideas is version 2)");
+    }
     if (c == 0 || c > CERT_DER_MAX)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 29: certificate length %zu "
                        "not in 1..%d", c, CERT_DER_MAX);
-    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports + b.n_signatures;
+    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports + b.n_signatures + b.n_ideas;
     if (items > BUNDLE_MAX_ITEMS || b.n_reports > BUNDLE_MAX_REPORTS)
         return bn_fail(why, whylen, BN_ETOOBIG, "bundle: offset 31: %llu items (%u reports), "
                        "more than %d (%d)", (unsigned long long)items, b.n_reports,
                        BUNDLE_MAX_ITEMS, BUNDLE_MAX_REPORTS);
     end = len - KEY_SIG_LEN; /* items end here */
-    pos = BUNDLE_HEADER_LEN;
+    pos = hlen;
     if (c > end - pos)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: truncated certificate", pos);
     b.cert = buf + pos;
@@ -211,6 +225,27 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         prev = buf + pos;
         pos += l;
     }
+
+    b.ideas = buf + pos;
+    for (i = 0; i < b.n_ideas; i++) {
+        size_t l;
+
+        if ((rc = sized_item(buf, end, &pos, "idea", i, IDEA_MIN_LEN, IDEA_MAX_LEN, &l, why,
+                             whylen)) != 0)
+            return rc;
+        if (idea_decode(buf + pos, l, &idea, inner, sizeof inner) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: idea %zu: %s", pos, i,
+                           inner);
+        if (strcmp(idea.campaign, b.campaign) != 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: idea %zu is of "
+                           "campaign %s, not %s", pos, i, idea.campaign, b.campaign);
+        /* (BUNDLE-B4) strictly increasing idea ids */
+        if (i > 0 && memcmp(prev + IDEA_OFF_ID, buf + pos + IDEA_OFF_ID, IDEA_ID_LEN) >= 0)
+            return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: idea %zu: id not "
+                           "above the previous one (unsorted or duplicate)", pos, i);
+        prev = buf + pos;
+        pos += l;
+    }
     if (pos != end)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %zu bytes between the "
                        "last item and the signature", pos, end - pos);
@@ -260,6 +295,18 @@ const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i)
     return b->signatures + (size_t)i * PETITION_LEN;
 }
 
+const uint8_t *bundle_idea_at(const bundle_t *b, uint32_t i, size_t *len)
+{
+    const uint8_t *p = b->ideas;
+    uint32_t k;
+
+    for (k = 0; k < i; k++)
+        p += 2 + (size_t)wire_get_be(p, 2);
+    if (len != NULL)
+        *len = (size_t)wire_get_be(p, 2);
+    return p + 2;
+}
+
 /* --- building --------------------------------------------------------------- */
 
 int bundle_new(const char *campaign, uint64_t seq, const uint8_t *cert, size_t cert_len,
@@ -295,7 +342,7 @@ int bundle_new(const char *campaign, uint64_t seq, const uint8_t *cert, size_t c
 
 static size_t n_items(const bundle_builder_t *b)
 {
-    return b->nb + b->nr + b->np + b->ns;
+    return b->nb + b->nr + b->np + b->ns + b->ni;
 }
 
 /* Grows *arr (of `size`-byte elements) to hold one more. */
@@ -318,7 +365,7 @@ static int grow(void *arr, size_t *cap, size_t n, size_t size)
 static int room(const bundle_builder_t *b, size_t more)
 {
     if (n_items(b) + 1 > BUNDLE_MAX_ITEMS ||
-        BUNDLE_HEADER_LEN + b->cert_len + b->bytes + more + KEY_SIG_LEN > BUNDLE_MAX_LEN)
+        BUNDLE_HEADER_LEN_V3 + b->cert_len + b->bytes + more + KEY_SIG_LEN > BUNDLE_MAX_LEN)
         return BN_ETOOBIG;
     return 0;
 }
@@ -425,6 +472,33 @@ int bundle_add_signature(bundle_builder_t *b, const uint8_t *rec, size_t len)
     return 0;
 }
 
+int bundle_add_idea(bundle_builder_t *b, const uint8_t *rec, size_t len)
+{
+    idea_t dec;
+    uint8_t *copy;
+    int rc;
+
+    if (b == NULL || rec == NULL)
+        return BN_EINVAL;
+    if (idea_decode(rec, len, &dec, NULL, 0) != 0)
+        return BN_EFORMAT;
+    if (strcmp(dec.campaign, b->campaign) != 0)
+        return BN_EINVAL;
+    rc = room(b, 2 + len);
+    if (rc == 0)
+        rc = grow(&b->ideas, &b->capi, b->ni, sizeof *b->ideas);
+    if (rc != 0)
+        return rc;
+    if ((copy = malloc(len)) == NULL)
+        return BN_ENOMEM;
+    memcpy(copy, rec, len);
+    b->ideas[b->ni].p = copy;
+    b->ideas[b->ni].len = len;
+    b->ni++;
+    b->bytes += 2 + len;
+    return 0;
+}
+
 static int by_ballot_id(const void *x, const void *y)
 {
     const item_t *a = x, *b = y;
@@ -443,6 +517,13 @@ static int by_signature_id(const void *a, const void *b)
                   PETITION_ID_LEN);
 }
 
+static int by_idea_id(const void *x, const void *y)
+{
+    const item_t *a = x, *b = y;
+
+    return memcmp(a->p + IDEA_OFF_ID, b->p + IDEA_OFF_ID, IDEA_ID_LEN);
+}
+
 static int by_report(const void *x, const void *y)
 {
     const item_t *a = x, *b = y;
@@ -454,7 +535,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
 {
     key_pub_t ck;
     uint8_t *buf, *p;
-    size_t total, i;
+    size_t total, i, hlen = b != NULL && b->ni > 0 ? BUNDLE_HEADER_LEN_V3 : BUNDLE_HEADER_LEN;
     int rc;
 
     if (b == NULL || s == NULL || out == NULL || len == NULL)
@@ -473,6 +554,11 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
         qsort(b->reports, b->np, sizeof *b->reports, by_report);
     if (b->ns > 1)
         qsort(b->sigs, b->ns, PETITION_LEN, by_signature_id); /* (BUNDLE-B3) */
+    if (b->ni > 1)
+        qsort(b->ideas, b->ni, sizeof *b->ideas, by_idea_id); /* (BUNDLE-B4) */
+    for (i = 1; i < b->ni; i++)
+        if (by_idea_id(&b->ideas[i - 1], &b->ideas[i]) == 0)
+            return BN_EEXISTS;
     for (i = 1; i < b->nb; i++)
         if (by_ballot_id(&b->ballots[i - 1], &b->ballots[i]) == 0)
             return BN_EEXISTS;
@@ -486,12 +572,12 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     for (i = 1; i < b->np; i++)
         if (by_report(&b->reports[i - 1], &b->reports[i]) == 0)
             return BN_EEXISTS;
-    total = BUNDLE_HEADER_LEN + b->cert_len + b->bytes + KEY_SIG_LEN;
+    total = hlen + b->cert_len + b->bytes + KEY_SIG_LEN;
     buf = malloc(total);
     if (buf == NULL)
         return BN_ENOMEM;
     memcpy(buf, BUNDLE_MAGIC, 4);
-    buf[4] = BUNDLE_VERSION;
+    buf[4] = b->ni > 0 ? BUNDLE_VERSION_IDEAS : BUNDLE_VERSION;
     memset(buf + 5, 0, TOKEN_LEN);
     memcpy(buf + 5, b->campaign, strlen(b->campaign));
     wire_put_be(buf + 21, b->seq, 8);
@@ -500,7 +586,9 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     wire_put_be(buf + 35, b->nr, 4);
     wire_put_be(buf + 39, b->np, 4);
     wire_put_be(buf + 43, b->ns, 4);
-    p = buf + BUNDLE_HEADER_LEN;
+    if (b->ni > 0)
+        wire_put_be(buf + BUNDLE_OFF_N_IDEAS, b->ni, 4);
+    p = buf + hlen;
     memcpy(p, b->cert, b->cert_len);
     p += b->cert_len;
     for (i = 0; i < b->nb; i++) {
@@ -518,6 +606,11 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
         wire_put_be(p, b->reports[i].len, 2);
         memcpy(p + 2, b->reports[i].p, b->reports[i].len);
         p += 2 + b->reports[i].len;
+    }
+    for (i = 0; i < b->ni; i++) {
+        wire_put_be(p, b->ideas[i].len, 2);
+        memcpy(p + 2, b->ideas[i].p, b->ideas[i].len);
+        p += 2 + b->ideas[i].len;
     }
     rc = key_sign_msg(s, buf, (size_t)(p - buf), p);
     if (rc != 0) {
@@ -543,5 +636,8 @@ void bundle_free(bundle_builder_t *b)
         free(b->reports[i].p);
     free(b->reports);
     free(b->sigs);
+    for (i = 0; i < b->ni; i++)
+        free(b->ideas[i].p);
+    free(b->ideas);
     free(b);
 }

@@ -9,6 +9,7 @@
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "idea.h"
 #include "petition.h"
 
 typedef struct outbox_walk_s {
@@ -53,6 +54,13 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
             rc = BN_ECORRUPT;
         if (rc == 0)
             rc = bundle_add_signature(w->b, ballot, len);
+        free(ballot);
+    } else if (kind == STORE_ITEM_IDEA && keylen == IDEA_ID_LEN) {
+        rc = store_get_idea(w->s, key, &ballot, &len);
+        if (rc == BN_ENOTFOUND)
+            rc = BN_ECORRUPT;
+        if (rc == 0)
+            rc = bundle_add_idea(w->b, ballot, len);
         free(ballot);
     } else if (kind == STORE_ITEM_REGISTER && keylen == 32) {
         rc = store_get_register(w->s, w->campaign, key, &day, &offline);
@@ -158,6 +166,12 @@ int outbox_done(store_t *s, const bundle_t *b)
     for (i = 0; i < b->n_signatures; i++) {
         rc = store_outbox_done(s, STORE_ITEM_SIGNATURE, bundle_signature_at(b, i) +
                                PETITION_OFF_ID, PETITION_ID_LEN);
+        if (rc != 0)
+            return rc;
+    }
+    for (i = 0; i < b->n_ideas; i++) {
+        rc = store_outbox_done(s, STORE_ITEM_IDEA, bundle_idea_at(b, i, NULL) + IDEA_OFF_ID,
+                               IDEA_ID_LEN);
         if (rc != 0)
             return rc;
     }

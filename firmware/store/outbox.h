@@ -11,8 +11,8 @@
 #include "key.h"
 #include "store.h"
 
-/* (SYNC-Y4) What a bundle carries: who took part (register entries and
- * petition signature records), or ballots; never both, so that no bundle
+/* (SYNC-Y4) What a bundle carries: who took part (register entries,
+ * petition signature records and ideas, which carry a pseudonym), or ballots; never both, so that no bundle
  * pairs a person with a choice. */
 typedef enum {
     OUTBOX_PARTICIPATION = 1,
@@ -44,7 +44,7 @@ int outbox_bundle_after(store_t *s, const char *campaign, outbox_part_t part, ui
  * the link and the export alike. */
 int outbox_next_seq(store_t *s, uint64_t *seq);
 
-/* Marks every ballot, register entry and signature of a decoded bundle synced
+/* Marks every ballot, register entry, signature and idea of a decoded bundle synced
  * (store_outbox_done): call it once the server acknowledged the bundle. */
 int outbox_done(store_t *s, const bundle_t *b);
 

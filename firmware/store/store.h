@@ -195,8 +195,8 @@ typedef struct store_idea_s {
  * each fit a page, under its random id (STORE-S13). BN_EALREADY when the
  * person already proposed max_per_person ideas here (nothing written),
  * BN_EEXISTS for an id already there, BN_ENOTFOUND for a campaign not
- * recorded, BN_ETOOBIG, BN_EFULL, BN_EIO, BN_ECORRUPT. Ideas are not in
- * the outbox yet: bundles do not carry them (issue 17). */
+ * recorded, BN_ETOOBIG, BN_EFULL, BN_EIO, BN_ECORRUPT. The idea is then in
+ * the outbox (STORE_ITEM_IDEA), sent with the participation part. */
 int store_propose(store_t *s, const store_idea_t *c);
 
 /* How many ideas the person proposed in the campaign at this kiosk. */
@@ -214,18 +214,19 @@ int store_get_idea(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
 typedef enum {
     STORE_ITEM_BALLOT = 1,       /* key: ballot id (16 bytes) */
     STORE_ITEM_REGISTER = 2,     /* key: pseudonym (32 bytes) */
-    STORE_ITEM_SIGNATURE = 3     /* key: petition signature id (16 bytes) */
+    STORE_ITEM_SIGNATURE = 3,    /* key: petition signature id (16 bytes) */
+    STORE_ITEM_IDEA = 4          /* key: idea id (16 bytes) */
 } store_item_t;
 
 /* The outbox is this handle's memory, never the file (store_unsent.c,
- * (STORE-S12)): the first read finds every ballot, signature and budget
- * register entry of the store unsent, and each read adds what any handle
+ * (STORE-S12)): the first read finds every ballot, signature, idea and
+ * budget register entry of the store unsent, and each read adds what any handle
  * cast since. So a new process sends everything again (the server skips
  * what it holds), and a copy of the file cannot tell the recent casts.
  *
  * Calls fn for each item not yet synced, in key order (random ids and
- * pseudonyms, never the cast order): key is the ballot id, the pseudonym
- * or the signature id (store_item_t). */
+ * pseudonyms, never the cast order): key is the ballot id, the pseudonym,
+ * the signature id or the idea id (store_item_t). */
 typedef int (*store_outbox_fn)(void *arg, store_item_t kind, const char *campaign,
                                const uint8_t *key, size_t keylen);
 int store_outbox_each(store_t *s, store_outbox_fn fn, void *arg);

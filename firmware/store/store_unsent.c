@@ -6,7 +6,7 @@
  *      would tell a copy of it which ballots and which register entries
  *      are the recent ones, and pair them when there are few. So the
  *      outbox lives in this handle's memory: the first time it is read,
- *      every ballot, signature and register entry of a budget vote in the
+ *      every ballot, signature, idea and register entry of a budget vote in the
  *      store is unsent (after a restart, the kiosk sends everything again;
  *      the server skips what it holds, SYNC-Y2), and each later read adds
  *      what the store gained since (any handle, any process may have cast:
@@ -33,7 +33,7 @@ typedef struct item_s {
 struct unsent_s {
     item_t *v;                   /* sorted by (kind, key) */
     size_t n;
-    int64_t seen_box, seen_reg, seen_sig; /* the store's counts at the last walk */
+    int64_t seen_box, seen_reg, seen_sig, seen_idea; /* the store's counts at the last walk */
 };
 
 typedef struct walk_s {
@@ -91,10 +91,10 @@ static int on_reg(void *arg, const uint8_t *e)
                 e + REG_OFF_CAMPAIGN, PKG_ID_MAX);
 }
 
-static int count_sig(store_t *s, int64_t *n)
+static int count_rows(store_t *s, const char *sql, int64_t *n)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT count(*) FROM signature", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
     if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         *n = sqlite3_column_int64(st, 0);
@@ -104,10 +104,11 @@ static int count_sig(store_t *s, int64_t *n)
     return store__rc(rc);
 }
 
-static int walk_sig(store_t *s, walk_t *w)
+/* The rows of a table keyed by a random 16-byte id (signatures, ideas). */
+static int walk_ids(store_t *s, walk_t *w, const char *sql, store_item_t kind)
 {
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(s->db, "SELECT sig_id, campaign FROM signature", -1, &st, NULL);
+    int rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
 
     if (rc != SQLITE_OK)
         return store__rc(rc);
@@ -119,7 +120,7 @@ static int walk_sig(store_t *s, walk_t *w)
             rc = BN_ECORRUPT;
             goto out;
         }
-        if ((rc = push(w, STORE_ITEM_SIGNATURE, sqlite3_column_blob(st, 0), 16, c, cl)) != 0)
+        if ((rc = push(w, kind, sqlite3_column_blob(st, 0), 16, c, cl)) != 0)
             goto out;
     }
     rc = store__rc(rc);
@@ -133,7 +134,7 @@ out:
 static int refresh(store_t *s)
 {
     unsent_t *u = s->unsent;
-    int64_t nb = 0, nbox = 0, nreg = 0, nsig = 0;
+    int64_t nb = 0, nbox = 0, nreg = 0, nsig = 0, nidea = 0;
     walk_t w = {NULL, 0, 0, 0};
     size_t i, j;
     int rc, own = sqlite3_get_autocommit(s->db);
@@ -141,18 +142,24 @@ static int refresh(store_t *s)
     if (u == NULL) {
         if ((u = calloc(1, sizeof *u)) == NULL)
             return BN_ENOMEM;
-        u->seen_box = u->seen_reg = u->seen_sig = -1;
+        u->seen_box = u->seen_reg = u->seen_sig = u->seen_idea = -1;
         s->unsent = u;
     }
     if (own && (rc = store__rc(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))) != 0)
         return rc;
     if ((rc = slot_header(&s->box, &nb, &nbox)) != 0 ||
-        (rc = slot_header(&s->reg, &nb, &nreg)) != 0 || (rc = count_sig(s, &nsig)) != 0)
+        (rc = slot_header(&s->reg, &nb, &nreg)) != 0 ||
+        (rc = count_rows(s, "SELECT count(*) FROM signature", &nsig)) != 0 ||
+        (rc = count_rows(s, "SELECT count(*) FROM idea", &nidea)) != 0)
         goto out;
-    if (nbox == u->seen_box && nreg == u->seen_reg && nsig == u->seen_sig)
+    if (nbox == u->seen_box && nreg == u->seen_reg && nsig == u->seen_sig &&
+        nidea == u->seen_idea)
         goto out;
     if ((rc = slot_each(&s->box, s->db, on_box, &w)) != 0 ||
-        (rc = slot_each(&s->reg, s->db, on_reg, &w)) != 0 || (rc = walk_sig(s, &w)) != 0)
+        (rc = slot_each(&s->reg, s->db, on_reg, &w)) != 0 ||
+        (rc = walk_ids(s, &w, "SELECT sig_id, campaign FROM signature",
+                       STORE_ITEM_SIGNATURE)) != 0 ||
+        (rc = walk_ids(s, &w, "SELECT idea_id, campaign FROM idea", STORE_ITEM_IDEA)) != 0)
         goto out;
     if (w.n > 0)
         qsort(w.v, w.n, sizeof *w.v, cmp_item);
@@ -174,6 +181,7 @@ static int refresh(store_t *s)
     u->seen_box = nbox;
     u->seen_reg = nreg;
     u->seen_sig = nsig;
+    u->seen_idea = nidea;
 out:
     if (own)
         sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);

@@ -22,6 +22,7 @@
 #include "cert.h"
 #include "day.h"
 #include "hex.h"
+#include "idea.h"
 #include "key.h"
 #include "petition.h"
 #include "pkg.h"
@@ -70,6 +71,13 @@ typedef struct signer_rec_s {
 
 static signer_rec_t signers[N_SIGNERS];
 
+#define N_IDEAS 9
+typedef struct idea_rec_s {
+    uint8_t rec[IDEA_MAX_LEN];
+    size_t len;
+} idea_rec_t;
+static idea_rec_t ideas[N_IDEAS];
+
 typedef struct voter_s {
     uint8_t pseudonym[32];
     uint8_t id[BALLOT_ID_LEN];
@@ -104,6 +112,29 @@ static void make_signature(const pkg_t *p, int i, const signer_t *s, const uint8
     assert_int_equal(petition_make(&r, p, i % 2, pseudonym, i % 3 == 0, TODAY - (uint32_t)i % 5,
                                    kid, rng), 0);
     assert_int_equal(petition_seal(&r, &who, &a, s, rng, out), 0);
+}
+
+/* An idea of campaign `camp`, signed by s (naming kid), with a contact
+ * sealed to the authority when i is odd. */
+static void make_idea(const char *camp, int i, const signer_t *s, const uint8_t *kid,
+                      uint8_t *out, size_t *len)
+{
+    key_pub_t a;
+    idea_t d;
+
+    memset(&d, 0, sizeof d);
+    d.day = TODAY - (uint32_t)i % 4;
+    assert_int_equal(rng_bytes(rng, d.id, IDEA_ID_LEN), 0);
+    memcpy(d.kiosk, kid, KEY_ID_LEN);
+    strcpy(d.campaign, camp);
+    strcpy(d.territory, "rennes");
+    strcpy(d.theme, i % 2 ? "nature" : "mobilite");
+    assert_int_equal(rng_bytes(rng, d.pseudonym, PSEUD_LEN), 0);
+    snprintf(d.title, sizeof d.title, "Idée numéro %d", i);
+    snprintf(d.description, sizeof d.description, "Planter %d arbres.\nLes entretenir.", i);
+    key_public(auth, &a);
+    assert_int_equal(idea_seal(&d, i % 2 ? "anne@example.org" : NULL, &a, s, rng, out,
+                               IDEA_MAX_LEN, len), 0);
 }
 
 static int regen(void)
@@ -184,6 +215,8 @@ static int setup(void **state)
     sign_report(&ks2, report2, &report2_len);
     for (i = 0; i < N_SIGNERS; i++)
         make_signature(&petition, i, &ks, ks.pub.id, signers[i].pseudonym, signers[i].rec);
+    for (i = 0; i < N_IDEAS; i++)
+        make_idea(CAMPAIGN, i, &ks, ks.pub.id, ideas[i].rec, &ideas[i].len);
     return 0;
 }
 
@@ -924,7 +957,8 @@ static void test_header(void **state)
     } while (0)
     CASE(0, 'b', BN_EFORMAT);        /* magic */
     CASE(4, 1, BN_EFORMAT);          /* version 1: reports without lengths */
-    CASE(4, 3, BN_EFORMAT);          /* version */
+    CASE(4, 3, BN_ETOOBIG);          /* version 3: the count of ideas is the DER certificate's 30 82.. */
+    CASE(4, 4, BN_EFORMAT);          /* version */
     CASE(5, 'B', BN_EFORMAT);        /* campaign token */
     CASE(20, 1, BN_EFORMAT);         /* campaign padding */
     CASE(29, 0x10, BN_EFORMAT);      /* certificate length > 2048 */
@@ -1137,6 +1171,230 @@ static size_t put_hex(char *out, size_t cap, const char *key, const uint8_t *d, 
 /* tests/vectors/bundle/vectors.txt: an authority, a kiosk certificate and a
  * small bundle (one ballot, one register entry, one report), all from fixed
  * seeds, so another implementation can check its decoder and verifier. */
+static int idea_of_id(const uint8_t *id)
+{
+    int i;
+
+    for (i = 0; i < N_IDEAS; i++)
+        if (memcmp(ideas[i].rec + IDEA_OFF_ID, id, IDEA_ID_LEN) == 0)
+            return i;
+    return -1;
+}
+
+/* A bundle of signatures [0, ns) and ideas [0, ni), added in reverse. */
+static uint8_t *small_i(int ns, int ni, size_t *len)
+{
+    bundle_builder_t *b = NULL;
+    uint8_t *out = NULL;
+    int i;
+
+    assert_int_equal(bundle_new(CAMPAIGN, 9, kcert, kcert_len, &b), 0);
+    for (i = ns - 1; i >= 0; i--)
+        assert_int_equal(bundle_add_signature(b, signers[i].rec, PETITION_LEN), 0);
+    for (i = ni - 1; i >= 0; i--)
+        assert_int_equal(bundle_add_idea(b, ideas[i].rec, ideas[i].len), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, len), 0);
+    bundle_free(b);
+    return out;
+}
+
+/* (BUNDLE-B4) Version 3: ideas travel once each, in the order of their random
+ * ids, each verifying with the kiosk's key; a bundle without ideas stays
+ * version 2, byte for byte; every bit of a small version 3 bundle counts. */
+static void test_ideas_round_trip(void **state)
+{
+    size_t len = 0, l2 = 0, total = 0, il;
+    uint8_t *buf = small_i(2, N_IDEAS, &len), *v2 = small_i(2, 0, &l2);
+    int seen[N_IDEAS] = {0}, order_kept = 1, v;
+    uint32_t i;
+    bundle_t b;
+    char why[256] = "";
+    size_t bit, refused = 0;
+
+    (void)state;
+    assert_int_equal(buf[4], BUNDLE_VERSION_IDEAS);
+    assert_int_equal(v2[4], BUNDLE_VERSION);
+    assert_int_equal(bundle_verify(v2, l2, ca, ca_len, NULL, TODAY, &b, NULL, why, sizeof why), 0);
+    assert_int_equal(b.version, 2);
+    assert_int_equal(b.n_ideas, 0);
+    assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &b, NULL, why, sizeof why),
+                     0);
+    assert_int_equal(b.version, 3);
+    assert_int_equal(b.n_signatures, 2);
+    assert_int_equal(b.n_ideas, N_IDEAS);
+    for (i = 0; i < N_IDEAS; i++)
+        total += 2 + ideas[i].len;
+    assert_int_equal(len, BUNDLE_HEADER_LEN_V3 + kcert_len + 2 * PETITION_LEN + total +
+                     KEY_SIG_LEN);
+    for (i = 0; i < b.n_ideas; i++) {
+        const uint8_t *r = bundle_idea_at(&b, i, &il);
+
+        v = idea_of_id(r + IDEA_OFF_ID);
+        assert_true(v >= 0 && !seen[v]);
+        seen[v] = 1;
+        order_kept &= v == (int)(N_IDEAS - 1 - i);
+        assert_int_equal(il, ideas[v].len);
+        assert_memory_equal(r, ideas[v].rec, il);
+        assert_int_equal(idea_verify(r, il, &ks.pub), 0);
+        if (i > 0) {
+            size_t pl;
+            const uint8_t *q = bundle_idea_at(&b, i - 1, &pl);
+
+            assert_true(memcmp(q + IDEA_OFF_ID, r + IDEA_OFF_ID, IDEA_ID_LEN) < 0);
+        }
+    }
+    assert_false(order_kept);
+    free(buf);
+    /* every single-bit change of a one-idea version 3 bundle is refused */
+    buf = small_i(0, 1, &len);
+    for (bit = 0; bit < len * 8; bit++) {
+        buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+        refused += bundle_verify(buf, len, ca, ca_len, NULL, TODAY, NULL, NULL, why,
+                                 sizeof why) != 0;
+        buf[bit / 8] ^= (uint8_t)(1u << (bit % 8));
+    }
+    assert_int_equal(refused, len * 8);
+    free(buf);
+    free(v2);
+}
+
+/* Ideas that do not belong: another campaign, another kiosk, a duplicate,
+ * unsorted, a version 3 header with no idea, counts that lie. */
+static void test_ideas_refused(void **state)
+{
+    bundle_builder_t *b = NULL;
+    uint8_t *out = NULL, other[IDEA_MAX_LEN];
+    size_t len = 0, olen = 0;
+    char why[256] = "";
+
+    (void)state;
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_idea(b, ideas[0].rec, ideas[0].len), 0);
+    assert_int_equal(bundle_add_idea(b, ideas[0].rec, ideas[0].len), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), BN_EEXISTS);
+    assert_null(out);
+    bundle_free(b);
+    make_idea("other", 0, &ks, ks.pub.id, other, &olen);
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_idea(b, other, olen), BN_EINVAL);
+    assert_int_equal(bundle_add_idea(b, ideas[0].rec, ideas[0].len - 1), BN_EFORMAT);
+    bundle_free(b);
+    /* an idea of kiosk 2 in kiosk 1's bundle; one naming kiosk 1 signed by kiosk 2 */
+    make_idea(CAMPAIGN, 3, &ks2, ks2.pub.id, other, &olen);
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_idea(b, other, olen), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
+                     BN_EWRONGKEY);
+    assert_non_null(strstr(why, "idea 0 (id "));
+    free(out);
+    make_idea(CAMPAIGN, 4, &ks2, ks.pub.id, other, &olen);
+    assert_int_equal(bundle_new(CAMPAIGN, 1, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_idea(b, other, olen), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
+                     BN_EBADSIG);
+    assert_non_null(strstr(why, "signature does not match"));
+    free(out);
+    /* two ideas swapped, correctly signed */
+    {
+        uint8_t *p0, *tmp;
+        size_t l0, l1;
+        bundle_t d;
+
+        out = small_i(0, 2, &len);
+        assert_int_equal(bundle_decode(out, len, &d, why, sizeof why), 0);
+        p0 = (uint8_t *)bundle_idea_at(&d, 0, &l0) - 2;
+        bundle_idea_at(&d, 1, &l1);
+        tmp = malloc(4 + l0 + l1);
+        assert_non_null(tmp);
+        memcpy(tmp, p0 + 2 + l0, 2 + l1);
+        memcpy(tmp + 2 + l1, p0, 2 + l0);
+        memcpy(p0, tmp, 4 + l0 + l1);
+        free(tmp);
+        assert_int_equal(key_sign_msg(&ks, out, len - KEY_SIG_LEN, out + len - KEY_SIG_LEN), 0);
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+        assert_non_null(strstr(why, "idea 1: id not above"));
+        /* counts that lie */
+        out[50] = 3;
+        assert_int_equal(key_sign_msg(&ks, out, len - KEY_SIG_LEN, out + len - KEY_SIG_LEN), 0);
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+        out[50] = 0;
+        assert_int_equal(key_sign_msg(&ks, out, len - KEY_SIG_LEN, out + len - KEY_SIG_LEN), 0);
+        assert_int_equal(bundle_decode(out, len, NULL, why, sizeof why), BN_EFORMAT);
+        assert_non_null(strstr(why, "version 3 with no idea"));
+        free(out);
+    }
+}
+
+/* A store's ideas go with the participation part (BUNDLE-B4, SYNC-Y4), never
+ * with ballots; each once; marked synced by outbox_done; all again after a
+ * restart (STORE-S12). */
+static void test_outbox_ideas(void **state)
+{
+    char *dir = tu_tmpdir("bundle-idea"), *path = tu_path(dir, "kiosk.db"), why[256] = "";
+    uint8_t secret[32] = {7}, *buf = NULL;
+    int seen[N_IDEAS] = {0}, i, total = 0;
+    store_t *s = NULL;
+    size_t len = 0, n = 0;
+    int64_t left = -1;
+    uint32_t k;
+    bundle_t b;
+
+    (void)state;
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
+    for (i = 0; i < N_IDEAS; i++) {
+        store_idea_t c;
+
+        memset(&c, 0, sizeof c);
+        c.campaign = CAMPAIGN;
+        memcpy(c.pseudonym, ideas[i].rec + IDEA_OFF_PSEUDONYM, PSEUD_LEN);
+        c.idea_id = ideas[i].rec + IDEA_OFF_ID;
+        c.record = ideas[i].rec;
+        c.record_len = ideas[i].len;
+        c.max_per_person = 3;
+        assert_int_equal(store_propose(s, &c), 0);
+    }
+    assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_BALLOTS, 1, kcert, kcert_len, &ks, 100,
+                                   &buf, &len, &n), 0);
+    assert_int_equal(n, 0);
+    free(buf);
+    for (i = 0;; i++) {
+        assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_PARTICIPATION, 2 + (uint64_t)i, kcert,
+                                       kcert_len, &ks, 4, &buf, &len, &n), 0);
+        if (n == 0) {
+            free(buf);
+            break;
+        }
+        assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &b, NULL, why,
+                                       sizeof why), 0);
+        assert_int_equal(b.n_ideas, n);
+        for (k = 0; k < b.n_ideas; k++) {
+            int v = idea_of_id(bundle_idea_at(&b, k, NULL) + IDEA_OFF_ID);
+
+            assert_true(v >= 0 && !seen[v]);
+            seen[v] = 1;
+            total++;
+        }
+        assert_int_equal(outbox_done(s, &b), 0);
+        free(buf);
+    }
+    assert_int_equal(total, N_IDEAS);
+    assert_int_equal(store_outbox_count(s, &left), 0);
+    assert_int_equal(left, 0);
+    store_close(s);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_outbox_count(s, &left), 0);
+    assert_int_equal(left, N_IDEAS);
+    store_close(s);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 static void test_vectors(void **state)
 {
     static const uint8_t seed[] = "borne bundle vectors v1";
@@ -1269,6 +1527,54 @@ static void test_vectors(void **state)
     }
     free(bytes);
     bundle_free(b);
+    /* version 3: one idea (fixed id 11 * 16, pseudonym 5c * 32, no contact) */
+    {
+        idea_t d;
+        uint8_t irec[IDEA_MAX_LEN];
+        size_t ilen = 0;
+        char *path3 = tu_vector("bundle/vectors_v3.txt");
+
+        memset(&d, 0, sizeof d);
+        d.day = TODAY;
+        memset(d.id, 0x11, IDEA_ID_LEN);
+        memcpy(d.kiosk, p.id, KEY_ID_LEN);
+        strcpy(d.campaign, CAMPAIGN);
+        strcpy(d.territory, "rennes");
+        strcpy(d.theme, "nature");
+        memset(d.pseudonym, 0x5c, PSEUD_LEN);
+        strcpy(d.title, "Un verger partagé");
+        strcpy(d.description, "Planter vingt arbres fruitiers.\nLes habitants les entretiennent.");
+        assert_int_equal(idea_seal(&d, NULL, NULL, &vs, vr, irec, sizeof irec, &ilen), 0);
+        assert_int_equal(bundle_new(CAMPAIGN, 2, vcert, vcert_len, &b), 0);
+        assert_int_equal(bundle_add_idea(b, irec, ilen), 0);
+        assert_int_equal(bundle_finish(b, &vs, &bytes, &len), 0);
+        assert_int_equal(bytes[4], 3);
+        assert_int_equal(bundle_verify(bytes, len, vca, vca_len, NULL, TODAY, NULL, NULL, why,
+                                       sizeof why), 0);
+        n = (size_t)snprintf(out, 65536,
+            "# Bundle vector, format version 3 (a section of ideas; docs/formats.md).\n"
+            "# Written by test_bundle with BORNE_REGEN_VECTORS=1, after vectors.txt from the\n"
+            "# same generator: one idea (campaign bp-2026, territory rennes, theme nature, id\n"
+            "# 11 * 16, pseudonym 5c * 32, day 2026-11-28, no contact), sequence 2.\n"
+            "# The bundle verifies on 2026-11-28 against vectors.txt's `authority_cert`.\n");
+        n += put_hex(out + n, 65536 - n, "idea", irec, ilen);
+        n += put_hex(out + n, 65536 - n, "bundle", bytes, len);
+        if (regen()) {
+            assert_int_equal(tu_write(path3, out, n), 0);
+            put_seed("valid-v3-ideas", bytes, len);
+            bytes[len - 64 - ilen + 5] = 7;
+            put_seed("invalid-v3-idea-flags", bytes, len);
+        } else {
+            text = tu_read(path3, &have);
+            assert_non_null(text);
+            assert_int_equal(have, n);
+            assert_memory_equal(text, out, n);
+            free(text);
+        }
+        free(bytes);
+        bundle_free(b);
+        free(path3);
+    }
     key_free(va);
     key_free(vk);
     rng_close(vr);
@@ -1292,6 +1598,9 @@ int main(void)
         cmocka_unit_test(test_signatures_round_trip),
         cmocka_unit_test(test_signatures_refused),
         cmocka_unit_test(test_outbox_signatures),
+        cmocka_unit_test(test_ideas_round_trip),
+        cmocka_unit_test(test_ideas_refused),
+        cmocka_unit_test(test_outbox_ideas),
         cmocka_unit_test(test_vectors),
     };
 
