@@ -660,16 +660,52 @@ static int add_text(cJSON *proj, const char *key, bld_t *b, const prov_csv_t *t,
     return 0;
 }
 
+/* The "ideas" cell of a project (borne-server publish-ideas writes it): the
+ * references of the ideas it came from, separated by spaces, commas or
+ * semicolons; empty: none. */
+static int add_idea_refs(bld_t *b, const prov_csv_cell_t *cell, const char *path, cJSON *proj)
+{
+    const char *p = cell->s;
+    cJSON *arr = NULL;
+    int n = 0;
+
+    while (*p) {
+        char ref[PKG_IDEA_REF_LEN + 2];
+        size_t len;
+
+        p += strspn(p, " ,;");
+        len = strcspn(p, " ,;");
+        if (len == 0)
+            break;
+        if (len != PKG_IDEA_REF_LEN || strspn(p, "0123456789abcdef") < len)
+            return bn_fail(b->why, b->whylen, BN_EFORMAT, "%s:%d:%d: ideas: \"%.*s\" is not an "
+                           "idea reference (%d lowercase hex digits, as borne-server "
+                           "publish-ideas writes them)", path, cell->line, cell->col,
+                           (int)(len > 40 ? 40 : len), p, PKG_IDEA_REF_LEN);
+        if (++n > PKG_IDEAS_PER_PROJECT)
+            return bn_fail(b->why, b->whylen, BN_EFORMAT, "%s:%d:%d: ideas: more than %d",
+                           path, cell->line, cell->col, PKG_IDEAS_PER_PROJECT);
+        memcpy(ref, p, len);
+        ref[len] = 0;
+        if (arr == NULL && (arr = cJSON_AddArrayToObject(proj, "ideas")) == NULL)
+            return bn_fail(b->why, b->whylen, BN_ENOMEM, "out of memory");
+        cJSON_AddItemToArray(arr, cJSON_CreateString(ref));
+        p += len;
+    }
+    return 0;
+}
+
 static int csv_projects(bld_t *b, cJSON *arr, int64_t *spent)
 {
     static const char *const c_id[] = {"id", "identifiant", "code", "project_id", NULL},
                       *const c_terr[] = {"territory", "territoire", NULL},
                       *const c_cost[] = {"cost", "cout", "montant", "budget", "cout_eur",
                                          "cout_euros", "montant_eur", NULL},
-                      *const c_img[] = {"image", "photo", "illustration", NULL};
+                      *const c_img[] = {"image", "photo", "illustration", NULL},
+                      *const c_ideas[] = {"ideas", "idees", "idea_ids", NULL};
     prov_csv_t *t = NULL;
     char path[4096];
-    int ci, ct, cc, cim, ctitle[PKG_LANG_MAX], csum[PKG_LANG_MAX], cdesc[PKG_LANG_MAX], r, q,
+    int ci, ct, cc, cim, cid, ctitle[PKG_LANG_MAX], csum[PKG_LANG_MAX], cdesc[PKG_LANG_MAX], r, q,
         rc;
 
     if ((rc = read_table(b, "projects", &t, path, sizeof path)) != 0)
@@ -683,6 +719,7 @@ static int csv_projects(bld_t *b, cJSON *arr, int64_t *spent)
                            "description")) != 0)
         goto out;
     cim = prov_csv_column(t, c_img);
+    cid = prov_csv_column(t, c_ideas);
     if (t->n_rows == 0) {
         rc = bn_fail(b->why, b->whylen, BN_EFORMAT, "%s: no project below the header", path);
         goto out;
@@ -741,6 +778,8 @@ static int csv_projects(bld_t *b, cJSON *arr, int64_t *spent)
             goto out;
         if (cim >= 0 && prov_csv_at(t, r, cim)->s[0] != '\0' &&
             (rc = add_image(b, t, prov_csv_at(t, r, cim), proj)) != 0)
+            goto out;
+        if (cid >= 0 && (rc = add_idea_refs(b, prov_csv_at(t, r, cid), path, proj)) != 0)
             goto out;
     }
     rc = note(b, "%d projects from %s", t->n_rows, path);

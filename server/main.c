@@ -15,6 +15,7 @@
 #include "srv_demo.h"
 #include "srv_export.h"
 #include "srv_http.h"
+#include "srv_ideas.h"
 
 
 /* borne.conf's [server] section (conf.h), with its defaults */
@@ -34,6 +35,8 @@ static void usage_to(FILE *f)
             "       borne-server verify-backup [--dir DIR] BACKUP\n"
             "       borne-server init-demo DIR\n"
             "       borne-server check [--dir DIR]\n"
+            "       borne-server moderate [--dir DIR] list|show|accept|reject|merge|reopen|log ...\n"
+            "       borne-server publish-ideas [--dir DIR] --campaign ID OUT_DIR\n"
             "       borne-server --version | --help\n"
             "  --config FILE   the configuration (default " CONF_DEFAULT_PATH ", or\n"
             "                  $BORNE_CONFIG; its [server] section); flags override it\n"
@@ -173,6 +176,38 @@ int main(int argc, char **argv)
     if (why[0] != '\0' && strcmp(cmd, "serve") == 0)
         fprintf(stderr, "borne-server: note: %s\n", why);
     why[0] = '\0';
+    if (strcmp(cmd, "moderate") == 0) {
+        /* its own words: --dir, --config, --today here, the rest is moderate's */
+        char **rest = calloc((size_t)argc, sizeof *rest);
+        int nrest = 0;
+
+        if (rest == NULL)
+            return 1;
+        for (i = 2; i < argc; i++) {
+            if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+                dir = argv[++i];
+            else if (strcmp(argv[i], "--config") == 0 && i + 1 < argc)
+                config = argv[++i];
+            else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
+                if (day_parse(argv[++i], &today) != 0) {
+                    free(rest);
+                    return fprintf(stderr, "borne-server: --today %s: not YYYY-MM-DD\n",
+                                   argv[i]), 2;
+                }
+            } else
+                rest[nrest++] = argv[i];
+        }
+        if ((rc = load_conf(config, &conf)) == 0 &&
+            (rc = srv_open_with(dir ? dir : conf.dir, today, NULL, &srv, why, sizeof why)) != 0) {
+            fprintf(stderr, "borne-server: %s: %s\n", bn_strerror(rc), why);
+            rc = 1;
+        }
+        if (rc == 0)
+            rc = srv_moderate(srv, nrest, rest, stdout, stderr);
+        srv_close(srv);
+        free(rest);
+        return rc;
+    }
     for (i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
             dir = argv[++i];
@@ -240,12 +275,16 @@ int main(int argc, char **argv)
         return rc != 0;
     }
     if (strcmp(cmd, "serve") != 0 && strcmp(cmd, "import") != 0 && strcmp(cmd, "check") != 0 &&
-        strcmp(cmd, "export") != 0)
+        strcmp(cmd, "export") != 0 && strcmp(cmd, "publish-ideas") != 0)
         return usage();
-    if ((strcmp(cmd, "import") == 0 || strcmp(cmd, "export") == 0) && arg == NULL)
+    if ((strcmp(cmd, "import") == 0 || strcmp(cmd, "export") == 0 ||
+         strcmp(cmd, "publish-ideas") == 0) && arg == NULL)
         return usage();
-    if (campaign != NULL && strcmp(cmd, "export") != 0)
+    if (campaign != NULL && strcmp(cmd, "export") != 0 && strcmp(cmd, "publish-ideas") != 0)
         return usage();
+    if (strcmp(cmd, "publish-ideas") == 0 && campaign == NULL)
+        return fprintf(stderr, "borne-server: publish-ideas: which call for ideas? "
+                       "--campaign ID\n"), 2;
     opts.tls_cert = conf.tls_cert[0] ? conf.tls_cert : NULL;
     opts.tls_key = conf.tls_key[0] ? conf.tls_key : NULL;
     rc = srv_open_with(dir, today, &opts, &srv, why, sizeof why);
@@ -276,6 +315,16 @@ int main(int argc, char **argv)
             fprintf(stderr, "borne-server: export: %lld bundle(s) not exported\n",
                     (long long)(n.without_bytes + n.failed));
         rc = rc != 0 || n.without_bytes + n.failed > 0;
+    } else if (strcmp(cmd, "publish-ideas") == 0) {
+        int n = 0;
+
+        rc = srv_publish_ideas(srv, campaign, arg, &n, why, sizeof why);
+        if (rc == 0)
+            printf("%s: %d accepted idea(s) of %s published (ideas.json, ideas.csv, index.html, "
+                   "a page per territory and per theme, projects.csv)\n", arg, n, campaign);
+        else
+            fprintf(stderr, "borne-server: publish-ideas: %s: %s\n", bn_strerror(rc), why);
+        rc = rc != 0;
     } else {
         int64_t b, r, f;
 

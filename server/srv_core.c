@@ -37,6 +37,7 @@
 #include "cert.h"
 #include "day.h"
 #include "hex.h"
+#include "idea.h"
 #include "key.h"
 #include "petition.h"
 #include "pkg.h"
@@ -798,6 +799,8 @@ typedef struct ingest_s {
     size_t *report_lens;
     srv_sig_t *sigs;
     uint8_t *sig_added;         /* per signature: stored by this upload (SRV-P1) */
+    srv_idea_t *ideas;
+    int64_t ideas_over;         /* (SRV-M3) */
     char why[512];
     char detail[600];
 } ingest_t;
@@ -885,12 +888,19 @@ static int ingest_campaign(ingest_t *g)
     }
     if (b->n_signatures > 0 && g->c->pkg->kind != PKG_PETITION) {
         snprintf(g->detail, sizeof g->detail, "%u petition signature records for campaign %s, a"
-                 " budget vote", (unsigned)b->n_signatures, g->c->pkg->id);
+                 " %s campaign", (unsigned)b->n_signatures, g->c->pkg->id,
+                 pkg_kind_name(g->c->pkg->kind));
         return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
     }
-    if (b->n_ballots > 0 && g->c->pkg->kind != PKG_BUDGET) {
-        snprintf(g->detail, sizeof g->detail, "%u ballots for campaign %s, a petition",
-                 (unsigned)b->n_ballots, g->c->pkg->id);
+    if ((b->n_ballots > 0 || b->n_register > 0) && g->c->pkg->kind != PKG_BUDGET) {
+        snprintf(g->detail, sizeof g->detail, "%u ballots and %u register entries for campaign "
+                 "%s, a %s campaign", (unsigned)b->n_ballots, (unsigned)b->n_register,
+                 g->c->pkg->id, pkg_kind_name(g->c->pkg->kind));
+        return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
+    }
+    if (b->n_ideas > 0 && g->c->pkg->kind != PKG_IDEAS) {
+        snprintf(g->detail, sizeof g->detail, "%u ideas for campaign %s, a %s campaign",
+                 (unsigned)b->n_ideas, g->c->pkg->id, pkg_kind_name(g->c->pkg->kind));
         return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
     }
     g->ballots = calloc(b->n_ballots ? b->n_ballots : 1, sizeof *g->ballots);
@@ -899,8 +909,9 @@ static int ingest_campaign(ingest_t *g)
     g->report_lens = calloc(b->n_reports ? b->n_reports : 1, sizeof *g->report_lens);
     g->sigs = calloc(b->n_signatures ? b->n_signatures : 1, sizeof *g->sigs);
     g->sig_added = calloc(b->n_signatures ? b->n_signatures : 1, 1);
+    g->ideas = calloc(b->n_ideas ? b->n_ideas : 1, sizeof *g->ideas);
     if (g->ballots == NULL || g->regs == NULL || g->reports == NULL || g->report_lens == NULL ||
-        g->sigs == NULL || g->sig_added == NULL)
+        g->sigs == NULL || g->sig_added == NULL || g->ideas == NULL)
         return srv_refuse(g->s, g->res, 503, "out-of-memory", "the server is out of memory",
                           g->kiosk.pub.id);
     return 0;
@@ -990,6 +1001,59 @@ static int ingest_petition(ingest_t *g)
     return 0;
 }
 
+/* 5d. Each idea fits the call for ideas (theme, territory, days); its
+ * tracking code. */
+static int ingest_ideas(ingest_t *g)
+{
+    const pkg_t *p = g->c->pkg;
+    size_t i;
+    int k, theme, terr;
+
+    for (i = 0; i < g->b.n_ideas; i++) {
+        size_t len = 0;
+        const uint8_t *rec = bundle_idea_at(&g->b, (uint32_t)i, &len);
+        idea_t *d = malloc(sizeof *d);
+        char hex[33];
+        const char *bad = NULL;
+
+        if (d == NULL)
+            return srv_refuse(g->s, g->res, 503, "out-of-memory", "the server is out of memory",
+                              g->kiosk.pub.id);
+        hex_encode(rec + IDEA_OFF_ID, IDEA_ID_LEN, hex);
+        if (idea_decode(rec, len, d, g->why, sizeof g->why) != 0) {
+            free(d);
+            return srv_refuse(g->s, g->res, 400, "malformed", "idea section", g->kiosk.pub.id);
+        }
+        for (theme = -1, k = 0; k < p->ideas.n_themes; k++)
+            if (strcmp(p->ideas.themes[k].id, d->theme) == 0)
+                theme = k;
+        for (terr = -1, k = 0; k < p->n_territories; k++)
+            if (strcmp(p->territories[k].id, d->territory) == 0)
+                terr = k;
+        bad = strcmp(d->campaign, p->id) != 0       ? "of another campaign"
+              : theme < 0                            ? "theme not in the package"
+              : terr < 0                             ? "territory not in the package"
+              : d->day < p->opens || d->day > p->closes ? "day outside the call's dates"
+              : d->has_contact && !p->ideas.contact  ? "a contact the call does not ask for"
+              : d->place[0] && !p->ideas.place       ? "a place the call does not ask for"
+                                                     : NULL;
+        g->ideas[i].day = d->day;
+        free(d);
+        if (bad != NULL) {
+            snprintf(g->detail, sizeof g->detail, "idea %s: %s", hex, bad);
+            return srv_refuse(g->s, g->res, 422, "inconsistent-idea", g->detail,
+                              g->kiosk.pub.id);
+        }
+        g->ideas[i].id = rec + IDEA_OFF_ID;
+        g->ideas[i].bytes = rec;
+        g->ideas[i].len = len;
+        g->ideas[i].pseudonym = rec + IDEA_OFF_PSEUDONYM;
+        if (track_code(g->c->track_key, rec + IDEA_OFF_ID, g->ideas[i].track) != 0)
+            return srv_refuse(g->s, g->res, 503, "crypto", "tracking code", g->kiosk.pub.id);
+    }
+    return 0;
+}
+
 static void count_added(srv_t *s, srv_campaign_t *c, const srv_sig_t *sigs,
                         const uint8_t *added, size_t n, const key_pub_t *kiosk);
 
@@ -1022,6 +1086,10 @@ static int ingest_store(ingest_t *g)
     items.bytes = g->buf;       /* (SRV-D1) kept with the items, in their transaction */
     items.len = g->len;
     items.sig_added = g->sig_added;
+    items.n_ideas = g->b.n_ideas;
+    items.ideas = g->ideas;
+    items.idea_limit = g->c->pkg->kind == PKG_IDEAS ? g->c->pkg->ideas.max_per_person : 0;
+    items.ideas_over = &g->ideas_over;
     pthread_mutex_lock(&s->lock);
     rc = srv_store_put_bundle(s->store, &items, &g->res->added, g->why, sizeof g->why);
     if (rc == 0 && items.n_signatures > 0) /* (SRV-P1) committed: counted once */
@@ -1071,7 +1139,8 @@ int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
     g->buf = buf;
     g->len = len;
     if (ingest_decode(g) == 0 && ingest_kiosk(g) == 0 && ingest_signatures(g) == 0 &&
-        ingest_campaign(g) == 0 && ingest_ballots(g) == 0 && ingest_petition(g) == 0) {
+        ingest_campaign(g) == 0 && ingest_ballots(g) == 0 && ingest_petition(g) == 0 &&
+        ingest_ideas(g) == 0) {
         ingest_registers(g);
         (void)ingest_store(g);
     }
@@ -1081,6 +1150,7 @@ int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
     free(g->report_lens);
     free(g->sigs);
     free(g->sig_added);
+    free(g->ideas);
     free(g);
     return res->status;
 }
@@ -1312,6 +1382,43 @@ int srv_receipt(srv_t *s, const char *typed, char canon[15])
     rc = srv_store_has_track(s->reader, canon);
     pthread_mutex_unlock(&s->reader_mu);
     return rc;
+}
+
+int srv_receipt_info(srv_t *s, const char *typed, char canon[15], srv_track_info_t *info)
+{
+    int rc = track_parse(typed, canon);
+
+    if (rc != 0)
+        return rc;
+    pthread_mutex_lock(&s->reader_mu);   /* (SRV-P1) */
+    rc = srv_store_track_info(s->reader, canon, info);
+    pthread_mutex_unlock(&s->reader_mu);
+    return rc;
+}
+
+const pkg_t *srv_campaign_pkg(srv_t *s, const char *id)
+{
+    srv_campaign_t *c = id != NULL ? find_campaign(s, id) : NULL;
+
+    return c != NULL ? c->pkg : NULL;
+}
+
+const char *srv_reason_words(srv_t *s, const char *id, const char *reason, const char *lang)
+{
+    const pkg_t *p = srv_campaign_pkg(s, id);
+    int en = lang != NULL && strcmp(lang, "en") == 0, i, l;
+
+    if (strcmp(reason, SRV_REASON_LIMIT) == 0)
+        return en ? "you had already proposed as many ideas as one person may"
+                  : "vous aviez déjà proposé autant d'idées qu'une personne le peut";
+    if (p == NULL || p->kind != PKG_IDEAS)
+        return reason;
+    l = pkg_lang(p, en ? "en" : "fr");
+    for (i = 0; i < p->ideas.n_reasons; i++)
+        if (strcmp(p->ideas.reasons[i].id, reason) == 0)
+            return p->ideas.reasons[i].name.s[l] ? p->ideas.reasons[i].name.s[l]
+                                                  : p->ideas.reasons[i].name.s[0];
+    return reason;
 }
 
 int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t id[32],

@@ -80,6 +80,18 @@ int srv_refuse(srv_t *s, srv_result_t *res, int status, const char *error,
  * canonical form when the code parses. */
 int srv_receipt(srv_t *s, const char *typed, char canon[15]);
 
+/* The same with what the code names (srv_store_track_info): for an idea,
+ * its moderation. 1 found (info filled), 0 not found, BN_ECHECK, BN_EFORMAT. */
+int srv_receipt_info(srv_t *s, const char *typed, char canon[15], srv_track_info_t *info);
+
+/* The package of campaign `id` served here, or NULL (owned by s). */
+const struct pkg_s *srv_campaign_pkg(srv_t *s, const char *id);
+
+/* The words a citizen reads for moderation reason `reason` of campaign
+ * `id` in `lang` ("fr", "en"): the package's, or the server's own for
+ * SRV_REASON_LIMIT; `reason` itself when the package does not name it. */
+const char *srv_reason_words(srv_t *s, const char *id, const char *reason, const char *lang);
+
 /* (SRV-P1) How many times a petition's records were all read to build its
  * running count (at the first counter request, or when it was found off):
  * uploads extend the count, requests never recount. */

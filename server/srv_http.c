@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 
@@ -141,23 +142,79 @@ static int lang_en(struct MHD_Connection *c)
     return l != NULL && strncasecmp(l, "en", 2) == 0;
 }
 
+/* t, HTML-escaped, appended to out (cap bytes, always terminated). */
+static void html_cat(char *out, size_t cap, const char *t)
+{
+    size_t n = strlen(out);
+
+    for (; t != NULL && *t && n + 7 < cap; t++) {
+        const char *e = *t == '<' ? "&lt;" : *t == '>' ? "&gt;" : *t == '&' ? "&amp;"
+                        : *t == '"' ? "&quot;" : *t == '\n' ? "<br>" : NULL;
+
+        if (e != NULL) {
+            memcpy(out + n, e, strlen(e));
+            n += strlen(e);
+        } else {
+            out[n++] = *t;
+        }
+    }
+    out[n] = 0;
+}
+
+/* What a citizen reads for an idea's tracking code (issue 17), in out. */
+static void idea_words(srv_t *srv, const srv_track_info_t *t, int en, char *out, size_t cap)
+{
+    const char *st = strcmp(t->status, SRV_IDEA_MERGED) == 0 ? t->into_status : t->status;
+
+    out[0] = 0;
+    if (strcmp(t->status, SRV_IDEA_MERGED) == 0)
+        html_cat(out, cap, en ? "Your idea was grouped with a similar idea. "
+                              : "Votre idée a été regroupée avec une idée proche. ");
+    if (strcmp(st, SRV_IDEA_ACCEPTED) == 0) {
+        html_cat(out, cap, en ? "It was kept: it will be studied for the vote."
+                              : "Elle a été retenue : elle sera étudiée pour le vote.");
+    } else if (strcmp(st, SRV_IDEA_REJECTED) == 0) {
+        html_cat(out, cap, en ? "It was not kept. Reason: " : "Elle n'a pas été retenue. Raison : ");
+        html_cat(out, cap, srv_reason_words(srv, t->campaign, t->reason, en ? "en" : "fr"));
+        html_cat(out, cap, ".");
+    } else {
+        html_cat(out, cap, en ? "It was received. The participation team will read it."
+                              : "Elle a été reçue. L'équipe de la participation va la lire.");
+    }
+    if (t->comment[0]) {
+        size_t n = strlen(out);
+
+        snprintf(out + n, cap - n, "</strong></p>\n<p>%s",
+                 en ? "The team&#39;s comment: " : "Le mot de l&#39;équipe : ");
+        html_cat(out, cap, t->comment);
+        n = strlen(out);
+        snprintf(out + n, cap - n, "<strong>");
+    }
+}
+
 static enum MHD_Result receipt_html(struct MHD_Connection *c, req_t *r, srv_t *srv,
                                     const char *code)
 {
     static const char *const text[2][6] = {
-        {"fr", "Vérifier mon bulletin", "Code de suivi",
-         "Ce bulletin a été compté.", "Aucun bulletin n'a ce code (pas encore reçu, ou code erroné).",
+        {"fr", "Vérifier mon reçu", "Code de suivi",
+         "Ce bulletin a été compté.", "Aucun bulletin ni aucune idée n'a ce code (pas encore reçu, ou code erroné).",
          "Ce code contient une faute de frappe : vérifiez-le sur votre reçu."},
-        {"en", "Check my ballot", "Tracking code",
-         "This ballot has been counted.", "No ballot has this code (not received yet, or a wrong code).",
+        {"en", "Check my receipt", "Tracking code",
+         "This ballot has been counted.", "No ballot and no idea has this code (not received yet, or a wrong code).",
          "This code has a typing mistake: check it on your receipt."}};
     int en = lang_en(c), status = 200, rc;
-    char canon[15] = "", page[2048];
+    char canon[15] = "", page[8192], words[4096] = "";
     const char *msg = NULL;
+    srv_track_info_t *t = calloc(1, sizeof *t);
 
+    if (t == NULL)
+        return send_buf(c, r, 503, "text/plain", "out of memory\n", 14);
     if (code != NULL && code[0] != 0) {
-        rc = srv_receipt(srv, code, canon);
-        if (rc == 1) {
+        rc = srv_receipt_info(srv, code, canon, t);
+        if (rc == 1 && t->kind == 3) {
+            idea_words(srv, t, en, words, sizeof words);
+            msg = words;
+        } else if (rc == 1) {
             msg = text[en][3];
         } else if (rc == 0) {
             msg = text[en][4];
@@ -166,9 +223,11 @@ static enum MHD_Result receipt_html(struct MHD_Connection *c, req_t *r, srv_t *s
             canon[0] = 0;
             status = 400;
         } else {
+            free(t);
             return send_buf(c, r, 503, "text/plain", "store unavailable\n", 18);
         }
     }
+    free(t);
     snprintf(page, sizeof page,
              "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
              "<meta name=\"viewport\" content=\"width=device-width\"><title>%s</title></head>\n"
@@ -181,12 +240,55 @@ static enum MHD_Result receipt_html(struct MHD_Connection *c, req_t *r, srv_t *s
     return send_buf(c, r, status, "text/html; charset=utf-8", page, strlen(page));
 }
 
+/* {"status": ...} for an idea: received, accepted, not kept (with the
+ * reason), merged (with the status of the idea kept). */
+static char *idea_json(srv_t *srv, const srv_track_info_t *t)
+{
+    cJSON *o = cJSON_CreateObject();
+    const char *st = strcmp(t->status, SRV_IDEA_ACCEPTED) == 0 ? "accepted"
+                     : strcmp(t->status, SRV_IDEA_REJECTED) == 0 ? "not kept"
+                     : strcmp(t->status, SRV_IDEA_MERGED) == 0   ? "merged"
+                                                                 : "received";
+    char *j;
+
+    if (o == NULL)
+        return NULL;
+    cJSON_AddStringToObject(o, "status", st);
+    cJSON_AddStringToObject(o, "kind", "idea");
+    cJSON_AddStringToObject(o, "campaign", t->campaign);
+    if (strcmp(t->status, SRV_IDEA_REJECTED) == 0) {
+        cJSON_AddStringToObject(o, "reason", t->reason);
+        cJSON_AddStringToObject(o, "reason_fr", srv_reason_words(srv, t->campaign, t->reason, "fr"));
+        cJSON_AddStringToObject(o, "reason_en", srv_reason_words(srv, t->campaign, t->reason, "en"));
+    }
+    if (strcmp(t->status, SRV_IDEA_MERGED) == 0)
+        cJSON_AddStringToObject(o, "merged_status",
+                                strcmp(t->into_status, SRV_IDEA_ACCEPTED) == 0   ? "accepted"
+                                : strcmp(t->into_status, SRV_IDEA_REJECTED) == 0 ? "not kept"
+                                                                                 : "received");
+    if (t->comment[0])
+        cJSON_AddStringToObject(o, "comment", t->comment);
+    j = cJSON_PrintUnformatted(o);
+    cJSON_Delete(o);
+    return j;
+}
+
 static enum MHD_Result receipt_json(struct MHD_Connection *c, req_t *r, srv_t *srv,
                                     const char *code)
 {
     char canon[15];
-    int rc = srv_receipt(srv, code, canon);
+    srv_track_info_t *t = calloc(1, sizeof *t);
+    int rc = t != NULL ? srv_receipt_info(srv, code, canon, t) : BN_ENOMEM;
 
+    if (rc == 1 && t->kind == 3) {
+        char *j = idea_json(srv, t);
+        enum MHD_Result ret = send_json(c, r, 200, j);
+
+        free(j);
+        free(t);
+        return ret;
+    }
+    free(t);
     if (rc == 1)
         return send_json(c, r, 200, "{\"status\":\"counted\"}");
     if (rc == 0)

@@ -29,6 +29,15 @@
  *   track_keys campaign id -> tracking key (track_key of the campaign
  *              secret); never served. The server never holds the pseudonym
  *              secret itself (SRV-S6).
+ *   ideas      (schema 5) idea records of a call for ideas: idea id (PK),
+ *              campaign, kiosk key id, pseudonym (the limit per person
+ *              across kiosks), day, tracking code, the signed record (its
+ *              contact sealed to the authority, IDEA-I1), and the current
+ *              moderation: status, reason, comment, merged into; WITHOUT
+ *              ROWID (random id order).
+ *   moderation (schema 5) every moderation decision, in order, with the
+ *              moderator's name, hash-chained (SRV-M2): the audit log of
+ *              the participation team; never rewritten.
  *
  * Thread safety: a store is used by one thread at a time (the HTTP layer
  * holds a mutex around every call). Errors are BN_E* codes. */
@@ -82,6 +91,16 @@ typedef struct srv_sig_s {
     char track[16];
 } srv_sig_t;
 
+/* An idea of a bundle (idea.h), as handed to srv_store_put_bundle. */
+typedef struct srv_idea_s {
+    const uint8_t *id;          /* 16 bytes */
+    const uint8_t *bytes;       /* the signed record */
+    size_t len;
+    const uint8_t *pseudonym;   /* 32 bytes */
+    uint32_t day;
+    char track[16];
+} srv_idea_t;
+
 typedef struct srv_bundle_items_s {
     const char *campaign;
     const uint8_t *kiosk;       /* key id, 32 bytes */
@@ -100,6 +119,10 @@ typedef struct srv_bundle_items_s {
                                    stored it, 0 when it was held already */
     const uint8_t *bytes;       /* the whole signed bundle (digest is its SHA-256) */
     size_t len;
+    size_t n_ideas;             /* ideas of a call for ideas (schema 5) */
+    const srv_idea_t *ideas;
+    int idea_limit;             /* the package's ideas.max_per_person */
+    int64_t *ideas_over;        /* out (may be NULL): new ideas past the limit (SRV-M3) */
 } srv_bundle_items_t;
 
 /* What the store holds from one kiosk for one campaign. */
@@ -159,9 +182,96 @@ int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
                                           int64_t persons),
                              void *arg);
 
-/* 1 if a ballot or a petition signature with this tracking code is held,
- * 0 if not, or BN_E*. */
+/* 1 if a ballot, a petition signature or an idea with this tracking code
+ * is held, 0 if not, or BN_E*. */
 int srv_store_has_track(srv_store_t *s, const char *track);
+
+/* --- ideas and their moderation (schema 5, srv_store_ideas.c) ------------- */
+
+#define SRV_IDEA_PENDING "pending"
+#define SRV_IDEA_ACCEPTED "accepted"
+#define SRV_IDEA_REJECTED "rejected"
+#define SRV_IDEA_MERGED "merged"
+#define SRV_REASON_LIMIT "limit"          /* set by the server itself (SRV-M3) */
+#define SRV_MODERATOR_MAX 64
+#define SRV_COMMENT_MAX 2000              /* bytes of a moderator's comment */
+
+/* An idea held, as the walks give it (pointers live until the callback
+ * returns). reason and comment are "" when none; merged_into NULL. */
+typedef struct srv_idea_row_s {
+    const uint8_t *id;          /* 16 bytes */
+    const char *campaign;
+    const uint8_t *kiosk;       /* key id, 32 bytes */
+    const uint8_t *kiosk_pub;   /* KEY_PUB_LEN bytes, or NULL */
+    uint32_t day;
+    const char *track;
+    const uint8_t *record;
+    size_t len;
+    const char *status, *reason, *comment;
+    const uint8_t *merged_into; /* 16 bytes, or NULL */
+    int64_t decisions;          /* moderation decisions taken on it */
+} srv_idea_row_t;
+typedef int (*srv_idea_fn)(void *arg, const srv_idea_row_t *r);
+
+/* Every idea of `campaign` (NULL: all) with `status` (NULL: any), in idea
+ * id order; a non-zero return from fn stops the walk and is returned. */
+int srv_store_idea_each(srv_store_t *s, const char *campaign, const char *status,
+                        srv_idea_fn fn, void *arg);
+/* One idea: fn called once, or BN_ENOTFOUND. */
+int srv_store_idea_get(srv_store_t *s, const uint8_t id[16], srv_idea_fn fn, void *arg);
+/* The idea whose id starts with `hex` (at least 4 hex digits, any case):
+ * BN_EINVAL (not hex, too short), BN_ENOTFOUND, BN_EEXISTS (ambiguous). */
+int srv_store_idea_find(srv_store_t *s, const char *hex, uint8_t id[16]);
+
+/* A moderation decision. */
+typedef struct srv_decision_s {
+    const uint8_t *id;          /* the idea, 16 bytes */
+    const char *status;         /* SRV_IDEA_*: pending reopens it */
+    const char *reason;         /* rejected: the package's reason id; else NULL */
+    const char *comment;        /* NULL or "": none */
+    const uint8_t *into;        /* merged: the idea kept (16 bytes); else NULL */
+    const char *moderator;      /* who decides, 1..SRV_MODERATOR_MAX bytes */
+    int64_t now;                /* seconds */
+} srv_decision_t;
+
+/* (SRV-M2) In one transaction: the decision appended to the moderation log
+ * (hash-chained) and the idea's current moderation set. A decision on an
+ * idea already decided is a revision: the log keeps every one. BN_ENOTFOUND
+ * (the idea or the one merged into), BN_EINVAL (a merge into itself, into
+ * an idea of another campaign, into an idea itself merged, of an idea that
+ * others were merged into; a bad field), named in `why`. *seq (may be
+ * NULL): the log entry's number. */
+int srv_store_idea_decide(srv_store_t *s, const srv_decision_t *d, int64_t *seq, char *why,
+                          size_t whylen);
+
+/* A moderation log entry. */
+typedef struct srv_mod_row_s {
+    int64_t seq, time;
+    const char *moderator, *campaign, *status, *reason, *comment;
+    const uint8_t *idea;        /* 16 bytes */
+    const uint8_t *into;        /* 16 bytes or NULL */
+    const uint8_t *hash;        /* 32 bytes */
+} srv_mod_row_t;
+
+/* The log in order, of `campaign` (NULL: all) and of idea `id` (NULL: all). */
+int srv_store_moderation_each(srv_store_t *s, const char *campaign, const uint8_t *id,
+                              int (*fn)(void *arg, const srv_mod_row_t *r), void *arg);
+/* (SRV-M2) Recomputes the chain: 0 with the head hash and the number of
+ * entries, or BN_ECORRUPT naming the first entry that does not hold. */
+int srv_store_moderation_verify(srv_store_t *s, uint8_t head[32], int64_t *n, char *why,
+                                size_t whylen);
+
+/* What a tracking code names: kind 0 nothing, 1 a ballot, 2 a petition
+ * signature, 3 an idea (with its moderation; for a merged idea, the status
+ * of the idea it was merged into in into_status). */
+typedef struct srv_track_info_s {
+    int kind;
+    char campaign[17];
+    char status[16], reason[17], into_status[16];
+    char comment[SRV_COMMENT_MAX + 1];
+    uint8_t id[16], into[16];
+} srv_track_info_t;
+int srv_store_track_info(srv_store_t *s, const char *track, srv_track_info_t *out);
 
 /* Atomic reservation: 1 if reserved for this kiosk (now, or already by the
  * same kiosk and not yet in the register), 0 if another kiosk holds a

@@ -22,11 +22,12 @@
  *      count of bundles, so the order of batches of one kiosk, not of
  *      ballots).
  * (SRV-M1) Schema versions: 1 ballots, register, reports, bundles ...; 2 adds
- *      petitions and kiosk_keys; 3 adds bundle_bytes. Opening an older store
+ *      petitions and kiosk_keys; 3 adds bundle_bytes; 4 track_keys and
+ *      reservations that lapse; 5 ideas and moderation (issue 17). Opening an older store
  *      creates the missing tables and bumps user_version in one
  *      transaction; bundles accepted before version 3 keep their `bundles`
  *      row and have no bytes (srv_store_bundle_each gives bytes NULL). */
-#include "srv_store.h"
+#include "srv_store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,13 +47,10 @@
 #include "petition.h"
 #include "report.h"
 
-#define SRV_SCHEMA_VERSION 4
+#define SRV_SCHEMA_VERSION 5
 #define SRV_STR_(x) #x
 #define SRV_STR(x) SRV_STR_(x)
 
-struct srv_store_s {
-    sqlite3 *db;
-};
 
 static const char schema[] =
     "CREATE TABLE IF NOT EXISTS ballots ("
@@ -100,9 +98,22 @@ static const char schema[] =
      * pseudonym secret it derives from (schema 3's secrets table is
      * converted and dropped by srv_store_open) */
     "CREATE TABLE IF NOT EXISTS track_keys ("
-    " campaign TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;";
+    " campaign TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;"
+    /* schema 5: ideas of a call for ideas and their moderation (srv_store_ideas.c) */
+    "CREATE TABLE IF NOT EXISTS ideas ("
+    " id BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
+    " pseudonym BLOB NOT NULL, day INTEGER NOT NULL, track TEXT NOT NULL,"
+    " record BLOB NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+    " reason TEXT NOT NULL DEFAULT '', comment TEXT NOT NULL DEFAULT '',"
+    " merged_into BLOB, decisions INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+    "CREATE INDEX IF NOT EXISTS ideas_person ON ideas(campaign, pseudonym);"
+    "CREATE INDEX IF NOT EXISTS ideas_track ON ideas(track);"
+    "CREATE TABLE IF NOT EXISTS moderation ("
+    " seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, moderator TEXT NOT NULL,"
+    " campaign TEXT NOT NULL, idea BLOB NOT NULL, status TEXT NOT NULL,"
+    " reason TEXT NOT NULL, comment TEXT NOT NULL, into_id BLOB, hash BLOB NOT NULL);";
 
-static int map_rc(int rc)
+int srv_store__rc(int rc)
 {
     switch (rc) {
     case SQLITE_OK:
@@ -123,6 +134,8 @@ static int map_rc(int rc)
         return BN_ESTORE;
     }
 }
+
+#define map_rc srv_store__rc
 
 static int exec(srv_store_t *s, const char *sql, char *why, size_t whylen)
 {
@@ -594,6 +607,7 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
         n += (size_t)rc;
     }
     if ((rc = put_signatures(s, b, &n, why, whylen)) != 0 ||
+        (rc = srv_store__put_ideas(s, b, &n, why, whylen)) != 0 ||
         (rc = put_bytes(s, b, why, whylen)) != 0 ||
         (rc = ballots_within_register(s, b, why, whylen)) != 0)
         goto out;
@@ -777,6 +791,8 @@ int srv_store_has_track(srv_store_t *s, const char *track)
 
     if (rc == 0 && n == 0)
         rc = count(s, "SELECT count(*) FROM petitions WHERE track = ?1", track, NULL, &n);
+    if (rc == 0 && n == 0)
+        rc = count(s, "SELECT count(*) FROM ideas WHERE track = ?1", track, NULL, &n);
     return rc != 0 ? rc : n > 0;
 }
 

@@ -842,11 +842,45 @@ static int check_image(ck_t *c, const cJSON *proj, pkg_project_t *pr)
     return 0;
 }
 
+/* A project's "ideas": the public references of the ideas it came from
+ * (borne-server publish-ideas, docs/formats.md §1.7). */
+static int check_idea_refs(ck_t *c, const cJSON *proj, pkg_project_t *pr)
+{
+    const cJSON *arr, *v;
+    const char *s;
+    char shown[PKG__SHOW_BUF];
+    int n, i = 0, j, rc;
+    size_t mark;
+
+    if ((rc = get_array(c, proj, "ideas", 1, PKG_IDEAS_PER_PROJECT, &arr, &n)) != 0)
+        return rc;
+    if ((pr->ideas = calloc((size_t)n, sizeof *pr->ideas)) == NULL)
+        return bn_fail(c->why, c->whylen, BN_ENOMEM, "out of memory");
+    mark = pkg__path_key(&c->path, "ideas");
+    cJSON_ArrayForEach(v, arr) {
+        size_t item = pkg__path_index(&c->path, i);
+
+        if ((rc = str_at(c, v, &s)) != 0)
+            return rc;
+        if (strlen(s) != PKG_IDEA_REF_LEN || strspn(s, "0123456789abcdef") != PKG_IDEA_REF_LEN)
+            return bad(c, BN_EFORMAT, "%s is not an idea reference (%d lowercase hex digits)",
+                       pkg__show_str(s, shown), PKG_IDEA_REF_LEN);
+        for (j = 0; j < i; j++)
+            if (strcmp(pr->ideas[j], s) == 0)
+                return bad(c, BN_EFORMAT, "%s is listed twice", pkg__show_str(s, shown));
+        memcpy(pr->ideas[i], s, PKG_IDEA_REF_LEN + 1);
+        pr->n_ideas = ++i;
+        pkg__path_pop(&c->path, item);
+    }
+    pkg__path_pop(&c->path, mark);
+    return 0;
+}
+
 static int check_projects(ck_t *c, const cJSON *root)
 {
     static const char *const req[] = {"id", "territory", "cost", "title", "summary",
                                       "description", NULL};
-    static const char *const opt[] = {"image", NULL};
+    static const char *const opt[] = {"image", "ideas", NULL};
     pkg_t *p = c->p;
     const cJSON *arr, *v;
     pkg_project_t *pr;
@@ -892,6 +926,9 @@ static int check_projects(ck_t *c, const cJSON *root)
                 goto out;
             if (cJSON_GetObjectItemCaseSensitive(v, "image") != NULL &&
                 (rc = check_image(c, v, pr)) != 0)
+                goto out;
+            if (cJSON_GetObjectItemCaseSensitive(v, "ideas") != NULL &&
+                (rc = check_idea_refs(c, v, pr)) != 0)
                 goto out;
             pkg__path_pop(&c->path, item);
             i++;
@@ -1119,6 +1156,7 @@ void pkg_free(pkg_t *p)
         text_free(&p->projects[i].summary);
         text_free(&p->projects[i].description);
         free(p->projects[i].image);
+        free(p->projects[i].ideas);
     }
     for (i = 0; p->ideas.themes != NULL && i < p->ideas.n_themes; i++)
         text_free(&p->ideas.themes[i].name);

@@ -67,6 +67,9 @@ typedef struct pkg_commune_s {
                                    own, else its canton's */
 } pkg_commune_t;
 
+#define PKG_IDEA_REF_LEN 12     /* an idea's public reference: the first 6 bytes of its id, hex */
+#define PKG_IDEAS_PER_PROJECT 32
+
 typedef struct pkg_project_s {
     char id[PKG_ID_MAX + 1];
     int territory;              /* index into pkg_t.territories */
@@ -74,6 +77,8 @@ typedef struct pkg_project_s {
     pkg_text_t title, summary, description;
     char *image;                /* file name relative to the package, or NULL */
     uint8_t image_sha256[32];   /* valid when image != NULL */
+    int n_ideas;                /* the ideas of a call for ideas it came from (issue 17) */
+    char (*ideas)[PKG_IDEA_REF_LEN + 1]; /* each PKG_IDEA_REF_LEN lowercase hex digits */
 } pkg_project_t;
 
 /* The ballot of a budget vote (rule.ballot): choose projects (approval),

@@ -86,7 +86,7 @@ r=$($C -w ' %{http_code}' "$URL/v1/receipts/$bad")
 echo "$r" | grep -q '"error":"mistyped".* 400$' || fail "mistyped code: $r"
 $C "$URL/receipts/$code?lang=en" | grep -q 'This ballot has been counted' || fail "html en"
 $C -H 'Accept-Language: fr-FR,fr;q=0.9' "$URL/receipts?code=$unsent" |
-    grep -q "Aucun bulletin n'a ce code" || fail "html fr not found"
+    grep -q "Aucun bulletin ni aucune idée n'a ce code" || fail "html fr not found"
 r=$($C -o /dev/null -w '%{http_code}' "$URL/receipts?code=$bad&lang=fr")
 [ "$r" = 400 ] || fail "html mistyped: $r"
 

@@ -1,6 +1,6 @@
 #!/bin/sh
 # server_migrate.sh - a real schema-2 store (tests/vectors/server/v2.db, on
-# a copy) under a server of this version: it opens (migrated to schema 4,
+# a copy) under a server of this version: it opens (migrated to schema 5,
 # SRV-M1; its campaign secrets dropped, SRV-S6), keeps serving (the old receipts are found, new bundles are accepted
 # and kept with their bytes), and `borne-server export` and `borne-tally
 # --server-db` name each bundle it holds without bytes, with its kiosk;
@@ -35,7 +35,7 @@ mkdir "$T/b" "$T/export" "$T/export-bp"
 
 # --- keeps serving ------------------------------------------------------------
 start_server "$D"
-[ "$(sqlite3 "$D/server.db" 'PRAGMA user_version')" = 4 ] || fail "not migrated to schema 4"
+[ "$(sqlite3 "$D/server.db" 'PRAGMA user_version')" = 5 ] || fail "not migrated to schema 5"
 [ "$(sqlite3 "$D/server.db" "SELECT count(*) FROM sqlite_schema WHERE name = 'secrets'")" = 0 ] ||
     fail "the campaign secrets of schema 3 are still in the store (SRV-S6)"
 C="curl -sS --max-time 30 --cacert $D/authority.crt"

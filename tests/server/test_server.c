@@ -1595,7 +1595,7 @@ static void test_migrate_v2(void **state)
         assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
         assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-        assert_int_equal(sqlite3_column_int(q, 0), 4);
+        assert_int_equal(sqlite3_column_int(q, 0), 5);
         sqlite3_finalize(q);
         /* (SRV-S6) the campaign secrets of schema 3 are gone, their
          * tracking keys kept, and no page of the file holds a secret */
