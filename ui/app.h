@@ -32,6 +32,7 @@
 #include "ballot.h"
 #include "cast.h"
 #include "draw.h"
+#include "idea.h"
 #include "i18n.h"
 #include "agent.h"
 #include "ksync.h"
@@ -58,6 +59,8 @@ typedef enum {
     SCR_EXPORT,           /* agent mode: export to a removable drive */
     SCR_DESKCODE,         /* agent mode, the desk: the voting code just given */
     SCR_VCODE,            /* citizens, a supervised vote: type the voting code */
+    SCR_IDEAS,            /* a call for ideas: what it is, how it goes on */
+    SCR_IDEA,             /* ... the idea, one question a page (s.idea_step), its review */
     SCR__COUNT
 } scr_t;
 
@@ -115,8 +118,23 @@ enum {
     ACT_DESK = 6800,         /* + campaign index in all[]: the desk registers a person */
     ACT_VCODE_OK = 6900,     /* the citizen's voting code: check it */
     ACT_POINT_ADD = 8000,    /* + project index: a cumulative ballot, one point more */
-    ACT_POINT_SUB = 9000     /* + project index: ... one point less */
+    ACT_POINT_SUB = 9000,    /* + project index: ... one point less */
+    ACT_IDEAS = 7000,        /* + campaign index: welcome, a call for ideas */
+    ACT_IDEA_START = 7050,   /* the call: propose an idea -> identity */
+    ACT_IDEA_SHIFT,          /* the idea's keyboard: capitals on or off */
+    ACT_IDEA_LAYER,          /* ... letters, or digits and signs */
+    ACT_IDEA_NEWLINE,        /* ... a line feed (the description) */
+    ACT_IDEA_SEND,           /* the review: send the idea (cast_idea) */
+    ACT_IDEA_SKIP,           /* an optional step left empty */
+    ACT_THEME = 7100,        /* + theme index */
+    ACT_IDEA_EDIT = 7200     /* + step (IS_*): the review, change it */
 };
+
+/* The steps of an idea (SCR_IDEA, s.idea_step). */
+enum { IS_THEME = 0, IS_TITLE, IS_TEXT, IS_PLACE, IS_CONTACT, IS_REVIEW, IS__COUNT };
+
+/* What a receipt is for (s.signed_petition). */
+enum { APP_RECEIPT_VOTE = 0, APP_RECEIPT_PETITION = 1, APP_RECEIPT_IDEA = 2 };
 
 /* Physical keys the app understands. */
 typedef enum {
@@ -144,7 +162,8 @@ enum { NOTICE_NONE = 0, NOTICE_TOO_MANY, NOTICE_OVER_BUDGET, NOTICE_OTHER, NOTIC
        NOTICE_PER_PROJECT };
 
 /* Messages of SCR_MESSAGE. */
-enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED, MSG_OFFLINE, MSG_CLOSED };
+enum { MSG_ALREADY = 1, MSG_TOO_YOUNG, MSG_NOT_STORED, MSG_OFFLINE, MSG_CLOSED,
+       MSG_IDEAS_LIMIT };
 
 /* Campaigns open on this kiosk: one budget vote at most, petitions. */
 #define APP_MAX_CAMPAIGNS 8
@@ -197,7 +216,17 @@ typedef struct app_session_s {
     char tracking[TRACK_TEXT_LEN + 1];
     int no_publish;                   /* petition: "do not publish my name" */
     char vcode[VCODE_TEXT_LEN + 1];   /* a supervised vote: the code typed (CAST-C8) */
-    int signed_petition;              /* the receipt is a petition's */
+    int signed_petition;              /* what the receipt is for: APP_RECEIPT_* */
+    /* a call for ideas (ui/screens/idea.c) */
+    int idea_step;                    /* IS_* */
+    int idea_theme;                   /* index into pkg->ideas.themes, -1: none yet */
+    int idea_caps;                    /* -1: capitals by themselves (a new sentence), 0, 1 */
+    int idea_symbols;                 /* the keyboard shows digits and signs */
+    int idea_from_review;             /* the step was opened from the review: back to it */
+    char idea_title[IDEA_TITLE_BYTES + 1];
+    char idea_text[IDEA_TEXT_BYTES + 1];
+    char idea_place[IDEA_PLACE_BYTES + 1];
+    char idea_contact[IDEA_CONTACT_BYTES + 1];
     int esc_armed;                    /* Escape once at the first step: the next one erases */
     int notice_seq;                   /* bumped at each refusal (audio mode says each one) */
     int switching;                    /* a switch was pressed in this session */
@@ -454,6 +483,8 @@ void app_use_campaign(app_t *a, int i);
 /* How many petitions are open; the index in camp[] of the budget vote, or -1. */
 int app_n_petitions(const app_t *a);
 int app_budget_index(const app_t *a);
+/* The first call for ideas open, or -1. */
+int app_ideas_index(const app_t *a);
 
 /* --- helpers shared by the screens (app.c) -------------------------------- */
 int app_sz(const app_t *a, int px);       /* a text size scaled by the theme */

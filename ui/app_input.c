@@ -316,8 +316,20 @@ void app_key(app_t *a, app_key_t k)
             a->dirty = 1;
             break;
         }
+        if (a->focus < 0 && a->scr == SCR_IDEA && idea_typing(a)) {
+            scr_idea_char(a, " ");
+            a->dirty = 1;
+            break;
+        }
         /* fall through */
     case KEY_ENTER:
+        /* the description takes line feeds, as a text box does (Tab
+         * reaches "Suivant") */
+        if (k == KEY_ENTER && a->focus < 0 && a->scr == SCR_IDEA && a->s.idea_step == IS_TEXT) {
+            scr_idea_char(a, "\n");
+            a->dirty = 1;
+            break;
+        }
         if (a->focus >= 0 && a->focus < a->dl.nctl && a->dl.ctls[a->focus].enabled) {
             app_action(a, a->dl.ctls[a->focus].action);
             break;

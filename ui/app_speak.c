@@ -397,13 +397,15 @@ static void spell(app_t *a, sb_t *b, const char *code, int names)
 
 static void intro_receipt(app_t *a, sb_t *b)
 {
-    sb_add(b, tr(a, a->s.signed_petition ? "receipt.ptitle" : "receipt.title"));
+    sb_add(b, tr(a, a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ititle"
+                    : a->s.signed_petition ? "receipt.ptitle" : "receipt.title"));
     sb_add(b, tr(a, "receipt.code"));
     sb_add(b, "");
     if (b->len > 0 && b->p[b->len - 1] != ' ')
         sb_cat(b, " ");
     spell(a, b, a->s.tracking, 0);
-    sb_add(b, tr(a, a->s.signed_petition ? "receipt.psecret" : "receipt.secret"));
+    sb_add(b, tr(a, a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.isecret"
+                    : a->s.signed_petition ? "receipt.psecret" : "receipt.secret"));
     sb_add(b, tr(a, "say.receipt"));
 }
 

@@ -123,6 +123,20 @@ int i18n_parse(const char *text, size_t len, i18n_t **out, char *why, size_t why
             rc = bn_fail(why, whylen, BN_EFORMAT, "line %d: empty key", line);
             goto out;
         }
+        {
+            /* "\n" in a text is a line break (lists of steps) */
+            char *r = val, *w = val;
+
+            while (*r) {
+                if (r[0] == '\\' && r[1] == 'n') {
+                    *w++ = '\n';
+                    r += 2;
+                } else {
+                    *w++ = *r++;
+                }
+            }
+            *w = '\0';
+        }
         for (i = 0; i < c->n; i++)
             if (strcmp(c->e[i].key, key) == 0) {
                 rc = bn_fail(why, whylen, BN_EFORMAT, "line %d: duplicate key '%s'", line, key);

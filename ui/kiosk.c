@@ -15,6 +15,7 @@
 #include "ksync.h"
 #include "petition.h"
 #include "bn_err.h"
+#include "idea.h"
 #include "day.h"
 #include "key.h"
 #include "pseud.h"
@@ -164,8 +165,8 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
             bn_fail(w, sizeof w, rc, "%s: %s", f, pw);
             continue;
         }
-        if ((p->kind == PKG_BUDGET && have_budget) || p->kind == PKG_IDEAS) {
-            /* one budget vote; a call for ideas is not served at the kiosk yet */
+        if (p->kind == PKG_BUDGET && have_budget) {
+            /* one budget vote */
             pkg_free(p);
             continue;
         }
@@ -274,6 +275,16 @@ static int check_signature(void *arg, const uint8_t *rec, size_t len)
     return 0;
 }
 
+static int check_idea(void *arg, const uint8_t *rec, size_t len)
+{
+    check_t *c = arg;
+
+    c->n++;
+    if (idea_verify(rec, len, &c->pub) == 0)
+        c->ok++;
+    return 0;
+}
+
 /* The kind of a signed package file (its JSON, parsed without the
  * signature check: the kiosk checked it when it loaded it), or 0. */
 /* The kind of a package file (PKG_BUDGET, PKG_PETITION, 0 unreadable); a
@@ -342,6 +353,20 @@ int kiosk_check_state(const char *dir, char *why, size_t whylen)
             printf("campaign %s registered %lld signatures %lld verified %lld\n", id,
                    (long long)reg, (long long)s.n, (long long)s.ok);
             if (reg != s.n || s.ok != s.n || box != 0)
+                bad = 1;
+            continue;
+        }
+        if (kind == PKG_IDEAS) {
+            /* every idea record verifies with the kiosk key; no register, no box */
+            check_t s;
+            memset(&s, 0, sizeof s);
+            s.pub = c.pub;
+            if (store_counts(st, id, &reg, &box) != 0 ||
+                store_each_idea(st, id, check_idea, &s) != 0)
+                continue;
+            printf("campaign %s ideas %lld verified %lld\n", id, (long long)s.n,
+                   (long long)s.ok);
+            if (s.ok != s.n || reg != 0 || box != 0)
                 bad = 1;
             continue;
         }

@@ -47,7 +47,7 @@ static void usage(FILE *f)
             "              (or the first line of STATE/switch-keys)\n"
             "       headless: [--speech-log FILE]  audio mode's words, one line each\n"
             "       window: [--audio-device NAME]  audio mode's output (none: no audio mode)\n"
-            "       borne --init-demo DIR [--demo-campaigns budget|petition|both]\n"
+            "       borne --init-demo DIR [--demo-campaigns budget|petition|both|ideas|all]\n"
             "              [--demo-ballot approval|cumulative|ordinal]\n"
             "              (default both: the demo budget vote and the demo petition)\n"
             "       borne --init-demo DIR --demo-server SRV [--demo-kiosk N] [--demo-port P]\n"
@@ -496,8 +496,12 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
                 a->demo = KIOSK_DEMO_PETITION;
             else if (strcmp(optarg, "both") == 0)
                 a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
+            else if (strcmp(optarg, "ideas") == 0)
+                a->demo = KIOSK_DEMO_IDEAS;
+            else if (strcmp(optarg, "all") == 0)
+                a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION | KIOSK_DEMO_IDEAS;
             else {
-                fprintf(stderr, "borne: --demo-campaigns: budget, petition or both\n");
+                fprintf(stderr, "borne: --demo-campaigns: budget, petition, both, ideas or all\n");
                 return 2;
             }
             break;

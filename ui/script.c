@@ -18,16 +18,42 @@ static const char *quoted(const char *p, char *out, size_t cap)
     if (*p != '"')
         return NULL;
     for (p++; *p && *p != '"'; p++) {
+        char ch = *p;
+
         if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
-            p++;
+            ch = *++p;
+        else if (*p == '\\' && p[1] == 'n')
+            ch = '\n', p++; /* a line feed (an idea's description) */
         if (n + 1 >= cap)
             return NULL;
-        out[n++] = *p;
+        out[n++] = ch;
     }
     if (*p != '"')
         return NULL;
     out[n] = '\0';
     return p + 1;
+}
+
+/* The on-screen key that types `ch`, or -1. */
+static int find_key(const app_t *a, const char *ch)
+{
+    int j, i = -1;
+
+    for (j = 0; j < a->dl.nctl; j++)
+        if (a->dl.ctls[j].ch != NULL && strcmp(a->dl.ctls[j].ch, ch) == 0)
+            i = j;
+    return i;
+}
+
+/* The control of action `act`, or -1. */
+static int find_action(const app_t *a, int act)
+{
+    int j;
+
+    for (j = 0; j < a->dl.nctl; j++)
+        if (a->dl.ctls[j].action == act && a->dl.ctls[j].enabled)
+            return j;
+    return -1;
 }
 
 static const char *skip(const char *p)
@@ -443,10 +469,20 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
                 one[len] = '\0';
                 upper_utf8(one, up);
                 app_draw(a);
-                i = -1;
-                for (j = 0; j < a->dl.nctl; j++)
-                    if (a->dl.ctls[j].ch != NULL && strcmp(a->dl.ctls[j].ch, up) == 0)
-                        i = j;
+                i = find_key(a, one);
+                if (i < 0 && a->scr != SCR_IDEA)
+                    i = find_key(a, up); /* the identity's keyboard is upper case */
+                /* an idea's keyboard: the other case, or the signs, as a
+                 * person would switch to them */
+                for (j = 0; i < 0 && a->scr == SCR_IDEA && j < 4; j++) {
+                    int t = find_action(a, j % 2 == 0 ? ACT_IDEA_SHIFT : ACT_IDEA_LAYER);
+
+                    if (t < 0)
+                        continue;
+                    tap_ctl(a, t), taps++;
+                    app_draw(a);
+                    i = find_key(a, one);
+                }
                 if (i < 0)
                     snprintf(err, sizeof err, "no on-screen key for '%s'", one);
                 else

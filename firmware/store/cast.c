@@ -100,6 +100,20 @@ int cast_has_taken_part(const cast_ctx_t *ctx, const cast_identity_t *who)
     return rc;
 }
 
+int cast_ideas_proposed(const cast_ctx_t *ctx, const cast_identity_t *who, int *n)
+{
+    uint8_t pseud[PSEUD_LEN];
+    int rc;
+
+    *n = 0;
+    rc = pseud_compute(ctx->secret, ctx->pkg->id, who->last_name, who->first_names, who->birth,
+                       pseud);
+    if (rc == 0)
+        rc = store_ideas_of(ctx->store, ctx->pkg->id, pseud, n);
+    mbedtls_platform_zeroize(pseud, sizeof pseud);
+    return rc;
+}
+
 /* (CAST-C1) The refusals common to a vote and a signature, none of which writes:
  * polls open on `day`, commune in the package (its index in *commune), a
  * valid birth date, old enough. `who_word` names the person ("voters"). */

@@ -62,6 +62,10 @@ typedef struct cast_receipt_s {
  * step, before the person chooses. */
 int cast_has_taken_part(const cast_ctx_t *ctx, const cast_identity_t *who);
 
+/* How many ideas `who` already proposed at this kiosk in call for ideas
+ * ctx->pkg (*n), for the identity step: 0 or a negative code. */
+int cast_ideas_proposed(const cast_ctx_t *ctx, const cast_identity_t *who, int *n);
+
 /* Checks eligibility (commune in the package, age on `day`), polls open on
  * `day`, the ballot rule for the commune's territory; refuses a person
  * already in the register (BN_EALREADY, nothing else said); then builds,

@@ -1,7 +1,7 @@
 #!/bin/sh
 # e2e.sh - one end-to-end kiosk test: a fresh demo state directory, a script
 # replayed headless, then the store checked and the receipt's QR decoded.
-# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|speech|-] [WxH] [SIGNATURES]
+# Usage: e2e.sh BORNE SCRIPT WORKDIR EXPECTED_BALLOTS [qr|speech|-] [WxH] [SIGNATURES] [IDEAS]
 #   qr: the script saves a shot named "receipt"; its QR code must decode
 #   (zbarimg) to the tracking code borne printed ("receipt CODE" on stdout).
 #   speech: audio mode; what it said goes to WORKDIR/speech.log, and the
@@ -10,11 +10,15 @@
 #   SIGNATURES: the demo petition is open too (both campaigns), and its
 #   register and signature records must count SIGNATURES, all verified;
 #   without it the budget vote is the only campaign.
+#   IDEAS: the demo call for ideas is open too (all three campaigns), and
+#   the store must hold IDEAS idea records, all verified.
 set -eu
-borne=$1 script=$2 work=$3 expected=$4 qr=${5:-} size=${6:-1920x1080} sigs=${7:--}
+borne=$1 script=$2 work=$3 expected=$4 qr=${5:-} size=${6:-1920x1080} sigs=${7:--} ideas=${8:--}
 rm -rf "$work"
 mkdir -p "$work/shots"
-if [ "$sigs" = - ]; then
+if [ "$ideas" != - ]; then
+    "$borne" --init-demo "$work/state" --demo-campaigns all >/dev/null
+elif [ "$sigs" = - ]; then
     "$borne" --init-demo "$work/state" --demo-campaigns budget >/dev/null
 else
     "$borne" --init-demo "$work/state" --demo-campaigns both >/dev/null
@@ -35,6 +39,12 @@ if [ "$sigs" != - ]; then
     grep -q "^campaign pet35-demo registered $sigs signatures $sigs verified $sigs\$" \
         "$work/check" || {
         echo "FAIL: expected $sigs petition signature(s), register entries, all verified" >&2
+        exit 1
+    }
+fi
+if [ "$ideas" != - ]; then
+    grep -q "^campaign idees35-demo ideas $ideas verified $ideas\$" "$work/check" || {
+        echo "FAIL: expected $ideas idea(s), all verified" >&2
         exit 1
     }
 fi

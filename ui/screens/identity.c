@@ -237,6 +237,10 @@ static void identity_check(app_t *a)
         return;
     }
     a->s.territory = pkg_commune_territory(a->pkg, a->s.commune);
+    if (a->pkg->kind == PKG_IDEAS) {
+        idea_begin(a); /* the limit of ideas per person, then the idea */
+        return;
+    }
     snprintf(birth, sizeof birth, "%04d-%02d-%02d", y, m, d);
     {
         cast_ctx_t ctx;
@@ -302,6 +306,8 @@ void scr_identity_act(app_t *a, int act)
         a->s.field_err = NULL;
         if (a->s.step == 0 && a->pkg->kind == PKG_PETITION) {
             app_go(a, SCR_PETITION); /* back to its text */
+        } else if (a->s.step == 0 && a->pkg->kind == PKG_IDEAS) {
+            app_go(a, SCR_IDEAS); /* back to the call */
         } else if (a->s.step == 0) {
             app_reset_session(a);
         } else {

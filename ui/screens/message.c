@@ -8,12 +8,13 @@ void scr_message_draw(app_t *a)
 {
     int top = app_top_bar(a), w = a->w - 2 * APP_MARGIN, x, y, h, bw, bh;
     const char *title = "msg.already.title", *body = "msg.already.body";
-    char buf[512], age[16];
-    const char *kv[] = {"age", age, NULL};
+    char buf[512], age[16], n[16];
+    const char *kv[] = {"age", age, "n", n, NULL};
+    int pet = a->pkg != NULL && a->pkg->kind == PKG_PETITION;
+    int ideas = a->pkg != NULL && a->pkg->kind == PKG_IDEAS;
 
     snprintf(age, sizeof age, "%d", a->pkg != NULL ? a->pkg->min_age : 0);
-    int pet = a->pkg != NULL && a->pkg->kind == PKG_PETITION;
-
+    snprintf(n, sizeof n, "%d", ideas ? a->pkg->ideas.max_per_person : 0);
     if (pet) {
         title = "msg.signed.title";
         body = "msg.signed.body";
@@ -30,6 +31,20 @@ void scr_message_draw(app_t *a)
     } else if (a->s.msg == MSG_NOT_STORED) {
         title = pet ? "msg.pfailed.title" : "msg.failed.title";
         body = pet ? "msg.pfailed.body" : "msg.failed.body";
+    }
+    if (ideas) {
+        static const char *const k[][2] = {
+            [MSG_IDEAS_LIMIT] = {"msg.ilimit.title", "msg.ilimit.body"},
+            [MSG_ALREADY] = {"msg.ilimit.title", "msg.ilimit.body"},
+            [MSG_TOO_YOUNG] = {"msg.iyoung.title", "msg.iyoung.body"},
+            [MSG_CLOSED] = {"msg.iclosed.title", "msg.iclosed.body"},
+            [MSG_NOT_STORED] = {"msg.ifailed.title", "msg.ifailed.body"},
+            [MSG_OFFLINE] = {"msg.ifailed.title", "msg.ifailed.body"},
+        };
+        if (a->s.msg > 0 && a->s.msg <= MSG_IDEAS_LIMIT && k[a->s.msg][0] != NULL) {
+            title = k[a->s.msg][0];
+            body = k[a->s.msg][1];
+        }
     }
     if (w > 1200)
         w = 1200;

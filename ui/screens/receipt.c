@@ -12,9 +12,15 @@ void scr_receipt_draw(app_t *a)
     int top = app_top_bar(a), y = top + 40, x = APP_MARGIN, w = a->w - 2 * APP_MARGIN;
     int two = a->w >= 1600, qsize = two && a->theme.scale > 100 ? 420 : 540, tx, tw, cs, bw, bh;
     const char *finish = tr(a, "receipt.finish");
-    int pet = a->s.signed_petition;
+    int pet = a->s.signed_petition != APP_RECEIPT_VOTE;
+    const char *k_title = a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ititle"
+                          : pet ? "receipt.ptitle" : "receipt.title";
+    const char *k_home = a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ihome"
+                         : pet ? "receipt.phome" : "receipt.home";
+    const char *k_secret = a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.isecret"
+                           : pet ? "receipt.psecret" : "receipt.secret";
 
-    y += app_heading(a, x, y, w, tr(a, pet ? "receipt.ptitle" : "receipt.title")) + 32;
+    y += app_heading(a, x, y, w, tr(a, k_title)) + 32;
     bw = app_button_w(a, finish, BTN_PRIMARY, 420);
     bh = app_button_h(a, finish, bw, BTN_PRIMARY, 110);
     if (two && pet && a->theme.scale > 100) {
@@ -37,9 +43,9 @@ void scr_receipt_draw(app_t *a)
          * (a smaller QR code when they would not fit) */
         int words = ui_text_h(&a->dl, tr(a, "receipt.code"), app_sz(a, 34), 0, w, 0) + 8 +
                     ui_line_h(app_sz_big(a, 88)) + 32 +
-                    ui_text_h(&a->dl, tr(a, pet ? "receipt.phome" : "receipt.home"),
+                    ui_text_h(&a->dl, tr(a, k_home),
                               app_sz(a, 34), 0, w, 0) + 24 +
-                    ui_text_h(&a->dl, tr(a, pet ? "receipt.psecret" : "receipt.secret"),
+                    ui_text_h(&a->dl, tr(a, k_secret),
                               app_sz(a, 30), 0, w, 0);
         if (a->theme.scale > 100)
             qsize = 420;
@@ -61,9 +67,9 @@ void scr_receipt_draw(app_t *a)
     for (cs = app_sz_big(a, 88); cs > 40 && ui_text_w(&a->dl, a->s.tracking, cs, 1) > tw; cs -= 4)
         ;
     y += ui_text(&a->dl, tx, y, tw, a->s.tracking, cs, 1, t->text, AL_LEFT, 1) + 32;
-    y += ui_text(&a->dl, tx, y, tw, tr(a, pet ? "receipt.phome" : "receipt.home"), app_sz(a, 34), 0, t->text, AL_LEFT, 0) +
+    y += ui_text(&a->dl, tx, y, tw, tr(a, k_home), app_sz(a, 34), 0, t->text, AL_LEFT, 0) +
          24;
-    y += ui_text(&a->dl, tx, y, tw, tr(a, pet ? "receipt.psecret" : "receipt.secret"), app_sz(a, 30), 0, t->muted, AL_LEFT,
+    y += ui_text(&a->dl, tx, y, tw, tr(a, k_secret), app_sz(a, 30), 0, t->muted, AL_LEFT,
                  0);
 }
 

@@ -38,6 +38,18 @@ void scr_report_draw(app_t *a);
 void scr_status_draw(app_t *a);
 void scr_export_draw(app_t *a);
 void scr_deskcode_draw(app_t *a);
+/* idea.c: a call for ideas (issue 17) */
+void scr_ideas_draw(app_t *a);
+void scr_ideas_act(app_t *a, int act);
+void scr_idea_draw(app_t *a);
+void scr_idea_act(app_t *a, int act);
+/* A character typed on a physical keyboard (or "\n"), into the step's field. */
+void scr_idea_char(app_t *a, const char *utf8);
+/* 1 when the idea's current step is one where text is typed. */
+int idea_typing(const app_t *a);
+/* The identity checked, the person may propose: to the idea's first step
+ * (or a message: the limit reached). */
+void idea_begin(app_t *a);
 /* vcode.c: a supervised vote's voting code, typed on a digit pad */
 void scr_vcode_draw(app_t *a);
 void scr_vcode_act(app_t *a, int act);

@@ -20,7 +20,8 @@ static int choice(app_t *a, int x, int y, int w, const char *kind, const char *t
         bw = w - 48;
     tw = side ? w - 48 - bw - 32 : w - 48;
     bh = app_button_h(a, label, bw, BTN_PRIMARY, 120);
-    h = 20 + ui_text_h(&a->dl, kind, ks, 0, tw, 0) + 4 + ui_text_h(&a->dl, title, ts, 1, tw, 0) +
+    h = 20 + (kind[0] != '\0' ? ui_text_h(&a->dl, kind, ks, 0, tw, 0) + 4 : 0) +
+        ui_text_h(&a->dl, title, ts, 1, tw, 0) +
         (what[0] != '\0' ? 8 + ui_text_h(&a->dl, what, ws, 0, tw, 0) : 0) + 20;
     if (!side)
         h += bh + 20;
@@ -31,7 +32,8 @@ static int choice(app_t *a, int x, int y, int w, const char *kind, const char *t
     dl_rrect(&a->dl, (ui_rect_t){x, y, w, h}, 16, t->surface);
     dl_ring(&a->dl, (ui_rect_t){x, y, w, h}, 16, 2, t->border);
     y += 20;
-    y += ui_text(&a->dl, x + 24, y, tw, kind, ks, 0, t->muted, AL_LEFT, 0) + 4;
+    if (kind[0] != '\0')
+        y += ui_text(&a->dl, x + 24, y, tw, kind, ks, 0, t->muted, AL_LEFT, 0) + 4;
     y += ui_text(&a->dl, x + 24, y, tw, title, ts, 1, t->text, AL_LEFT, 0);
     if (what[0] != '\0')
         y += 8 + ui_text(&a->dl, x + 24, y + 8, tw, what, ws, 0, t->text, AL_LEFT, 0);
@@ -53,6 +55,7 @@ static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int dr
 {
     const ui_theme_t *t = &a->theme;
     int gap = level > 0 ? 16 : 24, b = app_budget_index(a), np = app_n_petitions(a), i, pi = -1;
+    int id = app_ideas_index(a);
     int y = y0;
     char what[512], n[16];
     const char *kv[] = {"n", n, NULL};
@@ -70,11 +73,17 @@ static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int dr
                          t->text, AL_CENTER, 0)
                : ui_text_h(&a->dl, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1, w, 0)) + gap;
     if (b >= 0)
-        y += choice(a, x, y, w, tr(a, "welcome.budget.kind"), app_ptext(a, &a->camp[b].pkg->title),
+        y += choice(a, x, y, w, level < 4 ? tr(a, "welcome.budget.kind") : "",
+                    app_ptext(a, &a->camp[b].pkg->title),
                     level < 3 ? tr(a, "welcome.budget.what") : "", tr(a, "welcome.budget.go"),
                     NULL, ACT_CAMPAIGN + b, draw) + gap;
+    if (id >= 0)
+        y += choice(a, x, y, w, level < 4 ? tr(a, "welcome.ideas.kind") : "",
+                    app_ptext(a, &a->camp[id].pkg->title),
+                    level < 3 ? tr(a, "welcome.ideas.what") : "", tr(a, "welcome.ideas.go"),
+                    NULL, ACT_IDEAS + id, draw) + gap;
     if (np > 0)
-        y += choice(a, x, y, w, tr(a, "welcome.pet.kind"),
+        y += choice(a, x, y, w, level < 4 ? tr(a, "welcome.pet.kind") : "",
                     np == 1 ? app_ptext(a, &a->camp[pi].pkg->title) : tr(a, "welcome.pet.many"),
                     level < 3 ? what : "", tr(a, "welcome.pet.go"), NULL, ACT_PETITIONS, draw) +
              gap;
@@ -97,7 +106,8 @@ static void welcome_many(app_t *a)
         x += (w - 1600) / 2;
         w = 1600;
     }
-    for (level = 0; level < 3; level++)
+    /* with three campaigns at the largest size, the kind lines go last */
+    for (level = 0; level < 4; level++)
         if ((h = welcome_many_layout(a, x, 0, w, level, 0)) <= a->h - top - 32)
             break;
     y = top + (a->h - top - h) / 2;
@@ -111,7 +121,9 @@ void scr_welcome_draw(app_t *a)
     const ui_theme_t *t = &a->theme;
     int top, y, w = a->w - 2 * APP_MARGIN, tw, dw, bw, bh, content, gap, pass, lang_hint = 1;
     const char *title = app_ptext(a, &a->pkg->title), *start = tr(a, "welcome.start");
-    const char *what = tr(a, a->pkg->kind == PKG_PETITION ? "welcome.pet.single" : "welcome.what");
+    const char *what = tr(a, a->pkg->kind == PKG_PETITION ? "welcome.pet.single"
+                             : a->pkg->kind == PKG_IDEAS ? "welcome.ideas.single"
+                                                         : "welcome.what");
 
     if (a->n_camp > 1) {
         welcome_many(a);
@@ -183,6 +195,12 @@ void scr_welcome_act(app_t *a, int act)
     if (act == ACT_START && a->n_camp == 1 && a->pkg->kind == PKG_PETITION) {
         a->s.page = 0;
         app_go(a, SCR_PETITIONS);
+    } else if (act == ACT_START && a->n_camp == 1 && a->pkg->kind == PKG_IDEAS) {
+        app_go(a, SCR_IDEAS);
+    } else if (act >= ACT_IDEAS && act < ACT_IDEAS + a->n_camp &&
+               a->camp[act - ACT_IDEAS].pkg->kind == PKG_IDEAS) {
+        app_use_campaign(a, act - ACT_IDEAS);
+        app_go(a, SCR_IDEAS);
     } else if (act == ACT_START && a->n_camp == 1) {
         app_start_budget(a);
     } else if (act >= ACT_CAMPAIGN && act < ACT_CAMPAIGN + a->n_camp) {
