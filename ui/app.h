@@ -256,6 +256,8 @@ typedef struct app_spk_s {
     int commune;
     int no_publish;
     char digits[32];                  /* a voting code or PIN as typed */
+    size_t idea_len;                  /* an idea's field: its length (bytes) last said */
+    int idea_theme;
 } app_spk_t;
 
 #define APP_SAID_MAX 16384             /* what scripts can check since their last line */

@@ -108,6 +108,18 @@ static int name_typed(const app_t *a)
            (a->s.step == ID_LAST || a->s.step == ID_FIRST) && a->s.field[a->s.step][0] != '\0';
 }
 
+/* An idea's text step (what goes on: "Suivant", or "Passer" for an empty
+ * optional step, comes first, as for a name) or its review ("Envoyer mon
+ * idée" first: the parts' "Modifier" come after it). */
+static int idea_head(const app_t *a, int act)
+{
+    if (a->scr != SCR_IDEA || a->display_open)
+        return 0;
+    if (a->s.idea_step == IS_REVIEW)
+        return act == ACT_IDEA_SEND;
+    return idea_typing(a) && (act == ACT_NEXT || act == ACT_IDEA_SKIP);
+}
+
 static int scan_order(const app_t *a, int *order)
 {
     int n = dl_reading_order(&a->dl, order), k, m = 0, head = -1, tail[512], t = 0, bar[8], nb = 0;
@@ -117,7 +129,7 @@ static int scan_order(const app_t *a, int *order)
         int top = !a->display_open && (act == ACT_DISPLAY || (act >= ACT_LANG && act < ACT_LANG + a->n_langs));
         if (top)
             tail[t++] = order[k];
-        else if (act == ACT_NEXT && name_typed(a))
+        else if ((act == ACT_NEXT && name_typed(a)) || idea_head(a, act))
             head = order[k];
         else if (act == ACT_REVIEW && a->scr == SCR_PROJECTS && !a->display_open &&
                  a->s.switching && a->s.nsel > 0)
@@ -241,6 +253,16 @@ static void scan_select(app_t *a)
         app_draw(a);
         a->scan_group = a->focus_group = 0;
         a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
+        a->dirty = 1;
+    } else if (g > 0 && a->scr == SCR_IDEA && idea_typing(a)) {
+        /* a key typed into an idea: "Suivant" (done? select; else next,
+         * to the rows) */
+        app_draw(a);
+        a->scan_group = 0;
+        a->focus_group = 0;
+        a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
+        if (a->focus < 0)
+            a->focus = ctl_in(a, ACT_IDEA_SKIP, ACT_IDEA_SKIP + 1);
         a->dirty = 1;
     } else if (g > 0 && a->scr == SCR_IDENTITY && a->focus >= 0) {
         /* a key was typed: to a commune suggested, to "Suivant" once the

@@ -331,6 +331,41 @@ static void intro_identity(app_t *a, sb_t *b)
         sb_add(b, tr(a, a->s.field_err));
 }
 
+/* An idea's field on its step ("" on the theme and review steps). */
+static const char *idea_field(const app_t *a)
+{
+    switch (a->s.idea_step) {
+    case IS_TITLE: return a->s.idea_title;
+    case IS_TEXT: return a->s.idea_text;
+    case IS_PLACE: return a->s.idea_place;
+    case IS_CONTACT: return a->s.idea_contact;
+    }
+    return "";
+}
+
+/* An idea's step: where it is, the question, what to do, what is typed
+ * already; the review as it reads (the parts in order). */
+static void intro_idea(app_t *a, sb_t *b)
+{
+    static const char *const step_key[IS__COUNT] = {"theme", "title", "text", "place", "contact",
+                                                    "review"};
+    char buf[1200], key[48];
+    const char *f = idea_field(a);
+
+    if (a->s.idea_step == IS_REVIEW) {
+        read_screen(a, b, NULL);
+        sb_add(b, tr(a, "say.idea.review"));
+        return;
+    }
+    read_screen(a, b, NULL); /* the step, the question, the hint, the field, the count */
+    snprintf(key, sizeof key, "say.idea.%s", step_key[a->s.idea_step]);
+    sb_add(b, tr(a, key));
+    if (f[0] != '\0') {
+        const char *kv[] = {"text", f, NULL};
+        sb_add(b, trf(a, buf, sizeof buf, "say.typed", kv));
+    }
+}
+
 static void intro_projects(app_t *a, sb_t *b)
 {
     char buf[512], left[256], count[256], n[16], max[16], env[48], page[16], pages[16];
@@ -427,6 +462,9 @@ static void intro(app_t *a, sb_t *b)
         return;
     case SCR_RECEIPT:
         intro_receipt(a, b);
+        return;
+    case SCR_IDEA:
+        intro_idea(a, b);
         return;
     case SCR_WELCOME:
         /* the words for the eyes ("touch the screen") give way to keys */
@@ -597,7 +635,7 @@ static void remember(app_t *a)
 
     o->valid = 1;
     o->scr = a->scr;
-    o->step = a->s.step;
+    o->step = a->scr == SCR_IDEA ? a->s.idea_step : a->s.step;
     o->page = a->s.page;
     o->detail_page = a->s.detail_page;
     o->display = a->display_open;
@@ -618,6 +656,8 @@ static void remember(app_t *a)
     o->commune = a->s.commune;
     o->no_publish = a->s.no_publish;
     snprintf(o->digits, sizeof o->digits, "%s", a->s.vcode);
+    o->idea_len = a->scr == SCR_IDEA ? strlen(idea_field(a)) : 0;
+    o->idea_theme = a->s.idea_theme;
 }
 
 static void curtain(app_t *a)
@@ -659,6 +699,7 @@ void app_speak_frame(app_t *a)
     changed = !o->valid || o->scr != (int)a->scr || o->display != a->display_open ||
               o->lang != a->lang || o->msg != a->s.msg ||
               (a->scr == SCR_IDENTITY && o->step != a->s.step) ||
+              (a->scr == SCR_IDEA && o->step != a->s.idea_step) ||
               (a->scr == SCR_PROJECTS && o->page != a->s.page) ||
               (a->scr == SCR_DETAIL && o->detail_page != a->s.detail_page);
     if (!o->valid && o->scr == -1)
@@ -701,6 +742,18 @@ void app_speak_frame(app_t *a)
                 } else if (f[0] != '\0' && ns == 0) {
                     sb_add(&b, tr(a, "id.commune.none"));
                 }
+            }
+        }
+        if (a->scr == SCR_IDEA && a->s.idea_step != IS_THEME && a->s.idea_step != IS_REVIEW) {
+            /* each character typed said, a line feed and an erase in words */
+            const char *f = idea_field(a);
+            size_t n = strlen(f);
+            if (n > o->idea_len) {
+                const char *more = f + o->idea_len;
+                sb_add(&b, strcmp(more, " ") == 0 ? tr(a, "say.space")
+                           : strcmp(more, "\n") == 0 ? tr(a, "say.newline") : more);
+            } else if (n < o->idea_len) {
+                sb_add(&b, tr(a, "say.erased"));
             }
         }
         if (a->s.field_err != NULL && a->s.field_err != o->field_err)

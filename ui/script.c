@@ -106,6 +106,10 @@ static int parse_line(const char *p, sc_cmd_t *c, char *err, size_t errlen)
         c->key = (int)app_key_named(c->arg);
         if (c->key == 0 && !(n == 1 && isalnum((unsigned char)c->arg[0])))
             return snprintf(err, errlen, "key: unknown key '%.40s'", c->arg), -1;
+    } else if (word(&p, "write")) {
+        c->kind = SC_WRITE;
+        if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
+            return snprintf(err, errlen, "write: expected \"TEXT\""), -1;
     } else if (word(&p, "type")) {
         c->kind = SC_TYPE;
         if ((e = quoted(p, c->arg, sizeof c->arg)) == NULL)
@@ -455,6 +459,29 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
                 app_char(a, ch);
             }
             break;
+        case SC_WRITE: {
+            /* a physical keyboard: each character as typed, a line feed
+             * as the Enter key */
+            const char *p = c->arg;
+            while (*p) {
+                char one[8];
+                size_t len = 1;
+                while (((unsigned char)p[len] & 0xc0) == 0x80)
+                    len++;
+                if (len >= sizeof one)
+                    len = sizeof one - 1;
+                memcpy(one, p, len);
+                one[len] = '\0';
+                app_draw(a);
+                if (one[0] == '\n')
+                    app_key(a, KEY_ENTER);
+                else
+                    app_char(a, one);
+                keys++;
+                p += len;
+            }
+            break;
+        }
         case SC_TYPE: {
             const char *p = c->arg;
             while (*p && err[0] == '\0') {

@@ -617,14 +617,14 @@ static const char *const hints[IS__COUNT] = {"idea.hint.theme", "idea.hint.title
                                              "idea.hint.text", "idea.hint.place",
                                              "idea.hint.contact", ""};
 
-/* The bar at the bottom: back, and next (or "skip" when an optional step
- * is empty). Returns its y. */
-static int bottom_bar(app_t *a, int optional_empty)
+/* The bar at the bottom (or at bar_y, >= 0): back, and next (or "skip"
+ * when an optional step is empty). Returns its y. */
+static int bottom_bar(app_t *a, int optional_empty, int at)
 {
     const char *next = tr(a, optional_empty ? "idea.skip" : a->s.idea_from_review ? "idea.done"
                                                                                 : "btn.next");
     int bw_back = app_button_w(a, tr(a, "btn.back"), BTN_SECONDARY, 300),
-        bw_next = app_button_w(a, next, BTN_PRIMARY, 360), bar_y = a->h - 24 - 96;
+        bw_next = app_button_w(a, next, BTN_PRIMARY, 360), bar_y = at >= 0 ? at : a->h - 24 - 96;
 
     app_button(a, (ui_rect_t){APP_MARGIN, bar_y, bw_back, 96}, tr(a, "btn.back"), NULL, ACT_BACK,
                BTN_SECONDARY, 1);
@@ -643,7 +643,7 @@ static void draw_theme(app_t *a, int top)
     const char *kv[] = {"n", n1, "total", n2, NULL};
     int n, total;
 
-    bar_y = bottom_bar(a, 0);
+    bar_y = bottom_bar(a, 0, -1);
     step_count(a, &n, &total);
     snprintf(n1, sizeof n1, "%d", n);
     snprintf(n2, sizeof n2, "%d", total);
@@ -690,16 +690,21 @@ static void draw_text_step(app_t *a, int top)
     const char *err = a->s.field_err != NULL ? tr(a, a->s.field_err) : NULL;
     int show_step = 1, show_hint = 1, qh, sh, nh, ch, hh;
 
-    bar_y = bottom_bar(a, opt && val[0] == '\0');
+    bar_y = a->h - 24 - 96;
     kb_y = bar_y - 16 - KB_H;
-    if (a->h > a->w && kb_y > top + 16 + 900)
-        kb_y = top + 16 + 900; /* portrait: the keyboard under the field, not at the foot */
+    if (a->h > a->w && kb_y > top + 16 + 900) {
+        /* portrait: the keyboard under the field, the buttons under it */
+        kb_y = top + 16 + 900;
+        bar_y = kb_y + KB_H + 24;
+    }
+    bottom_bar(a, opt && val[0] == '\0', bar_y);
     draw_keyboard(a, kb_y);
     /* the count: how many characters are left */
     left = max - chars(val);
     snprintf(n1, sizeof n1, "%d", left);
     snprintf(n2, sizeof n2, "%d", max);
-    trf(a, count, sizeof count, left == 1 ? "idea.left.1" : "idea.left", kv);
+    trf(a, count, sizeof count, left == 0 ? "idea.left.0" : left == 1 ? "idea.left.1" : "idea.left",
+        kv);
     /* what fits above the keyboard: the step line goes first, then the hint */
     step_count(a, &n, &total);
     snprintf(n1, sizeof n1, "%d", n);
