@@ -810,7 +810,7 @@ int srv_publish_ideas(srv_t *srv, const char *campaign, const char *out_dir, int
         int j;
 
         summary_of(x->d->description, sum, sizeof sum);
-        bstr(&b, "idee-");
+        bstr(&b, "i-"); /* 14 characters: a project id has at most 16 */
         bstr(&b, x->ref);
         bstr(&b, ";");
         bcsv(&b, x->d->territory);
