@@ -16,14 +16,18 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
 #include <cjson/cJSON.h>
 #include <mbedtls/platform_util.h>
 
 #include "bn_err.h"
+#include "bundle.h"
 #include "cert.h"
 #include "day.h"
 #include "harden.h"
 #include "hex.h"
+#include "idea.h"
 #include "pkg.h"
 #include "prov_auth.h"
 #include "prov_campaign.h"
@@ -53,7 +57,7 @@ typedef struct opts_s {
     const char *out;
     const char *name;
     const char *auth;
-    const char *host, *address, *server, *id, *commune, *role;
+    const char *host, *address, *server, *id, *commune, *role, *controller;
     long port, days;
     int pin_fd;
     uint32_t today, from, until, since;
@@ -156,7 +160,8 @@ static int get_pass(const opts_t *o, int confirm, char *buf, size_t cap)
 /* --- options ------------------------------------------------------------------------- */
 
 enum { O_JSON = 256, O_PASS_FD, O_PASS_FILE, O_TODAY, O_FROM, O_UNTIL, O_NAME, O_AUTH, O_OUT,
-       O_HOST, O_ADDRESS, O_PORT, O_SERVER, O_ID, O_DAYS, O_COMMUNE, O_ROLE, O_PIN_FD, O_SINCE };
+       O_HOST, O_ADDRESS, O_PORT, O_SERVER, O_ID, O_DAYS, O_COMMUNE, O_ROLE, O_PIN_FD, O_SINCE,
+       O_CONTROLLER };
 
 static const struct option long_opts[] = {
     {"json", no_argument, NULL, O_JSON},
@@ -178,6 +183,7 @@ static const struct option long_opts[] = {
     {"role", required_argument, NULL, O_ROLE},
     {"pin-fd", required_argument, NULL, O_PIN_FD},
     {"since", required_argument, NULL, O_SINCE},
+    {"controller", required_argument, NULL, O_CONTROLLER},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -230,6 +236,7 @@ static int parse_opts(int argc, char **argv, opts_t *o)
         case O_COMMUNE: o->commune = optarg; break;
         case O_ROLE: o->role = optarg; break;
         case O_SINCE: if (parse_day("--since", optarg, &o->since) != 0) return -1; break;
+        case O_CONTROLLER: o->controller = optarg; break;
         case O_PORT: case O_DAYS: case O_PIN_FD: {
             char *end;
             long v = strtol(optarg, &end, 10);
@@ -802,6 +809,111 @@ static int cmd_agent_list(int argc, char **argv)
     return EX_OK;
 }
 
+/* --- ideas: the contacts, for the data controller ------------------------------------------ */
+
+static const char help_ideas_contacts[] =
+    "usage: borne-admin ideas contacts BUNDLES_DIR --controller KEY [--id CAMPAIGN]\n"
+    "The contacts people left with their ideas (a call for ideas), for the\n"
+    "participation team to answer them: each idea's reference (as borne-server\n"
+    "moderate shows it), a tab, the contact. They are sealed to the data\n"
+    "controller's key (the package's ideas.controller): only KEY (a PEM private key,\n"
+    "kept by the controller, never on the server) opens them. BUNDLES_DIR holds the\n"
+    "bundles `borne-server export` wrote (or a kiosk's USB export). Keep what this\n"
+    "prints as personal data: never publish it.\n"
+    "  --id CAMPAIGN   only this call for ideas\n" EXIT_CODES;
+
+static int cmd_ideas_contacts(int argc, char **argv)
+{
+    opts_t o;
+    struct dirent **names = NULL;
+    key_pair_t *k = NULL;
+    rng_t *rng = NULL;
+    char why[1024] = "", path[4096];
+    uint8_t (*seen)[IDEA_ID_LEN] = NULL; /* an idea sent in several bundles: once */
+    size_t nseen = 0, capseen = 0, q;
+    int rc, n = 0, i, ex = EX_OK, found = 0, sealed_other = 0;
+
+    if ((rc = parse_opts(argc, argv, &o)) != 0 || argc - optind != 1 || o.controller == NULL) {
+        fputs(help_ideas_contacts, rc == 1 ? stdout : stderr);
+        return rc == 1 ? EX_OK : EX_USAGE;
+    }
+    if ((rc = rng_open(&rng)) != 0)
+        return fail(rc, "no random generator");
+    if ((rc = key_load(o.controller, rng, &k, why, sizeof why)) != 0) {
+        ex = fail(rc, "--controller %s: %s", o.controller, why);
+        goto out;
+    }
+    if ((n = scandir(argv[optind], &names, NULL, alphasort)) < 0) {
+        ex = fail(BN_EIO, "%s: cannot be read", argv[optind]);
+        goto out;
+    }
+    for (i = 0; i < n; i++) {
+        const char *f = names[i]->d_name;
+        size_t fl = strlen(f), len = 0;
+        uint8_t *buf = NULL;
+        bundle_t b;
+        uint32_t j;
+
+        if (f[0] == '.' || fl < 7 || strcmp(f + fl - 7, ".bundle") != 0)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", argv[optind], f);
+        if (pkg_read_file(path, &buf, &len, why, sizeof why) != 0 ||
+            bundle_decode(buf, len, &b, why, sizeof why) != 0) {
+            ex = fail(BN_EFORMAT, "%s: %s", path, why);
+            free(buf);
+            continue;
+        }
+        for (j = 0; j < b.n_ideas && (o.id == NULL || strcmp(o.id, b.campaign) == 0); j++) {
+            size_t il = 0;
+            const uint8_t *rec = bundle_idea_at(&b, j, &il);
+            char contact[IDEA_CONTACT_BYTES + 1], ref[13];
+
+            for (q = 0; q < nseen && memcmp(seen[q], rec + IDEA_OFF_ID, IDEA_ID_LEN) != 0; q++)
+                ;
+            if (q < nseen)
+                continue;
+            if (nseen == capseen) {
+                size_t cap = capseen ? 2 * capseen : 256;
+                void *g = realloc(seen, cap * sizeof *seen);
+                if (g == NULL) {
+                    ex = fail(BN_ENOMEM, "out of memory");
+                    break;
+                }
+                seen = g;
+                capseen = cap;
+            }
+            memcpy(seen[nseen++], rec + IDEA_OFF_ID, IDEA_ID_LEN);
+            rc = idea_open_contact(rec, il, k, contact, why, sizeof why);
+            if (rc == BN_ENOTFOUND)
+                continue;
+            hex_encode(rec + IDEA_OFF_ID, 6, ref);
+            ref[12] = '\0';
+            if (rc == BN_EWRONGKEY) {
+                sealed_other++;
+                continue;
+            }
+            if (rc != 0) {
+                ex = fail(rc, "%s: idea %s: %s", path, ref, why);
+                continue;
+            }
+            printf("%s\t%s\n", ref, contact);
+            mbedtls_platform_zeroize(contact, sizeof contact);
+            found++;
+        }
+        free(buf);
+    }
+    fprintf(stderr, "borne-admin: %d contact(s)%s\n", found,
+            sealed_other ? ", others sealed to another controller's key" : "");
+out:
+    for (i = 0; names != NULL && i < n; i++)
+        free(names[i]);
+    free(names);
+    free(seen);
+    key_free(k);
+    rng_close(rng);
+    return ex;
+}
+
 /* --- dispatch -------------------------------------------------------------------------- */
 
 typedef struct cmd_s {
@@ -823,6 +935,7 @@ static const cmd_t cmds[] = {
     {"agent", "add", cmd_agent_add, "add an agent of a town hall, with a PIN"},
     {"agent", "remove", cmd_agent_remove, "remove an agent"},
     {"agent", "list", cmd_agent_list, "list the agents"},
+    {"ideas", "contacts", cmd_ideas_contacts, "the contacts left with ideas (data controller)"},
 };
 
 static int usage(FILE *f)

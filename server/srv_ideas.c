@@ -178,7 +178,7 @@ static int show_row(void *arg, const srv_idea_row_t *r)
     }
     /* (IDEA-I1) the contact stays sealed: the server cannot read it */
     fprintf(m->out, "contact: %s\n", d->has_contact ? "given, sealed to the data controller "
-            "(only its key opens it: borne-admin ideas-contacts)" : "none");
+            "(only its key opens it: borne-admin ideas contacts)" : "none");
     free(d);
     fprintf(m->out, "decisions: %lld\n", (long long)r->decisions);
     return 0;

@@ -121,6 +121,17 @@ $C "$URL/v1/receipts/$CODE_C" | grep -q '"status":"not kept".*"reason":"competen
 $C "$URL/receipts/$CODE_C?lang=en" | grep -q "Outside the Département&#39;s powers\|Outside the Département's powers" ||
     fail "receipt page C: the reason's words"
 
+# the data controller answers people: their contacts, opened with its key only
+mkdir -p "$T/export"
+"$SRV" export --dir "$D" --campaign idees35-demo "$T/export" >/dev/null || fail "borne-server export"
+cp "$ROOT/assets/campaigns/demo-controller.key" "$T/controller.key"
+chmod 600 "$T/controller.key"
+"$ADMIN" ideas contacts "$T/export" --controller "$T/controller.key" \
+    >"$T/contacts" 2>"$T/contacts.err" || { cat "$T/contacts.err"; fail "borne-admin ideas contacts"; }
+[ "$(grep -c 'anne.kerjean@exemple.fr' "$T/contacts")" = 3 ] || fail "contacts: not the three"
+grep -q "^$REF_A	anne.kerjean@exemple.fr\$" "$T/contacts" || fail "contacts: idea $REF_A"
+! grep -rq 'anne.kerjean' "$T/export" || fail "a contact in clear in the bundles"
+
 # publication, then the next vote
 "$SRV" publish-ideas --dir "$D" --campaign idees35-demo "$T/pub" || fail "publish-ideas"
 for f in ideas.json ideas.csv index.html territory-rennes.html theme-nature.html projects.csv; do
