@@ -1112,6 +1112,12 @@ static int show_json(const pkg_t *p, FILE *f)
         cJSON_AddNumberToObject(root, "rule_min", p->rule.min);
         cJSON_AddNumberToObject(root, "rule_max", p->rule.max);
         cJSON_AddNumberToObject(root, "min_spend_percent", p->rule.min_spend_percent);
+    } else if (p->kind == PKG_IDEAS) {
+        cJSON_AddNumberToObject(root, "themes", p->ideas.n_themes);
+        cJSON_AddNumberToObject(root, "reasons", p->ideas.n_reasons);
+        cJSON_AddNumberToObject(root, "max_per_person", p->ideas.max_per_person);
+        cJSON_AddBoolToObject(root, "contact", p->ideas.contact && p->ideas.has_controller);
+        cJSON_AddBoolToObject(root, "place", p->ideas.place);
     } else {
         cJSON_AddNumberToObject(root, "threshold", p->petition.threshold);
         cJSON_AddNumberToObject(root, "min_cantons", p->petition.min_cantons);
@@ -1195,6 +1201,12 @@ int prov_campaign_show(const pkg_t *p, int json, FILE *f)
         if (p->rule.min_spend_percent > 0)
             fprintf(f, " and at least %d%% of it", p->rule.min_spend_percent);
         fprintf(f, "\ncounting   %s\n", counting_name(p->counting));
+    } else if (p->kind == PKG_IDEAS) {
+        fprintf(f, "ideas      up to %d a person, %d themes, %d reasons to refuse; a place %s, "
+                "a contact %s\n", p->ideas.max_per_person, p->ideas.n_themes,
+                p->ideas.n_reasons, p->ideas.place ? "asked" : "not asked",
+                p->ideas.contact && p->ideas.has_controller ? "asked (sealed to the data "
+                                                              "controller)" : "not asked");
     } else {
         fprintf(f, "threshold  %d signatures from at least %d cantons\n", p->petition.threshold,
                 p->petition.min_cantons);
