@@ -139,6 +139,75 @@ static double openssl_verify(int cores, int secs)
     return verify;
 }
 
+/* Ideas of the demo call for ideas cast into a store of their own (issue
+ * 17): the same path and targets as a ballot, half of them with a contact
+ * sealed to the data controller. */
+static int bench_ideas(const char *assets, const char *dir, rng_t *rng, const signer_t *as,
+                       const signer_t *ks, int casts)
+{
+    char path[1200], why[256] = "", last[64];
+    uint8_t *src = NULL, secret[32];
+    char *signed_pkg = NULL;
+    size_t srclen, signedlen;
+    pkg_t *draft = NULL, *p = NULL;
+    store_t *st = NULL;
+    double *ms = calloc((size_t)casts, sizeof *ms), t0;
+    cast_ctx_t ctx;
+    cast_receipt_t rec;
+    int rc = BN_ENOMEM, i;
+
+    snprintf(path, sizeof path, "%s/campaigns/demo-ideas.json", assets);
+    if (ms == NULL || (rc = pkg_read_file(path, &src, &srclen, why, sizeof why)) != 0 ||
+        (rc = pkg_parse((char *)src, srclen, &draft, why, sizeof why)) != 0 ||
+        (rc = pkg_sign((char *)src, srclen, as, &signed_pkg, &signedlen, why, sizeof why)) != 0 ||
+        (rc = pkg_open((uint8_t *)signed_pkg, signedlen, &as->pub, "35", draft->opens, &p, why,
+                       sizeof why)) != 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/bench-ideas.db", dir);
+    (void)unlink(path);
+    if ((rc = store_open(path, &st, why, sizeof why)) != 0 ||
+        (rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
+        (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0 ||
+        (rc = store_meta_set(st, "polls:idees35-demo", "open")) != 0)
+        goto out;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.store = st;
+    ctx.pkg = p;
+    memcpy(ctx.secret, secret, sizeof secret);
+    ctx.signer = ks;
+    ctx.rng = rng;
+    for (i = 0; i < casts; i++) {
+        int cm = i % p->n_communes;
+        cast_identity_t who = {last, "Bench", "1980-01-01", p->communes[cm].insee};
+        cast_idea_t idea = {i % p->ideas.n_themes, -1, "Un verger partagé au bord de la Vilaine",
+                            "Planter vingt arbres fruitiers près des immeubles.\nLes habitants "
+                            "les entretiennent ensemble, et les écoles viennent cueillir.",
+                            "Parc des Hautes-Ourmes", i % 2 ? "anne.kerjean@exemple.fr" : NULL};
+
+        snprintf(last, sizeof last, "proposer %d", i);
+        t0 = now_s();
+        rc = cast_idea(&ctx, &who, &idea, p->opens, &rec, why, sizeof why);
+        ms[i] = (now_s() - t0) * 1e3;
+        if (rc != 0)
+            goto out;
+    }
+    qsort(ms, (size_t)casts, sizeof *ms, cmp_double);
+    printf("idea_cast_median_ms %.3f ms\n", ms[casts / 2]);
+    printf("idea_cast_p99_ms %.3f ms\n", ms[(int)(casts * 0.99)]);
+    printf("idea_cast_max_ms %.3f ms\n", ms[casts - 1]);
+    fflush(stdout);
+out:
+    if (rc != 0)
+        fprintf(stderr, "borne-bench: ideas: %s%s%s\n", bn_strerror(rc), *why ? ": " : "", why);
+    store_close(st);
+    pkg_free(p);
+    pkg_free(draft);
+    free(src);
+    free(signed_pkg);
+    free(ms);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *assets = BORNE_ASSETS;
@@ -243,6 +312,8 @@ int main(int argc, char **argv)
     printf("cast_p99_ms %.3f ms\n", ms[(int)(casts * 0.99)]);
     printf("cast_max_ms %.3f ms\n", ms[casts - 1]);
     fflush(stdout);
+    if (bench_ideas(assets, dir, rng, &as, &ks, casts) != 0)
+        goto out;
 
     if ((rc = store_each_ballot(st, p->id, collect, &bs)) != 0)
         goto fail;
