@@ -28,6 +28,10 @@ done
 "$borne" --init-demo "$tmp/both" >/dev/null
 "$borne" --headless --state "$tmp/both" --script "$here/tour-petition.txt" --shots "$here" \
     --shot-width 960 --today 2027-03-15 >/dev/null
+# the call for ideas, with the budget vote and the petition open too
+"$borne" --init-demo "$tmp/ideas" --demo-campaigns all >/dev/null
+"$borne" --headless --state "$tmp/ideas" --script "$here/tour-ideas.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null
 # points and rankings (rule.ballot), and audio mode's curtain
 for b in cumulative ordinal; do
     "$borne" --init-demo "$tmp/$b" --demo-campaigns budget --demo-ballot $b >/dev/null
