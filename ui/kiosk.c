@@ -165,8 +165,8 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
             bn_fail(w, sizeof w, rc, "%s: %s", f, pw);
             continue;
         }
-        if (p->kind == PKG_BUDGET && have_budget) {
-            /* one budget vote */
+        if ((p->kind == PKG_BUDGET && have_budget) || p->kind == PKG_QUESTIONNAIRE) {
+            /* one budget vote; a questionnaire is not served at the kiosk yet */
             pkg_free(p);
             continue;
         }

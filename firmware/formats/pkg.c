@@ -305,18 +305,23 @@ static const char *const common_keys[] = {
 static const char *const budget_keys[] = {"rule", "counting", "projects", NULL};
 static const char *const petition_keys[] = {"petition", NULL};
 static const char *const ideas_keys[] = {"ideas", NULL};
+static const char *const questionnaire_keys[] = {"questionnaire", NULL};
 
 const char *pkg_kind_name(pkg_kind_t kind)
 {
     return kind == PKG_BUDGET ? "budget" : kind == PKG_PETITION ? "petition"
            : kind == PKG_IDEAS  ? "ideas"
+           : kind == PKG_QUESTIONNAIRE ? "questionnaire"
                                 : "?";
 }
 
 /* The keys of a kind's own section(s). */
 static const char *const *kind_keys(pkg_kind_t kind)
 {
-    return kind == PKG_BUDGET ? budget_keys : kind == PKG_PETITION ? petition_keys : ideas_keys;
+    return kind == PKG_BUDGET     ? budget_keys
+           : kind == PKG_PETITION ? petition_keys
+           : kind == PKG_IDEAS    ? ideas_keys
+                                  : questionnaire_keys;
 }
 
 static int check_top_keys(ck_t *c, const cJSON *root)
@@ -330,11 +335,12 @@ static int check_top_keys(ck_t *c, const cJSON *root)
             continue;
         size_t mark = pkg__path_key(&c->path, m->string);
         if (in_list(m->string, budget_keys) || in_list(m->string, petition_keys) ||
-            in_list(m->string, ideas_keys))
+            in_list(m->string, ideas_keys) || in_list(m->string, questionnaire_keys))
             rc = bad(c, BN_EFORMAT, "not allowed in a %s",
                      c->p->kind == PKG_BUDGET     ? "budget vote"
                      : c->p->kind == PKG_PETITION ? "petition"
-                                                  : "call for ideas");
+                     : c->p->kind == PKG_IDEAS    ? "call for ideas"
+                                                  : "questionnaire");
         else
             rc = bad(c, BN_EFORMAT, "unknown key");
         pkg__path_pop(&c->path, mark);
@@ -370,10 +376,12 @@ static int check_head(ck_t *c, const cJSON *root)
         p->kind = PKG_PETITION;
     } else if (strcmp(s, "ideas") == 0) {
         p->kind = PKG_IDEAS;
+    } else if (strcmp(s, "questionnaire") == 0) {
+        p->kind = PKG_QUESTIONNAIRE;
     } else {
         pkg__path_key(&c->path, "kind");
-        return bad(c, BN_EFORMAT, "%s is not \"budget\", \"petition\" or \"ideas\"",
-                   pkg__show_str(s, shown));
+        return bad(c, BN_EFORMAT, "%s is not \"budget\", \"petition\", \"ideas\" or "
+                   "\"questionnaire\"", pkg__show_str(s, shown));
     }
     if ((rc = check_top_keys(c, root)) != 0)
         return rc;
@@ -1054,6 +1062,171 @@ static int check_ideas(ck_t *c, const cJSON *root)
     return 0;
 }
 
+/* One question of a questionnaire (index i; the earlier ones parsed). */
+static int check_question(ck_t *c, const cJSON *v, int i)
+{
+    static const char *const req[] = {"id", "type", "text", NULL};
+    static const char *const opt[] = {"options", "min", "max", "scale", "max_chars", "show_if",
+                                      NULL};
+    static const char *const types[] = {"one", "many", "rank", "scale", "yesno", "text", NULL};
+    static const char *const scale_keys[] = {"from", "to", "low", "high", NULL};
+    static const char *const if_keys[] = {"question", "answer", NULL};
+    pkg_t *p = c->p;
+    pkg_question_t *q = &p->questionnaire.q[i];
+    const cJSON *m;
+    const char *s = NULL;
+    char shown[PKG__SHOW_BUF], ref[PKG_ID_MAX + 1];
+    int rc, j, t, has_opts;
+
+    q->if_question = -1;
+    if ((rc = want_object(c, v, req, opt)) != 0 || (rc = get_id(c, v, "id", q->id)) != 0)
+        return rc;
+    for (j = 0; j < i; j++)
+        if (strcmp(p->questionnaire.q[j].id, q->id) == 0) {
+            pkg__path_key(&c->path, "id");
+            return bad(c, BN_EFORMAT, "duplicate id %s", pkg__show_str(q->id, shown));
+        }
+    if ((rc = get_str(c, v, "type", &s)) != 0)
+        return rc;
+    for (t = 0; types[t] != NULL && strcmp(types[t], s) != 0; t++)
+        ;
+    if (types[t] == NULL) {
+        pkg__path_key(&c->path, "type");
+        return bad(c, BN_EFORMAT, "%s is not one, many, rank, scale, yesno or text",
+                   pkg__show_str(s, shown));
+    }
+    q->type = (pkg_qtype_t)t;
+    if ((rc = get_text(c, v, "text", &q->text)) != 0)
+        return rc;
+    /* the keys of its type, and only those */
+    has_opts = q->type == PKG_Q_ONE || q->type == PKG_Q_MANY || q->type == PKG_Q_RANK;
+    cJSON_ArrayForEach(m, v) {
+        int ok = strcmp(m->string, "options") == 0   ? has_opts
+                 : strcmp(m->string, "min") == 0 ||
+                           strcmp(m->string, "max") == 0 ? q->type == PKG_Q_MANY ||
+                                                                q->type == PKG_Q_RANK
+                 : strcmp(m->string, "scale") == 0     ? q->type == PKG_Q_SCALE
+                 : strcmp(m->string, "max_chars") == 0 ? q->type == PKG_Q_TEXT
+                                                       : 1;
+        if (!ok) {
+            pkg__path_key(&c->path, m->string);
+            return bad(c, BN_EFORMAT, "not allowed in a question of type %s", types[t]);
+        }
+    }
+    if (has_opts) {
+        if ((rc = check_labels(c, v, "options", PKG_OPTIONS_MAX, &q->options, &q->n_options)) != 0)
+            return rc;
+        if (q->n_options < 2) {
+            pkg__path_key(&c->path, "options");
+            return bad(c, BN_ERANGE, "1 option: a question offers at least 2");
+        }
+    }
+    if (q->type == PKG_Q_MANY || q->type == PKG_Q_RANK) {
+        int lo = q->type == PKG_Q_MANY ? 0 : 1;
+
+        q->min = lo;
+        q->max = q->n_options;
+        if (cJSON_GetObjectItemCaseSensitive(v, "min") != NULL &&
+            (rc = get_int32(c, v, "min", lo, q->n_options, &q->min)) != 0)
+            return rc;
+        if (cJSON_GetObjectItemCaseSensitive(v, "max") != NULL &&
+            (rc = get_int32(c, v, "max", q->min > 1 ? q->min : 1, q->n_options, &q->max)) != 0)
+            return rc;
+        if (q->max < q->min) {
+            pkg__path_key(&c->path, "max");
+            return bad(c, BN_ERANGE, "%d is less than min %d", q->max, q->min);
+        }
+    }
+    if (q->type == PKG_Q_SCALE) {
+        const cJSON *sc = cJSON_GetObjectItemCaseSensitive(v, "scale");
+        size_t mark = pkg__path_key(&c->path, "scale");
+
+        if ((rc = want_object(c, sc, scale_keys, NULL)) != 0 ||
+            (rc = get_int32(c, sc, "from", 0, 1, &q->from)) != 0 ||
+            (rc = get_int32(c, sc, "to", 5, 10, &q->to)) != 0 ||
+            (rc = get_text(c, sc, "low", &q->low)) != 0 ||
+            (rc = get_text(c, sc, "high", &q->high)) != 0)
+            return rc;
+        if (q->to != 5 && q->to != 10) {
+            pkg__path_key(&c->path, "to");
+            return bad(c, BN_ERANGE, "%d is not 5 or 10", q->to);
+        }
+        pkg__path_pop(&c->path, mark);
+    }
+    if (q->type == PKG_Q_TEXT) {
+        q->max_chars = PKG_TEXT_ANSWER_CHARS;
+        if (cJSON_GetObjectItemCaseSensitive(v, "max_chars") != NULL &&
+            (rc = get_int32(c, v, "max_chars", 1, PKG_TEXT_ANSWER_CHARS, &q->max_chars)) != 0)
+            return rc;
+    }
+    if ((m = cJSON_GetObjectItemCaseSensitive(v, "show_if")) != NULL) {
+        size_t mark = pkg__path_key(&c->path, "show_if");
+        const pkg_question_t *e = NULL;
+
+        if ((rc = want_object(c, m, if_keys, NULL)) != 0 ||
+            (rc = get_id(c, m, "question", ref)) != 0)
+            return rc;
+        for (j = 0; j < i; j++)
+            if (strcmp(p->questionnaire.q[j].id, ref) == 0)
+                e = &p->questionnaire.q[j];
+        if (e == NULL) {
+            pkg__path_key(&c->path, "question");
+            return bad(c, BN_EFORMAT, "%s is not an earlier question", pkg__show_str(ref, shown));
+        }
+        if (e->type != PKG_Q_ONE && e->type != PKG_Q_MANY && e->type != PKG_Q_YESNO) {
+            pkg__path_key(&c->path, "question");
+            return bad(c, BN_EFORMAT, "%s is a question of type %s: show_if follows a one, "
+                       "many or yesno question", pkg__show_str(ref, shown), types[e->type]);
+        }
+        q->if_question = (int)(e - p->questionnaire.q);
+        if ((rc = get_id(c, m, "answer", ref)) != 0)
+            return rc;
+        q->if_answer = -1;
+        if (e->type == PKG_Q_YESNO)
+            q->if_answer = strcmp(ref, "yes") == 0 ? 1 : strcmp(ref, "no") == 0 ? 0 : -1;
+        for (j = 0; e->type != PKG_Q_YESNO && j < e->n_options; j++)
+            if (strcmp(e->options[j].id, ref) == 0)
+                q->if_answer = j;
+        if (q->if_answer < 0) {
+            pkg__path_key(&c->path, "answer");
+            return bad(c, BN_EFORMAT, "%s is not an answer of question %s%s",
+                       pkg__show_str(ref, shown), e->id,
+                       e->type == PKG_Q_YESNO ? " (yes or no)" : "");
+        }
+        pkg__path_pop(&c->path, mark);
+    }
+    return 0;
+}
+
+/* The "questionnaire" section of a consultation (docs/formats.md §1.10c). */
+static int check_questionnaire(ck_t *c, const cJSON *root)
+{
+    static const char *const keys[] = {"questions", NULL};
+    pkg_t *p = c->p;
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, "questionnaire"), *arr, *q;
+    size_t mark = pkg__path_key(&c->path, "questionnaire"), m2;
+    int rc, n, i = 0;
+
+    if ((rc = want_object(c, v, keys, NULL)) != 0 ||
+        (rc = get_array(c, v, "questions", 1, PKG_QUESTIONS_MAX, &arr, &n)) != 0)
+        return rc;
+    if ((p->questionnaire.q = calloc((size_t)n, sizeof *p->questionnaire.q)) == NULL)
+        return bn_fail(c->why, c->whylen, BN_ENOMEM, "out of memory");
+    p->questionnaire.n = n;
+    m2 = pkg__path_key(&c->path, "questions");
+    cJSON_ArrayForEach(q, arr) {
+        size_t item = pkg__path_index(&c->path, i);
+
+        if ((rc = check_question(c, q, i)) != 0)
+            return rc;
+        pkg__path_pop(&c->path, item);
+        i++;
+    }
+    pkg__path_pop(&c->path, m2);
+    pkg__path_pop(&c->path, mark);
+    return 0;
+}
+
 int pkg__build(const cJSON *root, pkg_t **out, char *why, size_t whylen)
 {
     ck_t c;
@@ -1082,8 +1255,10 @@ int pkg__build(const cJSON *root, pkg_t **out, char *why, size_t whylen)
             rc = check_projects(&c, root);
     } else if (c.p->kind == PKG_PETITION) {
         rc = check_petition(&c, root);
-    } else {
+    } else if (c.p->kind == PKG_IDEAS) {
         rc = check_ideas(&c, root);
+    } else {
+        rc = check_questionnaire(&c, root);
     }
 out:
     if (rc != 0) {
@@ -1164,6 +1339,18 @@ void pkg_free(pkg_t *p)
         text_free(&p->ideas.reasons[i].name);
     free(p->ideas.themes);
     free(p->ideas.reasons);
+    for (i = 0; p->questionnaire.q != NULL && i < p->questionnaire.n; i++) {
+        pkg_question_t *q = &p->questionnaire.q[i];
+        int k;
+
+        text_free(&q->text);
+        text_free(&q->low);
+        text_free(&q->high);
+        for (k = 0; q->options != NULL && k < q->n_options; k++)
+            text_free(&q->options[k].name);
+        free(q->options);
+    }
+    free(p->questionnaire.q);
     free(p->territories);
     free(p->cantons);
     free(p->communes);

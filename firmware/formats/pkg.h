@@ -22,9 +22,10 @@
 #define PKG_MAX_BYTES (8u << 20) /* largest package file accepted */
 #define PKG_TRAILER_LEN 275 /* bytes of the signature trailer of a signed file */
 
-typedef enum { PKG_BUDGET = 1, PKG_PETITION = 2, PKG_IDEAS = 3 } pkg_kind_t;
+typedef enum { PKG_BUDGET = 1, PKG_PETITION = 2, PKG_IDEAS = 3, PKG_QUESTIONNAIRE = 4 } pkg_kind_t;
 
-/* "budget", "petition", "ideas" (a call for ideas). */
+/* "budget", "petition", "ideas" (a call for ideas), "questionnaire" (a
+ * consultation). */
 const char *pkg_kind_name(pkg_kind_t kind);
 
 
@@ -44,6 +45,34 @@ typedef struct pkg_label_s {
     char id[PKG_ID_MAX + 1];
     pkg_text_t name;
 } pkg_label_t;
+
+/* A question of a questionnaire (docs/formats.md §1.10c). */
+typedef enum {
+    PKG_Q_ONE = 0,              /* "one": one option */
+    PKG_Q_MANY,                 /* "many": min..max options */
+    PKG_Q_RANK,                 /* "rank": min..max options, in order */
+    PKG_Q_SCALE,                /* "scale": a number from..to, ends labelled */
+    PKG_Q_YESNO,                /* "yesno" */
+    PKG_Q_TEXT                  /* "text": up to max_chars characters, published after moderation */
+} pkg_qtype_t;
+#define PKG_QUESTIONS_MAX 30
+#define PKG_OPTIONS_MAX 12
+#define PKG_TEXT_ANSWER_CHARS 500
+
+typedef struct pkg_question_s {
+    char id[PKG_ID_MAX + 1];
+    pkg_qtype_t type;
+    pkg_text_t text;
+    int n_options;              /* one, many, rank: 2..PKG_OPTIONS_MAX */
+    pkg_label_t *options;
+    int min, max;               /* many: options chosen; rank: options ranked */
+    int from, to;               /* scale: 0 or 1 .. 5 or 10 */
+    pkg_text_t low, high;       /* scale: the words of its ends */
+    int max_chars;              /* text: 1..PKG_TEXT_ANSWER_CHARS */
+    int if_question;            /* show_if: an earlier question's index, or -1 (always) */
+    int if_answer;              /* ... shown when that answer was given: an option's
+                                   index (one, many), 1 yes or 0 no (yesno) */
+} pkg_question_t;
 
 typedef struct pkg_territory_s {
     char id[PKG_ID_MAX + 1];
@@ -135,6 +164,10 @@ typedef struct pkg_s {
                                    a kiosk asks for no contact without it */
         key_pub_t controller;
     } ideas;
+    struct {                    /* kind "questionnaire" (docs/formats.md §1.10c) */
+        int n;
+        struct pkg_question_s *q;
+    } questionnaire;
     int n_territories;
     pkg_territory_t *territories;
     int n_cantons;
