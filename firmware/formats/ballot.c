@@ -46,20 +46,87 @@ static size_t ballot_len(int n)
     return ballot_len_of(BALLOT_KIND_BUDGET, n);
 }
 
+static size_t answers_len(const ballot_t *b);
+
+/* The length of b as encoded, signature included. */
+static size_t ballot_len_b(const ballot_t *b)
+{
+    if (b->kind == BALLOT_KIND_ANSWERS)
+        return BALLOT_HEADER_LEN + answers_len(b) + KEY_SIG_LEN;
+    return ballot_len_of(b->kind, b->n);
+}
+
 /* The most choices a ballot of a kind carries. */
 static int max_n(int kind)
 {
-    return kind == BALLOT_KIND_CUMULATIVE ? BALLOT_MAX_CUMULATIVE : BALLOT_MAX_CHOICES;
+    return kind == BALLOT_KIND_CUMULATIVE ? BALLOT_MAX_CUMULATIVE
+           : kind == BALLOT_KIND_ANSWERS  ? PKG_QUESTIONS_MAX
+                                          : BALLOT_MAX_CHOICES;
 }
 
 static int kind_ok(int kind)
 {
     return kind == BALLOT_KIND_BUDGET || kind == BALLOT_KIND_CUMULATIVE ||
-           kind == BALLOT_KIND_ORDINAL;
+           kind == BALLOT_KIND_ORDINAL || kind == BALLOT_KIND_ANSWERS;
+}
+
+/* Kind 4: the bytes of one answer (question, type, values). */
+static size_t answer_len(const ballot_answer_t *a)
+{
+    return a->type == PKG_Q_MANY || a->type == PKG_Q_RANK ? 3u + a->k
+           : a->type == PKG_Q_TEXT                        ? 2u
+                                                          : 3u;
+}
+
+/* Kind 4: the bytes of the answers. */
+static size_t answers_len(const ballot_t *b)
+{
+    size_t n = 0;
+    int i;
+
+    for (i = 0; i < b->n; i++)
+        n += answer_len(&b->answers[i]);
+    return n;
+}
+
+/* Kind 4: an answer as the decoder would accept it (its values within
+ * their bounds; the question's own rules are answers_check's). */
+static int answer_ok(const ballot_answer_t *a)
+{
+    int j, i;
+
+    if (a->q >= PKG_QUESTIONS_MAX || a->type > PKG_Q_TEXT)
+        return 0;
+    switch (a->type) {
+    case PKG_Q_ONE:
+        return a->k == 1 && a->v[0] < PKG_OPTIONS_MAX;
+    case PKG_Q_MANY:
+    case PKG_Q_RANK:
+        if (a->k > PKG_OPTIONS_MAX || (a->type == PKG_Q_RANK && a->k == 0))
+            return 0;
+        for (i = 0; i < a->k; i++) {
+            if (a->v[i] >= PKG_OPTIONS_MAX)
+                return 0;
+            if (a->type == PKG_Q_MANY && i > 0 && a->v[i - 1] >= a->v[i])
+                return 0;
+            for (j = 0; a->type == PKG_Q_RANK && j < i; j++)
+                if (a->v[j] == a->v[i])
+                    return 0;
+        }
+        return 1;
+    case PKG_Q_SCALE:
+        return a->k == 1 && a->v[0] <= 10;
+    case PKG_Q_YESNO:
+        return a->k == 1 && a->v[0] <= 1;
+    default:
+        return a->k == 0;
+    }
 }
 
 int ballot_kind_of(const pkg_t *p)
 {
+    if (p->kind == PKG_QUESTIONNAIRE)
+        return BALLOT_KIND_ANSWERS;
     return p->rule.ballot == PKG_BALLOT_CUMULATIVE ? BALLOT_KIND_CUMULATIVE
            : p->rule.ballot == PKG_BALLOT_ORDINAL  ? BALLOT_KIND_ORDINAL
                                                    : BALLOT_KIND_BUDGET;
@@ -178,6 +245,42 @@ fail:
     return rc;
 }
 
+int ballot_make_answers(ballot_t *b, const pkg_t *p, int territory, const ballot_answer_t *a,
+                        int n, uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng)
+{
+    int i, rc;
+
+    if (b == NULL || p == NULL || kiosk == NULL || rng == NULL || (a == NULL && n > 0))
+        return BN_EINVAL;
+    memset(b, 0, sizeof *b);
+    if (n < 0 || n > PKG_QUESTIONS_MAX)
+        return BN_ERANGE;
+    if (p->kind != PKG_QUESTIONNAIRE || day == 0 || territory < 0 ||
+        territory >= p->n_territories)
+        return BN_EINVAL;
+    if ((rc = token_check(p->id)) != 0 || (rc = token_check(p->territories[territory].id)) != 0)
+        return rc;
+    for (i = 0; i < n; i++)
+        if (!answer_ok(&a[i]) || (i > 0 && a[i - 1].q >= a[i].q)) {
+            rc = BN_EINVAL;
+            goto fail;
+        }
+    b->kind = BALLOT_KIND_ANSWERS;
+    b->day = day;
+    memcpy(b->kiosk, kiosk, KEY_ID_LEN);
+    strcpy(b->campaign, p->id);
+    strcpy(b->territory, p->territories[territory].id);
+    if (n > 0)
+        memcpy(b->answers, a, (size_t)n * sizeof *a);
+    b->n = n;
+    if ((rc = rng_bytes(rng, b->id, BALLOT_ID_LEN)) != 0)
+        goto fail;
+    return 0;
+fail:
+    memset(b, 0, sizeof *b); /* (DESIGN-S3) */
+    return rc;
+}
+
 /* Encodes the signed part of b (everything but the signature) into out,
  * which has room for ballot_len(b->n). BN_EINVAL for a ballot that the
  * decoder would refuse: only canonical bytes are ever signed. */
@@ -198,6 +301,24 @@ static int encode_body(const ballot_t *b, uint8_t *out)
     memcpy(out + OFF_KIOSK, b->kiosk, KEY_ID_LEN);
     wire_token_put(out + OFF_CAMPAIGN, b->campaign);
     wire_token_put(out + OFF_TERRITORY, b->territory);
+    if (b->kind == BALLOT_KIND_ANSWERS) {
+        uint8_t *e = out + OFF_CHOICES;
+
+        for (i = 0; i < b->n; i++) {
+            const ballot_answer_t *a = &b->answers[i];
+
+            if (!answer_ok(a) || (i > 0 && b->answers[i - 1].q >= a->q))
+                return BN_EINVAL;
+            *e++ = a->q;
+            *e++ = a->type;
+            if (a->type == PKG_Q_MANY || a->type == PKG_Q_RANK)
+                *e++ = a->k;
+            if (a->k > 0)
+                memcpy(e, a->v, a->k);
+            e += a->k;
+        }
+        return 0;
+    }
     for (i = 0; i < b->n; i++) {
         uint8_t *e = out + OFF_CHOICES + el * (size_t)i;
         if (token_check(b->choices[i]) != 0)
@@ -230,7 +351,7 @@ int ballot_seal(ballot_t *b, const signer_t *s, uint8_t *out, size_t cap, size_t
         return BN_EINVAL;
     if (b->n < 0 || b->n > max_n(b->kind))
         return BN_ERANGE;
-    total = ballot_len_of(b->kind, b->n);
+    total = ballot_len_b(b);
     body = total - KEY_SIG_LEN;
     if (cap < total)
         return BN_ETOOBIG;
@@ -246,11 +367,62 @@ int ballot_seal(ballot_t *b, const signer_t *s, uint8_t *out, size_t cap, size_t
     return 0;
 }
 
+/* Kind 4: the answers, strictly (the header is checked by the caller). */
+static int decode_answers(const uint8_t *buf, size_t len, ballot_t *out, char *why, size_t whylen)
+{
+    unsigned n = get_u16(buf + OFF_N);
+    size_t off = OFF_CHOICES, end = len - KEY_SIG_LEN;
+    int i;
+
+    if (n > PKG_QUESTIONS_MAX)
+        return bn_fail(why, whylen, BN_EFORMAT, "offset 6: %u answers, at most %d", n,
+                       PKG_QUESTIONS_MAX);
+    for (i = 0; i < (int)n; i++) {
+        ballot_answer_t *a = &out->answers[i];
+
+        if (end - off < 2)
+            return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d] truncated", off, i);
+        a->q = buf[off];
+        a->type = buf[off + 1];
+        off += 2;
+        if (a->type > PKG_Q_TEXT)
+            return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d]: type %u is not "
+                           "0..5", off - 1, i, a->type);
+        if (a->type == PKG_Q_MANY || a->type == PKG_Q_RANK) {
+            if (end - off < 1)
+                return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d] truncated",
+                               off, i);
+            a->k = buf[off++];
+            if (a->k > PKG_OPTIONS_MAX)
+                return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d]: %u values, "
+                               "at most %d", off - 1, i, a->k, PKG_OPTIONS_MAX);
+        } else {
+            a->k = a->type == PKG_Q_TEXT ? 0 : 1;
+        }
+        if (end - off < a->k)
+            return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d] truncated", off, i);
+        memcpy(a->v, buf + off, a->k);
+        off += a->k;
+        /* (DESIGN-S3) the reason names offsets, never an answer */
+        if (!answer_ok(a))
+            return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d]: a value out of "
+                           "its range, out of order or twice", off - a->k, i);
+        if (i > 0 && out->answers[i - 1].q >= a->q)
+            return bn_fail(why, whylen, BN_EFORMAT, "offset %zu: answers[%d]: question not "
+                           "above the previous one", off - a->k - 2, i);
+    }
+    if (off != end)
+        return bn_fail(why, whylen, BN_EFORMAT, "length %zu: %zu bytes between the answers "
+                       "and the signature", len, end - off);
+    out->n = (int)n;
+    return 0;
+}
+
 int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size_t whylen)
 {
     const char *bad;
-    unsigned n;
-    size_t want, off, el;
+    unsigned n = 0;
+    size_t want, off, el = 0;
     int i, rc, kind;
 
     if (buf == NULL || out == NULL)
@@ -271,12 +443,17 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
         goto fail;
     }
     if (!kind_ok(buf[OFF_KIND])) {
-        rc = bn_fail(why, whylen, BN_EFORMAT,
-                     "offset 5: kind %u is not 1, 2 or 3 (approval, cumulative, ordinal)",
-                     buf[OFF_KIND]);
+        rc = bn_fail(why, whylen, BN_EFORMAT, "offset 5: kind %u is not 1, 2, 3 or 4 (approval, "
+                     "cumulative, ordinal, answers)", buf[OFF_KIND]);
         goto fail;
     }
     kind = buf[OFF_KIND];
+    if (kind == BALLOT_KIND_ANSWERS) {
+        rc = decode_answers(buf, len, out, why, whylen);
+        if (rc != 0)
+            goto fail;
+        goto header;
+    }
     el = entry_len(kind);
     n = get_u16(buf + OFF_N);
     if (n > (unsigned)max_n(kind)) {
@@ -289,6 +466,7 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
                      len, n, want);
         goto fail;
     }
+header:
     out->kind = buf[OFF_KIND];
     out->day = get_u32(buf + OFF_DAY);
     if (out->day == 0) {
@@ -305,7 +483,7 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
         rc = bn_fail(why, whylen, BN_EFORMAT, "offset %d: territory: %s", OFF_TERRITORY, bad);
         goto fail;
     }
-    for (i = 0; i < (int)n; i++) {
+    for (i = 0; kind != BALLOT_KIND_ANSWERS && i < (int)n; i++) {
         int j;
         off = OFF_CHOICES + el * (size_t)i;
         if ((bad = wire_token_get(buf + off, out->choices[i])) != NULL) {
@@ -336,7 +514,8 @@ int ballot_decode(const uint8_t *buf, size_t len, ballot_t *out, char *why, size
             goto fail;
         }
     }
-    out->n = (int)n;
+    if (kind != BALLOT_KIND_ANSWERS)
+        out->n = (int)n;
     memcpy(out->sig, buf + len - KEY_SIG_LEN, KEY_SIG_LEN);
     return 0;
 fail:

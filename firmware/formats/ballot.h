@@ -22,6 +22,19 @@
  * the points or ranks keep the package's rule is the rules' business
  * (rules.h), as for kind 1.
  *
+ * Kind 4 (a questionnaire's answers, issue 17): n answers (0..30), each of
+ * variable length, in increasing question index:
+ *   question index (1, < PKG_QUESTIONS_MAX), type (1: pkg_qtype_t), then
+ *     one:   the option's index (1)
+ *     many:  k (1, 0..12), then k option indices, strictly increasing
+ *     rank:  k (1, 1..12), then k option indices in rank order, distinct
+ *     scale: the number (1, 0..10)
+ *     yesno: 1 yes, 0 no (1)
+ *     text:  nothing (the text travels apart, unlinked: answers.h)
+ * then the signature. At most 30 * 15 bytes: every kind fits BALLOT_MAX_LEN.
+ * Whether the answers keep the questionnaire's rules is answers_check's
+ * business (answers.h), as the ballot rule is the rules'.
+ *
  * A decoder accepts exactly one byte string per ballot: any other padding,
  * order, length or character is BN_EFORMAT. */
 #ifndef BALLOT_H
@@ -39,6 +52,7 @@
 #define BALLOT_KIND_BUDGET 1      /* approval: the projects chosen */
 #define BALLOT_KIND_CUMULATIVE 2  /* points given to projects */
 #define BALLOT_KIND_ORDINAL 3     /* projects ranked */
+#define BALLOT_KIND_ANSWERS 4     /* a questionnaire's answers (issue 17) */
 #define BALLOT_POINTS_LEN 2
 #define BALLOT_ID_LEN 16
 #define BALLOT_TOKEN_LEN 16       /* campaign, territory and project ids */
@@ -79,6 +93,14 @@ _Static_assert(BALLOT_OFF_CAMPAIGN + BALLOT_LEN_CAMPAIGN == BALLOT_OFF_TERRITORY
 _Static_assert(BALLOT_OFF_TERRITORY + BALLOT_LEN_TERRITORY == BALLOT_HEADER_LEN, "ballot layout: TERRITORY ends the header");
 #define BALLOT_OFF_CHOICES BALLOT_HEADER_LEN           /* n ids of BALLOT_TOKEN_LEN, then the signature */
 
+/* One answer of a kind-4 ballot. */
+typedef struct ballot_answer_s {
+    uint8_t q;                  /* question index */
+    uint8_t type;               /* pkg_qtype_t */
+    uint8_t k;                  /* values in v: 1 (one, scale, yesno), k (many, rank), 0 (text) */
+    uint8_t v[PKG_OPTIONS_MAX]; /* option indices, the number, 1/0 */
+} ballot_answer_t;
+
 typedef struct ballot_s {
     uint8_t kind;
     uint32_t day;
@@ -90,6 +112,7 @@ typedef struct ballot_s {
     char choices[BALLOT_MAX_CHOICES][BALLOT_TOKEN_LEN + 1]; /* sorted by bytes; ordinal: in
                                                                rank order */
     int points[BALLOT_MAX_CHOICES];                         /* cumulative: each one's points */
+    ballot_answer_t answers[PKG_QUESTIONS_MAX];             /* kind 4: n answers */
     uint8_t sig[KEY_SIG_LEN];
 } ballot_t;
 
@@ -102,6 +125,11 @@ int ballot_make(ballot_t *b, const pkg_t *p, int territory, const int *sel, int 
  * so), pts[i] the points of sel[i] for a cumulative one (NULL otherwise). */
 int ballot_make_ex(ballot_t *b, const pkg_t *p, int territory, const int *sel, const int *pts,
                    int n, uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng);
+/* A questionnaire's answers (kind 4) for `p` (PKG_QUESTIONNAIRE) and
+ * `territory`: the n answers copied (in increasing question index: BN_EINVAL
+ * otherwise; their rules are answers_check's), random id, day. */
+int ballot_make_answers(ballot_t *b, const pkg_t *p, int territory, const ballot_answer_t *a,
+                        int n, uint32_t day, const uint8_t kiosk[KEY_ID_LEN], rng_t *rng);
 /* The kind of ballot a package's rule asks for (BALLOT_KIND_*). */
 int ballot_kind_of(const pkg_t *p);
 

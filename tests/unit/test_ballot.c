@@ -977,9 +977,9 @@ static void test_kinds(void **state)
         int twice[2] = {1, 1};
         assert_int_equal(ballot_make(&b, &f->p, 0, twice, 2, day, kiosk, k.rng), BN_EINVAL);
     }
-    bad[5] = 4; /* an unknown kind */
+    bad[5] = 5; /* an unknown kind */
     assert_int_equal(ballot_decode(bad, len, &d, why, sizeof why), BN_EFORMAT);
-    assert_non_null(strstr(why, "kind 4"));
+    assert_non_null(strstr(why, "kind 5"));
     kiosk_close(&k);
     free(f);
 }
