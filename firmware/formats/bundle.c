@@ -9,6 +9,7 @@
 #include "bn_err.h"
 #include "wire.h"
 #include "hex.h"
+#include "answers.h"
 #include "idea.h"
 #include "petition.h"
 #include "report.h"
@@ -36,6 +37,8 @@ struct bundle_builder_s {
     size_t ns, caps;
     item_t *ideas;              /* idea records, variable length */
     size_t ni, capi;
+    item_t *texts;              /* free texts, variable length */
+    size_t nt, capt;
     size_t bytes;               /* encoded size of the items so far */
 };
 
@@ -87,6 +90,7 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     report_t rep;
     petition_t pet;
     idea_t idea;
+    qtext_t *qt = NULL;
     char inner[160];
     const uint8_t *prev = NULL;
     size_t pos, end, c, i, hlen;
@@ -123,14 +127,16 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     b.n_signatures = (uint32_t)wire_get_be(buf + 43, 4);
     if (b.version == BUNDLE_VERSION_IDEAS) {
         b.n_ideas = (uint32_t)wire_get_be(buf + BUNDLE_OFF_N_IDEAS, 4);
-        if (b.n_ideas == 0)
+        b.n_texts = (uint32_t)wire_get_be(buf + BUNDLE_OFF_N_TEXTS, 4);
+        if (b.n_ideas == 0 && b.n_texts == 0)
             return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 47: version 3 with no "
-                           "idea (a bundle without ideas is version 2)");
+                           "idea and no text (such a bundle is version 2)");
     }
     if (c == 0 || c > CERT_DER_MAX)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset 29: certificate length %zu "
                        "not in 1..%d", c, CERT_DER_MAX);
-    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports + b.n_signatures + b.n_ideas;
+    items = (uint64_t)b.n_ballots + b.n_register + b.n_reports + b.n_signatures + b.n_ideas +
+            b.n_texts;
     if (items > BUNDLE_MAX_ITEMS || b.n_reports > BUNDLE_MAX_REPORTS)
         return bn_fail(why, whylen, BN_ETOOBIG, "bundle: offset 31: %llu items (%u reports), "
                        "more than %d (%d)", (unsigned long long)items, b.n_reports,
@@ -246,6 +252,37 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
         prev = buf + pos;
         pos += l;
     }
+
+    b.texts = buf + pos;
+    if (b.n_texts > 0 && (qt = malloc(sizeof *qt)) == NULL)
+        return BN_ENOMEM;
+    for (i = 0; i < b.n_texts; i++) {
+        size_t l;
+
+        if ((rc = sized_item(buf, end, &pos, "text", i, QTEXT_MIN_LEN, QTEXT_MAX_LEN, &l, why,
+                             whylen)) != 0)
+            goto text_fail;
+        if (qtext_decode(buf + pos, l, qt, inner, sizeof inner) != 0) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: text %zu: %s", pos, i,
+                         inner);
+            goto text_fail;
+        }
+        if (strcmp(qt->campaign, b.campaign) != 0) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: text %zu is of campaign "
+                         "%s, not %s", pos, i, qt->campaign, b.campaign);
+            goto text_fail;
+        }
+        /* (BUNDLE-B4) strictly increasing text ids */
+        if (i > 0 && memcmp(prev + QTEXT_OFF_ID, buf + pos + QTEXT_OFF_ID, QTEXT_ID_LEN) >= 0) {
+            rc = bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: text %zu: id not above "
+                         "the previous one (unsorted or duplicate)", pos, i);
+            goto text_fail;
+        }
+        prev = buf + pos;
+        pos += l;
+    }
+    free(qt);
+    qt = NULL;
     if (pos != end)
         return bn_fail(why, whylen, BN_EFORMAT, "bundle: offset %zu: %zu bytes between the "
                        "last item and the signature", pos, end - pos);
@@ -254,6 +291,9 @@ int bundle_decode(const uint8_t *buf, size_t len, bundle_t *out, char *why, size
     if (out != NULL)
         *out = b;
     return 0;
+text_fail:
+    free(qt);
+    return rc;
 }
 
 int bundle_next_ballot(const bundle_t *b, size_t *pos, const uint8_t **ballot, size_t *len)
@@ -293,6 +333,18 @@ const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i, size_t *len)
 const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i)
 {
     return b->signatures + (size_t)i * PETITION_LEN;
+}
+
+const uint8_t *bundle_text_at(const bundle_t *b, uint32_t i, size_t *len)
+{
+    const uint8_t *p = b->texts;
+    uint32_t k;
+
+    for (k = 0; k < i; k++)
+        p += 2 + (size_t)wire_get_be(p, 2);
+    if (len != NULL)
+        *len = (size_t)wire_get_be(p, 2);
+    return p + 2;
 }
 
 const uint8_t *bundle_idea_at(const bundle_t *b, uint32_t i, size_t *len)
@@ -342,7 +394,7 @@ int bundle_new(const char *campaign, uint64_t seq, const uint8_t *cert, size_t c
 
 static size_t n_items(const bundle_builder_t *b)
 {
-    return b->nb + b->nr + b->np + b->ns + b->ni;
+    return b->nb + b->nr + b->np + b->ns + b->ni + b->nt;
 }
 
 /* Grows *arr (of `size`-byte elements) to hold one more. */
@@ -499,6 +551,36 @@ int bundle_add_idea(bundle_builder_t *b, const uint8_t *rec, size_t len)
     return 0;
 }
 
+int bundle_add_text(bundle_builder_t *b, const uint8_t *rec, size_t len)
+{
+    qtext_t *dec;
+    uint8_t *copy;
+    int rc;
+
+    if (b == NULL || rec == NULL)
+        return BN_EINVAL;
+    if ((dec = malloc(sizeof *dec)) == NULL)
+        return BN_ENOMEM;
+    rc = qtext_decode(rec, len, dec, NULL, 0) != 0         ? BN_EFORMAT
+         : strcmp(dec->campaign, b->campaign) != 0          ? BN_EINVAL
+                                                            : 0;
+    free(dec);
+    if (rc == 0)
+        rc = room(b, 2 + len);
+    if (rc == 0)
+        rc = grow(&b->texts, &b->capt, b->nt, sizeof *b->texts);
+    if (rc != 0)
+        return rc;
+    if ((copy = malloc(len)) == NULL)
+        return BN_ENOMEM;
+    memcpy(copy, rec, len);
+    b->texts[b->nt].p = copy;
+    b->texts[b->nt].len = len;
+    b->nt++;
+    b->bytes += 2 + len;
+    return 0;
+}
+
 static int by_ballot_id(const void *x, const void *y)
 {
     const item_t *a = x, *b = y;
@@ -524,6 +606,13 @@ static int by_idea_id(const void *x, const void *y)
     return memcmp(a->p + IDEA_OFF_ID, b->p + IDEA_OFF_ID, IDEA_ID_LEN);
 }
 
+static int by_text_id(const void *x, const void *y)
+{
+    const item_t *a = x, *b = y;
+
+    return memcmp(a->p + QTEXT_OFF_ID, b->p + QTEXT_OFF_ID, QTEXT_ID_LEN);
+}
+
 static int by_report(const void *x, const void *y)
 {
     const item_t *a = x, *b = y;
@@ -535,7 +624,8 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
 {
     key_pub_t ck;
     uint8_t *buf, *p;
-    size_t total, i, hlen = b != NULL && b->ni > 0 ? BUNDLE_HEADER_LEN_V3 : BUNDLE_HEADER_LEN;
+    size_t total, i,
+           hlen = b != NULL && b->ni + b->nt > 0 ? BUNDLE_HEADER_LEN_V3 : BUNDLE_HEADER_LEN;
     int rc;
 
     if (b == NULL || s == NULL || out == NULL || len == NULL)
@@ -559,6 +649,11 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     for (i = 1; i < b->ni; i++)
         if (by_idea_id(&b->ideas[i - 1], &b->ideas[i]) == 0)
             return BN_EEXISTS;
+    if (b->nt > 1)
+        qsort(b->texts, b->nt, sizeof *b->texts, by_text_id); /* (BUNDLE-B4) */
+    for (i = 1; i < b->nt; i++)
+        if (by_text_id(&b->texts[i - 1], &b->texts[i]) == 0)
+            return BN_EEXISTS;
     for (i = 1; i < b->nb; i++)
         if (by_ballot_id(&b->ballots[i - 1], &b->ballots[i]) == 0)
             return BN_EEXISTS;
@@ -577,7 +672,7 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     if (buf == NULL)
         return BN_ENOMEM;
     memcpy(buf, BUNDLE_MAGIC, 4);
-    buf[4] = b->ni > 0 ? BUNDLE_VERSION_IDEAS : BUNDLE_VERSION;
+    buf[4] = b->ni + b->nt > 0 ? BUNDLE_VERSION_IDEAS : BUNDLE_VERSION;
     memset(buf + 5, 0, TOKEN_LEN);
     memcpy(buf + 5, b->campaign, strlen(b->campaign));
     wire_put_be(buf + 21, b->seq, 8);
@@ -586,8 +681,10 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
     wire_put_be(buf + 35, b->nr, 4);
     wire_put_be(buf + 39, b->np, 4);
     wire_put_be(buf + 43, b->ns, 4);
-    if (b->ni > 0)
+    if (b->ni + b->nt > 0) {
         wire_put_be(buf + BUNDLE_OFF_N_IDEAS, b->ni, 4);
+        wire_put_be(buf + BUNDLE_OFF_N_TEXTS, b->nt, 4);
+    }
     p = buf + hlen;
     memcpy(p, b->cert, b->cert_len);
     p += b->cert_len;
@@ -611,6 +708,11 @@ int bundle_finish(bundle_builder_t *b, const signer_t *s, uint8_t **out, size_t 
         wire_put_be(p, b->ideas[i].len, 2);
         memcpy(p + 2, b->ideas[i].p, b->ideas[i].len);
         p += 2 + b->ideas[i].len;
+    }
+    for (i = 0; i < b->nt; i++) {
+        wire_put_be(p, b->texts[i].len, 2);
+        memcpy(p + 2, b->texts[i].p, b->texts[i].len);
+        p += 2 + b->texts[i].len;
     }
     rc = key_sign_msg(s, buf, (size_t)(p - buf), p);
     if (rc != 0) {
@@ -639,5 +741,8 @@ void bundle_free(bundle_builder_t *b)
     for (i = 0; i < b->ni; i++)
         free(b->ideas[i].p);
     free(b->ideas);
+    for (i = 0; i < b->nt; i++)
+        free(b->texts[i].p);
+    free(b->texts);
     free(b);
 }

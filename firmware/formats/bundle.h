@@ -30,12 +30,15 @@
  *                           increasing as byte strings (a prefix first)
  *   L-64          64        kiosk signature r || s over SHA-256(bytes 0..L-64)
  *
- * Version 3 (issue 17, calls for ideas) inserts at offset 47 a 4-byte count
- * ni of ideas (the certificate then starts at 51), and after the closing
- * reports ni ideas: 2-byte length L (IDEA_MIN_LEN..IDEA_MAX_LEN), then L
- * bytes (a signed idea record, idea.h), strictly increasing idea id (bytes
- * 10..25). A bundle without ideas is written as version 2, byte for byte as
- * before, so a server or a tally that reads version 2 reads it still.
+ * Version 3 (issue 17: calls for ideas, questionnaires) inserts at offset 47
+ * a 4-byte count ni of ideas and at 51 a 4-byte count nt of free texts (the
+ * certificate then starts at 55), and after the closing reports ni ideas:
+ * 2-byte length L (IDEA_MIN_LEN..IDEA_MAX_LEN), then L bytes (a signed idea
+ * record, idea.h), strictly increasing idea id (bytes 10..25); then nt free
+ * texts: 2-byte length L (QTEXT_MIN_LEN..QTEXT_MAX_LEN), then the record
+ * (answers.h), strictly increasing text id (bytes 9..24). A bundle with
+ * neither is written as version 2, byte for byte as before, so a server or
+ * a tally that reads version 2 reads it still.
  *
  * (BUNDLE-B1) DESIGN-S2: items of a kind are sorted by their
  *      key, a random ballot id or a pseudonym (an HMAC), so the order in a
@@ -51,7 +54,9 @@
  *      register section (outbox_bundle queues none for it).
  * (BUNDLE-B4) Ideas (issue 17) are sorted by their random idea id and travel
  *      with the participation part (they carry the person's pseudonym, for
- *      the limit per person), never with ballots (SYNC-Y4).
+ *      the limit per person), never with ballots (SYNC-Y4). A questionnaire's
+ *      free texts are sorted by their random text id and travel with the
+ *      ballots, never with who took part.
  */
 #ifndef BUNDLE_H
 #define BUNDLE_H
@@ -68,7 +73,7 @@
 #define BUNDLE_VERSION 2
 #define BUNDLE_VERSION_IDEAS 3                 /* version 2 + a section of ideas */
 #define BUNDLE_HEADER_LEN 47
-#define BUNDLE_HEADER_LEN_V3 51
+#define BUNDLE_HEADER_LEN_V3 55
 #define BUNDLE_REGISTER_LEN 37
 #define BUNDLE_MAX_ITEMS 10000                 /* ballots + entries + signatures + reports */
 #define BUNDLE_MAX_REPORTS 16
@@ -95,6 +100,8 @@
 #define BUNDLE_LEN_N_SIGNATURES 4
 #define BUNDLE_OFF_N_IDEAS 47                  /* version 3 only */
 #define BUNDLE_LEN_N_IDEAS 4
+#define BUNDLE_OFF_N_TEXTS 51                  /* version 3 only */
+#define BUNDLE_LEN_N_TEXTS 4
 _Static_assert(BUNDLE_OFF_MAGIC + BUNDLE_LEN_MAGIC == BUNDLE_OFF_VERSION, "bundle layout: MAGIC then VERSION");
 _Static_assert(BUNDLE_OFF_VERSION + BUNDLE_LEN_VERSION == BUNDLE_OFF_CAMPAIGN, "bundle layout: VERSION then CAMPAIGN");
 _Static_assert(BUNDLE_OFF_CAMPAIGN + BUNDLE_LEN_CAMPAIGN == BUNDLE_OFF_SEQ, "bundle layout: CAMPAIGN then SEQ");
@@ -104,7 +111,8 @@ _Static_assert(BUNDLE_OFF_N_BALLOTS + BUNDLE_LEN_N_BALLOTS == BUNDLE_OFF_N_REGIS
 _Static_assert(BUNDLE_OFF_N_REGISTER + BUNDLE_LEN_N_REGISTER == BUNDLE_OFF_N_REPORTS, "bundle layout: N_REGISTER then N_REPORTS");
 _Static_assert(BUNDLE_OFF_N_REPORTS + BUNDLE_LEN_N_REPORTS == BUNDLE_OFF_N_SIGNATURES, "bundle layout: N_REPORTS then N_SIGNATURES");
 _Static_assert(BUNDLE_OFF_N_SIGNATURES + BUNDLE_LEN_N_SIGNATURES == BUNDLE_HEADER_LEN, "bundle layout: N_SIGNATURES ends the header");
-_Static_assert(BUNDLE_OFF_N_IDEAS + BUNDLE_LEN_N_IDEAS == BUNDLE_HEADER_LEN_V3, "bundle layout: N_IDEAS ends a version 3 header");
+_Static_assert(BUNDLE_OFF_N_IDEAS + BUNDLE_LEN_N_IDEAS == BUNDLE_OFF_N_TEXTS, "bundle layout: N_IDEAS then N_TEXTS");
+_Static_assert(BUNDLE_OFF_N_TEXTS + BUNDLE_LEN_N_TEXTS == BUNDLE_HEADER_LEN_V3, "bundle layout: N_TEXTS ends a version 3 header");
 /* The table above as code: each field's offset and length, chained. */
 #define BUNDLE_REG_OFF_PSEUDONYM 0
 #define BUNDLE_REG_LEN_PSEUDONYM 32
@@ -123,12 +131,13 @@ typedef struct bundle_s {
     uint64_t seq;
     const uint8_t *cert;        /* DER */
     size_t cert_len;
-    uint32_t n_ballots, n_register, n_reports, n_signatures, n_ideas;
+    uint32_t n_ballots, n_register, n_reports, n_signatures, n_ideas, n_texts;
     const uint8_t *ballots;     /* section: (length, ballot) * n_ballots */
     const uint8_t *registers;   /* section: BUNDLE_REGISTER_LEN * n_register */
     const uint8_t *signatures;  /* section: PETITION_LEN * n_signatures */
     const uint8_t *reports;     /* section: (length, report) * n_reports */
     const uint8_t *ideas;       /* section: (length, idea) * n_ideas (version 3) */
+    const uint8_t *texts;       /* section: (length, free text) * n_texts (version 3) */
     const uint8_t *sig;         /* 64 bytes */
     size_t signed_len;          /* bytes covered by sig */
 } bundle_t;
@@ -156,8 +165,10 @@ void bundle_register_at(const bundle_t *b, uint32_t i, bundle_reg_t *out);
 const uint8_t *bundle_report_at(const bundle_t *b, uint32_t i, size_t *len);
 /* The i-th petition signature record (i < n_signatures), PETITION_LEN bytes. */
 const uint8_t *bundle_signature_at(const bundle_t *b, uint32_t i);
-/* The i-th idea record (i < n_ideas), its length in *len. */
+/* The i-th idea record (i < n_ideas), its length in *len (may be NULL). */
 const uint8_t *bundle_idea_at(const bundle_t *b, uint32_t i, size_t *len);
+/* The i-th free text (i < n_texts), its length in *len (may be NULL). */
+const uint8_t *bundle_text_at(const bundle_t *b, uint32_t i, size_t *len);
 
 /* --- verification: one core, any signature backend (sigverify.h) ----------
  *
@@ -173,8 +184,9 @@ const uint8_t *bundle_idea_at(const bundle_t *b, uint32_t i, size_t *len);
  *   6. every petition signature: kiosk key id and signature
  *   7. every report: kiosk key id and signature
  *   8. every idea: kiosk key id and signature
+ *   9. every free text: kiosk key id and signature
  * Steps 1-3 are bundle_open (the prologue, one function for the kiosk's
- * tests, the server and the tally); steps 4-8 are the items of bundle_items,
+ * tests, the server and the tally); steps 4-9 are the items of bundle_items,
  * each checked by bundle_item_check with a sigverify key of any backend:
  * mbedTLS in bundle_verify, OpenSSL's libcrypto in the server and the tally,
  * which may spread the items over threads and report the first failing one
@@ -197,7 +209,8 @@ typedef enum bundle_item_kind_e {
     BUNDLE_ITEM_BALLOT,             /* step 5 */
     BUNDLE_ITEM_SIGNATURE,          /* step 6: a petition signature record */
     BUNDLE_ITEM_REPORT,             /* step 7 */
-    BUNDLE_ITEM_IDEA                /* step 8 */
+    BUNDLE_ITEM_IDEA,               /* step 8 */
+    BUNDLE_ITEM_TEXT                /* step 9 */
 } bundle_item_kind_t;
 
 /* A signed thing in a bundle: `signed_len` bytes at p, then the signature;
@@ -209,7 +222,7 @@ typedef struct bundle_item_s {
     size_t len, signed_len, kid_off;
 } bundle_item_t;
 
-/* Every item of an opened bundle, in the order of steps 4-8, into a new
+/* Every item of an opened bundle, in the order of steps 4-9, into a new
  * array (free() it). BN_ENOMEM. */
 int bundle_items(const uint8_t *buf, const bundle_t *b, bundle_item_t **items, size_t *n);
 
@@ -221,11 +234,11 @@ int bundle_item_check(const bundle_item_t *it, const sigverify_key_t *k);
 int bundle_item_fail(const bundle_item_t *it, const char *kiosk, int rc, char *why,
                      size_t whylen);
 
-/* Steps 4-8 in order with key k, stopping at the first failure. */
+/* Steps 4-9 in order with key k, stopping at the first failure. */
 int bundle_check(const uint8_t *buf, const bundle_t *b, const cert_info_t *kiosk,
                  const sigverify_key_t *k, char *why, size_t whylen);
 
-/* Steps 1-8 with mbedTLS. Fills *out (may be NULL) and *kiosk (may be NULL)
+/* Steps 1-9 with mbedTLS. Fills *out (may be NULL) and *kiosk (may be NULL)
  * with the certificate. */
 int bundle_verify(const uint8_t *buf, size_t len, const uint8_t *ca_der, size_t ca_len,
                   const cert_revoked_t *revoked, uint32_t today, bundle_t *out,
@@ -252,6 +265,9 @@ int bundle_add_signature(bundle_builder_t *b, const uint8_t *rec, size_t len);
 /* Adds an idea record (copied; must decode strictly and be of the campaign:
  * BN_EFORMAT, BN_EINVAL). A bundle with an idea is written as version 3. */
 int bundle_add_idea(bundle_builder_t *b, const uint8_t *rec, size_t len);
+/* Adds a questionnaire's free text (answers.h; copied, decoded strictly, of
+ * the campaign). A bundle with a text is written as version 3. */
+int bundle_add_text(bundle_builder_t *b, const uint8_t *rec, size_t len);
 
 /* Sorts the items (BUNDLE-B1), refuses duplicates (BN_EEXISTS: two ballots with
  * one id, one pseudonym twice, two signatures or two ideas with one id, one

@@ -12,6 +12,7 @@
 #include "bn_err.h"
 #include "day.h"
 #include "hex.h"
+#include "answers.h"
 #include "idea.h"
 #include "petition.h"
 #include "report.h"
@@ -42,6 +43,7 @@ static int latest_day(const uint8_t *buf, const bundle_t *b, uint32_t *late)
             : items[i].kind == BUNDLE_ITEM_SIGNATURE ? get32(p + PETITION_OFF_DAY)
             : items[i].kind == BUNDLE_ITEM_REPORT    ? get32(p + REPORT_OFF_CLOSED)
             : items[i].kind == BUNDLE_ITEM_IDEA      ? get32(p + IDEA_OFF_DAY)
+            : items[i].kind == BUNDLE_ITEM_TEXT      ? get32(p + QTEXT_OFF_DAY)
                                                      : 0;
         if (d > *late)
             *late = d;
@@ -103,8 +105,9 @@ int bundle_open(const uint8_t *buf, size_t len, const bundle_trust_t *t, bundle_
 
 int bundle_items(const uint8_t *buf, const bundle_t *b, bundle_item_t **items, size_t *n)
 {
-    size_t total = 1 + (size_t)b->n_ballots + b->n_signatures + b->n_reports + b->n_ideas, i = 0,
-           pos = 0;
+    size_t total = 1 + (size_t)b->n_ballots + b->n_signatures + b->n_reports + b->n_ideas +
+                   b->n_texts,
+           i = 0, pos = 0;
     bundle_item_t *it;
     uint32_t k;
 
@@ -137,6 +140,13 @@ int bundle_items(const uint8_t *buf, const bundle_t *b, bundle_item_t **items, s
         it[i].p = bundle_idea_at(b, k, &it[i].len);
         it[i].signed_len = it[i].len - KEY_SIG_LEN;
         it[i].kid_off = IDEA_OFF_KIOSK;
+    }
+    for (k = 0; k < b->n_texts; k++, i++) {
+        it[i].kind = BUNDLE_ITEM_TEXT;
+        it[i].index = k;
+        it[i].p = bundle_text_at(b, k, &it[i].len);
+        it[i].signed_len = it[i].len - KEY_SIG_LEN;
+        it[i].kid_off = QTEXT_OFF_KIOSK;
     }
     *items = it;
     *n = total;
@@ -175,6 +185,10 @@ int bundle_item_fail(const bundle_item_t *it, const char *kiosk, int rc, char *w
     case BUNDLE_ITEM_IDEA:
         hex_encode(it->p + IDEA_OFF_ID, IDEA_ID_LEN, id);
         return bn_fail(why, whylen, rc, "bundle: kiosk %s: idea %u (id %s): %s", kiosk,
+                       it->index, id, what);
+    case BUNDLE_ITEM_TEXT:
+        hex_encode(it->p + QTEXT_OFF_ID, QTEXT_ID_LEN, id);
+        return bn_fail(why, whylen, rc, "bundle: kiosk %s: text %u (id %s): %s", kiosk,
                        it->index, id, what);
     }
     return rc;

@@ -9,6 +9,7 @@
 
 #include "ballot.h"
 #include "bn_err.h"
+#include "answers.h"
 #include "idea.h"
 #include "petition.h"
 
@@ -32,8 +33,9 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
     uint32_t day = 0;
     int offline = 0, rc;
 
+    /* (SYNC-Y4) ballots and a questionnaire's free texts, or who took part */
     if (strcmp(campaign, w->campaign) != 0 ||
-        (kind == STORE_ITEM_BALLOT) != (w->part == OUTBOX_BALLOTS))
+        (kind == STORE_ITEM_BALLOT || kind == STORE_ITEM_TEXT) != (w->part == OUTBOX_BALLOTS))
         return 0;
     if (w->cur != NULL && w->cur->set && keylen <= sizeof w->cur->key &&
         ((int)kind < w->cur->kind ||
@@ -61,6 +63,13 @@ static int on_item(void *arg, store_item_t kind, const char *campaign, const uin
             rc = BN_ECORRUPT;
         if (rc == 0)
             rc = bundle_add_idea(w->b, ballot, len);
+        free(ballot);
+    } else if (kind == STORE_ITEM_TEXT && keylen == QTEXT_ID_LEN) {
+        rc = store_get_text(w->s, key, &ballot, &len);
+        if (rc == BN_ENOTFOUND)
+            rc = BN_ECORRUPT;
+        if (rc == 0)
+            rc = bundle_add_text(w->b, ballot, len);
         free(ballot);
     } else if (kind == STORE_ITEM_REGISTER && keylen == 32) {
         rc = store_get_register(w->s, w->campaign, key, &day, &offline);
@@ -172,6 +181,12 @@ int outbox_done(store_t *s, const bundle_t *b)
     for (i = 0; i < b->n_ideas; i++) {
         rc = store_outbox_done(s, STORE_ITEM_IDEA, bundle_idea_at(b, i, NULL) + IDEA_OFF_ID,
                                IDEA_ID_LEN);
+        if (rc != 0)
+            return rc;
+    }
+    for (i = 0; i < b->n_texts; i++) {
+        rc = store_outbox_done(s, STORE_ITEM_TEXT, bundle_text_at(b, i, NULL) + QTEXT_OFF_ID,
+                               QTEXT_ID_LEN);
         if (rc != 0)
             return rc;
     }

@@ -123,6 +123,12 @@
  *      proposals (STORE-S7); the day only, in the record (STORE-S3);
  *      store_propose() never audits (STORE-S4). The contact, when given, is
  *      only in the record, sealed (IDEA-I1).
+ * (STORE-S14) A questionnaire's free texts (schema 7, issue 17) are kept as
+ *      ideas are (STORE-S13: WITHOUT ROWID under the record's random id, in
+ *      parts of at most 1,800 bytes in `qtext_part`), with nothing of the
+ *      person and nothing of the answer set they came with: no pseudonym,
+ *      no ballot id. They are written in store_cast()'s transaction with the
+ *      register entry and the answers (one person, once), never audited.
  *
  * Durability invariants:
  *
@@ -241,6 +247,20 @@ static const char *const migrations[3] = {
     "  PRIMARY KEY (campaign, commune)"
     ") WITHOUT ROWID;",
 };
+
+/* 6 -> 7: a questionnaire's free texts (STORE-S14) */
+static const char migration_6_7[] =
+    "CREATE TABLE qtext("
+    "  text_id BLOB NOT NULL PRIMARY KEY CHECK (length(text_id) = 16),"
+    "  campaign TEXT NOT NULL REFERENCES campaign(id),"
+    "  parts INTEGER NOT NULL CHECK (parts BETWEEN 1 AND 2)"
+    ") WITHOUT ROWID;"
+    "CREATE TABLE qtext_part("
+    "  text_id BLOB NOT NULL REFERENCES qtext(text_id),"
+    "  part INTEGER NOT NULL CHECK (part BETWEEN 0 AND 1),"
+    "  bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 1800),"
+    "  PRIMARY KEY (text_id, part)"
+    ") WITHOUT ROWID;";
 
 /* 5 -> 6: ideas (STORE-S13) */
 static const char migration_5_6[] =
@@ -511,6 +531,7 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
         }
         if ((v < 3 && (rc = sqlite3_exec(s->db, migrations[v], NULL, NULL, NULL)) != SQLITE_OK) ||
             (v == 5 && (rc = sqlite3_exec(s->db, migration_5_6, NULL, NULL, NULL)) != SQLITE_OK) ||
+            (v == 6 && (rc = sqlite3_exec(s->db, migration_6_7, NULL, NULL, NULL)) != SQLITE_OK) ||
             (rc = sqlite3_exec(s->db, sql, NULL, NULL, NULL)) != SQLITE_OK ||
             (rc = sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL)) != SQLITE_OK)
             goto fail;
@@ -977,6 +998,8 @@ static int register_insert(store_t *s, const char *campaign, const uint8_t pseud
     return slot_add(s->db, &s->reg, e);
 }
 
+static int texts_insert(store_t *s, const store_cast_t *c);
+
 int store_cast(store_t *s, const store_cast_t *c)
 {
     uint8_t entry[BOX_ENTRY_LEN];
@@ -1005,6 +1028,9 @@ int store_cast(store_t *s, const store_cast_t *c)
         rc = rc == BN_EALREADY ? BN_EEXISTS : rc;
         goto out;
     }
+    /* (STORE-S14) a questionnaire's free texts, each under its own random id */
+    if ((rc = texts_insert(s, c)) != 0)
+        goto out;
     /* (STORE-S9) (STORE-D2) the commune's counter, in the same transaction: a count,
      * nothing of the entry or of the ballot */
     sqlite3_bind_text(s->turnout_add, 1, c->campaign, -1, SQLITE_STATIC);
@@ -1586,19 +1612,20 @@ out:
     return rc;
 }
 
-/* The record of idea `id` in `parts` parts, malloc'd. */
-static int idea_read(store_t *s, const uint8_t id[16], int parts, uint8_t **out, size_t *len)
+/* The record `id` of `parts` parts in a parts table (sql: its parts in
+ * order), malloc'd. */
+static int parts_read(store_t *s, const char *sql, const uint8_t id[16], int parts,
+                      uint8_t **out, size_t *len)
 {
     sqlite3_stmt *st = NULL;
-    uint8_t *buf = malloc((size_t)parts * IDEA_PART_LEN);
+    uint8_t *buf = malloc((size_t)(parts > 0 ? parts : 1) * IDEA_PART_LEN);
     int rc, k = 0;
 
     *out = NULL;
     *len = 0;
     if (buf == NULL)
         return BN_ENOMEM;
-    rc = sqlite3_prepare_v2(s->db, "SELECT part, bytes FROM idea_part WHERE idea_id = ?1 "
-                                   "ORDER BY part", -1, &st, NULL);
+    rc = sqlite3_prepare_v2(s->db, sql, -1, &st, NULL);
     if (rc != SQLITE_OK) {
         rc = store__rc(rc);
         goto out;
@@ -1625,6 +1652,12 @@ out:
     }
     *out = buf;
     return 0;
+}
+
+static int idea_read(store_t *s, const uint8_t id[16], int parts, uint8_t **out, size_t *len)
+{
+    return parts_read(s, "SELECT part, bytes FROM idea_part WHERE idea_id = ?1 ORDER BY part", id,
+                      parts, out, len);
 }
 
 /* (STORE-S13) in the order of the random idea ids */
@@ -1689,4 +1722,104 @@ int store_get_idea(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
     if (rc != SQLITE_ROW)
         return store__rc(rc);
     return idea_read(s, id, parts, out, len);
+}
+
+/* --- a questionnaire's free texts (schema 7, issue 17) ------------------------ */
+
+/* (STORE-S14) Inside store_cast()'s transaction. */
+static int texts_insert(store_t *s, const store_cast_t *c)
+{
+    int i, k, rc, parts;
+
+    for (i = 0; i < c->n_texts; i++) {
+        const store_text_t *t = &c->texts[i];
+
+        if (t->text_id == NULL || t->record == NULL || t->record_len == 0)
+            return BN_EINVAL;
+        if (t->record_len > STORE_TEXT_MAX)
+            return BN_ETOOBIG;
+        parts = (int)((t->record_len + IDEA_PART_LEN - 1) / IDEA_PART_LEN);
+        if ((rc = exec_bound(s, "INSERT INTO qtext(text_id, campaign, parts) VALUES (?1, ?2, ?4)",
+                             t->text_id, c->campaign, NULL, parts, NULL, 0)) != 0)
+            return rc;
+        for (k = 0; k < parts; k++) {
+            size_t at = (size_t)k * IDEA_PART_LEN;
+            size_t len = t->record_len - at < IDEA_PART_LEN ? t->record_len - at : IDEA_PART_LEN;
+            if ((rc = exec_bound(s, "INSERT INTO qtext_part(text_id, part, bytes) "
+                                    "VALUES (?1, ?4, ?5)",
+                                 t->text_id, NULL, NULL, k, t->record + at, len)) != 0)
+                return rc;
+        }
+    }
+    return 0;
+}
+
+static int text_read(store_t *s, const uint8_t id[16], int parts, uint8_t **out, size_t *len)
+{
+    return parts_read(s, "SELECT part, bytes FROM qtext_part WHERE text_id = ?1 ORDER BY part",
+                      id, parts, out, len);
+}
+
+/* (STORE-S14) in the order of the random text ids */
+int store_each_text(store_t *s, const char *campaign, store_record_fn fn, void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc;
+
+    if (s == NULL || fn == NULL)
+        return BN_EINVAL;
+    rc = sqlite3_prepare_v2(s->db, campaign != NULL
+                                       ? "SELECT text_id, parts FROM qtext WHERE campaign = ?1 "
+                                         "ORDER BY text_id"
+                                       : "SELECT text_id, parts FROM qtext ORDER BY text_id",
+                            -1, &st, NULL);
+    if (rc != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    if (campaign != NULL)
+        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        uint8_t id[16], *rec = NULL;
+        size_t len = 0;
+        if (sqlite3_column_bytes(st, 0) != 16) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        memcpy(id, sqlite3_column_blob(st, 0), 16);
+        if ((rc = text_read(s, id, sqlite3_column_int(st, 1), &rec, &len)) != 0)
+            goto out;
+        rc = fn(arg, rec, len);
+        free(rec);
+        if (rc != 0)
+            goto out;
+    }
+    rc = store__rc(rc);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int store_get_text(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, parts = 0;
+
+    if (s == NULL || id == NULL || out == NULL || len == NULL)
+        return BN_EINVAL;
+    *out = NULL;
+    *len = 0;
+    rc = sqlite3_prepare_v2(s->db, "SELECT parts FROM qtext WHERE text_id = ?1", -1, &st, NULL);
+    if (rc == SQLITE_OK) {
+        sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
+        rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            parts = sqlite3_column_int(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE)
+        return BN_ENOTFOUND;
+    if (rc != SQLITE_ROW)
+        return store__rc(rc);
+    return text_read(s, id, parts, out, len);
 }

@@ -14,7 +14,7 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 6
+#define STORE_SCHEMA_VERSION 7
 
 #define STORE_COMMUNE_LEN 5 /* an INSEE code: 5 characters of [0-9AB] */
 
@@ -60,6 +60,15 @@ int store_meta_get(store_t *s, const char *key, char *out, size_t cap);
 
 /* --- casting ----------------------------------------------------------- */
 
+/* A questionnaire's free text, cast with its answers (answers.h). */
+typedef struct store_text_s {
+    const uint8_t *text_id;      /* 16 bytes, random */
+    const uint8_t *record;       /* signed record (answers.h, "BRNT") */
+    size_t record_len;           /* 1..STORE_TEXT_MAX */
+} store_text_t;
+
+#define STORE_TEXT_MAX 3600      /* bytes of a text record: 2 parts (STORE-S14) */
+
 typedef struct store_cast_s {
     const char *campaign;
     uint8_t pseudonym[PSEUD_LEN];
@@ -71,11 +80,14 @@ typedef struct store_cast_s {
     const uint8_t *ballot_id;    /* 16 bytes */
     const uint8_t *ballot;       /* signed encoding (ballot.h) */
     size_t ballot_len;
+    const store_text_t *texts;   /* a questionnaire's free texts (STORE-S14), or NULL */
+    int n_texts;
 } store_cast_t;
 
 /* Casts in one transaction: the register entry and the ballot, each in
- * the slot its key gives (STORE-S11), and 1 added to the commune's turnout
- * counter; all of it or nothing. BN_EINVAL for a commune that is not 5
+ * the slot its key gives (STORE-S11), a questionnaire's free texts apart
+ * (STORE-S14), and 1 added to the commune's turnout counter; all of it or
+ * nothing. BN_EINVAL for a commune that is not 5
  * characters of [0-9AB] or a campaign id longer than PKG_ID_MAX (nothing
  * written), BN_EALREADY if the pseudonym is already in
  * the register for this campaign (nothing written), BN_EEXISTS for a ballot
@@ -209,13 +221,22 @@ int store_each_idea(store_t *s, const char *campaign, store_record_fn fn, void *
 /* One idea record by id; *out is malloc'd. BN_ENOTFOUND. */
 int store_get_idea(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
 
+/* --- a questionnaire's free texts (schema 7) ------------------------------ */
+
+/* Each text record of the campaign (NULL: all), in the order of the random
+ * text ids (STORE-S14). */
+int store_each_text(store_t *s, const char *campaign, store_record_fn fn, void *arg);
+/* One text record by id; *out is malloc'd. BN_ENOTFOUND. */
+int store_get_text(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len);
+
 /* --- outbox ------------------------------------------------------------ */
 
 typedef enum {
     STORE_ITEM_BALLOT = 1,       /* key: ballot id (16 bytes) */
     STORE_ITEM_REGISTER = 2,     /* key: pseudonym (32 bytes) */
     STORE_ITEM_SIGNATURE = 3,    /* key: petition signature id (16 bytes) */
-    STORE_ITEM_IDEA = 4          /* key: idea id (16 bytes) */
+    STORE_ITEM_IDEA = 4,         /* key: idea id (16 bytes) */
+    STORE_ITEM_TEXT = 5          /* key: free-text id (16 bytes), with the ballots */
 } store_item_t;
 
 /* The outbox is this handle's memory, never the file (store_unsent.c,

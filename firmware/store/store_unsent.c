@@ -33,7 +33,7 @@ typedef struct item_s {
 struct unsent_s {
     item_t *v;                   /* sorted by (kind, key) */
     size_t n;
-    int64_t seen_box, seen_reg, seen_sig, seen_idea; /* the store's counts at the last walk */
+    int64_t seen_box, seen_reg, seen_sig, seen_idea, seen_text; /* the store's counts at the last walk */
 };
 
 typedef struct walk_s {
@@ -134,7 +134,7 @@ out:
 static int refresh(store_t *s)
 {
     unsent_t *u = s->unsent;
-    int64_t nb = 0, nbox = 0, nreg = 0, nsig = 0, nidea = 0;
+    int64_t nb = 0, nbox = 0, nreg = 0, nsig = 0, nidea = 0, ntext = 0;
     walk_t w = {NULL, 0, 0, 0};
     size_t i, j;
     int rc, own = sqlite3_get_autocommit(s->db);
@@ -142,7 +142,7 @@ static int refresh(store_t *s)
     if (u == NULL) {
         if ((u = calloc(1, sizeof *u)) == NULL)
             return BN_ENOMEM;
-        u->seen_box = u->seen_reg = u->seen_sig = u->seen_idea = -1;
+        u->seen_box = u->seen_reg = u->seen_sig = u->seen_idea = u->seen_text = -1;
         s->unsent = u;
     }
     if (own && (rc = store__rc(sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL))) != 0)
@@ -150,16 +150,18 @@ static int refresh(store_t *s)
     if ((rc = slot_header(&s->box, &nb, &nbox)) != 0 ||
         (rc = slot_header(&s->reg, &nb, &nreg)) != 0 ||
         (rc = count_rows(s, "SELECT count(*) FROM signature", &nsig)) != 0 ||
-        (rc = count_rows(s, "SELECT count(*) FROM idea", &nidea)) != 0)
+        (rc = count_rows(s, "SELECT count(*) FROM idea", &nidea)) != 0 ||
+        (rc = count_rows(s, "SELECT count(*) FROM qtext", &ntext)) != 0)
         goto out;
     if (nbox == u->seen_box && nreg == u->seen_reg && nsig == u->seen_sig &&
-        nidea == u->seen_idea)
+        nidea == u->seen_idea && ntext == u->seen_text)
         goto out;
     if ((rc = slot_each(&s->box, s->db, on_box, &w)) != 0 ||
         (rc = slot_each(&s->reg, s->db, on_reg, &w)) != 0 ||
         (rc = walk_ids(s, &w, "SELECT sig_id, campaign FROM signature",
                        STORE_ITEM_SIGNATURE)) != 0 ||
-        (rc = walk_ids(s, &w, "SELECT idea_id, campaign FROM idea", STORE_ITEM_IDEA)) != 0)
+        (rc = walk_ids(s, &w, "SELECT idea_id, campaign FROM idea", STORE_ITEM_IDEA)) != 0 ||
+        (rc = walk_ids(s, &w, "SELECT text_id, campaign FROM qtext", STORE_ITEM_TEXT)) != 0)
         goto out;
     if (w.n > 0)
         qsort(w.v, w.n, sizeof *w.v, cmp_item);
@@ -182,6 +184,7 @@ static int refresh(store_t *s)
     u->seen_reg = nreg;
     u->seen_sig = nsig;
     u->seen_idea = nidea;
+    u->seen_text = ntext;
 out:
     if (own)
         sqlite3_exec(s->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);

@@ -22,6 +22,7 @@
 #include "cert.h"
 #include "day.h"
 #include "hex.h"
+#include "answers.h"
 #include "idea.h"
 #include "key.h"
 #include "petition.h"
@@ -1395,6 +1396,130 @@ static void test_outbox_ideas(void **state)
     free(dir);
 }
 
+/* A free text of the test campaign, signed by s (naming kid). */
+static size_t make_text(int i, const signer_t *s, const uint8_t *kid, uint8_t *out)
+{
+    qtext_t t;
+    size_t len = 0;
+
+    memset(&t, 0, sizeof t);
+    t.day = TODAY;
+    assert_int_equal(rng_bytes(rng, t.id, QTEXT_ID_LEN), 0);
+    memcpy(t.kiosk, kid, KEY_ID_LEN);
+    strcpy(t.campaign, CAMPAIGN);
+    strcpy(t.territory, "rennes");
+    strcpy(t.question, "idee");
+    snprintf(t.text, sizeof t.text, "Texte libre numéro %d : des cars le soir.", i);
+    assert_int_equal(qtext_seal(&t, s, out, QTEXT_MAX_LEN, &len), 0);
+    return len;
+}
+
+/* (BUNDLE-B4) Free texts: version 3, in the order of their random ids, each
+ * verified; one of another kiosk, or altered, refused; in a store's outbox
+ * they go with the ballots, never with who took part. */
+static void test_texts(void **state)
+{
+    static uint8_t t[4][QTEXT_MAX_LEN];
+    size_t tl[4], len = 0, k;
+    bundle_builder_t *b = NULL;
+    uint8_t *out = NULL;
+    bundle_t d;
+    char why[256] = "";
+    int i;
+
+    (void)state;
+    for (i = 0; i < 3; i++)
+        tl[i] = make_text(i, &ks, ks.pub.id, t[i]);
+    assert_int_equal(bundle_new(CAMPAIGN, 3, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_ballot(b, voters[0].ballot, voters[0].len), 0);
+    for (i = 2; i >= 0; i--)
+        assert_int_equal(bundle_add_text(b, t[i], tl[i]), 0);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(out[4], BUNDLE_VERSION_IDEAS);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, &d, NULL, why, sizeof why),
+                     0);
+    assert_int_equal(d.n_texts, 3);
+    assert_int_equal(d.n_ideas, 0);
+    assert_int_equal(d.n_ballots, 1);
+    for (k = 1; k < 3; k++)
+        assert_true(memcmp(bundle_text_at(&d, (uint32_t)k - 1, NULL) + QTEXT_OFF_ID,
+                           bundle_text_at(&d, (uint32_t)k, NULL) + QTEXT_OFF_ID, QTEXT_ID_LEN) < 0);
+    /* a letter of a text changed: the text's signature */
+    out[len - KEY_SIG_LEN - 70] ^= 1;
+    assert_int_equal(key_sign_msg(&ks, out, len - KEY_SIG_LEN, out + len - KEY_SIG_LEN), 0);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
+                     BN_EBADSIG);
+    assert_non_null(strstr(why, "text 2 (id"));
+    free(out);
+    /* one of kiosk 2 */
+    tl[3] = make_text(3, &ks2, ks2.pub.id, t[3]);
+    assert_int_equal(bundle_new(CAMPAIGN, 3, kcert, kcert_len, &b), 0);
+    assert_int_equal(bundle_add_text(b, t[3], tl[3]), 0);
+    assert_int_equal(bundle_add_text(b, t[3], tl[3] - 1), BN_EFORMAT);
+    assert_int_equal(bundle_finish(b, &ks, &out, &len), 0);
+    bundle_free(b);
+    assert_int_equal(bundle_verify(out, len, ca, ca_len, NULL, TODAY, NULL, NULL, why, sizeof why),
+                     BN_EWRONGKEY);
+    free(out);
+    /* the outbox: with the ballots */
+    {
+        char *dir = tu_tmpdir("bundle-text"), *path = tu_path(dir, "kiosk.db");
+        uint8_t secret[32] = {9}, *buf = NULL;
+        store_t *s = NULL;
+        store_cast_t c;
+        store_text_t st[2];
+        size_t n = 0;
+
+        assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+        assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
+        memset(&c, 0, sizeof c);
+        c.campaign = CAMPAIGN;
+        memcpy(c.pseudonym, voters[1].pseudonym, 32);
+        c.day = TODAY;
+        c.commune = "35238";
+        c.ballot_id = voters[1].id;
+        c.ballot = voters[1].ballot;
+        c.ballot_len = voters[1].len;
+        st[0] = (store_text_t){t[0] + QTEXT_OFF_ID, t[0], tl[0]};
+        st[1] = (store_text_t){t[1] + QTEXT_OFF_ID, t[1], tl[1]};
+        c.texts = st;
+        c.n_texts = 2;
+        assert_int_equal(store_cast(s, &c), 0);
+        assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_PARTICIPATION, 1, kcert, kcert_len,
+                                       &ks, 100, &buf, &len, &n), 0);
+        assert_int_equal(bundle_decode(buf, len, &d, why, sizeof why), 0);
+        assert_int_equal(d.n_texts, 0);
+        assert_int_equal(d.n_register, 1);
+        free(buf);
+        assert_int_equal(outbox_bundle(s, CAMPAIGN, OUTBOX_BALLOTS, 2, kcert, kcert_len, &ks, 100,
+                                       &buf, &len, &n), 0);
+        assert_int_equal(n, 3);
+        assert_int_equal(bundle_verify(buf, len, ca, ca_len, NULL, TODAY, &d, NULL, why,
+                                       sizeof why), 0);
+        assert_int_equal(d.n_texts, 2);
+        assert_int_equal(d.n_ballots, 1);
+        assert_int_equal(outbox_done(s, &d), 0);
+        free(buf);
+        {
+            int64_t left = -1;
+            assert_int_equal(store_outbox_count(s, &left), 0);
+            assert_int_equal(left, 1); /* the register entry */
+        }
+        /* a text id already held: nothing of the cast is written */
+        c.ballot_id = voters[2].id;
+        c.ballot = voters[2].ballot;
+        c.ballot_len = voters[2].len;
+        memcpy(c.pseudonym, voters[2].pseudonym, 32);
+        assert_int_equal(store_cast(s, &c), BN_EEXISTS);
+        assert_int_equal(store_has_voted(s, CAMPAIGN, voters[2].pseudonym), 0);
+        store_close(s);
+        tu_rmtree(dir);
+        free(path);
+        free(dir);
+    }
+}
+
 static void test_vectors(void **state)
 {
     static const uint8_t seed[] = "borne bundle vectors v1";
@@ -1601,6 +1726,7 @@ int main(void)
         cmocka_unit_test(test_ideas_round_trip),
         cmocka_unit_test(test_ideas_refused),
         cmocka_unit_test(test_outbox_ideas),
+        cmocka_unit_test(test_texts),
         cmocka_unit_test(test_vectors),
     };
 

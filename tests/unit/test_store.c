@@ -207,25 +207,83 @@ static void assert_counts(store_t *s, int64_t reg, int64_t box, int64_t outbox)
 
 /* --- schema and open ------------------------------------------------------- */
 
-static void test_fresh_store_is_version_6(void **state)
+static void test_fresh_store_is_version_7(void **state)
 {
     fixture_t *f = *state;
     char why[256];
 
     assert_int_equal(query_int(f->s, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
-    assert_int_equal(STORE_SCHEMA_VERSION, 6);
+    assert_int_equal(STORE_SCHEMA_VERSION, 7);
     /* (STORE-S12) no outbox table: what is unsent is in memory only */
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table' "
                                      "AND name IN ('campaign', 'meta', 'register', 'box', "
                                      "'signature', 'audit', 'turnout', 'vcode_issued', "
-                                     "'vcode_used', 'idea', 'idea_part')"), 11);
+                                     "'vcode_used', 'idea', 'idea_part', 'qtext', 'qtext_part')"),
+                     13);
     assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"),
-                     11);
+                     13);
     /* reopening a current store changes nothing */
     store_close(f->s);
     assert_int_equal(store_open(f->path, &f->s, why, sizeof why), 0);
-    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 6);
+    assert_int_equal(query_int(f->s, "PRAGMA user_version"), 7);
     assert_int_equal(store_check(f->s, why, sizeof why), 0);
+}
+
+/* (STORE-S14) A questionnaire's free texts: in store_cast()'s transaction,
+ * under their random ids, in parts; nothing of the person or of the answers
+ * beside them (no pseudonym, no ballot id column); read back whole in the
+ * order of their ids; a cast that fails writes none. */
+static void test_s14_texts(void **state)
+{
+    fixture_t *f = *state;
+    static uint8_t rec[3][STORE_TEXT_MAX], ids[3][16];
+    size_t lens[3] = {200, 1800, STORE_TEXT_MAX};
+    uint8_t ballot[200], bid[16], ps[32];
+    store_text_t t[3];
+    store_cast_t c;
+    int i;
+
+    for (i = 0; i < 3; i++) {
+        memset(rec[i], 'a' + i, lens[i]);
+        memset(ids[i], 0x30 + 0x40 * (2 - i), 16);
+        t[i] = (store_text_t){ids[i], rec[i], lens[i]};
+    }
+    memset(ballot, 0x42, sizeof ballot);
+    memset(bid, 0x11, sizeof bid);
+    memset(ps, 0x55, sizeof ps);
+    memset(&c, 0, sizeof c);
+    c.campaign = CAMPAIGN;
+    memcpy(c.pseudonym, ps, 32);
+    c.day = 20000;
+    c.commune = "35238";
+    c.ballot_id = bid;
+    c.ballot = ballot;
+    c.ballot_len = sizeof ballot;
+    c.texts = t;
+    c.n_texts = 3;
+    assert_int_equal(store_cast(f->s, &c), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qtext"), 3);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qtext_part"), 1 + 1 + 2);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM pragma_table_info('qtext') WHERE "
+                                     "name NOT IN ('text_id', 'campaign', 'parts')"), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM sqlite_master WHERE name = 'qtext' "
+                                     "AND sql LIKE '%WITHOUT ROWID%'"), 1);
+    for (i = 0; i < 3; i++) {
+        uint8_t *out = NULL;
+        size_t len = 0;
+        assert_int_equal(store_get_text(f->s, ids[i], &out, &len), 0);
+        assert_int_equal(len, lens[i]);
+        assert_memory_equal(out, rec[i], len);
+        free(out);
+    }
+    /* too long: nothing of the cast */
+    t[0].record_len = STORE_TEXT_MAX + 1;
+    memset(ps, 0x56, sizeof ps);
+    memcpy(c.pseudonym, ps, 32);
+    memset(bid, 0x12, sizeof bid);
+    assert_int_equal(store_cast(f->s, &c), BN_ETOOBIG);
+    assert_int_equal(store_has_voted(f->s, CAMPAIGN, ps), 0);
+    assert_int_equal(query_int(f->s, "SELECT count(*) FROM qtext"), 3);
 }
 
 /* (STORE-S13) Ideas of a call for ideas: the person's limit in the same
@@ -1567,7 +1625,7 @@ static void test_cast_time(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_6, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_fresh_store_is_version_7, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v1_fixture, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migration_is_one_transaction, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrate_v2_fixture, setup, teardown),
@@ -1595,6 +1653,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_s1_no_common_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s2_no_rowid_no_autoincrement, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s13_ideas, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_s14_texts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_s6_secure_delete, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cast_time, setup, teardown),
     };
