@@ -20,6 +20,7 @@
 
 #include <mbedtls/platform_util.h>
 
+#include "answers.h"
 #include "bn_err.h"
 #include "day.h"
 #include "polls.h"
@@ -537,5 +538,114 @@ out:
     mbedtls_platform_zeroize(&si, sizeof si);
     free(rec);
     free(enc);
+    return rc;
+}
+
+/* --- a questionnaire (issue 17) ------------------------------------------------------ */
+
+int cast_answers(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_answers_t *ans,
+                 uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
+{
+    const pkg_t *p = ctx->pkg;
+    store_cast_t sc;
+    store_text_t st[PKG_QUESTIONS_MAX];
+    ballot_t *b = calloc(1, sizeof *b);
+    qtext_t *t = calloc(1, sizeof *t);
+    uint8_t enc[BALLOT_MAX_LEN], (*recs)[QTEXT_MAX_LEN] = NULL;
+    size_t len = 0;
+    int commune, territory, rc, i, nt = 0, ntot = 0;
+
+    memset(&sc, 0, sizeof sc);
+    memset(out, 0, sizeof *out);
+    if (b == NULL || t == NULL || ans == NULL) {
+        rc = bn_fail(why, whylen, ans == NULL ? BN_EINVAL : BN_ENOMEM, "no answers");
+        goto out;
+    }
+    /* (CAST-C1) refusals that write nothing */
+    if (p->kind != PKG_QUESTIONNAIRE) {
+        rc = bn_fail(why, whylen, BN_EKIND, "campaign '%s' is not a questionnaire", p->id);
+        goto out;
+    }
+    if ((rc = eligible(ctx->store, p, who, day, "respondents", &commune, why, whylen)) != 0)
+        goto out;
+    territory = pkg_commune_territory(p, commune);
+    rc = ballot_make_answers(b, p, territory, ans->a, ans->n, day, ctx->signer->pub.id, ctx->rng);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "answers could not be made: %s", bn_strerror(rc));
+        goto out;
+    }
+    if ((rc = answers_check(p, b, why, whylen)) != 0)
+        goto out;
+    for (i = 0; i < ans->n; i++)
+        ntot += ans->a[i].type == PKG_Q_TEXT;
+    if (ntot > 0 && ((recs = calloc((size_t)ntot, sizeof *recs)) == NULL || ans->texts == NULL)) {
+        rc = bn_fail(why, whylen, recs == NULL ? BN_ENOMEM : BN_EINVAL, "texts missing");
+        goto out;
+    }
+    /* each free text: its record, checked against its question */
+    for (i = 0, nt = 0; i < ans->n; i++) {
+        const char *words = ans->a[i].type == PKG_Q_TEXT ? ans->texts[nt] : NULL;
+
+        if (ans->a[i].type != PKG_Q_TEXT)
+            continue;
+        memset(t, 0, sizeof *t);
+        t->day = day;
+        memcpy(t->kiosk, ctx->signer->pub.id, KEY_ID_LEN);
+        strcpy(t->campaign, p->id);
+        strcpy(t->territory, p->territories[territory].id);
+        strcpy(t->question, p->questionnaire.q[ans->a[i].q].id);
+        if (words == NULL || strlen(words) >= sizeof t->text) {
+            rc = bn_fail(why, whylen, BN_EINVAL, "question %s: a text of 1..%d characters",
+                         t->question, PKG_TEXT_ANSWER_CHARS);
+            goto out;
+        }
+        strcpy(t->text, words);
+        if ((rc = qtext_check(p, t, why, whylen)) != 0)
+            goto out;
+        if ((rc = rng_bytes(ctx->rng, t->id, QTEXT_ID_LEN)) != 0 ||
+            (rc = qtext_seal(t, ctx->signer, recs[nt], QTEXT_MAX_LEN, &st[nt].record_len)) != 0) {
+            rc = bn_fail(why, whylen, rc, "question %s: the text is not one line of 1..%d "
+                         "characters", t->question, PKG_TEXT_ANSWER_CHARS);
+            goto out;
+        }
+        st[nt].record = recs[nt];
+        st[nt].text_id = recs[nt] + QTEXT_OFF_ID;
+        nt++;
+    }
+    rc = pseud_compute(ctx->secret, p->id, who->last_name, who->first_names, who->birth,
+                       sc.pseudonym);
+    if (rc != 0) {
+        rc = bn_fail(why, whylen, rc, "identity is incomplete or not valid text");
+        goto out;
+    }
+    if ((rc = reserve(ctx, sc.pseudonym, &sc.offline, why, whylen)) != 0)
+        goto out;
+    /* (CAST-C2) sign, then one transaction */
+    if ((rc = ballot_seal(b, ctx->signer, enc, sizeof enc, &len)) != 0) {
+        rc = bn_fail(why, whylen, rc, "answers could not be signed: %s", bn_strerror(rc));
+        goto out;
+    }
+    sc.campaign = p->id;
+    sc.day = day;
+    sc.commune = p->communes[commune].insee; /* counted only, store.c (STORE-S9) */
+    sc.ballot_id = b->id;
+    sc.ballot = enc;
+    sc.ballot_len = len;
+    sc.texts = st;
+    sc.n_texts = nt;
+    rc = receipt(ctx, store_cast(ctx->store, &sc), "answers", b->id, out, why, whylen);
+out:
+    /* (CAST-C4) */
+    if (b != NULL)
+        mbedtls_platform_zeroize(b, sizeof *b);
+    if (t != NULL)
+        mbedtls_platform_zeroize(t, sizeof *t);
+    if (recs != NULL)
+        mbedtls_platform_zeroize(recs, (size_t)ntot * sizeof *recs);
+    mbedtls_platform_zeroize(enc, sizeof enc);
+    mbedtls_platform_zeroize(&sc, sizeof sc);
+    free(b);
+    free(t);
+    free(recs);
     return rc;
 }

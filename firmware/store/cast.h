@@ -129,4 +129,27 @@ typedef struct cast_idea_s {
 int cast_idea(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_idea_t *idea,
               uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
 
+/* A questionnaire's answers as the person gave them (issue 17): answers in
+ * increasing question index (ballot.h's kind 4; a text question's answer
+ * is a ballot_answer_t of type PKG_Q_TEXT and its words in texts[i], the
+ * i-th text question answered, NULL otherwise). */
+typedef struct cast_answers_s {
+    const ballot_answer_t *a;
+    int n;
+    const char *const *texts;    /* one per answer of type PKG_Q_TEXT, in their order */
+} cast_answers_t;
+
+/* Answers questionnaire ctx->pkg for `who` on `day`, as cast_budget votes:
+ *   kind (BN_EKIND), polls open (BN_ECLOSED), commune (BN_ENOTFOUND), age
+ *   (BN_ERANGE) -> the answers against the questionnaire (answers_check:
+ *   BN_ERULE, the question named) and each text against its question
+ *   (BN_ERULE, BN_EINVAL for a text that is not one line of 1..500
+ *   characters) -> pseudonym -> the server's reservation (ctx->reserve) ->
+ *   the kind-4 ballot and each free text signed by the kiosk -> store_cast
+ *   (the register entry, the answers in the box, the texts apart, in one
+ *   transaction: BN_EALREADY for a person who already answered) ->
+ *   tracking code of the answers' id. On any error nothing was written. */
+int cast_answers(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_answers_t *ans,
+                 uint32_t day, cast_receipt_t *out, char *why, size_t whylen);
+
 #endif

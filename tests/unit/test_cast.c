@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "ballot.h"
+#include "answers.h"
 #include "bn_err.h"
 #include "cast.h"
 #include "day.h"
@@ -912,6 +913,115 @@ static void test_ideas_proposed(void **state)
     assert_int_equal(seen.n, 3);
 }
 
+/* The same fixture with the questionnaire of tests/vectors/pkg. */
+static int qsetup(void **state)
+{
+    ifx_t *x;
+    char *path, why[256] = "";
+    uint8_t *json;
+    size_t len;
+
+    isetup(state);
+    x = *state;
+    pkg_free(x->ideas);
+    path = tu_vector("pkg/questionnaire.json");
+    json = tu_read(path, &len);
+    assert_non_null(json);
+    if (pkg_parse((char *)json, len, &x->ideas, why, sizeof why) != 0)
+        fail_msg("questionnaire.json: %s", why);
+    x->ictx.pkg = x->ideas;
+    assert_int_equal(store_put_campaign(x->p.f.store, x->ideas->id, (const uint8_t *)"pkg", 3,
+                                        x->ictx.secret), 0);
+    assert_int_equal(store_meta_set(x->p.f.store, "polls:mobilite35-2027", "open"), 0);
+    free(json);
+    free(path);
+    return 0;
+}
+
+static int count_rec(void *arg, const uint8_t *rec, size_t len)
+{
+    int *n = arg;
+    qtext_t *t = malloc(sizeof *t);
+
+    assert_non_null(t);
+    if (len > 4 && memcmp(rec, "BRNT", 4) == 0)
+        assert_int_equal(qtext_decode(rec, len, t, NULL, 0), 0);
+    free(t);
+    (*n)++;
+    return 0;
+}
+
+/* A questionnaire answered: the answers a signed kind-4 ballot in the box,
+ * the person in the register, the free text a record of its own (nothing in
+ * the ballot of its words), a tracking code; once a person; refusals (a
+ * rule, a text of two lines, another kind, after the dates) write nothing. */
+static void test_answers_cast(void **state)
+{
+    ifx_t *x = *state;
+    cast_identity_t who = {"LE GALL", "ANNE", "1987-04-12", "35238"};
+    ballot_answer_t a[7] = {
+        {0, PKG_Q_ONE, 1, {1}}, {1, PKG_Q_MANY, 2, {0, 3}}, {2, PKG_Q_RANK, 3, {1, 2, 0}},
+        {3, PKG_Q_SCALE, 1, {2}}, {4, PKG_Q_YESNO, 1, {1}}, {5, PKG_Q_ONE, 1, {0}},
+        {6, PKG_Q_TEXT, 0, {0}}};
+    const char *texts[1] = {"Des cars le soir, m\xc3\xaame le dimanche."};
+    cast_answers_t ans = {a, 7, texts};
+    cast_receipt_t rec;
+    char why[300];
+    uint32_t day;
+    int64_t reg = 0, box = 0;
+    int n = 0;
+
+    assert_int_equal(day_parse("2026-11-15", &day), 0);
+    if (cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why) != 0)
+        fail_msg("answers: %s", why);
+    assert_int_equal(strlen(rec.tracking), TRACK_TEXT_LEN);
+    assert_int_equal(store_counts(x->p.f.store, x->ideas->id, &reg, &box), 0);
+    assert_int_equal(reg, 1);
+    assert_int_equal(box, 1);
+    assert_int_equal(store_each_text(x->p.f.store, x->ideas->id, count_rec, &n), 0);
+    assert_int_equal(n, 1);
+    {
+        uint8_t *b = NULL;
+        size_t len = 0;
+        ballot_t d;
+        assert_int_equal(store_get_ballot(x->p.f.store, rec.ballot_id, &b, &len), 0);
+        assert_int_equal(ballot_decode(b, len, &d, why, sizeof why), 0);
+        assert_int_equal(d.kind, BALLOT_KIND_ANSWERS);
+        assert_int_equal(d.n, 7);
+        assert_int_equal(answers_check(x->ideas, &d, why, sizeof why), 0);
+        assert_false(holds(b, len, "cars le soir")); /* the words are apart */
+        free(b);
+    }
+    /* once */
+    assert_int_equal(cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why), BN_EALREADY);
+    assert_string_equal(rec.tracking, "");
+    /* refusals, nothing written */
+    who.last_name = "MORVAN";
+    a[4].v[0] = 0; /* no bike, yet what stops using it answered */
+    assert_int_equal(cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why), BN_ERULE);
+    assert_non_null(strstr(why, "velo-freins"));
+    a[4].v[0] = 1;
+    texts[0] = "deux\nlignes";
+    assert_int_equal(cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why), BN_EINVAL);
+    texts[0] = "";
+    assert_int_equal(cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why), BN_EINVAL);
+    texts[0] = "Une ligne.";
+    assert_int_equal(cast_answers(&x->p.f.ctx, &who, &ans, day, &rec, why, sizeof why),
+                     BN_EKIND);
+    assert_int_equal(day_parse("2027-02-01", &day), 0);
+    assert_int_equal(cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why), BN_ECLOSED);
+    assert_int_equal(store_counts(x->p.f.store, x->ideas->id, &reg, &box), 0);
+    assert_int_equal(reg, 1);
+    assert_int_equal(box, 1);
+    n = 0;
+    assert_int_equal(store_each_text(x->p.f.store, NULL, count_rec, &n), 0);
+    assert_int_equal(n, 1);
+    /* nothing answered is an answer too: the person took part */
+    assert_int_equal(day_parse("2026-11-15", &day), 0);
+    ans.n = 0;
+    assert_int_equal(cast_answers(&x->ictx, &who, &ans, day, &rec, why, sizeof why), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -927,6 +1037,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_register_holds_no_name, setup, teardown),
         cmocka_unit_test_setup_teardown(test_identity_does_not_outlive_the_signature, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_ideas_proposed, isetup, iteardown),
+        cmocka_unit_test_setup_teardown(test_answers_cast, qsetup, iteardown),
         cmocka_unit_test_setup_teardown(test_petition_signed_sealed_stored, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_second_signature_refused, psetup, pteardown),
         cmocka_unit_test_setup_teardown(test_petition_refusals, psetup, pteardown),
