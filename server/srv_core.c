@@ -37,6 +37,7 @@
 #include "cert.h"
 #include "day.h"
 #include "hex.h"
+#include "answers.h"
 #include "idea.h"
 #include "key.h"
 #include "petition.h"
@@ -735,6 +736,19 @@ static int ballot_fits(const pkg_t *p, const ballot_t *b, char *why, size_t whyl
 {
     int t = pkg_find_territory(p, b->territory), i;
 
+    if (b->kind != ballot_kind_of(p))
+        return bn_fail(why, whylen, BN_EINVAL, "a ballot of kind %u, the campaign takes kind %d",
+                       b->kind, ballot_kind_of(p));
+    if (p->kind == PKG_QUESTIONNAIRE) {
+        int rc = answers_check(p, b, why, whylen);
+
+        if (rc != 0)
+            return rc;
+        if (b->day < p->opens || b->day > p->closes)
+            return bn_fail(why, whylen, BN_ECLOSED, "day %u is outside the polls",
+                           (unsigned)b->day);
+        return 0;
+    }
     if (t < 0)
         return bn_fail(why, whylen, BN_EINVAL, "territory %s is not in the package", b->territory);
     for (i = 0; i < b->n; i++) {
@@ -801,6 +815,7 @@ typedef struct ingest_s {
     uint8_t *sig_added;         /* per signature: stored by this upload (SRV-P1) */
     srv_idea_t *ideas;
     int64_t ideas_over;         /* (SRV-M3) */
+    srv_text_t *texts;
     char why[512];
     char detail[600];
 } ingest_t;
@@ -892,10 +907,16 @@ static int ingest_campaign(ingest_t *g)
                  pkg_kind_name(g->c->pkg->kind));
         return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
     }
-    if ((b->n_ballots > 0 || b->n_register > 0) && g->c->pkg->kind != PKG_BUDGET) {
+    if ((b->n_ballots > 0 || b->n_register > 0) && g->c->pkg->kind != PKG_BUDGET &&
+        g->c->pkg->kind != PKG_QUESTIONNAIRE) {
         snprintf(g->detail, sizeof g->detail, "%u ballots and %u register entries for campaign "
                  "%s, a %s campaign", (unsigned)b->n_ballots, (unsigned)b->n_register,
                  g->c->pkg->id, pkg_kind_name(g->c->pkg->kind));
+        return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
+    }
+    if (b->n_texts > 0 && g->c->pkg->kind != PKG_QUESTIONNAIRE) {
+        snprintf(g->detail, sizeof g->detail, "%u free texts for campaign %s, a %s campaign",
+                 (unsigned)b->n_texts, g->c->pkg->id, pkg_kind_name(g->c->pkg->kind));
         return srv_refuse(g->s, g->res, 422, "unsupported-item", g->detail, g->kiosk.pub.id);
     }
     if (b->n_ideas > 0 && g->c->pkg->kind != PKG_IDEAS) {
@@ -910,8 +931,9 @@ static int ingest_campaign(ingest_t *g)
     g->sigs = calloc(b->n_signatures ? b->n_signatures : 1, sizeof *g->sigs);
     g->sig_added = calloc(b->n_signatures ? b->n_signatures : 1, 1);
     g->ideas = calloc(b->n_ideas ? b->n_ideas : 1, sizeof *g->ideas);
+    g->texts = calloc(b->n_texts ? b->n_texts : 1, sizeof *g->texts);
     if (g->ballots == NULL || g->regs == NULL || g->reports == NULL || g->report_lens == NULL ||
-        g->sigs == NULL || g->sig_added == NULL || g->ideas == NULL)
+        g->sigs == NULL || g->sig_added == NULL || g->ideas == NULL || g->texts == NULL)
         return srv_refuse(g->s, g->res, 503, "out-of-memory", "the server is out of memory",
                           g->kiosk.pub.id);
     return 0;
@@ -1054,6 +1076,40 @@ static int ingest_ideas(ingest_t *g)
     return 0;
 }
 
+/* 5e. Each free text fits the questionnaire (its question, length, days). */
+static int ingest_texts(ingest_t *g)
+{
+    const pkg_t *p = g->c->pkg;
+    qtext_t *t = g->b.n_texts > 0 ? malloc(sizeof *t) : NULL;
+    size_t i;
+    int rc = 0;
+
+    if (g->b.n_texts > 0 && t == NULL)
+        return srv_refuse(g->s, g->res, 503, "out-of-memory", "the server is out of memory",
+                          g->kiosk.pub.id);
+    for (i = 0; i < g->b.n_texts && rc == 0; i++) {
+        size_t len = 0;
+        const uint8_t *rec = bundle_text_at(&g->b, (uint32_t)i, &len);
+        char hex[33];
+
+        hex_encode(rec + QTEXT_OFF_ID, QTEXT_ID_LEN, hex);
+        if (qtext_decode(rec, len, t, g->why, sizeof g->why) != 0) {
+            rc = srv_refuse(g->s, g->res, 400, "malformed", "text section", g->kiosk.pub.id);
+        } else if (qtext_check(p, t, g->why, sizeof g->why) != 0 || t->day < p->opens ||
+                   t->day > p->closes) {
+            snprintf(g->detail, sizeof g->detail, "text %s: %s", hex,
+                     t->day < p->opens || t->day > p->closes ? "day outside the polls" : g->why);
+            rc = srv_refuse(g->s, g->res, 422, "inconsistent-text", g->detail, g->kiosk.pub.id);
+        } else {
+            g->texts[i].id = rec + QTEXT_OFF_ID;
+            g->texts[i].bytes = rec;
+            g->texts[i].len = len;
+        }
+    }
+    free(t);
+    return rc;
+}
+
 static void count_added(srv_t *s, srv_campaign_t *c, const srv_sig_t *sigs,
                         const uint8_t *added, size_t n, const key_pub_t *kiosk);
 
@@ -1090,6 +1146,8 @@ static int ingest_store(ingest_t *g)
     items.ideas = g->ideas;
     items.idea_limit = g->c->pkg->kind == PKG_IDEAS ? g->c->pkg->ideas.max_per_person : 0;
     items.ideas_over = &g->ideas_over;
+    items.n_texts = g->b.n_texts;
+    items.texts = g->texts;
     pthread_mutex_lock(&s->lock);
     rc = srv_store_put_bundle(s->store, &items, &g->res->added, g->why, sizeof g->why);
     if (rc == 0 && items.n_signatures > 0) /* (SRV-P1) committed: counted once */
@@ -1140,7 +1198,7 @@ int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
     g->len = len;
     if (ingest_decode(g) == 0 && ingest_kiosk(g) == 0 && ingest_signatures(g) == 0 &&
         ingest_campaign(g) == 0 && ingest_ballots(g) == 0 && ingest_petition(g) == 0 &&
-        ingest_ideas(g) == 0) {
+        ingest_ideas(g) == 0 && ingest_texts(g) == 0) {
         ingest_registers(g);
         (void)ingest_store(g);
     }
@@ -1151,6 +1209,7 @@ int srv_ingest_as(srv_t *s, const uint8_t *as, const uint8_t *buf, size_t len,
     free(g->sigs);
     free(g->sig_added);
     free(g->ideas);
+    free(g->texts);
     free(g);
     return res->status;
 }

@@ -35,6 +35,9 @@
  *              contact sealed to the authority, IDEA-I1), and the current
  *              moderation: status, reason, comment, merged into; WITHOUT
  *              ROWID (random id order).
+ *   texts      (schema 5) a questionnaire's free texts: text id (PK), campaign,
+ *              kiosk key id, the signed record; nothing of who wrote it or of
+ *              their other answers; WITHOUT ROWID.
  *   moderation (schema 5) every moderation decision, in order, with the
  *              moderator's name, hash-chained (SRV-M2): the audit log of
  *              the participation team; never rewritten.
@@ -101,6 +104,13 @@ typedef struct srv_idea_s {
     char track[16];
 } srv_idea_t;
 
+/* A questionnaire's free text (answers.h), as handed to srv_store_put_bundle. */
+typedef struct srv_text_s {
+    const uint8_t *id;          /* 16 bytes */
+    const uint8_t *bytes;
+    size_t len;
+} srv_text_t;
+
 typedef struct srv_bundle_items_s {
     const char *campaign;
     const uint8_t *kiosk;       /* key id, 32 bytes */
@@ -123,6 +133,8 @@ typedef struct srv_bundle_items_s {
     const srv_idea_t *ideas;
     int idea_limit;             /* the package's ideas.max_per_person */
     int64_t *ideas_over;        /* out (may be NULL): new ideas past the limit (SRV-M3) */
+    size_t n_texts;             /* a questionnaire's free texts (schema 5) */
+    const srv_text_t *texts;
 } srv_bundle_items_t;
 
 /* What the store holds from one kiosk for one campaign. */
@@ -181,6 +193,13 @@ int srv_store_petition_pairs(srv_store_t *s, const char *campaign,
                              void (*pair)(void *arg, const uint8_t *a, const uint8_t *b,
                                           int64_t persons),
                              void *arg);
+
+/* Each free text of `campaign` (NULL: all), in id order: fn(arg, record,
+ * len, kiosk public key or NULL, its length). */
+int srv_store_text_each(srv_store_t *s, const char *campaign,
+                        int (*fn)(void *arg, const uint8_t *rec, size_t len, const uint8_t *pub,
+                                  size_t pub_len),
+                        void *arg);
 
 /* 1 if a ballot, a petition signature or an idea with this tracking code
  * is held, 0 if not, or BN_E*. */

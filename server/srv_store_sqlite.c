@@ -108,6 +108,9 @@ static const char schema[] =
     " merged_into BLOB, decisions INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
     "CREATE INDEX IF NOT EXISTS ideas_person ON ideas(campaign, pseudonym);"
     "CREATE INDEX IF NOT EXISTS ideas_track ON ideas(track);"
+    "CREATE TABLE IF NOT EXISTS texts ("
+    " id BLOB PRIMARY KEY, campaign TEXT NOT NULL, kiosk BLOB NOT NULL,"
+    " record BLOB NOT NULL) WITHOUT ROWID;"
     "CREATE TABLE IF NOT EXISTS moderation ("
     " seq INTEGER PRIMARY KEY, time INTEGER NOT NULL, moderator TEXT NOT NULL,"
     " campaign TEXT NOT NULL, idea BLOB NOT NULL, status TEXT NOT NULL,"
@@ -439,6 +442,89 @@ out:
     return rc;
 }
 
+/* A questionnaire's free texts, inside the caller's transaction: (SRV-D2)
+ * held with the same bytes, skipped; with other bytes, BN_EEXISTS. */
+static int put_texts(srv_store_t *s, const srv_bundle_items_t *b, size_t *n, char *why,
+                     size_t whylen)
+{
+    sqlite3_stmt *ins = NULL, *same = NULL, *key = NULL;
+    char hex[33];
+    size_t i;
+    int rc = 0;
+
+    if (b->n_texts == 0)
+        return 0;
+    if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO texts VALUES (?, ?, ?, ?)", -1, &ins,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "SELECT 1 FROM texts WHERE id = ? AND record = ?", -1, &same,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO kiosk_keys VALUES (?, ?)", -1, &key,
+                           NULL) != SQLITE_OK) {
+        rc = bn_fail(why, whylen, BN_ESTORE, "prepare: %s", sqlite3_errmsg(s->db));
+        goto out;
+    }
+    if (b->kiosk_pub != NULL) {
+        sqlite3_bind_blob(key, 1, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(key, 2, b->kiosk_pub, KEY_PUB_LEN, SQLITE_STATIC);
+        if ((rc = sqlite3_step(key)) != SQLITE_DONE) {
+            rc = bn_fail(why, whylen, map_rc(rc) ? map_rc(rc) : BN_ESTORE, "kiosk_keys: %s",
+                         sqlite3_errmsg(s->db));
+            goto out;
+        }
+    }
+    for (i = 0; i < b->n_texts; i++) {
+        const srv_text_t *x = &b->texts[i];
+
+        sqlite3_bind_blob(ins, 1, x->id, 16, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 2, b->campaign, -1, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 3, b->kiosk, 32, SQLITE_STATIC);
+        sqlite3_bind_blob(ins, 4, x->bytes, (int)x->len, SQLITE_STATIC);
+        sqlite3_bind_blob(same, 1, x->id, 16, SQLITE_STATIC);
+        sqlite3_bind_blob(same, 2, x->bytes, (int)x->len, SQLITE_STATIC);
+        rc = put_one(s, ins, same);
+        if (rc < 0) {
+            hex_encode(x->id, 16, hex);
+            rc = rc == BN_EEXISTS
+                     ? bn_fail(why, whylen, rc, "text %s: another record with this id is held", hex)
+                     : bn_fail(why, whylen, rc, "text %s: %s", hex, sqlite3_errmsg(s->db));
+            goto out;
+        }
+        *n += (size_t)rc;
+    }
+    rc = 0;
+out:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(same);
+    sqlite3_finalize(key);
+    return rc;
+}
+
+int srv_store_text_each(srv_store_t *s, const char *campaign,
+                        int (*fn)(void *arg, const uint8_t *rec, size_t len, const uint8_t *pub,
+                                  size_t pub_len),
+                        void *arg)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(s->db, "SELECT t.record, k.pub FROM texts t LEFT JOIN kiosk_keys"
+                                " k ON k.kiosk = t.kiosk WHERE ?1 IS NULL OR t.campaign = ?1"
+                                " ORDER BY t.id", -1, &st, NULL);
+
+    if (rc == SQLITE_OK) {
+        if (campaign != NULL)
+            sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int r = fn(arg, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0),
+                       sqlite3_column_blob(st, 1), (size_t)sqlite3_column_bytes(st, 1));
+            if (r != 0) {
+                sqlite3_finalize(st);
+                return r;
+            }
+        }
+    }
+    sqlite3_finalize(st);
+    return map_rc(rc);
+}
+
 /* (SRV-D1, SRV-S5) The bundle's bytes under its digest, inside the caller's
  * transaction. Already held (a bundle sent again): nothing changes. Other
  * bytes under the same digest can only be an altered store: BN_ECORRUPT. */
@@ -607,6 +693,7 @@ int srv_store_put_bundle(srv_store_t *s, const srv_bundle_items_t *b, size_t *ad
         n += (size_t)rc;
     }
     if ((rc = put_signatures(s, b, &n, why, whylen)) != 0 ||
+        (rc = put_texts(s, b, &n, why, whylen)) != 0 ||
         (rc = srv_store__put_ideas(s, b, &n, why, whylen)) != 0 ||
         (rc = put_bytes(s, b, why, whylen)) != 0 ||
         (rc = ballots_within_register(s, b, why, whylen)) != 0)

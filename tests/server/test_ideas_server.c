@@ -15,6 +15,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "answers.h"
 #include "idea.h"
 #include "kit.h"
 #include "srv_core.h"
@@ -29,6 +30,8 @@ static srv_t *srv;
 static kit_t k1, k2;
 static pkg_t *calls;            /* the call for ideas */
 static uint8_t call_track[32];
+static pkg_t *quest;            /* a questionnaire (tests/vectors/pkg/questionnaire.json) */
+static uint8_t quest_track[32];
 static key_pair_t *controller;  /* the data controller (contacts) */
 
 /* DIR/idees35-2027.bpkg: tests/vectors/pkg/ideas.json with dates around
@@ -86,6 +89,54 @@ static void make_call(void)
     key_free(auth);
 }
 
+/* DIR/mobilite35-2027.bpkg: the questionnaire vector with dates around today. */
+static void make_quest(void)
+{
+    char *path = tu_vector("pkg/questionnaire.json"), *out = NULL, *txt, hexs[70], d[11];
+    uint8_t *json, secret[32];
+    size_t len, outlen;
+    cJSON *o, *v;
+    key_pair_t *auth = NULL;
+    signer_t as;
+    key_pub_t ca_pub;
+    uint32_t today = day_today();
+
+    json = tu_read(path, &len);
+    assert_non_null(json);
+    o = cJSON_ParseWithLength((const char *)json, len);
+    assert_non_null(o);
+    v = cJSON_GetObjectItemCaseSensitive(o, "valid");
+    day_format(today - 60, d);
+    cJSON_ReplaceItemInObject(v, "from", cJSON_CreateString(d));
+    day_format(today + 300, d);
+    cJSON_ReplaceItemInObject(v, "until", cJSON_CreateString(d));
+    v = cJSON_GetObjectItemCaseSensitive(o, "polls");
+    day_format(today - 30, d);
+    cJSON_ReplaceItemInObject(v, "opens", cJSON_CreateString(d));
+    day_format(today + 30, d);
+    cJSON_ReplaceItemInObject(v, "closes", cJSON_CreateString(d));
+    txt = cJSON_Print(o);
+    free(path);
+    path = tu_path(dir, "demo/authority.key");
+    assert_int_equal(key_load(path, k1.rng, &auth, NULL, 0), 0);
+    key_signer(auth, &as);
+    assert_int_equal(pkg_sign(txt, strlen(txt), &as, &out, &outlen, NULL, 0), 0);
+    assert_int_equal(srv_write_file(dir, "mobilite35-2027.bpkg", out, outlen, 0644), 0);
+    assert_int_equal(cert_key(k1.ca, k1.ca_len, &ca_pub), 0);
+    assert_int_equal(pkg_open((const uint8_t *)out, outlen, &ca_pub, NULL, today, &quest, NULL,
+                              0), 0);
+    assert_int_equal(rng_bytes(k1.rng, secret, 32), 0);
+    assert_int_equal(track_key(secret, quest_track), 0);
+    hex_encode(quest_track, 32, hexs);
+    assert_int_equal(srv_write_file(dir, "mobilite35-2027.track", hexs, 64, 0600), 0);
+    free(out);
+    free(txt);
+    free(json);
+    free(path);
+    cJSON_Delete(o);
+    key_free(auth);
+}
+
 static int setup(void **state)
 {
     char why[256] = "", *assets = tu_asset("");
@@ -98,6 +149,7 @@ static int setup(void **state)
     assert_int_equal(kit_open(&k1, dir, 1), 0);
     assert_int_equal(kit_open(&k2, dir, 2), 0);
     make_call();
+    make_quest();
     assert_int_equal(srv_open(dir, 0, &srv, why, sizeof why), 0);
     return 0;
 }
@@ -107,6 +159,7 @@ static int teardown(void **state)
     (void)state;
     srv_close(srv);
     pkg_free(calls);
+    pkg_free(quest);
     key_free(controller);
     kit_close(&k1);
     kit_close(&k2);
@@ -467,6 +520,85 @@ static void test_ideas_publish(void **state)
     free(out);
 }
 
+/* A questionnaire at the server: answers (kind-4 ballots) with their
+ * register entries and free texts apart, stored once, receipts counted;
+ * answers that break the questionnaire, texts of another kind of campaign,
+ * refused. */
+static void test_questionnaire_upload(void **state)
+{
+    ballot_answer_t a[3] = {{0, PKG_Q_ONE, 1, {2}}, {4, PKG_Q_YESNO, 1, {0}},
+                            {6, PKG_Q_TEXT, 0, {0}}};
+    static uint8_t bal[4][BALLOT_MAX_LEN], txt[QTEXT_MAX_LEN];
+    size_t bl[4], tl = 0, len;
+    bundle_builder_t *bb;
+    uint8_t *out = NULL, ps[32];
+    ballot_t b;
+    qtext_t t;
+    char code[16];
+    int i;
+
+    (void)state;
+    for (i = 0; i < 3; i++) {
+        assert_int_equal(ballot_make_answers(&b, quest, 0, a, 3 - (i == 2), k1.day, k1.ks.pub.id,
+                                             k1.rng), 0);
+        assert_int_equal(ballot_seal(&b, &k1.ks, bal[i], BALLOT_MAX_LEN, &bl[i]), 0);
+        if (i == 0)
+            assert_int_equal(track_code(quest_track, b.id, code), 0);
+    }
+    memset(&t, 0, sizeof t);
+    t.day = k1.day;
+    assert_int_equal(rng_bytes(k1.rng, t.id, QTEXT_ID_LEN), 0);
+    memcpy(t.kiosk, k1.ks.pub.id, KEY_ID_LEN);
+    strcpy(t.campaign, "mobilite35-2027");
+    strcpy(t.territory, quest->territories[0].id);
+    strcpy(t.question, "idee");
+    strcpy(t.text, "Des cars le soir.");
+    assert_int_equal(qtext_seal(&t, &k1.ks, txt, sizeof txt, &tl), 0);
+    /* the ballots part: answers and texts */
+    assert_int_equal(bundle_new("mobilite35-2027", 1, k1.cert, k1.cert_len, &bb), 0);
+    for (i = 0; i < 3; i++)
+        assert_int_equal(bundle_add_ballot(bb, bal[i], bl[i]), 0);
+    assert_int_equal(bundle_add_text(bb, txt, tl), 0);
+    assert_int_equal(bundle_finish(bb, &k1.ks, &out, &len), 0);
+    bundle_free(bb);
+    /* (SRV-I1) more ballots than register entries from this kiosk: refused */
+    upload(out, len, 422, "ballots-exceed-register");
+    /* the participation part first */
+    {
+        uint8_t *reg = NULL;
+        size_t rl = 0;
+        assert_int_equal(bundle_new("mobilite35-2027", 2, k1.cert, k1.cert_len, &bb), 0);
+        for (i = 0; i < 3; i++) {
+            assert_int_equal(rng_bytes(k1.rng, ps, 32), 0);
+            assert_int_equal(bundle_add_register(bb, ps, k1.day, 0), 0);
+        }
+        assert_int_equal(bundle_finish(bb, &k1.ks, &reg, &rl), 0);
+        bundle_free(bb);
+        assert_int_equal(upload(reg, rl, 200, NULL), 3);
+        free(reg);
+    }
+    assert_int_equal(upload(out, len, 200, NULL), 4);
+    assert_int_equal(upload(out, len, 200, NULL), 0);
+    free(out);
+    {
+        char canon[15];
+        assert_int_equal(srv_receipt(srv, code, canon), 1);
+    }
+    /* answers breaking the questionnaire: a follow-up asked without its condition */
+    {
+        ballot_answer_t bad[2] = {{4, PKG_Q_YESNO, 1, {0}}, {5, PKG_Q_ONE, 1, {0}}};
+        assert_int_equal(ballot_make_answers(&b, quest, 0, bad, 2, k1.day, k1.ks.pub.id, k1.rng),
+                         0);
+        assert_int_equal(ballot_seal(&b, &k1.ks, bal[3], BALLOT_MAX_LEN, &bl[3]), 0);
+        assert_int_equal(bundle_new("mobilite35-2027", 3, k1.cert, k1.cert_len, &bb), 0);
+        assert_int_equal(bundle_add_ballot(bb, bal[3], bl[3]), 0);
+        assert_int_equal(bundle_finish(bb, &k1.ks, &out, &len), 0);
+        bundle_free(bb);
+        upload(out, len, 422, "inconsistent-ballot");
+        free(out);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +606,7 @@ int main(void)
         cmocka_unit_test(test_ideas_limit),
         cmocka_unit_test(test_ideas_moderation),
         cmocka_unit_test(test_ideas_publish),
+        cmocka_unit_test(test_questionnaire_upload),
     };
 
     return cmocka_run_group_tests(tests, setup, teardown);
