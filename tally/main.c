@@ -36,6 +36,7 @@ static void usage(FILE *f)
           "                          [--threads N] [--mbedtls]\n"
           "                          BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally publish (the options of verify) -o DIR BUNDLE_DIR | --server-db FILE\n"
+          "       borne-tally texts (the options of verify) -o FILE BUNDLE_DIR | --server-db FILE\n"
           "       borne-tally check DIR\n"
           "       borne-tally pabulib FILE [--rule RULE] [--check]\n"
           "       borne-tally --help\n"
@@ -75,6 +76,14 @@ static void usage(FILE *f)
           "         day it was reached); publish writes results.json,\n"
           "         signatures-cantons.csv, signatures-days.csv, tracking-codes.txt (with\n"
           "         --track-key), verification.txt, index.html. Never a name.\n"
+          "         For a questionnaire: the answers (ballots of kind 4) and free texts are\n"
+          "         verified the same way, then counted per question, overall and per\n"
+          "         territory (a group of fewer than 10 respondents never shown); publish\n"
+          "         writes results.json, results.csv, texts.csv (the free texts the\n"
+          "         moderation accepted: --texts FILE), index.html and index-en.html (a bar\n"
+          "         chart per question), verification.txt, tracking-codes.txt.\n"
+          "texts    a questionnaire's free texts, verified, into FILE for the moderation:\n"
+          "         ref;question;text;decision (fill in oui or non, then publish --texts FILE).\n"
           "check    recomputes every figure of a published DIR from its .pb files (or, for\n"
           "         a petition, its CSV files) and results.json alone; exit 0 when all\n"
           "         agree, 1 when one does not.\n"
@@ -460,10 +469,12 @@ out:
     return rc;
 }
 
-/* verify (out == NULL) and publish (out: the directory). */
+/* verify (publish 0), publish (1: out is the directory) and texts (2: out
+ * is the moderation file of a questionnaire's free texts). */
 static int cmd_verify(int argc, char **argv, int publish)
 {
     const char *ca = NULL, *pkgf = NULL, *rev = NULL, *tkey = NULL, *dir = NULL, *out = NULL;
+    const char *texts = NULL;
     const char *threads = NULL, *db = NULL, *enrolled_dir = NULL, *reports_dir = NULL;
     verify_enrolled_t *enrolled = NULL;
     int provisional = 0, reference = 0, i, status = 1, rc, n_enrolled = 0;
@@ -472,10 +483,12 @@ static int cmd_verify(int argc, char **argv, int publish)
     verify_input_t vi;
     verify_t *v = NULL;
     tally_count_t cnt;
+    quest_count_t qc;
     publish_opts_t po;
 
     memset(&in, 0, sizeof in);
     memset(&cnt, 0, sizeof cnt);
+    memset(&qc, 0, sizeof qc);
     for (i = 0; i < argc; i++) {
         const char **opt = NULL;
 
@@ -489,6 +502,8 @@ static int cmd_verify(int argc, char **argv, int publish)
             opt = &tkey;
         else if (publish && strcmp(argv[i], "-o") == 0)
             opt = &out;
+        else if (publish == 1 && strcmp(argv[i], "--texts") == 0)
+            opt = &texts;
         else if (strcmp(argv[i], "--threads") == 0)
             opt = &threads;
         else if (strcmp(argv[i], "--server-db") == 0)
@@ -523,8 +538,9 @@ static int cmd_verify(int argc, char **argv, int publish)
     }
     if (ca == NULL || pkgf == NULL || (dir == NULL) == (db == NULL) || (publish && out == NULL)) {
         fprintf(stderr, "borne-tally: %s needs --authority, --package%s and BUNDLE_DIR or "
-                "--server-db FILE (one of them)\n", publish ? "publish" : "verify",
-                publish ? ", -o DIR" : "");
+                "--server-db FILE (one of them)\n",
+                publish == 2 ? "texts" : publish ? "publish" : "verify",
+                publish == 2 ? ", -o FILE" : publish ? ", -o DIR" : "");
         usage(stderr);
         return 2;
     }
@@ -570,6 +586,41 @@ static int cmd_verify(int argc, char **argv, int publish)
         status = 0;
         goto out;
     }
+    if (publish == 2 || in.pkg->kind == PKG_QUESTIONNAIRE) {
+        if (in.pkg->kind != PKG_QUESTIONNAIRE) {
+            fprintf(stderr, "borne-tally: texts: campaign %s is not a questionnaire\n",
+                    in.pkg->id);
+            goto out;
+        }
+        if (publish == 2) {
+            if ((rc = quest_texts_csv(v, out, why, sizeof why)) != 0) {
+                fprintf(stderr, "borne-tally: texts: %s: %s\n", bn_strerror(rc), why);
+                goto out;
+            }
+            printf("%s: %d free text(s) to moderate (fill in the last column: oui or non, then "
+                   "publish --texts %s)\n", out, v->n_texts, out);
+            status = 0;
+            goto out;
+        }
+        if ((rc = quest_count(v, &qc, why, sizeof why)) != 0) {
+            fprintf(stderr, "borne-tally: count: %s: %s\n", bn_strerror(rc), why);
+            goto out;
+        }
+        po.provisional = provisional;
+        po.track_key = in.have_track_key ? in.track_key : NULL;
+        po.package_file = pkgf;
+        if ((rc = publish_questionnaire(v, &qc, &po, texts, out, why, sizeof why)) != 0) {
+            fprintf(stderr, "borne-tally: publish: %s: %s\n", bn_strerror(rc), why);
+            goto out;
+        }
+        fputs(v->log, stderr);
+        printf("%s: %lld answer sets counted, results in %s%s\n",
+               provisional ? "PROVISIONAL" : "certified", (long long)qc.respondents, out,
+               texts == NULL ? " (no free text published: --texts FILE gives the moderation's "
+                               "decisions)" : "");
+        status = 0;
+        goto out;
+    }
     if (in.pkg->kind == PKG_PETITION) {
         po.provisional = provisional;
         po.track_key = in.have_track_key ? in.track_key : NULL;
@@ -604,6 +655,7 @@ static int cmd_verify(int argc, char **argv, int publish)
     status = 0;
 out:
     tally_count_free(&cnt);
+    quest_count_free(&qc);
     verify_free(v);
     inputs_free(&in);
     free(enrolled);
@@ -645,6 +697,8 @@ int main(int argc, char **argv)
         return cmd_verify(argc - 2, argv + 2, 0);
     if (argc >= 2 && strcmp(argv[1], "publish") == 0)
         return cmd_verify(argc - 2, argv + 2, 1);
+    if (argc >= 2 && strcmp(argv[1], "texts") == 0)
+        return cmd_verify(argc - 2, argv + 2, 2);
     if (argc >= 2 && strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 2, argv + 2);
     if (argc < 2)

@@ -83,6 +83,36 @@ int publish_write(const verify_t *v, const tally_count_t *c, const publish_opts_
 int publish_petition(const verify_t *v, const publish_opts_t *o, const char *dir, char *why,
                      size_t whylen);
 
+/* --- a questionnaire (publish_quest.c, issue 17) ---------------------------------- */
+
+#define QUEST_MIN_GROUP 10     /* (PUB-P3) no figure for fewer respondents */
+
+struct qscope_s;
+typedef struct quest_count_s {
+    int n_scopes;              /* 1 + the territories: overall first */
+    struct qscope_s *scopes;
+    int64_t respondents;
+} quest_count_t;
+
+/* Counts the valid answer sets of `v` per question, overall and per
+ * territory: options chosen, first preferences and Borda points of a
+ * ranking, a scale's numbers and mean, yes and no; then marks what may be
+ * shown (PUB-P3). BN_EKIND, BN_ENOMEM. */
+int quest_count(const verify_t *v, quest_count_t *out, char *why, size_t whylen);
+void quest_count_free(quest_count_t *c);
+
+/* The free texts for the moderation: path gets "ref;question;text;decision"
+ * lines (the decision empty, for the team to fill in: oui / non). */
+int quest_texts_csv(const verify_t *v, const char *path, char *why, size_t whylen);
+
+/* Writes into dir: results.json ("kind": "questionnaire"), results.csv,
+ * texts.csv (the free texts texts_file accepts; none without it),
+ * index.html (French) and index-en.html with a bar chart per question,
+ * verification.txt, tracking-codes.txt (with the tracking key). (PUB-P3)
+ * (PUB-P4). BN_EIO, BN_EFORMAT (texts_file), BN_ENOMEM. */
+int publish_questionnaire(const verify_t *v, const quest_count_t *c, const publish_opts_t *o,
+                          const char *texts_file, const char *dir, char *why, size_t whylen);
+
 /* Recomputes every figure of `dir` from its .pb files and results.json;
  * prints one line per check to `log` ("ok ..." or "DISAGREE ..."). Returns 0
  * when all agree, 1 when one does not, a negative BN_E* when the files

@@ -13,10 +13,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <mbedtls/platform_util.h>
+
 #include "bn_err.h"
 #include "bundle.h"
 #include "day.h"
 #include "hex.h"
+#include "answers.h"
 #include "petition.h"
 #include "report.h"
 #include "rules.h"
@@ -40,6 +43,12 @@ typedef struct raw_report_s {
     int kiosk, bundle;
 } raw_report_t;
 
+typedef struct raw_text_s {
+    const uint8_t *bytes;     /* into the bundle's buffer */
+    size_t len;
+    int kiosk, bundle;
+} raw_text_t;
+
 typedef struct raw_sig_s {
     const uint8_t *bytes;     /* PETITION_LEN bytes, into the bundle's buffer */
     int kiosk, bundle;
@@ -57,8 +66,12 @@ typedef struct ctx_s {
     size_t n_rp, cap_rp;
     raw_sig_t *rs;
     size_t n_rs, cap_rs;
+    raw_text_t *rt;
+    size_t n_rt, cap_rt;
     int oom;
 } ctx_t;
+
+static int collect_texts(ctx_t *c);
 
 void verify_logf(verify_t *v, const char *fmt, ...)
 {
@@ -100,7 +113,12 @@ void verify_free(verify_t *v)
 {
     if (v == NULL)
         return;
+    for (int b = 0; v->ballots != NULL && b < v->n_ballots; b++)
+        free(v->ballots[b].ans);
     free(v->ballots);
+    for (int t = 0; t < v->n_texts; t++)
+        free(v->texts[t].text);
+    free(v->texts);
     for (int k = 0; k < v->n_kiosks; k++) {
         free(v->kiosks[k].turnout_commune);
         free(v->kiosks[k].turnout_n);
@@ -383,6 +401,12 @@ static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck
                 "counted", (unsigned)bp->n_signatures);
         return;
     }
+    if (in->pkg->kind != PKG_QUESTIONNAIRE && bp->n_texts > 0) {
+        c->v->n_bundles_refused++;
+        problem(c, r->ci.name, bi, "bundle", "%u free texts in a bundle of a %s campaign; not "
+                "counted", (unsigned)bp->n_texts, pkg_kind_name(in->pkg->kind));
+        return;
+    }
     if (in->pkg->kind == PKG_PETITION && bp->n_ballots > 0) {
         c->v->n_bundles_refused++;
         problem(c, r->ci.name, bi, "bundle", "%u ballots in a bundle of petition '%s'; not counted",
@@ -412,6 +436,15 @@ static void take_bundle(ctx_t *c, int bi, const uint8_t *buf, size_t len, bcheck
         c->rb[c->n_rb].len = blen;
         c->rb[c->n_rb].kiosk = k;
         c->rb[c->n_rb++].bundle = bi;
+    }
+    for (i = 0; i < bp->n_texts; i++) {
+        if (grow((void **)&c->rt, &c->cap_rt, c->n_rt, sizeof *c->rt) != 0) {
+            c->oom = 1;
+            return;
+        }
+        c->rt[c->n_rt].bytes = bundle_text_at(bp, i, &c->rt[c->n_rt].len);
+        c->rt[c->n_rt].kiosk = k;
+        c->rt[c->n_rt++].bundle = bi;
     }
     for (i = 0; i < bp->n_register; i++) {
         bundle_reg_t e;
@@ -498,8 +531,32 @@ static int check_ballot(ctx_t *c, const raw_ballot_t *r, verify_ballot_t *vb, co
         problem(c, kn, r->bundle, item, "of campaign '%s', not '%s'", b.campaign, p->id);
         return -1;
     }
+    if (p->kind == PKG_QUESTIONNAIRE && b.kind == BALLOT_KIND_ANSWERS) {
+        /* (VERIFY-V2) a questionnaire's answers: its rules, its days */
+        if ((vb->territory = pkg_find_territory(p, b.territory)) < 0 ||
+            answers_check(p, &b, why, sizeof why) != 0) {
+            problem(c, kn, r->bundle, item, "%s", vb->territory < 0 ? "territory not in the "
+                    "package" : why);
+            return -1;
+        }
+        if (b.day < p->opens || b.day > p->closes) {
+            day_format(b.day, d1);
+            problem(c, kn, r->bundle, item, "answered on %s, outside the polls", d1);
+            return -1;
+        }
+        vb->n_ans = b.n;
+        if (b.n > 0 && (vb->ans = malloc((size_t)b.n * sizeof *vb->ans)) == NULL) {
+            c->oom = 1;
+            return -1;
+        }
+        if (b.n > 0)
+            memcpy(vb->ans, b.answers, (size_t)b.n * sizeof *vb->ans);
+        return 0;
+    }
     if (p->kind != PKG_BUDGET) {
-        problem(c, kn, r->bundle, item, "not a budget vote");
+        problem(c, kn, r->bundle, item, "not a %s", p->kind == PKG_QUESTIONNAIRE
+                                                       ? "questionnaire's answers"
+                                                       : "budget vote");
         return -1;
     }
     if (b.kind != ballot_kind_of(p)) { /* (VERIFY-V2) the ballot the package asks for */
@@ -677,7 +734,7 @@ static int reconcile(ctx_t *c)
         /* (VERIFY-V10) never more ballots than register entries from one
          * kiosk: the others are ballots nobody was registered for (a
          * stolen kiosk's key), and the result is not certified */
-        if (v->pkg->kind == PKG_BUDGET && ks->ballots > ks->registered)
+        if (v->pkg->kind != PKG_PETITION && ks->ballots > ks->registered)
             problem(c, ks->name, -1, "register", "the bundles hold %lld ballots of this kiosk "
                     "and only %lld register entries: %lld ballots nobody was registered for",
                     (long long)ks->ballots, (long long)ks->registered,
@@ -738,7 +795,7 @@ static int reconcile(ctx_t *c)
             /* (CAST-C8) a supervised vote: codes given at the desk and never used */
             verify_logf(v, "NOTE kiosk %s: %lld voting codes given at the desk were not used",
                         ks->name, (long long)(ks->registered - ks->ballots));
-        } else if (v->pkg->kind == PKG_BUDGET && ks->ballots < ks->registered &&
+        } else if (v->pkg->kind != PKG_PETITION && ks->ballots < ks->registered &&
                    (int64_t)rep->ballots == ks->ballots) {
             /* (VERIFY-V10) at the close, as many as registered */
             problem(c, ks->name, first->bundle, item, "closed with %lld register entries and "
@@ -1047,7 +1104,9 @@ int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out
     /* the signatures before the closing reports: a petition's report counts
      * one register entry a signature (reconcile) */
     if (collect_ballots(&c) != 0 ||
-        (in->pkg->kind == PKG_PETITION && collect_signatures(&c) != 0) || reconcile(&c) != 0)
+        (in->pkg->kind == PKG_PETITION && collect_signatures(&c) != 0) ||
+        (in->pkg->kind == PKG_QUESTIONNAIRE && collect_texts(&c) != 0) || reconcile(&c) != 0 ||
+        c.oom)
         goto out;
     duplicates(&c);
     enrolled(&c);
@@ -1081,6 +1140,13 @@ int verify_set(const verify_input_t *in, const verify_set_t *set, verify_t **out
                     (long long)pc->duplicates, (long long)pc->outside, pc->cantons);
         verify_logf(v, "threshold %d signatures from %d cantons: %s%s", in->pkg->petition.threshold,
                     in->pkg->petition.min_cantons, pc->reached ? "REACHED on " : "not reached", d);
+    } else if (in->pkg->kind == PKG_QUESTIONNAIRE) {
+        int kept = 0;
+
+        for (i = 0; i < v->n_texts; i++)
+            kept += v->texts[i].valid;
+        verify_logf(v, "answer sets %d distinct, %d counted; free texts %d distinct, %d kept",
+                    v->n_ballots, valid, v->n_texts, kept);
     } else {
         verify_logf(v, "ballots %d distinct, %d counted", v->n_ballots, valid);
     }
@@ -1098,11 +1164,82 @@ out:
     free(c.rr);
     free(c.rp);
     free(c.rs);
+    free(c.rt);
     if (rc != 0) {
         verify_free(v);
         return bn_fail(why, whylen, rc, "out of memory");
     }
     *out = v;
+    return 0;
+}
+
+static int cmp_rt(const void *a, const void *b)
+{
+    const raw_text_t *x = a, *y = b;
+
+    return memcmp(x->bytes + QTEXT_OFF_ID, y->bytes + QTEXT_OFF_ID, QTEXT_ID_LEN);
+}
+
+/* (VERIFY-V12) A questionnaire's distinct free texts, each checked. */
+static int collect_texts(ctx_t *c)
+{
+    verify_t *v = c->v;
+    const pkg_t *p = c->in->pkg;
+    qtext_t *t = malloc(sizeof *t);
+    size_t i = 0, j;
+    char item[64], hex[33], why[256], d1[11];
+    int q;
+
+    if (t == NULL || (v->texts = calloc(c->n_rt + 1, sizeof *v->texts)) == NULL) {
+        free(t);
+        return BN_ENOMEM;
+    }
+    if (c->n_rt > 0)
+        qsort(c->rt, c->n_rt, sizeof *c->rt, cmp_rt);
+    while (i < c->n_rt) {
+        const raw_text_t *r = &c->rt[i];
+        verify_text_t *vt = &v->texts[v->n_texts++];
+        const char *kn = kname(v, r->kiosk);
+        int same = 1;
+
+        hex_encode(r->bytes + QTEXT_OFF_ID, QTEXT_ID_LEN, hex);
+        snprintf(item, sizeof item, "text %s", hex);
+        memcpy(vt->id, r->bytes + QTEXT_OFF_ID, 16);
+        vt->kiosk = r->kiosk;
+        for (j = i + 1; j < c->n_rt && cmp_rt(r, &c->rt[j]) == 0; j++)
+            if (c->rt[j].len != r->len || memcmp(c->rt[j].bytes, r->bytes, r->len) != 0) {
+                problem(c, kn, c->rt[j].bundle, item, "differs from the one in %s: neither is "
+                        "kept", c->names[r->bundle]);
+                same = 0;
+            }
+        i = j;
+        if (!same)
+            continue;
+        if (qtext_decode(r->bytes, r->len, t, why, sizeof why) != 0) {
+            problem(c, kn, r->bundle, item, "malformed: %s", why);
+            continue;
+        }
+        if (qtext_check(p, t, why, sizeof why) != 0) {
+            problem(c, kn, r->bundle, item, "%s", why);
+            continue;
+        }
+        if (t->day < p->opens || t->day > p->closes) {
+            day_format(t->day, d1);
+            problem(c, kn, r->bundle, item, "written on %s, outside the polls", d1);
+            continue;
+        }
+        for (q = 0; q < p->questionnaire.n && strcmp(p->questionnaire.q[q].id, t->question); q++)
+            ;
+        vt->question = q;
+        vt->territory = pkg_find_territory(p, t->territory);
+        if ((vt->text = strdup(t->text)) == NULL) {
+            free(t);
+            return BN_ENOMEM;
+        }
+        vt->valid = 1;
+    }
+    mbedtls_platform_zeroize(t, sizeof *t);
+    free(t);
     return 0;
 }
 

@@ -56,6 +56,14 @@
  *        they are reconciled (both must be 0 for a petition kiosk), but a
  *        missing report is a note, not a problem (a petition is counted
  *        while it runs); nothing reconciles the number of signatures.
+ * For a questionnaire package (issue 17): its answers are ballots of kind 4,
+ * checked by answers_check in place of the ballot rule (VERIFY-V2) and
+ * reconciled like a vote's (V3, V4, V10); its free texts are checked like
+ * ballots (kiosk key id and signature), then:
+ *   (VERIFY-V12) a text id met twice with identical bytes counts once, with
+ *        different bytes neither counts (a problem); a text that is not of a
+ *        text question of the package, too long for it, or dated outside the
+ *        polls is a problem and is not kept.
  * Every problem is one line: "kiosk NAME, FILE, ITEM: reason". */
 #ifndef TALLY_VERIFY_H
 #define TALLY_VERIFY_H
@@ -80,7 +88,19 @@ typedef struct verify_ballot_s {
     uint8_t hash[32];         /* SHA-256 of the signed encoding */
     uint32_t day;             /* the day it was cast (for the poll reports, VERIFY-V11) */
     int valid;                /* 1: counted; 0: refused (a problem names it) */
+    int n_ans;                /* a questionnaire's answers (kind 4), in ans */
+    ballot_answer_t *ans;     /* malloc'd, NULL for a vote's ballot */
 } verify_ballot_t;
+
+/* A questionnaire's free text, verified (answers.h). */
+typedef struct verify_text_s {
+    uint8_t id[16];
+    int kiosk;
+    int territory;            /* index into pkg->territories */
+    int question;             /* index into pkg->questionnaire.q */
+    char *text;               /* malloc'd */
+    int valid;                /* 1: kept; 0: refused (a problem names it) */
+} verify_text_t;
 
 /* A verified petition signature record (a copy). */
 typedef struct verify_sig_s {
@@ -124,6 +144,8 @@ typedef struct verify_s {
     verify_ballot_t *ballots; /* sorted by id */
     int n_kiosks;
     verify_kiosk_t *kiosks;
+    int n_texts;              /* a questionnaire's distinct free texts */
+    verify_text_t *texts;     /* sorted by text id */
     int n_sigs;               /* distinct petition records (a petition package) */
     verify_sig_t *sigs;       /* sorted by signature id */
     petition_count_t petition;/* petition_count over the valid records */
