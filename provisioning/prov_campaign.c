@@ -1112,6 +1112,8 @@ static int show_json(const pkg_t *p, FILE *f)
         cJSON_AddNumberToObject(root, "rule_min", p->rule.min);
         cJSON_AddNumberToObject(root, "rule_max", p->rule.max);
         cJSON_AddNumberToObject(root, "min_spend_percent", p->rule.min_spend_percent);
+    } else if (p->kind == PKG_QUESTIONNAIRE) {
+        cJSON_AddNumberToObject(root, "questions", p->questionnaire.n);
     } else if (p->kind == PKG_IDEAS) {
         cJSON_AddNumberToObject(root, "themes", p->ideas.n_themes);
         cJSON_AddNumberToObject(root, "reasons", p->ideas.n_reasons);
@@ -1177,7 +1179,8 @@ int prov_campaign_show(const pkg_t *p, int json, FILE *f)
     fprintf(f, "campaign   %s (%s), d\xc3\xa9partement %s, languages", p->id,
             p->kind == PKG_BUDGET     ? "participatory budget"
             : p->kind == PKG_PETITION ? "petition"
-                                      : "call for ideas",
+            : p->kind == PKG_IDEAS    ? "call for ideas"
+                                      : "questionnaire",
             p->departement);
     for (i = 0; i < p->n_langs; i++)
         fprintf(f, "%s%s", i ? ", " : " ", p->langs[i]);
@@ -1201,6 +1204,8 @@ int prov_campaign_show(const pkg_t *p, int json, FILE *f)
         if (p->rule.min_spend_percent > 0)
             fprintf(f, " and at least %d%% of it", p->rule.min_spend_percent);
         fprintf(f, "\ncounting   %s\n", counting_name(p->counting));
+    } else if (p->kind == PKG_QUESTIONNAIRE) {
+        fprintf(f, "questions  %d (each may be left unanswered)\n", p->questionnaire.n);
     } else if (p->kind == PKG_IDEAS) {
         fprintf(f, "ideas      up to %d a person, %d themes, %d reasons to refuse; a place %s, "
                 "a contact %s\n", p->ideas.max_per_person, p->ideas.n_themes,

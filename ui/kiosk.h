@@ -40,6 +40,7 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
 #define KIOSK_DEMO_BUDGET 1u
 #define KIOSK_DEMO_PETITION 2u
 #define KIOSK_DEMO_IDEAS 4u       /* a call for ideas (demo-ideas.json) */
+#define KIOSK_DEMO_QUEST 8u       /* a questionnaire (demo-questionnaire.json) */
 int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns, char *why,
                          size_t whylen);
 int kiosk_init_demo(const char *dir, const char *assets, char *why, size_t whylen);

@@ -269,8 +269,10 @@ out:
 
 /* --- the demonstration, set up as a technician would (prov_demo.h) --------------- */
 
-static const char *const demo_names[3] = {"demo-budget", "demo-petition", "demo-ideas"};
-static const unsigned demo_bits[3] = {KIOSK_DEMO_BUDGET, KIOSK_DEMO_PETITION, KIOSK_DEMO_IDEAS};
+static const char *const demo_names[4] = {"demo-budget", "demo-petition", "demo-ideas",
+                                          "demo-questionnaire"};
+static const unsigned demo_bits[4] = {KIOSK_DEMO_BUDGET, KIOSK_DEMO_PETITION, KIOSK_DEMO_IDEAS,
+                                      KIOSK_DEMO_QUEST};
 
 static void unlink_in(const char *dir, const char *name)
 {
@@ -285,7 +287,7 @@ static void fresh_state(const char *dir)
 {
     static const char *const old[] = {"kiosk.db", "kiosk.db-journal", "kiosk.db-wal",
                                       "bp35-demo.bpkg", "pet35-demo.bpkg", "idees35-demo.bpkg",
-                                      KSYNC_CONF_FILE,
+                                      "consult35-demo.bpkg", KSYNC_CONF_FILE,
                                       "authority.crt", NULL};
     int i;
 
@@ -302,7 +304,7 @@ int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns
                          size_t whylen)
 {
     char authdir[1100], srvdir[1100], usb[1100], bundle[1200], crt[1200];
-    char ids[3][PKG_ID_MAX + 1] = {"", "", ""};
+    char ids[4][PKG_ID_MAX + 1] = {"", "", "", ""};
     prov_auth_t *a = NULL;
     rng_t *rng = NULL;
     uint32_t today = day_today();
@@ -324,7 +326,7 @@ int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns
     if ((rc = rng_open(&rng)) != 0 ||
         (rc = prov_demo_authority(authdir, rng, today, &a, why, whylen)) != 0)
         goto out;
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         if ((campaigns & demo_bits[i]) &&
             (rc = prov_demo_campaign(a, authdir, assets, demo_names[i], rng, ids[i], why,
                                      whylen)) != 0)
@@ -337,7 +339,7 @@ int kiosk_init_demo_with(const char *dir, const char *assets, unsigned campaigns
         (rc = kiosk_provision(bundle, dir, today, why, whylen)) != 0)
         goto out;
     unlink_in(dir, KSYNC_CONF_FILE);
-    for (i = 0; i < 3; i++)
+    for (i = 0; i < 4; i++)
         if (ids[i][0] != '\0' && (rc = kiosk_open_polls(dir, ids[i], why, whylen)) != 0)
             goto out;
 out:

@@ -47,7 +47,7 @@ static void usage(FILE *f)
             "              (or the first line of STATE/switch-keys)\n"
             "       headless: [--speech-log FILE]  audio mode's words, one line each\n"
             "       window: [--audio-device NAME]  audio mode's output (none: no audio mode)\n"
-            "       borne --init-demo DIR [--demo-campaigns budget|petition|both|ideas|all]\n"
+            "       borne --init-demo DIR [--demo-campaigns budget|petition|both|ideas|questionnaire|all]\n"
             "              [--demo-ballot approval|cumulative|ordinal]\n"
             "              (default both: the demo budget vote and the demo petition)\n"
             "       borne --init-demo DIR --demo-server SRV [--demo-kiosk N] [--demo-port P]\n"
@@ -498,10 +498,13 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
                 a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION;
             else if (strcmp(optarg, "ideas") == 0)
                 a->demo = KIOSK_DEMO_IDEAS;
+            else if (strcmp(optarg, "questionnaire") == 0)
+                a->demo = KIOSK_DEMO_QUEST;
             else if (strcmp(optarg, "all") == 0)
-                a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION | KIOSK_DEMO_IDEAS;
+                a->demo = KIOSK_DEMO_BUDGET | KIOSK_DEMO_PETITION | KIOSK_DEMO_IDEAS |
+                          KIOSK_DEMO_QUEST;
             else {
-                fprintf(stderr, "borne: --demo-campaigns: budget, petition, both, ideas or all\n");
+                fprintf(stderr, "borne: --demo-campaigns: budget, petition, both, ideas, questionnaire or all\n");
                 return 2;
             }
             break;

@@ -28,29 +28,6 @@
 #include "day.h"
 #include "screens.h"
 
-#define KB_COLS 12
-#define KB_ROWS 3
-#define KB_KEY_H 88
-#define KB_GAP 8
-#define KB_H ((KB_ROWS + 1) * KB_KEY_H + KB_ROWS * KB_GAP)
-#define KEY_SPACE_IDX 99
-
-/* The keyboard's three rows of characters, per layer (12 keys each). */
-static const char *const lower[KB_ROWS][KB_COLS] = {
-    {"a", "z", "e", "r", "t", "y", "u", "i", "o", "p", "é", "è"},
-    {"q", "s", "d", "f", "g", "h", "j", "k", "l", "m", "à", "ù"},
-    {"w", "x", "c", "v", "b", "n", "ç", "ê", "ô", "'", ",", "."},
-};
-static const char *const upper[KB_ROWS][KB_COLS] = {
-    {"A", "Z", "E", "R", "T", "Y", "U", "I", "O", "P", "É", "È"},
-    {"Q", "S", "D", "F", "G", "H", "J", "K", "L", "M", "À", "Ù"},
-    {"W", "X", "C", "V", "B", "N", "Ç", "Ê", "Ô", "'", ",", "."},
-};
-static const char *const signs[KB_ROWS][KB_COLS] = {
-    {"1", "2", "3", "4", "5", "6", "7", "8", "9", "0", "€", "%"},
-    {"!", "?", ";", ":", "(", ")", "«", "»", "\"", "/", "&", "+"},
-    {"@", "-", "_", "#", "*", "=", "î", "ï", "â", "û", "ë", "œ"},
-};
 
 /* --- the steps -------------------------------------------------------------- */
 
@@ -83,6 +60,21 @@ static void step_count(const app_t *a, int *n, int *total)
         }
 }
 
+static char *field_of(app_t *a, int step, size_t *cap, int *max_chars);
+
+/* The keyboard's target on a text step. */
+static textkb_t target(app_t *a)
+{
+    textkb_t t;
+
+    memset(&t, 0, sizeof t);
+    t.f = field_of(a, a->s.idea_step, &t.cap, &t.max);
+    t.newline = a->s.idea_step == IS_TEXT;
+    t.no_auto_caps = a->s.idea_step == IS_CONTACT; /* e-mail addresses are in lower case */
+    t.bytes = a->s.idea_step == IS_CONTACT;
+    return t;
+}
+
 int idea_typing(const app_t *a)
 {
     return a->scr == SCR_IDEA && a->s.idea_step >= IS_TITLE && a->s.idea_step <= IS_CONTACT;
@@ -112,97 +104,6 @@ static char *field_of(app_t *a, int step, size_t *cap, int *max_chars)
     *cap = 0;
     *max_chars = 0;
     return NULL;
-}
-
-static int chars(const char *s)
-{
-    int n = 0;
-
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xc0) != 0x80;
-    return n;
-}
-
-/* One whole code point, printable: not a control character (C0, DEL, C1),
- * strict UTF-8. Returns its length, 0 if not. */
-static size_t one_char(const char *u)
-{
-    const unsigned char *p = (const unsigned char *)u;
-    size_t n = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-               : (p[0] & 0xf8) == 0xf0 ? 4 : 0, i;
-    uint32_t cp;
-
-    if (n == 0 || strlen(u) != n)
-        return 0;
-    for (i = 1; i < n; i++)
-        if ((p[i] & 0xc0) != 0x80)
-            return 0;
-    cp = n == 1 ? p[0] : n == 2 ? (p[0] & 0x1fu) : n == 3 ? (p[0] & 0x0fu) : (p[0] & 0x07u);
-    for (i = 1; i < n; i++)
-        cp = cp << 6 | (p[i] & 0x3fu);
-    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-        cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-        return 0;
-    if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0) || cp == 0x2028 || cp == 0x2029)
-        return 0;
-    return n;
-}
-
-/* Capitals on the keyboard: as the person set them, else by themselves at
- * the start of the field or of a sentence (never for a contact: e-mail
- * addresses are in lower case). */
-static int caps_on(const app_t *a)
-{
-    const char *f;
-    size_t n;
-
-    if (a->s.idea_caps >= 0)
-        return a->s.idea_caps;
-    if (a->s.idea_step == IS_CONTACT)
-        return 0;
-    f = a->s.idea_step == IS_TITLE ? a->s.idea_title
-        : a->s.idea_step == IS_TEXT ? a->s.idea_text : a->s.idea_place;
-    n = strlen(f);
-    while (n > 0 && f[n - 1] == ' ')
-        n--;
-    return n == 0 || f[n - 1] == '.' || f[n - 1] == '!' || f[n - 1] == '?' || f[n - 1] == '\n';
-}
-
-void scr_idea_char(app_t *a, const char *utf8)
-{
-    size_t cap, n, k;
-    int max, nl = strcmp(utf8, "\n") == 0;
-    char *f = field_of(a, a->s.idea_step, &cap, &max);
-
-    if (f == NULL)
-        return;
-    a->s.field_err = NULL;
-    k = nl ? 1 : one_char(utf8);
-    if (k == 0 || (nl && a->s.idea_step != IS_TEXT))
-        return;
-    n = strlen(f);
-    /* nothing blank at the start; no run of spaces */
-    if ((n == 0 && (utf8[0] == ' ' || nl)) || (utf8[0] == ' ' && n > 0 && f[n - 1] == ' '))
-        return;
-    if (chars(f) >= max || n + k >= cap || (a->s.idea_step == IS_CONTACT && n + k > (size_t)max)) {
-        a->s.field_err = "idea.err.full"; /* said, never dropped silently */
-        return;
-    }
-    memcpy(f + n, utf8, k);
-    f[n + k] = '\0';
-    a->s.idea_caps = -1; /* after a character, capitals follow the sentence again */
-}
-
-static void field_pop(char *f)
-{
-    size_t n = strlen(f);
-
-    if (n == 0)
-        return;
-    n--;
-    while (n > 0 && ((unsigned char)f[n] & 0xc0) == 0x80)
-        n--;
-    f[n] = '\0';
 }
 
 /* Trailing spaces and line feeds go (the person does not see them). */
@@ -362,24 +263,21 @@ static void send(app_t *a)
     app_go(a, SCR_MESSAGE);
 }
 
+void scr_idea_char(app_t *a, const char *utf8)
+{
+    textkb_t t = target(a);
+
+    if (t.f != NULL)
+        textkb_char(a, &t, utf8);
+}
+
 void scr_idea_act(app_t *a, int act)
 {
-    size_t cap;
-    int max;
-    char *f = field_of(a, a->s.idea_step, &cap, &max);
+    textkb_t t = target(a);
 
     a->dirty = 1;
-    if (act >= ACT_KEY && act < ACT_KEY + KB_ROWS * KB_COLS && f != NULL) {
-        int idx = act - ACT_KEY, r = idx / KB_COLS, c = idx % KB_COLS;
-        const char *ch = a->s.idea_symbols ? signs[r][c] : caps_on(a) ? upper[r][c] : lower[r][c];
-
-        scr_idea_char(a, ch);
+    if (t.f != NULL && textkb_act(a, &t, act))
         return;
-    }
-    if (act == ACT_KEY + KEY_SPACE_IDX) {
-        scr_idea_char(a, " ");
-        return;
-    }
     if (act >= ACT_THEME && act < ACT_THEME + a->pkg->ideas.n_themes &&
         a->s.idea_step == IS_THEME) {
         a->s.idea_theme = act - ACT_THEME;
@@ -394,20 +292,6 @@ void scr_idea_act(app_t *a, int act)
         return;
     }
     switch (act) {
-    case ACT_IDEA_SHIFT:
-        a->s.idea_caps = !caps_on(a);
-        break;
-    case ACT_IDEA_LAYER:
-        a->s.idea_symbols = !a->s.idea_symbols;
-        break;
-    case ACT_IDEA_NEWLINE:
-        scr_idea_char(a, "\n");
-        break;
-    case ACT_BACKSPACE:
-        if (f != NULL)
-            field_pop(f);
-        a->s.field_err = NULL;
-        break;
     case ACT_NEXT:
     case ACT_IDEA_SKIP:
         if (validate(a) != 0)
@@ -511,106 +395,6 @@ void scr_ideas_draw(app_t *a)
 
 /* --- drawing the steps ----------------------------------------------------------- */
 
-static int key_pitch(const app_t *a)
-{
-    int p = (a->w - 2 * 24 + KB_GAP) / KB_COLS;
-
-    return p < 110 ? p : 110;
-}
-
-/* A key of the last row: its words, or its sign when the words do not fit
- * (the largest text); the words stay its name (scripts, audio mode). */
-static void special_key(app_t *a, ui_rect_t r, const char *words, const char *sign, int act,
-                        int group)
-{
-    const char *label = app_button_w(a, words, BTN_SECONDARY, 0) <= r.w ? words : sign;
-
-    app_button(a, r, label, label == words ? NULL : words, act, BTN_SECONDARY, 1);
-    a->dl.ctls[a->dl.nctl - 1].group = group;
-}
-
-static void draw_keyboard(app_t *a, int y)
-{
-    int pitch = key_pitch(a), kw = pitch - KB_GAP, rowp = KB_KEY_H + KB_GAP, caps = caps_on(a);
-    int x0 = (a->w - (KB_COLS * pitch - KB_GAP)) / 2, r, c, x, sp, sy = y + KB_ROWS * rowp;
-    int text = a->s.idea_step == IS_TEXT, g = 2 * KB_ROWS + 1;
-
-    for (r = 0; r < KB_ROWS; r++)
-        for (c = 0; c < KB_COLS; c++) {
-            const char *ch = a->s.idea_symbols ? signs[r][c] : caps ? upper[r][c] : lower[r][c];
-            ui_rect_t k = {x0 + c * pitch, y + r * rowp, kw, KB_KEY_H};
-
-            app_button(a, k, ch, NULL, ACT_KEY + r * KB_COLS + c, BTN_KEY, 1);
-            a->dl.ctls[a->dl.nctl - 1].ch = a->dl.ctls[a->dl.nctl - 1].label;
-            /* scanning: half a row at a time (six keys), then the key */
-            a->dl.ctls[a->dl.nctl - 1].group = 1 + 2 * r + (c >= KB_COLS / 2);
-        }
-    /* the last row: capitals, the signs, space, line feed, erase */
-    x = x0;
-    if (!a->s.idea_symbols) {
-        app_button(a, (ui_rect_t){x, sy, 2 * pitch - KB_GAP, KB_KEY_H}, "\xe2\x87\xa7",
-                   tr(a, "kb.caps"), ACT_IDEA_SHIFT, caps ? BTN_CHOSEN : BTN_SECONDARY, 1);
-        a->dl.ctls[a->dl.nctl - 1].group = g;
-        x += 2 * pitch;
-    }
-    app_button(a, (ui_rect_t){x, sy, (a->s.idea_symbols ? 4 : 2) * pitch - KB_GAP, KB_KEY_H},
-               a->s.idea_symbols ? "abc" : "123", tr(a, a->s.idea_symbols ? "kb.letters"
-                                                                          : "kb.signs"),
-               ACT_IDEA_LAYER, BTN_SECONDARY, 1);
-    a->dl.ctls[a->dl.nctl - 1].group = g;
-    x += (a->s.idea_symbols ? 4 : 2) * pitch;
-    sp = text ? 3 : 6;
-    app_button(a, (ui_rect_t){x, sy, sp * pitch - KB_GAP, KB_KEY_H}, tr(a, "kb.space"), NULL,
-               ACT_KEY + KEY_SPACE_IDX, BTN_SECONDARY, 1);
-    a->dl.ctls[a->dl.nctl - 1].ch = " ";
-    a->dl.ctls[a->dl.nctl - 1].group = g + 1;
-    x += sp * pitch;
-    if (text) {
-        special_key(a, (ui_rect_t){x, sy, 3 * pitch - KB_GAP, KB_KEY_H}, tr(a, "kb.newline"),
-                    "\xe2\x86\xb5", ACT_IDEA_NEWLINE, g + 1);
-        a->dl.ctls[a->dl.nctl - 1].ch = "\n";
-        x += 3 * pitch;
-    }
-    special_key(a, (ui_rect_t){x, sy, 2 * pitch - KB_GAP, KB_KEY_H}, tr(a, "kb.backspace"),
-                "\xe2\x8c\xab", ACT_BACKSPACE, g + 1);
-}
-
-#define LINES_MAX 1100
-
-/* The field's text, wrapped, its last `rows` lines shown (the caret's);
- * returns the number of lines it has. Each line is drawn whole on its own,
- * so a long word (an address) wraps between letters without being "cut". */
-static int draw_lines(app_t *a, const char *val, int x, int y, int w, int fs, int rows,
-                      int *last_w)
-{
-    static size_t st[LINES_MAX], ln[LINES_MAX];
-    int n = ui_wrap(&a->dl, val, fs, 0, w, st, ln, LINES_MAX), i, first, lh = ui_line_h(fs);
-    size_t len = strlen(val);
-    char line[1200];
-
-    if (n > LINES_MAX)
-        n = LINES_MAX;
-    /* a line feed at the end opens an empty line for the caret */
-    if (len > 0 && val[len - 1] == '\n' && n < LINES_MAX) {
-        st[n] = len;
-        ln[n] = 0;
-        n++;
-    }
-    first = n > rows ? n - rows : 0;
-    *last_w = 0;
-    for (i = first; i < n; i++) {
-        size_t l = ln[i] < sizeof line - 1 ? ln[i] : sizeof line - 1;
-
-        memcpy(line, val + st[i], l);
-        line[l] = '\0';
-        if (l > 0)
-            ui_text(&a->dl, x, y + (i - first) * lh, w, line, fs, 0, a->theme.text, AL_LEFT, 1);
-        if (i == n - 1)
-            *last_w = l > 0 ? ui_text_w(&a->dl, line, fs, 0) : 0;
-    }
-    return n;
-}
-
 static const char *const questions[IS__COUNT] = {"idea.q.theme", "idea.q.title", "idea.q.text",
                                                  "idea.q.place", "idea.q.contact", ""};
 static const char *const hints[IS__COUNT] = {"idea.hint.theme", "idea.hint.title",
@@ -691,16 +475,19 @@ static void draw_text_step(app_t *a, int top)
     int show_step = 1, show_hint = 1, qh, sh, nh, ch, hh;
 
     bar_y = a->h - 24 - 96;
-    kb_y = bar_y - 16 - KB_H;
+    kb_y = bar_y - 16 - TEXTKB_H;
     if (a->h > a->w && kb_y > top + 16 + 900) {
         /* portrait: the keyboard under the field, the buttons under it */
         kb_y = top + 16 + 900;
-        bar_y = kb_y + KB_H + 24;
+        bar_y = kb_y + TEXTKB_H + 24;
     }
     bottom_bar(a, opt && val[0] == '\0', bar_y);
-    draw_keyboard(a, kb_y);
+    {
+        textkb_t tk = target(a);
+        textkb_draw(a, &tk, kb_y);
+    }
     /* the count: how many characters are left */
-    left = max - chars(val);
+    left = max - textkb_chars(val);
     snprintf(n1, sizeof n1, "%d", left);
     snprintf(n2, sizeof n2, "%d", max);
     trf(a, count, sizeof count, left == 0 ? "idea.left.0" : left == 1 ? "idea.left.1" : "idea.left",
@@ -737,7 +524,7 @@ static void draw_text_step(app_t *a, int top)
     fh = rows * lh + 24;
     dl_rrect(&a->dl, (ui_rect_t){fx, y, fw, fh}, 12, t->surface);
     dl_ring(&a->dl, (ui_rect_t){fx, y, fw, fh}, 12, 4, t->accent);
-    nlines = draw_lines(a, val, fx + 24, y + 12, fw - 48 - 12, fs, rows, &last_w);
+    nlines = textkb_lines(a, val, fx + 24, y + 12, fw - 48 - 12, fs, rows, &last_w);
     caret_x = fx + 24 + last_w + 4;
     caret_y = y + 12 + ((nlines > rows ? rows : nlines > 0 ? nlines : 1) - 1) * lh;
     if (caret_x > fx + fw - 20)
@@ -761,11 +548,11 @@ static int review_part(app_t *a, int x, int y, int w, const char *name, const ch
         ts = app_sz(a, 30), h, n, lh = ui_line_h(ts), shown;
     char more[128], k[16], ename[300];
     const char *kv[] = {"n", k, NULL};
-    static size_t st[LINES_MAX], ln[LINES_MAX];
+    static size_t st[TEXTKB_LINES_MAX], ln[TEXTKB_LINES_MAX];
 
-    n = ui_wrap(&a->dl, text, ts, 0, tw, st, ln, LINES_MAX);
-    if (n > LINES_MAX)
-        n = LINES_MAX;
+    n = ui_wrap(&a->dl, text, ts, 0, tw, st, ln, TEXTKB_LINES_MAX);
+    if (n > TEXTKB_LINES_MAX)
+        n = TEXTKB_LINES_MAX;
     shown = max_lines > 0 && n > max_lines ? max_lines - 1 : n;
     h = ui_line_h(ns) + 4 + (shown > 0 ? shown : 1) * lh;
     if (shown < n) {

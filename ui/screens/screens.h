@@ -38,6 +38,29 @@ void scr_report_draw(app_t *a);
 void scr_status_draw(app_t *a);
 void scr_export_draw(app_t *a);
 void scr_deskcode_draw(app_t *a);
+/* textkb.c: the free-text keyboard (ideas, a questionnaire's text question) */
+typedef struct textkb_s {
+    char *f;                    /* the field */
+    size_t cap;                 /* its bytes, the NUL included */
+    int max;                    /* characters at most (bytes, with `bytes`) */
+    int newline;                /* line feeds allowed: the "À la ligne" key */
+    int no_auto_caps;           /* no capital by itself (an e-mail address) */
+    int bytes;                  /* max counts bytes */
+} textkb_t;
+#define TEXTKB_H (4 * 88 + 3 * 8) /* the keyboard's height */
+#define TEXTKB_LINES_MAX 1100
+int textkb_chars(const char *s);
+int textkb_caps(const app_t *a, const textkb_t *t);
+void textkb_char(app_t *a, const textkb_t *t, const char *utf8);
+/* A key of the keyboard (ACT_KEY..., shift, signs, line feed, erase): 1 when
+ * act was one. */
+int textkb_act(app_t *a, const textkb_t *t, int act);
+void textkb_draw(app_t *a, const textkb_t *t, int y);
+/* The field's text wrapped to w, its last `rows` lines drawn at x, y (each
+ * line whole: a long word wraps between letters without being "cut");
+ * *last_w the width of the last line (the caret). Returns the lines. */
+int textkb_lines(app_t *a, const char *val, int x, int y, int w, int fs, int rows, int *last_w);
+
 /* idea.c: a call for ideas (issue 17) */
 void scr_ideas_draw(app_t *a);
 void scr_ideas_act(app_t *a, int act);
