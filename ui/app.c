@@ -45,6 +45,8 @@ static const screen_t screens[SCR__COUNT] = {
     [SCR_VCODE] = {"vcode", scr_vcode_draw, scr_vcode_act},
     [SCR_IDEAS] = {"ideas", scr_ideas_draw, scr_ideas_act},
     [SCR_IDEA] = {"idea", scr_idea_draw, scr_idea_act},
+    [SCR_QUEST] = {"quest", scr_quest_draw, scr_quest_act},
+    [SCR_QUESTION] = {"question", scr_question_draw, scr_question_act},
 };
 
 const int app_size_pct[APP_SIZE__COUNT] = {100, 125, 150};
@@ -311,6 +313,16 @@ int app_ideas_index(const app_t *a)
     return -1;
 }
 
+int app_quest_index(const app_t *a)
+{
+    int i;
+
+    for (i = 0; i < a->n_camp; i++)
+        if (a->camp[i].pkg->kind == PKG_QUESTIONNAIRE)
+            return i;
+    return -1;
+}
+
 int app_budget_index(const app_t *a)
 {
     int i;
@@ -524,6 +536,9 @@ void app_char(app_t *a, const char *utf8)
         a->dirty = 1;
     } else if (a->scr == SCR_IDEA && idea_typing(a)) {
         scr_idea_char(a, utf8);
+        a->dirty = 1;
+    } else if (a->scr == SCR_QUESTION && quest_typing(a)) {
+        scr_question_char(a, utf8);
         a->dirty = 1;
     } else if (a->scr == SCR_PIN && utf8[0] >= '0' && utf8[0] <= '9' && utf8[1] == '\0') {
         agent_act(a, ACT_PIN_DIGIT + (utf8[0] - '0'));

@@ -32,6 +32,7 @@
 #include "ballot.h"
 #include "cast.h"
 #include "draw.h"
+#include "answers.h"
 #include "idea.h"
 #include "i18n.h"
 #include "agent.h"
@@ -61,6 +62,8 @@ typedef enum {
     SCR_VCODE,            /* citizens, a supervised vote: type the voting code */
     SCR_IDEAS,            /* a call for ideas: what it is, how it goes on */
     SCR_IDEA,             /* ... the idea, one question a page (s.idea_step), its review */
+    SCR_QUEST,            /* a questionnaire: what it is, secret answers */
+    SCR_QUESTION,         /* ... one question a page (s.q), then the review */
     SCR__COUNT
 } scr_t;
 
@@ -127,14 +130,23 @@ enum {
     ACT_IDEA_SEND,           /* the review: send the idea (cast_idea) */
     ACT_IDEA_SKIP,           /* an optional step left empty */
     ACT_THEME = 7100,        /* + theme index */
-    ACT_IDEA_EDIT = 7200     /* + step (IS_*): the review, change it */
+    ACT_IDEA_EDIT = 7200,    /* + step (IS_*): the review, change it */
+    ACT_QUEST = 7300,        /* + campaign index: welcome, a questionnaire */
+    ACT_QUEST_START = 7350,  /* the questionnaire: answer -> identity */
+    ACT_QCLEAR,              /* a question: clear its answer (a ranking: start again) */
+    ACT_QSEND,               /* the review: send the answers (cast_answers) */
+    ACT_QOPT = 7400,         /* + option index (or the scale's number, 1 yes / 0 no) */
+    ACT_QEDIT = 7500         /* + question index: the review, change it */
 };
 
 /* The steps of an idea (SCR_IDEA, s.idea_step). */
 enum { IS_THEME = 0, IS_TITLE, IS_TEXT, IS_PLACE, IS_CONTACT, IS_REVIEW, IS__COUNT };
 
 /* What a receipt is for (s.signed_petition). */
-enum { APP_RECEIPT_VOTE = 0, APP_RECEIPT_PETITION = 1, APP_RECEIPT_IDEA = 2 };
+enum { APP_RECEIPT_VOTE = 0, APP_RECEIPT_PETITION = 1, APP_RECEIPT_IDEA = 2,
+       APP_RECEIPT_ANSWERS = 3 };
+
+#define APP_QREVIEW PKG_QUESTIONS_MAX /* s.q: the review of a questionnaire */
 
 /* Physical keys the app understands. */
 typedef enum {
@@ -227,6 +239,12 @@ typedef struct app_session_s {
     char idea_text[IDEA_TEXT_BYTES + 1];
     char idea_place[IDEA_PLACE_BYTES + 1];
     char idea_contact[IDEA_CONTACT_BYTES + 1];
+    /* a questionnaire (ui/screens/quest.c) */
+    int q;                            /* the question on screen, or APP_QREVIEW */
+    int q_from_review;                /* opened from the review: back to it */
+    uint8_t qset[PKG_QUESTIONS_MAX];  /* 1: answered */
+    ballot_answer_t qa[PKG_QUESTIONS_MAX]; /* the answer to each question */
+    char qtext[PKG_QUESTIONS_MAX][QTEXT_MAX_BYTES + 1]; /* a text question's words */
     int esc_armed;                    /* Escape once at the first step: the next one erases */
     int notice_seq;                   /* bumped at each refusal (audio mode says each one) */
     int switching;                    /* a switch was pressed in this session */
@@ -487,6 +505,8 @@ int app_n_petitions(const app_t *a);
 int app_budget_index(const app_t *a);
 /* The first call for ideas open, or -1. */
 int app_ideas_index(const app_t *a);
+/* The first questionnaire open, or -1. */
+int app_quest_index(const app_t *a);
 
 /* --- helpers shared by the screens (app.c) -------------------------------- */
 int app_sz(const app_t *a, int px);       /* a text size scaled by the theme */

@@ -113,6 +113,9 @@ static int name_typed(const app_t *a)
  * idée" first: the parts' "Modifier" come after it). */
 static int idea_head(const app_t *a, int act)
 {
+    if (a->scr == SCR_QUESTION && !a->display_open)
+        return a->s.q == APP_QREVIEW ? act == ACT_QSEND
+               : quest_typing(a) && a->s.qtext[a->s.q][0] != '\0' && act == ACT_NEXT;
     if (a->scr != SCR_IDEA || a->display_open)
         return 0;
     if (a->s.idea_step == IS_REVIEW)
@@ -254,7 +257,8 @@ static void scan_select(app_t *a)
         a->scan_group = a->focus_group = 0;
         a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
         a->dirty = 1;
-    } else if (g > 0 && a->scr == SCR_IDEA && idea_typing(a)) {
+    } else if (g > 0 && ((a->scr == SCR_IDEA && idea_typing(a)) ||
+                         (a->scr == SCR_QUESTION && quest_typing(a)))) {
         /* a key typed into an idea: "Suivant" (done? select; else next,
          * to the rows) */
         app_draw(a);
@@ -340,6 +344,11 @@ void app_key(app_t *a, app_key_t k)
         }
         if (a->focus < 0 && a->scr == SCR_IDEA && idea_typing(a)) {
             scr_idea_char(a, " ");
+            a->dirty = 1;
+            break;
+        }
+        if (a->focus < 0 && a->scr == SCR_QUESTION && quest_typing(a)) {
+            scr_question_char(a, " ");
             a->dirty = 1;
             break;
         }

@@ -432,14 +432,16 @@ static void spell(app_t *a, sb_t *b, const char *code, int names)
 
 static void intro_receipt(app_t *a, sb_t *b)
 {
-    sb_add(b, tr(a, a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ititle"
+    sb_add(b, tr(a, a->s.signed_petition == APP_RECEIPT_ANSWERS ? "receipt.qtitle"
+                    : a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ititle"
                     : a->s.signed_petition ? "receipt.ptitle" : "receipt.title"));
     sb_add(b, tr(a, "receipt.code"));
     sb_add(b, "");
     if (b->len > 0 && b->p[b->len - 1] != ' ')
         sb_cat(b, " ");
     spell(a, b, a->s.tracking, 0);
-    sb_add(b, tr(a, a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.isecret"
+    sb_add(b, tr(a, a->s.signed_petition == APP_RECEIPT_ANSWERS ? "receipt.qsecret"
+                    : a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.isecret"
                     : a->s.signed_petition ? "receipt.psecret" : "receipt.secret"));
     sb_add(b, tr(a, "say.receipt"));
 }
@@ -635,7 +637,7 @@ static void remember(app_t *a)
 
     o->valid = 1;
     o->scr = a->scr;
-    o->step = a->scr == SCR_IDEA ? a->s.idea_step : a->s.step;
+    o->step = a->scr == SCR_IDEA ? a->s.idea_step : a->scr == SCR_QUESTION ? a->s.q : a->s.step;
     o->page = a->s.page;
     o->detail_page = a->s.detail_page;
     o->display = a->display_open;
@@ -700,6 +702,7 @@ void app_speak_frame(app_t *a)
               o->lang != a->lang || o->msg != a->s.msg ||
               (a->scr == SCR_IDENTITY && o->step != a->s.step) ||
               (a->scr == SCR_IDEA && o->step != a->s.idea_step) ||
+              (a->scr == SCR_QUESTION && (o->step != a->s.q || o->page != a->s.page)) ||
               (a->scr == SCR_PROJECTS && o->page != a->s.page) ||
               (a->scr == SCR_DETAIL && o->detail_page != a->s.detail_page);
     if (!o->valid && o->scr == -1)

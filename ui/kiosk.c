@@ -14,6 +14,7 @@
 #include "hex.h"
 #include "ksync.h"
 #include "petition.h"
+#include "answers.h"
 #include "bn_err.h"
 #include "idea.h"
 #include "day.h"
@@ -165,8 +166,8 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
             bn_fail(w, sizeof w, rc, "%s: %s", f, pw);
             continue;
         }
-        if ((p->kind == PKG_BUDGET && have_budget) || p->kind == PKG_QUESTIONNAIRE) {
-            /* one budget vote; a questionnaire is not served at the kiosk yet */
+        if (p->kind == PKG_BUDGET && have_budget) {
+            /* one budget vote */
             pkg_free(p);
             continue;
         }
@@ -275,6 +276,16 @@ static int check_signature(void *arg, const uint8_t *rec, size_t len)
     return 0;
 }
 
+static int check_text(void *arg, const uint8_t *rec, size_t len)
+{
+    check_t *c = arg;
+
+    c->n++;
+    if (qtext_verify(rec, len, &c->pub) == 0)
+        c->ok++;
+    return 0;
+}
+
 static int check_idea(void *arg, const uint8_t *rec, size_t len)
 {
     check_t *c = arg;
@@ -367,6 +378,20 @@ int kiosk_check_state(const char *dir, char *why, size_t whylen)
             printf("campaign %s ideas %lld verified %lld\n", id, (long long)s.n,
                    (long long)s.ok);
             if (s.ok != s.n || reg != 0 || box != 0)
+                bad = 1;
+            continue;
+        }
+        if (kind == PKG_QUESTIONNAIRE) {
+            /* answers in the box (verified with the ballots above), texts apart */
+            check_t s;
+            memset(&s, 0, sizeof s);
+            s.pub = c.pub;
+            if (store_counts(st, id, &reg, &box) != 0 ||
+                store_each_text(st, id, check_text, &s) != 0)
+                continue;
+            printf("campaign %s registered %lld answers %lld texts %lld verified %lld\n", id,
+                   (long long)reg, (long long)box, (long long)s.n, (long long)s.ok);
+            if (reg != box || s.ok != s.n)
                 bad = 1;
             continue;
         }

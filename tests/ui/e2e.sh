@@ -10,10 +10,13 @@
 #   SIGNATURES: the demo petition is open too (both campaigns), and its
 #   register and signature records must count SIGNATURES, all verified;
 #   without it the budget vote is the only campaign.
-#   IDEAS: the demo call for ideas is open too (all three campaigns), and
-#   the store must hold IDEAS idea records, all verified.
+#   IDEAS: the demo call for ideas and consultation are open too (all four
+#   campaigns), and the store must hold IDEAS idea records, all verified.
+#   ANSWERS (with IDEAS): the consultation's answer sets and register
+#   entries, then its free texts, as "A/T" (e.g. 1/1), all verified.
 set -eu
 borne=$1 script=$2 work=$3 expected=$4 qr=${5:-} size=${6:-1920x1080} sigs=${7:--} ideas=${8:--}
+answers=${9:--}
 rm -rf "$work"
 mkdir -p "$work/shots"
 if [ "$ideas" != - ]; then
@@ -45,6 +48,14 @@ fi
 if [ "$ideas" != - ]; then
     grep -q "^campaign idees35-demo ideas $ideas verified $ideas\$" "$work/check" || {
         echo "FAIL: expected $ideas idea(s), all verified" >&2
+        exit 1
+    }
+fi
+if [ "$answers" != - ]; then
+    a=${answers%/*} t=${answers#*/}
+    grep -q "^campaign consult35-demo registered $a answers $a texts $t verified $t\$" \
+        "$work/check" || {
+        echo "FAIL: expected $a answer set(s) and register entries, $t text(s), all verified" >&2
         exit 1
     }
 fi

@@ -257,6 +257,8 @@ static void identity_check(app_t *a)
     if (rc == 1) {
         a->s.msg = MSG_ALREADY; /* and nothing more (DESIGN-S4) */
         app_go(a, SCR_MESSAGE);
+    } else if (rc == 0 && a->pkg->kind == PKG_QUESTIONNAIRE) {
+        quest_begin(a);
     } else if (rc == 0 && a->pkg->kind == PKG_PETITION) {
         a->s.no_publish = 0;
         app_go(a, SCR_CONSENT);
@@ -308,6 +310,8 @@ void scr_identity_act(app_t *a, int act)
             app_go(a, SCR_PETITION); /* back to its text */
         } else if (a->s.step == 0 && a->pkg->kind == PKG_IDEAS) {
             app_go(a, SCR_IDEAS); /* back to the call */
+        } else if (a->s.step == 0 && a->pkg->kind == PKG_QUESTIONNAIRE) {
+            app_go(a, SCR_QUEST); /* back to the consultation */
         } else if (a->s.step == 0) {
             app_reset_session(a);
         } else {

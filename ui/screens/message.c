@@ -32,6 +32,19 @@ void scr_message_draw(app_t *a)
         title = pet ? "msg.pfailed.title" : "msg.failed.title";
         body = pet ? "msg.pfailed.body" : "msg.failed.body";
     }
+    if (a->pkg != NULL && a->pkg->kind == PKG_QUESTIONNAIRE) {
+        static const char *const k[][2] = {
+            [MSG_ALREADY] = {"msg.qalready.title", "msg.qalready.body"},
+            [MSG_TOO_YOUNG] = {"msg.qyoung.title", "msg.qyoung.body"},
+            [MSG_CLOSED] = {"msg.qclosed.title", "msg.qclosed.body"},
+            [MSG_NOT_STORED] = {"msg.qfailed.title", "msg.qfailed.body"},
+            [MSG_OFFLINE] = {"msg.qoffline.title", "msg.qoffline.body"},
+        };
+        if (a->s.msg > 0 && a->s.msg <= MSG_OFFLINE && k[a->s.msg][0] != NULL) {
+            title = k[a->s.msg][0];
+            body = k[a->s.msg][1];
+        }
+    }
     if (ideas) {
         static const char *const k[][2] = {
             [MSG_IDEAS_LIMIT] = {"msg.ilimit.title", "msg.ilimit.body"},

@@ -13,11 +13,14 @@ void scr_receipt_draw(app_t *a)
     int two = a->w >= 1600, qsize = two && a->theme.scale > 100 ? 420 : 540, tx, tw, cs, bw, bh;
     const char *finish = tr(a, "receipt.finish");
     int pet = a->s.signed_petition != APP_RECEIPT_VOTE;
-    const char *k_title = a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ititle"
+    const char *k_title = a->s.signed_petition == APP_RECEIPT_ANSWERS ? "receipt.qtitle"
+                          : a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ititle"
                           : pet ? "receipt.ptitle" : "receipt.title";
-    const char *k_home = a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ihome"
+    const char *k_home = a->s.signed_petition == APP_RECEIPT_ANSWERS ? "receipt.qhome"
+                         : a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.ihome"
                          : pet ? "receipt.phome" : "receipt.home";
-    const char *k_secret = a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.isecret"
+    const char *k_secret = a->s.signed_petition == APP_RECEIPT_ANSWERS ? "receipt.qsecret"
+                           : a->s.signed_petition == APP_RECEIPT_IDEA ? "receipt.isecret"
                            : pet ? "receipt.psecret" : "receipt.secret";
 
     y += app_heading(a, x, y, w, tr(a, k_title)) + 32;

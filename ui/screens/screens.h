@@ -73,6 +73,16 @@ int idea_typing(const app_t *a);
 /* The identity checked, the person may propose: to the idea's first step
  * (or a message: the limit reached). */
 void idea_begin(app_t *a);
+/* quest.c: a questionnaire (issue 17) */
+void scr_quest_draw(app_t *a);
+void scr_quest_act(app_t *a, int act);
+void scr_question_draw(app_t *a);
+void scr_question_act(app_t *a, int act);
+void scr_question_char(app_t *a, const char *utf8);
+/* 1 when the question on screen takes a typed text. */
+int quest_typing(const app_t *a);
+/* The identity checked, not yet answered: to the first question. */
+void quest_begin(app_t *a);
 /* vcode.c: a supervised vote's voting code, typed on a digit pad */
 void scr_vcode_draw(app_t *a);
 void scr_vcode_act(app_t *a, int act);

@@ -55,7 +55,7 @@ static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int dr
 {
     const ui_theme_t *t = &a->theme;
     int gap = level > 0 ? 16 : 24, b = app_budget_index(a), np = app_n_petitions(a), i, pi = -1;
-    int id = app_ideas_index(a);
+    int id = app_ideas_index(a), qi = app_quest_index(a);
     int y = y0;
     char what[512], n[16];
     const char *kv[] = {"n", n, NULL};
@@ -82,6 +82,11 @@ static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int dr
                     app_ptext(a, &a->camp[id].pkg->title),
                     level < 3 ? tr(a, "welcome.ideas.what") : "", tr(a, "welcome.ideas.go"),
                     NULL, ACT_IDEAS + id, draw) + gap;
+    if (qi >= 0)
+        y += choice(a, x, y, w, level < 4 ? tr(a, "welcome.quest.kind") : "",
+                    app_ptext(a, &a->camp[qi].pkg->title),
+                    level < 3 ? tr(a, "welcome.quest.what") : "", tr(a, "welcome.quest.go"),
+                    NULL, ACT_QUEST + qi, draw) + gap;
     if (np > 0)
         y += choice(a, x, y, w, level < 4 ? tr(a, "welcome.pet.kind") : "",
                     np == 1 ? app_ptext(a, &a->camp[pi].pkg->title) : tr(a, "welcome.pet.many"),
@@ -123,6 +128,7 @@ void scr_welcome_draw(app_t *a)
     const char *title = app_ptext(a, &a->pkg->title), *start = tr(a, "welcome.start");
     const char *what = tr(a, a->pkg->kind == PKG_PETITION ? "welcome.pet.single"
                              : a->pkg->kind == PKG_IDEAS ? "welcome.ideas.single"
+                             : a->pkg->kind == PKG_QUESTIONNAIRE ? "welcome.quest.single"
                                                          : "welcome.what");
 
     if (a->n_camp > 1) {
@@ -197,6 +203,12 @@ void scr_welcome_act(app_t *a, int act)
         app_go(a, SCR_PETITIONS);
     } else if (act == ACT_START && a->n_camp == 1 && a->pkg->kind == PKG_IDEAS) {
         app_go(a, SCR_IDEAS);
+    } else if (act == ACT_START && a->n_camp == 1 && a->pkg->kind == PKG_QUESTIONNAIRE) {
+        app_go(a, SCR_QUEST);
+    } else if (act >= ACT_QUEST && act < ACT_QUEST + a->n_camp &&
+               a->camp[act - ACT_QUEST].pkg->kind == PKG_QUESTIONNAIRE) {
+        app_use_campaign(a, act - ACT_QUEST);
+        app_go(a, SCR_QUEST);
     } else if (act >= ACT_IDEAS && act < ACT_IDEAS + a->n_camp &&
                a->camp[act - ACT_IDEAS].pkg->kind == PKG_IDEAS) {
         app_use_campaign(a, act - ACT_IDEAS);
