@@ -239,7 +239,7 @@ int main(int argc, char **argv)
         if (rc != 0)
             return fprintf(stderr, "borne-server: init-demo: %s (%s)\n", bn_strerror(rc), why), 1;
         printf("%s: demo authority, server (localhost), kiosks kiosk-35238-01 and -02 enrolled, "
-               "bp35-demo, pet35-demo and idees35-demo\n",
+               "bp35-demo, pet35-demo, idees35-demo and consult35-demo\n",
                arg ? arg : dir);
         return 0;
     }

@@ -70,7 +70,8 @@ out:
 
 int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
 {
-    static const char *const names[3] = {"demo-budget", "demo-petition", "demo-ideas"};
+    static const char *const names[4] = {"demo-budget", "demo-petition", "demo-ideas",
+                                         "demo-questionnaire"};
     prov_auth_t *a = NULL;
     rng_t *rng = NULL;
     char authdir[4096], path[4200], id[PKG_ID_MAX + 1], hexs[66];
@@ -85,7 +86,7 @@ int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
     if ((rc = rng_open(&rng)) != 0 ||
         (rc = prov_demo_authority(authdir, rng, day + 1, &a, why, whylen)) != 0)
         goto out;
-    for (i = 0; i < 3; i++) {
+    for (i = 0; i < 4; i++) {
         if ((rc = prov_demo_campaign(a, authdir, assets, names[i], rng, id, why, whylen)) != 0)
             goto out;
         /* demo only: the secret in clear beside the kiosks' keys, for the

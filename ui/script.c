@@ -487,7 +487,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
             while (*p && err[0] == '\0') {
                 char one[8], up[8];
                 size_t len = 1;
-                int j;
+                int j, textkb;
                 while (((unsigned char)p[len] & 0xc0) == 0x80)
                     len++;
                 if (len >= sizeof one)
@@ -496,12 +496,13 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
                 one[len] = '\0';
                 upper_utf8(one, up);
                 app_draw(a);
+                textkb = find_action(a, ACT_IDEA_LAYER) >= 0;
                 i = find_key(a, one);
-                if (i < 0 && a->scr != SCR_IDEA)
+                if (i < 0 && !textkb)
                     i = find_key(a, up); /* the identity's keyboard is upper case */
-                /* an idea's keyboard: the other case, or the signs, as a
-                 * person would switch to them */
-                for (j = 0; i < 0 && a->scr == SCR_IDEA && j < 4; j++) {
+                /* the free-text keyboard (an idea, a questionnaire's text):
+                 * the other case, or the signs, as a person would switch */
+                for (j = 0; i < 0 && textkb && j < 4; j++) {
                     int t = find_action(a, j % 2 == 0 ? ACT_IDEA_SHIFT : ACT_IDEA_LAYER);
 
                     if (t < 0)

@@ -114,7 +114,7 @@ void sync_note_cast(sync_batch_t *b, int64_t now_ms)
 
 typedef struct count_s {
     const char *campaign;
-    int64_t casts, items, ballots;
+    int64_t casts, items, ballots, texts;
 } count_t;
 
 static int count_item(void *arg, store_item_t kind, const char *campaign, const uint8_t *key,
@@ -131,13 +131,15 @@ static int count_item(void *arg, store_item_t kind, const char *campaign, const 
         c->casts++;
     if (kind == STORE_ITEM_BALLOT)
         c->ballots++;
+    if (kind == STORE_ITEM_TEXT)
+        c->texts++;
     return 0;
 }
 
 static int outbox_count(store_t *s, const char *campaign, count_t *c)
 {
     c->campaign = campaign;
-    c->casts = c->items = c->ballots = 0;
+    c->casts = c->items = c->ballots = c->texts = 0;
     return store_outbox_each(s, count_item, c);
 }
 
@@ -550,7 +552,16 @@ int sync_upload(const sync_conf_t *c, store_t *s, const char *campaign, sync_bat
     for (; rounds > 0; rounds--) {
         if ((rc = outbox_count(s, campaign, &n)) != 0)
             goto out;
-        if ((k = ballot_batch(n.ballots, max_items, closing)) == 0)
+        /* a questionnaire's free texts (kind 5, after the ballots in key
+         * order) go with the batch that takes the last ballots, never
+         * alone right after a cast: alone, only at the close or by ten */
+        k = ballot_batch(n.ballots, max_items, closing);
+        if (k > 0 && (int64_t)k == n.ballots)
+            k += (size_t)n.texts;
+        else if (k == 0 && n.ballots == 0 && n.texts > 0 &&
+                 (closing || n.texts >= SYNC_MIN_BALLOTS))
+            k = (size_t)n.texts;
+        if (k == 0)
             break;
         if ((rc = send_bundle(c, s, campaign, OUTBOX_BALLOTS, k, 0, res, &items, why,
                               whylen)) != 0)
