@@ -123,12 +123,17 @@
  *      proposals (STORE-S7); the day only, in the record (STORE-S3);
  *      store_propose() never audits (STORE-S4). The contact, when given, is
  *      only in the record, sealed (IDEA-I1).
- * (STORE-S14) A questionnaire's free texts (schema 7, issue 17) are kept as
- *      ideas are (STORE-S13: WITHOUT ROWID under the record's random id, in
- *      parts of at most 1,800 bytes in `qtext_part`), with nothing of the
- *      person and nothing of the answer set they came with: no pseudonym,
- *      no ballot id. They are written in store_cast()'s transaction with the
- *      register entry and the answers (one person, once), never audited.
+ * (STORE-S14) A questionnaire's free texts (schema 7, issue 17; schema 8
+ *      since the linking attack of test_secrecy) lie in the slot table
+ *      `qtext_box` (store_slot.c): each part of a record (at most 1,180
+ *      bytes, 4 parts) in the bucket its text's random id gives, so that
+ *      their places in the file follow no order of casts (STORE-S11; in
+ *      schema 7's WITHOUT ROWID tables a new cell went to its page's free
+ *      gap: a thief who knew the order people came in linked 15 texts of 15
+ *      to their writers). Nothing of the person and nothing of the answer
+ *      set they came with: no pseudonym, no ballot id. Written in
+ *      store_cast()'s transaction with the register entry and the answers
+ *      (one person, once), never audited.
  *
  * Durability invariants:
  *
@@ -261,6 +266,72 @@ static const char migration_6_7[] =
     "  bytes BLOB NOT NULL CHECK (length(bytes) BETWEEN 1 AND 1800),"
     "  PRIMARY KEY (text_id, part)"
     ") WITHOUT ROWID;";
+
+/* 7 -> 8, inside the migration's transaction: (STORE-S14) the free texts
+ * move to a slot table, whose layout does not depend on the order of the
+ * casts (in the WITHOUT ROWID tables of schema 7, a text's cell went to
+ * its page's free gap: the places of the texts gave the order in which
+ * they were written); the old tables are dropped (their pages zeroed,
+ * secure_delete). */
+static int text_entry(uint8_t *e, const uint8_t id[16], const char *campaign, int part, int parts,
+                      const uint8_t *bytes, size_t len);
+static int parts_read(store_t *s, const char *sql, const uint8_t id[16], int parts, uint8_t **out,
+                      size_t *len);
+
+static int migrate_7_8(store_t *s)
+{
+    sqlite3_stmt *st = NULL;
+    slot_tab_t qt;
+    uint8_t e[QT_ENTRY_LEN];
+    int rc;
+
+    memset(&qt, 0, sizeof qt);
+    if ((rc = slot_create(s->db, &store_qt_spec, "qtext_box", store_qt_spec.first_buckets)) != 0 ||
+        (rc = slot_open(s->db, &store_qt_spec, "qtext_box", &qt)) != 0)
+        goto out;
+    if ((rc = sqlite3_prepare_v2(s->db, "SELECT text_id, campaign, parts FROM qtext", -1, &st,
+                                 NULL)) != SQLITE_OK) {
+        rc = store__rc(rc);
+        goto out;
+    }
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *camp = (const char *)sqlite3_column_text(st, 1);
+        uint8_t id[16], *rec = NULL;
+        size_t len = 0, at;
+        int k, parts;
+
+        if (sqlite3_column_bytes(st, 0) != 16 || camp == NULL) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        memcpy(id, sqlite3_column_blob(st, 0), 16);
+        /* schema 7's parts were of up to 1,800 bytes: read whole, cut again */
+        if ((rc = parts_read(s, "SELECT part, bytes FROM qtext_part WHERE text_id = ?1 "
+                                "ORDER BY part", id, sqlite3_column_int(st, 2), &rec, &len)) != 0)
+            goto out;
+        parts = (int)((len + QT_PART_LEN - 1) / QT_PART_LEN);
+        for (k = 0; k < parts && rc == 0; k++) {
+            at = (size_t)k * QT_PART_LEN;
+            rc = text_entry(e, id, camp, k, parts, rec + at,
+                            len - at < QT_PART_LEN ? len - at : QT_PART_LEN);
+            if (rc == 0)
+                rc = slot_add(s->db, &qt, e);
+        }
+        free(rec);
+        if (rc != 0)
+            goto out;
+    }
+    if ((rc = store__rc(rc)) != 0)
+        goto out;
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = store__rc(sqlite3_exec(s->db, "DROP TABLE qtext_part; DROP TABLE qtext;", NULL, NULL,
+                                NULL));
+out:
+    sqlite3_finalize(st);
+    slot_close(&qt);
+    return rc;
+}
 
 /* 5 -> 6: ideas (STORE-S13) */
 static const char migration_5_6[] =
@@ -518,6 +589,15 @@ static int migrate(store_t *s, const char *path, char *why, size_t whylen)
                                path, bn_strerror(e), sqlite3_errmsg(s->db));
             }
         }
+        if (v == 7) {
+            int e = migrate_7_8(s);
+
+            if (e != 0) {
+                rollback(s);
+                return bn_fail(why, whylen, e, "store %s: schema migration 7 -> 8: %s (%s)",
+                               path, bn_strerror(e), sqlite3_errmsg(s->db));
+            }
+        }
         if (v == 4) { /* 4 -> 5: voting codes (CAST-C8) */
             int e = slot_create(s->db, &store_vci_spec, "vcode_issued",
                                 store_vci_spec.first_buckets);
@@ -720,7 +800,8 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
         (rc = slot_open(s->db, &store_box_spec, "box", &s->box)) != 0 ||
         (rc = slot_open(s->db, &store_reg_spec, "register", &s->reg)) != 0 ||
         (rc = slot_open(s->db, &store_vci_spec, "vcode_issued", &s->vci)) != 0 ||
-        (rc = slot_open(s->db, &store_vcu_spec, "vcode_used", &s->vcu)) != 0) {
+        (rc = slot_open(s->db, &store_vcu_spec, "vcode_used", &s->vcu)) != 0 ||
+        (rc = slot_open(s->db, &store_qt_spec, "qtext_box", &s->qt)) != 0) {
         rc = bn_fail(why, whylen, rc < 0 ? BN_ECORRUPT :
                      store__rc(rc) == BN_ESTORE ? BN_ECORRUPT : store__rc(rc),
                      "store %s: schema does not match: %s", path, sqlite3_errmsg(s->db));
@@ -747,6 +828,7 @@ void store_close(store_t *s)
     slot_close(&s->reg);
     slot_close(&s->vci);
     slot_close(&s->vcu);
+    slot_close(&s->qt);
     unsent_free(s->unsent);
     sqlite3_close(s->db);
     free(s);
@@ -1726,9 +1808,32 @@ int store_get_idea(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
 
 /* --- a questionnaire's free texts (schema 7, issue 17) ------------------------ */
 
-/* (STORE-S14) Inside store_cast()'s transaction. */
+/* One part of a text as a slot entry. */
+static int text_entry(uint8_t *e, const uint8_t id[16], const char *campaign, int part, int parts,
+                      const uint8_t *bytes, size_t len)
+{
+    int rc;
+
+    memset(e, 0, QT_ENTRY_LEN);
+    if (len == 0 || len > QT_PART_LEN || parts < 1 || parts > STORE_TEXT_PARTS)
+        return BN_EINVAL;
+    memcpy(e + QT_OFF_ID, id, 16);
+    e[QT_OFF_PART] = (uint8_t)part;
+    e[QT_OFF_PARTS] = (uint8_t)parts;
+    if ((rc = store__campaign_field(campaign, e + QT_OFF_CAMPAIGN)) != 0)
+        return rc;
+    e[QT_OFF_LEN] = (uint8_t)(len >> 8);
+    e[QT_OFF_LEN + 1] = (uint8_t)len;
+    memcpy(e + QT_OFF_BYTES, bytes, len);
+    return 0;
+}
+
+/* (STORE-S14) Inside store_cast()'s transaction: each part of each text in
+ * the slot its text's random id gives (STORE-S11), nothing of the person
+ * or of the answers beside it. */
 static int texts_insert(store_t *s, const store_cast_t *c)
 {
+    uint8_t e[QT_ENTRY_LEN];
     int i, k, rc, parts;
 
     for (i = 0; i < c->n_texts; i++) {
@@ -1738,88 +1843,125 @@ static int texts_insert(store_t *s, const store_cast_t *c)
             return BN_EINVAL;
         if (t->record_len > STORE_TEXT_MAX)
             return BN_ETOOBIG;
-        parts = (int)((t->record_len + IDEA_PART_LEN - 1) / IDEA_PART_LEN);
-        if ((rc = exec_bound(s, "INSERT INTO qtext(text_id, campaign, parts) VALUES (?1, ?2, ?4)",
-                             t->text_id, c->campaign, NULL, parts, NULL, 0)) != 0)
-            return rc;
+        parts = (int)((t->record_len + QT_PART_LEN - 1) / QT_PART_LEN);
         for (k = 0; k < parts; k++) {
-            size_t at = (size_t)k * IDEA_PART_LEN;
-            size_t len = t->record_len - at < IDEA_PART_LEN ? t->record_len - at : IDEA_PART_LEN;
-            if ((rc = exec_bound(s, "INSERT INTO qtext_part(text_id, part, bytes) "
-                                    "VALUES (?1, ?4, ?5)",
-                                 t->text_id, NULL, NULL, k, t->record + at, len)) != 0)
+            size_t at = (size_t)k * QT_PART_LEN;
+            size_t len = t->record_len - at < QT_PART_LEN ? t->record_len - at : QT_PART_LEN;
+
+            if ((rc = text_entry(e, t->text_id, c->campaign, k, parts, t->record + at, len)) != 0)
                 return rc;
+            if ((rc = slot_add(s->db, &s->qt, e)) != 0)
+                return rc == BN_EALREADY ? BN_EEXISTS : rc;
         }
     }
     return 0;
 }
 
-static int text_read(store_t *s, const uint8_t id[16], int parts, uint8_t **out, size_t *len)
+/* The whole record of text `id`, from its parts. */
+static int text_read(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
 {
-    return parts_read(s, "SELECT part, bytes FROM qtext_part WHERE text_id = ?1 ORDER BY part",
-                      id, parts, out, len);
+    uint8_t e[QT_ENTRY_LEN], *rec = NULL;
+    size_t n = 0;
+    int k, parts = 1, rc = 0;
+
+    *out = NULL;
+    *len = 0;
+    for (k = 0; k < parts; k++) {
+        size_t l;
+
+        memset(e, 0, sizeof e);
+        memcpy(e + QT_OFF_ID, id, 16);
+        e[QT_OFF_PART] = (uint8_t)k;
+        if ((rc = slot_find(&s->qt, e, e)) <= 0) {
+            rc = rc == 0 ? (k == 0 ? BN_ENOTFOUND : BN_ECORRUPT) : rc;
+            goto out;
+        }
+        l = (size_t)e[QT_OFF_LEN] << 8 | e[QT_OFF_LEN + 1];
+        if (k == 0) {
+            parts = e[QT_OFF_PARTS];
+            if (parts < 1 || parts > STORE_TEXT_PARTS ||
+                (rec = malloc((size_t)parts * QT_PART_LEN)) == NULL) {
+                rc = parts < 1 || parts > STORE_TEXT_PARTS ? BN_ECORRUPT : BN_ENOMEM;
+                goto out;
+            }
+        }
+        if (e[QT_OFF_PARTS] != parts || l == 0 || l > QT_PART_LEN ||
+            (k < parts - 1 && l != QT_PART_LEN)) {
+            rc = BN_ECORRUPT;
+            goto out;
+        }
+        memcpy(rec + n, e + QT_OFF_BYTES, l);
+        n += l;
+    }
+    *out = rec;
+    *len = n;
+    rec = NULL;
+    rc = 0;
+out:
+    free(rec);
+    return rc;
 }
 
-/* (STORE-S14) in the order of the random text ids */
+typedef struct text_ids_s {
+    const char *campaign;
+    uint8_t (*id)[16];
+    size_t n, cap;
+} text_ids_t;
+
+static int on_text_part(void *arg, const uint8_t *e)
+{
+    text_ids_t *w = arg;
+    char camp[PKG_ID_MAX + 1];
+
+    if (e[QT_OFF_PART] != 0)
+        return 0;
+    memcpy(camp, e + QT_OFF_CAMPAIGN, PKG_ID_MAX);
+    camp[PKG_ID_MAX] = '\0';
+    if (w->campaign != NULL && strcmp(camp, w->campaign) != 0)
+        return 0;
+    if (w->n == w->cap) {
+        size_t cap = w->cap ? w->cap * 2 : 64;
+        uint8_t (*g)[16] = realloc(w->id, cap * sizeof *g);
+
+        if (g == NULL)
+            return BN_ENOMEM;
+        w->id = g;
+        w->cap = cap;
+    }
+    memcpy(w->id[w->n++], e + QT_OFF_ID, 16);
+    return 0;
+}
+
+/* (STORE-S14) in bucket order: the hash of the random text ids */
 int store_each_text(store_t *s, const char *campaign, store_record_fn fn, void *arg)
 {
-    sqlite3_stmt *st = NULL;
+    text_ids_t w = {campaign, NULL, 0, 0};
+    size_t i;
     int rc;
 
     if (s == NULL || fn == NULL)
         return BN_EINVAL;
-    rc = sqlite3_prepare_v2(s->db, campaign != NULL
-                                       ? "SELECT text_id, parts FROM qtext WHERE campaign = ?1 "
-                                         "ORDER BY text_id"
-                                       : "SELECT text_id, parts FROM qtext ORDER BY text_id",
-                            -1, &st, NULL);
-    if (rc != SQLITE_OK) {
-        rc = store__rc(rc);
+    if ((rc = slot_each(&s->qt, s->db, on_text_part, &w)) != 0)
         goto out;
-    }
-    if (campaign != NULL)
-        sqlite3_bind_text(st, 1, campaign, -1, SQLITE_STATIC);
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        uint8_t id[16], *rec = NULL;
+    for (i = 0; i < w.n; i++) {
+        uint8_t *rec = NULL;
         size_t len = 0;
-        if (sqlite3_column_bytes(st, 0) != 16) {
-            rc = BN_ECORRUPT;
-            goto out;
-        }
-        memcpy(id, sqlite3_column_blob(st, 0), 16);
-        if ((rc = text_read(s, id, sqlite3_column_int(st, 1), &rec, &len)) != 0)
+
+        if ((rc = text_read(s, w.id[i], &rec, &len)) != 0)
             goto out;
         rc = fn(arg, rec, len);
         free(rec);
         if (rc != 0)
             goto out;
     }
-    rc = store__rc(rc);
 out:
-    sqlite3_finalize(st);
+    free(w.id);
     return rc;
 }
 
 int store_get_text(store_t *s, const uint8_t id[16], uint8_t **out, size_t *len)
 {
-    sqlite3_stmt *st = NULL;
-    int rc, parts = 0;
-
     if (s == NULL || id == NULL || out == NULL || len == NULL)
         return BN_EINVAL;
-    *out = NULL;
-    *len = 0;
-    rc = sqlite3_prepare_v2(s->db, "SELECT parts FROM qtext WHERE text_id = ?1", -1, &st, NULL);
-    if (rc == SQLITE_OK) {
-        sqlite3_bind_blob(st, 1, id, 16, SQLITE_STATIC);
-        rc = sqlite3_step(st);
-        if (rc == SQLITE_ROW)
-            parts = sqlite3_column_int(st, 0);
-    }
-    sqlite3_finalize(st);
-    if (rc == SQLITE_DONE)
-        return BN_ENOTFOUND;
-    if (rc != SQLITE_ROW)
-        return store__rc(rc);
-    return text_read(s, id, parts, out, len);
+    return text_read(s, id, out, len);
 }

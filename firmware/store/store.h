@@ -14,7 +14,7 @@
 
 #include "pseud.h"
 
-#define STORE_SCHEMA_VERSION 7
+#define STORE_SCHEMA_VERSION 8
 
 #define STORE_COMMUNE_LEN 5 /* an INSEE code: 5 characters of [0-9AB] */
 
@@ -67,7 +67,8 @@ typedef struct store_text_s {
     size_t record_len;           /* 1..STORE_TEXT_MAX */
 } store_text_t;
 
-#define STORE_TEXT_MAX 3600      /* bytes of a text record: 2 parts (STORE-S14) */
+#define STORE_TEXT_MAX 3600      /* bytes of a text record (STORE-S14) */
+#define STORE_TEXT_PARTS 4       /* ... in parts of 1,180 bytes at most */
 
 typedef struct store_cast_s {
     const char *campaign;

@@ -60,7 +60,20 @@ typedef struct slot_tab_s {
 #define VC_ISSUED_LEN 54
 #define VC_USED_LEN 48
 
-extern const slot_spec_t store_box_spec, store_reg_spec, store_vci_spec, store_vcu_spec;
+/* A questionnaire's free text (schema 8, STORE-S14), in parts: text id,
+ * part number, number of parts, campaign (NUL-padded), length (2 bytes
+ * BE), bytes; keyed by (id, part), homed by the id. */
+#define QT_OFF_ID 0
+#define QT_OFF_PART 16
+#define QT_OFF_PARTS 17
+#define QT_OFF_CAMPAIGN 18
+#define QT_OFF_LEN 34
+#define QT_OFF_BYTES 36
+#define QT_PART_LEN 1180
+#define QT_ENTRY_LEN (QT_OFF_BYTES + QT_PART_LEN)
+
+extern const slot_spec_t store_box_spec, store_reg_spec, store_vci_spec, store_vcu_spec,
+    store_qt_spec;
 
 /* Creates table `name` (spec's layout) with nb empty buckets. */
 int slot_create(sqlite3 *db, const slot_spec_t *spec, const char *name, int64_t nb);
@@ -93,6 +106,7 @@ struct store_s {
     sqlite3_stmt *campaign_known, *sig_insert, *turnout_add;
     slot_tab_t box, reg;         /* (STORE-S11) */
     slot_tab_t vci, vcu;         /* voting codes issued and used (CAST-C8) */
+    slot_tab_t qt;               /* a questionnaire's free texts (STORE-S14) */
     unsent_t *unsent;            /* (STORE-S12) in memory only */
 };
 

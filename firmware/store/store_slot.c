@@ -47,6 +47,12 @@ const slot_spec_t store_reg_spec = {
     .home_off = REG_OFF_PSEUDONYM, .per_bucket = 16, .first_buckets = 16,
 };
 
+/* (STORE-S14) free texts: one part a bucket, homed by the text's random id */
+const slot_spec_t store_qt_spec = {
+    .table = "qtext_box", .entry_len = QT_ENTRY_LEN, .key_len = QT_OFF_PARTS,
+    .home_off = QT_OFF_ID, .per_bucket = 1, .first_buckets = 32,
+};
+
 /* voting codes: the home bucket from the keyed hash of the code */
 const slot_spec_t store_vci_spec = {
     .table = "vcode_issued", .entry_len = VC_ISSUED_LEN, .key_len = VC_OFF_DAY,

@@ -91,6 +91,14 @@ static int on_reg(void *arg, const uint8_t *e)
                 e + REG_OFF_CAMPAIGN, PKG_ID_MAX);
 }
 
+/* a text once, by its first part (STORE-S14) */
+static int on_text(void *arg, const uint8_t *e)
+{
+    if (e[QT_OFF_PART] != 0)
+        return 0;
+    return push(arg, STORE_ITEM_TEXT, e + QT_OFF_ID, 16, e + QT_OFF_CAMPAIGN, PKG_ID_MAX);
+}
+
 static int count_rows(store_t *s, const char *sql, int64_t *n)
 {
     sqlite3_stmt *st = NULL;
@@ -151,7 +159,7 @@ static int refresh(store_t *s)
         (rc = slot_header(&s->reg, &nb, &nreg)) != 0 ||
         (rc = count_rows(s, "SELECT count(*) FROM signature", &nsig)) != 0 ||
         (rc = count_rows(s, "SELECT count(*) FROM idea", &nidea)) != 0 ||
-        (rc = count_rows(s, "SELECT count(*) FROM qtext", &ntext)) != 0)
+        (rc = slot_header(&s->qt, &nb, &ntext)) != 0)
         goto out;
     if (nbox == u->seen_box && nreg == u->seen_reg && nsig == u->seen_sig &&
         nidea == u->seen_idea && ntext == u->seen_text)
@@ -161,7 +169,7 @@ static int refresh(store_t *s)
         (rc = walk_ids(s, &w, "SELECT sig_id, campaign FROM signature",
                        STORE_ITEM_SIGNATURE)) != 0 ||
         (rc = walk_ids(s, &w, "SELECT idea_id, campaign FROM idea", STORE_ITEM_IDEA)) != 0 ||
-        (rc = walk_ids(s, &w, "SELECT text_id, campaign FROM qtext", STORE_ITEM_TEXT)) != 0)
+        (rc = slot_each(&s->qt, s->db, on_text, &w)) != 0)
         goto out;
     if (w.n > 0)
         qsort(w.v, w.n, sizeof *w.v, cmp_item);

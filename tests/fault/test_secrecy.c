@@ -341,6 +341,9 @@ static pkg_t campaign64 = {
 
 /* 1,000 known voters cast, in this order: small ballots (one or two of six
  * projects), or (all64) ballots choosing all 64 projects of campaign64. */
+/* The free text the next cast_one() carries (a questionnaire's), or NULL. */
+static const store_text_t *next_text;
+
 static void cast_one(store_t *s, const uint8_t secret[32], const signer_t *signer, rng_t *rng,
                      int all64, int i)
 {
@@ -381,6 +384,8 @@ static void cast_one(store_t *s, const uint8_t secret[32], const signer_t *signe
         c.ballot = v->ballot;
         c.ballot_len = v->len;
         c.commune = communes[i % N_COMMUNES];
+        c.texts = next_text;
+        c.n_texts = next_text != NULL;
         assert_int_equal(store_cast(s, &c), 0);
     }
 }
@@ -808,12 +813,145 @@ static void test_linking_attack_after_every_cast(void **state)
     free(dir);
 }
 
+/* (STORE-S14) (STORE-S11) DESIGN-S1 for a questionnaire's free texts,
+ * against a thief of a copy of the kiosk's state who also knows the order
+ * in which people came to the kiosk (an agent of the town hall saw them
+ * come). 60 people answer, each with a free text of their own; after each
+ * cast the file is copied. The attack ranks the texts by their place in
+ * the file and in their page, either way, and takes the k-th text for the
+ * k-th person; it also pairs texts with register entries and with answer
+ * sets (ballots) by their places. None may do better than chance (about 1
+ * right per pairing, whatever n), and the texts' places may not follow
+ * the order of the casts (mean Kendall tau). A table whose new cells go to
+ * a page's free gap links them all: in a WITHOUT ROWID table, measured
+ * before schema 8, 60 of 60 after 60 casts. */
+static void test_text_linking_attack(void **state)
+{
+    static const uint8_t seed[] = "test_secrecy: the free texts";
+    static uint8_t rec[N_LINK][700];
+    static uint8_t tid[N_LINK][16];
+    char *dir = tu_tmpdir("texts"), *path, why[256] = "";
+    uint8_t secret[32];
+    rng_t *rng = NULL;
+    key_pair_t *key = NULL;
+    signer_t signer;
+    store_t *s = NULL;
+    size_t t_off[N_LINK], t_pg[N_LINK], r_off[N_LINK], r_pg[N_LINK], b_off[N_LINK],
+        b_pg[N_LINK];
+    int rt[N_LINK], ro[N_LINK], seq[N_LINK];
+    place_t pl[N_LINK];
+    double best_sum = 0.0, tau_sum = 0.0;
+    int k, i, best_max = 0, taus = 0;
+
+    (void)state;
+    assert_non_null(dir);
+    path = tu_path(dir, "kiosk.db");
+    assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed - 1), 0);
+    assert_int_equal(key_generate(rng, &key), 0);
+    key_signer(key, &signer);
+    assert_int_equal(rng_bytes(rng, secret, sizeof secret), 0);
+    assert_int_equal(store_open(path, &s, why, sizeof why), 0);
+    assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
+    printf("The linking attack on the free texts, a copy after each of %d casts:\n", N_LINK);
+    for (k = 0; k < N_LINK; k++) {
+        store_text_t t;
+        uint8_t *file;
+        size_t len = 0, lens = 300 + (size_t)(k * 37) % 400;
+        int n = k + 1, best = 0, a, d1, d2, pg;
+
+        /* a text of its own: its words, then filler that differs per person */
+        for (i = 0; i < (int)lens; i++)
+            rec[k][i] = (uint8_t)('a' + (i * 7 + k * 13) % 26);
+        snprintf((char *)rec[k], 32, "TEXTE-DE-LA-PERSONNE-%04d", k);
+        assert_int_equal(rng_bytes(rng, tid[k], 16), 0);
+        t = (store_text_t){tid[k], rec[k], lens};
+        next_text = &t;
+        cast_one(s, secret, &signer, rng, 0, k);
+        next_text = NULL;
+        file = tu_read(path, &len);
+        assert_non_null(file);
+        for (i = 0; i < n; i++) {
+            const uint8_t *w = find(file, len, rec[i], 25, 0);
+            const uint8_t *r = find(file, len, voters[i].pseudonym, PSEUD_LEN, 0);
+            const uint8_t *b = find(file, len, voters[i].ballot, 28, 0);
+
+            if (w == NULL || r == NULL || b == NULL)
+                fail_msg("after cast %d, person %d's %s is not in the file", k + 1, i,
+                         w == NULL ? "text" : r == NULL ? "register entry" : "answers");
+            t_off[i] = (size_t)(w - file);
+            r_off[i] = (size_t)(r - file);
+            b_off[i] = (size_t)(b - file);
+            t_pg[i] = t_off[i] % 8192;
+            r_pg[i] = r_off[i] % 8192;
+            b_pg[i] = b_off[i] % 8192;
+        }
+        free(file);
+        /* a: the k-th text for the k-th person to come; the texts' ranks
+         * against the register's, against the answers' */
+        for (a = 0; a < 3; a++)
+            for (pg = 0; pg < 2; pg++)
+                for (d1 = 0; d1 < 2; d1++)
+                    for (d2 = 0; d2 < 2; d2++) {
+                        int right = 0;
+
+                        if (a == 0 && d2 == 1)
+                            continue;
+                        ranks(pg ? t_pg : t_off, n, d1, rt);
+                        if (a == 0)
+                            for (i = 0; i < n; i++)
+                                ro[i] = i;
+                        else
+                            ranks(a == 1 ? (pg ? r_pg : r_off) : (pg ? b_pg : b_off), n, d2, ro);
+                        for (i = 0; i < n; i++)
+                            right += rt[i] == ro[i];
+                        if (right > best)
+                            best = right;
+                    }
+        best_sum += best;
+        if (best > best_max)
+            best_max = best;
+        if (n >= 5) {
+            for (i = 0; i < n; i++) {
+                pl[i].off = t_off[i];
+                pl[i].voter = i;
+            }
+            qsort(pl, (size_t)n, sizeof pl[0], by_offset);
+            for (i = 0; i < n; i++)
+                seq[i] = pl[i].voter;
+            tau_sum += kendall_tau(seq, n);
+            taus++;
+        }
+        if (n == 15 || n == N_LINK)
+            printf("  after %2d casts: the best pairing links %d texts to their person\n", n,
+                   best);
+    }
+    printf("  texts linked per copy, best of 20 pairings: mean %.2f, most %d (blind: about 1 "
+           "for one pairing, about 3 for the best of 20)\n", best_sum / N_LINK, best_max);
+    printf("  mean Kendall tau, cast order against the texts' places: %+.3f over %d copies\n",
+           tau_sum / taus, taus);
+    if (best_sum / N_LINK > 4.5)
+        fail_msg("(STORE-S14) the attack links %.2f texts per copy on average: more than chance",
+                 best_sum / N_LINK);
+    if (best_max > 9)
+        fail_msg("(STORE-S14) one copy let the attack link %d texts to their person", best_max);
+    if (tau_sum / taus > 0.35 || tau_sum / taus < -0.35)
+        fail_msg("(STORE-S14) the texts' places follow the cast order: mean tau %+.3f",
+                 tau_sum / taus);
+    store_close(s);
+    key_free(key);
+    rng_close(rng);
+    tu_rmtree(dir);
+    free(path);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cast_order_is_not_stored),
         cmocka_unit_test(test_large_ballots_keep_no_order),
         cmocka_unit_test(test_linking_attack_after_every_cast),
+        cmocka_unit_test(test_text_linking_attack),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
