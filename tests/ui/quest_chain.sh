@@ -125,6 +125,39 @@ echo "$OUT" | grep -q '^sync bundles=[1-9][0-9]* items=[0-9]* left=0 online=1' |
 CODE=$(echo "$OUT" | sed -n 's/^receipt //p' | head -n 1)
 $C "$URL/v1/receipts/$CODE" | grep -q '"status":"counted"' || fail "receipt $CODE not counted"
 
+# (one person, once, across kiosks) the first person at the other kiosk of the
+# town hall, who skips every question and sends: the server's reservation
+# says no (the last step before anything is written, KSYNC-K1)
+"$BORNE" --init-demo "$T/k2" --demo-server "$D" --demo-kiosk 2 --demo-port "$PORT" >/dev/null
+"$BORNE" --open-polls consult35-demo --state "$T/k2" >/dev/null
+cat >"$T/again.txt" <<'EOF'
+tap "Répondre"
+tap "Répondre"
+type "MartinA"
+tap "Suivant"
+type "Anne"
+tap "Suivant"
+type "12041987"
+tap "Suivant"
+type "ren"
+tap "Rennes"
+tap "Continuer"
+tap "Passer"
+tap "Passer"
+tap "Passer"
+tap "Passer"
+tap "Passer"
+tap "Passer"
+tap "Envoyer mes réponses"
+expect screen message
+expect text "Vous avez déjà répondu"
+tap "Retour à l'accueil"
+EOF
+"$BORNE" --headless --state "$T/k2" --script "$T/again.txt" --shots "$T/shots" >/dev/null 2>"$T/k2.err" ||
+    { cat "$T/k2.err" >&2; fail "the second kiosk did not refuse the first person"; }
+"$BORNE" --check-state "$T/k2" | grep -q '^campaign consult35-demo registered 0 answers 0 texts 0' ||
+    fail "the second kiosk kept something: $("$BORNE" --check-state "$T/k2" | grep consult)"
+
 # the server's bundles, the tally
 mkdir -p "$T/export"
 "$SRV" export --dir "$D" --campaign consult35-demo "$T/export" >/dev/null || fail "export"
@@ -162,5 +195,5 @@ grep -q "^$CODE\$" "$T/pub/tracking-codes.txt" || fail "the receipt's code is no
 ! grep -q 'Martin' "$T/pub"/* || fail "a name in the publication"
 stop_server
 PID=0
-echo "quest chain: 25 answer sets from a kiosk, one refused twice, uploaded, tallied, published" \
+echo "quest chain: 25 answer sets from a kiosk, one person refused again there and at another kiosk, uploaded, tallied, published" \
      "with charts and small counts hidden, 6 of 7 texts after moderation"
