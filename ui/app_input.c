@@ -110,12 +110,12 @@ static int name_typed(const app_t *a)
 
 /* An idea's text step (what goes on: "Suivant", or "Passer" for an empty
  * optional step, comes first, as for a name) or its review ("Envoyer mon
- * idée" first: the parts' "Modifier" come after it). */
+ * idée" first: the parts' "Modifier" come after it); a questionnaire's text
+ * question and its review likewise. */
 static int idea_head(const app_t *a, int act)
 {
     if (a->scr == SCR_QUESTION && !a->display_open)
-        return a->s.q == APP_QREVIEW ? act == ACT_QSEND
-               : quest_typing(a) && a->s.qtext[a->s.q][0] != '\0' && act == ACT_NEXT;
+        return a->s.q == APP_QREVIEW ? act == ACT_QSEND : quest_typing(a) && act == ACT_NEXT;
     if (a->scr != SCR_IDEA || a->display_open)
         return 0;
     if (a->s.idea_step == IS_REVIEW)
@@ -248,6 +248,18 @@ static void scan_select(app_t *a)
         app_draw(a);
         a->scan_group = a->focus_group = 0;
         a->focus = ctl_in(a, ACT_REVIEW, ACT_REVIEW + 1);
+        a->dirty = 1;
+        return;
+    }
+    if (a->scr == SCR_QUESTION && act >= ACT_QOPT && act < ACT_QOPT + 100 && a->s.q >= 0 &&
+        a->s.q < a->pkg->questionnaire.n && a->s.qset[a->s.q] &&
+        (a->pkg->questionnaire.q[a->s.q].type == PKG_Q_ONE ||
+         a->pkg->questionnaire.q[a->s.q].type == PKG_Q_SCALE ||
+         a->pkg->questionnaire.q[a->s.q].type == PKG_Q_YESNO)) {
+        /* one answer given where one is the answer: "Suivant" comes next */
+        app_draw(a);
+        a->scan_group = a->focus_group = 0;
+        a->focus = ctl_in(a, ACT_NEXT, ACT_NEXT + 1);
         a->dirty = 1;
         return;
     }

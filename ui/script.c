@@ -399,7 +399,7 @@ static void tap_ctl(app_t *a, int i)
 int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char *why,
                size_t whylen)
 {
-    char err[2048], scr[6000];
+    char err[3072], scr[6000];
     int k;
     long taps = 0, keys = 0;
     const char *trace = getenv("BORNE_SCRIPT_TRACE");
@@ -575,7 +575,7 @@ int script_run(const script_t *s, app_t *a, script_shot_fn shot, void *arg, char
         case SC_EXPECT_SPEECH:
         case SC_EXPECT_NO_SPEECH:
             if ((strstr(a->said, c->arg) != NULL) != (c->kind == SC_EXPECT_SPEECH))
-                snprintf(err, sizeof err, "%s \"%s\"; said since the last line:\n%.1400s",
+                snprintf(err, sizeof err, "%s \"%.300s\"; said since the last line:\n%.1400s",
                          c->kind == SC_EXPECT_SPEECH ? "expected speech" : "did not expect speech",
                          c->arg, a->said_len > 0 ? a->said : "(nothing)\n");
             break;

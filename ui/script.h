@@ -26,7 +26,7 @@ typedef enum {
 typedef struct sc_cmd_s {
     sc_kind_t kind;
     int line;
-    char arg[256];
+    char arg[1024];        /* a text to type may be a whole free text (500 characters) */
     int x, y;
     long ms;
     int key;               /* SC_KEY: app_key_t, or 0 for a character in arg */

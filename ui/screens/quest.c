@@ -405,8 +405,11 @@ static const char *option_label(app_t *a, int j, char *buf, size_t cap)
             if (pq->type == PKG_Q_RANK) {
                 char r[8];
                 const char *kv[] = {"n", r, "option", name, NULL};
+                char key[16];
+
+                snprintf(key, sizeof key, k < 3 ? "q.rank.%d" : "q.rank.n", k + 1);
                 snprintf(r, sizeof r, "%d", k + 1);
-                return trf(a, buf, cap, k == 0 ? "q.rank.1" : "q.rank.n", kv);
+                return trf(a, buf, cap, key, kv);
             }
             snprintf(buf, cap, "\xe2\x9c\x93 %s", name);
             return buf;
@@ -430,6 +433,8 @@ static const char *hint_key(const pkg_question_t *q)
 {
     static const char *const k[] = {"q.hint.one", "q.hint.many", "q.hint.rank", "q.hint.scale",
                                     "q.hint.yesno", "q.hint.text"};
+    if (q->type == PKG_Q_RANK && q->min > 1)
+        return "q.hint.rank.min";
     return k[q->type];
 }
 
@@ -529,9 +534,17 @@ static void draw_page(app_t *a, int top)
                        ACT_QOPT + q->from + i, on ? BTN_CHOSEN : BTN_SECONDARY, 1);
         }
         y += 110 + 12;
-        snprintf(buf, sizeof buf, "%d : %s", q->from, app_ptext(a, &q->low));
-        ui_text(&a->dl, x, y, row / 2 - 8, buf, hs, 0, t->text, AL_LEFT, 0);
-        snprintf(buf, sizeof buf, "%d : %s", q->to, app_ptext(a, &q->high));
+        { /* "1 : Pas du tout", "1: Not at all" */
+            char end[12];
+            const char *ekv[] = {"n", end, "label", app_ptext(a, &q->low), NULL};
+
+            snprintf(end, sizeof end, "%d", q->from);
+            trf(a, buf, sizeof buf, "q.scale.end", ekv);
+            ui_text(&a->dl, x, y, row / 2 - 8, buf, hs, 0, t->text, AL_LEFT, 0);
+            snprintf(end, sizeof end, "%d", q->to);
+            ekv[3] = app_ptext(a, &q->high);
+            trf(a, buf, sizeof buf, "q.scale.end", ekv);
+        }
         ui_text(&a->dl, x + row / 2 + 8, y, row / 2 - 8, buf, hs, 0, t->text, AL_RIGHT, 0);
         break;
     }
@@ -574,39 +587,21 @@ static void draw_page(app_t *a, int top)
     }
 }
 
-/* The answer in words on one line of width w: whole when it fits, else
- * cut at a character boundary with " …" (the whole is under "Modifier"). */
-static void one_line(app_t *a, const char *s, int size, int w, char *out, size_t cap)
-{
-    size_t n = strlen(s);
-
-    snprintf(out, cap, "%s", s);
-    if (ui_text_w(&a->dl, out, size, 0) <= w && strchr(out, '\n') == NULL)
-        return;
-    if (n > cap - 8)
-        n = cap - 8;
-    for (;;) {
-        while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-            n--;
-        snprintf(out, cap, "%.*s \xe2\x80\xa6", (int)n, s);
-        {
-            char *nl = strchr(out, '\n');
-            if (nl != NULL) { /* the first line only */
-                snprintf(nl, cap - (size_t)(nl - out), " \xe2\x80\xa6");
-                n = (size_t)(nl - out);
-            }
-        }
-        if (n == 0 || ui_text_w(&a->dl, out, size, 0) <= w)
-            return;
-        n--;
-    }
-}
+/* An answer on the review: wrapped, whole up to this many lines (a free
+ * text of 500 characters at the largest size would take a page; its whole
+ * is under "Modifier"). */
+#define REVIEW_ANSWER_LINES 6
 
 /* The height of question q's row on the review. */
 static int row_h(app_t *a, int q, int w)
 {
-    int h = ui_text_h(&a->dl, app_ptext(a, &question(a, q)->text), app_sz(a, 26), 1, w, 0) +
-            ui_line_h(app_sz(a, 28));
+    char buf[1200];
+    int h;
+
+    answer_words(a, q, buf, sizeof buf);
+    h = ui_text_h(&a->dl, app_ptext(a, &question(a, q)->text), app_sz(a, 26), 1, w, 0) +
+        ui_text_h(&a->dl, buf[0] ? buf : tr(a, "q.none"), app_sz(a, 28), 0, w,
+                  REVIEW_ANSWER_LINES);
 
     return h < 96 ? 96 : h;
 }
@@ -618,10 +613,10 @@ static void draw_review(app_t *a, int top)
     const char *send_l = tr(a, "quest.send"), *edit = tr(a, "idea.edit");
     int bw1 = app_button_w(a, tr(a, "btn.back"), BTN_SECONDARY, 300);
     int bw2 = app_button_w(a, send_l, BTN_PRIMARY, 420);
-    int ew = app_button_w(a, edit, BTN_SECONDARY, 200), tw = w - ew - 24, gap = 8, total = 0;
+    int ew = app_button_w(a, edit, BTN_SECONDARY, 200), tw = w - ew - 24, gap = 16, total = 0;
     int qs = app_sz(a, 26), as = app_sz(a, 28), asked_q[PKG_QUESTIONS_MAX], n = 0, k;
     int page_start[PKG_QUESTIONS_MAX + 1], pages = 0, room, pager_h = 0, y0;
-    char buf[1200], line[700], name[64];
+    char buf[1200], name[64];
 
     for (q = 0; q < a->pkg->questionnaire.n; q++)
         if (asked(a, q)) {
@@ -664,8 +659,8 @@ static void draw_review(app_t *a, int top)
         y += ui_text(&a->dl, x, y, tw, app_ptext(a, &question(a, q)->text), qs, 1, t->muted,
                      AL_LEFT, 0);
         answer_words(a, q, buf, sizeof buf);
-        one_line(a, buf[0] ? buf : tr(a, "q.none"), as, tw, line, sizeof line);
-        ui_text(&a->dl, x, y, tw, line, as, 0, t->text, AL_LEFT, 1);
+        ui_text(&a->dl, x, y, tw, buf[0] ? buf : tr(a, "q.none"), as, 0, t->text, AL_LEFT,
+                REVIEW_ANSWER_LINES);
         snprintf(name, sizeof name, "%s %d", edit, q + 1);
         app_button(a, (ui_rect_t){x + w - ew, h0 + (rh - 88) / 2, ew, 88}, edit, name,
                    ACT_QEDIT + q, BTN_SECONDARY, 1);
