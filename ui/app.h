@@ -274,8 +274,10 @@ typedef struct app_spk_s {
     int commune;
     int no_publish;
     char digits[32];                  /* a voting code or PIN as typed */
-    size_t idea_len;                  /* an idea's field: its length (bytes) last said */
+    size_t idea_len;                  /* an idea's (or a text question's) field: its length (bytes) last said */
     int idea_theme;
+    int qset;                         /* the question on screen: answered, and how */
+    ballot_answer_t qa;
 } app_spk_t;
 
 #define APP_SAID_MAX 16384             /* what scripts can check since their last line */

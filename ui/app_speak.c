@@ -366,6 +366,52 @@ static void intro_idea(app_t *a, sb_t *b)
     }
 }
 
+/* A question: the step, the question, its ends or count as on screen, then
+ * how with keys instead of the touch hint; a text already typed. */
+static void intro_question(app_t *a, sb_t *b)
+{
+    static const char *const type_key[] = {"one", "many", "rank", "scale", "yesno", "text"};
+    char buf[1200], hint[600], key[48], mn[16], mx[16], from[16], to[16];
+    const char *skip[2] = {NULL, NULL};
+    const pkg_question_t *q;
+
+    if (a->s.q < 0 || a->s.q >= a->pkg->questionnaire.n) { /* the review, its title first
+                                                            * (not always on screen) */
+        skip[0] = tr(a, "quest.review");
+        sb_add(b, skip[0]);
+        read_screen(a, b, skip);
+        sb_add(b, tr(a, "say.q.review"));
+        return;
+    }
+    q = &a->pkg->questionnaire.q[a->s.q];
+    skip[0] = quest_hint(a, hint, sizeof hint);
+    read_screen(a, b, skip);
+    snprintf(mn, sizeof mn, "%d", q->min);
+    snprintf(mx, sizeof mx, "%d", q->max);
+    snprintf(from, sizeof from, "%d", q->from);
+    snprintf(to, sizeof to, "%d", q->to);
+    {
+        const char *kv[] = {"min", mn, "max", mx, "from", from, "to", to, NULL};
+        snprintf(key, sizeof key, "say.q.%s", type_key[q->type < 6 ? q->type : 5]);
+        sb_add(b, trf(a, buf, sizeof buf, key, kv));
+    }
+}
+
+/* A questionnaire's option (or number, yes, no) as the focus finds it. */
+static void say_qopt(app_t *a, sb_t *b, const ui_ctl_t *c, int v)
+{
+    const pkg_question_t *q = &a->pkg->questionnaire.q[a->s.q];
+    int st = quest_option_state(a, v), single = q->type == PKG_Q_ONE ||
+                                                q->type == PKG_Q_SCALE || q->type == PKG_Q_YESNO;
+    char buf[600], r[16];
+    const char *kv[] = {"option", c->name != NULL ? c->name : c->label, "n", r, NULL};
+
+    snprintf(r, sizeof r, "%d", st);
+    sb_add(b, trf(a, buf, sizeof buf, q->type == PKG_Q_RANK ? (st ? "say.qopt.rank" : "say.qopt.rank.off")
+                                      : st ? (single ? "say.qopt.one" : "say.qopt.on")
+                                           : "say.qopt.off", kv));
+}
+
 static void intro_projects(app_t *a, sb_t *b)
 {
     char buf[512], left[256], count[256], n[16], max[16], env[48], page[16], pages[16];
@@ -468,6 +514,9 @@ static void intro(app_t *a, sb_t *b)
     case SCR_IDEA:
         intro_idea(a, b);
         return;
+    case SCR_QUESTION:
+        intro_question(a, b);
+        return;
     case SCR_WELCOME:
         /* the words for the eyes ("touch the screen") give way to keys */
         skip[0] = tr(a, "welcome.start");
@@ -539,6 +588,14 @@ static void describe(app_t *a, sb_t *b)
         const char *kv[] = {"title", app_ptext(a, &p->title), "cost", cost, NULL};
         fmt_money(p->cost, cost, sizeof cost);
         sb_add(b, trf(a, buf, sizeof buf, "say.open", kv));
+    } else if (a->scr == SCR_QUESTION && a->s.q >= 0 && a->s.q < a->pkg->questionnaire.n &&
+               act >= ACT_QOPT && act < ACT_QEDIT) {
+        say_qopt(a, b, c, act - ACT_QOPT);
+    } else if (a->scr == SCR_QUESTION && act >= ACT_QEDIT &&
+               act < ACT_QEDIT + a->pkg->questionnaire.n) {
+        const char *kv[] = {"question", app_ptext(a, &a->pkg->questionnaire.q[act - ACT_QEDIT].text),
+                            NULL};
+        sb_add(b, trf(a, buf, sizeof buf, "say.qedit", kv));
     } else if (act >= ACT_LANG && act < ACT_LANG + a->n_langs) {
         sb_add(b, c->name != NULL ? c->name : c->label);
         if (act - ACT_LANG == a->lang)
@@ -631,6 +688,12 @@ static void say_points(app_t *a, sb_t *b, const app_spk_t *o)
     sb_add(b, left);
 }
 
+static int in_question(const app_t *a)
+{
+    return a->scr == SCR_QUESTION && a->pkg != NULL && a->s.q >= 0 &&
+           a->s.q < a->pkg->questionnaire.n;
+}
+
 static void remember(app_t *a)
 {
     app_spk_t *o = &a->spk;
@@ -658,8 +721,12 @@ static void remember(app_t *a)
     o->commune = a->s.commune;
     o->no_publish = a->s.no_publish;
     snprintf(o->digits, sizeof o->digits, "%s", a->s.vcode);
-    o->idea_len = a->scr == SCR_IDEA ? strlen(idea_field(a)) : 0;
+    o->idea_len = a->scr == SCR_IDEA ? strlen(idea_field(a))
+                  : quest_typing(a) ? strlen(a->s.qtext[a->s.q]) : 0;
     o->idea_theme = a->s.idea_theme;
+    o->qset = in_question(a) ? a->s.qset[a->s.q] : 0;
+    if (in_question(a))
+        o->qa = a->s.qa[a->s.q];
 }
 
 static void curtain(app_t *a)
@@ -759,8 +826,43 @@ void app_speak_frame(app_t *a)
                 sb_add(&b, tr(a, "say.erased"));
             }
         }
-        if (a->s.field_err != NULL && a->s.field_err != o->field_err)
-            sb_add(&b, tr(a, a->s.field_err));
+        if (quest_typing(a)) { /* a text question: as an idea's text */
+            const char *f = a->s.qtext[a->s.q];
+            size_t n = strlen(f);
+            if (n > o->idea_len) {
+                const char *more = f + o->idea_len;
+                sb_add(&b, strcmp(more, " ") == 0 ? tr(a, "say.space") : more);
+            } else if (n < o->idea_len) {
+                sb_add(&b, tr(a, "say.erased"));
+            }
+        } else if (in_question(a) &&
+                   (a->s.qset[a->s.q] != o->qset ||
+                    memcmp(&a->s.qa[a->s.q], &o->qa, sizeof o->qa) != 0)) {
+            /* an answer given, changed or removed: the focused option's state
+             * now, and for several answers how many */
+            const pkg_question_t *q = &a->pkg->questionnaire.q[a->s.q];
+            if (fa >= ACT_QOPT && fa < ACT_QEDIT)
+                say_qopt(a, &b, &a->dl.ctls[a->focus], fa - ACT_QOPT);
+            else if (!a->s.qset[a->s.q])
+                sb_add(&b, tr(a, "say.q.cleared"));
+            if ((q->type == PKG_Q_MANY || q->type == PKG_Q_RANK) && a->s.qset[a->s.q]) {
+                char c1[8], c2[8];
+                const char *kv[] = {"n", c1, "max", c2, NULL};
+                snprintf(c1, sizeof c1, "%d", a->s.qa[a->s.q].k);
+                snprintf(c2, sizeof c2, "%d", q->max);
+                sb_add(&b, trf(a, buf, sizeof buf,
+                               q->type == PKG_Q_RANK ? "q.count.rank" : "q.count.many", kv));
+            }
+        }
+        if (a->s.field_err != NULL && a->s.field_err != o->field_err) {
+            char mn[16] = "", mx[16] = "";
+            const char *kv[] = {"min", mn, "max", mx, NULL};
+            if (in_question(a)) { /* "au moins {min}", "maximum : {max}" */
+                snprintf(mn, sizeof mn, "%d", a->pkg->questionnaire.q[a->s.q].min);
+                snprintf(mx, sizeof mx, "%d", a->pkg->questionnaire.q[a->s.q].max);
+            }
+            sb_add(&b, trf(a, buf, sizeof buf, a->s.field_err, kv));
+        }
         if (a->scr == SCR_CONSENT && a->s.no_publish != o->no_publish)
             sb_add(&b, tr(a, a->s.no_publish ? "consent.status.hidden" : "consent.status.shown"));
         if (a->scr == SCR_VCODE && strcmp(o->digits, a->s.vcode) != 0) {

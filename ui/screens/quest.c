@@ -438,6 +438,30 @@ static const char *hint_key(const pkg_question_t *q)
     return k[q->type];
 }
 
+/* Audio mode (app_speak.c): the hint as on screen, which the reader leaves
+ * out (it says "touch") for the words of the keys. */
+const char *quest_hint(app_t *a, char *buf, size_t cap)
+{
+    const pkg_question_t *q = question(a, a->s.q);
+    char mn[16], mx[16];
+    const char *kv[] = {"min", mn, "max", mx, NULL};
+
+    snprintf(mn, sizeof mn, "%d", q->min);
+    snprintf(mx, sizeof mx, "%d", q->max);
+    return trf(a, buf, cap, hint_key(q), kv);
+}
+
+int quest_option_state(const app_t *a, int v)
+{
+    const ballot_answer_t *x = &a->s.qa[a->s.q];
+    int k;
+
+    for (k = 0; a->s.qset[a->s.q] && k < x->k; k++)
+        if (x->v[k] == v)
+            return question(a, a->s.q)->type == PKG_Q_RANK ? k + 1 : 1;
+    return 0;
+}
+
 static void draw_page(app_t *a, int top)
 {
     const ui_theme_t *t = &a->theme;

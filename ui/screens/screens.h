@@ -81,6 +81,10 @@ void scr_question_act(app_t *a, int act);
 void scr_question_char(app_t *a, const char *utf8);
 /* 1 when the question on screen takes a typed text. */
 int quest_typing(const app_t *a);
+/* Audio mode: the current question's hint as on screen; option (or number)
+ * v: 0 not chosen, 1 chosen, a ranking's rank from 1. */
+const char *quest_hint(app_t *a, char *buf, size_t cap);
+int quest_option_state(const app_t *a, int v);
 /* The identity checked, not yet answered: to the first question. */
 void quest_begin(app_t *a);
 /* vcode.c: a supervised vote's voting code, typed on a digit pad */
