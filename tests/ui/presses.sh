@@ -22,7 +22,8 @@ for t in vote_touch:budget vote_keyboard:budget vote_switch:budget \
          petition_touch:both petition_keyboard:both petition_switch:both \
          audio_vote_keyboard:budget audio_vote_switch:budget \
          audio_petition_keyboard:both audio_petition_switch:both \
-         idea_touch:all idea_keyboard:all idea_switch:all audio_idea_keyboard:all; do
+         idea_touch:all idea_keyboard:all idea_switch:all audio_idea_keyboard:all \
+         quest_touch:all quest_keyboard:all quest_switch:all audio_quest_keyboard:all; do
     name=${t%%:*}
     set -- $(run "$name" "${t#*:}")
     printf '%-44s %8s %8s %8s\n' "$name" "$1" "$2" "$3"
