@@ -855,7 +855,7 @@ static int check_image(ck_t *c, const cJSON *proj, pkg_project_t *pr)
 static int check_idea_refs(ck_t *c, const cJSON *proj, pkg_project_t *pr)
 {
     const cJSON *arr, *v;
-    const char *s;
+    const char *s = NULL;
     char shown[PKG__SHOW_BUF];
     int n, i = 0, j, rc;
     size_t mark;
