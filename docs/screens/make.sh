@@ -32,6 +32,10 @@ done
 "$borne" --init-demo "$tmp/ideas" --demo-campaigns all >/dev/null
 "$borne" --headless --state "$tmp/ideas" --script "$here/tour-ideas.txt" --shots "$here" \
     --shot-width 960 --today 2027-03-15 >/dev/null
+# the consultation, with the three other campaigns open too
+"$borne" --init-demo "$tmp/quest" --demo-campaigns all >/dev/null
+"$borne" --headless --state "$tmp/quest" --script "$here/tour-quest.txt" --shots "$here" \
+    --shot-width 960 --today 2027-03-15 >/dev/null
 # points and rankings (rule.ballot), and audio mode's curtain
 for b in cumulative ordinal; do
     "$borne" --init-demo "$tmp/$b" --demo-campaigns budget --demo-ballot $b >/dev/null

@@ -467,7 +467,8 @@ static void draw_page(app_t *a, int top)
     const ui_theme_t *t = &a->theme;
     const pkg_question_t *q = question(a, a->s.q);
     int fw = a->w - 2 * APP_MARGIN, x = APP_MARGIN, y = top + 16, bar_y = a->h - 24 - 96, i;
-    int hs = app_sz(a, 28), nopt, cols, bw, bh, gap = 16, rows, number = 0, total = 0;
+    int hs = app_sz(a, 28), nopt, cols, bw, bh, gap = 16, rows, number = 0, total = 0, limit;
+    int cw, in_bar;
     char buf[600], n1[16], n2[16], n3[16], lab[300];
     const char *kv[] = {"n", n1, "total", n2, "min", n3, "max", n2, NULL};
     const char *next = tr(a, a->s.q_from_review ? "idea.done"
@@ -517,29 +518,47 @@ static void draw_page(app_t *a, int top)
         for (i = 0; i < nopt; i++)
             bh = app_button_h(a, option_label(a, i, lab, sizeof lab), bw, BTN_SECONDARY, bh);
         rows = (nopt + cols - 1) / cols;
-        while (gap > 8 && y + rows * bh + (rows - 1) * gap > bar_y - 16)
+        /* several answers or a ranking: room kept under the options for the
+         * count and "Tout effacer", so the page does not move at the first */
+        limit = bar_y - 16 - (q->type != PKG_Q_ONE ? 96 + 8 : 0);
+        while (gap > 8 && y + rows * bh + (rows - 1) * gap > limit)
             gap -= 4;
-        if (cols == 1 && y + rows * bh + (rows - 1) * gap > bar_y - 16 && a->w > a->h) {
+        if (cols == 1 && y + rows * bh + (rows - 1) * gap > limit && a->w > a->h) {
             cols = 2;
             bw = (fw - gap) / 2;
             rows = (nopt + 1) / 2;
+            bh = 96; /* half as wide: a label may take a line more */
+            for (i = 0; i < nopt; i++)
+                bh = app_button_h(a, option_label(a, i, lab, sizeof lab), bw, BTN_SECONDARY, bh);
         }
+        /* still too tall (large text on a small screen): "Tout effacer" goes
+         * in the bar between Retour and Suivant, without the count (the
+         * options show it: ✓, 1er, 2e) */
+        cw = app_button_w(a, tr(a, "q.clear"), BTN_SECONDARY, 300);
+        in_bar = q->type != PKG_Q_ONE && y + rows * bh + (rows - 1) * gap > limit &&
+                 bw_back + bw_next + cw + 96 <= fw;
         for (i = 0; i < nopt; i++)
             app_button(a, (ui_rect_t){x + (i % cols) * (bw + gap), y + (i / cols) * (bh + gap), bw,
                                       bh},
                        option_label(a, i, lab, sizeof lab), app_ptext(a, &q->options[i].name),
                        ACT_QOPT + i, chosen(a, i) ? BTN_CHOSEN : BTN_SECONDARY, 1);
         y += rows * (bh + gap);
-        if (q->type != PKG_Q_ONE && a->s.qset[a->s.q]) {
+        if (q->type != PKG_Q_ONE && a->s.qset[a->s.q] && in_bar) {
+            app_button(a, (ui_rect_t){x + bw_back + (fw - bw_back - bw_next - cw) / 2, bar_y, cw,
+                                      96},
+                       tr(a, "q.clear"), NULL, ACT_QCLEAR, BTN_SECONDARY, 1);
+        } else if (q->type != PKG_Q_ONE && a->s.qset[a->s.q]) {
             char c1[8], c2[8];
             const char *kv2[] = {"n", c1, "max", c2, NULL};
+
             snprintf(c1, sizeof c1, "%d", a->s.qa[a->s.q].k);
             snprintf(c2, sizeof c2, "%d", q->max);
-            ui_text(&a->dl, x, y, fw - 400, trf(a, buf, sizeof buf, q->type == PKG_Q_RANK
-                                                                        ? "q.count.rank"
-                                                                        : "q.count.many", kv2),
+            ui_text(&a->dl, x, y, fw - cw - 24, trf(a, buf, sizeof buf, q->type == PKG_Q_RANK
+                                                                            ? "q.count.rank"
+                                                                            : "q.count.many",
+                                                    kv2),
                     hs, 1, t->text, AL_LEFT, 0);
-            app_button(a, (ui_rect_t){x + fw - 380, y - 8, 380, 96}, tr(a, "q.clear"), NULL,
+            app_button(a, (ui_rect_t){x + fw - cw, y - 8, cw, 96}, tr(a, "q.clear"), NULL,
                        ACT_QCLEAR, BTN_SECONDARY, 1);
         }
         break;
@@ -639,8 +658,17 @@ static void draw_review(app_t *a, int top)
     int bw2 = app_button_w(a, send_l, BTN_PRIMARY, 420);
     int ew = app_button_w(a, edit, BTN_SECONDARY, 200), tw = w - ew - 24, gap = 16, total = 0;
     int qs = app_sz(a, 26), as = app_sz(a, 28), asked_q[PKG_QUESTIONS_MAX], n = 0, k;
-    int page_start[PKG_QUESTIONS_MAX + 1], pages = 0, room, pager_h = 0, y0;
-    char buf[1200], name[64];
+    int page_start[PKG_QUESTIONS_MAX + 1], pages = 0, room, pager_h = 0, y0, send_y = bar_y;
+    int pw, plab_h;
+    char buf[1200], name[64], p1[16], p2[16], pl[80];
+    const char *pkv[] = {"n", p1, "total", p2, NULL};
+
+    /* narrow and large: "Envoyer mes réponses" across the screen at the
+     * bottom, "Retour" on the row above it */
+    if (bw1 + bw2 + 24 > w) {
+        bw2 = w;
+        bar_y -= 110 + 16;
+    }
 
     for (q = 0; q < a->pkg->questionnaire.n; q++)
         if (asked(a, q)) {
@@ -651,6 +679,15 @@ static void draw_review(app_t *a, int top)
     if (y + ui_line_h(app_sz_big(a, 52)) + 16 + total <= bar_y - 16 || y + total > bar_y - 16)
         y += app_heading(a, x, y, w, tr(a, "quest.review")) + 16;
     y0 = y;
+    pw = app_button_w(a, tr(a, "q.page.next"), BTN_SECONDARY, 260);
+    if (app_button_w(a, tr(a, "q.page.prev"), BTN_SECONDARY, 260) > pw)
+        pw = app_button_w(a, tr(a, "q.page.prev"), BTN_SECONDARY, 260);
+    snprintf(p1, sizeof p1, "%d", PKG_QUESTIONS_MAX);
+    snprintf(p2, sizeof p2, "%d", PKG_QUESTIONS_MAX);
+    trf(a, pl, sizeof pl, "q.page", pkv);
+    /* "Page 1 sur 2" on a line of its own above the pager when narrow */
+    plab_h = ui_text_h(&a->dl, pl, qs, 0, w - 2 * pw - 48, 0) > ui_line_h(qs) ? ui_line_h(qs) + 8
+                                                                              : 0;
     /* pages of whole rows; a pager above the buttons when more than one */
     for (k = 0; k < 2; k++) {
         int h = 0;
@@ -668,7 +705,7 @@ static void draw_review(app_t *a, int top)
         }
         if (pages == 1)
             break;
-        pager_h = 96 + 16;
+        pager_h = 96 + 16 + plab_h;
     }
     page_start[pages] = n;
     if (a->s.page >= pages)
@@ -691,26 +728,25 @@ static void draw_review(app_t *a, int top)
         y = h0 + rh + gap;
     }
     if (pages > 1) {
-        char p1[16], p2[16], pl[80];
-        const char *kv[] = {"n", p1, "total", p2, NULL};
-        int pw = app_button_w(a, tr(a, "q.page.next"), BTN_SECONDARY, 260);
-
-        if (app_button_w(a, tr(a, "q.page.prev"), BTN_SECONDARY, 260) > pw)
-            pw = app_button_w(a, tr(a, "q.page.prev"), BTN_SECONDARY, 260);
+        int py = bar_y - pager_h + plab_h;
 
         snprintf(p1, sizeof p1, "%d", a->s.page + 1);
         snprintf(p2, sizeof p2, "%d", pages);
-        ui_text(&a->dl, x, bar_y - pager_h + 28, w / 3, trf(a, pl, sizeof pl, "q.page", kv), qs,
-                0, t->muted, AL_LEFT, 0);
-        app_button(a, (ui_rect_t){x + w - 2 * pw - 16, bar_y - pager_h, pw, 96},
-                   tr(a, "q.page.prev"), NULL, ACT_PAGE_PREV, BTN_SECONDARY, a->s.page > 0);
-        app_button(a, (ui_rect_t){x + w - pw, bar_y - pager_h, pw, 96}, tr(a, "q.page.next"),
-                   NULL, ACT_PAGE_NEXT, BTN_SECONDARY, a->s.page + 1 < pages);
+        trf(a, pl, sizeof pl, "q.page", pkv);
+        if (plab_h > 0)
+            ui_text(&a->dl, x + w - 2 * pw - 16, bar_y - pager_h, 2 * pw + 16, pl, qs, 0,
+                    t->muted, AL_LEFT, 0);
+        else
+            ui_text(&a->dl, x, py + 28, w - 2 * pw - 48, pl, qs, 0, t->muted, AL_LEFT, 0);
+        app_button(a, (ui_rect_t){x + w - 2 * pw - 16, py, pw, 96}, tr(a, "q.page.prev"), NULL,
+                   ACT_PAGE_PREV, BTN_SECONDARY, a->s.page > 0);
+        app_button(a, (ui_rect_t){x + w - pw, py, pw, 96}, tr(a, "q.page.next"), NULL,
+                   ACT_PAGE_NEXT, BTN_SECONDARY, a->s.page + 1 < pages);
     }
     app_button(a, (ui_rect_t){x, bar_y, bw1, 110}, tr(a, "btn.back"), NULL, ACT_BACK,
                BTN_SECONDARY, 1);
-    app_button(a, (ui_rect_t){a->w - APP_MARGIN - bw2, bar_y, bw2, 110}, send_l, NULL, ACT_QSEND,
-               BTN_PRIMARY, 1);
+    app_button(a, (ui_rect_t){a->w - APP_MARGIN - bw2, send_y, bw2, 110}, send_l, NULL,
+               ACT_QSEND, BTN_PRIMARY, 1);
     for (i = 0; i < a->dl.nctl; i++) /* Enter alone never sends */
         if (a->dl.ctls[i].action == ACT_QSEND)
             a->dl.ctls[i].primary = 0;

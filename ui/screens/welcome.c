@@ -50,7 +50,8 @@ static int choice(app_t *a, int x, int y, int w, const char *kind, const char *t
 
 /* Several campaigns open: what would you like to do? When the screen is
  * short (large text), the welcome word and the language hint (the
- * languages are at the top anyway) give way first, then the blocks' texts. */
+ * languages are at the top anyway) give way first, then the blocks' texts,
+ * their kind lines, and the question. */
 static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int draw)
 {
     const ui_theme_t *t = &a->theme;
@@ -69,9 +70,11 @@ static int welcome_many_layout(app_t *a, int x, int y0, int w, int level, int dr
         y += (draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.kicker"), app_sz(a, 34), 0, t->muted,
                              AL_CENTER, 0)
                    : ui_text_h(&a->dl, tr(a, "welcome.kicker"), app_sz(a, 34), 0, w, 0)) + 8;
-    y += (draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1,
-                         t->text, AL_CENTER, 0)
-               : ui_text_h(&a->dl, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1, w, 0)) + gap;
+    if (level < 5) /* four campaigns at the largest size: the blocks speak for themselves */
+        y += (draw ? ui_text(&a->dl, x, y, w, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1,
+                             t->text, AL_CENTER, 0)
+                   : ui_text_h(&a->dl, tr(a, "welcome.many.title"), app_sz_big(a, 56), 1, w, 0)) +
+             gap;
     if (b >= 0)
         y += choice(a, x, y, w, level < 4 ? tr(a, "welcome.budget.kind") : "",
                     app_ptext(a, &a->camp[b].pkg->title),
@@ -111,8 +114,9 @@ static void welcome_many(app_t *a)
         x += (w - 1600) / 2;
         w = 1600;
     }
-    /* with three campaigns at the largest size, the kind lines go last */
-    for (level = 0; level < 4; level++)
+    /* with three campaigns at the largest size, the kind lines go; with
+     * four, the question above them */
+    for (level = 0; level < 5; level++)
         if ((h = welcome_many_layout(a, x, 0, w, level, 0)) <= a->h - top - 32)
             break;
     y = top + (a->h - top - h) / 2;
