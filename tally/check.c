@@ -541,6 +541,11 @@ int publish_check(const char *dir, FILE *log, char *why, size_t whylen)
             cJSON_Delete(root);
             return rc;
         }
+        if (cJSON_IsString(kind) && strcmp(kind->valuestring, "questionnaire") == 0) {
+            rc = publish__check_questionnaire(dir, root, log);
+            cJSON_Delete(root);
+            return rc;
+        }
     }
     memset(&tu, 0, sizeof tu);
     status = get_str(&c, root, "status", "results.json");

@@ -122,4 +122,8 @@ int publish_check(const char *dir, FILE *log, char *why, size_t whylen);
 /* publish_check for a petition's results.json (root already parsed). */
 int publish__check_petition(const char *dir, const void *root, FILE *log);
 
+/* publish_check for a questionnaire's (check_quest.c): the small-count
+ * protection (PUB-P3) and the figures against each other and the CSVs. */
+int publish__check_questionnaire(const char *dir, const void *root, FILE *log);
+
 #endif

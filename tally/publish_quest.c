@@ -634,12 +634,22 @@ int publish_questionnaire(const verify_t *v, const quest_count_t *c, const publi
         goto out;
     /* results.json */
     root = cJSON_CreateObject();
+    cJSON_AddStringToObject(root, "format", "borne-results/1");
     cJSON_AddStringToObject(root, "kind", "questionnaire");
+    cJSON_AddStringToObject(root, "status", o->provisional ? "provisional" : "certified");
     cJSON_AddStringToObject(root, "campaign", p->id);
     cJSON_AddStringToObject(root, "title", ptext(p, &p->title, 0));
     cJSON_AddBoolToObject(root, "provisional", o->provisional);
     cJSON_AddNumberToObject(root, "min_group", QUEST_MIN_GROUP);
     cJSON_AddNumberToObject(root, "respondents", (double)c->respondents);
+    if (o->track_key != NULL) {
+        cJSON *tc = cJSON_AddObjectToObject(root, "tracking_codes");
+
+        cJSON_AddStringToObject(tc, "file", "tracking-codes.txt");
+        cJSON_AddNumberToObject(tc, "count", (double)c->respondents);
+    } else {
+        cJSON_AddNullToObject(root, "tracking_codes");
+    }
     arr = cJSON_AddArrayToObject(root, "scopes");
     for (t = 0; t < c->n_scopes; t++)
         json_scope(arr, p, &c->scopes[t], t == 0 ? "all" : p->territories[t - 1].id,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <cjson/cJSON.h>
 
 #include "answers.h"
 #include "bn_err.h"
@@ -239,6 +240,124 @@ static void test_texts_moderated(void **state)
     free(mod);
 }
 
+/* borne-tally check DIR on a questionnaire: 0 and "agrees" on what
+ * publish wrote; 1 and the figure named when one was changed. */
+static int check_dir(const char *dir, char **log)
+{
+    size_t n = 0;
+    FILE *m = open_memstream(log, &n);
+    char why[256] = "";
+    int rc;
+
+    assert_non_null(m);
+    rc = publish_check(dir, m, why, sizeof why);
+    fclose(m);
+    return rc;
+}
+
+static void edit(const char *dir, const char *name, const char *from, const char *to)
+{
+    char *p = tu_path(dir, name), *t, *at, *out;
+    size_t len;
+
+    t = (char *)tu_read(p, &len);
+    assert_non_null(t);
+    t = realloc(t, len + 1);
+    t[len] = '\0';
+    at = strstr(t, from);
+    assert_non_null(at);
+    out = malloc(len + strlen(to) + 1);
+    assert_non_null(out);
+    memcpy(out, t, (size_t)(at - t));
+    strcpy(out + (at - t), to);
+    strcat(out, at + strlen(from));
+    assert_int_equal(tu_write(p, out, strlen(out)), 0);
+    free(out);
+    free(t);
+    free(p);
+}
+
+static void test_check_published(void **state)
+{
+    fx_t *f = *state;
+    quest_count_t c;
+    char why[256], *d = tu_tmpdir("quest4"), *log = NULL, *p;
+    uint8_t tk[32];
+    publish_opts_t o = {0, tk, NULL};
+    int i;
+
+    memset(tk, 0x5a, sizeof tk);
+    add(f, 25, 0, 1, 4);
+    add(f, 16, 1, 2, 1);
+    for (i = 0; i < f->v.n_ballots; i++)
+        memset(f->b[i].id, i + 1, BALLOT_ID_LEN);
+    assert_int_equal(quest_count(&f->v, &c, why, sizeof why), 0);
+    assert_int_equal(publish_questionnaire(&f->v, &c, &o, NULL, d, why, sizeof why), 0);
+    quest_count_free(&c);
+    assert_int_equal(check_dir(d, &log), 0);
+    assert_non_null(strstr(log, "checked results.csv: as results.json says"));
+    assert_non_null(strstr(log, "checked tracking-codes.txt: 41 codes, sorted"));
+    assert_non_null(strstr(log, "check: every published figure agrees"));
+    free(log);
+    /* a CSV line changed */
+    edit(d, "results.csv", "saint-malo;;respondents;16;", "saint-malo;;respondents;17;");
+    assert_int_equal(check_dir(d, &log), 1);
+    assert_non_null(strstr(log, "DISAGREE results.csv: line"));
+    free(log);
+    /* (PUB-P3) a territory of 6 shown: refused, and the total no longer adds up */
+    edit(d, "results.json", "\"respondents\":\t16", "\"respondents\":\t6");
+    assert_int_equal(check_dir(d, &log), 1);
+    assert_non_null(strstr(log, "scope saint-malo: 6 respondents shown, fewer than 10"));
+    free(log);
+    edit(d, "results.json", "\"respondents\":\t6", "\"respondents\":\t16");
+    /* a ranking's first preferences that do not add up */
+    edit(d, "results.json", "\"first\":\t41", "\"first\":\t40");
+    assert_int_equal(check_dir(d, &log), 1);
+    assert_non_null(strstr(log, "40 first preferences for 41 rankings"));
+    free(log);
+    tu_rmtree(d);
+    /* (PUB-P3) 25 and 4: both hidden, which check accepts; shown 25 beside
+     * a total of 29 would give the 4 away, which check refuses */
+    f->v.n_ballots = 0;
+    add(f, 25, 0, 1, 4);
+    add(f, 4, 1, 2, 1);
+    o.track_key = NULL;
+    assert_int_equal(quest_count(&f->v, &c, why, sizeof why), 0);
+    assert_int_equal(publish_questionnaire(&f->v, &c, &o, NULL, d, why, sizeof why), 0);
+    quest_count_free(&c);
+    assert_int_equal(check_dir(d, &log), 0);
+    free(log);
+    {
+        char *t;
+        size_t len;
+        cJSON *root, *sc, *all, *r;
+
+        p = tu_path(d, "results.json");
+        t = (char *)tu_read(p, &len);
+        assert_non_null(t);
+        root = cJSON_ParseWithLength(t, len);
+        free(t);
+        assert_non_null(root);
+        sc = cJSON_GetObjectItem(root, "scopes");
+        all = cJSON_GetArrayItem(sc, 0);
+        r = cJSON_GetArrayItem(sc, 1);
+        cJSON_ReplaceItemInObject(r, "shown", cJSON_CreateTrue());
+        cJSON_ReplaceItemInObject(r, "respondents", cJSON_CreateNumber(25));
+        cJSON_AddItemToObject(r, "questions",
+                              cJSON_Duplicate(cJSON_GetObjectItem(all, "questions"), 1));
+        t = cJSON_Print(root);
+        assert_int_equal(tu_write(p, t, strlen(t)), 0);
+        cJSON_free(t);
+        cJSON_Delete(root);
+        free(p);
+    }
+    assert_int_equal(check_dir(d, &log), 1);
+    assert_non_null(strstr(log, "the total less the territories shown gives 4 respondents"));
+    free(log);
+    tu_rmtree(d);
+    free(d);
+}
+
 static size_t text_rec(rng_t *rng, const signer_t *ks, uint32_t day, const char *question,
                        const char *words, const uint8_t *id, uint8_t *out)
 {
@@ -350,6 +469,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_counts_and_small_groups, setup, teardown),
         cmocka_unit_test_setup_teardown(test_texts_moderated, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_published, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_texts, setup, teardown),
     };
 

@@ -193,6 +193,9 @@ grep -q '<blockquote>Idée numéro 0 : des cars le dimanche.</blockquote>' "$T/p
 [ "$(grep -c 'Idée numéro' "$T/pub/texts.csv")" = 6 ] || fail "not 6 texts published"
 grep -q "^$CODE\$" "$T/pub/tracking-codes.txt" || fail "the receipt's code is not published"
 ! grep -q 'Martin' "$T/pub"/* || fail "a name in the publication"
+# an observer holds the publication to itself: small counts, sums, the CSVs
+"$TALLY" check "$T/pub" >"$T/check.out" 2>&1 || { cat "$T/check.out"; fail "borne-tally check"; }
+grep -q 'no group under 10 shown, none given away' "$T/check.out" || fail "check: PUB-P3"
 stop_server
 PID=0
 echo "quest chain: 25 answer sets from a kiosk, one person refused again there and at another kiosk, uploaded, tallied, published" \
