@@ -4,6 +4,8 @@
  *   cast_median_ms, cast_p99_ms     cast_budget(): rule + pseudonym + ballot +
  *                                    ECDSA sign + SQLite commit with fsync,
  *                                    over --casts casts into a file on disk
+ *   idea_cast_*, answers_cast_*      cast_idea(), cast_answers(): the same path
+ *                                    for an idea and a questionnaire's answers
  *   verify_per_s_1core               ballot_verify() on one thread
  *   verify_per_s_allcores            ballot_verify() on one thread per core
  *   openssl_verify_per_s_allcores    `openssl speed -multi N ecdsap256`, same run */
@@ -208,6 +210,79 @@ out:
     return rc;
 }
 
+/* Answer sets of the demo consultation cast into a store of their own
+ * (issue 17): the same path and targets as a ballot; every question
+ * answered, a free text every other person (signed apart, STORE-S14). */
+static int bench_answers(const char *assets, const char *dir, rng_t *rng, const signer_t *as,
+                         const signer_t *ks, int casts)
+{
+    char path[1200], why[256] = "", last[64];
+    uint8_t *src = NULL, secret[32];
+    char *signed_pkg = NULL;
+    size_t srclen, signedlen;
+    pkg_t *draft = NULL, *p = NULL;
+    store_t *st = NULL;
+    double *ms = calloc((size_t)casts, sizeof *ms), t0;
+    cast_ctx_t ctx;
+    cast_receipt_t rec;
+    int rc = BN_ENOMEM, i;
+
+    snprintf(path, sizeof path, "%s/campaigns/demo-questionnaire.json", assets);
+    if (ms == NULL || (rc = pkg_read_file(path, &src, &srclen, why, sizeof why)) != 0 ||
+        (rc = pkg_parse((char *)src, srclen, &draft, why, sizeof why)) != 0 ||
+        (rc = pkg_sign((char *)src, srclen, as, &signed_pkg, &signedlen, why, sizeof why)) != 0 ||
+        (rc = pkg_open((uint8_t *)signed_pkg, signedlen, &as->pub, "35", draft->opens, &p, why,
+                       sizeof why)) != 0)
+        goto out;
+    snprintf(path, sizeof path, "%s/bench-answers.db", dir);
+    (void)unlink(path);
+    if ((rc = store_open(path, &st, why, sizeof why)) != 0 ||
+        (rc = rng_bytes(rng, secret, sizeof secret)) != 0 ||
+        (rc = store_put_campaign(st, p->id, (uint8_t *)signed_pkg, signedlen, secret)) != 0 ||
+        (rc = store_meta_set(st, "polls:consult35-demo", "open")) != 0)
+        goto out;
+    memset(&ctx, 0, sizeof ctx);
+    ctx.store = st;
+    ctx.pkg = p;
+    memcpy(ctx.secret, secret, sizeof secret);
+    ctx.signer = ks;
+    ctx.rng = rng;
+    for (i = 0; i < casts; i++) {
+        int cm = i % p->n_communes;
+        cast_identity_t who = {last, "Bench", "1980-01-01", p->communes[cm].insee};
+        ballot_answer_t a[7] = {
+            {0, PKG_Q_ONE, 1, {(uint8_t)(i % 4)}}, {1, PKG_Q_MANY, 2, {0, 3}},
+            {2, PKG_Q_RANK, 3, {1, 2, 0}}, {3, PKG_Q_SCALE, 1, {(uint8_t)(1 + i % 5)}},
+            {4, PKG_Q_YESNO, 1, {1}}, {5, PKG_Q_ONE, 1, {(uint8_t)(i % 4)}},
+            {6, PKG_Q_TEXT, 0, {0}}};
+        const char *texts[1] = {"Des cars le soir et le dimanche, et des pistes "
+                                "cyclables séparées de la route jusqu'au collège."};
+        cast_answers_t ans = {a, i % 2 ? 7 : 6, texts};
+
+        snprintf(last, sizeof last, "respondent %d", i);
+        t0 = now_s();
+        rc = cast_answers(&ctx, &who, &ans, p->opens, &rec, why, sizeof why);
+        ms[i] = (now_s() - t0) * 1e3;
+        if (rc != 0)
+            goto out;
+    }
+    qsort(ms, (size_t)casts, sizeof *ms, cmp_double);
+    printf("answers_cast_median_ms %.3f ms\n", ms[casts / 2]);
+    printf("answers_cast_p99_ms %.3f ms\n", ms[(int)(casts * 0.99)]);
+    printf("answers_cast_max_ms %.3f ms\n", ms[casts - 1]);
+    fflush(stdout);
+out:
+    if (rc != 0)
+        fprintf(stderr, "borne-bench: answers: %s%s%s\n", bn_strerror(rc), *why ? ": " : "", why);
+    store_close(st);
+    pkg_free(p);
+    pkg_free(draft);
+    free(src);
+    free(signed_pkg);
+    free(ms);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = NULL, *assets = BORNE_ASSETS;
@@ -312,7 +387,8 @@ int main(int argc, char **argv)
     printf("cast_p99_ms %.3f ms\n", ms[(int)(casts * 0.99)]);
     printf("cast_max_ms %.3f ms\n", ms[casts - 1]);
     fflush(stdout);
-    if (bench_ideas(assets, dir, rng, &as, &ks, casts) != 0)
+    if (bench_ideas(assets, dir, rng, &as, &ks, casts) != 0 ||
+        bench_answers(assets, dir, rng, &as, &ks, casts) != 0)
         goto out;
 
     if ((rc = store_each_ballot(st, p->id, collect, &bs)) != 0)
