@@ -2,7 +2,8 @@
  * revocation list, the other signed format of the sync). What decodes walks
  * to exactly the end of its sections; verification never accepts what does
  * not decode (the carried certificate serves as its own "authority", so the
- * X.509 parser and the chain check run too). */
+ * X.509 parser and the chain check run too); a version 3 bundle's ideas and
+ * free texts each lie inside it. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -32,6 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     for (i = 0; i < b.n_register; i++)
         bundle_register_at(&b, i, &e);
+    /* version 3: every idea and free text inside the bundle, in bounds */
+    for (i = 0; i < b.n_ideas; i++)
+        if ((ballot = bundle_idea_at(&b, i, &len)) == NULL || ballot < data ||
+            ballot + len > data + size)
+            abort();
+    for (i = 0; i < b.n_texts; i++)
+        if ((ballot = bundle_text_at(&b, i, &len)) == NULL || ballot < data ||
+            ballot + len > data + size)
+            abort();
     (void)bundle_verify(data, size, b.cert, b.cert_len, NULL, 20785, NULL, NULL, NULL, 0);
     return 0;
 }

@@ -1442,6 +1442,8 @@ static void test_texts(void **state)
     assert_int_equal(d.n_texts, 3);
     assert_int_equal(d.n_ideas, 0);
     assert_int_equal(d.n_ballots, 1);
+    if (regen()) /* a fuzz seed: a ballot and three free texts */
+        put_seed("valid-v3-texts", out, len);
     for (k = 1; k < 3; k++)
         assert_true(memcmp(bundle_text_at(&d, (uint32_t)k - 1, NULL) + QTEXT_OFF_ID,
                            bundle_text_at(&d, (uint32_t)k, NULL) + QTEXT_OFF_ID, QTEXT_ID_LEN) < 0);
