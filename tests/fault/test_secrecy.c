@@ -344,6 +344,43 @@ static pkg_t campaign64 = {
 /* The free text the next cast_one() carries (a questionnaire's), or NULL. */
 static const store_text_t *next_text;
 
+/* When set, cast_one() casts a questionnaire's answers (a ballot of kind 4,
+ * of the vectors' questionnaire) instead of a budget ballot: answer sets of
+ * 1 to 7 answers, so of different lengths, into the same box. */
+static pkg_t *answers_pkg;
+
+static size_t answers_ballot(int i, const signer_t *signer, rng_t *rng, uint8_t *out,
+                             uint8_t id[BALLOT_ID_LEN])
+{
+    ballot_answer_t a[7];
+    ballot_t b;
+    size_t len = 0;
+    int n = 0, k;
+
+    memset(a, 0, sizeof a);
+    a[n++] = (ballot_answer_t){0, PKG_Q_ONE, 1, {(uint8_t)(i % 4)}};
+    if (i % 7 != 0) {
+        a[n] = (ballot_answer_t){1, PKG_Q_MANY, (uint8_t)(1 + i % 3), {0}};
+        for (k = 0; k < a[n].k; k++)
+            a[n].v[k] = (uint8_t)k;
+        n++;
+        a[n] = (ballot_answer_t){2, PKG_Q_RANK, (uint8_t)(1 + (i / 3) % 3), {0}};
+        for (k = 0; k < a[n].k; k++)
+            a[n].v[k] = (uint8_t)((i + k) % 4);
+        n++;
+        a[n++] = (ballot_answer_t){3, PKG_Q_SCALE, 1, {(uint8_t)(1 + i % 5)}};
+        a[n++] = (ballot_answer_t){4, PKG_Q_YESNO, 1, {(uint8_t)(i % 2)}};
+        if (i % 2)
+            a[n++] = (ballot_answer_t){5, PKG_Q_ONE, 1, {(uint8_t)(i % 4)}};
+        if (i % 3 == 0)
+            a[n++] = (ballot_answer_t){6, PKG_Q_TEXT, 0, {0}};
+    }
+    assert_int_equal(ballot_make_answers(&b, answers_pkg, 0, a, n, DAY, signer->pub.id, rng), 0);
+    assert_int_equal(ballot_seal(&b, signer, out, BALLOT_MAX_LEN, &len), 0);
+    memcpy(id, b.id, BALLOT_ID_LEN);
+    return len;
+}
+
 static void cast_one(store_t *s, const uint8_t secret[32], const signer_t *signer, rng_t *rng,
                      int all64, int i)
 {
@@ -371,10 +408,14 @@ static void cast_one(store_t *s, const uint8_t secret[32], const signer_t *signe
         snprintf(first, sizeof first, "Prénom %d", i % 97);
         day_format((uint32_t)(3650 + i * 7), birth);
         assert_int_equal(pseud_compute(secret, CAMPAIGN, name, first, birth, v->pseudonym), 0);
-        assert_int_equal(ballot_make(&b, all64 ? &campaign64 : &campaign, 0, sel, n, DAY,
-                                     signer->pub.id, rng), 0);
-        assert_int_equal(ballot_seal(&b, signer, v->ballot, sizeof v->ballot, &v->len), 0);
-        memcpy(v->id, b.id, BALLOT_ID_LEN);
+        if (answers_pkg != NULL) {
+            v->len = answers_ballot(i, signer, rng, v->ballot, v->id);
+        } else {
+            assert_int_equal(ballot_make(&b, all64 ? &campaign64 : &campaign, 0, sel, n, DAY,
+                                         signer->pub.id, rng), 0);
+            assert_int_equal(ballot_seal(&b, signer, v->ballot, sizeof v->ballot, &v->len), 0);
+            memcpy(v->id, b.id, BALLOT_ID_LEN);
+        }
         memset(&c, 0, sizeof c);
         c.campaign = CAMPAIGN;
         memcpy(c.pseudonym, v->pseudonym, PSEUD_LEN);
@@ -692,7 +733,7 @@ static void ranks(const size_t *a, int n, int desc, int *rank)
  * average, whatever n. Also: the journal is empty after every cast, the
  * directory holds nothing else, and the ballots' positions do not follow
  * the cast order (mean Kendall tau over the copies). */
-static void test_linking_attack_after_every_cast(void **state)
+static void linking_attack(const char *what)
 {
     static const uint8_t seed[] = "test_secrecy: the linking attack";
     char *dir = tu_tmpdir("linking"), *path, *journal, why[256] = "";
@@ -708,7 +749,6 @@ static void test_linking_attack_after_every_cast(void **state)
     int k, i, best_max = 0, taus = 0;
     struct stat sb;
 
-    (void)state;
     assert_non_null(dir);
     path = tu_path(dir, "kiosk.db");
     journal = tu_path(dir, "kiosk.db-journal");
@@ -718,8 +758,8 @@ static void test_linking_attack_after_every_cast(void **state)
     assert_int_equal(rng_bytes(rng, secret, sizeof secret), 0);
     assert_int_equal(store_open(path, &s, why, sizeof why), 0);
     assert_int_equal(store_put_campaign(s, CAMPAIGN, (const uint8_t *)"pkg", 3, secret), 0);
-    printf("The linking attack on a copy of the state directory after each of %d casts:\n",
-           N_LINK);
+    printf("The linking attack on a copy of the state directory after each of %d casts (%s):\n",
+           N_LINK, what);
     for (k = 0; k < N_LINK; k++) {
         uint8_t *file;
         size_t len = 0;
@@ -792,6 +832,17 @@ static void test_linking_attack_after_every_cast(void **state)
             printf("  after %2d casts: the best pairing links %d voters to their ballot\n", n,
                    best);
     }
+    if (answers_pkg != NULL) { /* they were answer sets, of different lengths */
+        size_t lo = BALLOT_MAX_LEN, hi = 0;
+
+        for (i = 0; i < N_LINK; i++) {
+            assert_int_equal(voters[i].ballot[5], BALLOT_KIND_ANSWERS);
+            lo = voters[i].len < lo ? voters[i].len : lo;
+            hi = voters[i].len > hi ? voters[i].len : hi;
+        }
+        assert_true(hi > lo);
+        printf("  answer sets of kind 4, %zu to %zu bytes\n", lo, hi);
+    }
     printf("  voters linked per copy, best of 8 pairings: mean %.2f, most %d (blind: about 1 "
            "for one pairing, 2.2 for the best of 8)\n", best_sum / N_LINK, best_max);
     printf("  mean Kendall tau, cast order against ballot positions: %+.3f over %d copies\n",
@@ -811,6 +862,35 @@ static void test_linking_attack_after_every_cast(void **state)
     free(journal);
     free(path);
     free(dir);
+}
+
+static void test_linking_attack_after_every_cast(void **state)
+{
+    (void)state;
+    linking_attack("budget ballots");
+}
+
+/* The same attack on a questionnaire's answer sets (issue 17: "the same
+ * invariants S1-S4, the same tests"): ballots of kind 4 of 1 to 7 answers,
+ * of different lengths, in the same box, against the same register. With
+ * the same seed the figures are those of the budget ballots, to the digit:
+ * a cell's place comes from the random stream, never from what it holds. */
+static void test_linking_attack_on_answer_sets(void **state)
+{
+    char *path = tu_vector("pkg/questionnaire.json"), why[256] = "";
+    uint8_t *json;
+    size_t n;
+
+    (void)state;
+    json = tu_read(path, &n);
+    assert_non_null(json);
+    if (pkg_parse((const char *)json, n, &answers_pkg, why, sizeof why) != 0)
+        fail_msg("%s: %s", path, why);
+    free(json);
+    free(path);
+    linking_attack("a questionnaire's answer sets, 1 to 7 answers each");
+    pkg_free(answers_pkg);
+    answers_pkg = NULL;
 }
 
 /* (STORE-S14) (STORE-S11) DESIGN-S1 for a questionnaire's free texts,
@@ -951,6 +1031,7 @@ int main(void)
         cmocka_unit_test(test_cast_order_is_not_stored),
         cmocka_unit_test(test_large_ballots_keep_no_order),
         cmocka_unit_test(test_linking_attack_after_every_cast),
+        cmocka_unit_test(test_linking_attack_on_answer_sets),
         cmocka_unit_test(test_text_linking_attack),
     };
 
