@@ -6,7 +6,7 @@
 set -eu
 for f in "$1"/*; do
     [ -f "$f" ] || continue
-    case $(basename "$f") in index.html | verification.txt) continue ;; esac   # not read by check
+    case $(basename "$f") in index*.html | verification.txt) continue ;; esac   # not read by check
     printf '@@@ %s\n' "$(basename "$f")"
     cat "$f"
     [ -z "$(tail -c 1 "$f")" ] || printf '\n'
