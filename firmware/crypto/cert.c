@@ -463,6 +463,10 @@ int cert_from_pem(const char *pem, size_t pemlen, uint8_t *der, size_t cap, size
     }
     b = ctx.buf;
     blen = ctx.buflen;
+    if (b == NULL || blen == 0) { /* found by fuzz_cert: a body of no bytes read as one */
+        rc = BN_EFORMAT;
+        goto out;
+    }
     if (blen > cap) {
         rc = BN_ETOOBIG;
         goto out;

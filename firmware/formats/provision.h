@@ -85,4 +85,9 @@ int provision_open(const char *dir, const uint8_t *pinned, size_t pinned_len, ke
 int provision_secret(const provision_t *m, key_pair_t *kiosk, const char *campaign,
                      uint8_t secret[32]);
 
+/* The manifest's reading alone (provision_open does it once the signature
+ * verified): for tests/fuzz/fuzz_provision.c. BN_EFORMAT + why. */
+int provision__parse_manifest(const char *text, size_t len, provision_t *m, char *why,
+                              size_t whylen);
+
 #endif

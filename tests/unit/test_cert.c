@@ -291,6 +291,13 @@ static void test_pem(void **state)
     key_public(kiosk, &b);
     assert_memory_equal(&a, &b, sizeof a);
     assert_int_equal(cert_from_pem("junk", 4, back, sizeof back, &blen), BN_EFORMAT);
+    /* (fuzz_cert) a PEM whose body is no bytes is no certificate */
+    {
+        static const char empty[] = "-----BEGIN CERTIFICATE-----\nDC\n-----END CERTIFICATE-----\n";
+
+        assert_int_equal(cert_from_pem(empty, sizeof empty - 1, back, sizeof back, &blen),
+                         BN_EFORMAT);
+    }
     assert_int_equal(cert_to_pem(der, len, pem, 100, &plen), BN_ETOOBIG);
 }
 
