@@ -225,6 +225,7 @@ typedef struct app_session_s {
     int notice;                       /* why the last choice was refused (NOTICE_*) */
     int notice_project;               /* ... which project */
     int msg;
+    int in_doubt;                /* MSG_NOT_STORED for BN_EDOUBT (store.c, STORE-D6) */
     char tracking[TRACK_TEXT_LEN + 1];
     int no_publish;                   /* petition: "do not publish my name" */
     char vcode[VCODE_TEXT_LEN + 1];   /* a supervised vote: the code typed (CAST-C8) */

@@ -11,6 +11,7 @@
 
 #include "ballot.h"
 #include "cert.h"
+#include "harden.h"
 #include "hex.h"
 #include "ksync.h"
 #include "petition.h"
@@ -132,6 +133,9 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         rc = bn_fail(w, sizeof w, BN_ERANGE, "clock is wrong: today is %04d-%02d-%02d", y, m, dd);
         goto out;
     }
+    /* (HARDEN-H4) the kiosk's key, secrets and ballots: for its user only */
+    if ((rc = harden_dir_private(dir, w, sizeof w)) != 0)
+        goto out;
     a->today = today;
     if (a->wall0_ms == 0) /* a caller that sets no clock: 09:00 of `today` */
         a->wall0_ms = (int64_t)today * 86400000 + 9 * 3600000 - (int64_t)a->now;
@@ -159,11 +163,15 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         snprintf(path, sizeof path, "%s/%s", dir, f);
         free(file);
         file = NULL;
-        if ((rc = pkg_read_file(path, &file, &len, w, sizeof w)) != 0)
+        if ((rc = pkg_read_file(path, &file, &len, w, sizeof w)) != 0) {
+            fprintf(stderr, "borne: campaign not loaded: %s\n", w);
             continue;
+        }
         rc = pkg_open(file, len, &a->authority, a->departement, today, &p, pw, sizeof pw);
         if (rc != 0) {
+            /* the others still run; the agents' log says which and why */
             bn_fail(w, sizeof w, rc, "%s: %s", f, pw);
+            fprintf(stderr, "borne: campaign not loaded: %s\n", w);
             continue;
         }
         if (p->kind == PKG_BUDGET && have_budget) {
@@ -201,6 +209,7 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
             rc = bn_fail(w, sizeof w, rc, "campaign '%s' is not in the store", p->id);
         }
         if (rc != 0) {
+            fprintf(stderr, "borne: campaign not loaded: %s\n", w);
             drop_campaign(a, i);
             continue;
         }

@@ -40,7 +40,8 @@
     X(REVOKED,   -28, "kiosk has been revoked")                              \
     X(OFFLINE,   -29, "the server cannot be reached, and this campaign takes part online only") \
     X(BADPIN,    -30, "wrong PIN")                                           \
-    X(LOCKED,    -31, "too many wrong PINs: wait before trying again")
+    X(LOCKED,    -31, "too many wrong PINs: wait before trying again")       \
+    X(DOUBT,     -32, "written, but the disk did not confirm it")
 
 enum {
 #define BN__ENUM(name, code, text) BN_E##name = code,

@@ -33,6 +33,21 @@ int harden_process(char *note, size_t notelen)
     return 0;
 }
 
+int harden_dir_private(const char *path, char *why, size_t whylen)
+{
+    struct stat sb;
+
+    if (stat(path, &sb) != 0)
+        return bn_fail(why, whylen, BN_EIO, "%s: %s", path, strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return bn_fail(why, whylen, BN_EIO, "%s: not a directory", path);
+    if ((sb.st_mode & 077) != 0) /* (HARDEN-H4) */
+        return bn_fail(why, whylen, BN_EPERM, "%s is mode %04o: group or others can reach the "
+                       "keys and ballots in it; run: chmod 700 %s", path,
+                       (unsigned)(sb.st_mode & 07777), path);
+    return 0;
+}
+
 int harden_file(const char *path, char *why, size_t whylen)
 {
     struct stat sb;

@@ -22,4 +22,11 @@ int harden_process(char *note, size_t notelen);
  * a wider umask. 0, or BN_EIO naming the file. A missing file is 0. */
 int harden_file(const char *path, char *why, size_t whylen);
 
+/* (HARDEN-H4) A directory that holds keys, campaign secrets or ballots (a
+ * kiosk's state directory, the server's folder): 0 when neither group nor
+ * others can read, write or enter it; BN_EPERM otherwise, with the mode and
+ * the command that fixes it in `why`; BN_EIO when it cannot be read. It is
+ * refused, not narrowed: a folder opened wide by someone is worth a look. */
+int harden_dir_private(const char *path, char *why, size_t whylen);
+
 #endif

@@ -12,6 +12,9 @@
 #include "pin.h"
 #include "pkg.h"
 
+/* (AGENT-A1) The lockout's state in one meta value, "FAILS UNTIL", so that
+ * one transaction writes both. Kiosks of before kept two keys: read once. */
+#define META_LOCK "agent:pin-lock"
 #define META_FAILS "agent:pin-failures"
 #define META_UNTIL "agent:locked-until"
 
@@ -81,29 +84,67 @@ static int64_t meta_int(store_t *st, const char *key)
     return store_meta_get(st, key, v, sizeof v) == 0 ? strtoll(v, NULL, 10) : 0;
 }
 
-static int meta_put(store_t *st, const char *key, int64_t v)
+static void lock_get(store_t *st, int64_t *fails, int64_t *until)
 {
-    char s[32];
+    char v[64];
+    long long f = 0, u = 0;
 
-    snprintf(s, sizeof s, "%" PRId64, v);
-    return store_meta_set(st, key, s);
+    if (store_meta_get(st, META_LOCK, v, sizeof v) == 0) {
+        if (sscanf(v, "%lld %lld", &f, &u) != 2 || f < 0)
+            f = AGENT_FREE_TRIES, u = 0; /* unreadable: as if the free tries were spent */
+        *fails = f;
+        *until = u;
+        return;
+    }
+    *fails = meta_int(st, META_FAILS);
+    *until = meta_int(st, META_UNTIL);
+}
+
+static int lock_put(store_t *st, int64_t fails, int64_t until)
+{
+    char s[64];
+
+    snprintf(s, sizeof s, "%" PRId64 " %" PRId64, fails, until);
+    return store_meta_set(st, META_LOCK, s);
+}
+
+/* The wait after `fails` wrong PINs in a row. */
+static int64_t wait_after(int64_t fails)
+{
+    int64_t k = fails - AGENT_FREE_TRIES, wait;
+
+    if (fails < AGENT_FREE_TRIES)
+        return 0;
+    wait = AGENT_WAIT_S;
+    while (k-- > 0 && wait < AGENT_WAIT_MAX_S)
+        wait *= 2;
+    return wait > AGENT_WAIT_MAX_S ? AGENT_WAIT_MAX_S : wait;
 }
 
 int agent_login(store_t *st, const agents_t *ag, const char *pin, int64_t now,
                 const agent_t **who, int64_t *wait_s, char *why, size_t whylen)
 {
-    int64_t fails = meta_int(st, META_FAILS), until = meta_int(st, META_UNTIL), wait = 0;
+    int64_t fails, until, wait;
     char detail[64];
     int i, rc;
 
     *who = NULL;
     *wait_s = 0;
+    lock_get(st, &fails, &until);
     /* (AGENT-A1) locked: nothing is checked until the wait is over */
     if (now < until) {
         *wait_s = until - now;
         return bn_fail(why, whylen, BN_ELOCKED, "too many wrong PINs: wait %" PRId64 " s",
                        *wait_s);
     }
+    /* (AGENT-A1) The try is counted as a wrong one, and its wait set, in
+     * one durable transaction before the PIN is looked at: switching the
+     * kiosk off while the PIN is checked (or before its result is shown)
+     * cannot give a free try. A right PIN clears it below. */
+    fails++;
+    wait = wait_after(fails);
+    if ((rc = lock_put(st, fails, wait > 0 ? now + wait : 0)) != 0)
+        return bn_fail(why, whylen, rc, "the PIN cannot be checked: store: %s", bn_strerror(rc));
     for (i = 0; pin_valid(pin) && i < ag->n; i++) {
         if (pin_check(ag->a[i].pin, pin)) {
             *who = &ag->a[i];
@@ -111,26 +152,16 @@ int agent_login(store_t *st, const agents_t *ag, const char *pin, int64_t now,
         }
     }
     if (*who != NULL) {
-        if ((rc = meta_put(st, META_FAILS, 0)) != 0 || (rc = meta_put(st, META_UNTIL, 0)) != 0 ||
-            (rc = store_audit_append(st, "agent-in", (*who)->id)) != 0)
-            return bn_fail(why, whylen, rc, "store");
+        if ((rc = lock_put(st, 0, 0)) != 0 ||
+            (rc = store_audit_append(st, "agent-in", (*who)->id)) != 0) {
+            *who = NULL;
+            return bn_fail(why, whylen, rc, "store: %s", bn_strerror(rc));
+        }
         return 0;
     }
-    fails++;
-    if (fails >= AGENT_FREE_TRIES) {
-        int64_t k = fails - AGENT_FREE_TRIES;
-
-        wait = AGENT_WAIT_S;
-        while (k-- > 0 && wait < AGENT_WAIT_MAX_S)
-            wait *= 2;
-        if (wait > AGENT_WAIT_MAX_S)
-            wait = AGENT_WAIT_MAX_S;
-    }
     snprintf(detail, sizeof detail, "failure %" PRId64, fails);
-    if ((rc = meta_put(st, META_FAILS, fails)) != 0 ||
-        (rc = meta_put(st, META_UNTIL, wait > 0 ? now + wait : 0)) != 0 ||
-        (rc = store_audit_append(st, "agent-pin-refused", detail)) != 0)
-        return bn_fail(why, whylen, rc, "store");
+    if ((rc = store_audit_append(st, "agent-pin-refused", detail)) != 0)
+        return bn_fail(why, whylen, rc, "store: %s", bn_strerror(rc));
     *wait_s = wait;
     if (wait > 0)
         return bn_fail(why, whylen, BN_EBADPIN, "wrong PIN: wait %" PRId64 " s before the next "

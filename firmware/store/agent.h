@@ -5,8 +5,10 @@
  * (AGENT-A1) After AGENT_FREE_TRIES wrong PINs in a row, each further
  * wrong one locks the PIN pad for AGENT_WAIT_S seconds, doubled at each
  * (capped at AGENT_WAIT_MAX_S); the count and the end of the wait are in
- * the store (one transaction each, synchronous=FULL), so that switching
- * the kiosk off and on gains nothing. A right PIN clears them. Every
+ * the store (one value, one transaction, synchronous=FULL), written as a
+ * wrong try BEFORE the PIN is checked, so that switching the kiosk off and
+ * on, even in the middle of a check, gains nothing. A right PIN clears
+ * them (tests/fault/test_pin_kill.c kills the kiosk at random instants). Every
  * failure is in the audit log ("agent-pin-refused", the count, never the
  * digits); every success names the agent ("agent-in", the id). */
 #ifndef AGENT_H

@@ -7,8 +7,12 @@
  *   (CAST-C2) The ballot is signed before the transaction: store_cast() writes
  *        the register entry and the signed ballot in one transaction, so a
  *        stored ballot always verifies (durability invariants in store.c).
- *   (CAST-C3) The tracking code is derived after the commit returned 0: a receipt
- *        is never computed for a ballot that is not on disk.
+ *   (CAST-C3) The tracking code is derived before the transaction (it needs
+ *        only the id and the campaign secret) and handed out only once the
+ *        commit returned 0: no receipt for a ballot that is not on disk, and
+ *        nothing that can fail comes between the commit and the receipt, so
+ *        a ballot on disk always had its receipt shown (test_faults: an
+ *        allocation failing at each step of a cast).
  *   (CAST-C4) DESIGN-S3: the choices live only in this stack frame and
  *        the caller's selection; the ballot_t and its encoding are wiped
  *        before returning, on every path. */
@@ -147,25 +151,39 @@ static int eligible(store_t *st, const pkg_t *p, const cast_identity_t *who, uin
     return 0;
 }
 
-/* What follows the store's transaction (rc is its result): a refusal in
- * words, or (CAST-C3) the receipt, now that the item is durable. An already
- * registered person is told that and nothing more (DESIGN-S4). */
-static int receipt(const cast_ctx_t *ctx, int rc, const char *what, const uint8_t id[16],
-                   cast_receipt_t *out, char *why, size_t whylen)
+/* (CAST-C3) The receipt's tracking code of item `id`, before the store's
+ * transaction. */
+static int code_of(const cast_ctx_t *ctx, const uint8_t id[16], char code[TRACK_TEXT_LEN + 1],
+                   char *why, size_t whylen)
 {
     uint8_t tkey[32];
+    int rc = track_key(ctx->secret, tkey);
 
-    if (rc == BN_EALREADY)
-        return bn_fail(why, whylen, rc, "%s", bn_strerror(rc));
-    if (rc != 0)
-        return bn_fail(why, whylen, rc, "%s not stored: %s", what, bn_strerror(rc));
-    memcpy(out->ballot_id, id, sizeof out->ballot_id);
-    rc = track_key(ctx->secret, tkey);
     if (rc == 0)
-        rc = track_code(tkey, id, out->tracking);
+        rc = track_code(tkey, id, code);
     mbedtls_platform_zeroize(tkey, sizeof tkey);
     if (rc != 0)
         return bn_fail(why, whylen, rc, "tracking code: %s", bn_strerror(rc));
+    return 0;
+}
+
+/* What follows the store's transaction (rc is its result): a refusal in
+ * words, or (CAST-C3) the receipt, now that the item is durable: only
+ * copies, nothing that can fail. An already registered person is told that
+ * and nothing more (DESIGN-S4). */
+static int receipt(int rc, const char *what, const uint8_t id[16],
+                   const char code[TRACK_TEXT_LEN + 1], cast_receipt_t *out, char *why,
+                   size_t whylen)
+{
+    if (rc == BN_EALREADY)
+        return bn_fail(why, whylen, rc, "%s", bn_strerror(rc));
+    if (rc == BN_EDOUBT) /* (STORE-D6) all of it written, durability not confirmed */
+        return bn_fail(why, whylen, rc, "%s written, but the disk did not confirm it: no "
+                       "receipt; the disk is failing", what);
+    if (rc != 0)
+        return bn_fail(why, whylen, rc, "%s not stored: %s", what, bn_strerror(rc));
+    memcpy(out->ballot_id, id, sizeof out->ballot_id);
+    memcpy(out->tracking, code, sizeof out->tracking);
     return 0;
 }
 
@@ -173,6 +191,7 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
                 uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
     const pkg_t *p = ctx->pkg;
+    char code[TRACK_TEXT_LEN + 1];
     rules_verdict_t verdict;
     store_cast_t sc;
     ballot_t b;
@@ -231,7 +250,9 @@ int cast_budget(const cast_ctx_t *ctx, const cast_identity_t *who, const int *se
     sc.ballot_id = b.id;
     sc.ballot = enc;
     sc.ballot_len = len;
-    rc = receipt(ctx, store_cast(ctx->store, &sc), "ballot", b.id, out, why, whylen);
+    if ((rc = code_of(ctx, b.id, code, why, whylen)) != 0)
+        goto out;
+    rc = receipt(store_cast(ctx->store, &sc), "ballot", b.id, code, out, why, whylen);
 out:
     /* (CAST-C4) */
     mbedtls_platform_zeroize(&b, sizeof b);
@@ -326,6 +347,7 @@ int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, i
                      uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
     const pkg_t *p = ctx->pkg;
+    char tcode[TRACK_TEXT_LEN + 1];
     rules_verdict_t verdict;
     store_cast_t sc;
     ballot_t b;
@@ -366,12 +388,14 @@ int cast_budget_code(const cast_ctx_t *ctx, const char *typed, const int *sel, i
     sc.ballot_id = b.id;
     sc.ballot = enc;
     sc.ballot_len = len;
+    if ((rc = code_of(ctx, b.id, tcode, why, whylen)) != 0)
+        goto out;
     rc = store_cast_code(ctx->store, &sc, h);
     if (rc == BN_EALREADY) {
         rc = bn_fail(why, whylen, rc, "this code was already used");
         goto out;
     }
-    rc = receipt(ctx, rc, "ballot", b.id, out, why, whylen);
+    rc = receipt(rc, "ballot", b.id, tcode, out, why, whylen);
 out:
     mbedtls_platform_zeroize(&b, sizeof b);
     mbedtls_platform_zeroize(enc, sizeof enc);
@@ -395,6 +419,7 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
                   uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
     const pkg_t *p = ctx->pkg;
+    char code[TRACK_TEXT_LEN + 1];
     petition_identity_t id;
     petition_t rec;
     store_sign_t ss;
@@ -455,7 +480,9 @@ int cast_petition(const cast_ctx_t *ctx, const cast_identity_t *who, int publish
     ss.sig_id = rec.id;
     ss.record = enc;
     ss.record_len = sizeof enc;
-    rc = receipt(ctx, store_sign(ctx->store, &ss), "signature", rec.id, out, why, whylen);
+    if ((rc = code_of(ctx, rec.id, code, why, whylen)) != 0)
+        goto out;
+    rc = receipt(store_sign(ctx->store, &ss), "signature", rec.id, code, out, why, whylen);
 out:
     /* (CAST-C5) */
     mbedtls_platform_zeroize(&id, sizeof id);
@@ -469,6 +496,7 @@ int cast_idea(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_idea
               uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
     const pkg_t *p = ctx->pkg;
+    char code[TRACK_TEXT_LEN + 1];
     idea_t *rec = calloc(1, sizeof *rec);
     uint8_t *enc = malloc(IDEA_MAX_LEN);
     store_idea_t si;
@@ -528,7 +556,9 @@ int cast_idea(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_idea
     si.record = enc;
     si.record_len = len;
     si.max_per_person = p->ideas.max_per_person;
-    rc = receipt(ctx, store_propose(ctx->store, &si), "idea", rec->id, out, why, whylen);
+    if ((rc = code_of(ctx, rec->id, code, why, whylen)) != 0)
+        goto out;
+    rc = receipt(store_propose(ctx->store, &si), "idea", rec->id, code, out, why, whylen);
 out:
     /* (CAST-C5) nothing of the person left behind */
     if (rec != NULL)
@@ -547,6 +577,7 @@ int cast_answers(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_a
                  uint32_t day, cast_receipt_t *out, char *why, size_t whylen)
 {
     const pkg_t *p = ctx->pkg;
+    char code[TRACK_TEXT_LEN + 1];
     store_cast_t sc;
     store_text_t st[PKG_QUESTIONS_MAX];
     ballot_t *b = calloc(1, sizeof *b);
@@ -633,7 +664,9 @@ int cast_answers(const cast_ctx_t *ctx, const cast_identity_t *who, const cast_a
     sc.ballot_len = len;
     sc.texts = st;
     sc.n_texts = nt;
-    rc = receipt(ctx, store_cast(ctx->store, &sc), "answers", b->id, out, why, whylen);
+    if ((rc = code_of(ctx, b->id, code, why, whylen)) != 0)
+        goto out;
+    rc = receipt(store_cast(ctx->store, &sc), "answers", b->id, code, out, why, whylen);
 out:
     /* (CAST-C4) */
     if (b != NULL)

@@ -6,7 +6,10 @@
  *   fsync) -> tracking code
  *
  * The receipt may be shown only when cast_budget() returned 0: the ballot is
- * then on disk and signed. On any error nothing was written. */
+ * then on disk and signed. On any error nothing was written, but for
+ * BN_EDOUBT (store.c, STORE-D6): the disk failed to confirm a commit that
+ * went through, so all of the cast is written (the person is in the
+ * register), no receipt is given, and the kiosk must go out of service. */
 #ifndef CAST_H
 #define CAST_H
 

@@ -157,6 +157,14 @@
  *      BN_ECORRUPT, a duplicate register key -> BN_EALREADY, a duplicate
  *      ballot id -> BN_EEXISTS, an unknown campaign -> BN_ENOTFOUND, I/O
  *      errors -> BN_EIO, anything else -> BN_ESTORE.
+ * (STORE-D6) A COMMIT that fails after SQLite's commit point (the journal
+ *      truncated, then its fsync failing) has written the whole transaction
+ *      but cannot promise it survives a power cut. The store does not call
+ *      that "nothing written": after a failed COMMIT it looks for the item
+ *      the transaction wrote (its random id) and, when it is there, returns
+ *      BN_EDOUBT: no receipt, the kiosk goes out of service, and the person
+ *      is in the register (a second try is refused) with a ballot that
+ *      counts if the file survives. Never a half: all of the cast or none.
  * (STORE-D4) store_open() reads the pragmas back and refuses to run without them,
  *      refuses a schema newer than its own (BN_ESCHEMA) before writing
  *      anything, migrates one version per transaction (the schema change and
@@ -399,6 +407,41 @@ static void rollback(store_t *s)
         else
             sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
     }
+}
+
+/* What a transaction wrote, for (STORE-D6): looked for after a failed COMMIT. */
+enum { PROBE_BALLOT, PROBE_SIGNATURE, PROBE_IDEA, PROBE_CODE };
+
+static int probe_present(store_t *s, int what, const char *campaign, const uint8_t *id)
+{
+    uint8_t *b = NULL;
+    size_t len = 0;
+    uint32_t day;
+    int territory, used, rc;
+
+    switch (what) {
+    case PROBE_BALLOT: rc = store_get_ballot(s, id, &b, &len); break;
+    case PROBE_SIGNATURE: rc = store_get_signature(s, id, &b, &len); break;
+    case PROBE_IDEA: rc = store_get_idea(s, id, &b, &len); break;
+    default: rc = store_code_get(s, campaign, id, &day, &territory, &used); break;
+    }
+    free(b);
+    return rc == 0;
+}
+
+/* (STORE-D1) (STORE-D6) COMMIT; on failure the transaction is rolled back
+ * if SQLite left it open, and BN_EDOUBT when what it wrote is there anyway. */
+static int commit(store_t *s, int what, const char *campaign, const uint8_t *id)
+{
+    int rc = step_done(s->commit);
+
+    if (rc == SQLITE_OK)
+        return 0;
+    rc = store__rc(rc);
+    rollback(s);
+    if (probe_present(s, what, campaign, id))
+        return BN_EDOUBT;
+    return rc;
 }
 
 /* Runs a pragma that answers one row and checks the answer (NULL: any). */
@@ -725,6 +768,16 @@ int store_open(const char *path, store_t **out, char *why, size_t whylen)
     } else {
         char journal[PATH_MAX];
 
+        /* (STORE-D5) An existing empty file is a store cut short (a disk
+         * fault, a copy gone wrong, a crash while it was first made), not a
+         * new one: SQLite would take it for an empty database, and the
+         * kiosk would start again with no ballot and no register -- where
+         * the same people could vote a second time. Refused, with what to do. */
+        if (S_ISREG(sb.st_mode) && sb.st_size == 0)
+            return bn_fail(why, whylen, BN_ECORRUPT,
+                           "store %s is empty (0 bytes): it was cut short; if this kiosk has "
+                           "taken no vote, remove it and provision the kiosk again, otherwise "
+                           "restore it from its copy", path);
         snprintf(journal, sizeof journal, "%s-journal", path);
         if ((rc = harden_file(path, why, whylen)) != 0 ||
             (rc = harden_file(journal, why, whylen)) != 0)
@@ -1125,8 +1178,7 @@ int store_cast(store_t *s, const store_cast_t *c)
     /* (STORE-S4) no audit entry; (STORE-S12) no outbox row. (STORE-D1) COMMIT
      * returns after the journal, the database and the journal's truncation
      * are synced. */
-    rc = step_done(s->commit);
-    rc = store__rc(rc);
+    rc = commit(s, PROBE_BALLOT, c->campaign, c->ballot_id);
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */
@@ -1178,7 +1230,7 @@ int store_issue_code(store_t *s, const char *campaign, const uint8_t pseudonym[P
         rc = insert_rc(rc, BN_EINVAL);
         goto out;
     }
-    rc = store__rc(step_done(s->commit));
+    rc = commit(s, PROBE_CODE, campaign, code_hash);
 out:
     if (rc != 0)
         rollback(s);
@@ -1231,7 +1283,7 @@ int store_cast_code(store_t *s, const store_cast_t *c, const uint8_t code_hash[3
         rc = rc == BN_EALREADY ? BN_EEXISTS : rc;
         goto out;
     }
-    rc = store__rc(step_done(s->commit));
+    rc = commit(s, PROBE_BALLOT, c->campaign, c->ballot_id);
 out:
     if (rc != 0)
         rollback(s);
@@ -1563,7 +1615,7 @@ int store_sign(store_t *s, const store_sign_t *c)
         goto out;
     }
     /* (STORE-S4) no audit entry. (STORE-D1) durable when COMMIT returns. */
-    rc = store__rc(step_done(s->commit));
+    rc = commit(s, PROBE_SIGNATURE, c->campaign, c->sig_id);
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */
@@ -1687,7 +1739,7 @@ int store_propose(store_t *s, const store_idea_t *c)
             goto out;
     }
     /* (STORE-S4) no audit entry. (STORE-D1) durable when COMMIT returns. */
-    rc = store__rc(step_done(s->commit));
+    rc = commit(s, PROBE_IDEA, c->campaign, c->idea_id);
 out:
     if (rc != 0)
         rollback(s); /* (STORE-D3) */

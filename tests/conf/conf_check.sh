@@ -9,7 +9,7 @@ BORNE=$1
 SRV=$2
 SAMPLE=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/conf.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export SDL_VIDEODRIVER=offscreen
 

@@ -9,7 +9,7 @@ ROOT=$1
 BUILD=$2
 TALLY=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/election_day.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 BORNE_DEMO_DIR=$T/day sh "$ROOT/scripts/election-day.sh" --headless "$BUILD" >"$T/out" 2>&1 ||
     { cat "$T/out"; fail "the election day failed"; }

@@ -8,7 +8,7 @@ admin=${1:?usage: admin_cli.sh BORNE_ADMIN SOURCE_DIR}
 src=${2:?usage: admin_cli.sh BORNE_ADMIN SOURCE_DIR}
 src=$(cd "$src" && pwd)
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$tmp" "$0"; rm -rf "$tmp"' EXIT
 fail=0
 
 # expect CODE "MESSAGE" CMD...: runs CMD, wants exit CODE and MESSAGE in its output

@@ -17,7 +17,7 @@ TALLY=$(abs "$4")
 SRC=$(cd "$5" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/chain.XXXXXX")
 PID=0
-trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/../server/lib.sh"
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 DAY=2027-03-02          # within the campaign's polls (tests/provisioning/src)

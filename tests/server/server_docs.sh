@@ -8,7 +8,7 @@ SRV=$1
 GEN=$2
 API=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_docs.XXXXXX")
-trap 'set +e; [ -f "$T/pid" ] && kill $(cat "$T/pid") 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ -f "$T/pid" ] && kill $(cat "$T/pid") 2>/dev/null; rm -rf "$T"' EXIT
 BIN=$(dirname "$SRV")
 [ "$(dirname "$GEN")" = "$BIN" ] || { echo "server_gen must sit beside borne-server"; exit 1; }
 PORT=$((20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000))

@@ -11,7 +11,7 @@ SRV=$1
 GEN=$2
 TALLY=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_enrolled.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 PID=0
 . "$(dirname "$0")/lib.sh"
 

@@ -16,7 +16,7 @@ GEN=$2
 FLOOD=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_flood.XXXXXX")
 # (never "kill 0": that would stop ctest's whole process group)
-trap 'set +e; [ "$PID" = 0 ] || kill $PID 2>/dev/null; [ -z "$ATT" ] || kill $ATT 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ "$PID" = 0 ] || kill $PID 2>/dev/null; [ -z "$ATT" ] || kill $ATT 2>/dev/null; rm -rf "$T"' EXIT
 PID=0
 ATT=
 . "$(dirname "$0")/lib.sh"

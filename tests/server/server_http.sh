@@ -8,7 +8,7 @@ set -eu
 SRV=$1
 GEN=$2
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_http.XXXXXX")
-trap 'set +e; [ "$PID" = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ "$PID" = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 PID=0
 . "$(dirname "$0")/lib.sh"
 

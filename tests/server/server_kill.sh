@@ -10,7 +10,7 @@ SRV=$1
 GEN=$2
 KILLS=${BORNE_SERVER_KILLS:-55}
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_kill.XXXXXX")
-trap 'set +e; [ -f "$T/pid" ] && kill -9 $(cat "$T/pid") 2>/dev/null; kill $KPID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ -f "$T/pid" ] && kill -9 $(cat "$T/pid") 2>/dev/null; kill $KPID 2>/dev/null; rm -rf "$T"' EXIT
 PID=0
 KPID=0
 . "$(dirname "$0")/lib.sh"

@@ -15,7 +15,7 @@ SRV=$1
 GEN=$2
 TALLY=$3
 T=$(mktemp -d "${TMPDIR:-/tmp}/server_tally.XXXXXX")
-trap 'set +e; [ "$PID" = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ "$PID" = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 PID=0
 . "$(dirname "$0")/lib.sh"
 command -v sqlite3 >/dev/null || fail "the sqlite3 command-line tool is needed (scripts/setup.sh)"

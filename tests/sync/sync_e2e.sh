@@ -16,7 +16,7 @@ SRV=$1
 KIT=$2
 T=$(mktemp -d "${TMPDIR:-/tmp}/sync_e2e.XXXXXX")
 PID=0
-trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/../server/lib.sh"
 
 D=$T/d

@@ -13,7 +13,7 @@ ROUNDS=${4:-40}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sync_faults.XXXXXX")
 PID=0
 PPID_=0
-trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; [ $PPID_ = 0 ] || kill $PPID_ 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; [ $PPID_ = 0 ] || kill $PPID_ 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/../server/lib.sh"
 
 D=$T/d

@@ -20,7 +20,7 @@ SRC=$(cd "$5" && pwd)
 KEEP=${6:-}
 [ -z "$KEEP" ] || KEEP=$(mkdir -p "$KEEP" && cd "$KEEP" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/agents.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 say() { [ -z "${AGENT_FLOW_VERBOSE:-}" ] || echo "   $*"; }
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
@@ -315,7 +315,7 @@ FULL=
 mkdir -p media/PLEINE
 if mount -t tmpfs -o size=16k tmpfs media/PLEINE 2>/dev/null; then
     FULL=1
-    trap 'umount "$T/media/PLEINE" 2>/dev/null; rm -rf "$T"' EXIT
+    trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; umount "$T/media/PLEINE" 2>/dev/null; rm -rf "$T"' EXIT
     dd if=/dev/zero of=media/PLEINE/fill bs=1k count=64 2>/dev/null || true
 else
     rmdir media/PLEINE
@@ -352,7 +352,7 @@ if [ -n "$FULL" ]; then
     [ -z "$(ls -A media/PLEINE/borne-kiosk-35238-01/bundles 2>/dev/null)" ] ||
         fail "the full drive holds a half-written bundle: $(ls -A media/PLEINE/borne-kiosk-35238-01/bundles)"
     umount media/PLEINE && rmdir media/PLEINE
-    trap 'rm -rf "$T"' EXIT
+    trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 fi
 D=media/CLE-USB/borne-kiosk-35238-01
 openssl dgst -sha256 -verify kiosk.pub -signature $D/reports/closing-bp35-essai.sig \
@@ -440,7 +440,7 @@ say "borne-server imported the drive (twice: nothing doubled); borne-tally: $(gr
 rm -f port
 "$SRV" serve --dir srv --listen 127.0.0.1:0 --port-file port --today $DAY 2>srv.log &
 SPID=$!
-trap 'kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; kill $SPID 2>/dev/null; rm -rf "$T"' EXIT
 i=0
 while [ ! -s port ]; do
     i=$((i + 1)); [ $i -lt 200 ] || fail "server did not start: $(cat srv.log)"; sleep 0.05
@@ -492,7 +492,7 @@ grep -q "kiosk kiosk-35238-02 .*1 ballots, 1 register entries; closing report: a
     fail "the networked kiosk's closing report did not reach the tally: $(cat tally.out)"
 kill $SPID 2>/dev/null || true
 wait $SPID 2>/dev/null || true
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 say "a kiosk on the network: votes and its closing report synced, the tally reconciles it"
 
 # --- (KIOSK-W1) the wipe after the campaign: nothing of it stays readable -------------

@@ -16,7 +16,7 @@ BORNE=$(abs "$2")
 TALLY=$(abs "$3")
 ASSETS=$(cd "$4" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/kinds.XXXXXX")
-trap '[ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; [ -n "${KEEP_T:-}" ] || rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 DAY=2027-03-15

@@ -18,7 +18,7 @@ ADMIN=$3
 ROOT=$(cd "$4" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/ideas_chain.XXXXXX")
 PID=0
-trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 . "$ROOT/tests/server/lib.sh"
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 

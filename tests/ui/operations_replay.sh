@@ -14,7 +14,7 @@ ADMIN=$(abs "$2")
 BORNE=$(abs "$3")
 SRC=$(cd "$6" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/ops.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 DAY=2027-03-02

@@ -18,7 +18,7 @@ SRC=$(cd "$5" && pwd)
 KEEP=${6:-}
 [ -z "$KEEP" ] || KEEP=$(mkdir -p "$KEEP" && cd "$KEEP" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/supervised.XXXXXX")
-trap 'rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 DAY=2027-03-02

@@ -23,7 +23,7 @@ KIT=$3
 TALLY=$4
 T=$(mktemp -d "${TMPDIR:-/tmp}/sync_kiosk.XXXXXX")
 PID=0
-trap 'set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/../server/lib.sh"
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 

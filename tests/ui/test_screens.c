@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -562,6 +563,15 @@ static void test_cast_fails(void **state)
     assert_int_equal(store_counts(a->store, a->pkg->id, &reg, &box), 0);
     assert_int_equal(reg, 0);
     assert_int_equal(box, 0);
+    /* (STORE-D6) a commit the disk did not confirm: neither "not counted"
+     * nor a receipt (test_faults makes the fault; here its words) */
+    a->s.msg = MSG_NOT_STORED;
+    a->s.in_doubt = 1;
+    app_go(a, SCR_MESSAGE);
+    run(a, "expect text \"Votre participation n'a peut-être pas été enregistrée\"\n");
+    check_frame(a);
+    app_set_display(a, APP_SIZE_LARGEST, APP_THEME_CONTRAST);
+    check_frame(a);
 }
 
 /* Out of service: polls closed, package tampered, no package, clock wrong. */
@@ -593,6 +603,15 @@ static void test_out_of_service(void **state)
     run(&b, "clock 2028-12-31 23:59\n expect screen welcome\n"
             "clock 2029-01-01 00:00\n expect screen closed\n");
     app_free(&b);
+
+    /* (HARDEN-H4) a state directory others can read: out of service, saying how */
+    assert_int_equal(chmod(f->dir, 0755), 0);
+    assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_int_equal(kiosk_open(&b, f->dir, today(), why, sizeof why), BN_EPERM);
+    assert_non_null(strstr(why, "chmod 700"));
+    assert_int_equal(b.scr, SCR_OUTOFSERVICE);
+    app_free(&b);
+    assert_int_equal(chmod(f->dir, 0700), 0);
 
     /* a clock in 2001 */
     assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);

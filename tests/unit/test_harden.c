@@ -70,10 +70,37 @@ static void test_file(void **state)
     free(dir);
 }
 
+/* (HARDEN-H4) a state directory others can reach is refused, saying how to fix it */
+static void test_dir_private(void **state)
+{
+    char *dir = tu_tmpdir("harden"), *file, why[512] = "";
+    static const mode_t open_modes[] = {0750, 0705, 0770, 0755, 0777, 0701};
+    size_t i;
+
+    (void)state;
+    assert_int_equal(chmod(dir, 0700), 0);
+    assert_int_equal(harden_dir_private(dir, why, sizeof why), 0);
+    for (i = 0; i < sizeof open_modes / sizeof open_modes[0]; i++) {
+        assert_int_equal(chmod(dir, open_modes[i]), 0);
+        assert_int_equal(harden_dir_private(dir, why, sizeof why), BN_EPERM);
+        assert_non_null(strstr(why, "chmod 700"));
+        assert_non_null(strstr(why, dir));
+    }
+    assert_int_equal(chmod(dir, 0700), 0);
+    file = tu_path(dir, "x");
+    assert_int_equal(tu_write(file, "x", 1), 0);
+    assert_int_equal(harden_dir_private(file, why, sizeof why), BN_EIO);
+    assert_int_equal(harden_dir_private("/nonexistent/borne", why, sizeof why), BN_EIO);
+    free(file);
+    tu_rmtree(dir);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_file),
+        cmocka_unit_test(test_dir_private),
         cmocka_unit_test(test_process),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -59,6 +59,12 @@ void scr_message_draw(app_t *a)
             body = k[a->s.msg][1];
         }
     }
+    /* (STORE-D6) written, but the disk did not confirm it: neither "not
+     * counted" nor a receipt */
+    if (a->s.msg == MSG_NOT_STORED && a->s.in_doubt) {
+        title = "msg.doubt.title";
+        body = "msg.doubt.body";
+    }
     if (w > 1200)
         w = 1200;
     x = (a->w - w) / 2;

@@ -383,6 +383,7 @@ static void sign(app_t *a)
     /* Not stored: say so, then go out of service rather than pretend. */
     snprintf(a->oos_reason, sizeof a->oos_reason, "sign: %s", why);
     a->s.msg = MSG_NOT_STORED;
+    a->s.in_doubt = rc == BN_EDOUBT;
     app_go(a, SCR_MESSAGE);
 }
 

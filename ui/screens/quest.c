@@ -225,6 +225,7 @@ static void send(app_t *a)
                                   : MSG_NOT_STORED;
     if (a->s.msg == MSG_NOT_STORED)
         snprintf(a->oos_reason, sizeof a->oos_reason, "answers: %s", why);
+    a->s.in_doubt = rc == BN_EDOUBT;
     app_go(a, SCR_MESSAGE);
 }
 

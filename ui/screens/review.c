@@ -54,6 +54,7 @@ static void confirm(app_t *a)
     /* Not stored: say so, then go out of service rather than pretend. */
     snprintf(a->oos_reason, sizeof a->oos_reason, "cast: %s", why);
     a->s.msg = MSG_NOT_STORED;
+    a->s.in_doubt = rc == BN_EDOUBT;
     app_go(a, SCR_MESSAGE);
 }
 
