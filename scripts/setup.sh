@@ -8,7 +8,8 @@ libsqlite3-dev sqlite3 libmbedtls-dev libcjson-dev libcmocka-dev
 libqrencode-dev libmicrohttpd-dev
 libsdl2-dev libsdl2-ttf-dev libsdl2-image-dev fonts-dejavu-core
 libespeak-ng-dev espeak-ng-data
-openssl libssl-dev curl xvfb zbar-tools clang libclang-rt-14-dev python3"
+openssl libssl-dev curl xvfb zbar-tools clang libclang-rt-14-dev python3
+libtss2-dev swtpm valgrind"
 
 missing=""
 for p in $PKGS; do

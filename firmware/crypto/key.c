@@ -334,6 +334,30 @@ out:
     return rc;
 }
 
+int key_sig_low_s(uint8_t sig[KEY_SIG_LEN])
+{
+    mbedtls_ecp_group grp;
+    mbedtls_mpi s, half;
+    int rc = BN_ECRYPTO;
+
+    mbedtls_ecp_group_init(&grp);
+    mbedtls_mpi_init(&s);
+    mbedtls_mpi_init(&half);
+    if (mbedtls_ecp_group_load(&grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
+        mbedtls_mpi_read_binary(&s, sig + 32, 32) != 0 ||
+        mbedtls_mpi_copy(&half, &grp.N) != 0 || mbedtls_mpi_shift_r(&half, 1) != 0)
+        goto out;
+    if (mbedtls_mpi_cmp_mpi(&s, &half) > 0 &&
+        (mbedtls_mpi_sub_mpi(&s, &grp.N, &s) != 0 || mbedtls_mpi_write_binary(&s, sig + 32, 32) != 0))
+        goto out;
+    rc = 0;
+out:
+    mbedtls_ecp_group_free(&grp);
+    mbedtls_mpi_free(&s);
+    mbedtls_mpi_free(&half);
+    return rc;
+}
+
 void key_signer(key_pair_t *k, signer_t *out)
 {
     out->ctx = k;

@@ -84,6 +84,11 @@ int key_pub_save(const key_pub_t *p, const char *path);
 /* SHA-256 in one call. */
 void key_sha256(const void *data, size_t len, uint8_t out[32]);
 
+/* Puts an ECDSA P-256 signature r || s in the low-s form key_verify wants
+ * (s := n - s when s > n/2), for a signer that does not (a TPM). 0 or
+ * BN_ECRYPTO. */
+int key_sig_low_s(uint8_t sig[KEY_SIG_LEN]);
+
 /* Signs SHA-256(msg) with the signer. */
 int key_sign_msg(const signer_t *s, const void *msg, size_t len, uint8_t sig[KEY_SIG_LEN]);
 
