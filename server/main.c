@@ -77,7 +77,7 @@ static int load_conf(const char *path, server_conf_t *c)
     snprintf(c->backup_dir, sizeof c->backup_dir, "/var/backups/borne");
     c->per_address = SRV_PER_ADDRESS;
     c->idle_s = SRV_IDLE_S;
-    c->connections = 512;
+    c->connections = SRV_CONNECTIONS;
     c->backup_keep = 48;
     if (path == NULL && env != NULL && *env != '\0')
         path = env, must = 1;

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -546,7 +547,8 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_l
 {
     unsigned per_address = lim && lim->per_address ? lim->per_address : SRV_PER_ADDRESS;
     unsigned idle_s = lim && lim->idle_s ? lim->idle_s : SRV_IDLE_S;
-    unsigned connections = lim && lim->connections ? lim->connections : 512;
+    unsigned connections = lim && lim->connections ? lim->connections : SRV_CONNECTIONS;
+    struct rlimit nofile;
     struct sockaddr_in sa;
     const union MHD_DaemonInfo *di;
     srv_http_t *h;
@@ -557,6 +559,22 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_l
     sa.sin_port = htons(port);
     if (inet_pton(AF_INET, host, &sa.sin_addr) != 1)
         return bn_fail(why, whylen, BN_EINVAL, "%s: not an IPv4 address", host);
+    /* (SRV-N2) a descriptor for each connection, and some for the store and
+     * the logs: the soft limit raised to fit, within the hard one; fewer
+     * connections if it cannot be, said in the log */
+    if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < connections + 64u) {
+        nofile.rlim_cur = nofile.rlim_max == RLIM_INFINITY || nofile.rlim_max > connections + 64u
+                              ? connections + 64u
+                              : nofile.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &nofile);
+        if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < connections + 64u) {
+            unsigned fit = nofile.rlim_cur > 128 ? (unsigned)nofile.rlim_cur - 64u : 64u;
+            fprintf(stderr, "borne-server: %u connections asked, %u fit the open files limit "
+                    "(%llu; LimitNOFILE in the unit)\n", connections, fit,
+                    (unsigned long long)nofile.rlim_cur);
+            connections = fit;
+        }
+    }
     h = calloc(1, sizeof *h);
     if (h == NULL)
         return BN_ENOMEM;
@@ -575,6 +593,7 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_l
         MHD_OPTION_HTTPS_PRIORITIES, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2",
         MHD_OPTION_CONNECTION_TIMEOUT, idle_s,
         MHD_OPTION_CONNECTION_LIMIT, connections,
+        MHD_OPTION_THREAD_STACK_SIZE, SRV_THREAD_STACK,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
         MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
         MHD_OPTION_END);

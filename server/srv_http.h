@@ -22,12 +22,19 @@
  * SRV_IDLE_S seconds without a byte. */
 #define SRV_PER_ADDRESS 32
 #define SRV_IDLE_S 15
+/* (SRV-N2) connections in all: far more than SRV_PER_ADDRESS times the
+ * addresses an attacker is likely to hold (10,000 idle connections from 20
+ * addresses took the 512 of before: server_abuse); each is a thread with a
+ * stack of SRV_THREAD_STACK, and a file descriptor (the soft limit is
+ * raised to fit, within the hard one) */
+#define SRV_CONNECTIONS 4096
+#define SRV_THREAD_STACK ((size_t)512 << 10)
 
 typedef struct srv_http_s srv_http_t;
 
 /* The limits borne.conf's [server] may change (0: the default above). */
 typedef struct srv_http_limits_s {
-    unsigned per_address, idle_s, connections; /* connections: 512 */
+    unsigned per_address, idle_s, connections; /* connections: SRV_CONNECTIONS */
 } srv_http_limits_t;
 
 /* Starts serving srv over HTTPS on host:port (port 0: any free port;
