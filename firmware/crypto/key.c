@@ -14,6 +14,7 @@
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
+#include <mbedtls/pk_internal.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/sha256.h>
 #include <mbedtls/x509_crt.h>
@@ -25,6 +26,8 @@ struct key_pair_s {
     mbedtls_pk_context pk;
     rng_t *rng;        /* blinding for signatures; not owned */
     key_pub_t pub;
+    int external;      /* key_from_signer: the private key is elsewhere (a TPM) */
+    signer_t ext;
 };
 
 /* SubjectPublicKeyInfo DER for a P-256 uncompressed point, up to the point:
@@ -157,6 +160,8 @@ out:
 
 int key_to_pem(const key_pair_t *k, char *pem, size_t cap, size_t *len)
 {
+    if (k->external) /* nothing to write: the private key never leaves its device */
+        return BN_EKEY;
     /* mbedtls_pk_write_key_pem takes a non-const context but only reads it. */
     if (mbedtls_pk_write_key_pem((mbedtls_pk_context *)&k->pk, (unsigned char *)pem, cap) != 0)
         return BN_EKEY;
@@ -358,8 +363,127 @@ out:
     return rc;
 }
 
+/* --- a key whose private half is elsewhere (key_from_signer) ---------------
+ * An mbedTLS key context of a type of our own: its context starts with an
+ * ecp_keypair holding the public point (mbedtls_pk_ec() casts it so; d
+ * stays 0), and its signatures come from the signer. So the certificate
+ * request and TLS client authentication use a key in a TPM as they use a
+ * key in a file. */
+typedef struct ext_pk_s {
+    mbedtls_ecp_keypair ec;      /* first */
+    signer_t s;
+} ext_pk_t;
+
+static size_t ext_bitlen(const void *c)
+{
+    (void)c;
+    return 256;
+}
+
+static int ext_can_do(mbedtls_pk_type_t t)
+{
+    return t == MBEDTLS_PK_ECKEY || t == MBEDTLS_PK_ECDSA;
+}
+
+static int ext_verify(void *c, mbedtls_md_type_t md, const unsigned char *hash, size_t hlen,
+                      const unsigned char *sig, size_t slen)
+{
+    (void)md;
+    return mbedtls_ecdsa_read_signature((mbedtls_ecdsa_context *)&((ext_pk_t *)c)->ec, hash,
+                                        hlen, sig, slen);
+}
+
+/* ECDSA on P-256 signs the leftmost 256 bits of any hash: a SHA-384 one
+ * (a TLS 1.2 suite's) is cut to 32 bytes, as the algorithm does itself */
+static int ext_sign(void *c, mbedtls_md_type_t md, const unsigned char *hash, size_t hlen,
+                    unsigned char *sig, size_t *slen, int (*f_rng)(void *, unsigned char *, size_t),
+                    void *p_rng)
+{
+    ext_pk_t *x = c;
+    uint8_t rs[KEY_SIG_LEN];
+    int rc;
+
+    (void)md;
+    (void)f_rng;
+    (void)p_rng;
+    if (hlen < 32)
+        return MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+    if (x->s.sign(x->s.ctx, hash, rs) != 0)
+        return MBEDTLS_ERR_ECP_HW_ACCEL_FAILED;
+    rc = key_sig_to_der(rs, sig, KEY_SIG_DER_MAX, slen);
+    return rc == 0 ? 0 : MBEDTLS_ERR_PK_BAD_INPUT_DATA;
+}
+
+static int ext_check_pair(const void *pub, const void *prv)
+{
+    (void)pub;
+    (void)prv;
+    return 0;
+}
+
+static void *ext_alloc(void)
+{
+    ext_pk_t *x = calloc(1, sizeof *x);
+
+    if (x != NULL)
+        mbedtls_ecp_keypair_init(&x->ec);
+    return x;
+}
+
+static void ext_free(void *c)
+{
+    ext_pk_t *x = c;
+
+    mbedtls_ecp_keypair_free(&x->ec);
+    free(x);
+}
+
+static const mbedtls_pk_info_t ext_info = {
+    .type = MBEDTLS_PK_ECKEY,
+    .name = "EC (signer)",
+    .get_bitlen = ext_bitlen,
+    .can_do = ext_can_do,
+    .verify_func = ext_verify,
+    .sign_func = ext_sign,
+    .check_pair_func = ext_check_pair,
+    .ctx_alloc_func = ext_alloc,
+    .ctx_free_func = ext_free,
+};
+
+int key_from_signer(const signer_t *s, key_pair_t **out)
+{
+    key_pair_t *k = calloc(1, sizeof *k);
+    ext_pk_t *x;
+    int rc = BN_EKEY;
+
+    *out = NULL;
+    if (k == NULL)
+        return BN_ENOMEM;
+    mbedtls_pk_init(&k->pk);
+    if (mbedtls_pk_setup(&k->pk, &ext_info) != 0)
+        goto fail;
+    x = k->pk.pk_ctx;
+    x->s = *s;
+    if (mbedtls_ecp_group_load(&x->ec.grp, MBEDTLS_ECP_DP_SECP256R1) != 0 ||
+        mbedtls_ecp_point_read_binary(&x->ec.grp, &x->ec.Q, s->pub.pub, KEY_PUB_LEN) != 0 ||
+        mbedtls_ecp_check_pubkey(&x->ec.grp, &x->ec.Q) != 0)
+        goto fail;
+    k->pub = s->pub;
+    k->external = 1;
+    k->ext = *s;
+    *out = k;
+    return 0;
+fail:
+    key_free(k);
+    return rc;
+}
+
 void key_signer(key_pair_t *k, signer_t *out)
 {
+    if (k->external) {
+        *out = k->ext;
+        return;
+    }
     out->ctx = k;
     out->sign = file_sign;
     out->pub = k->pub;

@@ -61,6 +61,13 @@ int key_load(const char *path, rng_t *rng, key_pair_t **out, char *why, size_t w
 /* Frees and wipes the key; NULL is accepted. */
 void key_free(key_pair_t *k);
 
+/* A key pair whose private half is elsewhere (a TPM: tpm.h), from its
+ * signer (whose context must outlive the key): key_signer gives that signer
+ * back, key_pk a context that the certificate request and TLS client
+ * authentication sign with through it; key_to_pem and key_save refuse it
+ * (BN_EKEY). BN_EKEY for a public key that is not a P-256 point. */
+int key_from_signer(const signer_t *s, key_pair_t **out);
+
 /* Fills `out` with a signer backed by `k` (which must outlive it). */
 void key_signer(key_pair_t *k, signer_t *out);
 

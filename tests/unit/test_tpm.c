@@ -29,6 +29,7 @@
 #include "ballot.h"
 #include "bn_err.h"
 #include "cast.h"
+#include "csr.h"
 #include "day.h"
 #include "key.h"
 #include "pkg.h"
@@ -280,6 +281,41 @@ static void test_tpm_cast(void **state)
     free(db);
 }
 
+/* key_from_signer: the TPM key as a key pair, for what signs through
+ * mbedTLS (the certificate request; TLS client authentication): a request
+ * that csr_check verifies with the TPM key's public half; no PEM of it */
+static void test_tpm_key_pair(void **state)
+{
+    fx_t *f = *state;
+    tpm_t *t = NULL;
+    signer_t s, back;
+    key_pair_t *k = NULL;
+    key_pub_t pub;
+    rng_t *rng = NULL;
+    char why[256] = "", pem[CSR_PEM_MAX], kp[KEY_PEM_MAX];
+    uint8_t seed[] = "tpm-csr", d[32] = {1}, sig[KEY_SIG_LEN];
+    size_t len;
+
+    NEED_SWTPM();
+    assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed - 1), 0);
+    assert_int_equal(tpm_open(f->tcti, &t, why, sizeof why), 0);
+    assert_int_equal(tpm_key(t, &s, why, sizeof why), 0);
+    assert_int_equal(key_from_signer(&s, &k), 0);
+    key_signer(k, &back);
+    assert_int_equal(back.sign(back.ctx, d, sig), 0);
+    assert_int_equal(key_verify(&s.pub, d, sig), 0);
+    if (csr_make(k, rng, "kiosk-35238-09", pem, sizeof pem, &len) != 0)
+        fail_msg("a certificate request signed in the TPM could not be made");
+    if (csr_check(pem, len, &pub, why, sizeof why) != 0)
+        fail_msg("the TPM's certificate request does not verify: %s", why);
+    assert_memory_equal(pub.pub, s.pub.pub, KEY_PUB_LEN);
+    /* (TPM-T1) nothing of the private key to write */
+    assert_int_equal(key_to_pem(k, kp, sizeof kp, &len), BN_EKEY);
+    key_free(k);
+    tpm_close(t);
+    rng_close(rng);
+}
+
 /* No TPM there: words, not a crash */
 static void test_tpm_absent(void **state)
 {
@@ -301,6 +337,7 @@ int main(void)
         cmocka_unit_test(test_tpm_signs),
         cmocka_unit_test(test_tpm_same_key_again),
         cmocka_unit_test(test_tpm_cast),
+        cmocka_unit_test(test_tpm_key_pair),
         cmocka_unit_test(test_tpm_absent),
     };
 
