@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <mbedtls/base64.h>
+#include <mbedtls/ecdh.h>
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/pk.h>
@@ -28,6 +29,7 @@ struct key_pair_s {
     key_pub_t pub;
     int external;      /* key_from_signer: the private key is elsewhere (a TPM) */
     signer_t ext;
+    key_ecdh_fn ext_ecdh;
 };
 
 /* SubjectPublicKeyInfo DER for a P-256 uncompressed point, up to the point:
@@ -450,7 +452,7 @@ static const mbedtls_pk_info_t ext_info = {
     .ctx_free_func = ext_free,
 };
 
-int key_from_signer(const signer_t *s, key_pair_t **out)
+int key_from_signer(const signer_t *s, key_ecdh_fn ecdh, key_pair_t **out)
 {
     key_pair_t *k = calloc(1, sizeof *k);
     ext_pk_t *x;
@@ -471,10 +473,38 @@ int key_from_signer(const signer_t *s, key_pair_t **out)
     k->pub = s->pub;
     k->external = 1;
     k->ext = *s;
+    k->ext_ecdh = ecdh;
     *out = k;
     return 0;
 fail:
     key_free(k);
+    return rc;
+}
+
+int key_ecdh(key_pair_t *k, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32])
+{
+    mbedtls_ecp_keypair *kp = mbedtls_pk_ec(k->pk);
+    mbedtls_ecp_point q;
+    mbedtls_mpi x;
+    int rc = 0;
+
+    mbedtls_ecp_point_init(&q);
+    mbedtls_mpi_init(&x);
+    if (kp == NULL || mbedtls_ecp_point_read_binary(&kp->grp, &q, peer, KEY_PUB_LEN) != 0 ||
+        mbedtls_ecp_check_pubkey(&kp->grp, &q) != 0) {
+        rc = BN_EFORMAT;
+        goto out;
+    }
+    if (k->external) {
+        rc = k->ext_ecdh == NULL ? BN_EKEY : k->ext_ecdh(k->ext.ctx, peer, z) != 0 ? BN_ECRYPTO : 0;
+        goto out;
+    }
+    if (mbedtls_ecdh_compute_shared(&kp->grp, &x, &q, &kp->d, NULL, NULL) != 0 ||
+        mbedtls_mpi_write_binary(&x, z, 32) != 0)
+        rc = BN_ECRYPTO;
+out:
+    mbedtls_mpi_free(&x);
+    mbedtls_ecp_point_free(&q);
     return rc;
 }
 

@@ -61,12 +61,22 @@ int key_load(const char *path, rng_t *rng, key_pair_t **out, char *why, size_t w
 /* Frees and wipes the key; NULL is accepted. */
 void key_free(key_pair_t *k);
 
+/* The shared secret (the x coordinate, 32 bytes) of the key and a peer's
+ * public point (65 bytes), for seals (seal.h). */
+typedef int (*key_ecdh_fn)(void *ctx, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32]);
+
 /* A key pair whose private half is elsewhere (a TPM: tpm.h), from its
- * signer (whose context must outlive the key): key_signer gives that signer
- * back, key_pk a context that the certificate request and TLS client
- * authentication sign with through it; key_to_pem and key_save refuse it
+ * signer and its ECDH (NULL: it cannot open seals), both on s->ctx, which
+ * must outlive the key: key_signer gives that signer back, key_pk a context
+ * that the certificate request and TLS client authentication sign with
+ * through it, key_ecdh goes to `ecdh`; key_to_pem and key_save refuse it
  * (BN_EKEY). BN_EKEY for a public key that is not a P-256 point. */
-int key_from_signer(const signer_t *s, key_pair_t **out);
+int key_from_signer(const signer_t *s, key_ecdh_fn ecdh, key_pair_t **out);
+
+/* key_ecdh_fn for any key pair: its own private scalar, or its device's.
+ * 0, BN_EFORMAT (the peer is not a P-256 point), BN_EKEY (a device that
+ * cannot), BN_ECRYPTO. */
+int key_ecdh(key_pair_t *k, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32]);
 
 /* Fills `out` with a signer backed by `k` (which must outlive it). */
 void key_signer(key_pair_t *k, signer_t *out);

@@ -81,7 +81,6 @@ int seal_open(key_pair_t *k, const char *label, const uint8_t *aad, size_t aadle
 {
     mbedtls_ecp_keypair *kp = mbedtls_pk_ec(*key_pk(k));
     mbedtls_ecp_point eph;
-    mbedtls_mpi z;
     mbedtls_gcm_context gcm;
     key_pub_t me;
     uint8_t zb[32], okm[44];
@@ -93,15 +92,14 @@ int seal_open(key_pair_t *k, const char *label, const uint8_t *aad, size_t aadle
     len = inlen - SEAL_OVERHEAD;
     key_public(k, &me);
     mbedtls_ecp_point_init(&eph);
-    mbedtls_mpi_init(&z);
     mbedtls_gcm_init(&gcm);
     if (kp == NULL || mbedtls_ecp_point_read_binary(&kp->grp, &eph, in, KEY_PUB_LEN) != 0 ||
         mbedtls_ecp_check_pubkey(&kp->grp, &eph) != 0) {
         rc = BN_EFORMAT;
         goto out;
     }
-    if (mbedtls_ecdh_compute_shared(&kp->grp, &z, &eph, &kp->d, NULL, NULL) != 0 ||
-        mbedtls_mpi_write_binary(&z, zb, sizeof zb) != 0 ||
+    /* the key's own scalar, or its device's ECDH (a TPM: key_from_signer) */
+    if ((rc = key_ecdh(k, in, zb)) != 0 ||
         (rc = derive(zb, in, me.pub, label, okm)) != 0 ||
         mbedtls_gcm_setkey(&gcm, MBEDTLS_CIPHER_ID_AES, okm, 256) != 0) {
         rc = rc != 0 ? rc : BN_ECRYPTO;
@@ -116,7 +114,6 @@ out:
     mbedtls_platform_zeroize(zb, sizeof zb);
     mbedtls_platform_zeroize(okm, sizeof okm);
     mbedtls_gcm_free(&gcm);
-    mbedtls_mpi_free(&z);
     mbedtls_ecp_point_free(&eph);
     return rc;
 }

@@ -94,6 +94,35 @@ out:
     return rc;
 }
 
+int tpm_ecdh(void *ctx, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32])
+{
+    tpm_t *t = ctx;
+    TPM2B_ECC_POINT in = {0};
+    TPM2B_ECC_POINT *zp = NULL;
+    int rc = BN_ECRYPTO;
+
+    if (peer[0] != 0x04)
+        return BN_EFORMAT;
+    in.point.x.size = 32;
+    memcpy(in.point.x.buffer, peer + 1, 32);
+    in.point.y.size = 32;
+    memcpy(in.point.y.buffer, peer + 33, 32);
+    if (Esys_ECDH_ZGen(t->esys, t->key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &in, &zp) !=
+        TSS2_RC_SUCCESS)
+        goto out;
+    if (zp->point.x.size == 0 || zp->point.x.size > 32)
+        goto out;
+    memset(z, 0, 32);
+    memcpy(z + 32 - zp->point.x.size, zp->point.x.buffer, zp->point.x.size);
+    rc = 0;
+out:
+    if (zp != NULL) {
+        mbedtls_platform_zeroize(zp, sizeof *zp);
+        Esys_Free(zp);
+    }
+    return rc;
+}
+
 int tpm_key(tpm_t *t, signer_t *out, char *why, size_t whylen)
 {
     static const char unique[] = TPM_UNIQUE;
@@ -111,16 +140,18 @@ int tpm_key(tpm_t *t, signer_t *out, char *why, size_t whylen)
     int rc;
 
     memset(out, 0, sizeof *out);
-    /* (TPM-T1) made inside, bound to this TPM, for signing only */
+    /* (TPM-T1) made inside, bound to this TPM, to sign and to agree secrets (ECDH) */
     in.publicArea.type = TPM2_ALG_ECC;
     in.publicArea.nameAlg = TPM2_ALG_SHA256;
-    in.publicArea.objectAttributes = TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_FIXEDTPM |
-                                     TPMA_OBJECT_FIXEDPARENT |
+    /* sign (ECDSA, the scheme given at each signature) and decrypt (ECDH:
+     * the seals of a provisioning bundle), unrestricted, one key as a file
+     * key is one */
+    in.publicArea.objectAttributes = TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_DECRYPT |
+                                     TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_FIXEDPARENT |
                                      TPMA_OBJECT_SENSITIVEDATAORIGIN |
                                      TPMA_OBJECT_USERWITHAUTH | TPMA_OBJECT_NODA;
     in.publicArea.parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
-    in.publicArea.parameters.eccDetail.scheme.scheme = TPM2_ALG_ECDSA;
-    in.publicArea.parameters.eccDetail.scheme.details.ecdsa.hashAlg = TPM2_ALG_SHA256;
+    in.publicArea.parameters.eccDetail.scheme.scheme = TPM2_ALG_NULL;
     in.publicArea.parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
     in.publicArea.parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
     in.publicArea.unique.ecc.x.size = sizeof unique - 1;

@@ -2,11 +2,11 @@
  * through tpm2-tss's ESAPI; the same signer interface as a key in a file
  * (key.h), so the cast path does not know which one signs.
  *
- * (TPM-T1) The key is an ECC P-256 ECDSA-SHA256 signing key made by the TPM
+ * (TPM-T1) The key is an ECC P-256 key (ECDSA-SHA256 signatures, ECDH) made by the TPM
  *      itself (sensitiveDataOrigin), bound to it (fixedTPM, fixedParent):
  *      its private part never leaves the chip, in any form. It is a primary
  *      key of the owner hierarchy, derived from the TPM's seed and a fixed
- *      template (its unique field "borne kiosk key v1"): asking again gives
+ *      template (its unique field "borne kiosk key v2"): asking again gives
  *      the same key, so nothing of it is stored on the disk; clearing the
  *      TPM (a new owner seed) makes another, and the kiosk must be enrolled
  *      again. A thief of the disk gets no key; a thief of the whole machine
@@ -23,7 +23,7 @@
 
 typedef struct tpm_s tpm_t;
 
-#define TPM_UNIQUE "borne kiosk key v1"
+#define TPM_UNIQUE "borne kiosk key v2"
 
 /* Opens the TPM that `tcti` names, in tpm2-tss's TCTI syntax:
  * "device:/dev/tpmrm0" (the kernel's resource manager, the kiosk's),
@@ -36,7 +36,12 @@ int tpm_open(const char *tcti, tpm_t **out, char *why, size_t whylen);
 void tpm_close(tpm_t *t);
 
 /* The kiosk's key (TPM-T1), made or found again, and a signer backed by it
- * (valid until tpm_close). BN_ECRYPTO with the TPM's words. */
+ * (valid until tpm_close). BN_ECRYPTO with the TPM's words. The key signs
+ * and agrees secrets (ECDH, for the seals of a provisioning bundle):
+ * key_from_signer(&signer, tpm_ecdh, &pair) makes it a key pair. */
 int tpm_key(tpm_t *t, signer_t *out, char *why, size_t whylen);
+
+/* key_ecdh_fn of the TPM's key (ctx: the tpm_t), after tpm_key. */
+int tpm_ecdh(void *ctx, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32]);
 
 #endif

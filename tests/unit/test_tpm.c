@@ -30,6 +30,7 @@
 #include "bn_err.h"
 #include "cast.h"
 #include "csr.h"
+#include "seal.h"
 #include "day.h"
 #include "key.h"
 #include "pkg.h"
@@ -300,7 +301,7 @@ static void test_tpm_key_pair(void **state)
     assert_int_equal(rng_open_fixed(&rng, seed, sizeof seed - 1), 0);
     assert_int_equal(tpm_open(f->tcti, &t, why, sizeof why), 0);
     assert_int_equal(tpm_key(t, &s, why, sizeof why), 0);
-    assert_int_equal(key_from_signer(&s, &k), 0);
+    assert_int_equal(key_from_signer(&s, tpm_ecdh, &k), 0);
     key_signer(k, &back);
     assert_int_equal(back.sign(back.ctx, d, sig), 0);
     assert_int_equal(key_verify(&s.pub, d, sig), 0);
@@ -311,6 +312,21 @@ static void test_tpm_key_pair(void **state)
     assert_memory_equal(pub.pub, s.pub.pub, KEY_PUB_LEN);
     /* (TPM-T1) nothing of the private key to write */
     assert_int_equal(key_to_pem(k, kp, sizeof kp, &len), BN_EKEY);
+    /* a campaign secret sealed to the kiosk (as borne-admin seals it in a
+     * provisioning bundle) opens through the TPM's ECDH, and only with
+     * its label */
+    {
+        static const uint8_t secret[32] = "a campaign secret, 32 bytes.....";
+        uint8_t sealed[32 + SEAL_OVERHEAD], opened[32];
+
+        assert_int_equal(seal_to(&s.pub, "borne-secret", (const uint8_t *)"bp35", 4, secret, 32,
+                                 rng, sealed), 0);
+        assert_int_equal(seal_open(k, "borne-secret", (const uint8_t *)"bp35", 4, sealed,
+                                   sizeof sealed, opened), 0);
+        assert_memory_equal(opened, secret, 32);
+        assert_int_equal(seal_open(k, "borne-other", (const uint8_t *)"bp35", 4, sealed,
+                                   sizeof sealed, opened), BN_EBADSIG);
+    }
     key_free(k);
     tpm_close(t);
     rng_close(rng);
