@@ -15,6 +15,7 @@
 #include "polls.h"
 #include "pseud.h"
 #include "rng.h"
+#include "tpm.h"
 #include "screens/screens.h"
 
 typedef struct screen_s {
@@ -209,6 +210,8 @@ void app_unload(app_t *a)
     a->store = NULL;
     key_free(a->kiosk);
     a->kiosk = NULL;
+    tpm_close(a->tpm);
+    a->tpm = NULL;
     rng_close(a->rng);
     a->rng = NULL;
     mbedtls_platform_zeroize(a->secret, sizeof a->secret);

@@ -335,6 +335,7 @@ typedef struct app_s {
     pkg_t *pkg;
     store_t *store;
     key_pair_t *kiosk;
+    struct tpm_s *tpm;               /* the TPM holding the kiosk key, or NULL */
     signer_t signer;
     rng_t *rng;
     uint8_t secret[32];

@@ -222,8 +222,8 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
         bn_fail(w, sizeof w, rc, "random generator");
         goto out;
     }
-    snprintf(path, sizeof path, "%s/kiosk.key", dir);
-    if ((rc = key_load(path, a->rng, &a->kiosk, w, sizeof w)) != 0)
+    /* the kiosk's key: in its TPM (STATE/tpm) or STATE/kiosk.key */
+    if ((rc = kiosk_key(dir, a->rng, 0, &a->kiosk, &a->tpm, w, sizeof w)) != 0)
         goto out;
     key_signer(a->kiosk, &a->signer);
     for (i = 0; i < a->n_all; i++)
@@ -237,8 +237,14 @@ int kiosk_open(app_t *a, const char *dir, uint32_t today, char *why, size_t whyl
             kc[i].petition = a->all[i].pkg->kind == PKG_PETITION;
             kc[i].departement = a->departement;
         }
-        if ((rc = ksync_open(dir, &a->authority, &a->signer.pub, kc, a->n_all, today, &a->sync,
-                             w, sizeof w)) != 0)
+        /* the link's thread signs with the same key: the TPM's (its calls
+         * serialised in tpm.c), or its own copy of kiosk.key */
+        rc = a->tpm != NULL
+                 ? ksync_open_key(dir, &a->authority, a->kiosk, kc, a->n_all, today, &a->sync, w,
+                                  sizeof w)
+                 : ksync_open(dir, &a->authority, &a->signer.pub, kc, a->n_all, today, &a->sync,
+                              w, sizeof w);
+        if (rc != 0)
             goto out;
     }
     for (i = 0; i < a->n_all; i++)

@@ -62,6 +62,17 @@ int kiosk_init_from_server(const char *dir, const char *srv, int n, unsigned por
 int kiosk_enroll(const char *state, const char *out, const char *authority, uint32_t today,
                  char fpr[CERT_FPR_LEN], char *why, size_t whylen);
 
+/* (TPM-T1) The kiosk's key in a TPM: STATE/tpm names it (a TCTI, tpm.h:
+ * "device:/dev/tpmrm0", "swtpm:port=2321"). kiosk_use_tpm writes that file
+ * before the enrolment (refused, BN_EEXISTS, for a kiosk whose key is
+ * already a file). kiosk_key opens the kiosk's key, the TPM's when STATE/tpm
+ * is there (*tpm set: close it after key_free), else STATE/kiosk.key (made
+ * when `create` and it is missing; else BN_ENOTFOUND). */
+int kiosk_use_tpm(const char *state, const char *tcti, char *why, size_t whylen);
+struct tpm_s;
+int kiosk_key(const char *state, rng_t *rng, int create, key_pair_t **k, struct tpm_s **tpm,
+              char *why, size_t whylen);
+
 /* Imports a provisioning bundle (provision.h) into STATE: refused whole,
  * nothing written, if it is altered, for another kiosk, expired or of
  * another authority than the pinned one. Polls are not opened. */

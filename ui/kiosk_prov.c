@@ -24,6 +24,7 @@
 #include "prov_kiosk.h"
 #include "provision.h"
 #include "rng.h"
+#include "tpm.h"
 #include "store.h"
 
 static int put_file(const char *dir, const char *name, const void *data, size_t len, int mode)
@@ -79,6 +80,68 @@ static int pinned_ca(const char *state, uint8_t *der, size_t *len)
     return rc;
 }
 
+int kiosk_use_tpm(const char *state, const char *tcti, char *why, size_t whylen)
+{
+    char path[1200], line[300];
+    int n;
+
+    if (mkdir(state, 0700) != 0 && errno != EEXIST)
+        return bn_fail(why, whylen, BN_EIO, "%s: cannot be made: %s", state, strerror(errno));
+    snprintf(path, sizeof path, "%s/kiosk.key", state);
+    if (access(path, F_OK) == 0)
+        return bn_fail(why, whylen, BN_EEXISTS, "%s: this kiosk's key is already a file; a "
+                       "kiosk changes key only by a new enrolment in a new state folder", path);
+    if (strlen(tcti) >= sizeof line - 1 || strchr(tcti, '\n') != NULL)
+        return bn_fail(why, whylen, BN_EINVAL, "--tpm %s: not a TCTI", tcti);
+    n = snprintf(line, sizeof line, "%s\n", tcti);
+    return put_file(state, "tpm", line, (size_t)n, 0600) == 0
+               ? 0
+               : bn_fail(why, whylen, BN_EIO, "%s/tpm: cannot be written", state);
+}
+
+int kiosk_key(const char *state, rng_t *rng, int create, key_pair_t **k, tpm_t **tpm,
+              char *why, size_t whylen)
+{
+    char path[1200], tcti[300];
+    uint8_t *text = NULL;
+    size_t len = 0;
+    signer_t s;
+    int rc;
+
+    *k = NULL;
+    *tpm = NULL;
+    snprintf(path, sizeof path, "%s/tpm", state);
+    if (access(path, F_OK) == 0) {
+        /* (TPM-T1) the key is in the TPM that STATE/tpm names */
+        if ((rc = pkg_read_file(path, &text, &len, why, whylen)) != 0)
+            return rc;
+        snprintf(tcti, sizeof tcti, "%.*s", (int)(len < sizeof tcti ? len : sizeof tcti - 1),
+                 (const char *)text);
+        free(text);
+        tcti[strcspn(tcti, "\r\n")] = '\0';
+        if ((rc = tpm_open(tcti[0] != '\0' ? tcti : NULL, tpm, why, whylen)) != 0 ||
+            (rc = tpm_key(*tpm, &s, why, whylen)) != 0 ||
+            (rc = key_from_signer(&s, tpm_ecdh, k)) != 0) {
+            tpm_close(*tpm);
+            *tpm = NULL;
+            return rc;
+        }
+        return 0;
+    }
+    snprintf(path, sizeof path, "%s/kiosk.key", state);
+    if (access(path, F_OK) == 0)
+        return key_load(path, rng, k, why, whylen);
+    if (!create)
+        return bn_fail(why, whylen, BN_ENOTFOUND, "%s: no kiosk key: run borne --enroll first",
+                       state);
+    if ((rc = key_generate(rng, k)) != 0 || (rc = key_save(*k, path)) != 0) {
+        key_free(*k);
+        *k = NULL;
+        return bn_fail(why, whylen, rc, "%s: cannot be made", path);
+    }
+    return 0;
+}
+
 int kiosk_enroll(const char *state, const char *out, const char *authority, uint32_t today,
                  char fpr[CERT_FPR_LEN], char *why, size_t whylen)
 {
@@ -86,6 +149,7 @@ int kiosk_enroll(const char *state, const char *out, const char *authority, uint
     uint8_t der[CERT_DER_MAX], *cpem = NULL;
     size_t len = 0, der_len = 0, cl = 0;
     key_pair_t *k = NULL;
+    tpm_t *tpm = NULL;
     key_pub_t pub;
     rng_t *rng = NULL;
     int rc;
@@ -121,15 +185,10 @@ int kiosk_enroll(const char *state, const char *out, const char *authority, uint
     } else if (fpr != NULL) {
         fpr[0] = '\0';
     }
-    /* its own key: made here, never leaves (kept if the kiosk has one) */
-    snprintf(path, sizeof path, "%s/kiosk.key", state);
-    if (access(path, F_OK) == 0) {
-        if ((rc = key_load(path, rng, &k, why, whylen)) != 0)
-            goto out;
-    } else if ((rc = key_generate(rng, &k)) != 0 || (rc = key_save(k, path)) != 0) {
-        rc = bn_fail(why, whylen, rc, "%s: cannot be made", path);
+    /* its own key: made here (or in its TPM), never leaves (kept if the
+     * kiosk has one) */
+    if ((rc = kiosk_key(state, rng, 1, &k, &tpm, why, whylen)) != 0)
         goto out;
-    }
     key_public(k, &pub);
     snprintf(path, sizeof path, "%s/kiosk.pub.pem", state);
     if ((rc = key_pub_save(&pub, path)) != 0 ||
@@ -141,6 +200,7 @@ int kiosk_enroll(const char *state, const char *out, const char *authority, uint
 out:
     free(cpem);
     key_free(k);
+    tpm_close(tpm);
     rng_close(rng);
     return rc;
 }
@@ -153,6 +213,7 @@ int kiosk_provision(const char *bundle, const char *state, uint32_t today, char 
     size_t pinned_len = 0, ca_len = 0, plen;
     char path[1200], conf[600], dept[8];
     key_pair_t *k = NULL;
+    tpm_t *tpm = NULL;
     rng_t *rng = NULL;
     store_t *st = NULL;
     int rc, has_pin, i;
@@ -161,13 +222,7 @@ int kiosk_provision(const char *bundle, const char *state, uint32_t today, char 
         return BN_ENOMEM;
     if ((rc = rng_open(&rng)) != 0)
         goto out;
-    snprintf(path, sizeof path, "%s/kiosk.key", state);
-    if (access(path, F_OK) != 0) {
-        rc = bn_fail(why, whylen, BN_ENOTFOUND, "%s: no kiosk key: run borne --enroll first",
-                     state);
-        goto out;
-    }
-    if ((rc = key_load(path, rng, &k, why, whylen)) != 0)
+    if ((rc = kiosk_key(state, rng, 0, &k, &tpm, why, whylen)) != 0)
         goto out;
     if ((has_pin = pinned_ca(state, pinned, &pinned_len)) < 0) {
         rc = bn_fail(why, whylen, has_pin, "%s/authority.crt: unreadable", state);
@@ -235,6 +290,7 @@ out:
     store_close(st);
     free(pkg);
     key_free(k);
+    tpm_close(tpm);
     rng_close(rng);
     mbedtls_platform_zeroize(m, sizeof *m);
     free(m);

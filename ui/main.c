@@ -54,9 +54,11 @@ static void usage(FILE *f)
             "              kiosk N (default 1) of `borne-server init-demo SRV`, syncing\n"
             "              with borne-server on 127.0.0.1:P (default 8443)\n"
             "       borne --check-state DIR\n"
-            "       borne --enroll --state DIR --out DIR [--authority FILE.crt]\n"
+            "       borne --enroll --state DIR --out DIR [--authority FILE.crt] [--tpm TCTI]\n"
             "              makes the kiosk's key and writes its certificate request to OUT\n"
-            "              (for borne-admin kiosk enroll); pins the authority given\n"
+            "              (for borne-admin kiosk enroll); pins the authority given;\n"
+            "              --tpm: the key made and kept inside the TPM TCTI names\n"
+            "              (device:/dev/tpmrm0), never in a file\n"
             "       borne --provision BUNDLE_DIR --state DIR\n"
             "              imports the provisioning bundle borne-admin kiosk enroll wrote\n"
             "       borne --open-polls CAMPAIGN --state DIR\n"
@@ -305,7 +307,7 @@ typedef struct args_s {
     int headless, windowed, w, h, sized;
     uint32_t today;
     int enroll;
-    const char *enroll_out, *authority, *provision, *open_polls;
+    const char *enroll_out, *authority, *provision, *open_polls, *tpm;
     const char *speech_log;           /* --speech-log (headless only, AUDIO-A3) */
     char assets_dir[1024];
     char audio_device[128];           /* [kiosk] audio-device: "" the default, "none" */
@@ -410,7 +412,7 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         {"demo-server", required_argument, NULL, 'V'}, {"demo-kiosk", required_argument, NULL, 'K'},
         {"demo-port", required_argument, NULL, 'P'},
         {"enroll", no_argument, NULL, 'E'}, {"out", required_argument, NULL, 'O'},
-        {"authority", required_argument, NULL, 'A'},
+        {"authority", required_argument, NULL, 'A'}, {"tpm", required_argument, NULL, 'T'},
         {"provision", required_argument, NULL, 'B'},
         {"open-polls", required_argument, NULL, 'L'},
         {"speech-log", required_argument, NULL, 'G'},
@@ -476,6 +478,7 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
         case 'E': a->enroll = 1; break;
         case 'O': a->enroll_out = optarg; break;
         case 'A': a->authority = optarg; break;
+        case 'T': a->tpm = optarg; break;
         case 'B': a->provision = optarg; break;
         case 'L': a->open_polls = optarg; break;
         case 'G': a->speech_log = optarg; break;
@@ -538,9 +541,12 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
     char fpr[CERT_FPR_LEN] = "";
     if ((a->enroll || a->provision != NULL || a->open_polls != NULL) && optind == argc &&
         a->state != NULL) {
-        if (a->enroll && a->enroll_out != NULL)
-            rc = kiosk_enroll(a->state, a->enroll_out, a->authority, a->today, fpr, why,
-                              sizeof why);
+        if (a->enroll && a->enroll_out != NULL) {
+            rc = a->tpm != NULL ? kiosk_use_tpm(a->state, a->tpm, why, sizeof why) : 0;
+            if (rc == 0)
+                rc = kiosk_enroll(a->state, a->enroll_out, a->authority, a->today, fpr, why,
+                                  sizeof why);
+        }
         else if (a->provision != NULL)
             rc = kiosk_provision(a->provision, a->state, a->today, why, sizeof why);
         else if (a->open_polls != NULL)
@@ -559,8 +565,9 @@ static int parse_args(int argc, char **argv, args_t *a, shots_t *shots)
             printf("authority pinned; its fingerprint: %s\n"
                    "(compare it with the one borne-admin authority show prints)\n", fpr);
         if (a->enroll)
-            printf("kiosk key in %s; certificate request written to %s/kiosk.csr\n"
-                   "take it to the authority: borne-admin kiosk enroll %s ...\n", a->state,
+            printf("kiosk key %s %s; certificate request written to %s/kiosk.csr\n"
+                   "take it to the authority: borne-admin kiosk enroll %s ...\n",
+                   a->tpm != NULL ? "inside the TPM" : "in", a->tpm != NULL ? a->tpm : a->state,
                    a->enroll_out, a->enroll_out);
         else if (a->provision != NULL)
             printf("%s provisioned from %s\n", kiosk_id(a->state, fpr, sizeof fpr),

@@ -1,6 +1,7 @@
 /* tpm.c - the kiosk's key in a TPM 2.0 through tpm2-tss's ESAPI (tpm.h). */
 #include "tpm.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,8 @@ struct tpm_s {
     TSS2_TCTI_CONTEXT *tcti;
     ESYS_CONTEXT *esys;
     ESYS_TR key;                 /* ESYS_TR_NONE until tpm_key */
+    pthread_mutex_t mu;          /* ESAPI is not thread-safe: the cast and the
+                                  * link's thread both sign */
 };
 
 int tpm_open(const char *tcti, tpm_t **out, char *why, size_t whylen)
@@ -28,6 +31,7 @@ int tpm_open(const char *tcti, tpm_t **out, char *why, size_t whylen)
     if (t == NULL)
         return bn_fail(why, whylen, BN_ENOMEM, "tpm: out of memory");
     t->key = ESYS_TR_NONE;
+    pthread_mutex_init(&t->mu, NULL);
     r = Tss2_TctiLdr_Initialize(tcti, &t->tcti);
     if (r != TSS2_RC_SUCCESS) {
         rc = bn_fail(why, whylen, BN_EIO, "tpm %s: cannot connect: %s", tcti ? tcti : "(default)",
@@ -58,6 +62,7 @@ void tpm_close(tpm_t *t)
     }
     if (t->tcti != NULL)
         Tss2_TctiLdr_Finalize(&t->tcti);
+    pthread_mutex_destroy(&t->mu);
     free(t);
 }
 
@@ -70,22 +75,26 @@ static int tpm_sign(void *ctx, const uint8_t digest[32], uint8_t sig[KEY_SIG_LEN
                               .details = {.ecdsa = {.hashAlg = TPM2_ALG_SHA256}}};
     TPMT_TK_HASHCHECK none = {.tag = TPM2_ST_HASHCHECK, .hierarchy = TPM2_RH_NULL};
     TPMT_SIGNATURE *s = NULL;
-    const TPM2B_ECC_PARAMETER *r, *ss;
+    const TPM2B_ECC_PARAMETER *rr, *ss;
+    TSS2_RC r;
     int rc = BN_ECRYPTO;
 
     memcpy(d.buffer, digest, 32);
-    if (Esys_Sign(t->esys, t->key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &d, &scheme,
-                  &none, &s) != TSS2_RC_SUCCESS)
+    pthread_mutex_lock(&t->mu);
+    r = Esys_Sign(t->esys, t->key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &d, &scheme,
+                  &none, &s);
+    pthread_mutex_unlock(&t->mu);
+    if (r != TSS2_RC_SUCCESS)
         goto out;
     if (s->sigAlg != TPM2_ALG_ECDSA)
         goto out;
-    r = &s->signature.ecdsa.signatureR;
+    rr = &s->signature.ecdsa.signatureR;
     ss = &s->signature.ecdsa.signatureS;
-    if (r->size == 0 || r->size > 32 || ss->size == 0 || ss->size > 32)
+    if (rr->size == 0 || rr->size > 32 || ss->size == 0 || ss->size > 32)
         goto out;
     /* big-endian integers, right-aligned in 32 bytes */
     memset(sig, 0, KEY_SIG_LEN);
-    memcpy(sig + 32 - r->size, r->buffer, r->size);
+    memcpy(sig + 32 - rr->size, rr->buffer, rr->size);
     memcpy(sig + 64 - ss->size, ss->buffer, ss->size);
     /* a TPM gives either s; the formats take the low one only (key.h) */
     rc = key_sig_low_s(sig);
@@ -99,6 +108,7 @@ int tpm_ecdh(void *ctx, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32])
     tpm_t *t = ctx;
     TPM2B_ECC_POINT in = {0};
     TPM2B_ECC_POINT *zp = NULL;
+    TSS2_RC r;
     int rc = BN_ECRYPTO;
 
     if (peer[0] != 0x04)
@@ -107,8 +117,10 @@ int tpm_ecdh(void *ctx, const uint8_t peer[KEY_PUB_LEN], uint8_t z[32])
     memcpy(in.point.x.buffer, peer + 1, 32);
     in.point.y.size = 32;
     memcpy(in.point.y.buffer, peer + 33, 32);
-    if (Esys_ECDH_ZGen(t->esys, t->key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &in, &zp) !=
-        TSS2_RC_SUCCESS)
+    pthread_mutex_lock(&t->mu);
+    r = Esys_ECDH_ZGen(t->esys, t->key, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &in, &zp);
+    pthread_mutex_unlock(&t->mu);
+    if (r != TSS2_RC_SUCCESS)
         goto out;
     if (zp->point.x.size == 0 || zp->point.x.size > 32)
         goto out;

@@ -38,6 +38,7 @@ struct ksync_s {
     /* the thread's own */
     store_t *store;
     key_pair_t *key;
+    int key_borrowed;            /* ksync_open_key: the caller's (a TPM's) */
     signer_t signer;
     rng_t *rng;
     int64_t last_pull_ms;        /* 0: never */
@@ -131,9 +132,30 @@ static int64_t mono_ms(void)
     return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
+static int open_common(const char *dir, const key_pub_t *authority, const key_pub_t *kiosk,
+                       key_pair_t *key, const ksync_campaign_t *camps, int n, uint32_t today,
+                       ksync_t **out, char *why, size_t whylen);
+
 int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kiosk,
                const ksync_campaign_t *camps, int n, uint32_t today, ksync_t **out,
                char *why, size_t whylen)
+{
+    return open_common(dir, authority, kiosk, NULL, camps, n, today, out, why, whylen);
+}
+
+int ksync_open_key(const char *dir, const key_pub_t *authority, key_pair_t *key,
+                   const ksync_campaign_t *camps, int n, uint32_t today, ksync_t **out,
+                   char *why, size_t whylen)
+{
+    key_pub_t pub;
+
+    key_public(key, &pub);
+    return open_common(dir, authority, &pub, key, camps, n, today, out, why, whylen);
+}
+
+static int open_common(const char *dir, const key_pub_t *authority, const key_pub_t *kiosk,
+                       key_pair_t *key, const ksync_campaign_t *camps, int n, uint32_t today,
+                       ksync_t **out, char *why, size_t whylen)
 {
     char path[1200], w[300] = "";
     uint8_t *text = NULL;
@@ -197,9 +219,14 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
         rc = bn_fail(why, whylen, rc, "random generator");
         goto out;
     }
-    snprintf(path, sizeof path, "%s/kiosk.key", dir);
-    if ((rc = key_load(path, k->rng, &k->key, why, whylen)) != 0)
-        goto out;
+    if (key != NULL) {
+        k->key = key;
+        k->key_borrowed = 1;
+    } else {
+        snprintf(path, sizeof path, "%s/kiosk.key", dir);
+        if ((rc = key_load(path, k->rng, &k->key, why, whylen)) != 0)
+            goto out;
+    }
     key_signer(k->key, &k->signer);
     snprintf(path, sizeof path, "%s/kiosk.db", dir);
     if ((rc = store_open(path, &k->store, why, whylen)) != 0)
@@ -239,7 +266,8 @@ void ksync_close(ksync_t *k)
         pthread_join(k->th, NULL);
     }
     store_close(k->store);
-    key_free(k->key);
+    if (!k->key_borrowed)
+        key_free(k->key);
     rng_close(k->rng);
     pthread_cond_destroy(&k->cv);
     pthread_mutex_destroy(&k->mu);

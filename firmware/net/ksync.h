@@ -85,6 +85,13 @@ int ksync_open(const char *dir, const key_pub_t *authority, const key_pub_t *kio
                const ksync_campaign_t *camps, int n, uint32_t today, ksync_t **out,
                char *why, size_t whylen);
 
+/* ksync_open with the kiosk's key given (borrowed: it must outlive the
+ * link, and be usable from the link's thread) instead of dir/kiosk.key:
+ * a key inside a TPM (tpm.h, key_from_signer). */
+int ksync_open_key(const char *dir, const key_pub_t *authority, key_pair_t *key,
+                   const ksync_campaign_t *camps, int n, uint32_t today, ksync_t **out,
+                   char *why, size_t whylen);
+
 /* Where to connect instead of server.conf's address (borne.conf's
  * [kiosk] server-address); call before ksync_start. */
 void ksync_set_address(ksync_t *k, const char *address);

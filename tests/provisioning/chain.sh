@@ -17,7 +17,8 @@ TALLY=$(abs "$4")
 SRC=$(cd "$5" && pwd)
 T=$(mktemp -d "${TMPDIR:-/tmp}/chain.XXXXXX")
 PID=0
-trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; rm -rf "$T"' EXIT
+TPID=0
+trap 'sh "$(dirname "$0")/../secrets/keep_logs.sh" "$T" "$0"; set +e; [ $PID = 0 ] || kill $PID 2>/dev/null; [ $TPID = 0 ] || kill $TPID 2>/dev/null; rm -rf "$T"' EXIT
 . "$(dirname "$0")/../server/lib.sh"
 export SDL_VIDEODRIVER=offscreen SDL_FRAMEBUFFER_ACCELERATION=0
 DAY=2027-03-02          # within the campaign's polls (tests/provisioning/src)
@@ -197,6 +198,42 @@ vote v6.txt "Lemoine"
 OUT=$("$BORNE" --headless --state k4 --script v6.txt --shots shots --today $DAY 2>>borne.err) ||
     fail "kiosk 4, once enrolled: $(cat borne.err) $OUT"
 echo "$OUT" | grep -q "left=0 online=1" || fail "kiosk 4, once enrolled, did not sync: $OUT"
+
+# --- (TPM-T1) a kiosk whose key is made and kept inside its TPM (swtpm here):
+# its certificate request, the seals of its bundle (ECDH), its ballots and
+# its TLS client authentication all go through the TPM; no key file ever
+if command -v swtpm >/dev/null 2>&1; then
+    mkdir tpmstate
+    TP=$((40000 + $(rand 20000)))
+    swtpm socket --tpm2 --server type=tcp,port=$TP,bindaddr=127.0.0.1 \
+        --ctrl type=tcp,port=$((TP + 1)),bindaddr=127.0.0.1 --tpmstate dir=tpmstate \
+        --flags not-need-init,startup-clear 2>swtpm.err &
+    TPID=$!
+    sleep 0.5
+    "$BORNE" --enroll --state k5 --out usb5 --authority auth/authority.crt \
+        --tpm "swtpm:host=127.0.0.1,port=$TP" >out 2>&1 || fail "enrolment with the TPM: $(cat out)"
+    grep -q "inside the TPM" out || fail "the enrolment does not say the key is in the TPM: $(cat out)"
+    [ ! -e k5/kiosk.key ] || fail "a kiosk enrolled with its TPM has a key file"
+    "$ADMIN" kiosk enroll usb5 --authority auth --server srv --id kiosk-35238-05 -o b5 \
+        --today 2027-02-20 $P >/dev/null
+    kill -HUP $PID
+    sleep 0.5
+    "$BORNE" --provision b5 --state k5 --today $DAY >out 2>&1 || fail "provisioning with the TPM: $(cat out)"
+    "$BORNE" --open-polls bp35-essai --state k5 --today $DAY >/dev/null
+    vote v7.txt "Le Bihan"
+    OUT=$("$BORNE" --headless --state k5 --script v7.txt --shots shots --today $DAY 2>>borne.err) ||
+        fail "the TPM kiosk: $(cat borne.err) $OUT"
+    echo "$OUT" | grep -q "^receipt " || fail "the TPM kiosk gave no receipt: $OUT"
+    echo "$OUT" | grep -q "left=0 online=1" || fail "the TPM kiosk did not sync: $OUT $(tail -3 log)"
+    "$BORNE" --check-state k5 >out 2>&1 && grep -q "^verified 1" out ||
+        fail "the TPM kiosk's ballot does not verify: $(cat out)"
+    ls k5 | grep -q '\.key$' && fail "a key file appeared: $(ls k5)"
+    kill $TPID 2>/dev/null || true
+    TPID=0
+    echo "ok - a kiosk with its key inside a TPM (swtpm): enrolled, provisioned, voted, synced"
+else
+    echo "swtpm is not installed (apt-get install swtpm): the TPM kiosk is skipped"
+fi
 
 # --- revoked: the server refuses kiosk 2 without a restart -------------------------
 "$ADMIN" kiosk revoke kiosk-35238-02 --authority auth --server srv --today $DAY $P >/dev/null
