@@ -22,6 +22,7 @@
 typedef struct server_conf_s {
     char dir[512], listen[80], tls_cert[512], tls_key[512], backup_dir[512];
     long long per_address, idle_s, connections, backup_keep;
+    long long request_s, body_max_kib, bodies_mib, reserve_burst, reserve_every_s;
 } server_conf_t;
 
 static void usage_to(FILE *f)
@@ -33,7 +34,7 @@ static void usage_to(FILE *f)
             "       borne-server backup [--dir DIR] [DEST_DIR]\n"
             "       borne-server restore [--dir DIR] BACKUP\n"
             "       borne-server verify-backup [--dir DIR] BACKUP\n"
-            "       borne-server init-demo DIR\n"
+            "       borne-server init-demo [--kiosks N] DIR\n"
             "       borne-server check [--dir DIR]\n"
             "       borne-server moderate [--dir DIR] list|show|accept|reject|merge|reopen|log ...\n"
             "       borne-server publish-ideas [--dir DIR] --campaign ID OUT_DIR\n"
@@ -64,6 +65,11 @@ static int load_conf(const char *path, server_conf_t *c)
         {"server", "per-address", CONF_INT, 1, 10000, 1, &c->per_address, 0},
         {"server", "idle-s", CONF_INT, 1, 3600, 1, &c->idle_s, 0},
         {"server", "connections", CONF_INT, 1, 100000, 1, &c->connections, 0},
+        {"server", "request-s", CONF_INT, 5, 3600, 1, &c->request_s, 0},
+        {"server", "body-max-kib", CONF_INT, 64, SRV_BODY_MAX >> 10, 1, &c->body_max_kib, 0},
+        {"server", "bodies-mib", CONF_INT, 16, 65536, 1, &c->bodies_mib, 0},
+        {"server", "reserve-burst", CONF_INT, 1, 1000, 1, &c->reserve_burst, 0},
+        {"server", "reserve-every-s", CONF_INT, 1, 3600, 1, &c->reserve_every_s, 0},
         {"server", "backup-dir", CONF_TEXT, 0, 0, 0, c->backup_dir, sizeof c->backup_dir},
         {"server", "backup-keep", CONF_INT, 1, 100000, 1, &c->backup_keep, 0},
     };
@@ -78,6 +84,11 @@ static int load_conf(const char *path, server_conf_t *c)
     c->per_address = SRV_PER_ADDRESS;
     c->idle_s = SRV_IDLE_S;
     c->connections = SRV_CONNECTIONS;
+    c->request_s = SRV_REQUEST_S;
+    c->body_max_kib = SRV_BODY_MAX >> 10;
+    c->bodies_mib = (long long)(SRV_BODIES_BUDGET >> 20);
+    c->reserve_burst = SRV_RESERVE_BURST;
+    c->reserve_every_s = SRV_RESERVE_EVERY_S;
     c->backup_keep = 48;
     if (path == NULL && env != NULL && *env != '\0')
         path = env, must = 1;
@@ -156,6 +167,7 @@ int main(int argc, char **argv)
     const char *cmd, *dir = NULL, *listen = NULL, *port_file = NULL, *arg = NULL;
     const char *campaign = NULL, *config = NULL;
     char why[1024] = "";
+    long kiosks = 2;
     uint32_t today = 0;
     server_conf_t conf;
     srv_http_limits_t lim;
@@ -219,7 +231,15 @@ int main(int argc, char **argv)
             port_file = argv[++i];
         else if (strcmp(argv[i], "--campaign") == 0 && i + 1 < argc && campaign == NULL)
             campaign = argv[++i];
-        else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
+        else if (strcmp(argv[i], "--kiosks") == 0 && i + 1 < argc &&
+                 strcmp(cmd, "init-demo") == 0) {
+            char *end;
+
+            kiosks = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || kiosks < 1 || kiosks > SRV_DEMO_KIOSKS_MAX)
+                return fprintf(stderr, "borne-server: --kiosks %s: a number from 1 to %d\n",
+                               argv[i], SRV_DEMO_KIOSKS_MAX), 2;
+        } else if (strcmp(argv[i], "--today") == 0 && i + 1 < argc) {
             if (day_parse(argv[++i], &today) != 0)
                 return fprintf(stderr, "borne-server: --today %s: not YYYY-MM-DD\n", argv[i]), 2;
         } else if (argv[i][0] != '-' && arg == NULL)
@@ -235,12 +255,17 @@ int main(int argc, char **argv)
         if (arg == NULL && dir == NULL)
             return usage();
         if ((rc = conf_assets(NULL, assets, sizeof assets, why, sizeof why)) == 0)
-            rc = srv_demo_init(arg ? arg : dir, assets, why, sizeof why);
+            rc = srv_demo_init(arg ? arg : dir, assets, (int)kiosks, why, sizeof why);
         if (rc != 0)
             return fprintf(stderr, "borne-server: init-demo: %s (%s)\n", bn_strerror(rc), why), 1;
-        printf("%s: demo authority, server (localhost), kiosks kiosk-35238-01 and -02 enrolled, "
-               "bp35-demo, pet35-demo, idees35-demo and consult35-demo\n",
-               arg ? arg : dir);
+        if (kiosks == 2)
+            printf("%s: demo authority, server (localhost), kiosks kiosk-35238-01 and -02 "
+                   "enrolled, bp35-demo, pet35-demo, idees35-demo and consult35-demo\n",
+                   arg ? arg : dir);
+        else
+            printf("%s: demo authority, server (localhost), kiosks kiosk-35238-01 to -%02ld "
+                   "enrolled, bp35-demo, pet35-demo, idees35-demo and consult35-demo\n",
+                   arg ? arg : dir, kiosks);
         return 0;
     }
     if (dir == NULL)
@@ -291,9 +316,14 @@ int main(int argc, char **argv)
     if (rc != 0)
         return fprintf(stderr, "borne-server: %s: %s\n", bn_strerror(rc), why), 1;
     if (strcmp(cmd, "serve") == 0) {
+        memset(&lim, 0, sizeof lim);
         lim.per_address = (unsigned)conf.per_address;
         lim.idle_s = (unsigned)conf.idle_s;
         lim.connections = (unsigned)conf.connections;
+        lim.request_s = (unsigned)conf.request_s;
+        lim.body_max = (size_t)conf.body_max_kib << 10;
+        lim.bodies_budget = (size_t)conf.bodies_mib << 20;
+        srv_set_reserve_rate(srv, (int)conf.reserve_burst, (int)conf.reserve_every_s);
         rc = serve(srv, listen, port_file, &lim);
     } else if (strcmp(cmd, "import") == 0) {
         rc = srv_import(srv, arg, stdout);

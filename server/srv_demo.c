@@ -68,7 +68,7 @@ out:
     return rc;
 }
 
-int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
+int srv_demo_init(const char *dir, const char *assets, int kiosks, char *why, size_t whylen)
 {
     static const char *const names[4] = {"demo-budget", "demo-petition", "demo-ideas",
                                          "demo-questionnaire"};
@@ -107,7 +107,12 @@ int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen)
     if ((rc = prov_server_init(a, authdir, dir, "localhost", "127.0.0.1", 8443, day, rng, why,
                                whylen)) != 0)
         goto out;
-    for (i = 1; i <= 2; i++)
+    if (kiosks < 1 || kiosks > SRV_DEMO_KIOSKS_MAX) {
+        rc = bn_fail(why, whylen, BN_EINVAL, "%d kiosks: from 1 to %d", kiosks,
+                     SRV_DEMO_KIOSKS_MAX);
+        goto out;
+    }
+    for (i = 1; i <= kiosks; i++)
         if ((rc = demo_kiosk(a, dir, i, day, rng, why, whylen)) != 0)
             goto out;
 out:

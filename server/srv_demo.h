@@ -18,7 +18,8 @@
  *                              needs, never the secret itself (SRV-S6)
  *   DIR/pet35-demo.bpkg        assets/campaigns/demo-petition.json, signed
  *   DIR/pet35-demo.track       its tracking key
- *   DIR/kiosks/ID.crt          the enrolled kiosks, kiosk-35238-01 and -02
+ *   DIR/kiosks/ID.crt          the enrolled kiosks, kiosk-35238-01 and -02 (or
+ *                              -01 to -NN: --kiosks N)
  *   DIR/kiosks/ID.key          their keys (demo only, for the tests' clients: a
  *                              real kiosk's key never leaves it)
  *   DIR/kiosks/CAMPAIGN.secret each campaign's pseudonym secret (demo only,
@@ -29,8 +30,10 @@
 #include <stddef.h>
 
 /* Creates the files (DIR is created if missing; existing files are
- * replaced). `assets` is the assets folder. BN_EIO, BN_E* with `why`. */
-int srv_demo_init(const char *dir, const char *assets, char *why, size_t whylen);
+ * replaced), with `kiosks` demo kiosks (1 to SRV_DEMO_KIOSKS_MAX; the load
+ * tests enrol hundreds). `assets` is the assets folder. BN_EIO, BN_E* with `why`. */
+#define SRV_DEMO_KIOSKS_MAX 999
+int srv_demo_init(const char *dir, const char *assets, int kiosks, char *why, size_t whylen);
 
 /* Writes data to dir/name with `mode`, through a temporary file, fsync and
  * rename. BN_EIO. */

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include <cjson/cJSON.h>
@@ -22,10 +23,28 @@
 
 #include "bn_err.h"
 
+/* A connection, as the request clock sees it (SRV-N4). */
+typedef struct conn_s {
+    struct conn_s *prev, *next;
+    int fd;
+    int cut;                    /* shut down by the clock */
+    struct timespec start;      /* of its current request */
+} conn_t;
+
 struct srv_http_s {
     struct MHD_Daemon *d;
     srv_t *srv;
     uint16_t port;
+    unsigned request_s;
+    size_t body_max, bodies_budget;
+    size_t bodies_held;         /* under bodies_mu */
+    pthread_mutex_t bodies_mu;
+    pthread_mutex_t conns_mu;   /* the list, `stop` */
+    pthread_cond_t conns_cv;
+    conn_t *conns;
+    int stop;
+    int clock_started;
+    pthread_t clock;
 };
 
 /* One request in progress. */
@@ -48,30 +67,111 @@ typedef struct req_s {
 
 enum { ROUTE_NONE, ROUTE_BUNDLES, ROUTE_RESERVE };
 
-/* (SRV-N3) The request bodies being read, all connections together, never
- * hold more than this: past it, an upload is read and dropped, and
- * answered 503 busy (the kiosk tries again later). */
-#define SRV_BODIES_BUDGET ((size_t)128 << 20)
-static size_t bodies_held;
-static pthread_mutex_t bodies_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static int bodies_take(size_t n)
+/* (SRV-N3) The bodies being read hold at most h->bodies_budget bytes. */
+static int bodies_take(srv_http_t *h, size_t n)
 {
     int ok;
 
-    pthread_mutex_lock(&bodies_mu);
-    ok = bodies_held + n <= SRV_BODIES_BUDGET;
+    pthread_mutex_lock(&h->bodies_mu);
+    ok = h->bodies_held + n <= h->bodies_budget;
     if (ok)
-        bodies_held += n;
-    pthread_mutex_unlock(&bodies_mu);
+        h->bodies_held += n;
+    pthread_mutex_unlock(&h->bodies_mu);
     return ok;
 }
 
-static void bodies_give(size_t n)
+static void bodies_give(srv_http_t *h, size_t n)
 {
-    pthread_mutex_lock(&bodies_mu);
-    bodies_held -= n < bodies_held ? n : bodies_held;
-    pthread_mutex_unlock(&bodies_mu);
+    pthread_mutex_lock(&h->bodies_mu);
+    h->bodies_held -= n < h->bodies_held ? n : h->bodies_held;
+    pthread_mutex_unlock(&h->bodies_mu);
+}
+
+/* (SRV-N4) The request clock: every connection is in h->conns from its
+ * accept to its close (libmicrohttpd's notifications; the closing one
+ * comes before the descriptor is closed, so a descriptor in the list is
+ * still this connection's). Once a second the clock shuts down, for
+ * reading and writing, every connection whose request began more than
+ * request_s seconds ago: its thread sees the end of the stream and
+ * libmicrohttpd closes it. A request that ends sets its connection's
+ * clock again (keep-alive). */
+static void notify_conn(void *cls, struct MHD_Connection *c, void **socket_context,
+                        enum MHD_ConnectionNotificationCode code)
+{
+    srv_http_t *h = cls;
+    conn_t *k = *socket_context;
+
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+        k = calloc(1, sizeof *k);
+        if (k == NULL || ci == NULL) {
+            free(k); /* not timed: only the idle limit holds it */
+            return;
+        }
+        k->fd = ci->connect_fd;
+        clock_gettime(CLOCK_MONOTONIC, &k->start);
+        pthread_mutex_lock(&h->conns_mu);
+        k->next = h->conns;
+        if (h->conns != NULL)
+            h->conns->prev = k;
+        h->conns = k;
+        pthread_mutex_unlock(&h->conns_mu);
+        *socket_context = k;
+    } else if (k != NULL) {
+        pthread_mutex_lock(&h->conns_mu);
+        if (k->prev != NULL)
+            k->prev->next = k->next;
+        else
+            h->conns = k->next;
+        if (k->next != NULL)
+            k->next->prev = k->prev;
+        pthread_mutex_unlock(&h->conns_mu);
+        free(k);
+        *socket_context = NULL;
+    }
+}
+
+static void conn_restart(srv_http_t *h, struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    conn_t *k = ci != NULL ? ci->socket_context : NULL;
+
+    if (k == NULL)
+        return;
+    pthread_mutex_lock(&h->conns_mu);
+    clock_gettime(CLOCK_MONOTONIC, &k->start);
+    pthread_mutex_unlock(&h->conns_mu);
+}
+
+static void *request_clock(void *arg)
+{
+    srv_http_t *h = arg;
+
+    pthread_mutex_lock(&h->conns_mu);
+    while (!h->stop) {
+        struct timespec now, until;
+        unsigned cut = 0;
+        conn_t *k;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        for (k = h->conns; k != NULL; k = k->next)
+            if (!k->cut && now.tv_sec - k->start.tv_sec >= (time_t)h->request_s) {
+                (void)shutdown(k->fd, SHUT_RDWR);
+                k->cut = 1;
+                cut++;
+            }
+        if (cut > 0)
+            fprintf(stderr, "borne-server: %u connection(s) cut: a request took more than "
+                    "%u s (request-s)\n", cut, h->request_s);
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        (void)pthread_cond_timedwait(&h->conns_cv, &h->conns_mu, &until);
+    }
+    pthread_mutex_unlock(&h->conns_mu);
+    return NULL;
 }
 
 static void log_line(const char *method, const req_t *r)
@@ -417,7 +517,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
             return MHD_YES;
         if (strcmp(url, "/v1/bundles") == 0) {
             r->kind = ROUTE_BUNDLES;
-            r->max = SRV_BODY_MAX;
+            r->max = h->body_max;
         } else if (strcmp(url, "/v1/reservations") == 0) {
             r->kind = ROUTE_RESERVE;
             r->max = SRV_JSON_MAX;
@@ -480,14 +580,14 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
                 cap *= 2;
             if (cap > r->max)
                 cap = r->max;
-            if (r->busy || !bodies_take(cap - r->cap)) {
+            if (r->busy || !bodies_take(h, cap - r->cap)) {
                 r->busy = 1;
                 r->len += n;
                 return MHD_YES;
             }
             t = realloc(r->body, cap);
             if (t == NULL) {
-                bodies_give(cap - r->cap);
+                bodies_give(h, cap - r->cap);
                 return MHD_NO;
             }
             r->body = t;
@@ -528,18 +628,36 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 static void completed(void *cls, struct MHD_Connection *c, void **con_cls,
                       enum MHD_RequestTerminationCode toe)
 {
+    srv_http_t *h = cls;
     req_t *r = *con_cls;
 
-    (void)cls;
-    (void)c;
     (void)toe;
+    conn_restart(h, c);
     if (r == NULL)
         return;
     log_line(r->method, r);
-    bodies_give(r->cap);
+    bodies_give(h, r->cap);
     free(r->body);
     free(r);
     *con_cls = NULL;
+}
+
+/* Stops the clock, then the daemon (which closes every connection). */
+static void http_free(srv_http_t *h)
+{
+    if (h->clock_started) {
+        pthread_mutex_lock(&h->conns_mu);
+        h->stop = 1;
+        pthread_cond_signal(&h->conns_cv);
+        pthread_mutex_unlock(&h->conns_mu);
+        pthread_join(h->clock, NULL);
+    }
+    if (h->d != NULL)
+        MHD_stop_daemon(h->d);
+    pthread_cond_destroy(&h->conns_cv);
+    pthread_mutex_destroy(&h->conns_mu);
+    pthread_mutex_destroy(&h->bodies_mu);
+    free(h);
 }
 
 int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_limits_t *lim,
@@ -579,6 +697,18 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_l
     if (h == NULL)
         return BN_ENOMEM;
     h->srv = srv;
+    h->request_s = lim && lim->request_s ? lim->request_s : SRV_REQUEST_S;
+    h->body_max = lim && lim->body_max && lim->body_max < SRV_BODY_MAX ? lim->body_max
+                                                                       : SRV_BODY_MAX;
+    h->bodies_budget = lim && lim->bodies_budget ? lim->bodies_budget : SRV_BODIES_BUDGET;
+    pthread_mutex_init(&h->bodies_mu, NULL);
+    pthread_mutex_init(&h->conns_mu, NULL);
+    pthread_cond_init(&h->conns_cv, NULL);
+    if (pthread_create(&h->clock, NULL, request_clock, h) != 0) {
+        http_free(h);
+        return bn_fail(why, whylen, BN_ENOMEM, "cannot start the request clock");
+    }
+    h->clock_started = 1;
     h->d = MHD_start_daemon(
         MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
             MHD_USE_TLS | MHD_USE_ERROR_LOG,
@@ -595,10 +725,11 @@ int srv_http_start(srv_t *srv, const char *host, uint16_t port, const srv_http_l
         MHD_OPTION_CONNECTION_LIMIT, connections,
         MHD_OPTION_THREAD_STACK_SIZE, SRV_THREAD_STACK,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, h,
+        MHD_OPTION_NOTIFY_CONNECTION, notify_conn, h,
         MHD_OPTION_END);
     if (h->d == NULL) {
-        free(h);
+        http_free(h);
         return bn_fail(why, whylen, BN_EIO, "cannot serve HTTPS on %s:%u (address in use, or"
                        " the TLS key or certificate is refused)", host, (unsigned)port);
     }
@@ -617,6 +748,5 @@ void srv_http_stop(srv_http_t *h)
 {
     if (h == NULL)
         return;
-    MHD_stop_daemon(h->d);
-    free(h);
+    http_free(h);
 }

@@ -29,12 +29,24 @@
  * raised to fit, within the hard one) */
 #define SRV_CONNECTIONS 4096
 #define SRV_THREAD_STACK ((size_t)512 << 10)
+/* (SRV-N4) A request (its TLS handshake, head and body, from the
+ * connection's first byte or the end of the request before it) is cut
+ * after SRV_REQUEST_S seconds in all, however steadily it trickles: a
+ * 16 MiB bundle at 1 Mbit/s takes 130 s. */
+#define SRV_REQUEST_S 300
+/* (SRV-N3) The request bodies being read, all connections together, never
+ * hold more than this: past it, an upload is read and dropped, and answered
+ * 503 busy (the kiosk tries again later). */
+#define SRV_BODIES_BUDGET ((size_t)128 << 20)
 
 typedef struct srv_http_s srv_http_t;
 
 /* The limits borne.conf's [server] may change (0: the default above). */
 typedef struct srv_http_limits_s {
     unsigned per_address, idle_s, connections; /* connections: SRV_CONNECTIONS */
+    unsigned request_s;                        /* SRV_REQUEST_S */
+    size_t body_max;                           /* a bundle's body: SRV_BODY_MAX, at most */
+    size_t bodies_budget;                      /* SRV_BODIES_BUDGET */
 } srv_http_limits_t;
 
 /* Starts serving srv over HTTPS on host:port (port 0: any free port;

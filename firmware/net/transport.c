@@ -4,6 +4,7 @@
 #include "transport.h"
 
 #include <errno.h>
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -66,9 +67,10 @@ static int wait_fd(int fd, short ev, int ms)
 }
 
 /* Non-blocking connect to each address of addr:port in turn, within ms. */
-static int connect_to(const char *addr, unsigned port, int ms, int *fd_out, char *why,
-                      size_t whylen)
+static int connect_to(const char *addr, const char *source, unsigned port, int ms,
+                      int *fd_out, char *why, size_t whylen)
 {
+    struct sockaddr_in src;
     struct addrinfo hints, *res = NULL, *ai;
     char service[16];
     int64_t end = mono_ms() + ms;
@@ -78,6 +80,13 @@ static int connect_to(const char *addr, unsigned port, int ms, int *fd_out, char
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     snprintf(service, sizeof service, "%u", port);
+    memset(&src, 0, sizeof src);
+    src.sin_family = AF_INET;
+    if (source != NULL) {
+        if (inet_pton(AF_INET, source, &src.sin_addr) != 1)
+            return bn_fail(why, whylen, BN_EINVAL, "source %s: not an IPv4 address", source);
+        hints.ai_family = AF_INET;
+    }
     rc = getaddrinfo(addr, service, &hints, &res);
     if (rc != 0)
         return bn_fail(why, whylen, BN_EIO, "cannot resolve %s: %s", addr, gai_strerror(rc));
@@ -94,6 +103,8 @@ static int connect_to(const char *addr, unsigned port, int ms, int *fd_out, char
             continue;
         }
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) != 0) {
+            err = errno;
+        } else if (source != NULL && bind(fd, (struct sockaddr *)&src, sizeof src) != 0) {
             err = errno;
         } else if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
             break;
@@ -291,7 +302,7 @@ static int tls_open(tls_t *t, const sync_conf_t *c, int connect_ms, int io_ms, i
     if (mbedtls_ssl_setup(&t->ssl, &t->conf) != 0 ||
         mbedtls_ssl_set_hostname(&t->ssl, c->host) != 0)
         return bn_fail(why, whylen, BN_ENOMEM, "TLS context");
-    if ((rc = connect_to(c->addr != NULL ? c->addr : c->host, c->port, connect_ms, &t->conn.fd, why,
+    if ((rc = connect_to(c->addr != NULL ? c->addr : c->host, c->source, c->port, connect_ms, &t->conn.fd, why,
                          whylen)) != 0)
         return rc;
     mbedtls_ssl_set_bio(&t->ssl, &t->conn, conn_send, NULL, conn_recv);

@@ -36,6 +36,8 @@ typedef struct sync_conf_s {
     rng_t *rng;
     int connect_ms;              /* 0: 5000 */
     int io_ms;                   /* each read and write; 0: 10000 */
+    const char *source;          /* IPv4 address to connect from (NULL: the system's
+                                    choice): the load tests' many kiosks on loopback */
 } sync_conf_t;
 
 /* One request over a fresh TLS connection: writes the head and the body

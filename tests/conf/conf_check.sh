@@ -44,6 +44,8 @@ bad server '[server]\nper-address = 0\n' "c7.conf:2: per-address: '0' is not a w
 bad server '[server]\nlisten 127.0.0.1:8443\n' "c8.conf:2: expected 'key = value', got 'listen 127.0.0.1:8443'"
 bad server 'dir = /tmp\n' "c9.conf:1: unknown key 'dir'"
 bad server '[server\n' "c10.conf:1: expected '[section]'"
+bad server '[server]\nrequest-s = 2\n' "c11.conf:2: request-s: '2' is not a whole number from 5 to 3600"
+bad server '[server]\nbody-max-kib = 20000\n' "c12.conf:2: body-max-kib: '20000' is not a whole number from 64 to 16384"
 # a --config that does not exist
 out=$("$SRV" check --config "$T/missing.conf" 2>&1) && fail "a missing --config accepted"
 echo "$out" | grep -qF "missing.conf: No such file" || fail "missing --config: $out"

@@ -52,7 +52,7 @@ static void setup(void)
 
     snprintf(dir, sizeof dir, "%s/fuzz_server.%ld",
              stat("/dev/shm", &st) == 0 ? "/dev/shm" : "/tmp", (long)getpid());
-    if (srv_demo_init(dir, FUZZ_ASSETS, why, sizeof why) != 0 ||
+    if (srv_demo_init(dir, FUZZ_ASSETS, 2, why, sizeof why) != 0 ||
         day_parse("2027-03-15", &today) != 0 ||
         srv_open(dir, today, &srv, why, sizeof why) != 0) {
         fprintf(stderr, "fuzz_server: %s: %s\n", dir, why);

@@ -8,10 +8,13 @@ fail() {
     exit 1
 }
 
-# start_server DIR: starts borne-server in the background, sets PID, PORT, URL.
+# start_server DIR [ARG...]: starts borne-server in the background (ARGs
+# after serve's own, e.g. --config FILE), sets PID, PORT, URL.
 start_server() {
     rm -f "$T/port"
-    "$SRV" serve --dir "$1" --listen 127.0.0.1:0 --port-file "$T/port" 2>>"$T/log" &
+    d=$1
+    shift
+    "$SRV" serve --dir "$d" --listen 127.0.0.1:0 --port-file "$T/port" "$@" 2>>"$T/log" &
     PID=$!
     i=0
     while [ ! -s "$T/port" ]; do

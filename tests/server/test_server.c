@@ -100,7 +100,7 @@ static int setup(void **state)
     (void)state;
     dir = tu_tmpdir("server");
     assert_non_null(dir);
-    assert_int_equal(srv_demo_init(dir, assets, why, sizeof why), 0);
+    assert_int_equal(srv_demo_init(dir, assets, 2, why, sizeof why), 0);
     free(assets);
     assert_int_equal(kit_open(&k1, dir, 1), 0);
     assert_int_equal(kit_open(&k2, dir, 2), 0);

@@ -574,6 +574,49 @@ static void test_cast_fails(void **state)
     check_frame(a);
 }
 
+/* (issue 18, section 2) The package deleted while the kiosk runs: it was
+ * read and verified once, at start, so the citizen votes and gets a receipt
+ * for a ballot that is in the box; a restart without it is out of service
+ * and loses nothing; put back, the kiosk knows who voted. */
+static void test_package_deleted_running(void **state)
+{
+    fixture_t *f = *state;
+    app_t *a = &f->app, b;
+    char why[512], path[1024], keep[1100], *assets = tu_asset("");
+    int64_t reg = -1, box = -1;
+
+    snprintf(path, sizeof path, "%s/bp35-demo.bpkg", f->dir);
+    snprintf(keep, sizeof keep, "%s.keep", f->dir);
+    assert_int_equal(rename(path, keep), 0);
+    run(a, identity_fr);
+    run(a, "tap \"Choisir : Jardin partagé du Blosne\"\n tap \"Voir mon choix\"\n"
+           "tap \"Valider mon vote\"\n expect screen receipt\n");
+    assert_int_equal(strlen(a->s.tracking), TRACK_TEXT_LEN);
+    assert_int_equal(store_counts(a->store, a->pkg->id, &reg, &box), 0);
+    assert_int_equal(reg, 1);
+    assert_int_equal(box, 1);
+    app_action(a, ACT_FINISH);
+    assert_int_equal(a->scr, SCR_WELCOME);
+    /* restarted without it: out of service, saying which, nothing lost */
+    assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_int_equal(kiosk_open(&b, f->dir, today(), why, sizeof why), BN_ENOTFOUND);
+    assert_int_equal(b.scr, SCR_OUTOFSERVICE);
+    assert_non_null(strstr(why, "no budget package"));
+    app_free(&b);
+    assert_int_equal(store_counts(a->store, "bp35-demo", &reg, &box), 0);
+    assert_int_equal(box, 1);
+    /* put back: the same person is known to have voted */
+    assert_int_equal(rename(keep, path), 0);
+    assert_int_equal(app_init(&b, assets, &fake, 1920, 1080, why, sizeof why), 0);
+    assert_int_equal(kiosk_open(&b, f->dir, today(), why, sizeof why), 0);
+    run(&b, "tap \"Touchez l'écran pour commencer\"\n type \"Le Gall\"\n tap \"Suivant\"\n"
+            "type \"Éloïse\"\n tap \"Suivant\"\n type \"12041987\"\n tap \"Suivant\"\n"
+            "type \"ren\"\n tap \"Rennes\"\n tap \"Continuer\"\n expect screen message\n"
+            "expect text \"Vous avez déjà participé\"\n");
+    app_free(&b);
+    free(assets);
+}
+
 /* Out of service: polls closed, package tampered, no package, clock wrong. */
 static void test_out_of_service(void **state)
 {
@@ -1402,6 +1445,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_keyboard_focus, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cast_fails, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_service, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_package_deleted_running, setup, teardown),
         cmocka_unit_test(test_theme_contrast),
         cmocka_unit_test_setup_teardown(test_switch_scanning, setup, teardown),
         cmocka_unit_test_setup_teardown(test_every_size, setup, teardown),
