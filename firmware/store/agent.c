@@ -28,15 +28,26 @@ int agents_load(const char *path, agents_t *out, char *why, size_t whylen)
 {
     uint8_t *text = NULL;
     size_t len;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = pkg_read_file(path, &text, &len, why, whylen)) != 0)
+        return rc;
+    rc = agents_parse((const char *)text, len, path, out, why, whylen);
+    free(text);
+    return rc;
+}
+
+int agents_parse(const char *text, size_t len, const char *path, agents_t *out, char *why,
+                 size_t whylen)
+{
     cJSON *root = NULL, *it;
     const char *s;
     int rc, i = 0;
 
     memset(out, 0, sizeof *out);
-    if ((rc = pkg_read_file(path, &text, &len, why, whylen)) != 0)
-        return rc;
     rc = BN_EFORMAT;
-    if ((root = cJSON_ParseWithLength((const char *)text, len)) == NULL ||
+    if ((root = cJSON_ParseWithLength(text, len)) == NULL ||
         (s = str(root, "format")) == NULL || strcmp(s, "borne-agents/1") != 0) {
         rc = bn_fail(why, whylen, BN_EFORMAT, "%s: not an agents file (borne-agents/1)", path);
         goto out;
@@ -73,7 +84,6 @@ int agents_load(const char *path, agents_t *out, char *why, size_t whylen)
     rc = 0;
 out:
     cJSON_Delete(root);
-    free(text);
     return rc;
 }
 

@@ -43,6 +43,11 @@ typedef struct agents_s {
  * field in `why`. */
 int agents_load(const char *path, agents_t *out, char *why, size_t whylen);
 
+/* The same on the file's `len` bytes; `name` (the file's path) starts
+ * each message. */
+int agents_parse(const char *text, size_t len, const char *name, agents_t *out, char *why,
+                 size_t whylen);
+
 /* Checks a PIN typed at the kiosk at wall-clock second `now`: 0 and *who
  * (the agent) when it is one of theirs; BN_EBADPIN, with the tries left
  * before the pad locks, or the wait now imposed, in `why`; BN_ELOCKED when
