@@ -784,6 +784,87 @@ static void test_readonly_state(void **state)
     printf("fault read-only-state cases 2 refused %d cast 0\n", refused);
 }
 
+/* ---- store_compact (VACUUM, at every start) under faults ----------------------- */
+
+typedef struct sum_s {
+    int64_t n;
+    uint64_t sum;        /* of each ballot's first 8 digest bytes: order-free */
+} sum_t;
+
+static int on_sum(void *arg, const uint8_t *b, size_t len)
+{
+    sum_t *m = arg;
+    uint8_t d[32];
+    uint64_t v;
+
+    key_sha256(b, len, d);
+    memcpy(&v, d, sizeof v);
+    m->n++;
+    m->sum += v;
+    return 0;
+}
+
+static void box_sum(fx_t *f, sum_t *m)
+{
+    memset(m, 0, sizeof *m);
+    assert_int_equal(store_each_ballot(f->store, NULL, on_sum, m), 0);
+}
+
+/* A fault at each operation of store_compact in turn: it fails with words
+ * or succeeds, and the store holds exactly what it held (counts and every
+ * ballot's bytes), sound after a reopen; then a cast goes through. */
+static void compact_sweep(fx_t *f, const char *name, int op, int sticky, int err)
+{
+    cast_receipt_t rec;
+    char why[256] = "";
+    snap_t a, b;
+    sum_t x, y;
+    long n, at;
+    int cases = 0, failed = 0, rc;
+
+    plan_count();
+    assert_int_equal(store_compact(f->store, why, sizeof why), 0);
+    n = plan.count[op];
+    plan_off();
+    snap(f, &a);
+    box_sum(f, &x);
+    for (at = 1; at <= n; at += at < 300 || getenv("BORNE_FAULTS_FULL") != NULL ? 1 : 7) {
+        plan_arm(op, at, sticky, err);
+        why[0] = '\0';
+        rc = store_compact(f->store, why, sizeof why);
+        plan_off();
+        cases++;
+        if (rc != 0) {
+            failed++;
+            assert_true(why[0] != '\0');
+        }
+        snap(f, &b);
+        box_sum(f, &y);
+        if (memcmp(&a, &b, sizeof a) != 0 || memcmp(&x, &y, sizeof x) != 0)
+            fail_msg("compact with a %s fault at %ld (%s): returned %d (%s) and the store "
+                     "changed: ballots %lld -> %lld, register %lld -> %lld", op_name[op], at,
+                     sticky ? "sticky" : "once", rc, why, (long long)x.n, (long long)y.n,
+                     (long long)a.reg, (long long)b.reg);
+    }
+    reopen_and_check(f);
+    box_sum(f, &y);
+    assert_memory_equal(&x, &y, sizeof x);
+    assert_int_equal(cast_one(f, 0, ++f->serial, f->day, &rec, why, sizeof why), 0);
+    expect_stored(f, 0, &rec);
+    printf("fault compact-%s ops %ld cases %d failed %d ballots %lld unchanged\n", name, n,
+           cases, failed, (long long)x.n);
+}
+
+static void test_compact_faults(void **state)
+{
+    compact_sweep(*state, "disk-full", OP_WRITE, 1, SQLITE_FULL);
+    compact_sweep(*state, "write-error", OP_WRITE, 0, SQLITE_IOERR_WRITE);
+    compact_sweep(*state, "read-error", OP_READ, 0, SQLITE_IOERR_READ);
+    compact_sweep(*state, "fsync-error", OP_SYNC, 0, 0);
+    compact_sweep(*state, "truncate-error", OP_TRUNC, 0, 0);
+    compact_sweep(*state, "alloc", OP_ALLOC, 0, 0);
+}
+
 /* ---- a damaged file before start ---------------------------------------------- */
 
 typedef struct walk_s {
@@ -916,6 +997,7 @@ int main(void)
         cmocka_unit_test(test_alloc_countdown),
         cmocka_unit_test(test_clock_jumps),
         cmocka_unit_test(test_readonly_state),
+        cmocka_unit_test(test_compact_faults),
         cmocka_unit_test(test_damaged_file),
     };
     sqlite3_mem_methods mine;
