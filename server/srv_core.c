@@ -79,6 +79,20 @@ typedef struct bucket_s {
 
 #define SRV_RATE_KIOSKS 4096
 
+/* (SRV-N5) Kiosk certificates verified today, by the SHA-256 of their
+ * bytes: a kiosk's every request (TLS, then the upload or reservation)
+ * presents the same certificate, and verifying it again (an ECDSA
+ * verification) was half of the server's work (server_fleet, perf). The
+ * same bytes against the same authority on the same day verify the same
+ * way, so only successes are kept, with their day; revocation and
+ * enrolment are checked after, every time, not cached. */
+#define SRV_CERT_CACHE 1024
+typedef struct cert_cached_s {
+    uint8_t digest[32];
+    uint32_t day;               /* 0: empty */
+    cert_info_t info;
+} cert_cached_t;
+
 struct srv_s {
     pthread_mutex_t lock;
     srv_store_t *store;
@@ -97,6 +111,8 @@ struct srv_s {
     uint8_t *enrolled;          /* (SRV-E1) key ids of DIR/kiosks/ *.crt, sorted; under rev_mu */
     size_t n_enrolled;
     bucket_t buckets[SRV_RATE_KIOSKS]; /* (SRV-R3) under lock */
+    pthread_mutex_t cache_mu;
+    cert_cached_t cache[SRV_CERT_CACHE]; /* (SRV-N5) under cache_mu */
     int rate_burst, rate_every_s;
     int n_campaigns;
     srv_campaign_t campaigns[SRV_MAX_CAMPAIGNS];
@@ -115,6 +131,38 @@ static char *path_join(const char *dir, const char *name)
     if (p != NULL)
         snprintf(p, n, "%s/%s", dir, name);
     return p;
+}
+
+static uint32_t srv_day(const srv_t *s);
+
+/* (SRV-N5) cert_verify of a kiosk certificate on today's day, through the
+ * cache of those that verified. */
+static int kiosk_verify(srv_t *s, const uint8_t *der, size_t len, cert_info_t *out, char *why,
+                        size_t whylen)
+{
+    uint8_t d[32];
+    uint32_t day = srv_day(s);
+    cert_cached_t *c;
+    int rc, hit;
+
+    key_sha256(der, len, d);
+    c = &s->cache[(((unsigned)d[0] << 8) | d[1]) % SRV_CERT_CACHE];
+    pthread_mutex_lock(&s->cache_mu);
+    hit = c->day == day && memcmp(c->digest, d, 32) == 0;
+    if (hit)
+        *out = c->info;
+    pthread_mutex_unlock(&s->cache_mu);
+    if (hit)
+        return 0;
+    rc = cert_verify(der, len, s->ca_der, s->ca_len, day, CERT_KIOSK, NULL, out, why, whylen);
+    if (rc == 0) {
+        pthread_mutex_lock(&s->cache_mu);
+        memcpy(c->digest, d, 32);
+        c->day = day;
+        c->info = *out;
+        pthread_mutex_unlock(&s->cache_mu);
+    }
+    return rc;
 }
 
 static revset_t *rev_get(srv_t *s)
@@ -507,6 +555,7 @@ int srv_open_with(const char *dir, uint32_t today, const srv_opts_t *opts, srv_t
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->rev_mu, NULL);
     pthread_mutex_init(&s->reader_mu, NULL);
+    pthread_mutex_init(&s->cache_mu, NULL);
     s->rate_burst = SRV_RESERVE_BURST;
     s->rate_every_s = SRV_RESERVE_EVERY_S;
     s->fixed_today = today;
@@ -590,6 +639,7 @@ void srv_close(srv_t *s)
     free(s->dir);
     pthread_mutex_destroy(&s->rev_mu);
     pthread_mutex_destroy(&s->reader_mu);
+    pthread_mutex_destroy(&s->cache_mu);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }
@@ -839,8 +889,7 @@ static int ingest_decode(ingest_t *g)
 static int ingest_kiosk(ingest_t *g)
 {
     srv_t *s = g->s;
-    int rc = cert_verify(g->b.cert, g->b.cert_len, s->ca_der, s->ca_len, srv_day(s), CERT_KIOSK,
-                         NULL, &g->kiosk, g->why, sizeof g->why);
+    int rc = kiosk_verify(s, g->b.cert, g->b.cert_len, &g->kiosk, g->why, sizeof g->why);
 
     if (rc != 0) {
         key_pub_t pub;
@@ -1493,8 +1542,7 @@ int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t 
         return srv_refuse(s, res, 401, "no-client-certificate",
                           "uploads and reservations need the kiosk's TLS client certificate",
                           NULL);
-    rc = cert_verify(cert_der, cert_len, s->ca_der, s->ca_len, srv_day(s), CERT_KIOSK, NULL,
-                     &kiosk, why, sizeof why);
+    rc = kiosk_verify(s, cert_der, cert_len, &kiosk, why, sizeof why);
     if (rc != 0) {
         snprintf(detail, sizeof detail, "kiosk certificate: %s (%s)", bn_strerror(rc), why);
         return srv_refuse(s, res, 403, rc == BN_EEXPIRED || rc == BN_ENOTYET
@@ -1512,6 +1560,11 @@ int srv_kiosk_check(srv_t *s, const uint8_t *cert_der, size_t cert_len, uint8_t 
     }
     memcpy(id, kiosk.pub.id, 32);
     return 0;
+}
+
+void srv_set_today(srv_t *s, uint32_t today)
+{
+    s->fixed_today = today;
 }
 
 void srv_set_reserve_rate(srv_t *s, int burst, int every_s)

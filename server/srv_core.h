@@ -116,6 +116,9 @@ int srv_petition_counter(srv_t *s, const char *id, srv_result_t *res);
 /* The reservation rate (SRV-R3) of every kiosk: burst, then one every
  * every_s seconds; burst 0: no limit (load tests). Buckets start full. */
 void srv_set_reserve_rate(srv_t *s, int burst, int every_s);
+/* The day the server takes for today (0: the clock's), as --today sets it
+ * at open; tests move it while nothing else runs. */
+void srv_set_today(srv_t *s, uint32_t today);
 int srv_reserve(srv_t *s, const uint8_t *cert_der, size_t cert_len, const char *body,
                 size_t len, srv_result_t *res);
 

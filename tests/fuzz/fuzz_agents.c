@@ -21,8 +21,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (agents_parse((const char *)data, size, "agents.json", &ag, why, sizeof why) != 0) {
         if (why[0] == '\0')
             abort();
-        for (i = 0; i < AGENT_MAX; i++) /* the agents read before the refusal */
-            if (strlen(ag.a[i].pin) >= 8 && strstr(why, ag.a[i].pin) != NULL)
+        /* the PINs read before the refusal, never quoted: a stored hash
+         * has a '$' (pbkdf2-sha256$...), which no message's own words have
+         * (a "pin" of "technician" is a word of the message: not a leak,
+         * regression-pin-in-words) */
+        for (i = 0; i < AGENT_MAX; i++)
+            if (strchr(ag.a[i].pin, '$') != NULL && strlen(ag.a[i].pin) >= 8 &&
+                strstr(why, ag.a[i].pin) != NULL)
                 abort();
         return 0;
     }

@@ -589,6 +589,46 @@ static void test_import(void **state)
  * without a restart; what it sent before stays; its uploads and
  * reservations from then on are refused; the reservations it made (to
  * block chosen citizens) are released; an older list does not undo it. */
+/* (SRV-N5) A kiosk certificate that verified is kept by its digest and
+ * the day: the same certificate with one byte of its signature changed is
+ * verified afresh and refused, before and after the good one is cached;
+ * the good one, cached, is refused on the day after it expires and the day
+ * before it begins. */
+static void test_cert_cache(void **state)
+{
+    uint8_t id[32], bad[CERT_DER_MAX];
+    srv_result_t res;
+    cert_info_t info;
+    size_t i;
+    int round;
+
+    (void)state;
+    assert_int_equal(cert_verify(k1.cert, k1.cert_len, k1.ca, k1.ca_len, k1.day, CERT_KIOSK,
+                                 NULL, &info, NULL, 0), 0);
+    for (round = 0; round < 2; round++) {
+        assert_int_equal(srv_kiosk_check(srv, k1.cert, k1.cert_len, id, &res), 0);
+        srv_result_free(&res);
+        assert_memory_equal(id, k1.ks.pub.id, 32);
+        for (i = k1.cert_len - 72; i < k1.cert_len; i++) { /* the signature */
+            memcpy(bad, k1.cert, k1.cert_len);
+            bad[i] ^= 0x01;
+            assert_int_not_equal(srv_kiosk_check(srv, bad, k1.cert_len, id, &res), 0);
+            assert_true(res.status == 403 || res.status == 401);
+            srv_result_free(&res);
+        }
+    }
+    srv_set_today(srv, info.not_after + 1);
+    assert_int_equal(srv_kiosk_check(srv, k1.cert, k1.cert_len, id, &res), 403);
+    assert_non_null(strstr(res.body, "kiosk-certificate-expired"));
+    srv_result_free(&res);
+    srv_set_today(srv, info.not_before - 1);
+    assert_int_equal(srv_kiosk_check(srv, k1.cert, k1.cert_len, id, &res), 403);
+    srv_result_free(&res);
+    srv_set_today(srv, 0);
+    assert_int_equal(srv_kiosk_check(srv, k1.cert, k1.cert_len, id, &res), 0);
+    srv_result_free(&res);
+}
+
 static void test_revoked(void **state)
 {
     key_pair_t *auth;
@@ -611,7 +651,8 @@ static void test_revoked(void **state)
     assert_int_equal(reserve_as(&k1, blocked, &a), 200);
     assert_string_equal(a, "{\"status\":\"already\"}");
     before = sql_count("SELECT count(*) FROM ballots");
-    /* list 2 revokes kiosk 2; the running server picks it up */
+    /* list 2 revokes kiosk 2; the running server picks it up (SRV-N5: its
+     * certificate verified and cached above, it is refused all the same) */
     assert_int_equal(cert_revoke_sign(&as, k1.day, 2, k2.ks.pub.id, 1, &list, &listlen), 0);
     snprintf(path, sizeof path, "%s/revocations.brl", dir);
     assert_int_equal(tu_write(path, list, listlen), 0);
@@ -1640,6 +1681,7 @@ int main(void)
         cmocka_unit_test(test_reservation_rate),
         cmocka_unit_test(test_reservation_lapse),
         cmocka_unit_test(test_import),
+        cmocka_unit_test(test_cert_cache),
         cmocka_unit_test(test_revoked),
         cmocka_unit_test(test_verify_equivalence),
         cmocka_unit_test(test_report_upload),
