@@ -6,7 +6,10 @@
  * answer (0 agrees, 1 disagrees, or a negative code with a reason),
  * whatever results.json, the CSV files, the Pabulib files, the tracking
  * codes or the petition files hold. Seeds: real published folders
- * (tests/tally/corpus/fuzz_check/, packed by pack_check.sh). */
+ * (tests/tally/corpus/fuzz_check/, packed by pack_check.sh); the budget's
+ * turnout trimmed to two communes a territory, in results.json and
+ * turnout.csv alike (check agrees on it): 20 KB instead of 80, so that
+ * the runs go 1.5 times as fast and reach further. */
 #include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
