@@ -135,6 +135,16 @@ out:
     return rc;
 }
 
+/* 1 when the TPM refused an authorisation (a format-one TPM code, whatever
+ * handle or session it names): here, the owner hierarchy's password. */
+static int auth_refused(TSS2_RC r)
+{
+    TSS2_RC base = r & (TPM2_RC_FMT1 | 0x3F);
+
+    return (r & TSS2_RC_LAYER_MASK) == TSS2_TPM_RC_LAYER && (r & TPM2_RC_FMT1) != 0 &&
+           (base == TPM2_RC_AUTH_FAIL || base == TPM2_RC_BAD_AUTH);
+}
+
 int tpm_key(tpm_t *t, signer_t *out, char *why, size_t whylen)
 {
     static const char unique[] = TPM_UNIQUE;
@@ -175,6 +185,16 @@ int tpm_key(tpm_t *t, signer_t *out, char *why, size_t whylen)
     r = Esys_CreatePrimary(t->esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD, ESYS_TR_NONE,
                            ESYS_TR_NONE, &sens, &in, &outside, &pcrs, &t->key, &pub, &cdata,
                            &chash, &ticket);
+    if (r != TSS2_RC_SUCCESS && auth_refused(r)) {
+        /* (TPM-T3) said as such, not as a TPM code */
+        t->key = ESYS_TR_NONE;
+        rc = bn_fail(why, whylen, BN_ECRYPTO,
+                     "tpm: the TPM's owner hierarchy has a password, and borne makes its key "
+                     "under the owner hierarchy with none: remove the password "
+                     "(tpm2_changeauth -c owner -p OLD), then start again (%s)",
+                     Tss2_RC_Decode(r));
+        goto out;
+    }
     if (r != TSS2_RC_SUCCESS) {
         t->key = ESYS_TR_NONE;
         rc = bn_fail(why, whylen, BN_ECRYPTO, "tpm: the kiosk key cannot be made: %s",

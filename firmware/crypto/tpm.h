@@ -13,7 +13,16 @@
  *      can sign with it while it runs, until it is revoked (CERT-R1).
  * (TPM-T2) A kiosk whose TPM fails to sign (a reset, a fault) refuses the
  *      cast with BN_ECRYPTO: nothing is written (CAST-C2 signs before the
- *      transaction). */
+ *      transaction).
+ * (TPM-T3) The owner hierarchy's password is empty: the key is derived again
+ *      at every start, and a password would have to sit on the disk beside
+ *      the state, where it protects nothing the thief of the disk could use
+ *      (the key never leaves the chip; whoever runs the machine can sign
+ *      with it anyway). A TPM whose owner hierarchy has a password is
+ *      refused with words that say so and how to remove it, never with a
+ *      bare TPM code; the hierarchy's password is not protected against
+ *      dictionary attacks by the TPM, so the refusals at each start lock
+ *      nothing out. */
 #ifndef TPM_H
 #define TPM_H
 

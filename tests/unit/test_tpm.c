@@ -7,7 +7,9 @@
  *            its signatures verify with the public key alone (key.h), and a
  *            ballot signed through the signer interface verifies; a cast
  *            at the kiosk goes through with it
- *   (TPM-T2) the TPM gone: the cast is refused, nothing written */
+ *   (TPM-T2) the TPM gone: the cast is refused, nothing written
+ *   (TPM-T3) an owner hierarchy with a password: refused in words, nothing
+ *            locked out, the same key once it is removed */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -38,6 +40,9 @@
 #include "store.h"
 #include "testutil.h"
 #include "tpm.h"
+
+#include <tss2/tss2_esys.h>
+#include <tss2/tss2_tctildr.h>
 
 typedef struct fx_s {
     char *dir, *state;
@@ -332,6 +337,98 @@ static void test_tpm_key_pair(void **state)
     rng_close(rng);
 }
 
+/* The TPM's owner hierarchy through ESAPI directly, as a technician's
+ * tpm2_changeauth would set it. */
+typedef struct owner_s {
+    TSS2_TCTI_CONTEXT *tcti;
+    ESYS_CONTEXT *esys;
+} owner_t;
+
+static void owner_open(fx_t *f, owner_t *o)
+{
+    assert_int_equal(Tss2_TctiLdr_Initialize(f->tcti, &o->tcti), TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_Initialize(&o->esys, o->tcti, NULL), TSS2_RC_SUCCESS);
+}
+
+static void owner_close(owner_t *o)
+{
+    Esys_Finalize(&o->esys);
+    Tss2_TctiLdr_Finalize(&o->tcti);
+}
+
+/* from `old` to `new` (either may be "") */
+static void owner_password(fx_t *f, const char *old, const char *new)
+{
+    owner_t o;
+    TPM2B_AUTH a = {0}, b = {0};
+
+    owner_open(f, &o);
+    a.size = (UINT16)strlen(old);
+    memcpy(a.buffer, old, a.size);
+    b.size = (UINT16)strlen(new);
+    memcpy(b.buffer, new, b.size);
+    assert_int_equal(Esys_TR_SetAuth(o.esys, ESYS_TR_RH_OWNER, &a), TSS2_RC_SUCCESS);
+    assert_int_equal(Esys_HierarchyChangeAuth(o.esys, ESYS_TR_RH_OWNER, ESYS_TR_PASSWORD,
+                                              ESYS_TR_NONE, ESYS_TR_NONE, &b), TSS2_RC_SUCCESS);
+    owner_close(&o);
+}
+
+/* The TPM's count of failed authorisations (dictionary-attack protection). */
+static UINT32 lockout_counter(fx_t *f)
+{
+    owner_t o;
+    TPMS_CAPABILITY_DATA *cap = NULL;
+    TPMI_YES_NO more = 0;
+    UINT32 n = 0xFFFFFFFF;
+
+    owner_open(f, &o);
+    assert_int_equal(Esys_GetCapability(o.esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                        TPM2_CAP_TPM_PROPERTIES, TPM2_PT_LOCKOUT_COUNTER, 1,
+                                        &more, &cap), TSS2_RC_SUCCESS);
+    if (cap->data.tpmProperties.count == 1 &&
+        cap->data.tpmProperties.tpmProperty[0].property == TPM2_PT_LOCKOUT_COUNTER)
+        n = cap->data.tpmProperties.tpmProperty[0].value;
+    Esys_Free(cap);
+    owner_close(&o);
+    return n;
+}
+
+/* (TPM-T3) An owner hierarchy with a password: refused in words that say so
+ * and how to fix it, ten starts in a row lock nothing out, and once the
+ * password is removed the same key comes back. */
+static void test_tpm_owner_password(void **state)
+{
+    fx_t *f = *state;
+    tpm_t *t = NULL;
+    signer_t a, b;
+    char why[512] = "";
+    int i;
+
+    NEED_SWTPM();
+    assert_int_equal(tpm_open(f->tcti, &t, why, sizeof why), 0);
+    assert_int_equal(tpm_key(t, &a, why, sizeof why), 0);
+    tpm_close(t);
+    owner_password(f, "", "mot de passe du service");
+    for (i = 0; i < 10; i++) {
+        assert_int_equal(tpm_open(f->tcti, &t, why, sizeof why), 0);
+        assert_int_equal(tpm_key(t, &b, why, sizeof why), BN_ECRYPTO);
+        tpm_close(t);
+        if (strstr(why, "owner hierarchy has a password") == NULL ||
+            strstr(why, "tpm2_changeauth -c owner") == NULL)
+            fail_msg("the refusal does not say what is wrong: %s", why);
+        /* no secret of the test in the words */
+        assert_null(strstr(why, "mot de passe"));
+    }
+    printf("owner password refused: %s\n", why);
+    assert_int_equal(lockout_counter(f), 0);
+    owner_password(f, "mot de passe du service", "");
+    assert_int_equal(tpm_open(f->tcti, &t, why, sizeof why), 0);
+    if (tpm_key(t, &b, why, sizeof why) != 0)
+        fail_msg("%s", why);
+    tpm_close(t);
+    assert_memory_equal(a.pub.pub, b.pub.pub, KEY_PUB_LEN);
+}
+
 /* No TPM there: words, not a crash */
 static void test_tpm_absent(void **state)
 {
@@ -355,6 +452,7 @@ int main(void)
         cmocka_unit_test(test_tpm_cast),
         cmocka_unit_test(test_tpm_key_pair),
         cmocka_unit_test(test_tpm_absent),
+        cmocka_unit_test(test_tpm_owner_password),
     };
 
     setvbuf(stdout, NULL, _IONBF, 0);
